@@ -1,0 +1,24 @@
+"""The ``selfeval`` command line: a thin layer that parses, calls the core, prints.
+
+Each command lives in its own module and makes one call into the core. Heavy
+libraries (rich, questionary, pydantic, jinja2) are imported inside the
+commands that need them, so ``selfeval --help`` stays fast. Errors from the
+core are turned into a message and an exit code in one place,
+:func:`selfeval.cli._common.handle_errors`.
+"""
+
+from __future__ import annotations
+
+from selfeval.cli._common import app
+
+# Importing the command modules registers their commands on ``app``.
+from selfeval.cli import init as _init  # noqa: F401  isort: skip
+from selfeval.cli import validate as _validate  # noqa: F401  isort: skip
+from selfeval.cli import schema as _schema  # noqa: F401  isort: skip
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="selfeval")

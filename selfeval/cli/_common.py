@@ -1,0 +1,102 @@
+"""What every command shares: the Typer app, the error boundary, common options."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from selfeval.errors import ExitStatus, SelfevalError
+
+__all__ = ["WorkspaceOption", "app", "echo_err", "handle_errors"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="selfeval",
+    help=(
+        "Run an interdepartmental self-evaluation: versioned questionnaires, answered per "
+        "department, merged into the integrated report.\n\n"
+        "Flow: init → fill (each department) → aggregate --draft → peer-review → aggregate. "
+        "Check files any time with validate; see who is done with status."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    # Response data must never be printed into a terminal log by a crash.
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (holds selfeval.yaml). Default: the current folder or a parent.",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def echo_err(message: str) -> None:
+    """Print ``message`` to stderr."""
+    typer.echo(message, err=True)
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a command: core errors become a message on stderr and an exit code.
+
+    ``SelfevalError`` → its message, exit 1 (2 for usage errors);
+    ``KeyboardInterrupt``/``EOFError`` → "Interrupted.", exit 130.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SelfevalError as exc:
+            echo_err(f"Error: {exc}")
+            raise typer.Exit(int(exc.exit_status)) from None
+        except (KeyboardInterrupt, EOFError):
+            echo_err("\nInterrupted.")
+            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+
+    return wrapper
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and which YAML implementation is in use, then exit."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from selfeval.yamlio import LIBYAML
+
+        try:
+            ver = version("selfeval")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            ver = "unknown"
+        yaml_impl = "libyaml (C)" if LIBYAML else "pure Python (libyaml not found)"
+        typer.echo(f"selfeval {ver}\nYAML: {yaml_impl}\nPython: {sys.version.split()[0]}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Show the version and the YAML implementation in use, and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Run an interdepartmental self-evaluation."""

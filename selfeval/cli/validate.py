@@ -1,0 +1,53 @@
+"""``selfeval validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+
+
+@app.command("validate")
+@handle_errors
+def validate_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to check. Default: the whole workspace.", show_default=False
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Check questionnaires, the exercise file and responses.
+
+    Every problem is listed with file:line:column and what to do. Responses
+    are checked against exactly the questionnaire version (and content hash)
+    they pin. Exit 0 when everything is valid, 1 when anything is not.
+
+    Examples:
+      selfeval validate
+
+      selfeval validate questionnaires/ responses/falende-staten/BZ/
+    """
+    from selfeval.validation import validate_paths, validate_workspace
+    from selfeval.workspace import Workspace
+
+    if paths:
+        ws = Workspace.open(workspace) if workspace else None
+        report = validate_paths(paths, workspace=ws)
+    else:
+        report = validate_workspace(Workspace.open(workspace))
+    for problem in report.problems:
+        echo_err(f"Error: {problem}")
+    files = len(report.checked)
+    if report.ok:
+        typer.echo(f"OK: {files} file{'s' if files != 1 else ''} valid.")
+        return
+    count = len(report.problems)
+    echo_err(
+        f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}."
+    )
+    raise typer.Exit(1)

@@ -1,0 +1,120 @@
+"""One family of errors, each saying what is wrong, where, and what to do.
+
+The core raises these; only the CLI (``selfeval.cli._app``) turns them into a
+message on stderr and an exit code. Exit codes follow the usual conventions:
+0 success, 1 invalid input or refused action, 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+__all__ = [
+    "ExitStatus",
+    "InputError",
+    "Location",
+    "LockedError",
+    "NotFoundError",
+    "RefusedError",
+    "SelfevalError",
+    "UsageError",
+    "ValidationProblems",
+]
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes used by every command."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: 1-based line and column, either may be unknown.
+
+    Attributes:
+        path: the file.
+        line: 1-based line number, or None when not known.
+        column: 1-based column number, or None when not known.
+    """
+
+    path: Path | str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = str(self.path)
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+class SelfevalError(Exception):
+    """Base of every error the core raises on purpose.
+
+    Args:
+        message: what is wrong, in a full sentence.
+        location: where (file, line, column), if it concerns a file.
+        hint: what the user can do about it.
+    """
+
+    exit_status: ExitStatus = ExitStatus.ERROR
+
+    def __init__(
+        self, message: str, *, location: Location | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(SelfevalError):
+    """A file or value the user gave is invalid (exit 1)."""
+
+
+class NotFoundError(SelfevalError):
+    """A workspace, file, participant or questionnaire does not exist (exit 1)."""
+
+
+class RefusedError(SelfevalError):
+    """The action would lose or overwrite work and was refused (exit 1)."""
+
+
+class LockedError(RefusedError):
+    """Another process holds the lock on a response (exit 1)."""
+
+
+class UsageError(SelfevalError):
+    """The command line itself is wrong (exit 2)."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class ValidationProblems(InputError):
+    """Several problems found at once; ``problems`` holds each one.
+
+    Args:
+        problems: the individual errors, in file order.
+    """
+
+    def __init__(self, problems: list[SelfevalError]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

@@ -1,0 +1,374 @@
+"""YAML in and out: safe loading, faithful dumping, atomic writes.
+
+Rules (``DESIGN.md`` §6):
+
+* Loading is always safe loading (libyaml's ``CSafeLoader`` when present, the
+  pure-Python ``SafeLoader`` otherwise): no tag can construct a Python object.
+* Duplicate mapping keys, anchors/aliases, non-UTF-8 bytes, tabs used for
+  indentation, and files over :data:`MAX_FILE_BYTES` are refused with the file,
+  line and column.
+* Every string dumps so that it loads back as the same string: ``NO``, ``on``,
+  ``1.10``, ``007``, ``2006-05-16``, ``22:22``, ``~``, ``null`` and strings
+  starting with ``*``, ``&`` or ``!`` come out quoted.
+* Writes are atomic: a temporary file in the same folder, flushed and fsynced,
+  then renamed over the target, so a crash leaves the old or the new file,
+  never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from selfeval.errors import InputError, Location
+
+__all__ = [
+    "LIBYAML",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "atomic_write_text",
+    "dump",
+    "line_of",
+    "load",
+    "load_text",
+    "write",
+]
+
+#: True when the libyaml C loader and dumper are in use.
+LIBYAML: bool = hasattr(yaml, "CSafeLoader")
+
+#: Files larger than this are refused before parsing (bytes).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Documents nested deeper than this are refused (mappings and sequences).
+MAX_DEPTH = 64
+
+_BaseLoader: type = yaml.CSafeLoader if LIBYAML else yaml.SafeLoader  # type: ignore[attr-defined]
+_BaseDumper: type = yaml.CSafeDumper if LIBYAML else yaml.SafeDumper  # type: ignore[attr-defined]
+
+
+class _Refusal(Exception):
+    def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """Safe loader that refuses duplicate keys, aliases and deep nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # An alias of a collection is what makes "billion laughs" documents
+        # explode once expanded; scalar aliases (and keys, which the base
+        # constructor visits twice) are harmless.
+        if node in self.constructed_objects and not isinstance(node, yaml.ScalarNode):
+            raise _Refusal(
+                "YAML anchors and aliases (&name / *name) are not allowed",
+                node.start_mark,
+                "write the repeated value out in full",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refusal(
+                    f"the document is nested deeper than {MAX_DEPTH} levels",
+                    node.start_mark,
+                    "flatten the structure",
+                )
+            return super().construct_object(node, deep=True)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise _Refusal("a mapping key must be a plain value", key_node.start_mark) from None
+            if key in seen:
+                first = seen[key]
+                raise _Refusal(
+                    f"duplicate key {key!r} (first defined on line {first.line + 1})",
+                    key_node.start_mark,
+                    "remove or rename one of the two entries",
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=True)  # type: ignore[no-any-return]
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:map",
+    lambda loader, node: loader.construct_mapping(node, deep=True),
+)
+
+
+def _unknown_tag(loader: _Loader, node: yaml.Node) -> Any:
+    raise _Refusal(
+        f"the tag {node.tag!r} is not allowed: selfeval files hold plain data only",
+        node.start_mark,
+        "remove the tag",
+    )
+
+
+_Loader.add_constructor(None, _unknown_tag)
+
+
+def _location(path: Path | str, mark: Any) -> Location:
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _decode(data: bytes, path: Path | str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            location=Location(path, line, column),
+            hint="save the file as UTF-8",
+        ) from None
+    return text
+
+
+def _is_tab_at(text: str, mark: Any) -> bool:
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return False
+    line = lines[mark.line]
+    return "\t" in line[: mark.column + 1]
+
+
+def load_text(text: str, path: Path | str = "<string>") -> Any:
+    """Parse YAML text safely.
+
+    Args:
+        text: the YAML document.
+        path: the file name to name in error messages.
+
+    Returns:
+        Plain data: dicts, lists, str, int, float, bool, None, and
+        ``datetime.date``/``datetime.datetime`` for unquoted dates.
+
+    Raises:
+        InputError: on a syntax error, duplicate key, alias, unknown tag, tab
+            indentation or too-deep nesting, with file, line and column.
+    """
+    try:
+        loader = _Loader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except _Refusal as exc:
+        raise InputError(exc.message, location=_location(path, exc.mark), hint=exc.hint) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = "fix the YAML syntax at this place"
+        if _is_tab_at(text, mark) or "'\\t'" in problem:
+            problem = "a tab character is used for indentation"
+            hint = "indent with spaces, not tabs"
+        elif exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        raise InputError(problem, location=_location(path, mark), hint=hint) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", location=Location(path)) from None
+    except RecursionError:
+        raise InputError(
+            "the document is nested too deeply", location=Location(path), hint="flatten it"
+        ) from None
+
+
+def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Read and safely parse one YAML file.
+
+    Args:
+        path: the file.
+        max_bytes: refuse files larger than this many bytes.
+
+    Returns:
+        Plain data as :func:`load_text` returns it.
+
+    Raises:
+        InputError: the file is missing, unreadable, too large, not UTF-8 or
+            not valid YAML (see :func:`load_text`).
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+                location=Location(path),
+                hint="selfeval files are small text files; check that this is the right file",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("the file does not exist", location=Location(path)) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", location=Location(path)) from None
+    except PermissionError:
+        raise InputError(
+            "the file cannot be read (permission denied)", location=Location(path)
+        ) from None
+    return load_text(_decode(data, path), path)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """Safe dumper that never emits aliases and keeps insertion order."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(data: Any) -> str:
+    """Serialise plain data to YAML text that :func:`load_text` reads back equal.
+
+    Args:
+        data: dicts, lists, str, int, float, bool, None, dates.
+
+    Returns:
+        The YAML text, UTF-8 characters kept as they are, keys in insertion
+        order, multi-line strings as literal blocks.
+    """
+    text: str = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
+    return text
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
+    """Write ``text`` to ``path`` atomically (temp file, fsync, rename).
+
+    Args:
+        path: the target file; its folder is created if missing.
+        text: the content, written as UTF-8 with ``\\n`` line ends.
+        fsync: flush to disk before the rename (on by default).
+
+    Raises:
+        InputError: the folder is not writable or the disk is full; the
+            target is then left as it was.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write here: {exc.strerror}",
+            location=Location(path),
+            hint="check that the folder exists and is writable",
+        ) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise InputError(
+            f"cannot write the file: {exc.strerror}",
+            location=Location(path),
+            hint="free disk space or fix the folder's permissions; nothing was overwritten",
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if fsync:
+        _fsync_dir(path.parent)
+
+
+def write(path: Path, data: Any, *, fsync: bool = True) -> None:
+    """Dump ``data`` as YAML and write it atomically to ``path``.
+
+    Raises:
+        InputError: as :func:`atomic_write_text`.
+    """
+    atomic_write_text(path, dump(data), fsync=fsync)
+
+
+def _walk(node: yaml.Node, path: Sequence[str | int]) -> yaml.Node | None:
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == str(part):
+                    node = value_node
+                    break
+            else:
+                return node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                return node
+        else:
+            return node
+    return node
+
+
+def line_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """Find the 1-based (line, column) of the value at ``path`` in YAML text.
+
+    Used after validation fails, to point at the offending place. Where the
+    path runs out (a missing key), the nearest enclosing node is given.
+
+    Args:
+        text: the YAML document that was loaded.
+        path: keys and list indexes from the root, as pydantic reports them.
+
+    Returns:
+        (line, column), or None when the text cannot be composed.
+    """
+    try:
+        root = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
+    if root is None:
+        return None
+    node = _walk(root, path)
+    if node is None:
+        return None
+    return node.start_mark.line + 1, node.start_mark.column + 1
