@@ -106,6 +106,7 @@ class _ItemBase(_Model):
         return self._condition
 
     def model_post_init(self, context: Any) -> None:
+        """Parse ``when`` once, so a bad condition fails at load time."""
         if self.when is not None:
             try:
                 self._condition = parse_condition(self.when)
@@ -274,6 +275,7 @@ class Section(_Model):
         return self._condition
 
     def model_post_init(self, context: Any) -> None:
+        """Parse ``when`` once, so a bad condition fails at load time."""
         if self.when is not None:
             try:
                 self._condition = parse_condition(self.when)

@@ -36,7 +36,7 @@ def init_workspace(target: Path, *, example: bool = False, force: bool = False) 
     if target.is_dir() and any(target.iterdir()) and not force:
         raise RefusedError(
             f"{target} is not empty",
-            hint="choose an empty or new folder, or pass --force to add the workspace beside what is there",
+            hint="choose an empty or new folder, or pass --force to add the workspace beside it",
         )
     if example:
         pairs = example_files()

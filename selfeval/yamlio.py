@@ -277,7 +277,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
-    """Write ``text`` to ``path`` atomically (temp file, fsync, rename).
+    r"""Write ``text`` to ``path`` atomically (temp file, fsync, rename).
 
     Args:
         path: the target file; its folder is created if missing.
