@@ -111,7 +111,9 @@ class _ItemBase(_Model):
             try:
                 self._condition = parse_condition(self.when)
             except ConditionError as exc:
-                raise ValueError(f"invalid 'when' condition {self.when!r}: {exc}") from None
+                raise LocatedValueError(
+                    f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
+                ) from None
 
 
 class TextItem(_ItemBase):
@@ -280,7 +282,9 @@ class Section(_Model):
             try:
                 self._condition = parse_condition(self.when)
             except ConditionError as exc:
-                raise ValueError(f"invalid 'when' condition {self.when!r}: {exc}") from None
+                raise LocatedValueError(
+                    f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
+                ) from None
 
 
 def _check_version(value: Any) -> Any:

@@ -1,0 +1,135 @@
+"""The questionnaire format and the three shipped questionnaires."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.documents import load_questionnaire
+from selfeval.questionnaire import ITEM_TYPES, Questionnaire, content_hash, iter_items
+
+REPO = Path(__file__).resolve().parents[1]
+
+# A published version never changes (DESIGN.md §3). If this test fails, the
+# file was edited: restore it and publish the change as a new version file.
+PUBLISHED = {
+    "self-evaluation-1.0.0.yaml": "sha256:1e1efcae1259b86b351a9c99e57004d0408851e5adca0aec14e999de038ab9d0",
+    "peer-review-1-1.0.0.yaml": "sha256:618a2c59877c56b576bc4a94005463db5c5841a9e91a1d4cce41b586e84bec6c",
+    "peer-review-2-1.0.0.yaml": "sha256:a3c0f0f4641735630911c609116b60535829cdff9bff236c751e0d7e7cc5b588",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_published_versions_never_change(name: str) -> None:
+    assert load_questionnaire(REPO / "questionnaires" / name).hash == PUBLISHED[name]
+
+
+def test_every_shipped_version_is_pinned() -> None:
+    assert sorted(p.name for p in (REPO / "questionnaires").glob("*.yaml")) == sorted(PUBLISHED)
+
+
+def test_self_evaluation_asks_what_design_section_4_lists() -> None:
+    q = load_questionnaire(REPO / "questionnaires" / "self-evaluation-1.0.0.yaml").questionnaire
+    assert [s.id for s in q.sections] == [
+        "view", "role", "activities", "bottlenecks", "blind_spots", "needs", "opportunities",
+        "closing",
+    ]  # fmt: skip
+    findings = {i.id: i.finding for i in q.items() if getattr(i, "finding", None)}
+    assert findings == {
+        "documents": "document",
+        "activities": "activity",
+        "bottlenecks": "bottleneck",
+        "blind_spots": "blind-spot",
+        "needs": "need",
+        "opportunities": "opportunity",
+    }
+    used = {item.type for item in iter_items([i for s in q.sections for i in s.items])}
+    assert used >= {"text", "long-text", "integer", "date", "yes-no", "single-choice",
+                    "multiple-choice", "scale", "participants", "participant", "info", "repeat"}  # fmt: skip
+    phases = q.item("activities").items[0]  # type: ignore[union-attr]
+    assert [c.value for c in phases.choices] == [
+        "research", "development", "implementation", "evaluation",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_every_label_has_dutch_and_english(name: str) -> None:
+    q = load_questionnaire(REPO / "questionnaires" / name).questionnaire
+    for item in iter_items([i for s in q.sections for i in s.items]):
+        assert item.label.get("nl") and item.label.get("en"), item.id
+
+
+def test_content_hash_ignores_formatting_but_not_content() -> None:
+    assert content_hash({"a": 1, "b": [1, 2]}) == content_hash({"b": [1, 2], "a": 1})
+    assert content_hash({"a": 1}) != content_hash({"a": 2})
+
+
+def minimal(**changes: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": "demo",
+        "version": "1.0.0",
+        "kind": "self-evaluation",
+        "title": "Demo",
+        "sections": [
+            {"id": "s", "title": "S", "items": [{"id": "a", "type": "text", "label": "A"}]}
+        ],
+    }
+    base.update(changes)
+    return base
+
+
+def test_plain_label_means_both_languages() -> None:
+    q = Questionnaire.model_validate(minimal())
+    assert q.item("a").label == {"nl": "A", "en": "A"}
+
+
+@pytest.mark.parametrize("version", ["1.0", "v1.0.0", "01.0.0", "1.0.0-beta"])
+def test_version_must_be_semver(version: str) -> None:
+    with pytest.raises(ValidationError, match="semantic version"):
+        Questionnaire.model_validate(minimal(version=version))
+
+
+def test_when_may_refer_to_outer_items_from_inside_a_repeat_group() -> None:
+    sections = [
+        {
+            "id": "s",
+            "title": "S",
+            "items": [
+                {"id": "a", "type": "yes-no", "label": "A"},
+                {
+                    "id": "r",
+                    "type": "repeat",
+                    "label": "R",
+                    "items": [
+                        {"id": "t", "type": "text", "label": "T"},
+                        {"id": "u", "type": "text", "label": "U", "when": "a and t == 'x'"},
+                    ],
+                },
+            ],
+        }
+    ]
+    Questionnaire.model_validate(minimal(sections=sections))
+    sections[0]["items"][1]["items"][1]["when"] = "later"  # type: ignore[index]
+    with pytest.raises(ValidationError, match="not an item asked before it"):
+        Questionnaire.model_validate(minimal(sections=sections))
+
+
+def test_schema_command_prints_a_json_schema_listing_every_item_type(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "Questionnaire"
+    text = json.dumps(schema)
+    for item_type in ITEM_TYPES:
+        assert f'"{item_type}"' in text
+
+
+def test_schema_of_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema", "nonsense"])
+    assert result.exit_code == 2
+    assert "use one of: questionnaire, exercise, response" in result.output

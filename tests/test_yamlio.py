@@ -1,0 +1,157 @@
+"""YAML I/O: safe loading, faithful round trips, refusals with file:line, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from selfeval import yamlio
+from selfeval.errors import InputError
+
+TRICKY = [
+    "NO", "no", "on", "off", "yes", "Y", "n", "true", "False", "1.10", "007", "0x1f", "1e3",
+    "2006-05-16", "2006-05-16 10:00:00", "22:22", "1:20:30", "~", "null", "Null", "", " ",
+    "*alias", "&anchor", "!tag", "%directive", "@x", "`x", "- item", "? key", "key: value",
+    "# comment", "a #b", "'quoted'", '"dq"', "Financiën", "naïeve coöperatie", "tab\there",
+    "line1\nline2", "trailing\n", "\nleading", "  indented\nlines", "€ 80-100 miljoen", ".inf", ".NaN",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_strings_read_back_as_the_same_string(text: str) -> None:
+    document = {"answer": text, "list": [text]}
+    assert yamlio.load_text(yamlio.dump(document)) == document
+
+
+def test_diacritics_are_written_as_is(tmp_path: Path) -> None:
+    target = tmp_path / "r.yaml"
+    yamlio.write(target, {"name": "Financiën"})
+    assert "Financiën" in target.read_text("utf-8")
+
+
+_scalars = (
+    st.text()
+    | st.integers()
+    | st.booleans()
+    | st.none()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.dates()
+)
+_keys = st.text(min_size=1, max_size=20)
+_documents = st.recursive(
+    _scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_keys, children, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _documents, max_size=6))
+def test_any_answer_document_round_trips(document: dict[str, object]) -> None:
+    assert yamlio.load_text(yamlio.dump(document)) == document
+
+
+def test_dates_typed_unquoted_load_as_dates_but_quoted_as_strings() -> None:
+    assert yamlio.load_text("a: 2006-05-16\nb: '2006-05-16'\n") == {
+        "a": dt.date(2006, 5, 16),
+        "b": "2006-05-16",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first defined on line 1)"),
+        ("a: !!python/object/apply:os.system ['echo hi']\n", 1, "not allowed"),
+        ("a: !custom x\n", 1, "not allowed"),
+        ("a:\n\tb: 1\n", 2, "tab character"),
+        ("a: &x [1, 2]\nb: *x\n", 1, "anchors and aliases"),
+        ("a: 'unclosed\nb: 2\n", 3, "quoted scalar"),
+        ("a: [1, 2\n", 2, "flow"),
+    ],
+)
+def test_refusals_name_the_line(text: str, line: int, needle: str) -> None:
+    with pytest.raises(InputError) as info:
+        yamlio.load_text(text, "bad.yaml")
+    assert info.value.location is not None
+    assert info.value.location.path == "bad.yaml"
+    assert info.value.location.line == line
+    assert needle in info.value.message
+
+
+def test_python_tags_never_run_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    with pytest.raises(InputError):
+        yamlio.load_text(f"a: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert not marker.exists()
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i, name in enumerate("bcdefghi"):
+        prev = "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(InputError, match="aliases"):
+        yamlio.load_text("\n".join(lines) + "\n")
+
+
+def test_deep_nesting_is_refused() -> None:
+    depth = yamlio.MAX_DEPTH + 5
+    text = "a: " + "[" * depth + "]" * depth + "\n"
+    with pytest.raises(InputError, match="nested"):
+        yamlio.load_text(text)
+
+
+def test_non_utf8_names_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("a: ok\nb: Financi\xebn\n".encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        yamlio.load(bad)
+    assert info.value.location is not None
+    assert (info.value.location.line, info.value.location.column) == (2, 11)
+    assert "UTF-8" in info.value.message
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffa: Financiën\n".encode())
+    assert yamlio.load(path) == {"a": "Financiën"}
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n")
+    with pytest.raises(InputError, match="over the limit"):
+        yamlio.load(path, max_bytes=1000)
+
+
+def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "r.yaml"
+    yamlio.write(target, {"a": 1})
+    yamlio.write(target, {"a": 2})
+    assert yamlio.load(target) == {"a": 2}
+    assert [p.name for p in target.parent.iterdir()] == ["r.yaml"]
+
+
+def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "r.yaml"
+    yamlio.write(target, {"a": "old"})
+
+    def no_space(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(InputError, match="No space left"):
+        yamlio.write(target, {"a": "new"})
+    assert yamlio.load(target) == {"a": "old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
+
+
+def test_line_of_points_at_the_value() -> None:
+    text = "a:\n  b:\n    - x\n    - y\n"
+    assert yamlio.line_of(text, ["a", "b", 1]) == (4, 7)
