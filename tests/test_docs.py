@@ -22,3 +22,37 @@ def test_readme_starts_with_the_two_set_up_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text("utf-8")
     assert readme_commands()[1] in ci.splitlines()
+
+
+def test_cli_reference_is_generated_from_the_current_help() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "cli_reference.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_command_has_help_that_teaches() -> None:
+    from typer.testing import CliRunner
+
+    from selfeval.cli import app
+
+    sys_path = str(REPO / "scripts")
+    import sys
+
+    sys.path.insert(0, sys_path)
+    try:
+        from cli_reference import command_names
+    finally:
+        sys.path.remove(sys_path)
+    runner = CliRunner()
+    for name in command_names():
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        first = result.output.split("\n\n")[1].strip()
+        assert len(first) > 20, f"{name}: help summary too short: {first!r}"

@@ -32,8 +32,9 @@ def init_command(
     selfeval is upgraded. Nothing is ever overwritten.
 
     Examples:
-      selfeval init my-exercise
 
+    \b
+      selfeval init my-exercise
       selfeval init --example falende-staten
     """
     from selfeval.scaffold import init_workspace

@@ -24,6 +24,8 @@ def schema_command(
     "questionnaires/*.yaml"}. See docs/questionnaire-format.md.
 
     Example:
+
+    \b
       selfeval schema > questionnaire.schema.json
     """
     from selfeval.schema import json_schema
