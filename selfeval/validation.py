@@ -3,6 +3,15 @@
 Every problem is collected (not just the first), each naming file, line and
 what to do. A response is checked against exactly the questionnaire version it
 pins: id, version and content hash (``DESIGN.md`` §3).
+
+A whole workspace (issue 6) is also checked for what a crash, a hand edit or
+a git merge can leave behind: a response in the wrong folder (its path must be
+``Workspace.response_path(participant, questionnaire)``, under the exercise's
+incident category), answers to unknown items, wrong types or values outside
+the choices, participants not in the exercise, and orphaned files under
+``responses/`` — stray YAML files that are not responses, and leftover
+``.*.tmp`` files from an interrupted save (warnings: they can be deleted).
+See ``docs/files.md``.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from selfeval.documents import LoadedQuestionnaire, load_exercise, load_question
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.exercise import EXERCISE_FILE, Exercise
 from selfeval.response import Response
-from selfeval.workspace import Workspace, find_workspace
+from selfeval.workspace import RESPONSES_DIR, Workspace, find_workspace
 
 __all__ = ["Report", "validate_paths", "validate_workspace"]
 
@@ -28,11 +37,14 @@ class Report:
 
     Attributes:
         checked: files checked.
-        problems: every problem, in file order.
+        problems: every problem, in file order (any problem means exit 1).
+        warnings: things worth tidying that lose nothing (stray or leftover
+            temporary files, a response nobody asked for); they do not fail.
     """
 
     checked: list[Path] = field(default_factory=list)
     problems: list[SelfevalError] = field(default_factory=list)
+    warnings: list[SelfevalError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -46,12 +58,20 @@ class Report:
         else:
             self.problems.append(error)
 
+    def warn(self, warning: SelfevalError) -> None:
+        """Record one warning."""
+        self.warnings.append(warning)
+
 
 def _kind_of(path: Path) -> str:
     if path.name == EXERCISE_FILE:
         return "exercise"
     if path.parent.name == "questionnaires":
         return "questionnaire"
+    if len(path.parents) >= 3 and path.parents[2].name == RESPONSES_DIR:
+        # responses/<category>/<participant>/<file>: a response whatever it holds,
+        # so an empty or broken one gets load_response's message.
+        return "response"
     try:
         data = yamlio.load(path)
     except InputError:
@@ -108,6 +128,62 @@ def _answers_problems(
     return problems
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _placement_problems(
+    path: Path, response: Response, workspace: Workspace, exercise: Exercise
+) -> list[SelfevalError]:
+    """Problems with where a response file is, for files under ``responses/``."""
+    category = exercise.incident_category.id
+    ref = response.questionnaire
+    if response.incident_category != category:
+        text = path.read_text("utf-8-sig")
+        where = yamlio.line_of(text, ["incident_category"]) or ()
+        return [
+            InputError(
+                f"the response is for incident category {response.incident_category!r}, but "
+                f"this exercise evaluates {category!r}",
+                location=Location(path, *where),
+                hint=f"a workspace holds one incident category; keep this response in the "
+                f"workspace for {response.incident_category!r}",
+            )
+        ]
+    try:
+        expected = workspace.response_path(response.participant, ref.id)
+    except SelfevalError as exc:
+        return [InputError(exc.message, location=Location(path), hint=exc.hint)]
+    if ".submitted-" in path.name:
+        # An earlier submitted version kept by --reopen lives beside the current one.
+        right = path.parent.resolve() == expected.parent.resolve() and path.name.startswith(
+            f"{ref.id}.submitted-"
+        )
+    else:
+        right = path.resolve() == expected.resolve()
+    if right:
+        return []
+    relative = expected.relative_to(workspace.root).as_posix()
+    hint = f"move it to {relative}"
+    if expected.exists() and ".submitted-" not in path.name:
+        hint = (
+            f"{relative} already exists: compare the two, keep the right one there and "
+            f"delete the other"
+        )
+    return [
+        InputError(
+            f"this response (participant {response.participant}, questionnaire {ref.id}) is in "
+            f"the wrong place: selfeval only finds it at {relative}",
+            location=Location(path),
+            hint=hint,
+        )
+    ]
+
+
 def _check_response(path: Path, workspace: Workspace | None, report: Report) -> None:
     response = load_response(path)
     if workspace is None:
@@ -122,6 +198,21 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
         exercise: Exercise | None = workspace.exercise
     except SelfevalError:
         exercise = None  # reported when the exercise file itself is checked
+    if exercise is not None and _inside(path, workspace.responses_dir):
+        for problem in _placement_problems(path, response, workspace, exercise):
+            report.add(problem)
+        if response.participant in exercise.codes:
+            involvement = exercise.participant(response.participant).involvement
+            if ref.id not in involvement:
+                report.warn(
+                    InputError(
+                        f"participant {response.participant} answered {ref.id}, but its forms "
+                        f"of involvement in {EXERCISE_FILE} are: {', '.join(involvement)}",
+                        location=Location(path),
+                        hint=f"add {ref.id} to its involvement in {EXERCISE_FILE}, or delete "
+                        f"this response; the report only uses what is asked for",
+                    )
+                )
     for problem in _answers_problems(path, response, loaded, exercise):
         report.add(problem)
 
@@ -188,7 +279,86 @@ def validate_paths(paths: Iterable[Path], *, workspace: Workspace | None = None)
     return report
 
 
+def _stray(path: Path, workspace: Workspace, report: Report) -> None:
+    """Check a file under ``responses/`` that is not where a response belongs."""
+    relative = path.relative_to(workspace.root).as_posix()
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        target = path.with_name(path.name[1:].rsplit(".", 2)[0])
+        hint = "it can be deleted"
+        if not target.exists():
+            hint = (
+                f"{target.name} does not exist: this may hold the only copy of its answers; "
+                f"check it, rename it to {target.name} if it is complete, otherwise delete it"
+            )
+        report.warn(
+            InputError(
+                "a temporary file left by an interrupted save; the response itself was not "
+                "touched by it",
+                location=Location(path),
+                hint=hint,
+            )
+        )
+        return
+    if path.suffix not in (".yaml", ".yml"):
+        return  # lock files, .gitkeep, notes: not selfeval's business
+    report.checked.append(path)
+    try:
+        data = yamlio.load(path)
+    except SelfevalError as exc:
+        report.warn(
+            InputError(
+                f"a file under responses/ that is not a response ({exc.message})",
+                location=exc.location or Location(path),
+                hint=f"selfeval ignores {relative}; move it out of responses/ or delete it",
+            )
+        )
+        return
+    if isinstance(data, dict) and "questionnaire" in data:
+        try:
+            _check_response(path, workspace, report)
+        except SelfevalError as exc:
+            report.add(exc)
+        return
+    report.warn(
+        InputError(
+            "a file under responses/ that is not a response",
+            location=Location(path),
+            hint=f"selfeval ignores {relative}; move it out of responses/ or delete it",
+        )
+    )
+
+
 def validate_workspace(workspace: Workspace) -> Report:
-    """Check a whole workspace: exercise file, questionnaires and every response."""
-    files = [workspace.exercise_path, *workspace.questionnaire_files(), *workspace.response_files()]
-    return validate_paths(files, workspace=workspace)
+    """Check a whole workspace.
+
+    Checks the exercise file, every questionnaire, every response (against the
+    exact questionnaire version it pins, and that it is where
+    :meth:`Workspace.response_path` says), the earlier submitted versions kept
+    by ``--reopen``, and anything else under ``responses/`` (see the module
+    docstring).
+
+    Args:
+        workspace: the opened workspace.
+
+    Returns:
+        A :class:`Report` with problems (exit 1) and warnings; never raises
+        for a problem in a file.
+    """
+    current = workspace.response_files()
+    files = [workspace.exercise_path, *workspace.questionnaire_files(), *current]
+    report = validate_paths(files, workspace=workspace)
+    if not workspace.responses_dir.is_dir():
+        return report
+    done = {p.resolve() for p in current}
+    for path in sorted(workspace.responses_dir.rglob("*")):
+        if not path.is_file() or path.resolve() in done:
+            continue
+        if ".submitted-" in path.name and _kind_of(path) == "response" and path.suffix == ".yaml":
+            report.checked.append(path)
+            try:
+                _check_response(path, workspace, report)
+            except SelfevalError as exc:
+                report.add(exc)
+            continue
+        _stray(path, workspace, report)
+    return report

@@ -28,8 +28,9 @@ def validate_command(
     they pin. Exit 0 when everything is valid, 1 when anything is not.
 
     Examples:
-      selfeval validate
 
+    \b
+      selfeval validate
       selfeval validate questionnaires/ responses/falende-staten/BZ/
     """
     from selfeval.validation import validate_paths, validate_workspace
@@ -42,6 +43,8 @@ def validate_command(
         report = validate_workspace(Workspace.open(workspace))
     for problem in report.problems:
         echo_err(f"Error: {problem}")
+    for warning in report.warnings:
+        echo_err(f"Warning: {warning}")
     files = len(report.checked)
     if report.ok:
         typer.echo(f"OK: {files} file{'s' if files != 1 else ''} valid.")
