@@ -91,8 +91,9 @@ def status_command(
     cannot be read (each such file is named with its line).
 
     Examples:
-      selfeval status
 
+    \b
+      selfeval status
       selfeval status --json | jq '.summary'
     """
     from selfeval.status import workspace_status
