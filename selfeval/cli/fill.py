@@ -1,0 +1,151 @@
+"""``selfeval fill``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+from selfeval.errors import ExitStatus
+
+if TYPE_CHECKING:
+    from selfeval.prompter import Prompter
+    from selfeval.session import Outcome
+
+
+class Lang(StrEnum):
+    """Languages a questionnaire can be asked in."""
+
+    nl = "nl"
+    en = "en"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def _resume_command(participant: str, questionnaire: str | None, workspace: Path | None) -> str:
+    parts = ["selfeval", "fill", "--participant", participant]
+    if questionnaire:
+        parts += ["--questionnaire", questionnaire]
+    if workspace is not None:
+        parts += ["--workspace", str(workspace)]
+    return " ".join(parts)
+
+
+def _terminal_prompter(lang: str) -> Prompter:
+    from selfeval.prompts import TerminalPrompter
+
+    return TerminalPrompter(lang=lang)
+
+
+def _report(outcome: Outcome, resume: str) -> None:
+    p = outcome.progress
+    counts = f"{p.answered} answered, required {p.required_answered}/{p.required}"
+    if outcome.reopened is not None:
+        typer.echo(f"Reopened; the submitted version is kept as {_shown(outcome.reopened)}.")
+    if outcome.inactive:
+        typer.echo(
+            "Kept but not counted (their condition no longer holds): " + ", ".join(outcome.inactive)
+        )
+    if outcome.state == "submitted":
+        typer.echo(f"Submitted: {_shown(outcome.path)} ({counts}).")
+        return
+    if outcome.state == "interrupted":
+        echo_err(
+            f"\nInterrupted. Every answer given is saved in {_shown(outcome.path)} ({counts})."
+        )
+        echo_err(f"Resume with: {resume}")
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
+    typer.echo(f"Saved as draft: {_shown(outcome.path)} ({counts}).")
+    if p.missing:
+        typer.echo(f"Still missing before you can submit: {', '.join(p.missing)}")
+    typer.echo(f"Continue with: {resume}")
+
+
+@app.command("fill")
+@handle_errors
+def fill_command(
+    participant: Annotated[
+        str,
+        typer.Option(
+            "--participant",
+            "-p",
+            help="Participant code of the department answering (e.g. BZ).",
+            show_default=False,
+        ),
+    ],
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="ID[@VERSION]. Default: the self-evaluation, in the version a draft pins, "
+            "else the exercise's, else the newest.",
+            show_default=False,
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", help="Language of the questions. Default: the exercise's."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="Fill without prompts from this YAML or JSON file (item id: answer; repeat "
+            "groups as lists of mappings).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    submit: Annotated[
+        bool, typer.Option("--submit", help="With --answers: submit in the same run.")
+    ] = False,
+    reopen: Annotated[
+        bool,
+        typer.Option(
+            "--reopen",
+            help="Change a submitted response; the submitted version is kept beside it.",
+        ),
+    ] = False,
+) -> None:
+    """Answer a questionnaire for one participant; every answer is saved at once.
+
+    The response goes to responses/<category>/<participant>/<questionnaire>.yaml.
+    Run it again to continue a draft, revisit a section or review and submit.
+    Ctrl-C (or Ctrl-D) stops, keeps every answer and prints how to resume
+    (exit 130). Without a terminal, give the answers with --answers FILE.
+    A submitted response changes only with --reopen.
+
+    Examples:
+
+    \b
+      selfeval fill --participant BZ
+      selfeval fill -p DEF --answers def-answers.yaml --submit
+      selfeval fill -p BZ --reopen
+    """
+    from selfeval.fill import run_fill
+    from selfeval.workspace import Workspace
+
+    outcome = run_fill(
+        workspace=Workspace.open(workspace),
+        participant=participant,
+        questionnaire=questionnaire,
+        lang=lang.value if lang else None,
+        answers_file=answers,
+        submit=submit,
+        reopen=reopen,
+        interactive=sys.stdin.isatty(),
+        prompter=_terminal_prompter,
+    )
+    _report(outcome, _resume_command(participant, questionnaire, workspace))

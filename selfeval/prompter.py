@@ -1,0 +1,230 @@
+"""What the filling engine and a prompter exchange: the :class:`Prompter` protocol.
+
+:class:`~selfeval.session.FillSession` (the engine, no terminal knowledge) asks
+and shows everything through a :class:`Prompter`. :mod:`selfeval.prompts` is
+the questionary/rich implementation; tests and benchmarks use scripted fakes;
+``peer-review`` reuses both. This module also holds the session's own texts
+in Dutch and English (:func:`message`) and :func:`format_value`, which renders
+an answer for reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from selfeval.answers import Progress, is_answered
+from selfeval.questionnaire import (
+    Item,
+    MultipleChoiceItem,
+    ScaleItem,
+    SingleChoiceItem,
+    YesNoItem,
+    text_in,
+)
+
+__all__ = [
+    "AskContext",
+    "Notice",
+    "Option",
+    "Prompter",
+    "ReviewRow",
+    "SectionInfo",
+    "format_value",
+    "message",
+]
+
+#: An answer's place: item ids and entry indexes, e.g. ``("bottlenecks", 0, "title")``.
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a menu: the ``value`` returned and the ``label`` shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the respondent.
+
+    Attributes:
+        kind: ``info``, ``warning``, ``error`` or ``success``.
+        text: one sentence.
+        details: further lines (e.g. one per missing item).
+    """
+
+    kind: Literal["info", "warning", "error", "success"]
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """What to show when a section starts.
+
+    Attributes:
+        index: 1-based position of the section.
+        count: number of sections in the questionnaire.
+        title: the section title in the session language.
+        intro: the section introduction, if any.
+        progress: progress over the whole questionnaire so far.
+    """
+
+    index: int
+    count: int
+    title: str
+    intro: str | None
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class AskContext:
+    """Everything a prompter needs to ask one item, beyond the item itself.
+
+    Attributes:
+        path: where the answer goes, e.g. ``("bottlenecks", 0, "title")``.
+        lang: ``nl`` or ``en``.
+        label: the item's label in ``lang``.
+        help: the item's help text in ``lang``, if any.
+        required: whether submission needs an answer.
+        entry: the repeat entry being filled (e.g. ``"Knelpunt 2"``), if any.
+        participants: (code, name) pairs offered for participant items.
+        validate: returns None when a value (in stored form) fits, else the
+            message saying why not; prompters call it while the user types.
+        error: why the previous attempt was refused, when asking again.
+    """
+
+    path: Path_
+    lang: str
+    label: str
+    help: str | None
+    required: bool
+    entry: str | None
+    participants: tuple[tuple[str, str], ...]
+    validate: Callable[[Any], str | None]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of the review of all answers.
+
+    Attributes:
+        depth: 0 for section headings, 1 for items, 2+ inside repeat entries.
+        label: section title, item label or entry label.
+        value: the answer formatted for reading ("" for headings).
+        state: ``heading``, ``answered``, ``blank``, ``missing`` (required,
+            no answer) or ``inactive`` (answered, but its condition is false).
+    """
+
+    depth: int
+    label: str
+    value: str
+    state: Literal["heading", "answered", "blank", "missing", "inactive"]
+
+
+class Prompter(Protocol):
+    """How the engine talks to the respondent.
+
+    Every method may raise ``KeyboardInterrupt`` or ``EOFError``; the engine
+    then stops, with every answer given already saved.
+    """
+
+    def show_section(self, info: SectionInfo) -> None:
+        """Show a section heading, its introduction and the progress."""
+
+    def show_notice(self, notice: Notice) -> None:
+        """Show a message (information, warning, error, success)."""
+
+    def show_review(self, title: str, rows: Sequence[ReviewRow]) -> None:
+        """Show all answers for review."""
+
+    def ask(self, item: Item, current: Any, context: AskContext) -> Any:
+        """Ask one item; return the answer in stored form, or None for no answer."""
+
+    def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
+        """Let the respondent pick one option; return its ``value``."""
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        """Ask a yes/no question about the session itself."""
+
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "continue": {"nl": "Verder waar u gebleven was", "en": "Continue where you left off"},
+    "revisit": {"nl": "Een onderdeel opnieuw bekijken", "en": "Revisit a section"},
+    "review": {"nl": "Alles nakijken en indienen", "en": "Review everything and submit"},
+    "quit": {"nl": "Opslaan als concept en stoppen", "en": "Save as draft and stop"},
+    "submit": {"nl": "Indienen", "en": "Submit"},
+    "missing": {"nl": "Ontbrekende antwoorden invullen", "en": "Answer the missing items"},
+    "resume": {
+        "nl": "Concept van {updated}: {answered} beantwoord, verplicht {done}/{required}.",
+        "en": "Draft of {updated}: {answered} answered, required {done}/{required}.",
+    },
+    "what_now": {"nl": "Wat wilt u doen?", "en": "What would you like to do?"},
+    "which_section": {"nl": "Welk onderdeel?", "en": "Which section?"},
+    "review_title": {"nl": "Uw antwoorden", "en": "Your answers"},
+    "confirm_submit": {
+        "nl": "Nu indienen? Daarna kunt u alleen met --reopen nog wijzigen.",
+        "en": "Submit now? Afterwards, changes need --reopen.",
+    },
+    "submitted": {"nl": "Ingediend.", "en": "Submitted."},
+    "inactive": {
+        "nl": "Uw antwoord op {label!r} telt niet meer mee: de voorwaarde ervan geldt niet "
+        "meer. Het blijft in het bestand staan.",
+        "en": "Your answer to {label!r} no longer counts: its condition is now false. It "
+        "stays in the file.",
+    },
+    "blank_required": {
+        "nl": "Leeg gelaten; dit is verplicht vóór indienen.",
+        "en": "Left blank; this is required before submitting.",
+    },
+    "add": {"nl": "{entry} toevoegen", "en": "Add {entry}"},
+    "edit": {"nl": "Een {entry} wijzigen", "en": "Edit a {entry}"},
+    "remove": {"nl": "Een {entry} verwijderen", "en": "Remove a {entry}"},
+    "done": {"nl": "Klaar met {label}", "en": "Done with {label}"},
+    "entries": {"nl": "{label}: {count} ingevuld", "en": "{label}: {count} filled in"},
+    "which_entry": {"nl": "Welke?", "en": "Which one?"},
+    "confirm_remove": {"nl": "{entry} verwijderen?", "en": "Remove {entry}?"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
+    "missing_list": {
+        "nl": "Nog niet compleet: {count} verplichte antwoorden ontbreken.",
+        "en": "Not complete yet: {count} required answers are missing.",
+    },
+}
+
+
+def message(key: str, lang: str, **values: Any) -> str:
+    """The session text ``key`` in ``lang`` (English when missing), filled with ``values``."""
+    texts = _TEXTS[key]
+    return (texts.get(lang) or texts["en"]).format(**values)
+
+
+def format_value(item: Item, value: Any, lang: str) -> str:
+    """An answer as the respondent would read it: choice labels, yes/no, lists joined.
+
+    Args:
+        item: the item answered.
+        value: the stored answer.
+        lang: ``nl`` or ``en``.
+
+    Returns:
+        The text (empty for no answer).
+    """
+    if not is_answered(value):
+        return ""
+    if isinstance(item, YesNoItem) and isinstance(value, bool):
+        return message("yes" if value else "no", lang)
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        labels = {c.value: text_in(c.label, lang) for c in item.choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, str(v)) for v in values)
+    if isinstance(item, ScaleItem) and value in item.labels:
+        return f"{value} ({text_in(item.labels[value], lang)})"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
