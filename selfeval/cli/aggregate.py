@@ -1,0 +1,78 @@
+"""``selfeval aggregate``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+
+
+class _Format(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command("aggregate")
+@handle_errors
+def aggregate_command(
+    workspace: WorkspaceOption = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="Write the draft report for peer review, plus reports/draft.yaml.",
+        ),
+    ] = False,
+    fmt: Annotated[
+        _Format,
+        typer.Option("--format", "-f", help="md (Markdown) or html (one printable page)."),
+    ] = _Format.md,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Report path. Default: reports/integrated-report[-draft].md|html in the workspace.",  # noqa: E501
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    include_drafts: Annotated[
+        bool,
+        typer.Option(
+            "--include-drafts", help="Also include responses not yet submitted (status: draft)."
+        ),
+    ] = False,
+) -> None:
+    """Merge all responses into the integrated report.
+
+    Reads the exercise, the questionnaires and every response, checks them
+    (as validate does), and writes the report: each finding attributed to the
+    departments that raised it, with a stable id, and the peer-review
+    reactions woven in. Responses still in draft are left out, with a warning.
+
+    Examples:
+      selfeval aggregate
+
+      selfeval aggregate --draft
+
+      selfeval aggregate --format html -o report.html
+    """
+    from selfeval.aggregate import aggregate
+
+    result = aggregate(
+        workspace=workspace,
+        draft=draft,
+        fmt=fmt.value,
+        output=output,
+        include_drafts=include_drafts,
+    )
+    for warning in result.warnings:
+        echo_err(f"Warning: {warning}")
+    for path in result.written:
+        typer.echo(f"Wrote {path}")
+    typer.echo(f"{result.findings} findings from {result.responses} responses.")

@@ -1,0 +1,641 @@
+"""Findings: extracting them from responses, their stable ids, merging, the draft.
+
+A *finding* is one entry of a repeat group marked ``finding: <kind>`` in a
+questionnaire (bottleneck, blind spot, need, opportunity, activity, document)
+or one row of the roles table (the seed's Figure 1). Every finding gets a
+stable id derived from where it comes from, and a hash of what it says, so a
+peer-review reaction can be matched to the finding it was given on and an
+edit since the draft can be noticed. The full contract (ids, ``same_as``,
+``texts/merges.yaml``, ``reports/draft.yaml``) is ``docs/findings.md``.
+
+This module knows nothing of the terminal; it returns data and raises
+:class:`selfeval.errors.SelfevalError` subclasses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from selfeval import yamlio
+from selfeval.errors import InputError, Location
+from selfeval.exercise import Exercise
+from selfeval.questionnaire import Questionnaire, RepeatItem, SingleChoiceItem, text_in
+from selfeval.response import Response
+
+__all__ = [
+    "FINDING_KINDS",
+    "Draft",
+    "DraftFinding",
+    "DraftInfo",
+    "Finding",
+    "MergeSpec",
+    "Source",
+    "SourceResponse",
+    "draft_data",
+    "draft_hash",
+    "extract_findings",
+    "finding_hash",
+    "load_draft",
+    "load_merges",
+    "merge_findings",
+]
+
+#: Every kind of finding, in the order the report discusses them.
+FINDING_KINDS = ("role", "document", "activity", "bottleneck", "blind-spot", "need", "opportunity")
+FindingKindName = Literal[
+    "bottleneck", "blind-spot", "need", "opportunity", "activity", "document", "role"
+]
+#: Questionnaire order within one participant (``docs/findings.md`` §4).
+_QUESTIONNAIRE_ORDER = ("self-evaluation", "peer-review-1", "peer-review-2")
+
+
+def _canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def finding_hash(kind: str, title: str, text: str) -> str:
+    """Hash what a finding says, to notice edits between the draft and the final report.
+
+    Args:
+        kind: the finding kind (``bottleneck``, ``role``, …).
+        title: the finding's title as shown.
+        text: the finding's text as shown (whitespace kept).
+
+    Returns:
+        ``"sha256:<hex>"`` of the canonical JSON of ``{"kind", "text", "title"}``
+        (``docs/findings.md`` §5).
+    """
+    digest = hashlib.sha256(_canonical({"kind": kind, "title": title, "text": text}))
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document a finding cites (the seed's footnotes: document, year, page)."""
+
+    document: str
+    year: int | None = None
+    page: str | None = None
+
+
+@dataclass
+class Finding:
+    """One finding, with where it came from.
+
+    Attributes:
+        id: stable id (``BZ.bottlenecks.capaciteit-politie-justitie``, ``role.BZK``).
+        kind: one of :data:`FINDING_KINDS`.
+        title: short title as shown.
+        text: the description as shown.
+        scope: ``departmental``/``interdepartmental`` for needs and
+            opportunities, else None.
+        raised_by: participant codes that raised it (several after a merge).
+        concerns: participant codes it concerns.
+        hash: :func:`finding_hash` of kind, title and text.
+        questionnaire: id of the questionnaire it was answered in (``role``
+            findings: ``self-evaluation``).
+        source: the response file it came from, workspace-relative (POSIX).
+        details: kind-specific extras: ``phase`` (activities), ``nature``
+            and ``direction`` (opportunities), ``involvement`` (roles).
+        sources: cited documents, in entry order.
+        same_as: ids this entry declares itself the same as.
+        merged: ids merged into this one (aliases), after :func:`merge_findings`.
+        others: the merged-in findings themselves, to show their texts.
+        note: an editorial note from ``texts/merges.yaml``.
+    """
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    scope: str | None
+    raised_by: list[str]
+    concerns: list[str]
+    hash: str
+    questionnaire: str
+    source: str
+    details: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    others: list[Finding] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def participant(self) -> str:
+        """The participant that raised it first."""
+        return self.raised_by[0]
+
+
+@dataclass(frozen=True)
+class SourceResponse:
+    """A response to extract findings from, with its questionnaire and file.
+
+    Attributes:
+        response: the loaded response.
+        questionnaire: the exact version it answers.
+        path: the file, workspace-relative (POSIX), for ``source`` and errors.
+    """
+
+    response: Response
+    questionnaire: Questionnaire
+    path: str
+
+
+def _choice_label(item: Any, value: Any, lang: str) -> str:
+    if isinstance(item, SingleChoiceItem):
+        for choice in item.choices:
+            if choice.value == value:
+                return text_in(choice.label, lang)
+    return str(value)
+
+
+def _sources(entry: dict[str, Any]) -> list[Source]:
+    found: list[Source] = []
+    for raw in entry.get("sources") or []:
+        if isinstance(raw, dict) and raw.get("document"):
+            year = raw.get("year")
+            page = raw.get("page")
+            found.append(
+                Source(
+                    str(raw["document"]),
+                    year if isinstance(year, int) else None,
+                    str(page) if page not in (None, "") else None,
+                )
+            )
+    return found
+
+
+def _entry_finding(
+    kind: str,
+    fid: str,
+    entry: dict[str, Any],
+    item: RepeatItem,
+    source: SourceResponse,
+    lang: str,
+) -> Finding:
+    sub = {i.id: i for i in item.items}
+    details: dict[str, Any] = {}
+    if kind == "activity":
+        phase = entry.get("phase")
+        details["phase"] = phase
+        title = _choice_label(sub.get("phase"), phase, lang)
+        text = str(entry.get("description") or "")
+    elif kind == "document":
+        title = str(entry.get("title") or "")
+        if isinstance(entry.get("year"), int):
+            title += f" ({entry['year']})"
+            details["year"] = entry["year"]
+        text = str(entry.get("note") or "")
+    else:
+        title = str(entry.get("title") or "")
+        text = str(entry.get("description") or "")
+        for key in ("nature", "direction"):
+            if entry.get(key) is not None:
+                details[key] = entry[key]
+    scope = entry.get("scope") if kind in ("need", "opportunity") else None
+    concerns = [c for c in entry.get("departments") or [] if isinstance(c, str)]
+    same_as = [s for s in entry.get("same_as") or [] if isinstance(s, str)]
+    return Finding(
+        id=fid,
+        kind=kind,
+        title=title,
+        text=text,
+        scope=scope,
+        raised_by=[source.response.participant],
+        concerns=concerns,
+        hash=finding_hash(kind, title, text),
+        questionnaire=source.questionnaire.id,
+        source=source.path,
+        details=details,
+        sources=_sources(entry),
+        same_as=same_as,
+    )
+
+
+def _order_key(exercise: Exercise, source: SourceResponse) -> tuple[int, int, str]:
+    codes = exercise.codes
+    participant = source.response.participant
+    p_index = codes.index(participant) if participant in codes else len(codes)
+    qid = source.questionnaire.id
+    q_index = _QUESTIONNAIRE_ORDER.index(qid) if qid in _QUESTIONNAIRE_ORDER else 99
+    return (p_index, q_index, source.path)
+
+
+def _role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list[Finding]:
+    names = {p.code: p.name for p in exercise.participants}
+    own: dict[str, Finding] = {}
+    described: dict[str, list[tuple[str, str, str | None, str]]] = {}
+    for source in sources:
+        if source.questionnaire.kind != "self-evaluation":
+            continue
+        answers = source.response.answers
+        code = source.response.participant
+        if isinstance(answers.get("role"), str) and answers["role"].strip():
+            title = names.get(code, code)
+            text = answers["role"]
+            own[code] = Finding(
+                id=f"role.{code}",
+                kind="role",
+                title=title,
+                text=text,
+                scope=None,
+                raised_by=[code],
+                concerns=[code],
+                hash=finding_hash("role", title, text),
+                questionnaire=source.questionnaire.id,
+                source=source.path,
+                details={
+                    "involvement": answers.get("involvement"),
+                    "gives_input_to": list(answers.get("gives_input_to") or []),
+                    "receives_input_from": list(answers.get("receives_input_from") or []),
+                },
+            )
+        for entry in answers.get("other_roles") or []:
+            if not isinstance(entry, dict):
+                continue
+            other = entry.get("participant")
+            role = entry.get("role")
+            if isinstance(other, str) and isinstance(role, str) and role.strip():
+                described.setdefault(other, []).append(
+                    (code, role.strip(), entry.get("involvement"), source.path)
+                )
+    roles: list[Finding] = []
+    for participant in exercise.participants:
+        code = participant.code
+        if code in own:
+            roles.append(own[code])
+            continue
+        views = described.get(code)
+        if not views:
+            continue
+        title = participant.name
+        text = "\n\n".join(f"{names.get(by, by)}: {role}" for by, role, _, _ in views)
+        levels = [lvl for _, _, lvl, _ in views if lvl]
+        roles.append(
+            Finding(
+                id=f"role.{code}",
+                kind="role",
+                title=title,
+                text=text,
+                scope=None,
+                raised_by=[by for by, _, _, _ in views],
+                concerns=[code],
+                hash=finding_hash("role", title, text),
+                questionnaire="self-evaluation",
+                source=views[0][3],
+                details={"involvement": levels[0] if levels else None, "views": views},
+            )
+        )
+    return roles
+
+
+def extract_findings(exercise: Exercise, sources: Iterable[SourceResponse]) -> list[Finding]:
+    """Turn responses into findings with stable ids, in report order.
+
+    Args:
+        exercise: the exercise (participant order, report language, names).
+        sources: the responses to include, each with its questionnaire.
+
+    Returns:
+        Role findings first (``role.<P>``, in ``selfeval.yaml`` order), then
+        every entry of every ``finding:`` repeat group, ordered by
+        participant (``selfeval.yaml`` order), questionnaire
+        (self-evaluation, peer-review-1, peer-review-2), item and entry.
+        Ids follow ``docs/findings.md`` §2; nothing is merged yet.
+    """
+    ordered = sorted(sources, key=lambda s: _order_key(exercise, s))
+    findings = _role_findings(exercise, ordered)
+    lang = exercise.language
+    for source in ordered:
+        response = source.response
+        prefix = response.participant
+        if source.questionnaire.kind != "self-evaluation":
+            prefix += f".{source.questionnaire.id}"
+        for item in source.questionnaire.items():
+            if not isinstance(item, RepeatItem) or item.finding is None:
+                continue
+            entries = response.answers.get(item.id)
+            if not isinstance(entries, list):
+                continue
+            for position, entry in enumerate(entries, start=1):
+                if not isinstance(entry, dict):
+                    continue
+                key = entry.get("key") if isinstance(entry.get("key"), str) else str(position)
+                fid = f"{prefix}.{item.id}.{key}"
+                findings.append(_entry_finding(item.finding, fid, entry, item, source, lang))
+    return findings
+
+
+@dataclass(frozen=True)
+class MergeSpec:
+    """One editorial merge from ``texts/merges.yaml``.
+
+    Attributes:
+        ids: the finding ids judged the same (at least two).
+        note: optional note shown with the merged finding.
+        location: where it is written, for error messages.
+    """
+
+    ids: tuple[str, ...]
+    note: str | None
+    location: Location
+
+
+def load_merges(path: Path) -> list[MergeSpec]:
+    """Read ``texts/merges.yaml`` (``docs/findings.md`` §4); a missing file means none.
+
+    Args:
+        path: the file.
+
+    Returns:
+        The merges in file order.
+
+    Raises:
+        InputError: the file is not ``merges: [{ids: [...], note: ...}, ...]``.
+    """
+    if not path.is_file():
+        return []
+    data = yamlio.load(path)
+    if data is None:
+        return []
+    text = path.read_text("utf-8-sig")
+    hint = "write `merges:` then a list of `- ids: [ID, ID]` entries (see docs/findings.md)"
+    if not isinstance(data, dict) or set(data) - {"merges"}:
+        raise InputError("expected one key, 'merges'", location=Location(path, 1, 1), hint=hint)
+    merges = data.get("merges") or []
+    if not isinstance(merges, list):
+        raise InputError("'merges' must be a list", location=Location(path, 1, 1), hint=hint)
+    specs: list[MergeSpec] = []
+    for index, entry in enumerate(merges):
+        where = yamlio.line_of(text, ["merges", index])
+        location = Location(path, *where) if where else Location(path)
+        ids = entry.get("ids") if isinstance(entry, dict) else None
+        if (
+            not isinstance(entry, dict)
+            or set(entry) - {"ids", "note"}
+            or not isinstance(ids, list)
+            or len(ids) < 2
+            or not all(isinstance(i, str) for i in ids)
+        ):
+            raise InputError(
+                "each merge needs 'ids' (a list of at least two finding ids) and may have 'note'",
+                location=location,
+                hint=hint,
+            )
+        note = entry.get("note")
+        specs.append(MergeSpec(tuple(ids), str(note) if note is not None else None, location))
+    return specs
+
+
+def merge_findings(
+    findings: list[Finding],
+    merges: Sequence[MergeSpec] = (),
+    *,
+    exercise: Exercise,
+    left_out: Iterable[str] = (),
+) -> tuple[list[Finding], dict[str, str], list[str]]:
+    """Merge findings declared the same (``same_as`` entries and ``merges.yaml``).
+
+    Each group appears once, under the id of its first member in report
+    order, raised by all members (``docs/findings.md`` §4).
+
+    Args:
+        findings: from :func:`extract_findings`, in report order.
+        merges: editorial merges from :func:`load_merges`.
+        exercise: for participant order.
+        left_out: ids of findings in responses left out of the report
+            (drafts); naming one is a warning, not an error.
+
+    Returns:
+        (merged findings in report order, alias id → surviving id, warnings).
+
+    Raises:
+        InputError: an id that matches no finding, or members of different kinds.
+    """
+    by_id = {f.id: f for f in findings}
+    order = {f.id: n for n, f in enumerate(findings)}
+    skipped = set(left_out)
+    parent = {f.id: f.id for f in findings}
+    notes: dict[str, str] = {}
+    warnings: list[str] = []
+
+    def find(fid: str) -> str:
+        while parent[fid] != fid:
+            parent[fid] = parent[parent[fid]]
+            fid = parent[fid]
+        return fid
+
+    def union(a: str, b: str, where: Location | str) -> None:
+        if by_id[a].kind != by_id[b].kind:
+            raise InputError(
+                f"{a} ({by_id[a].kind}) and {b} ({by_id[b].kind}) cannot be merged: "
+                f"only findings of the same kind can be the same",
+                location=where if isinstance(where, Location) else Location(where),
+                hint="remove one of the ids from the merge",
+            )
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=order.__getitem__)
+            parent[second] = first
+
+    def known(fid: str, where: Location | str, what: str) -> bool:
+        if fid in by_id:
+            return True
+        if fid in skipped:
+            warnings.append(f"{where}: {what} names {fid}, a finding of a draft response left out")
+            return False
+        raise InputError(
+            f"{what} names {fid!r}, which is not a finding of any response",
+            location=where if isinstance(where, Location) else Location(where),
+            hint="check the id against reports/draft.yaml (`selfeval aggregate --draft`)",
+        )
+
+    for finding in findings:
+        for other in finding.same_as:
+            if known(other, finding.source, f"same_as of {finding.id}"):
+                union(finding.id, other, finding.source)
+    for spec in merges:
+        present = [i for i in spec.ids if known(i, spec.location, "a merge")]
+        for other in present[1:]:
+            union(present[0], other, spec.location)
+        if spec.note and present:
+            notes[present[0]] = spec.note
+
+    aliases: dict[str, str] = {}
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(find(finding.id), []).append(finding)
+    codes = exercise.codes
+    result: list[Finding] = []
+    for finding in findings:
+        root = find(finding.id)
+        if root != finding.id:
+            aliases[finding.id] = root
+            continue
+        members = groups[root]
+        if len(members) > 1:
+            raised = {c for m in members for c in m.raised_by}
+            concerns = {c for m in members for c in m.concerns}
+            finding.raised_by = [c for c in codes if c in raised]
+            finding.concerns = [c for c in codes if c in concerns]
+            finding.merged = [m.id for m in members[1:]]
+            finding.others = members[1:]
+            finding.sources = [s for m in members for s in m.sources]
+        note = next((notes[m.id] for m in members if m.id in notes), None)
+        finding.note = note
+        result.append(finding)
+    return result, aliases, warnings
+
+
+class _Model(BaseModel):
+    # Readers ignore fields added by later versions (docs/findings.md §5).
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class DraftInfo(_Model):
+    """The ``draft:`` header of ``reports/draft.yaml``."""
+
+    hash: str
+    exercise: str
+    incident_category: str
+    created_from: list[str] = Field(default_factory=list)
+
+
+class DraftFinding(_Model):
+    """One finding as listed in ``reports/draft.yaml``."""
+
+    id: str
+    kind: FindingKindName
+    title: str
+    text: str
+    scope: Literal["departmental", "interdepartmental"] | None = None
+    raised_by: list[str] = Field(default_factory=list)
+    concerns: list[str] = Field(default_factory=list)
+    merged: list[str] = Field(default_factory=list)
+    hash: str
+
+
+class Draft(_Model):
+    """The machine-readable draft a peer review reacts to (``docs/findings.md`` §5)."""
+
+    draft: DraftInfo
+    findings: list[DraftFinding] = Field(default_factory=list)
+
+    def finding(self, fid: str) -> DraftFinding:
+        """The finding with id ``fid`` (or merged alias ``fid``).
+
+        Raises:
+            KeyError: no such finding.
+        """
+        for finding in self.findings:
+            if finding.id == fid or fid in finding.merged:
+                return finding
+        raise KeyError(fid)
+
+    def findings_for_peer_review_1(self, participant: str) -> list[DraftFinding]:
+        """What round 1 reacts to: what *other* departments said.
+
+        Returns:
+            Bottlenecks, blind spots, needs, opportunities and roles not
+            raised by ``participant`` (the seed's Annex 1: collegiale toets 1).
+        """
+        kinds = ("role", "bottleneck", "blind-spot", "need", "opportunity")
+        return [f for f in self.findings if f.kind in kinds and participant not in f.raised_by]
+
+    def findings_for_peer_review_2(self, participant: str) -> list[DraftFinding]:
+        """What round 2 reacts to: the parts of the draft about the department's own role.
+
+        Returns:
+            ``role.<participant>`` and every other finding whose ``concerns``
+            include ``participant`` (roles of others excluded).
+        """
+        return [
+            f
+            for f in self.findings
+            if f.id == f"role.{participant}" or (f.kind != "role" and participant in f.concerns)
+        ]
+
+
+def draft_hash(findings: Iterable[Finding | DraftFinding]) -> str:
+    """The draft's hash: SHA-256 over the ``[id, hash]`` pairs, in order (findings.md §5)."""
+    pairs = [[f.id, f.hash] for f in findings]
+    return "sha256:" + hashlib.sha256(_canonical(pairs)).hexdigest()
+
+
+def draft_data(
+    findings: Sequence[Finding], *, exercise: Exercise, created_from: Sequence[str]
+) -> dict[str, Any]:
+    """The content of ``reports/draft.yaml`` as plain data (deterministic).
+
+    Args:
+        findings: merged findings in report order.
+        exercise: for the project and incident category.
+        created_from: workspace-relative response paths used.
+
+    Returns:
+        ``{"draft": {...}, "findings": [...]}`` ready for :func:`selfeval.yamlio.write`.
+    """
+    return {
+        "draft": {
+            "hash": draft_hash(findings),
+            "exercise": exercise.project,
+            "incident_category": exercise.incident_category.id,
+            "created_from": sorted(created_from),
+        },
+        "findings": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "title": f.title,
+                "text": f.text,
+                "scope": f.scope,
+                "raised_by": list(f.raised_by),
+                "concerns": list(f.concerns),
+                "merged": list(f.merged),
+                "hash": f.hash,
+            }
+            for f in findings
+        ],
+    }
+
+
+def load_draft(path: Path) -> Draft:
+    """Load ``reports/draft.yaml``.
+
+    Args:
+        path: the draft file written by ``selfeval aggregate --draft``.
+
+    Returns:
+        The :class:`Draft`.
+
+    Raises:
+        NotFoundError/InputError: missing, unreadable or malformed file,
+            with file:line of the problem.
+    """
+    from selfeval.documents import parse_model
+
+    if not path.is_file():
+        from selfeval.errors import NotFoundError
+
+        raise NotFoundError(
+            f"no draft report at {path}",
+            hint="make one with `selfeval aggregate --draft` (it writes reports/draft.yaml)",
+        )
+    data = yamlio.load(path)
+    if not isinstance(data, dict):
+        raise InputError(
+            "not a draft file: expected 'draft:' and 'findings:'",
+            location=Location(path, 1, 1),
+            hint="regenerate it with `selfeval aggregate --draft`",
+        )
+    return parse_model(Draft, data, path)

@@ -1,0 +1,121 @@
+"""Rendering the report model to Markdown or one self-contained HTML page.
+
+Templates are Jinja2 files shipped in ``selfeval/templates/``
+(``integrated-report.md.j2``, ``_finding.md.j2``, ``integrated-report.html.j2``,
+``labels.yaml``); a workspace overrides any of them by putting a file with the
+same name in its ``templates/`` folder (``DESIGN.md`` §7). HTML is the
+Markdown rendered by markdown-it-py (raw HTML in answers is escaped, not
+passed through) inside a page with inline CSS: no network, printable.
+Output is deterministic: no timestamps, and every order comes from the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from selfeval.errors import InputError, Location
+from selfeval.report import Report
+
+__all__ = ["TEMPLATE_DIR", "markdown_to_html", "render"]
+
+#: The package's own templates.
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+MD_TEMPLATE = "integrated-report.md.j2"
+HTML_TEMPLATE = "integrated-report.html.j2"
+
+
+def _inline(text: object) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _block(text: object) -> str:
+    lines = [line.rstrip() for line in str(text or "").strip().splitlines()]
+    return "\n".join(lines)
+
+
+def _cell(text: object) -> str:
+    return _inline(text).replace("|", "\\|")
+
+
+def _noterefs(numbers: Sequence[int]) -> str:
+    return "".join(f" [{n}]" for n in numbers)
+
+
+def _environment(template_dirs: Sequence[Path], *, html: bool = False):  # type: ignore[no-untyped-def]
+    import jinja2
+
+    search = [str(d) for d in template_dirs if d.is_dir()] + [str(TEMPLATE_DIR)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=html,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(inline=_inline, block=_block, cell=_cell, noterefs=_noterefs)
+    return env
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown (CommonMark plus tables) to an HTML fragment, raw HTML escaped."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    return md.render(text)
+
+
+def render(
+    report: Report,
+    *,
+    fmt: Literal["md", "html"] = "md",
+    template_dirs: Sequence[Path] = (),
+) -> str:
+    """Render the report.
+
+    Args:
+        report: from :func:`selfeval.report.build_report`.
+        fmt: ``md`` for Markdown, ``html`` for one self-contained HTML page.
+        template_dirs: folders searched before the package's templates
+            (a workspace's ``templates/``).
+
+    Returns:
+        The document text, ending with one newline.
+
+    Raises:
+        InputError: an override template has a syntax error or uses an
+            unknown name (with the template file and line).
+    """
+    import jinja2
+
+    try:
+        text = _environment(template_dirs).get_template(MD_TEMPLATE).render(r=report)
+        text = _tidy(text)
+        if fmt == "html":
+            body = markdown_to_html(text)
+            page = _environment(template_dirs, html=True).get_template(HTML_TEMPLATE)
+            text = page.render(r=report, body=jinja2.utils.markupsafe.Markup(body))
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            f"report template error: {exc.message}",
+            location=Location(exc.filename or exc.name or "?", exc.lineno),
+            hint="fix the template in the workspace's templates/ folder, or remove it",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise InputError(
+            f"report template error: {exc.message}",
+            hint="a template in the workspace's templates/ folder uses a name the report "
+            "does not have; see docs/report.md",
+        ) from None
+    return text.rstrip("\n") + "\n"
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines that template control blocks leave behind."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line and lines and not lines[-1]:
+            continue
+        lines.append(line)
+    return "\n".join(lines)

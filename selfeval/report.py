@@ -1,0 +1,608 @@
+"""The integrated report as plain data: what each chapter says, before any rendering.
+
+:func:`build_report` turns the exercise, the included responses and the
+merged findings into a :class:`Report` whose parts follow ``DESIGN.md`` §5
+(and the seed report's chapters): title page, preface with a caveat when
+findings rest on one department, introduction with reading guide, the
+incident category, the policy process (roles table, activities per phase),
+bottlenecks / blind spots / needs each attributed and with their peer-review
+reactions, conclusions with the opportunities matrix (the seed's Figure 2),
+Annex 1 (forms of involvement) and Annex 2 (activities per department per
+phase), and numbered source notes. Rendering is :mod:`selfeval.render`'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from selfeval.exercise import Exercise
+from selfeval.findings import Finding, Source, SourceResponse
+from selfeval.questionnaire import KINDS, MultipleChoiceItem, SingleChoiceItem, text_in
+from selfeval.response import Reaction
+
+__all__ = ["FindingView", "ReactionView", "Report", "build_report", "labels"]
+
+PHASES = ("research", "development", "implementation", "evaluation")
+TEXTS = ("preface", "introduction", "incident-category", "conclusions")
+
+
+def labels(lang: str, override: Path | None = None) -> dict[str, str]:
+    """The report's words in ``lang`` (``selfeval/templates/labels.yaml``).
+
+    Args:
+        lang: ``nl`` or ``en``.
+        override: a workspace ``templates/labels.yaml``; its keys win.
+
+    Returns:
+        Label key → text.
+    """
+    from selfeval import yamlio
+
+    base = yamlio.load(Path(__file__).parent / "templates" / "labels.yaml")
+    words = dict(base.get("en", {}))
+    words.update(base.get(lang, {}))
+    if override is not None and override.is_file():
+        extra = yamlio.load(override) or {}
+        words.update((extra.get(lang) or {}) if isinstance(extra, dict) else {})
+    return words
+
+
+@dataclass
+class ReactionView:
+    """One peer-review reaction as shown.
+
+    Attributes:
+        participant: code of the reacting department.
+        sentence: the attributed lead-in ("In collegiale toets 2 gaf Financiën aan …").
+        verdict: agree / partly-agree / disagree / no-opinion.
+        comment, correction: as given.
+        dissent: True for disagree and partly-agree.
+        finding: the finding id reacted to (as written in the response).
+        reason: why it is listed apart (stale reactions only).
+    """
+
+    participant: str
+    sentence: str
+    verdict: str
+    comment: str | None
+    correction: str | None
+    dissent: bool
+    finding: str
+    reason: str | None = None
+
+
+@dataclass
+class FindingView:
+    """A finding as the report shows it.
+
+    Attributes:
+        finding: the merged finding.
+        attribution: who raised it ("BZ en Defensie").
+        concerns: names of the departments concerned, joined.
+        single_source: raised by one department only (shown as a caveat).
+        others: (name, text) of merged-in findings whose text differs.
+        notes: numbers of its source notes.
+        reactions: peer-review reactions to it.
+        origin: "ingebracht in collegiale toets 2" for findings from peer reviews.
+    """
+
+    finding: Finding
+    attribution: str
+    concerns: str
+    single_source: bool
+    others: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)
+    reactions: list[ReactionView] = field(default_factory=list)
+    origin: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The finding's stable id."""
+        return self.finding.id
+
+
+@dataclass
+class RoleRow:
+    """One row of the roles table (``role.<P>``)."""
+
+    id: str
+    name: str
+    involvement: str
+    gives_input_to: str
+    receives_input_from: str
+    described_by: str
+    view: FindingView | None
+    own_role: str | None = None
+
+
+@dataclass
+class DepartmentView:
+    """What one self-evaluating department says about the incident category (chapter 2)."""
+
+    name: str
+    definition: str
+    causes: str
+    phases: str
+    phases_note: str
+    documents: list[FindingView]
+
+
+@dataclass
+class OtherInput:
+    """General answers from one peer review (recognition, remarks, experiences)."""
+
+    name: str
+    round: str
+    lines: list[tuple[str, str]]
+
+
+@dataclass
+class Annex1Row:
+    """One row of Annex 1: a participant and its forms of involvement."""
+
+    name: str
+    full_name: str
+    forms: str
+    remark: str
+    is_ministry: bool
+
+
+@dataclass
+class Report:
+    """Everything the templates need; see the module docstring for the parts."""
+
+    lang: str
+    L: dict[str, str]
+    title: str
+    project: str
+    category: str
+    date: str
+    status: str
+    secretariat: str | None
+    is_draft: bool
+    texts: dict[str, str]
+    caveat: str | None
+    reading_guide: list[str]
+    ids_note: str
+    departments: list[DepartmentView]
+    roles: list[RoleRow]
+    activities: list[tuple[str, list[FindingView]]]
+    bottlenecks: list[FindingView]
+    blind_spots: list[FindingView]
+    needs_departmental: list[FindingView]
+    needs_interdepartmental: list[FindingView]
+    opportunities: list[FindingView]
+    matrix: list[tuple[str, str, list[list[FindingView]]]]
+    other_input: list[OtherInput]
+    stale: list[ReactionView]
+    annex1: list[Annex1Row]
+    not_received: list[str]
+    annex2: list[tuple[str, list[tuple[str, list[FindingView]]]]]
+    notes: list[str]
+    draft_hash: str | None = None
+
+    def all_findings(self) -> list[FindingView]:
+        """Every bottleneck, blind spot, need and opportunity shown, in report order."""
+        return [
+            *self.bottlenecks,
+            *self.blind_spots,
+            *self.needs_departmental,
+            *self.needs_interdepartmental,
+            *self.opportunities,
+        ]
+
+
+def _join(names: Sequence[str], word: str) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def _format_date(value: str, lang: str) -> str:
+    parts = value.split("-")
+    if lang == "nl" and len(parts) == 3:
+        return f"{parts[2]}-{parts[1]}-{parts[0]}"
+    return value
+
+
+def _source_text(source: Source, page_word: str) -> str:
+    text = source.document.rstrip(". ")
+    if source.year is not None:
+        text += f", {source.year}"
+    if source.page:
+        text += f", {page_word} {source.page}"
+    return text + "."
+
+
+class _Builder:
+    def __init__(self, exercise: Exercise, words: dict[str, str]) -> None:
+        self.exercise = exercise
+        self.L = words
+        self.names = {p.code: p.name for p in exercise.participants}
+        self.notes: list[str] = []
+        self.note_numbers: dict[Source, int] = {}
+        self.reactions: dict[str, list[ReactionView]] = {}
+        self.views: dict[str, FindingView] = {}
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+    def names_of(self, codes: Sequence[str]) -> str:
+        return _join([self.name(c) for c in codes], self.L["and"])
+
+    def round_label(self, qid: str) -> str:
+        return self.L.get(qid, qid)
+
+    def note(self, source: Source) -> int:
+        if source not in self.note_numbers:
+            self.notes.append(_source_text(source, self.L["page"]))
+            self.note_numbers[source] = len(self.notes)
+        return self.note_numbers[source]
+
+    def view(self, finding: Finding) -> FindingView:
+        if finding.id in self.views:
+            return self.views[finding.id]
+        others = [
+            (self.name(o.participant), o.text)
+            for o in finding.others
+            if o.text.strip() and o.text.strip() != finding.text.strip()
+        ]
+        origin = None
+        if finding.questionnaire != "self-evaluation" and finding.kind != "role":
+            origin = self.L["from_peer_review"].format(
+                round=self.round_label(finding.questionnaire)
+            )
+        view = FindingView(
+            finding=finding,
+            attribution=self.names_of(finding.raised_by),
+            concerns=self.names_of(finding.concerns),
+            single_source=len(finding.raised_by) == 1
+            and finding.kind in ("bottleneck", "blind-spot", "opportunity"),
+            others=others,
+            notes=[self.note(s) for s in finding.sources],
+            reactions=self.reactions.get(finding.id, []),
+            origin=origin,
+        )
+        self.views[finding.id] = view
+        return view
+
+    def reaction(self, code: str, qid: str, reaction: Reaction, reason: str | None) -> ReactionView:
+        key = f"verdict_{reaction.verdict}"
+        sentence = self.L[key].format(round=self.round_label(qid), name=self.name(code))
+        return ReactionView(
+            participant=code,
+            sentence=sentence,
+            verdict=reaction.verdict,
+            comment=reaction.comment,
+            correction=reaction.correction,
+            dissent=reaction.verdict in ("disagree", "partly-agree"),
+            finding=reaction.finding,
+            reason=reason,
+        )
+
+
+def _attach_reactions(
+    builder: _Builder,
+    sources: Sequence[SourceResponse],
+    findings: Sequence[Finding],
+    aliases: dict[str, str],
+) -> list[ReactionView]:
+    by_id = {f.id: f for f in findings}
+    stale: list[ReactionView] = []
+    for source in sources:
+        for reaction in source.response.reactions:
+            target = aliases.get(reaction.finding, reaction.finding)
+            finding = by_id.get(target)
+            code, qid = source.response.participant, source.questionnaire.id
+            if finding is None:
+                stale.append(builder.reaction(code, qid, reaction, builder.L["stale_gone"]))
+                continue
+            current = {finding.hash, *(o.hash for o in finding.others)}
+            if reaction.finding_hash is not None and reaction.finding_hash not in current:
+                stale.append(builder.reaction(code, qid, reaction, builder.L["stale_changed"]))
+                continue
+            builder.reactions.setdefault(target, []).append(
+                builder.reaction(code, qid, reaction, None)
+            )
+    return stale
+
+
+def _choice(questionnaire: Any, item_id: str, value: Any, lang: str) -> str:
+    try:
+        item = questionnaire.item(item_id)
+    except KeyError:
+        return str(value)
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        values = value if isinstance(value, list) else [value]
+        labels_ = {c.value: text_in(c.label, lang) for c in item.choices}
+        return ", ".join(labels_.get(v, str(v)) for v in values)
+    return str(value)
+
+
+def _phase_labels(sources: Sequence[SourceResponse], lang: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for source in sources:
+        for item in source.questionnaire.items():
+            if getattr(item, "finding", None) == "activity":
+                for sub in item.items:  # type: ignore[union-attr]
+                    if sub.id == "phase" and isinstance(sub, SingleChoiceItem):
+                        for choice in sub.choices:
+                            found.setdefault(choice.value, text_in(choice.label, lang))
+    return found
+
+
+def _roles(
+    builder: _Builder,
+    sources: Sequence[SourceResponse],
+    findings: Sequence[Finding],
+) -> list[RoleRow]:
+    L = builder.L
+    by_code = {f.concerns[0]: f for f in findings if f.kind == "role" and f.concerns}
+    own_pr2 = {
+        s.response.participant: s.response.answers
+        for s in sources
+        if s.questionnaire.kind == "peer-review-2"
+    }
+    self_evals = {
+        s.response.participant: s.response.answers
+        for s in sources
+        if s.questionnaire.kind == "self-evaluation"
+    }
+    rows: list[RoleRow] = []
+    for participant in builder.exercise.participants:
+        code = participant.code
+        finding = by_code.get(code)
+        pr2 = own_pr2.get(code, {})
+        if finding is None and not pr2.get("role") and not pr2.get("involvement"):
+            continue
+        level = pr2.get("involvement") or (finding.details.get("involvement") if finding else None)
+        involvement = L.get(level, "") if level else ""
+        if pr2.get("involvement"):
+            involvement += f" ({L['own_involvement']})"
+        if code in self_evals:
+            gives = self_evals[code].get("gives_input_to") or []
+            receives = self_evals[code].get("receives_input_from") or []
+            described = L["own_self_evaluation"]
+        else:
+            # Derived from the self-evaluating departments' own answers.
+            gives = [
+                c for c, a in self_evals.items() if code in (a.get("receives_input_from") or [])
+            ]
+            receives = [c for c, a in self_evals.items() if code in (a.get("gives_input_to") or [])]
+            described = (
+                L["according_to"].format(names=builder.names_of(finding.raised_by))
+                if finding
+                else L["own_description"]
+            )
+        rows.append(
+            RoleRow(
+                id=f"role.{code}",
+                name=participant.name,
+                involvement=involvement,
+                gives_input_to=builder.names_of(gives),
+                receives_input_from=builder.names_of(receives),
+                described_by=described,
+                view=builder.view(finding) if finding else None,
+                own_role=pr2.get("role") or None,
+            )
+        )
+    return rows
+
+
+def build_report(
+    exercise: Exercise,
+    sources: Sequence[SourceResponse],
+    findings: Sequence[Finding],
+    aliases: dict[str, str],
+    *,
+    texts_dir: Path,
+    draft: bool = False,
+    labels_override: Path | None = None,
+) -> Report:
+    """Build the report model from the included responses and merged findings.
+
+    Args:
+        exercise: title page data, language, participants (Annex 1).
+        sources: the included responses with their questionnaires.
+        findings: merged findings in report order
+            (:func:`selfeval.findings.merge_findings`).
+        aliases: merged-away id → surviving id, to route reactions.
+        texts_dir: the workspace's ``texts/`` (preface, introduction,
+            incident-category, conclusions ``.md``; a missing file is empty).
+        draft: a draft report (status line says so).
+        labels_override: a workspace ``templates/labels.yaml``.
+
+    Returns:
+        The :class:`Report`. Orders are stable (``selfeval.yaml`` order,
+        then questionnaire, item and entry order), so the same input gives
+        the same report.
+    """
+    lang = exercise.language
+    L = labels(lang, labels_override)
+    order = {c: n for n, c in enumerate(exercise.codes)}
+    sources = sorted(
+        sources,
+        key=lambda s: (
+            order.get(s.response.participant, len(order)),
+            KINDS.index(s.questionnaire.kind),
+            s.path,
+        ),
+    )
+    builder = _Builder(exercise, L)
+    category = exercise.category_name()
+    texts = {}
+    for name in TEXTS:
+        path = texts_dir / f"{name}.md"
+        texts[name] = path.read_text("utf-8").strip() if path.is_file() else ""
+    stale = _attach_reactions(builder, sources, findings, aliases)
+    phase_labels = _phase_labels(sources, lang)
+
+    # Chapter 2: each self-evaluating department's view.
+    departments: list[DepartmentView] = []
+    documents = [f for f in findings if f.kind == "document"]
+    for source in sources:
+        if source.questionnaire.kind != "self-evaluation":
+            continue
+        answers = source.response.answers
+        code = source.response.participant
+        departments.append(
+            DepartmentView(
+                name=builder.name(code),
+                definition=str(answers.get("definition") or ""),
+                causes=str(answers.get("causes") or ""),
+                phases=_choice(source.questionnaire, "phases", answers.get("phases") or [], lang),
+                phases_note=str(answers.get("phases_note") or ""),
+                documents=[builder.view(d) for d in documents if d.source == source.path],
+            )
+        )
+
+    roles = _roles(builder, sources, findings)
+    activities = [f for f in findings if f.kind == "activity"]
+    by_phase = [
+        (
+            phase_labels.get(p, p),
+            [builder.view(a) for a in activities if a.details.get("phase") == p],
+        )
+        for p in PHASES
+    ]
+    bottlenecks = [builder.view(f) for f in findings if f.kind == "bottleneck"]
+    blind_spots = [builder.view(f) for f in findings if f.kind == "blind-spot"]
+    needs = [f for f in findings if f.kind == "need"]
+    needs_dep = [builder.view(f) for f in needs if f.scope != "interdepartmental"]
+    needs_inter = [builder.view(f) for f in needs if f.scope == "interdepartmental"]
+    opportunities = [builder.view(f) for f in findings if f.kind == "opportunity"]
+    matrix: list[tuple[str, str, list[list[FindingView]]]] = []
+    for nature in ("content", "process"):
+        for direction in ("intensify", "develop"):
+            cells = [
+                [
+                    v
+                    for v in opportunities
+                    if v.finding.details.get("nature") == nature
+                    and v.finding.details.get("direction") == direction
+                    and (v.finding.scope or "departmental") == scope
+                ]
+                for scope in ("departmental", "interdepartmental")
+            ]
+            matrix.append((L[nature], L[direction], cells))
+
+    other_input = _other_input(builder, sources, lang)
+    annex1, not_received = _annex1(builder, sources)
+    annex2 = []
+    for participant in exercise.participants:
+        own = [a for a in activities if a.participant == participant.code]
+        if own:
+            annex2.append(
+                (
+                    L["annex2_table"].format(name=participant.name),
+                    [
+                        (phase_labels.get(p, p), [builder.view(a) for a in own
+                                                  if a.details.get("phase") == p])
+                        for p in PHASES
+                    ],
+                )
+            )  # fmt: skip
+
+    shown = [*bottlenecks, *blind_spots, *opportunities]
+    single = sum(1 for v in shown if v.single_source)
+    caveat = L["caveat"].format(single=single, total=len(shown)) if single else None
+    example = next((v.id for v in bottlenecks), "role.BZ")
+    guide = [L["guide_ch2"].format(category=category)] + [
+        L[k] for k in ("guide_ch3", "guide_ch4", "guide_ch5", "guide_annex1", "guide_annex2")
+    ]
+    return Report(
+        lang=lang,
+        L=L,
+        title=text_in(exercise.title, lang),
+        project=exercise.project,
+        category=category,
+        date=_format_date(exercise.date, lang),
+        status=exercise.status,
+        secretariat=exercise.secretariat,
+        is_draft=draft,
+        texts=texts,
+        caveat=caveat,
+        reading_guide=guide,
+        ids_note=L["guide_ids"].format(example=example),
+        departments=departments,
+        roles=roles,
+        activities=by_phase,
+        bottlenecks=bottlenecks,
+        blind_spots=blind_spots,
+        needs_departmental=needs_dep,
+        needs_interdepartmental=needs_inter,
+        opportunities=opportunities,
+        matrix=matrix,
+        other_input=other_input,
+        stale=stale,
+        annex1=annex1,
+        not_received=not_received,
+        annex2=annex2,
+        notes=builder.notes,
+    )
+
+
+def _other_input(
+    builder: _Builder, sources: Sequence[SourceResponse], lang: str
+) -> list[OtherInput]:
+    L = builder.L
+    found: list[OtherInput] = []
+    for source in sources:
+        kind = source.questionnaire.kind
+        if kind == "self-evaluation":
+            continue
+        answers = source.response.answers
+        lines: list[tuple[str, str]] = []
+        if answers.get("recognition"):
+            value = answers["recognition"]
+            lines.append((L["recognition"], L.get(f"recognition_{value}", str(value))))
+        for key in ("recognition_why", "experiences", "general_remarks", "missing"):
+            if isinstance(answers.get(key), str) and answers[key].strip():
+                lines.append((L[key], answers[key].strip()))
+        if lines:
+            found.append(
+                OtherInput(builder.name(source.response.participant), L.get(kind, kind), lines)
+            )
+    return found
+
+
+def _annex1(
+    builder: _Builder, sources: Sequence[SourceResponse]
+) -> tuple[list[Annex1Row], list[str]]:
+    L = builder.L
+    lang = builder.exercise.language
+    submitted = {
+        (s.response.participant, s.questionnaire.kind)
+        for s in sources
+        if s.response.status == "submitted"
+    }
+    rows: list[Annex1Row] = []
+    missing: list[str] = []
+    for participant in builder.exercise.participants:
+        forms = [L.get(k, k) for k in KINDS if k in participant.involvement]
+        forms_text = ", ".join(forms)
+        if lang == "nl" and forms_text:
+            forms_text = forms_text[0].upper() + forms_text[1:]
+        remark = ""
+        if participant.kind != "ministry":
+            remark = L["not_a_ministry"]
+            if participant.note:
+                remark += f": {text_in(participant.note, lang)}"
+        elif participant.note:
+            remark = text_in(participant.note, lang)
+        rows.append(
+            Annex1Row(
+                participant.name,
+                participant.full_name,
+                forms_text,
+                remark,
+                participant.kind == "ministry",
+            )
+        )
+        for kind in participant.involvement:
+            if (participant.code, kind) not in submitted:
+                missing.append(f"{participant.name} ({L.get(kind, kind)})")
+    return rows, missing
