@@ -1,0 +1,77 @@
+"""Start-up hygiene: the CLI loads heavy libraries only in the commands that need them.
+
+Every ``selfeval`` run imports :mod:`selfeval.cli` (all command modules
+register on import), so anything a command module imports at top level is
+paid by ``selfeval --help`` and every other command. These checks run a fresh
+interpreter and look at ``sys.modules``; they measure no time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ["questionary", "jinja2", "markdown_it", "pydantic", "yaml", "rich", "prompt_toolkit"]
+
+_PROBE = """
+import json, sys
+{setup}
+print("LOADED:" + json.dumps([m for m in {heavy!r} if m in sys.modules]))
+"""
+
+_RUN_MAIN = """
+sys.argv = ["selfeval", *{args!r}]
+from selfeval.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
+def _loaded(setup: str) -> list[str]:
+    code = _PROBE.format(setup=setup, heavy=HEAVY)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    marker = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    assert marker, result.stdout + result.stderr
+    loaded: list[str] = json.loads(marker[-1].removeprefix("LOADED:"))
+    return loaded
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    assert _loaded("import selfeval.cli") == []
+
+
+def test_importing_the_package_loads_no_heavy_library() -> None:
+    assert _loaded("import selfeval") == []
+
+
+def test_help_loads_no_heavy_library() -> None:
+    assert _loaded(_RUN_MAIN.format(args=["--help"])) == []
+
+
+def test_the_probe_sees_a_heavy_import() -> None:
+    """Guard against a probe that can never fail."""
+    assert _loaded("import selfeval.cli, yaml") == ["yaml"]
+
+
+def _registered() -> list[str]:
+    from selfeval.cli import app
+
+    return sorted(c.name for c in app.registered_commands if c.name)
+
+
+@pytest.mark.parametrize("command", _registered())
+def test_command_help_loads_no_library_of_ours(command: str) -> None:
+    """``selfeval CMD --help`` shows help without loading YAML, prompts or templates.
+
+    (typer itself validates parameters with pydantic, so pydantic is allowed
+    here; see docs/performance.md.)
+    """
+    loaded = _loaded(_RUN_MAIN.format(args=[command, "--help"]))
+    assert [m for m in loaded if m != "pydantic"] == []
