@@ -18,6 +18,7 @@ from selfeval.cli import schema as _schema  # noqa: F401  isort: skip
 from selfeval.cli import fill as _fill  # noqa: F401  isort: skip
 from selfeval.cli import status as _status  # noqa: F401  isort: skip
 from selfeval.cli import aggregate as _aggregate  # noqa: F401  isort: skip
+from selfeval.cli import peer_review as _peer_review  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

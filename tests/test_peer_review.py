@@ -1,0 +1,477 @@
+"""`selfeval peer-review`: round choice, findings per reviewer, reactions, stale drafts.
+
+The draft is written by hand following docs/findings.md §5 (the contract), on
+top of the worked example's exercise (BZ and DEF self-evaluate, DEF and NCTb
+do round 1, BZK, EZ, AZ, FIN and JUS round 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval import yamlio
+from selfeval.cli import app
+from selfeval.errors import RefusedError, UsageError
+from selfeval.findings import draft_hash, finding_hash
+from selfeval.peer_review import StaleDraftError, choose_round, run_peer_review
+from selfeval.workspace import Workspace
+
+CATEGORY = "falende-staten"
+
+
+def _finding(
+    fid: str,
+    kind: str,
+    title: str,
+    text: str,
+    raised_by: list[str],
+    concerns: list[str],
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "id": fid,
+        "kind": kind,
+        "title": title,
+        "text": text,
+        "scope": extra.get("scope"),
+        "raised_by": raised_by,
+        "concerns": concerns,
+        "merged": extra.get("merged", []),
+        "hash": finding_hash(kind, title, text),
+    }
+
+
+def draft_findings() -> list[dict[str, Any]]:
+    """A small draft: roles, a merged bottleneck, a need about FIN, a blind spot."""
+    return [
+        _finding("role.BZ", "role", "BZ", "BZ coördineert het buitenlands beleid.", ["BZ"], ["BZ"]),
+        _finding("role.DEF", "role", "Defensie", "Defensie levert militaire capaciteit.", ["DEF"], ["DEF"]),
+        _finding(
+            "role.FIN", "role", "Financiën",
+            "BZ: Financiën onderhoudt de relatie met de Wereldbank.\n\nDefensie: Financiën "
+            "beheert de budgetten.",
+            ["BZ", "DEF"], ["FIN"],
+        ),
+        _finding("role.BZK", "role", "BZK", "BZ: BZK is betrokken bij wederopbouw.", ["BZ"], ["BZK"]),
+        _finding(
+            "BZ.bottlenecks.capaciteit-politie-justitie", "bottleneck",
+            "Beperkte capaciteit bij BZK en Justitie",
+            "De betrokkenheid van BZK en Justitie is van groot belang.",
+            ["BZ", "DEF"], ["BZK", "JUS"],
+            merged=["DEF.bottlenecks.capaciteit-politie-justitie"],
+        ),
+        _finding(
+            "BZ.needs.wereldbank", "need", "Afstemming met de Wereldbank",
+            "Betere afstemming met Financiën over de Wereldbank.",
+            ["BZ"], ["FIN"], scope="interdepartmental",
+        ),
+        _finding(
+            "DEF.blind_spots.1", "blind-spot", "Vroegsignalering",
+            "Er is weinig aandacht voor vroegsignalering.", ["DEF"], [],
+        ),
+    ]  # fmt: skip
+
+
+def write_draft(root: Path, findings: list[dict[str, Any]] | None = None) -> Path:
+    """Write reports/draft.yaml as `selfeval aggregate --draft` would (docs/findings.md §5)."""
+    findings = draft_findings() if findings is None else findings
+
+    class _F:
+        def __init__(self, data: dict[str, Any]) -> None:
+            self.id, self.hash = data["id"], data["hash"]
+
+    path = root / "reports" / "draft.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    yamlio.write(
+        path,
+        {
+            "draft": {
+                "hash": draft_hash([_F(f) for f in findings]),  # type: ignore[misc]
+                "exercise": "Project Nationale Veiligheid",
+                "incident_category": CATEGORY,
+                "created_from": [],
+            },
+            "findings": findings,
+        },
+    )
+    return path
+
+
+def response_of(root: Path, participant: str, qid: str) -> dict[str, Any]:
+    return yamlio.load(root / "responses" / CATEGORY / participant / f"{qid}.yaml")
+
+
+@pytest.fixture
+def ws(example_ws: Path) -> Path:
+    """The worked example's exercise with the hand-written draft in reports/."""
+    write_draft(example_ws)
+    return example_ws
+
+
+class Interrupt:
+    """A script step that presses Ctrl-C."""
+
+
+class FakePrompter:
+    """Answers from a script, one entry per question, and records what was shown."""
+
+    def __init__(self, script: Sequence[Any]) -> None:
+        self.script = list(script)
+        self.notices: list[tuple[str, str, tuple[str, ...]]] = []
+        self.asked: list[tuple[Any, ...]] = []
+
+    def _next(self, what: Any) -> Any:
+        assert self.script, f"script ran out at {what!r}"
+        value = self.script.pop(0)
+        if value is Interrupt:
+            raise KeyboardInterrupt
+        return value
+
+    def show_section(self, info: Any) -> None:
+        self.notices.append(("section", info.title, ()))
+
+    def show_notice(self, notice: Any) -> None:
+        self.notices.append((notice.kind, notice.text, notice.details))
+
+    def show_review(self, title: str, rows: Any) -> None:
+        self.notices.append(("review", title, tuple(r.label for r in rows)))
+
+    def ask(self, item: Any, current: Any, context: Any) -> Any:
+        self.asked.append(context.path)
+        return self._next(context.path)
+
+    def choose(self, message: str, options: Any, *, default: str | None = None) -> str:
+        return self._next(message)
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        return self._next(message)
+
+    def shown_findings(self) -> list[str]:
+        """Ids of the findings shown, from the last line of each finding notice."""
+        return [d[-1].strip("()") for k, t, d in self.notices if k == "info" and t.startswith("[")]
+
+
+def review(root: Path, participant: str, script: Sequence[Any], **options: Any) -> Any:
+    prompter = FakePrompter(script)
+    result = run_peer_review(
+        Workspace.open(root),
+        participant=participant,
+        interactive=True,
+        prompter=lambda lang: prompter,
+        **options,
+    )
+    return result, prompter
+
+
+#: The round-1 questionnaire's items after the reactions, then review → submit → confirm.
+ROUND_1_REST = ["largely", None, None, "Kol. A. de Vries, Defensie", "submit", True]
+
+
+# -- round choice --------------------------------------------------------------------------
+
+
+def test_the_round_follows_the_involvement_unless_given(example_ws: Path) -> None:
+    exercise = Workspace.open(example_ws).exercise
+    assert choose_round(exercise, "DEF").questionnaire_id == "peer-review-1"
+    assert choose_round(exercise, "NCTb").round == 1
+    assert choose_round(exercise, "FIN").questionnaire_id == "peer-review-2"
+    invited = choose_round(exercise, "BZ", 1)
+    assert (invited.round, invited.invited) == (1, True)
+    with pytest.raises(RefusedError, match="no peer review among its forms"):
+        choose_round(exercise, "BZ")
+
+
+def test_a_participant_in_both_rounds_must_say_which(example_ws: Path, runner: CliRunner) -> None:
+    exercise_file = example_ws / "selfeval.yaml"
+    text = exercise_file.read_text("utf-8")
+    exercise_file.write_text(
+        text.replace("involvement: [self-evaluation, peer-review-1]",
+                     "involvement: [self-evaluation, peer-review-1, peer-review-2]"),
+        "utf-8",
+    )  # fmt: skip
+    with pytest.raises(UsageError, match="both peer-review rounds"):
+        choose_round(Workspace.open(example_ws).exercise, "DEF")
+    write_draft(example_ws)
+    result = runner.invoke(app, ["peer-review", "-w", str(example_ws), "-p", "DEF", "--list"])
+    assert result.exit_code == 2
+    assert "--round 1 or --round 2" in result.output
+
+
+def test_cli_lists_the_findings_of_the_chosen_round(ws: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF", "--list"])
+    assert result.exit_code == 0, result.output
+    assert "Round 1: 3 findings" in result.output
+    assert "role.BZ " in result.output and "BZ.needs.wereldbank" in result.output
+    # DEF raised the merged bottleneck and (with BZ) described FIN's role: not its to review.
+    assert "capaciteit" not in result.output and "role.FIN" not in result.output
+    invited = runner.invoke(
+        app, ["peer-review", "-w", str(ws), "-p", "BZ", "--round", "1", "--list"]
+    )
+    assert invited.exit_code == 0, invited.output
+    assert "takes part as invited" in invited.output
+    refused = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "BZ", "--list"])
+    assert refused.exit_code == 1
+    assert "--round 1" in refused.output
+
+
+# -- round 2 sees only its own role --------------------------------------------------------
+
+
+def test_round_2_reviewer_is_asked_only_about_its_own_role(ws: Path) -> None:
+    script = [
+        "partly-agree", "Wij beheren ook de exportkredietverzekering.", None,  # role.FIN
+        "agree",  # the Wereldbank need
+        # peer-review-2: role, involvement, activities (done), experiences, needs (done),
+        # general remarks, completed by; then review → quit (stay a draft).
+        None, "medium", "done", None, "done", None, "J. Jansen, Financiën", "quit",
+    ]  # fmt: skip
+    result, prompter = review(ws, "FIN", script)
+    assert result.state == "draft"
+    assert prompter.shown_findings() == ["role.FIN", "BZ.needs.wereldbank"]
+    saved = response_of(ws, "FIN", "peer-review-2")
+    assert [r["finding"] for r in saved["reactions"]] == ["role.FIN", "BZ.needs.wereldbank"]
+    assert saved["reactions"][0]["comment"] == "Wij beheren ook de exportkredietverzekering."
+    assert saved["answers"]["involvement"] == "medium"
+
+
+def test_round_2_reviewer_cannot_react_to_others_findings(ws: Path, runner: CliRunner) -> None:
+    answers = ws / "fin.yaml"
+    answers.write_text(
+        "completed_by: J. Jansen\nreactions:\n"
+        "  - finding: role.FIN\n    verdict: agree\n"
+        "  - finding: role.BZ\n    verdict: agree\n",
+        "utf-8",
+    )
+    result = runner.invoke(
+        app, ["peer-review", "-w", str(ws), "-p", "FIN", "--answers", str(answers)]
+    )
+    assert result.exit_code == 1
+    assert "does not react to in this round: role.BZ" in result.output
+    assert f"{answers}:5" in result.output
+    assert not (ws / "responses" / CATEGORY / "FIN" / "peer-review-2.yaml").exists()
+
+
+# -- answers files -----------------------------------------------------------------------
+
+
+def test_answers_file_reactions_get_the_draft_hashes_and_submit(
+    ws: Path, runner: CliRunner
+) -> None:
+    answers = ws / "fin.yaml"
+    answers.write_text(
+        "completed_by: J. Jansen, Financiën\n"
+        "needs:\n  - title: Vaste contactpersoon\n    description: Eén loket.\n"
+        "    scope: interdepartmental\n    departments: [BZ]\n"
+        "reactions:\n"
+        "  - finding: BZ.needs.wereldbank\n    verdict: disagree\n"
+        "    comment: De relatie met de Wereldbank loopt via Financiën, niet via BZ.\n"
+        "    correction: Financiën is gouverneur bij de Wereldbank.\n",
+        "utf-8",
+    )
+    args = ["peer-review", "-w", str(ws), "-p", "FIN", "--answers", str(answers), "--submit"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Submitted peer review 2" in result.output
+    saved = response_of(ws, "FIN", "peer-review-2")
+    draft = yamlio.load(ws / "reports" / "draft.yaml")
+    assert saved["status"] == "submitted"
+    assert saved["draft"] == {"hash": draft["draft"]["hash"], "path": "reports/draft.yaml"}
+    need = next(f for f in draft["findings"] if f["id"] == "BZ.needs.wereldbank")
+    assert saved["reactions"] == [
+        {
+            "finding": "BZ.needs.wereldbank",
+            "finding_hash": need["hash"],
+            "verdict": "disagree",
+            "comment": "De relatie met de Wereldbank loopt via Financiën, niet via BZ.",
+            "correction": "Financiën is gouverneur bij de Wereldbank.",
+        }
+    ]
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1
+    assert "--reopen" in again.output
+    reopened = runner.invoke(app, [*args, "--reopen"])
+    assert reopened.exit_code == 0, reopened.output
+    assert "Reopened" in reopened.output
+
+
+def test_reactions_to_unknown_finding_ids_are_listed_together(ws: Path, runner: CliRunner) -> None:
+    answers = ws / "def.yaml"
+    answers.write_text(
+        "reactions:\n"
+        "  - {finding: role.BZ, verdict: agree}\n"
+        "  - {finding: BZ.bottlenecks.bestaat-niet, verdict: agree}\n"
+        "  - {finding: NCTb.needs.7, verdict: no-opinion}\n",
+        "utf-8",
+    )
+    result = runner.invoke(
+        app, ["peer-review", "-w", str(ws), "-p", "DEF", "--answers", str(answers)]
+    )
+    assert result.exit_code == 1
+    assert (
+        "2 reactions name a finding that is not in the draft: "
+        "BZ.bottlenecks.bestaat-niet, NCTb.needs.7"
+    ) in result.output
+    assert f"{answers}:3" in result.output
+    assert "Traceback" not in result.output
+    assert not (ws / "responses" / CATEGORY / "DEF" / "peer-review-1.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("reaction", "message"),
+    [
+        ("{finding: role.BZ, verdict: disagree}", "a comment is required with verdict disagree"),
+        ("{finding: role.BZ, verdict: maybe}", "verdict 'maybe' is not one of"),
+        ("{finding: role.BZ, verdict: agree, finding_hash: x}", "filled in from the draft"),
+    ],
+)
+def test_bad_reactions_are_refused_with_their_line(
+    ws: Path, runner: CliRunner, reaction: str, message: str
+) -> None:
+    answers = ws / "def.yaml"
+    answers.write_text(f"recognition: fully\nreactions:\n  - {reaction}\n", "utf-8")
+    result = runner.invoke(
+        app, ["peer-review", "-w", str(ws), "-p", "DEF", "--answers", str(answers)]
+    )
+    assert result.exit_code == 1
+    assert message in result.output
+    assert f"{answers}:3" in result.output
+
+
+def test_a_reaction_to_a_merged_alias_counts_for_the_merged_finding(
+    ws: Path, runner: CliRunner
+) -> None:
+    answers = ws / "jus.yaml"
+    answers.write_text(
+        "reactions:\n  - finding: DEF.bottlenecks.capaciteit-politie-justitie\n    verdict: agree\n",
+        "utf-8",
+    )
+    result = runner.invoke(
+        app, ["peer-review", "-w", str(ws), "-p", "JUS", "--answers", str(answers)]
+    )
+    assert result.exit_code == 0, result.output
+    saved = response_of(ws, "JUS", "peer-review-2")
+    assert saved["reactions"][0]["finding"] == "BZ.bottlenecks.capaciteit-politie-justitie"
+
+
+def test_without_a_terminal_or_answers_file_it_fails_fast(ws: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF"])
+    assert result.exit_code == 2
+    assert "--answers FILE" in result.output
+
+
+def test_a_missing_draft_says_how_to_make_one(example_ws: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peer-review", "-w", str(example_ws), "-p", "DEF", "--list"])
+    assert result.exit_code == 1
+    assert "selfeval aggregate --draft" in result.output
+
+
+# -- interactive, with a fake prompter -------------------------------------------------------
+
+
+def test_round_1_walks_others_findings_then_the_questionnaire(ws: Path) -> None:
+    script = [
+        "agree",  # role.BZ
+        "disagree", "BZK is niet betrokken bij wederopbouw.", "BZK adviseert alleen.",  # role.BZK
+        "no-opinion",  # the Wereldbank need
+        *ROUND_1_REST,
+    ]  # fmt: skip
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted", prompter.notices
+    assert prompter.shown_findings() == ["role.BZ", "role.BZK", "BZ.needs.wereldbank"]
+    saved = response_of(ws, "DEF", "peer-review-1")
+    assert saved["status"] == "submitted"
+    assert [(r["finding"], r["verdict"]) for r in saved["reactions"]] == [
+        ("role.BZ", "agree"), ("role.BZK", "disagree"), ("BZ.needs.wereldbank", "no-opinion"),
+    ]  # fmt: skip
+    assert saved["reactions"][1]["correction"] == "BZK adviseert alleen."
+    assert saved["answers"]["completed_by"] == "Kol. A. de Vries, Defensie"
+
+
+def test_disagree_insists_on_a_comment(ws: Path) -> None:
+    script = ["agree", "disagree", None, "Toch een reden.", None, "agree", *ROUND_1_REST]
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted"
+    assert prompter.asked.count(("reactions", "role.BZK", "comment")) == 2
+    assert response_of(ws, "DEF", "peer-review-1")["reactions"][1]["comment"] == "Toch een reden."
+
+
+def test_ctrl_c_keeps_every_reaction_and_resume_continues(ws: Path) -> None:
+    first, _ = review(ws, "DEF", ["agree", "disagree", Interrupt])
+    assert first.state == "interrupted"
+    saved = response_of(ws, "DEF", "peer-review-1")
+    # The verdict given before Ctrl-C is kept; its comment is still to come.
+    assert [(r["finding"], r["verdict"]) for r in saved["reactions"]] == [
+        ("role.BZ", "agree"), ("role.BZK", "disagree"),
+    ]  # fmt: skip
+    second, prompter = review(ws, "DEF", ["disagree", "Onjuist.", None, "agree", *ROUND_1_REST])
+    assert second.state == "submitted"
+    assert prompter.shown_findings() == ["role.BZK", "BZ.needs.wereldbank"]
+    reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
+    assert [r["verdict"] for r in reactions] == ["agree", "disagree", "agree"]
+
+
+# -- stale drafts ------------------------------------------------------------------------------
+
+
+def test_a_changed_draft_is_refused_with_what_changed_until_rebase(
+    ws: Path, runner: CliRunner
+) -> None:
+    review(ws, "DEF", ["agree", "disagree", "Niet juist.", None, Interrupt])
+    findings = draft_findings()
+    role_bzk = next(f for f in findings if f["id"] == "role.BZK")
+    role_bzk["text"] = "BZ: BZK is betrokken bij wederopbouw en bestuur."
+    role_bzk["hash"] = finding_hash("role", role_bzk["title"], role_bzk["text"])
+    findings = [f for f in findings if f["id"] != "role.BZ"]
+    findings.append(
+        _finding("NCTb.peer-review-1.needs.1", "need", "Gedeeld beeld", "Eén dreigingsbeeld.",
+                 ["NCTb"], [], scope="interdepartmental")
+    )  # fmt: skip
+    write_draft(ws, findings)
+
+    result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF", "--list"])
+    assert result.exit_code == 0  # listing never touches the response
+    refused = runner.invoke(
+        app, ["peer-review", "-w", str(ws), "-p", "DEF", "--answers", "/dev/null"]
+    )
+    assert refused.exit_code == 1
+    out = refused.output
+    assert "started on another version of the draft" in out
+    assert "changed since your reaction (asked again): role.BZK" in out
+    assert "gone from the draft (your reaction is kept and listed as such): role.BZ" in out
+    assert "new or not yet reacted to: BZ.needs.wereldbank, NCTb.peer-review-1.needs.1" in out
+    assert "--rebase" in out
+    before = response_of(ws, "DEF", "peer-review-1")
+
+    # With --rebase: the changed finding is asked again (old reaction as default),
+    # the reaction to the gone finding is kept, the new ones are asked.
+    second, prompter = review(
+        ws, "DEF", ["partly-agree", "Deels.", None, "agree", "agree", *ROUND_1_REST], rebase=True
+    )
+    assert second.state == "submitted"
+    assert prompter.shown_findings() == [
+        "role.BZK",
+        "BZ.needs.wereldbank",
+        "NCTb.peer-review-1.needs.1",
+    ]
+    after = response_of(ws, "DEF", "peer-review-1")
+    draft = yamlio.load(ws / "reports" / "draft.yaml")
+    assert after["draft"]["hash"] == draft["draft"]["hash"] != before["draft"]["hash"]
+    by_id = {r["finding"]: r for r in after["reactions"]}
+    assert by_id["role.BZK"]["verdict"] == "partly-agree"
+    assert by_id["role.BZK"]["finding_hash"] == role_bzk["hash"]
+    assert by_id["role.BZ"] == next(r for r in before["reactions"] if r["finding"] == "role.BZ")
+
+
+def test_stale_draft_error_lists_changes(ws: Path) -> None:
+    review(ws, "DEF", ["agree", Interrupt])
+    findings = [f for f in draft_findings() if f["id"] != "role.BZ"]
+    write_draft(ws, findings)
+    with pytest.raises(StaleDraftError) as caught:
+        review(ws, "DEF", [])
+    assert caught.value.changes.gone == ("role.BZ",)
+    assert caught.value.changes.unchanged == ()
