@@ -284,8 +284,8 @@ class ResponseStore:
             self.response.answers = dict(answers)
         self._write()
 
-    def _write(self) -> None:
-        now = iso_stamp(self.clock())
+    def _write(self, moment: dt.datetime | None = None) -> None:
+        now = iso_stamp(moment or self.clock())
         response = self.response
         if response.started_at is None:
             response.started_at = now
@@ -325,9 +325,10 @@ class ResponseStore:
         if problems:
             raise IncompleteError(problems, location=Location(self.path))
         response = self.response
+        moment = self.clock()
         response.status = "submitted"
-        response.submitted_at = iso_stamp(self.clock())
-        self._write()
+        response.submitted_at = iso_stamp(moment)
+        self._write(moment)
 
     def reopen(self) -> Path | None:
         """Turn a submitted response back into a draft, keeping the submitted one.
@@ -346,7 +347,8 @@ class ResponseStore:
         """
         if not self.submitted:
             return None
-        stamp = file_stamp(self.clock())
+        moment = self.clock()
+        stamp = file_stamp(moment)
         base = self.path.name.removesuffix(".yaml")
         kept = self.path.with_name(f"{base}.submitted-{stamp}.yaml")
         counter = 2
@@ -358,5 +360,5 @@ class ResponseStore:
         response.status = "draft"
         response.submitted_at = None
         response.reopened_from = kept.name
-        self._write()
+        self._write(moment)
         return kept

@@ -1,0 +1,311 @@
+"""The filling engine with the prompter replaced by a scripted fake (test tier 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fillkit import mini_workspace, response_of
+
+from selfeval import yamlio
+from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.questionnaire import Item, SingleChoiceItem
+from selfeval.session import FillSession
+from selfeval.store import ResponseStore
+from selfeval.workspace import Workspace
+
+
+class Interrupt:
+    """A scripted step that presses Ctrl-C (or Ctrl-D with eof=True)."""
+
+    def __init__(self, eof: bool = False) -> None:
+        self.eof = eof
+
+
+class Scripted:
+    """A Prompter that replays answers in order and records what it was asked.
+
+    ``steps`` are (kind, key, reply): kind is ``ask`` (key: the dotted item path),
+    ``choose`` (key: an option value that must be offered) or ``confirm``; the
+    engine must ask exactly in this order, which is what the tests check.
+    """
+
+    def __init__(self, steps: Sequence[tuple[str, str, Any]], on_ask: Any = None) -> None:
+        self.steps = list(steps)
+        self.asked: list[str] = []
+        self.contexts: list[AskContext] = []
+        self.notices: list[Notice] = []
+        self.sections: list[SectionInfo] = []
+        self.reviews: list[list[ReviewRow]] = []
+        self.on_ask = on_ask
+
+    def _next(self, kind: str, key: str) -> Any:
+        assert self.steps, f"unexpected {kind} {key!r}: script is finished"
+        want_kind, want_key, reply = self.steps.pop(0)
+        assert (kind, key) == (want_kind, want_key), (
+            f"asked {kind} {key!r}, script has {want_key!r}"
+        )
+        if isinstance(reply, Interrupt):
+            raise EOFError if reply.eof else KeyboardInterrupt
+        return reply
+
+    def show_section(self, info: SectionInfo) -> None:
+        self.sections.append(info)
+
+    def show_notice(self, notice: Notice) -> None:
+        self.notices.append(notice)
+
+    def show_review(self, title: str, rows: Sequence[ReviewRow]) -> None:
+        self.reviews.append(list(rows))
+
+    def ask(self, item: Item, current: Any, context: AskContext) -> Any:
+        key = ".".join(str(p) for p in context.path)
+        self.asked.append(key)
+        self.contexts.append(context)
+        if self.on_ask:
+            self.on_ask(key)
+        return self._next("ask", key)
+
+    def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
+        values = [o.value for o in options]
+        kind, key, reply = self.steps[0] if self.steps else ("", "", None)
+        assert kind == "choose", f"menu {message!r} offered, script has {kind} {key!r}"
+        if not isinstance(reply, Interrupt):
+            assert reply in values, f"{reply!r} not offered in {message!r}: {values}"
+        return str(self._next("choose", key))
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        return bool(self._next("confirm", "confirm"))
+
+
+def ask(path: str, reply: Any) -> tuple[str, str, Any]:
+    return ("ask", path, reply)
+
+
+def choose(reply: str) -> tuple[str, str, Any]:
+    return ("choose", reply, reply)
+
+
+CONFIRM = ("confirm", "confirm", True)
+
+BASICS = [
+    ask("name", "Financiën"),
+    ask("remark", "regel 1\nregel 2"),
+    ask("count", 7),
+    ask("agree", True),
+    ask("level", "mid"),
+]
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return Workspace(mini_workspace(tmp_path / "ws"))
+
+
+def run(ws: Workspace, prompter: Scripted, lang: str = "en") -> Any:
+    with ResponseStore(ws, "DEP1", "mini") as store:
+        outcome = FillSession(store, prompter, lang=lang).run()
+    assert not prompter.steps, f"script not used up: {prompter.steps}"
+    return outcome
+
+
+def test_a_whole_walk_with_repeat_entries_added_edited_removed_then_submitted(
+    ws: Workspace,
+) -> None:
+    prompter = Scripted(
+        [
+            *BASICS,
+            ask("partners", ["DEP2"]),
+            choose("add"),
+            ask("points.0.title", "NO"),
+            ask("points.0.year", 2006),
+            choose("add"),
+            ask("points.1.title", "tweede"),
+            ask("points.1.year", None),
+            choose("add"),
+            ask("points.2.title", "derde"),
+            ask("points.2.year", 1999),
+            choose("edit"),
+            choose("1"),  # which entry
+            ask("points.1.title", "1.10"),
+            ask("points.1.year", 2001),
+            choose("remove"),
+            choose("2"),
+            CONFIRM,
+            choose("done"),
+            ask("signed_on", "2006-05-16"),
+            choose("submit"),
+            CONFIRM,
+        ]
+    )
+    outcome = run(ws, prompter)
+    assert outcome.state == "submitted"
+    # why_not's `when` (agree == false) is false: it is never asked
+    assert "why_not" not in prompter.asked
+    data = response_of(ws.root)
+    assert data["status"] == "submitted"
+    assert data["answers"] == {
+        "name": "Financiën",
+        "remark": "regel 1\nregel 2",
+        "count": 7,
+        "agree": True,
+        "level": "mid",
+        "partners": ["DEP2"],
+        "points": [{"title": "NO", "year": 2006}, {"title": "1.10", "year": 2001}],
+        "signed_on": "2006-05-16",
+    }
+    assert [s.title for s in prompter.sections] == ["Basics", "Findings"]
+    assert (prompter.sections[1].index, prompter.sections[1].count) == (2, 2)
+    assert prompter.sections[1].progress.required_answered == 3
+
+
+def test_every_answer_is_on_disk_before_the_next_question(ws: Workspace) -> None:
+    seen: dict[str, Any] = {}
+
+    def snapshot(key: str) -> None:
+        path = ws.root / "responses/mijn-incidentcategorie/DEP1/mini.yaml"
+        seen[key] = yamlio.load(path)["answers"] if path.exists() else {}
+
+    prompter = Scripted([*BASICS, ask("partners", Interrupt())], on_ask=snapshot)
+    outcome = run(ws, prompter)
+    assert outcome.state == "interrupted"
+    assert seen["name"] == {}
+    assert seen["remark"] == {"name": "Financiën"}
+    assert seen["partners"]["level"] == "mid"
+
+
+@pytest.mark.parametrize("eof", [False, True], ids=["ctrl-c", "ctrl-d"])
+def test_interrupt_keeps_answers_and_resume_continues_at_the_next_item(
+    ws: Workspace, eof: bool
+) -> None:
+    first = Scripted([ask("name", "Financiën"), ask("remark", None), ask("count", Interrupt(eof))])
+    assert run(ws, first).state == "interrupted"
+    assert response_of(ws.root)["answers"] == {"name": "Financiën", "remark": None}
+
+    second = Scripted([choose("continue"), ask("count", 4), ask("agree", Interrupt())])
+    assert run(ws, second).state == "interrupted"
+    assert "Draft of" in second.notices[0].text
+    assert response_of(ws.root)["answers"] == {"name": "Financiën", "remark": None, "count": 4}
+
+
+def test_resume_inside_a_repeat_entry_finishes_it_then_offers_the_menu(ws: Workspace) -> None:
+    first = Scripted([*BASICS, ask("partners", []), choose("add"), ask("points.0.title", "a"),
+                      ask("points.0.year", Interrupt())])  # fmt: skip
+    run(ws, first)
+    second = Scripted([choose("continue"), ask("points.0.year", 2000), choose("done"),
+                       ask("signed_on", "2006-01-02"), choose("quit")])  # fmt: skip
+    outcome = run(ws, second)
+    assert outcome.state == "draft"
+    assert response_of(ws.root)["answers"]["points"] == [{"title": "a", "year": 2000}]
+
+
+def test_an_invalid_answer_is_asked_again_with_the_reason(ws: Workspace) -> None:
+    prompter = Scripted([ask("name", "x"), ask("remark", None), ask("count", 500),
+                         ask("count", 5), ask("agree", Interrupt())])  # fmt: skip
+    run(ws, prompter)
+    retry = [c for c in prompter.contexts if c.path == ("count",)]
+    assert retry[0].error is None
+    assert retry[1].error == "must be between 0 and 100"
+    assert response_of(ws.root)["answers"]["count"] == 5
+
+
+def test_an_answer_whose_condition_turns_false_is_kept_not_counted_and_told(
+    ws: Workspace,
+) -> None:
+    prompter = Scripted(
+        [
+            ask("name", "x"), ask("remark", None), ask("count", None), ask("agree", False),
+            ask("why_not", "geen tijd"), ask("level", "low"), ask("partners", None),
+            choose("done"), ask("signed_on", "2006-05-16"),
+            # at the review: revisit the first section and change agree
+            choose("revisit"), choose("0"),
+            ask("name", "x"), ask("remark", None), ask("count", None), ask("agree", True),
+            ask("level", "low"),
+            choose("quit"),
+        ]
+    )  # fmt: skip
+    outcome = run(ws, prompter)
+    assert outcome.inactive == ("why_not",)
+    warnings = [n.text for n in prompter.notices if n.kind == "warning"]
+    assert any("'Why not' no longer counts" in w for w in warnings)
+    assert response_of(ws.root)["answers"]["why_not"] == "geen tijd"
+    last_review = prompter.reviews[-1]
+    assert [r.state for r in last_review if r.label == "Why not"] == ["inactive"]
+
+
+def test_submission_is_refused_with_the_missing_items_listed(ws: Workspace) -> None:
+    prompter = Scripted(
+        [
+            ask("name", None), ask("remark", None), ask("count", None), ask("agree", True),
+            ask("level", None), ask("partners", None), choose("done"), ask("signed_on", None),
+            choose("submit"), CONFIRM,
+            choose("quit"),
+        ]
+    )  # fmt: skip
+    outcome = run(ws, prompter)
+    assert outcome.state == "draft"
+    assert outcome.progress.missing == ("name", "level", "signed_on")
+    errors = [n for n in prompter.notices if n.kind == "error"]
+    assert errors[0].text == "cannot submit: 3 answers are missing or invalid"
+    assert errors[0].details == (
+        "name: a required answer is missing",
+        "level: a required answer is missing",
+        "signed_on: a required answer is missing",
+    )
+    assert response_of(ws.root)["status"] == "draft"
+
+
+def test_answer_the_missing_items_from_the_review(ws: Workspace) -> None:
+    prompter = Scripted(
+        [
+            *BASICS[:3], ask("agree", True), ask("level", None), ask("partners", None),
+            choose("done"), ask("signed_on", "2006-05-16"),
+            choose("missing"), ask("level", "high"),
+            choose("submit"), CONFIRM,
+        ]
+    )  # fmt: skip
+    assert run(ws, prompter).state == "submitted"
+
+
+def test_the_resume_menu_offers_review_when_everything_was_asked(ws: Workspace) -> None:
+    first = Scripted([*BASICS, ask("partners", None), choose("done"),
+                      ask("signed_on", "2006-05-16"), choose("quit")])  # fmt: skip
+    run(ws, first)
+    second = Scripted([choose("review"), choose("submit"), CONFIRM])
+    assert run(ws, second).state == "submitted"
+
+
+def test_labels_and_menus_follow_the_language(ws: Workspace) -> None:
+    prompter = Scripted([ask("name", Interrupt())])
+    run(ws, prompter, lang="nl")
+    assert prompter.contexts[0].label == "Naam"
+    assert prompter.contexts[0].help == "Naam van het departement"
+    assert prompter.sections[0].title == "Basis"
+
+
+def test_participant_items_offer_code_and_name_without_self(ws: Workspace) -> None:
+    prompter = Scripted([*BASICS, ask("partners", Interrupt())])
+    run(ws, prompter)
+    assert prompter.contexts[-1].participants == (("DEP2", "Departement 2"),)
+
+
+def test_ask_item_takes_an_item_built_in_code(ws: Workspace) -> None:
+    reaction = SingleChoiceItem.model_validate(
+        {
+            "id": "verdict",
+            "type": "single-choice",
+            "label": {"nl": "Reactie", "en": "Reaction"},
+            "choices": [
+                {"value": "agree", "label": "eens"},
+                {"value": "disagree", "label": "oneens"},
+            ],
+        }
+    )
+    prompter = Scripted([ask("reactions.0.verdict", "maybe"), ask("reactions.0.verdict", "agree")])
+    with ResponseStore(ws, "DEP1", "mini") as store:
+        session = FillSession(store, prompter, lang="en")
+        value = session.ask_item(reaction, None, path=("reactions", 0, "verdict"))
+    assert value == "agree"
+    assert prompter.contexts[1].error == "'maybe' is not one of the choices: agree, disagree"
