@@ -23,7 +23,13 @@ from pathlib import Path
 from selfeval import yamlio
 from selfeval.answers import check_answers
 from selfeval.documents import LoadedQuestionnaire, load_exercise, load_questionnaire, load_response
-from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
+from selfeval.errors import (
+    InputError,
+    Location,
+    NotFoundError,
+    SelfevalError,
+    ValidationProblems,
+)
 from selfeval.exercise import EXERCISE_FILE, Exercise
 from selfeval.response import Response
 from selfeval.workspace import RESPONSES_DIR, Workspace, find_workspace
@@ -184,15 +190,48 @@ def _placement_problems(
     ]
 
 
+def _pinned(workspace: Workspace, qid: str, version: str, response: Path) -> LoadedQuestionnaire:
+    """The questionnaire version a response pins, loaded from its own file only.
+
+    Unlike :meth:`Workspace.questionnaires`, one broken questionnaire file
+    does not stop responses to the other questionnaires from being checked.
+
+    Raises:
+        InputError: the pinned version's file is invalid (located in that file).
+        NotFoundError: no file for that version (located in the response).
+    """
+    folder = workspace.questionnaires_dir
+    path = folder / f"{qid}-{version}.yaml"
+    if path.is_file():
+        return load_questionnaire(path)
+    versions = sorted(
+        (p.name[len(qid) + 1 : -len(".yaml")] for p in folder.glob(f"{qid}-*.yaml")),
+        key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")],
+    )
+    if not versions:
+        raise NotFoundError(
+            f"the response answers questionnaire {qid!r}, which is not in {folder}",
+            location=Location(response),
+            hint="copy the questionnaire version file it was answered against into questionnaires/",
+        )
+    raise NotFoundError(
+        f"questionnaire {qid!r} has no version {version!r}",
+        location=Location(response),
+        hint=f"available versions: {', '.join(versions)}; restore {path.name} into questionnaires/",
+    )
+
+
 def _check_response(path: Path, workspace: Workspace | None, report: Report) -> None:
     response = load_response(path)
     if workspace is None:
         return
     ref = response.questionnaire
     try:
-        loaded = workspace.questionnaire(ref.id, ref.version)
+        loaded = _pinned(workspace, ref.id, ref.version, path)
     except SelfevalError as exc:
-        report.add(InputError(exc.message, location=Location(path), hint=exc.hint))
+        where = exc.location.path if exc.location else None
+        if where is None or Path(where) not in report.checked:
+            report.add(exc)  # else: the questionnaire's own problem is already reported
         return
     try:
         exercise: Exercise | None = workspace.exercise

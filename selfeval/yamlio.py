@@ -155,6 +155,48 @@ def _is_tab_at(text: str, mark: Any) -> bool:
     return "\t" in line[: mark.column + 1]
 
 
+#: Documents whose cheap nesting bound (see :func:`_nesting_bound`) exceeds this
+#: are scanned event by event before composing. libyaml's composer recurses in
+#: C and crashes the process (segfault, no message) somewhere past ~20,000
+#: levels, before the constructor's :data:`MAX_DEPTH` check ever runs.
+_SCAN_ABOVE = 2000
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply ``text`` can nest, computed without parsing.
+
+    Every flow collection opens with its own ``[`` or ``{``; every two levels
+    of block collections move at least one column to the right. So the
+    nesting is at most the number of brackets plus twice the longest line.
+    """
+    longest = max(map(len, text.split("\n")), default=0)
+    return text.count("[") + text.count("{") + 2 * longest + 2
+
+
+def _check_depth(text: str) -> None:
+    """Refuse a document nested deeper than :data:`MAX_DEPTH`, from its events alone.
+
+    The parser is iterative, so this cannot crash however deep the document.
+    """
+    parser = _BaseLoader(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Refusal(
+                        f"the document is nested deeper than {MAX_DEPTH} levels",
+                        event.start_mark,
+                        "flatten the structure",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
+
+
 def load_text(text: str, path: Path | str = "<string>") -> Any:
     """Parse YAML text safely.
 
@@ -171,6 +213,8 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
             indentation or too-deep nesting, with file, line and column.
     """
     try:
+        if _nesting_bound(text) > _SCAN_ABOVE:
+            _check_depth(text)
         loader = _Loader(text)
         try:
             return loader.get_single_data()
@@ -188,6 +232,19 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         elif exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
         raise InputError(problem, location=_location(path, mark), hint=hint) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character (NUL, ESC, …): the reader reports an offset, not a mark.
+        offset = exc.position
+        if LIBYAML:  # libyaml counts UTF-8 bytes, the pure-Python reader characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise InputError(
+            f"the file holds a control character (code {exc.character:#04x}), which YAML "
+            f"does not allow",
+            location=Location(path, line, column),
+            hint="remove it; the file may be damaged or not a text file",
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", location=Location(path)) from None
     except RecursionError:
