@@ -230,7 +230,7 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
         loaded = _pinned(workspace, ref.id, ref.version, path)
     except SelfevalError as exc:
         where = exc.location.path if exc.location else None
-        if where is None or Path(where) not in report.checked:
+        if where is None or Path(where) == path or Path(where) not in report.checked:
             report.add(exc)  # else: the questionnaire's own problem is already reported
         return
     try:
