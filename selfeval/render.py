@@ -39,6 +39,14 @@ def _cell(text: object) -> str:
     return _inline(text).replace("|", "\\|")
 
 
+def _points(text: object) -> str:
+    """One point per line (the questionnaire asks roles that way) as a Markdown list."""
+    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return "".join(lines)
+    return "\n".join(f"- {line}" for line in lines)
+
+
 def _noterefs(numbers: Sequence[int]) -> str:
     return "".join(f" [{n}]" for n in numbers)
 
@@ -53,7 +61,9 @@ def _environment(template_dirs: Sequence[Path], *, html: bool = False):  # type:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(inline=_inline, block=_block, cell=_cell, noterefs=_noterefs)
+    env.filters.update(
+        inline=_inline, block=_block, cell=_cell, noterefs=_noterefs, points=_points
+    )
     return env
 
 
