@@ -424,6 +424,14 @@ def run_peer_review(
     if draft_path is None:
         draft_path = workspace.root / DEFAULT_DRAFT
     draft = load_draft(draft_path)
+    category = exercise.incident_category.id
+    if draft.draft.incident_category != category:
+        raise InputError(
+            f"this draft is about incident category {draft.draft.incident_category!r}, "
+            f"but the workspace evaluates {category!r}",
+            location=Location(draft_path),
+            hint="give this workspace's draft (`selfeval aggregate --draft` writes it)",
+        )
     selection = findings_for_reviewer(draft, participant, choice.round)
     path = workspace.response_path(participant, choice.questionnaire_id)
     notes: list[str] = []
@@ -464,7 +472,7 @@ def run_peer_review(
         response = store.response
         pinned = response.draft.hash if response.draft else None
         changes = compare_draft(pinned, response.reactions, draft, selection)
-        if changes.stale:
+        if changes.stale and response.reactions:
             if not rebase:
                 raise StaleDraftError(changes, location=Location(path))
             notes.append("moved to the new draft; " + "; ".join(changes.lines()))

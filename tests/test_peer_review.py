@@ -7,6 +7,7 @@ do round 1, BZK, EZ, AZ, FIN and JUS round 2).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from selfeval.cli import app
 from selfeval.errors import RefusedError, UsageError
 from selfeval.findings import draft_hash, finding_hash
 from selfeval.peer_review import StaleDraftError, choose_round, run_peer_review
+from selfeval.scaffold import init_workspace
 from selfeval.workspace import Workspace
 
 CATEGORY = "falende-staten"
@@ -106,11 +108,18 @@ def response_of(root: Path, participant: str, qid: str) -> dict[str, Any]:
     return yamlio.load(root / "responses" / CATEGORY / participant / f"{qid}.yaml")
 
 
+def fresh_example(root: Path) -> Path:
+    """The worked example's exercise and questionnaires, no responses, the hand-written draft."""
+    init_workspace(root, example=True)
+    shutil.rmtree(root / "responses" / CATEGORY, ignore_errors=True)
+    write_draft(root)
+    return root
+
+
 @pytest.fixture
-def ws(example_ws: Path) -> Path:
-    """The worked example's exercise with the hand-written draft in reports/."""
-    write_draft(example_ws)
-    return example_ws
+def ws(tmp_path: Path) -> Path:
+    """The worked example's exercise with the hand-written draft in reports/, no responses."""
+    return fresh_example(tmp_path / "example")
 
 
 class Interrupt:
@@ -475,3 +484,23 @@ def test_stale_draft_error_lists_changes(ws: Path) -> None:
         review(ws, "DEF", [])
     assert caught.value.changes.gone == ("role.BZ",)
     assert caught.value.changes.unchanged == ()
+
+
+def test_a_new_draft_without_reactions_yet_is_simply_taken(ws: Path, runner: CliRunner) -> None:
+    answers = ws / "def.yaml"
+    answers.write_text("recognition: fully\n", "utf-8")
+    args = ["peer-review", "-w", str(ws), "-p", "DEF", "--answers", str(answers)]
+    assert runner.invoke(app, args).exit_code == 0
+    write_draft(ws, draft_findings()[:3])
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    draft = yamlio.load(ws / "reports" / "draft.yaml")
+    assert response_of(ws, "DEF", "peer-review-1")["draft"]["hash"] == draft["draft"]["hash"]
+
+
+def test_a_draft_of_another_incident_category_is_refused(ws: Path, runner: CliRunner) -> None:
+    path = ws / "reports" / "draft.yaml"
+    path.write_text(path.read_text("utf-8").replace(CATEGORY, "pandemie"), "utf-8")
+    result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF", "--list"])
+    assert result.exit_code == 1
+    assert "incident category 'pandemie'" in result.output

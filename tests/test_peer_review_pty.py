@@ -10,10 +10,9 @@ import pexpect
 import pytest
 
 from selfeval import yamlio
-from selfeval.scaffold import init_workspace
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_peer_review import CATEGORY, write_draft
+from test_peer_review import CATEGORY, fresh_example
 
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 FINISH_LONG_TEXT = "\x1b\r"  # Esc then Enter ends a multi-line answer
@@ -33,9 +32,7 @@ def spawn(workspace: Path) -> pexpect.spawn:
 def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> None:
     if sys.platform == "win32":  # pragma: no cover
         pytest.skip("needs a POSIX pseudo-terminal")
-    ws = tmp_path / "example"
-    init_workspace(ws, example=True)
-    write_draft(ws)
+    ws = fresh_example(tmp_path / "example")
 
     child = spawn(ws)
     child.expect_exact("[1/3] Role: BZ")
