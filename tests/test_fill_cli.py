@@ -1,0 +1,289 @@
+"""`selfeval fill` through the CLI runner: --answers, submit, reopen, the lock, no terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from fillkit import mini_workspace, response_of
+from typer.testing import CliRunner
+
+from selfeval import yamlio
+from selfeval.cli import app
+
+REL = "responses/mijn-incidentcategorie/DEP1/mini.yaml"
+
+GOOD = """\
+name: Financiën
+remark: |
+  Eerste regel
+  tweede regel
+count: 7
+agree: false
+why_not: 'NO'
+level: mid
+partners: [DEP2]
+points:
+  - title: '1.10'
+    year: 2006
+  - title: 'on'
+signed_on: 2006-05-16
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return mini_workspace(tmp_path / "ws")
+
+
+def fill(runner: CliRunner, ws: Path, *args: str) -> object:
+    return runner.invoke(app, ["fill", "-w", str(ws), "-p", "DEP1", "-q", "mini", *args])
+
+
+def write(ws: Path, text: str, name: str = "answers.yaml") -> Path:
+    path = ws / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_without_a_terminal_and_without_answers_it_fails_fast(runner: CliRunner, ws: Path) -> None:
+    result = runner.invoke(app, ["fill", "-w", str(ws), "-p", "DEP1"])
+    assert result.exit_code == 2
+    assert "no terminal to ask the questions in" in result.stderr
+    assert "--answers FILE" in result.stderr
+    assert not (ws / "responses/mijn-incidentcategorie/DEP1").exists()
+
+
+def test_answers_file_fills_and_submits_keeping_strings_as_typed(
+    runner: CliRunner, ws: Path
+) -> None:
+    result = fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Submitted:" in result.stdout
+    data = response_of(ws)
+    assert data["status"] == "submitted"
+    assert data["answers"] == {
+        "name": "Financiën",
+        "remark": "Eerste regel\ntweede regel\n",
+        "count": 7,
+        "agree": False,
+        "why_not": "NO",
+        "level": "mid",
+        "partners": ["DEP2"],
+        "points": [{"title": "1.10", "year": 2006}, {"title": "on"}],
+        "signed_on": "2006-05-16",
+    }
+    assert "signed_on: '2006-05-16'" in (ws / REL).read_text("utf-8")
+
+
+def test_json_answers_file(runner: CliRunner, ws: Path) -> None:
+    answers = {"name": "BZ", "agree": True, "level": "low", "signed_on": "2006-05-16"}
+    path = write(ws, json.dumps(answers), "answers.json")
+    result = fill(runner, ws, "--answers", str(path), "--submit")
+    assert result.exit_code == 0, result.stderr
+    assert response_of(ws)["answers"] == answers
+
+
+def test_every_invalid_answer_is_reported_at_once_with_lines(runner: CliRunner, ws: Path) -> None:
+    bad = "name: NO\ncount: 500\nlevel: extreme\npoints:\n  - year: 2006\n  - title: x\n    colour: red\n"
+    result = fill(runner, ws, "--answers", str(write(ws, bad)))
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "answers.yaml:1:7: name: expected text, got False; put it in quotes" in err
+    assert "answers.yaml:2:8: count: must be between 0 and 100" in err
+    assert "answers.yaml:3:8: level: 'extreme' is not one of the choices: low, mid, high" in err
+    assert "answers.yaml:7:13: points[1].colour: there is no such item" in err
+    assert not (ws / REL).exists()
+
+
+def test_submit_refused_lists_every_missing_answer(runner: CliRunner, ws: Path) -> None:
+    path = write(ws, "name: x\npoints:\n  - year: 2006\n")
+    result = fill(runner, ws, "--answers", str(path), "--submit")
+    assert result.exit_code == 1
+    for missing in ("agree", "level", "signed_on"):
+        assert f"answers.yaml: {missing}: a required answer is missing" in result.stderr
+    assert "answers.yaml:3:5: points[0].title: a required answer is missing" in result.stderr
+    assert not (ws / REL).exists()
+
+
+def test_a_partial_draft_is_saved_and_what_is_missing_is_said(runner: CliRunner, ws: Path) -> None:
+    result = fill(runner, ws, "--answers", str(write(ws, "name: x\n")))
+    assert result.exit_code == 0
+    assert "Saved as draft:" in result.stdout
+    assert "Still missing before you can submit: agree, level, signed_on" in result.stdout
+    assert response_of(ws)["status"] == "draft"
+    # a second file adds to the draft rather than replacing it
+    result = fill(runner, ws, "--answers", str(write(ws, "count: 3\n")))
+    assert response_of(ws)["answers"] == {"name": "x", "count": 3}
+
+
+def test_a_submitted_response_is_not_overwritten_without_reopen(
+    runner: CliRunner, ws: Path
+) -> None:
+    fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
+    before = (ws / REL).read_bytes()
+    result = fill(runner, ws, "--answers", str(write(ws, "name: other\n", "b.yaml")))
+    assert result.exit_code == 1
+    assert "was submitted on" in result.stderr
+    assert "pass --reopen" in result.stderr
+    assert (ws / REL).read_bytes() == before
+
+
+def test_reopen_keeps_the_submitted_version_and_records_it(runner: CliRunner, ws: Path) -> None:
+    fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
+    submitted = (ws / REL).read_text("utf-8")
+    result = fill(runner, ws, "--reopen", "--answers", str(write(ws, "name: ander\n", "b.yaml")))
+    assert result.exit_code == 0, result.stderr
+    kept = list((ws / REL).parent.glob("mini.submitted-*.yaml"))
+    assert len(kept) == 1
+    assert kept[0].read_text("utf-8") == submitted
+    assert "Reopened; the submitted version is kept as" in result.stdout
+    data = response_of(ws)
+    assert data["status"] == "draft"
+    assert data["reopened_from"] == kept[0].name
+    assert data["answers"]["name"] == "ander"
+    # and it can be submitted again
+    result = fill(runner, ws, "--answers", str(write(ws, "{}\n", "c.yaml")), "--submit")
+    assert result.exit_code == 0, result.stderr
+    assert response_of(ws)["status"] == "submitted"
+
+
+def test_a_response_locked_by_another_process_is_refused_naming_the_lock(
+    runner: CliRunner, ws: Path
+) -> None:
+    folder = ws / REL
+    folder.parent.mkdir(parents=True)
+    lock_path = folder.parent / ".mini.yaml.lock"
+    with FileLock(lock_path, is_singleton=False):
+        result = fill(runner, ws, "--answers", str(write(ws, "name: x\n")))
+    assert result.exit_code == 1
+    assert "being changed by another selfeval process" in result.stderr
+    assert str(lock_path) in result.stderr
+    assert not folder.exists()
+
+
+def test_two_different_responses_can_be_filled_at_once(runner: CliRunner, ws: Path) -> None:
+    exercise = yamlio.load(ws / "selfeval.yaml")
+    exercise["participants"][1]["involvement"] = ["self-evaluation"]
+    yamlio.write(ws / "selfeval.yaml", exercise)
+    (ws / REL).parent.mkdir(parents=True)
+    with FileLock((ws / REL).parent / ".mini.yaml.lock", is_singleton=False):
+        result = runner.invoke(
+            app,
+            ["fill", "-w", str(ws), "-p", "DEP2", "-q", "mini", "--answers",
+             str(write(ws, "name: y\n"))],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert response_of(ws, "DEP2")["answers"] == {"name": "y"}
+
+
+def test_a_peer_review_participant_is_sent_to_peer_review(runner: CliRunner, ws: Path) -> None:
+    result = runner.invoke(
+        app, ["fill", "-w", str(ws), "-p", "DEP2", "--answers", str(write(ws, "{}\n"))]
+    )
+    assert result.exit_code == 1
+    assert "DEP2 takes part in peer-review-2, not in a self-evaluation" in result.stderr
+    assert "selfeval peer-review --participant DEP2" in result.stderr
+
+
+def test_a_peer_review_questionnaire_is_refused(runner: CliRunner, ws: Path) -> None:
+    result = fill(runner, ws, "-q", "peer-review-1", "--answers", str(write(ws, "{}\n")))
+    assert result.exit_code == 1
+    assert "peer-review-1 is a peer-review-1 questionnaire" in result.stderr
+
+
+def test_unknown_participant(runner: CliRunner, ws: Path) -> None:
+    result = runner.invoke(
+        app, ["fill", "-w", str(ws), "-p", "XX", "--answers", str(write(ws, "{}\n"))]
+    )
+    assert result.exit_code == 1
+    assert "participant 'XX' is not in selfeval.yaml" in result.stderr
+    assert "use one of: DEP1, DEP2" in result.stderr
+
+
+def test_submit_needs_answers(runner: CliRunner, ws: Path) -> None:
+    result = fill(runner, ws, "--submit")
+    assert result.exit_code == 2
+    assert "--submit goes with --answers FILE" in result.stderr
+
+
+def test_answers_file_that_is_not_a_mapping(runner: CliRunner, ws: Path) -> None:
+    result = fill(runner, ws, "--answers", str(write(ws, "- a\n- b\n")))
+    assert result.exit_code == 1
+    assert "answers.yaml:1:1: the answers file must be a mapping" in result.stderr
+
+
+SHIPPED_COMPLETE = """\
+definition: |
+  Staten die hun kerntaken niet meer kunnen uitvoeren.
+causes: Armoede, conflict.
+phases: [growing-tensions, decay, failure, recovery]
+phases_note: Herstel voorkomt terugval.
+documents:
+  - title: Notitie Wederopbouw na gewapend conflict
+    year: 2005
+role: |
+  Coördinatie van het buitenlands beleid.
+  Ontwikkelingssamenwerking.
+involvement: strong
+gives_input_to: [DEP2]
+receives_input_from: []
+cooperation_rating: 3
+other_roles:
+  - participant: DEP2
+    role: Financiering.
+    involvement: medium
+activities:
+  - phase: research
+    description: Risicoanalyses per land.
+    sources:
+      - document: Jaarverslag
+        year: 2005
+        page: '12'
+  - phase: implementation
+    description: Programma's in fragiele staten.
+has_bottlenecks: true
+bottlenecks:
+  - title: Versnipperde informatie
+    description: Informatie over fragiele staten is verspreid.
+    departments: [DEP2]
+blind_spots:
+  - title: Vroegsignalering
+    description: Te weinig aandacht voor vroege signalen.
+needs:
+  - title: Gedeelde analyse
+    description: Eén gezamenlijk beeld.
+    scope: interdepartmental
+    departments: [DEP2]
+opportunities:
+  - title: Gezamenlijke landenanalyses
+    description: Samen analyseren.
+    scope: interdepartmental
+    nature: process
+    direction: develop
+remarks: Geen.
+completed_by: J. Jansen, beleidsmedewerker
+completed_on: 2006-05-16
+"""
+
+
+def test_the_shipped_self_evaluation_can_be_filled_completely_from_a_file(
+    runner: CliRunner, empty_ws: Path
+) -> None:
+    path = write(empty_ws, SHIPPED_COMPLETE)
+    result = runner.invoke(
+        app, ["fill", "-w", str(empty_ws), "-p", "DEP1", "--answers", str(path), "--submit"]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = yamlio.load(empty_ws / "responses/mijn-incidentcategorie/DEP1/self-evaluation.yaml")
+    assert data["status"] == "submitted"
+    assert data["questionnaire"]["id"] == "self-evaluation"
+    assert data["answers"]["completed_on"] == "2006-05-16"
+    assert (
+        data["answers"]["role"]
+        == "Coördinatie van het buitenlands beleid.\nOntwikkelingssamenwerking.\n"
+    )
+    checked = runner.invoke(app, ["validate", "-w", str(empty_ws)])
+    assert checked.exit_code == 0, checked.stderr

@@ -1,0 +1,205 @@
+"""The real questionary prompts, fed keystrokes through prompt_toolkit's pipe input (tier 2)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from pydantic import TypeAdapter
+from rich.console import Console
+
+from selfeval.answers import AnswerError, Progress, check_answer
+from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.prompts import TerminalPrompter
+from selfeval.questionnaire import Item
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+ESC_ENTER = "\x1b\r"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+BACKSPACE = "\x7f"
+
+ITEM: TypeAdapter[Any] = TypeAdapter(Item)
+
+
+def item(**data: Any) -> Any:
+    data.setdefault("id", "x")
+    data.setdefault("label", {"nl": "Vraag", "en": "Question"})
+    return ITEM.validate_python(data)
+
+
+def context(of: Any, participants: tuple[tuple[str, str], ...] = ()) -> AskContext:
+    def validate(value: Any) -> str | None:
+        try:
+            check_answer(of, value)
+        except AnswerError as exc:
+            return str(exc)
+        return None
+
+    return AskContext(
+        path=(of.id,), lang="nl", label="Vraag", help="Uitleg bij de vraag", required=of.required,
+        entry=None, participants=participants, validate=validate,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def keys() -> Iterator[Any]:
+    with create_pipe_input() as pipe:
+        yield pipe
+
+
+def prompter(pipe: Any) -> tuple[TerminalPrompter, io.StringIO]:
+    out = io.StringIO()
+    console = Console(file=out, width=80, color_system=None)
+    return TerminalPrompter(console=console, input=pipe, output=DummyOutput(), lang="nl"), out
+
+
+def test_text_keeps_what_was_typed_including_diacritics_and_yaml_lookalikes(keys: Any) -> None:
+    the_item = item(type="text")
+    keys.send_text("Financiën NO 1.10" + ENTER)
+    p, out = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == "Financiën NO 1.10"
+    assert "Uitleg bij de vraag" in out.getvalue()
+
+
+def test_text_offers_the_current_answer_as_default(keys: Any) -> None:
+    the_item = item(type="text")
+    keys.send_text(ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, "eerder", context(the_item)) == "eerder"
+
+
+def test_empty_text_is_no_answer(keys: Any) -> None:
+    the_item = item(type="text")
+    keys.send_text(ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) is None
+
+
+def test_integer_refuses_text_and_out_of_range_until_it_fits(keys: Any) -> None:
+    the_item = item(type="integer", min=1900, max=2100)
+    # "abc" and "1800" are refused in place; Enter does not submit them
+    keys.send_text("abc" + ENTER + BACKSPACE * 3 + "1800" + ENTER + BACKSPACE * 4 + "2006" + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == 2006
+
+
+def test_date_is_kept_as_the_iso_string(keys: Any) -> None:
+    the_item = item(type="date")
+    keys.send_text("2006-05-16" + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == "2006-05-16"
+
+
+def test_long_text_takes_several_lines_and_finishes_on_escape_enter(keys: Any) -> None:
+    the_item = item(type="long-text")
+    keys.send_text("eerste regel" + ENTER + "tweede: ë" + ESC_ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == "eerste regel\ntweede: ë"
+
+
+def test_yes_no_is_a_list_with_yes_first(keys: Any) -> None:
+    the_item = item(type="yes-no")
+    keys.send_text(DOWN + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) is False
+
+
+def test_single_choice_starts_on_the_current_answer_and_can_be_left_blank(keys: Any) -> None:
+    the_item = item(
+        type="single-choice",
+        choices=[{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+    )
+    keys.send_text(ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, "b", context(the_item)) == "b"
+    keys.send_text(DOWN + ENTER)  # from "b", one down is "(geen antwoord)"
+    assert p.ask(the_item, "b", context(the_item)) is None
+
+
+def test_scale_lists_the_points_with_their_labels(keys: Any) -> None:
+    the_item = item(type="scale", min=1, max=3, labels={1: "Slecht", 3: "Goed"})
+    keys.send_text(DOWN + DOWN + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == 3
+
+
+def test_multiple_choice_toggles_with_space(keys: Any) -> None:
+    the_item = item(
+        type="multiple-choice",
+        choices=[{"value": v, "label": v.upper()} for v in ("a", "b", "c")],
+    )
+    keys.send_text(" " + DOWN + DOWN + " " + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == ["a", "c"]
+
+
+def test_participants_are_listed_by_code_and_name(keys: Any) -> None:
+    the_item = item(type="participants")
+    offered = (("BZ", "BZ"), ("FIN", "Financiën"))
+    keys.send_text(DOWN + " " + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item, offered)) == ["FIN"]
+
+
+def test_participant_picks_one_code(keys: Any) -> None:
+    the_item = item(type="participant")
+    offered = (("BZ", "BZ"), ("FIN", "Financiën"))
+    keys.send_text(DOWN + ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item, offered)) == "FIN"
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        ({"type": "text"}, "half"),
+        ({"type": "long-text"}, "half"),
+        ({"type": "yes-no"}, DOWN),
+        ({"type": "multiple-choice", "choices": [{"value": "a", "label": "A"}]}, " "),
+    ],
+    ids=["text", "long-text", "select", "checkbox"],
+)
+@pytest.mark.parametrize(("key", "error"), [(CTRL_C, KeyboardInterrupt), (CTRL_D, EOFError)])
+def test_ctrl_c_and_ctrl_d_reach_the_caller(
+    keys: Any, data: dict[str, Any], typed: str, key: str, error: type[BaseException]
+) -> None:
+    the_item = item(**data)
+    keys.send_text(typed + key)
+    p, _ = prompter(keys)
+    with pytest.raises(error):
+        p.ask(the_item, None, context(the_item))
+
+
+def test_choose_and_confirm(keys: Any) -> None:
+    keys.send_text(DOWN + ENTER + "y")
+    p, _ = prompter(keys)
+    options = [Option("add", "Toevoegen"), Option("done", "Klaar")]
+    assert p.choose("Wat nu?", options, default="add") == "done"
+    assert p.confirm("Zeker?") is True
+
+
+def test_section_notice_and_review_render(keys: Any) -> None:
+    p, out = prompter(keys)
+    p.show_section(SectionInfo(2, 7, "Knelpunten", "Inleiding", Progress(12, 14, 5, ())))
+    p.show_notice(Notice("error", "Kan niet indienen", ("naam ontbreekt",)))
+    p.show_review(
+        "Uw antwoorden",
+        [
+            ReviewRow(0, "Basis", "", "heading"),
+            ReviewRow(1, "Naam", "Financiën", "answered"),
+            ReviewRow(1, "Datum", "", "missing"),
+            ReviewRow(1, "Waarom", "geen tijd", "inactive"),
+        ],
+    )
+    text = out.getvalue()
+    assert "Onderdeel 2 van 7 · 12 beantwoord · verplicht 5/14" in text
+    assert "x Kan niet indienen\n  - naam ontbreekt" in text
+    assert "  Naam: Financiën" in text
+    assert "  Datum: ontbreekt" in text
+    assert "Waarom: geen tijd (telt niet mee" in text
