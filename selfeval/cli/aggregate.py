@@ -47,6 +47,15 @@ def aggregate_command(
             "--include-drafts", help="Also include responses not yet submitted (status: draft)."
         ),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Read and parse the response files in this many worker processes "
+            "(0: one per CPU core). Worth it from a few hundred responses on.",
+        ),
+    ] = 1,
 ) -> None:
     """Merge all responses into the integrated report.
 
@@ -61,15 +70,23 @@ def aggregate_command(
       selfeval aggregate --draft
 
       selfeval aggregate --format html -o report.html
-    """
-    from selfeval.aggregate import aggregate
 
+      selfeval aggregate --jobs 2
+    """
+    from selfeval.aggregate import aggregate, read_responses
+
+    reader = read_responses
+    if jobs != 1:
+        from selfeval.parallel import parallel_reader
+
+        reader = parallel_reader(jobs)
     result = aggregate(
         workspace=workspace,
         draft=draft,
         fmt=fmt.value,
         output=output,
         include_drafts=include_drafts,
+        reader=reader,
     )
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")

@@ -1,0 +1,98 @@
+"""``aggregate --jobs N``: the per-file step in worker processes, same result, same order."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.errors import UsageError
+from selfeval.parallel import check_jobs, chunk_size, map_in_processes
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import make_workspace
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def test_results_come_back_in_input_order() -> None:
+    items = list(range(-100, 100))
+    assert map_in_processes(abs, items, jobs=2) == [abs(i) for i in items]
+
+
+def test_workers_do_the_work_when_jobs_is_above_one() -> None:
+    pids = set(map_in_processes(_pid, range(64), jobs=2))
+    assert os.getpid() not in pids
+    assert 1 <= len(pids) <= 2
+
+
+def test_jobs_1_runs_in_this_process() -> None:
+    assert set(map_in_processes(_pid, range(64), jobs=1)) == {os.getpid()}
+
+
+def test_few_items_run_in_this_process() -> None:
+    assert set(map_in_processes(_pid, range(3), jobs=2)) == {os.getpid()}
+
+
+def test_jobs_0_means_one_per_core() -> None:
+    assert check_jobs(0) == (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize("jobs", [-1, 10_000])
+def test_out_of_range_jobs_are_a_usage_error(jobs: int) -> None:
+    with pytest.raises(UsageError, match="--jobs must be between 0 and"):
+        check_jobs(jobs)
+
+
+def test_chunks_spread_over_the_workers() -> None:
+    assert chunk_size(1000, 2) == 125
+    assert chunk_size(3, 4) == 1
+
+
+@pytest.fixture(scope="module")
+def big_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("jobs") / "ws"
+    make_workspace(target, 24)
+    return target
+
+
+def test_aggregate_with_jobs_writes_the_same_report(big_ws: Path, runner: CliRunner) -> None:
+    one = runner.invoke(app, ["aggregate", "-w", str(big_ws), "-o", str(big_ws / "one.md")])
+    assert one.exit_code == 0, one.output
+    two = runner.invoke(
+        app, ["aggregate", "-w", str(big_ws), "-o", str(big_ws / "two.md"), "--jobs", "2"]
+    )
+    assert two.exit_code == 0, two.output
+    assert "from 24 responses" in two.stdout
+    assert (big_ws / "one.md").read_text("utf-8") == (big_ws / "two.md").read_text("utf-8")
+
+
+def test_aggregate_with_jobs_reports_a_broken_file_like_jobs_1(
+    big_ws: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    broken = big_ws / "responses" / "falende-staten" / "P00007" / "self-evaluation.yaml"
+    original = broken.read_text("utf-8")
+    broken.write_text(original.replace("participant: P00007", "participant: P00007\nstatus: x"))
+    try:
+        one = runner.invoke(app, ["aggregate", "-w", str(big_ws), "-o", str(tmp_path / "a.md")])
+        two = runner.invoke(
+            app, ["aggregate", "-w", str(big_ws), "-o", str(tmp_path / "b.md"), "-j", "2"]
+        )
+    finally:
+        broken.write_text(original, "utf-8")
+    assert one.exit_code == two.exit_code == 1
+    assert "P00007/self-evaluation.yaml" in two.stderr
+    assert "duplicate key 'status'" in two.stderr
+    assert one.stderr == two.stderr
+
+
+def test_aggregate_refuses_negative_jobs(big_ws: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["aggregate", "-w", str(big_ws), "--jobs", "-1"])
+    assert result.exit_code == 2
+    assert "--jobs must be between 0 and 256 (got -1)" in result.stderr
