@@ -588,9 +588,8 @@ def _annex1(
             forms_text = forms_text[0].upper() + forms_text[1:]
         remark = ""
         if participant.kind != "ministry":
-            remark = L["not_a_ministry"]
-            if participant.note:
-                remark += f": {text_in(participant.note, lang)}"
+            # The note usually says why (the seed's footnote 43); else say it plainly.
+            remark = text_in(participant.note, lang) if participant.note else L["not_a_ministry"]
         elif participant.note:
             remark = text_in(participant.note, lang)
         rows.append(
