@@ -43,6 +43,7 @@ from selfeval.errors import (
 from selfeval.exercise import EXERCISE_FILE, Exercise
 from selfeval.reactions import (
     canonical_id,
+    is_current,
     merge_reactions,
     reaction_problems,
     reactions_from_data,
@@ -297,6 +298,12 @@ class PeerReviewResult:
     changes: DraftChanges | None = None
     reopened: Path | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def reacted(self) -> int:
+        """How many of the reviewer's findings have a complete reaction to their current text."""
+        by_id = {r.finding: r for r in self.reactions}
+        return sum(1 for f in self.findings if is_current(by_id.get(f.id), f))
 
 
 def _relative(path: Path, root: Path) -> str:

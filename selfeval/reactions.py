@@ -354,7 +354,7 @@ def walk_reactions(
             raised = ", ".join(names.get(c, c) for c in finding.raised_by)
             details = (
                 _say("raised_by", lang, names=raised),
-                *finding.text.strip().splitlines(),
+                *(line for line in finding.text.strip().splitlines() if line.strip()),
                 f"({finding.id})",
             )
             title = _say("finding", lang, n=position[finding.id], count=count, kind=kind,

@@ -286,6 +286,7 @@ def test_answers_file_reactions_get_the_draft_hashes_and_submit(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Submitted peer review 2" in result.output
+    assert "(1/2 findings reacted to)" in result.output
     saved = response_of(ws, "FIN", "peer-review-2")
     draft = yamlio.load(ws / "reports" / "draft.yaml")
     assert saved["status"] == "submitted"
@@ -412,6 +413,7 @@ def test_disagree_insists_on_a_comment(ws: Path) -> None:
 def test_ctrl_c_keeps_every_reaction_and_resume_continues(ws: Path) -> None:
     first, _ = review(ws, "DEF", ["agree", "disagree", Interrupt])
     assert first.state == "interrupted"
+    assert first.reacted == 1  # the disagreement still lacks its comment
     saved = response_of(ws, "DEF", "peer-review-1")
     # The verdict given before Ctrl-C is kept; its comment is still to come.
     assert [(r["finding"], r["verdict"]) for r in saved["reactions"]] == [

@@ -70,9 +70,7 @@ def _report(result: PeerReviewResult, resume: str) -> None:
         return
     if result.reopened is not None:
         typer.echo(f"Reopened; the submitted version is kept as {_shown(result.reopened)}.")
-    current = {f.id for f in result.findings}
-    given = sum(1 for r in result.reactions if r.finding in current)
-    counts = f"{given}/{len(result.findings)} findings reacted to"
+    counts = f"{result.reacted}/{len(result.findings)} findings reacted to"
     if result.state == "submitted":
         typer.echo(f"Submitted peer review {result.round}: {_shown(result.path)} ({counts}).")
         return
