@@ -1,0 +1,158 @@
+"""Finding ids, hashes, merges and the draft file (docs/findings.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval import yamlio
+from selfeval.cli import app
+from selfeval.errors import InputError, NotFoundError
+from selfeval.findings import (
+    SourceResponse,
+    draft_hash,
+    extract_findings,
+    finding_hash,
+    load_draft,
+    merge_findings,
+)
+from selfeval.response import QuestionnaireRef, Response
+from selfeval.workspace import Workspace
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def source(ws: Workspace, code: str, qid: str, answers: dict[str, Any]) -> SourceResponse:
+    loaded = ws.questionnaire(qid)
+    response = Response(
+        questionnaire=QuestionnaireRef(id=qid, version=loaded.questionnaire.version, hash="x"),
+        participant=code,
+        incident_category="falende-staten",
+        status="submitted",
+        answers=answers,
+    )
+    return SourceResponse(response, loaded.questionnaire, f"responses/falende-staten/{code}/{qid}")
+
+
+@pytest.fixture
+def ws() -> Workspace:
+    return Workspace(REPO)
+
+
+def entry(title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": title, "description": f"over {title}", **extra}
+
+
+def test_finding_hash_covers_kind_title_and_text() -> None:
+    base = finding_hash("bottleneck", "T", "tekst")
+    assert base.startswith("sha256:") and len(base) == 7 + 64
+    assert base == finding_hash("bottleneck", "T", "tekst")
+    assert base != finding_hash("blind-spot", "T", "tekst")
+    assert base != finding_hash("bottleneck", "T2", "tekst")
+    assert base != finding_hash("bottleneck", "T", "tekst ")
+
+
+def test_ids_use_keys_or_one_based_positions(ws: Workspace) -> None:
+    answers = {"bottlenecks": [entry("a", key="eerste"), entry("b")], "needs": []}
+    peer = {"needs": [entry("c", scope="departmental")], "completed_by": "x"}
+    findings = extract_findings(
+        ws.exercise,
+        [source(ws, "FIN", "peer-review-2", peer), source(ws, "BZ", "self-evaluation", answers)],
+    )
+    assert [f.id for f in findings] == [
+        "BZ.bottlenecks.eerste",
+        "BZ.bottlenecks.2",
+        "FIN.peer-review-2.needs.1",
+    ]
+    assert findings[2].scope == "departmental"
+    assert findings[0].raised_by == ["BZ"]
+
+
+def test_other_roles_make_attributed_role_findings(ws: Workspace) -> None:
+    bz = {"role": "Leidend.", "other_roles": [{"participant": "FIN", "role": "Wereldbank."}]}
+    dfs = {"role": "Adviserend.", "other_roles": [{"participant": "FIN", "role": "Schulden."}]}
+    findings = extract_findings(
+        ws.exercise,
+        [source(ws, "DEF", "self-evaluation", dfs), source(ws, "BZ", "self-evaluation", bz)],
+    )
+    roles = {f.id: f for f in findings}
+    assert list(roles) == ["role.BZ", "role.DEF", "role.FIN"]
+    assert roles["role.FIN"].text == "BZ: Wereldbank.\n\nDefensie: Schulden."
+    assert roles["role.FIN"].raised_by == ["BZ", "DEF"]
+    assert roles["role.FIN"].concerns == ["FIN"]
+
+
+def test_same_as_merges_under_the_first_id(ws: Workspace) -> None:
+    bz = {"bottlenecks": [entry("cap", key="cap", departments=["JUS"])]}
+    dfs = {
+        "bottlenecks": [
+            entry("cap", key="cap", departments=["BZK"], same_as=["BZ.bottlenecks.cap"])
+        ]
+    }
+    findings = extract_findings(
+        ws.exercise,
+        [source(ws, "DEF", "self-evaluation", dfs), source(ws, "BZ", "self-evaluation", bz)],
+    )
+    merged, aliases, warnings = merge_findings(findings, exercise=ws.exercise)
+    assert [f.id for f in merged] == ["BZ.bottlenecks.cap"]
+    assert merged[0].raised_by == ["BZ", "DEF"]
+    assert merged[0].concerns == ["BZK", "JUS"]  # selfeval.yaml order
+    assert merged[0].merged == ["DEF.bottlenecks.cap"]
+    assert aliases == {"DEF.bottlenecks.cap": "BZ.bottlenecks.cap"}
+    assert warnings == []
+
+
+def test_same_as_to_unknown_id_is_an_error_unless_left_out(ws: Workspace) -> None:
+    dfs = {"bottlenecks": [entry("x", same_as=["BZ.bottlenecks.weg"])]}
+    findings = extract_findings(ws.exercise, [source(ws, "DEF", "self-evaluation", dfs)])
+    with pytest.raises(InputError, match=r"names 'BZ\.bottlenecks\.weg'"):
+        merge_findings(findings, exercise=ws.exercise)
+    _, _, warnings = merge_findings(findings, exercise=ws.exercise, left_out=["BZ.bottlenecks.weg"])
+    assert len(warnings) == 1 and "draft response left out" in warnings[0]
+
+
+def test_draft_hash_changes_with_any_finding() -> None:
+    class F:
+        def __init__(self, fid: str, h: str) -> None:
+            self.id, self.hash = fid, h
+
+    a, b = F("a", "sha256:1"), F("b", "sha256:2")
+    assert draft_hash([a, b]) == draft_hash([F("a", "sha256:1"), F("b", "sha256:2")])
+    assert draft_hash([a, b]) != draft_hash([b, a])
+    assert draft_hash([a, b]) != draft_hash([a])
+    assert draft_hash([a, b]) != draft_hash([a, F("b", "sha256:3")])
+
+
+def test_load_draft_and_peer_review_selections(example_ws: Path) -> None:
+    result = CliRunner().invoke(app, ["aggregate", "--draft", "--workspace", str(example_ws)])
+    assert result.exit_code == 0, result.stderr
+    path = example_ws / "reports" / "draft.yaml"
+    draft = load_draft(path)
+    assert draft.draft.hash == draft_hash(draft.findings)
+    for finding in draft.findings:
+        assert finding.hash == finding_hash(finding.kind, finding.title, finding.text)
+    capacity = draft.finding("DEF.bottlenecks.capaciteit-politie-justitie")  # an alias
+    assert capacity.id == "BZ.bottlenecks.capaciteit-politie-justitie"
+    round1 = {f.id for f in draft.findings_for_peer_review_1("DEF")}
+    assert "BZ.blind_spots.focus-falende-staten" in round1
+    assert capacity.id not in round1  # Defensie raised it too
+    assert not any(
+        f.kind in ("activity", "document") for f in draft.findings_for_peer_review_1("DEF")
+    )
+    round2 = {f.id for f in draft.findings_for_peer_review_2("FIN")}
+    assert "role.FIN" in round2 and "BZ.bottlenecks.relaties-ez-financien" in round2
+    assert "role.BZ" not in round2
+    with pytest.raises(KeyError):
+        draft.finding("nope")
+
+
+def test_load_draft_errors(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="aggregate --draft"):
+        load_draft(tmp_path / "draft.yaml")
+    bad = tmp_path / "bad.yaml"
+    yamlio.write(bad, {"draft": {"hash": "x"}, "findings": []})
+    with pytest.raises(InputError, match="exercise"):
+        load_draft(bad)
