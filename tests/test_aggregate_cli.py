@@ -228,3 +228,35 @@ def test_empty_workspace_gives_a_thin_report(runner: CliRunner, empty_ws: Path) 
     assert "0 findings from 0 responses." in result.stdout
     draft = yamlio.load(empty_ws / "reports" / "draft.yaml")
     assert draft["findings"] == []
+
+
+def test_peer_review_2_own_role_and_involvement_join_the_roles_table(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    fin = example_ws / CAT / "FIN" / "peer-review-2.yaml"
+    edit(fin, lambda d: d["answers"].update(role="Schuldverlichting via de Wereldbank.",
+                                            involvement="medium"))  # fmt: skip
+    assert run(runner, example_ws).exit_code == 0
+    text = report(example_ws)
+    assert "| Financiën | gemiddeld (eigen opgave) |" in text
+    row = text[text.index("#### Financiën\n") :]
+    row = row[: row.index("code: `role.FIN`")]
+    assert "BZ: Rol als gevolg van de relatie met de Wereldbank" in row
+    assert (
+        "**Eigen omschrijving (collegiale toets 2):** Schuldverlichting via de Wereldbank." in row
+    )
+
+
+def test_caveat_counts_findings_resting_on_one_department(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    assert run(runner, example_ws).exit_code == 0
+    text = report(example_ws)
+    shown = re.findall(r"^#### (.+?): ", text[text.index("### 4.1 ") :], re.M)
+    preface = text[text.index("## Voorwoord") : text.index("## 1 ")]
+    match = re.search(r"dat (\d+) van de (\d+) knelpunten, blinde vlekken en kansen", preface)
+    assert match is not None
+    singles = text.count("*Deze bevinding berust op de visie van één departement.*")
+    assert int(match.group(1)) == singles
+    # level-4 finding headings from 4.1 on: bottlenecks, blind spots, opportunities
+    assert singles == sum(1 for who in shown if " en " not in who and "," not in who)
