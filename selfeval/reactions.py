@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from selfeval import yamlio
 from selfeval.errors import InputError, Location
@@ -27,10 +27,12 @@ from selfeval.response import VERDICTS, Reaction
 
 if TYPE_CHECKING:
     from selfeval.findings import Draft, DraftFinding
+    from selfeval.questionnaire import LongTextItem, SingleChoiceItem
     from selfeval.session import FillSession
 
 __all__ = [
     "NEEDS_COMMENT",
+    "ReactionItems",
     "canonical_id",
     "is_current",
     "merge_reactions",
@@ -281,12 +283,23 @@ def _say(key: str, lang: str, **values: Any) -> str:
     return (texts.get(lang) or texts["en"]).format(**values)
 
 
-def reaction_items() -> tuple[Any, Any, Any]:
-    """The items asked per finding, built in code: verdict, comment, correction.
+class ReactionItems(NamedTuple):
+    """The items asked per finding, built in code (not in any questionnaire file)."""
+
+    verdict: SingleChoiceItem
+    comment: LongTextItem
+    optional_comment: LongTextItem
+    correction: LongTextItem
+
+
+def reaction_items() -> ReactionItems:
+    """Build the items asked per finding, labelled in Dutch and English.
 
     Returns:
-        (verdict single-choice, required comment long-text, optional
-        correction long-text), labelled in Dutch and English.
+        The verdict (single choice of :data:`~selfeval.response.VERDICTS`,
+        required), the comment (required, for partly agree and disagree),
+        the same comment as optional (to revisit one given earlier with
+        another verdict), and the optional correction.
     """
     from selfeval.questionnaire import LongTextItem, SingleChoiceItem
 
@@ -299,13 +312,18 @@ def reaction_items() -> tuple[Any, Any, Any]:
             "choices": [{"value": v, "label": _VERDICT_LABELS[v]} for v in VERDICTS],
         }
     )
-    comment = LongTextItem.model_validate(
-        {"id": "comment", "type": "long-text", "required": True, "label": _TEXTS["comment"]}
+
+    def text(key: str, *, required: bool) -> LongTextItem:
+        return LongTextItem.model_validate(
+            {"id": key, "type": "long-text", "required": required, "label": _TEXTS[key]}
+        )
+
+    return ReactionItems(
+        verdict,
+        text("comment", required=True),
+        text("comment", required=False),
+        text("correction", required=False),
     )
-    correction = LongTextItem.model_validate(
-        {"id": "correction", "type": "long-text", "label": _TEXTS["correction"]}
-    )
-    return verdict, comment, correction
 
 
 def walk_reactions(
@@ -331,7 +349,7 @@ def walk_reactions(
     from selfeval.prompter import Notice, ReviewRow
 
     store, prompter, lang = session.store, session.prompter, session.lang
-    verdict_item, comment_item, correction_item = reaction_items()
+    items = reaction_items()
     response = store.response
     count = len(selection)
     try:
@@ -369,7 +387,7 @@ def walk_reactions(
             verdict = None
             while verdict is None:
                 verdict = session.ask_item(
-                    verdict_item, old.verdict if old else None, path=(*base, "verdict")
+                    items.verdict, old.verdict if old else None, path=(*base, "verdict")
                 )
             reaction = Reaction(
                 finding=finding.id,
@@ -380,16 +398,18 @@ def walk_reactions(
             )
             response.reactions = merge_reactions(response.reactions, [reaction], order)
             store.save()
-            if verdict in NEEDS_COMMENT:
-                comment = None
-                while comment is None:
-                    comment = session.ask_item(
-                        comment_item, reaction.comment, path=(*base, "comment")
-                    )
+            # A comment is required with partly agree and disagree; one given
+            # earlier is shown again (never dropped unasked) with any verdict.
+            needs_comment = verdict in NEEDS_COMMENT
+            if needs_comment or reaction.comment or reaction.correction:
+                item = items.comment if needs_comment else items.optional_comment
+                comment = session.ask_item(item, reaction.comment, path=(*base, "comment"))
+                while needs_comment and comment is None:
+                    comment = session.ask_item(item, None, path=(*base, "comment"))
                 reaction.comment = comment
                 store.save()
                 reaction.correction = session.ask_item(
-                    correction_item, reaction.correction, path=(*base, "correction")
+                    items.correction, reaction.correction, path=(*base, "correction")
                 )
             reaction.finding_hash = finding.hash
             store.save()

@@ -426,6 +426,23 @@ def test_ctrl_c_keeps_every_reaction_and_resume_continues(ws: Path) -> None:
     assert [r["verdict"] for r in reactions] == ["agree", "disagree", "agree"]
 
 
+def test_going_through_reactions_again_shows_an_earlier_comment(ws: Path) -> None:
+    review(ws, "DEF", ["agree", "disagree", "Reden.", None, "agree", Interrupt])
+    # Every finding has a reaction: offered to go through them again; BZK's
+    # disagreement becomes agreement and its old comment is shown, then cleared.
+    script = [True, "agree", "agree", None, None, "agree", *ROUND_1_REST]
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted"
+    assert ("reactions", "role.BZK", "comment") in prompter.asked
+    assert ("reactions", "role.BZ", "comment") not in prompter.asked
+    reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
+    assert reactions[1] == {
+        "finding": "role.BZK",
+        "finding_hash": finding_hash("role", "BZK", "BZ: BZK is betrokken bij wederopbouw."),
+        "verdict": "agree",
+    }
+
+
 # -- stale drafts ------------------------------------------------------------------------------
 
 
