@@ -1,0 +1,122 @@
+"""The benchmark scripts keep working (tiny sizes; no timing is asserted).
+
+``benchmarks/`` holds scripts, not tests: they print ratios measured on the
+machine they run on. These checks only make sure they still run end to end
+and that the generated data is what the benchmarks claim it is (valid
+responses touching every item type).
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.documents import load_questionnaire, load_response
+from selfeval.questionnaire import ITEM_TYPES, iter_items
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import floor  # noqa: E402
+import generate  # noqa: E402
+import measure  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def small_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("bench") / "ws"
+    generate.make_workspace(target, 5)
+    return target
+
+
+def test_generated_workspace_is_valid(small_ws: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "-w", str(small_ws)])
+    assert result.exit_code == 0, result.output
+    assert "OK:" in result.stdout
+
+
+def test_generated_responses_are_submitted_and_pin_the_shipped_questionnaire(
+    small_ws: Path,
+) -> None:
+    loaded = load_questionnaire(small_ws / "questionnaires" / "self-evaluation-1.0.0.yaml")
+    files = floor.response_files(small_ws)
+    assert [f.parent.name for f in files] == ["P00001", "P00002", "P00003", "P00004", "P00005"]
+    for path in files:
+        response = load_response(path)
+        assert response.status == "submitted"
+        assert response.questionnaire.hash == loaded.hash
+
+
+def test_generated_answers_cover_every_item_type_that_takes_an_answer(small_ws: Path) -> None:
+    loaded = load_questionnaire(small_ws / "questionnaires" / "self-evaluation-1.0.0.yaml")
+    types = {item.id: item.type for item in iter_items(list(loaded.questionnaire.items()))}
+    seen: set[str] = set()
+
+    def walk(answers: dict[str, object]) -> None:
+        for key, value in answers.items():
+            seen.add(types[key])
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                for entry in value:
+                    walk(entry)
+
+    for path in floor.response_files(small_ws):
+        walk(load_response(path).answers)
+    in_questionnaire = set(types.values()) - {"info"}
+    assert seen == in_questionnaire
+    assert in_questionnaire <= set(ITEM_TYPES)
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    one = generate.make_workspace(tmp_path / "a", 2, seed=7)
+    two = generate.make_workspace(tmp_path / "b", 2, seed=7)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+    assert "Financiën" in generate.long_text(random.Random(1), 18, 18)
+
+
+def test_measure_run_reports_exit_code_output_and_memory() -> None:
+    result = measure.run([sys.executable, "-c", "import sys; print('hi'); sys.exit(3)"])
+    assert result.returncode == 3
+    assert result.stdout.strip() == "hi"
+    assert result.max_rss > 1_000_000  # a Python process holds more than a megabyte
+
+
+def test_measure_tree_peak_includes_child_processes() -> None:
+    code = (
+        "import subprocess, sys; "
+        "subprocess.run([sys.executable, '-c', 'b = bytearray(200_000_000); import time; "
+        "time.sleep(0.5)'])"
+    )
+    result = measure.run([sys.executable, "-c", code], sample_every=0.01)
+    assert result.returncode == 0
+    assert result.peak > 200_000_000
+
+
+def test_run_quick_prints_every_figure() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Machine: " in out
+    assert "selfeval --help / minimal typer app" in out
+    assert "selfeval status --help / minimal" in out
+    assert "floor (read + C-parse)" in out
+    for figure in (
+        "validate / floor, 5 responses",
+        "aggregate / floor, 5 responses",
+        "aggregate peak RSS / size on disk, 5",
+        "aggregate --jobs 2 / floor, 5 responses",
+        "fill: Enter -> next prompt, median",
+    ):
+        assert figure in out
+    assert "failed (exit" not in out
+    assert "heavy modules after `import selfeval.cli`: none" in out
