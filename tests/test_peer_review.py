@@ -523,3 +523,9 @@ def test_a_draft_of_another_incident_category_is_refused(ws: Path, runner: CliRu
     result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF", "--list"])
     assert result.exit_code == 1
     assert "incident category 'pandemie'" in result.output
+
+
+def test_submit_goes_with_an_answers_file(ws: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF", "--submit"])
+    assert result.exit_code == 2
+    assert "--submit goes with --answers FILE" in result.output
