@@ -1,0 +1,140 @@
+"""`selfeval fill` end to end in a real pseudo-terminal (pexpect, test tier 4)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from fillkit import mini_workspace, response_of
+
+from selfeval.documents import load_response
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+ESC_ENTER = "\x1b\r"
+CTRL_C = "\x03"
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+
+
+def spawn(ws: Path, *args: str) -> pexpect.spawn:
+    exe = shutil.which("selfeval")
+    assert exe, "selfeval is not on PATH"
+    # pexpect does not answer cursor-position requests; without this prompt_toolkit
+    # waits for each answer before drawing (a real terminal answers at once).
+    env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    child = pexpect.spawn(
+        exe,
+        ["fill", "-p", "DEP1", "-q", "mini", "--lang", "en", *args],
+        cwd=str(ws),
+        env=env,
+        encoding="utf-8",
+        dimensions=(40, 160),
+        timeout=20,
+    )
+    return child
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    """Wait until ``prompt`` is on screen, then type ``keys``."""
+    child.expect(prompt)
+    child.send(keys)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus is not None
+    return child.exitstatus
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return mini_workspace(tmp_path / "ws")
+
+
+def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
+    child = spawn(ws)
+    answer(child, r"Name \*", "Financiën" + ENTER)
+    answer(child, "Esc then Enter to finish", "1.10" + ENTER + "Defensie: ja" + ESC_ENTER)
+    answer(child, "Count", "7" + ENTER)
+    answer(child, r"Agree \*", ENTER)  # Yes: why_not is not asked
+    answer(child, r"Level \*", DOWN + ENTER)
+    answer(child, "Partners", " " + ENTER)
+    answer(child, "Points: 0 filled in", ENTER)  # Add point
+    answer(child, r"\[Point 1\] Title \*", "NO" + ENTER)
+    answer(child, r"\[Point 1\] Year", "2006" + ENTER)
+    answer(child, "Points: 1 filled in", ENTER)  # Done (the default now)
+    answer(child, r"Date \*", "2006-05-16" + ENTER)
+    child.expect("Your answers")
+    answer(child, "What would you like to do", ENTER)  # Submit
+    answer(child, "Submit now", "y")
+    child.expect("Submitted: ")
+    assert finish(child) == 0
+    assert "Why not" not in (child.before or "")
+    data = response_of(ws)
+    assert data["status"] == "submitted"
+    assert data["answers"] == {
+        "name": "Financiën",
+        "remark": "1.10\nDefensie: ja",
+        "count": 7,
+        "agree": True,
+        "level": "mid",
+        "partners": ["DEP2"],
+        "points": [{"title": "NO", "year": 2006}],
+        "signed_on": "2006-05-16",
+    }
+
+
+def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
+    child = spawn(ws)
+    answer(child, r"Name \*", "Financiën" + ENTER)
+    answer(child, "Esc then Enter to finish", "één" + ESC_ENTER)
+    answer(child, "Count", "3" + ENTER)
+    answer(child, r"Agree \*", CTRL_C)
+    child.expect("Interrupted. Every answer given is saved in")
+    child.expect("Resume with: selfeval fill --participant DEP1 --questionnaire mini")
+    assert finish(child) == 130
+    assert response_of(ws)["answers"] == {"name": "Financiën", "remark": "één", "count": 3}
+
+    child = spawn(ws)
+    child.expect(r"Draft of .*: 3 answered, required 1/4")
+    answer(child, "Continue where you left off", ENTER)
+    child.expect(r"Agree \*")
+    assert "Name" not in (child.before or "")
+    child.send(DOWN + ENTER)  # No: now why_not is asked
+    answer(child, "Why not", "geen tijd" + ENTER)
+    answer(child, r"Level \*", "\x04")  # Ctrl-D stops as well
+    child.expect("Resume with:")
+    assert finish(child) == 130
+    assert response_of(ws)["answers"] == {
+        "name": "Financiën",
+        "remark": "één",
+        "count": 3,
+        "agree": False,
+        "why_not": "geen tijd",
+    }
+
+
+def test_kill_9_leaves_the_last_saved_draft_intact(ws: Path) -> None:
+    child = spawn(ws)
+    answer(child, r"Name \*", "Financiën" + ENTER)
+    child.expect("Esc then Enter to finish")
+    child.send("half getypt")
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    path = ws / "responses/mijn-incidentcategorie/DEP1/mini.yaml"
+    response = load_response(path)
+    assert response.answers == {"name": "Financiën"}
+    assert not list(path.parent.glob(".mini.yaml.*.tmp"))
+    # the lock died with the process: the next run gets in
+    child = spawn(ws)
+    child.expect("Continue where you left off")
+    child.send(CTRL_C)
+    assert finish(child) == 130
