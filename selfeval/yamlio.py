@@ -179,20 +179,25 @@ def _check_depth(text: str) -> None:
     The parser is iterative, so this cannot crash however deep the document.
     """
     parser = _BaseLoader(text)
-    depth = 0
+    depth = 0  # open collections around the current event
     try:
         while parser.check_event():
             event = parser.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Refusal(
-                        f"the document is nested deeper than {MAX_DEPTH} levels",
-                        event.start_mark,
-                        "flatten the structure",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            # Count as the constructor does: every node is a level, scalars included.
+            level = depth + 1
+            if level > MAX_DEPTH:
+                raise _Refusal(
+                    f"the document is nested deeper than {MAX_DEPTH} levels",
+                    event.start_mark,
+                    "flatten the structure",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth = level
     finally:
         parser.dispose()
 

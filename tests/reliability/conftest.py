@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliakit import HANG_GUARD, Files, make_files
+from reliakit import HANG_GUARD, copy_workspace, make_template
 from typer.testing import CliRunner
 
 
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worked example with its draft report; DEF's self-evaluation and NCTb's review in draft."""
+    return make_template(tmp_path_factory.mktemp("template"))
+
+
 @pytest.fixture
-def files(tmp_path: Path) -> Files:
-    """A workspace with one draft response (DEF, peer-review-1) and an answers file."""
-    return make_files(tmp_path)
+def ws(template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the template workspace for one test."""
+    return copy_workspace(template, tmp_path / "ws")
 
 
 @pytest.fixture

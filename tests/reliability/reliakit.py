@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,19 +24,21 @@ from typer.testing import CliRunner
 from selfeval import yamlio
 from selfeval.cli import app
 from selfeval.scaffold import init_workspace
-from selfeval.workspace import Workspace
-
-#: The participant and questionnaire whose response the suite corrupts, fills, kills.
-CODE = "DEF"
-QID = "peer-review-1"
-#: A complete, valid set of answers to peer-review-1 1.0.0.
-ANSWERS: dict[str, Any] = {"recognition": "fully", "completed_by": "A. de Vries"}
 
 #: Address-space limit for a child process (bytes): a document that expanded in
 #: memory (an alias bomb) would die with MemoryError instead of swapping.
 MEMORY_LIMIT = 1536 * 1024 * 1024
 #: Seconds before a child is considered hung. A guard only: no test asserts a duration.
 HANG_GUARD = 120
+
+_RESPONSES = "responses/falende-staten"
+#: Files of the worked example the commands read, by kind (paths relative to the workspace).
+EXERCISE = "selfeval.yaml"
+SELF_EVALUATION = "questionnaires/self-evaluation-1.0.0.yaml"
+PEER_REVIEW_1 = "questionnaires/peer-review-1-1.0.0.yaml"
+DEF_SELF_EVALUATION = f"{_RESPONSES}/DEF/self-evaluation.yaml"
+NCTB_PEER_REVIEW = f"{_RESPONSES}/NCTb/peer-review-1.yaml"
+DRAFT = "reports/draft.yaml"
 
 
 def registered_commands() -> set[str]:
@@ -52,41 +53,59 @@ class Command:
 
     Attributes:
         name: the command's name.
-        argv: builds the arguments after ``selfeval`` from (workspace, answers file).
-        reads: which files the command reads: ``exercise``, ``questionnaire``,
-            ``response`` (DEF's peer-review-1 response) and/or ``answers``
-            (the file given with ``--answers``).
+        args: the arguments after the command name (``{ws}`` is replaced by
+            the workspace folder); ``--workspace`` is added.
+        reads: kind → path (relative to the workspace) of each file it reads:
+            ``exercise``, ``questionnaire``, ``response``, ``answers``
+            (given with ``--answers``), ``draft`` (``reports/draft.yaml``).
     """
 
     name: str
-    argv: Callable[[Path, Path], list[str]]
-    reads: tuple[str, ...]
+    args: tuple[str, ...]
+    reads: dict[str, str]
+
+    def argv(self, root: Path) -> list[str]:
+        """The full command line after ``selfeval`` for the workspace ``root``."""
+        args = [a.replace("{ws}", str(root)) for a in self.args]
+        return [self.name, *args, "--workspace", str(root)]
 
     def __str__(self) -> str:
         return self.name
 
 
+_SHARED = {"exercise": EXERCISE, "questionnaire": SELF_EVALUATION, "response": DEF_SELF_EVALUATION}
+
+#: Every command that reads files. Adding a command is one entry here.
 COMMANDS = [
+    Command("validate", (), _SHARED),
+    Command("status", (), _SHARED),
+    Command("aggregate", ("--include-drafts",), _SHARED),
     Command(
-        "validate",
-        lambda ws, answers: ["validate", "--workspace", str(ws)],
-        ("exercise", "questionnaire", "response"),
+        "fill",
+        ("--participant", "DEF", "--answers", "{ws}/answers/DEF-self-evaluation.yaml"),
+        {**_SHARED, "answers": "answers/DEF-self-evaluation.yaml"},
     ),
     Command(
-        "status",
-        lambda ws, answers: ["status", "--workspace", str(ws)],
-        ("exercise", "questionnaire", "response"),
+        "peer-review",
+        ("--participant", "NCTb", "--answers", "{ws}/answers/NCTb-peer-review-1.yaml"),
+        {
+            "exercise": EXERCISE,
+            "questionnaire": PEER_REVIEW_1,
+            "response": NCTB_PEER_REVIEW,
+            "answers": "answers/NCTb-peer-review-1.yaml",
+            "draft": DRAFT,
+        },
     ),
 ]
 
 
 def targets(*kinds: str) -> list[Any]:
-    """``pytest.param(command, target)`` for every command and each file it reads."""
+    """``pytest.param(command, kind)`` for every command and each kind of file it reads."""
     params = []
     for command in COMMANDS:
-        for target in command.reads:
-            if not kinds or target in kinds:
-                params.append(pytest.param(command, target, id=f"{command.name}-{target}"))
+        for kind in command.reads:
+            if not kinds or kind in kinds:
+                params.append(pytest.param(command, kind, id=f"{command.name}-{kind}"))
     return params
 
 
@@ -96,59 +115,45 @@ def require(command: Command) -> None:
         pytest.skip(f"`selfeval {command.name}` does not exist yet")
 
 
-def response_data(root: Path, code: str = CODE, qid: str = QID, **fields: Any) -> dict[str, Any]:
-    """A valid response as ``fill`` writes it, pinned to the workspace's questionnaire."""
-    loaded = Workspace(root).questionnaire(qid)
-    return {
-        "questionnaire": {"id": qid, "version": loaded.questionnaire.version, "hash": loaded.hash},
-        "participant": code,
-        "incident_category": "falende-staten",
-        "status": "draft",
-        "started_at": "2026-05-01T09:00:00Z",
-        "updated_at": "2026-05-02T10:30:00Z",
-        **fields,
-        "answers": dict(ANSWERS),
-    }
+def make_template(folder: Path) -> Path:
+    """The worked example rebuilt from its answer files with the real commands.
 
-
-@dataclass
-class Files:
-    """The workspace of one test and the files the commands read.
-
-    Attributes:
-        root: the workspace folder.
-        exercise, questionnaire, response, answers: the files by kind.
+    BZ's and Defensie's self-evaluations are filled and submitted, the draft
+    report made, NCTb's peer review filled (not submitted); then Defensie's
+    self-evaluation is turned back into a draft, so ``fill`` may continue it.
+    Built once per test session; each test works on a copy. Steps whose
+    command does not exist yet are left out.
     """
-
-    root: Path
-    exercise: Path
-    questionnaire: Path
-    response: Path
-    answers: Path
-
-    def path(self, kind: str) -> Path:
-        """The file of ``kind`` (``exercise``, ``questionnaire``, ``response``, ``answers``)."""
-        return getattr(self, kind)  # type: ignore[no-any-return]
-
-
-def make_files(tmp_path: Path) -> Files:
-    """The worked example's exercise and questionnaires, one draft response and an answers file."""
-    root = tmp_path / "ws"
+    root = folder / "ws"
     init_workspace(root, example=True)
     shutil.rmtree(root / "responses")
     (root / "responses").mkdir()
-    workspace = Workspace(root)
-    response = workspace.response_path(CODE, QID)
-    yamlio.write(response, response_data(root), fsync=False)
-    answers = tmp_path / "answers.yaml"
-    yamlio.write(answers, dict(ANSWERS), fsync=False)
-    return Files(
-        root=root,
-        exercise=workspace.exercise_path,
-        questionnaire=workspace.questionnaire(QID).path,
-        response=response,
-        answers=answers,
-    )
+    shutil.rmtree(root / "reports", ignore_errors=True)
+    answers = root / "answers"
+    steps = [
+        ["fill", "-p", "BZ", "--answers", f"{answers}/BZ-self-evaluation.yaml", "--submit"],
+        ["fill", "-p", "DEF", "--answers", f"{answers}/DEF-self-evaluation.yaml", "--submit"],
+        ["aggregate", "--draft"],
+        ["peer-review", "-p", "NCTb", "--answers", f"{answers}/NCTb-peer-review-1.yaml"],
+    ]
+    available = registered_commands()
+    for step in steps:
+        if step[0] in available:
+            result = CliRunner().invoke(app, [*step, "--workspace", str(root)])
+            assert result.exit_code == 0, (step, result.output)
+    path = root / DEF_SELF_EVALUATION
+    if path.exists():
+        data = yamlio.load(path)
+        data["status"] = "draft"
+        data.pop("submitted_at", None)
+        yamlio.write(path, data, fsync=False)
+    return root
+
+
+def copy_workspace(template: Path, target: Path) -> Path:
+    """A fresh copy of the template workspace at ``target``."""
+    shutil.copytree(template, target)
+    return target
 
 
 def invoke(runner: CliRunner, argv: list[str]) -> Any:

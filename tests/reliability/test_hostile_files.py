@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reliakit import Command, Files, require, run_selfeval, targets
+from reliakit import Command, require, run_selfeval, targets
 
 from selfeval import yamlio
 
@@ -44,7 +44,6 @@ HOSTILE = {
         "questionnaire: !!python/object/apply:os.system ['touch /tmp/selfeval-pwned']\n",
         "is not allowed: selfeval files hold plain data only",
     ),
-    "python-name-tag": ("participant: !!python/name:os.system\n", "is not allowed"),
     "local-tag": ("participant: !department BZ\n", "is not allowed"),
     "billion-laughs": (BILLION_LAUGHS, "anchors and aliases"),
     "deep-flow-nesting": ("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "nested deeper than"),
@@ -52,24 +51,49 @@ HOSTILE = {
         "".join("  " * i + f"k{i}:\n" for i in range(2_000)) + "  " * 2_000 + "end\n",
         "nested deeper than",
     ),
-    "deep-compact-sequences": ("- " * 50_000 + "x\n", "nested deeper than"),
     "50-MB": (_big, ""),
 }
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-@pytest.mark.parametrize(("command", "target"), targets("exercise", "response"))
-def test_hostile_file_is_refused(files: Files, command: Command, target: str, case: str) -> None:
+# Every command reads the response through the same safe loader as every other file; the
+# loader's refusals of each construct are unit-tested in tests/test_yamlio.py.
+@pytest.mark.parametrize(("command", "target"), targets("response"))
+def test_hostile_file_is_refused(ws: Path, command: Command, target: str, case: str) -> None:
     require(command)
-    path = files.path(target)
+    path = ws / command.reads[target]
     content, fragment = HOSTILE[case]
     if callable(content):
         fragment = content(path)
     else:
         path.write_text(content, encoding="utf-8")
-    result = run_selfeval(command.argv(files.root, files.answers))
+    result = run_selfeval(command.argv(ws))
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{path}" in result.stderr
     assert fragment in result.stderr
     assert not Path("/tmp/selfeval-pwned").exists()
+
+
+def _nested(levels: int, style: str) -> str:
+    """A document of ``levels`` nested collections around one scalar."""
+    if style == "flow":
+        return "a: " + "[" * (levels - 1) + "x" + "]" * (levels - 1) + "\n"
+    if style == "block":
+        return "".join("  " * i + f"k{i}:\n" for i in range(levels)) + "  " * levels + "x\n"
+    return "- " * levels + "x\n"  # compact block sequences
+
+
+@pytest.mark.parametrize("style", ["flow", "block", "compact"])
+@pytest.mark.parametrize("scanned", [False, True], ids=["composed-directly", "scanned-first"])
+def test_depth_limit_is_the_same_whether_or_not_the_document_is_scanned_first(
+    style: str, scanned: bool
+) -> None:
+    # A long comment line lifts the cheap nesting bound over the threshold, so the
+    # event scan runs; without it the loader's own depth check decides.
+    padding = "#" + "x" * yamlio._SCAN_ABOVE + "\n" if scanned else ""
+    assert (yamlio._nesting_bound(padding) > yamlio._SCAN_ABOVE) is scanned
+    # MAX_DEPTH counts nodes: the innermost scalar is a level too.
+    assert yamlio.load_text(padding + _nested(yamlio.MAX_DEPTH - 1, style)) is not None
+    with pytest.raises(yamlio.InputError, match=f"nested deeper than {yamlio.MAX_DEPTH} levels"):
+        yamlio.load_text(padding + _nested(yamlio.MAX_DEPTH, style))
