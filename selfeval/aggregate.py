@@ -32,9 +32,8 @@ from selfeval.findings import (
     SourceResponse,
     draft_data,
     extract_findings,
-    load_merges,
-    merge_findings,
 )
+from selfeval.merges import load_merges, merge_findings
 from selfeval.report import Report, build_report
 from selfeval.response import Response
 from selfeval.workspace import Workspace

@@ -21,6 +21,7 @@ from typing import Any
 from selfeval.exercise import Exercise
 from selfeval.findings import Finding, Source, SourceResponse
 from selfeval.questionnaire import KINDS, MultipleChoiceItem, SingleChoiceItem, text_in
+from selfeval.report_parts import Annex1Row, OtherInput, RoleRow, annex1, other_input, roles
 from selfeval.response import Reaction
 
 __all__ = ["FindingView", "ReactionView", "Report", "build_report", "labels"]
@@ -105,20 +106,6 @@ class FindingView:
 
 
 @dataclass
-class RoleRow:
-    """One row of the roles table (``role.<P>``)."""
-
-    id: str
-    name: str
-    involvement: str
-    gives_input_to: str
-    receives_input_from: str
-    described_by: str
-    view: FindingView | None
-    own_role: str | None = None
-
-
-@dataclass
 class DepartmentView:
     """What one self-evaluating department says about the incident category (chapter 2)."""
 
@@ -128,26 +115,6 @@ class DepartmentView:
     phases: str
     phases_note: str
     documents: list[FindingView]
-
-
-@dataclass
-class OtherInput:
-    """General answers from one peer review (recognition, remarks, experiences)."""
-
-    name: str
-    round: str
-    lines: list[tuple[str, str]]
-
-
-@dataclass
-class Annex1Row:
-    """One row of Annex 1: a participant and its forms of involvement."""
-
-    name: str
-    full_name: str
-    forms: str
-    remark: str
-    is_ministry: bool
 
 
 @dataclass
@@ -334,64 +301,6 @@ def _phase_labels(sources: Sequence[SourceResponse], lang: str) -> dict[str, str
     return found
 
 
-def _roles(
-    builder: _Builder,
-    sources: Sequence[SourceResponse],
-    findings: Sequence[Finding],
-) -> list[RoleRow]:
-    L = builder.L
-    by_code = {f.concerns[0]: f for f in findings if f.kind == "role" and f.concerns}
-    own_pr2 = {
-        s.response.participant: s.response.answers
-        for s in sources
-        if s.questionnaire.kind == "peer-review-2"
-    }
-    self_evals = {
-        s.response.participant: s.response.answers
-        for s in sources
-        if s.questionnaire.kind == "self-evaluation"
-    }
-    rows: list[RoleRow] = []
-    for participant in builder.exercise.participants:
-        code = participant.code
-        finding = by_code.get(code)
-        pr2 = own_pr2.get(code, {})
-        if finding is None and not pr2.get("role") and not pr2.get("involvement"):
-            continue
-        level = pr2.get("involvement") or (finding.details.get("involvement") if finding else None)
-        involvement = L.get(level, "") if level else ""
-        if pr2.get("involvement"):
-            involvement += f" ({L['own_involvement']})"
-        if code in self_evals:
-            gives = self_evals[code].get("gives_input_to") or []
-            receives = self_evals[code].get("receives_input_from") or []
-            described = L["own_self_evaluation"]
-        else:
-            # Derived from the self-evaluating departments' own answers.
-            gives = [
-                c for c, a in self_evals.items() if code in (a.get("receives_input_from") or [])
-            ]
-            receives = [c for c, a in self_evals.items() if code in (a.get("gives_input_to") or [])]
-            described = (
-                L["according_to"].format(names=builder.names_of(finding.raised_by))
-                if finding
-                else L["own_description"]
-            )
-        rows.append(
-            RoleRow(
-                id=f"role.{code}",
-                name=participant.name,
-                involvement=involvement,
-                gives_input_to=builder.names_of(gives),
-                receives_input_from=builder.names_of(receives),
-                described_by=described,
-                view=builder.view(finding) if finding else None,
-                own_role=pr2.get("role") or None,
-            )
-        )
-    return rows
-
-
 def build_report(
     exercise: Exercise,
     sources: Sequence[SourceResponse],
@@ -459,7 +368,7 @@ def build_report(
             )
         )
 
-    roles = _roles(builder, sources, findings)
+    role_rows = roles(builder, sources, findings)
     activities = [f for f in findings if f.kind == "activity"]
     by_phase = [
         (
@@ -489,8 +398,8 @@ def build_report(
             ]
             matrix.append((L[nature], L[direction], cells))
 
-    other_input = _other_input(builder, sources, lang)
-    annex1, not_received = _annex1(builder, sources)
+    other = other_input(builder, sources, lang)
+    annex_rows, not_received = annex1(builder, sources)
     annex2 = []
     for participant in exercise.participants:
         own = [a for a in activities if a.participant == participant.code]
@@ -528,7 +437,7 @@ def build_report(
         reading_guide=guide,
         ids_note=L["guide_ids"].format(example=example),
         departments=departments,
-        roles=roles,
+        roles=role_rows,
         activities=by_phase,
         bottlenecks=bottlenecks,
         blind_spots=blind_spots,
@@ -536,72 +445,10 @@ def build_report(
         needs_interdepartmental=needs_inter,
         opportunities=opportunities,
         matrix=matrix,
-        other_input=other_input,
+        other_input=other,
         stale=stale,
-        annex1=annex1,
+        annex1=annex_rows,
         not_received=not_received,
         annex2=annex2,
         notes=builder.notes,
     )
-
-
-def _other_input(
-    builder: _Builder, sources: Sequence[SourceResponse], lang: str
-) -> list[OtherInput]:
-    L = builder.L
-    found: list[OtherInput] = []
-    for source in sources:
-        kind = source.questionnaire.kind
-        if kind == "self-evaluation":
-            continue
-        answers = source.response.answers
-        lines: list[tuple[str, str]] = []
-        if answers.get("recognition"):
-            value = answers["recognition"]
-            lines.append((L["recognition"], L.get(f"recognition_{value}", str(value))))
-        for key in ("recognition_why", "experiences", "general_remarks", "missing"):
-            if isinstance(answers.get(key), str) and answers[key].strip():
-                lines.append((L[key], answers[key].strip()))
-        if lines:
-            found.append(
-                OtherInput(builder.name(source.response.participant), L.get(kind, kind), lines)
-            )
-    return found
-
-
-def _annex1(
-    builder: _Builder, sources: Sequence[SourceResponse]
-) -> tuple[list[Annex1Row], list[str]]:
-    L = builder.L
-    lang = builder.exercise.language
-    submitted = {
-        (s.response.participant, s.questionnaire.kind)
-        for s in sources
-        if s.response.status == "submitted"
-    }
-    rows: list[Annex1Row] = []
-    missing: list[str] = []
-    for participant in builder.exercise.participants:
-        forms = [L.get(k, k) for k in KINDS if k in participant.involvement]
-        forms_text = ", ".join(forms)
-        if lang == "nl" and forms_text:
-            forms_text = forms_text[0].upper() + forms_text[1:]
-        remark = ""
-        if participant.kind != "ministry":
-            # The note usually says why (the seed's footnote 43); else say it plainly.
-            remark = text_in(participant.note, lang) if participant.note else L["not_a_ministry"]
-        elif participant.note:
-            remark = text_in(participant.note, lang)
-        rows.append(
-            Annex1Row(
-                participant.name,
-                participant.full_name,
-                forms_text,
-                remark,
-                participant.kind == "ministry",
-            )
-        )
-        for kind in participant.involvement:
-            if (participant.code, kind) not in submitted:
-                missing.append(f"{participant.name} ({L.get(kind, kind)})")
-    return rows, missing

@@ -17,8 +17,8 @@ from selfeval.findings import (
     extract_findings,
     finding_hash,
     load_draft,
-    merge_findings,
 )
+from selfeval.merges import merge_findings
 from selfeval.response import QuestionnaireRef, Response
 from selfeval.workspace import Workspace
 
