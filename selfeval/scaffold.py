@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from selfeval.errors import RefusedError
+from selfeval.errors import InputError, Location, RefusedError
 from selfeval.exercise import EXERCISE_FILE
 from selfeval.resources import example_files, shipped_questionnaires, template_dir
 
@@ -27,6 +27,8 @@ def init_workspace(target: Path, *, example: bool = False, force: bool = False) 
     Raises:
         RefusedError: ``target`` already holds a workspace, or is not empty
             and ``force`` is not given; nothing is written then.
+        InputError: a file or folder cannot be written (disk full, read-only,
+            a file in the way); the files already copied are left.
     """
     if (target / EXERCISE_FILE).exists():
         raise RefusedError(
@@ -45,12 +47,22 @@ def init_workspace(target: Path, *, example: bool = False, force: bool = False) 
         pairs = [(p, p.relative_to(template)) for p in sorted(template.rglob("*")) if p.is_file()]
         pairs += [(p, Path("questionnaires") / p.name) for p in shipped_questionnaires()]
     written: list[Path] = []
-    for source, relative in pairs:
-        destination = target / relative
-        if destination.exists():
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
-        written.append(relative)
-    (target / "responses").mkdir(parents=True, exist_ok=True)
+    try:
+        for source, relative in pairs:
+            destination = target / relative
+            if destination.exists():
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            written.append(relative)
+        (target / "responses").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # A full disk, a read-only folder, a file where a folder should be: say so, no traceback.
+        where = Path(exc.filename) if exc.filename else target
+        raise InputError(
+            f"cannot create the workspace: {exc.strerror or exc}",
+            location=Location(where),
+            hint=f"check that {target} is writable and the disk has space, then delete what "
+            f"was created ({len(written)} files) and run init again",
+        ) from None
     return written
