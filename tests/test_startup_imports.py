@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,21 @@ def test_command_help_loads_no_library_of_ours(command: str) -> None:
     """
     loaded = _loaded(_RUN_MAIN.format(args=[command, "--help"]))
     assert [m for m in loaded if m != "pydantic"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "not_needed"),
+    [
+        (["validate"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "rich"]),
+        (["status"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it"]),
+        (["aggregate", "-o", "r.md"], ["questionary", "prompt_toolkit", "markdown_it", "rich"]),
+        (["schema"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "yaml", "rich"]),
+    ],
+)
+def test_a_command_loads_only_the_libraries_it_needs(
+    args: list[str], not_needed: list[str], example_ws: Path
+) -> None:
+    setup = f"import os\nos.chdir({str(example_ws)!r})\n" + _RUN_MAIN.format(args=args)
+    loaded = _loaded(setup)
+    assert "pydantic" in loaded  # the command did run (every command validates with it)
+    assert [m for m in loaded if m in not_needed] == []
