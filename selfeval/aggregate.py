@@ -122,7 +122,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _check(
-    ws: Workspace, parsed: ParsedResponse, problems: list[SelfevalError]
+    ws: Workspace, parsed: ParsedResponse, problems: list[SelfevalError], codes: set[str]
 ) -> SourceResponse | None:
     """Check one parsed response against the exercise and its questionnaire."""
     if parsed.response is None:
@@ -142,7 +142,7 @@ def _check(
         found = yamlio.line_of(text, list(keys))
         return Location(path, *found) if found else Location(path)
 
-    if response.participant not in exercise.codes:
+    if response.participant not in codes:
         problems.append(
             InputError(
                 f"participant {response.participant!r} is not in {EXERCISE_FILE}",
@@ -216,6 +216,7 @@ def build(
     included: list[SourceResponse] = []
     left_out: list[SourceResponse] = []
     category = exercise.incident_category.id
+    codes = set(exercise.codes)
     for item in parsed:
         if item.response is not None and item.response.incident_category != category:
             warnings.append(
@@ -223,7 +224,7 @@ def build(
                 f"{item.response.incident_category!r}, not {category!r}"
             )
             continue
-        checked = _check(ws, item, problems)
+        checked = _check(ws, item, problems, codes)
         if checked is None:
             continue
         if checked.response.status == "draft" and not include_drafts:

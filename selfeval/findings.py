@@ -220,10 +220,8 @@ def _entry_finding(
     )
 
 
-def _order_key(exercise: Exercise, source: SourceResponse) -> tuple[int, int, str]:
-    codes = exercise.codes
-    participant = source.response.participant
-    p_index = codes.index(participant) if participant in codes else len(codes)
+def _order_key(order: dict[str, int], source: SourceResponse) -> tuple[int, int, str]:
+    p_index = order.get(source.response.participant, len(order))
     qid = source.questionnaire.id
     q_index = _QUESTIONNAIRE_ORDER.index(qid) if qid in _QUESTIONNAIRE_ORDER else 99
     return (p_index, q_index, source.path)
@@ -311,7 +309,8 @@ def extract_findings(exercise: Exercise, sources: Iterable[SourceResponse]) -> l
         (self-evaluation, peer-review-1, peer-review-2), item and entry.
         Ids follow ``docs/findings.md`` §2; nothing is merged yet.
     """
-    ordered = sorted(sources, key=lambda s: _order_key(exercise, s))
+    order = {code: n for n, code in enumerate(exercise.codes)}
+    ordered = sorted(sources, key=lambda s: _order_key(order, s))
     findings = _role_findings(exercise, ordered)
     lang = exercise.language
     for source in ordered:

@@ -351,7 +351,11 @@ def build_report(
 
     # Chapter 2: each self-evaluating department's view.
     departments: list[DepartmentView] = []
-    documents = [f for f in findings if f.kind == "document"]
+    # Group once: the report may cover thousands of responses (no per-source scans).
+    documents: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.kind == "document":
+            documents.setdefault(f.source, []).append(f)
     for source in sources:
         if source.questionnaire.kind != "self-evaluation":
             continue
@@ -364,7 +368,7 @@ def build_report(
                 causes=str(answers.get("causes") or ""),
                 phases=_choice(source.questionnaire, "phases", answers.get("phases") or [], lang),
                 phases_note=str(answers.get("phases_note") or ""),
-                documents=[builder.view(d) for d in documents if d.source == source.path],
+                documents=[builder.view(d) for d in documents.get(source.path, [])],
             )
         )
 
@@ -400,9 +404,12 @@ def build_report(
 
     other = other_input(builder, sources, lang)
     annex_rows, not_received = annex1(builder, sources)
+    by_participant: dict[str, list[Finding]] = {}
+    for a in activities:
+        by_participant.setdefault(a.participant, []).append(a)
     annex2 = []
     for participant in exercise.participants:
-        own = [a for a in activities if a.participant == participant.code]
+        own = by_participant.get(participant.code)
         if own:
             annex2.append(
                 (

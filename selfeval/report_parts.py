@@ -83,6 +83,14 @@ def roles(
         for s in sources
         if s.questionnaire.kind == "self-evaluation"
     }
+    # Who names whom, computed once (no per-row scan of every self-evaluation).
+    from_them: dict[str, list[str]] = {}  # code -> self-evaluators it gives input to
+    to_them: dict[str, list[str]] = {}  # code -> self-evaluators it receives input from
+    for by, answers in self_evals.items():
+        for other in answers.get("receives_input_from") or []:
+            from_them.setdefault(other, []).append(by)
+        for other in answers.get("gives_input_to") or []:
+            to_them.setdefault(other, []).append(by)
     rows: list[RoleRow] = []
     for participant in builder.exercise.participants:
         code = participant.code
@@ -100,10 +108,8 @@ def roles(
             described = L["own_self_evaluation"]
         else:
             # Derived from the self-evaluating departments' own answers.
-            gives = [
-                c for c, a in self_evals.items() if code in (a.get("receives_input_from") or [])
-            ]
-            receives = [c for c, a in self_evals.items() if code in (a.get("gives_input_to") or [])]
+            gives = from_them.get(code, [])
+            receives = to_them.get(code, [])
             described = (
                 L["according_to"].format(names=builder.names_of(finding.raised_by))
                 if finding
