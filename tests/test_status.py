@@ -86,8 +86,7 @@ def test_draft_shows_required_answered_and_last_saved(runner: CliRunner, ws: Pat
     assert "phases" in row["missing"]
     assert row["updated_at"] == "2026-05-02T10:30:00Z"
     flat = " ".join(result.stdout.split())
-    assert "2/8 required" in flat
-    assert "saved 2026-05-02 10:30" in flat
+    assert "BZ self-evaluation draft 2/8 2026-05-02 10:30" in flat
     assert "1 draft, 8 not started." in flat
 
 
@@ -112,8 +111,8 @@ def test_submitted_and_reopened(runner: CliRunner, ws: Path) -> None:
     result = status(runner, ws)
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
-    assert "submitted 2026-05-03 16:00" in flat
-    assert "reopened" in flat
+    assert "NCTb peer-review-1 submitted 2/2 2026-05-03 16:00" in flat
+    assert "DEF self-evaluation reopened 1/8 2026-05-02 10:30 reopened from" in flat
     assert "1 submitted, 1 reopened, 7 not started." in flat
     missing = flat.split("Peer reviews still missing:")[1]
     assert "NCTb" not in missing  # submitted: no longer missing
@@ -146,7 +145,7 @@ def test_response_nobody_asked_for_is_listed(runner: CliRunner, ws: Path) -> Non
     result = status(runner, ws)
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
-    assert "(not asked for)" in flat
+    assert "BZ peer-review-2 draft 0/1 2026-05-02 10:30 not asked for in selfeval.yaml" in flat
     assert "1 response not asked for." in flat
     assert rows_by_key(ws, runner)[("BZ", "peer-review-2")]["expected"] is False
 

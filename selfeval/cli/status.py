@@ -23,54 +23,71 @@ _STYLE = {
 }
 
 
-def _progress(row: StatusRow) -> str:
+def _required(row: StatusRow) -> str:
     if row.required is None:
         return ""
-    text = f"{row.required_answered}/{row.required} required"
-    if row.reactions:
-        text += f", {row.reactions} reaction{'s' if row.reactions != 1 else ''}"
-    return text
+    return f"{row.required_answered}/{row.required}"
 
 
 def _short(stamp: str | None) -> str:
     """``2026-05-02T10:30:00Z`` → ``2026-05-02 10:30`` (UTC); anything else as it is."""
     if not stamp:
-        return "?"
+        return ""
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|\+00:00)", stamp)
     return f"{match[1]} {match[2]}" if match else stamp
 
 
 def _when(row: StatusRow) -> str:
     if row.state == "submitted":
-        return f"submitted {_short(row.submitted_at)}"
-    if row.state == "invalid":
-        return row.problem or ""
-    if row.state == "not-started":
-        return ""
-    text = f"saved {_short(row.updated_at or row.started_at)}"
-    if row.reopened_from:
-        text += f" (reopened from {row.reopened_from})"
-    return text
+        return _short(row.submitted_at)
+    if row.state in ("draft", "reopened"):
+        return _short(row.updated_at or row.started_at)
+    return ""
+
+
+def _note(row: StatusRow) -> str:
+    notes = []
+    if row.state == "invalid" and row.problem:
+        notes.append(row.problem)
+    if not row.expected:
+        notes.append("not asked for in selfeval.yaml")
+    if row.reactions:
+        notes.append(f"{row.reactions} reaction{'s' if row.reactions != 1 else ''}")
+    if row.state == "reopened" and row.reopened_from:
+        notes.append(f"reopened from {row.reopened_from}")
+    return "; ".join(notes)
 
 
 def build_table(status: Status) -> Table:
-    """Build the rich table of ``status`` (one row per participant and questionnaire)."""
+    """Build the rich table of ``status``: one row per participant and questionnaire.
+
+    Columns: participant, questionnaire, state, required answered / required (Req.),
+    when (last saved for a draft, submitted for a submitted response, UTC)
+    and a note (a file's problem, reactions, reopened from, not asked for).
+    """
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Responses — {status.incident_category}", title_justify="left")
-    table.add_column("Participant")
-    table.add_column("Questionnaire")
-    table.add_column("State")
-    table.add_column("Progress")
-    table.add_column("When / problem", overflow="fold")
+    table = Table(
+        title=f"Responses — {status.incident_category}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("Participant", no_wrap=True)
+    table.add_column("Questionnaire", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Req.", no_wrap=True, justify="right")
+    table.add_column("When (UTC)", no_wrap=True)
+    table.add_column("Note", min_width=14, overflow="fold")
     for row in status.rows:
         state = Text(row.state.replace("-", " "), style=_STYLE[row.state])
-        qid = row.questionnaire if row.expected else f"{row.questionnaire} (not asked for)"
-        participant = row.participant
-        if row.name != row.participant:
-            participant += f" ({row.name})"
-        table.add_row(participant, qid, state, _progress(row), _when(row))
+        table.add_row(
+            row.participant, row.questionnaire, state, _required(row), _when(row), _note(row)
+        )
     return table
 
 
