@@ -13,6 +13,7 @@ phase), and numbered source notes. Rendering is :mod:`selfeval.render`'s job.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = ["FindingView", "ReactionView", "Report", "build_report", "labels"]
 
 PHASES = ("research", "development", "implementation", "evaluation")
 TEXTS = ("preface", "introduction", "incident-category", "conclusions")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def labels(lang: str, override: Path | None = None) -> dict[str, str]:
@@ -345,7 +347,9 @@ def build_report(
     texts = {}
     for name in TEXTS:
         path = texts_dir / f"{name}.md"
-        texts[name] = path.read_text("utf-8").strip() if path.is_file() else ""
+        text = path.read_text("utf-8") if path.is_file() else ""
+        # Comments are notes to the secretariat (the template's placeholders), not report text.
+        texts[name] = _COMMENT.sub("", text).strip()
     stale = _attach_reactions(builder, sources, findings, aliases)
     phase_labels = _phase_labels(sources, lang)
 

@@ -260,3 +260,10 @@ def test_caveat_counts_findings_resting_on_one_department(
     assert int(match.group(1)) == singles
     # level-4 finding headings from 4.1 on: bottlenecks, blind spots, opportunities
     assert singles == sum(1 for who in shown if " en " not in who and "," not in who)
+
+
+def test_placeholder_comments_in_texts_are_not_printed(runner: CliRunner, empty_ws: Path) -> None:
+    assert "<!--" in (empty_ws / "texts" / "preface.md").read_text("utf-8")
+    assert run(runner, empty_ws, "--format", "html").exit_code == 0
+    page = report(empty_ws, "integrated-report.html")
+    assert "Written by the secretariat" not in page
