@@ -55,6 +55,8 @@ class StatusRow:
         started_at, updated_at, submitted_at: timestamps from the file.
         reopened_from: file name of the earlier submitted version.
         reactions: number of peer-review reactions to findings.
+        questionnaire_changed: the questionnaire file no longer has the content
+            hash the response pins (``DESIGN.md`` §3); ``validate`` explains.
         problem: why the file could not be read (state ``invalid``).
     """
 
@@ -74,6 +76,7 @@ class StatusRow:
     submitted_at: str | None = None
     reopened_from: str | None = None
     reactions: int = 0
+    questionnaire_changed: bool = False
     problem: str | None = None
 
 
@@ -209,6 +212,7 @@ def _row(
         submitted_at=response.submitted_at,
         reopened_from=response.reopened_from,
         reactions=len(response.reactions),
+        questionnaire_changed=loaded.hash != ref.hash,
         **base,
     )
     return row, None

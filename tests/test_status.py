@@ -168,3 +168,19 @@ def test_no_workspace_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> Non
     result = runner.invoke(app, ["status", "--workspace", str(tmp_path)])
     assert result.exit_code == 1
     assert "is not a selfeval workspace" in result.stderr
+
+
+def test_changed_questionnaire_is_noted(runner: CliRunner, ws: Path) -> None:
+    path = write_response(ws, "EZ", "peer-review-2", {"role": "ok"})
+    assert rows_by_key(ws, runner)[("EZ", "peer-review-2")]["questionnaire_changed"] is False
+    questionnaire = ws / "questionnaires" / "peer-review-2-1.0.0.yaml"
+    questionnaire.write_text(
+        questionnaire.read_text("utf-8").replace("Collegiale toets 2", "Collegiale toets twee"),
+        encoding="utf-8",
+    )
+    result = status(runner, ws)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "peer-review-2@1.0.0 changed since; run selfeval validate" in flat
+    assert rows_by_key(ws, runner)[("EZ", "peer-review-2")]["questionnaire_changed"] is True
+    assert path.exists()

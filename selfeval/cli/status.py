@@ -49,6 +49,8 @@ def _note(row: StatusRow) -> str:
     notes = []
     if row.state == "invalid" and row.problem:
         notes.append(row.problem)
+    if row.questionnaire_changed:
+        notes.append(f"{row.questionnaire}@{row.version} changed since; run selfeval validate")
     if not row.expected:
         notes.append("not asked for in selfeval.yaml")
     if row.reactions:
