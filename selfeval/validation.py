@@ -51,6 +51,11 @@ class Report:
     checked: list[Path] = field(default_factory=list)
     problems: list[SelfevalError] = field(default_factory=list)
     warnings: list[SelfevalError] = field(default_factory=list)
+    # Questionnaire files loaded while checking responses (or the error each
+    # raised), so N responses to one version parse it once, not N times.
+    _questionnaires: dict[Path, LoadedQuestionnaire | SelfevalError] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -190,7 +195,9 @@ def _placement_problems(
     ]
 
 
-def _pinned(workspace: Workspace, qid: str, version: str, response: Path) -> LoadedQuestionnaire:
+def _pinned(
+    workspace: Workspace, qid: str, version: str, response: Path, report: Report
+) -> LoadedQuestionnaire:
     """The questionnaire version a response pins, loaded from its own file only.
 
     Unlike :meth:`Workspace.questionnaires`, one broken questionnaire file
@@ -203,7 +210,15 @@ def _pinned(workspace: Workspace, qid: str, version: str, response: Path) -> Loa
     folder = workspace.questionnaires_dir
     path = folder / f"{qid}-{version}.yaml"
     if path.is_file():
-        return load_questionnaire(path)
+        if path not in report._questionnaires:
+            try:
+                report._questionnaires[path] = load_questionnaire(path)
+            except SelfevalError as exc:
+                report._questionnaires[path] = exc
+        found = report._questionnaires[path]
+        if isinstance(found, SelfevalError):
+            raise found
+        return found
     versions = sorted(
         (p.name[len(qid) + 1 : -len(".yaml")] for p in folder.glob(f"{qid}-*.yaml")),
         key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")],
@@ -227,7 +242,7 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
         return
     ref = response.questionnaire
     try:
-        loaded = _pinned(workspace, ref.id, ref.version, path)
+        loaded = _pinned(workspace, ref.id, ref.version, path, report)
     except SelfevalError as exc:
         where = exc.location.path if exc.location else None
         if where is None or Path(where) == path or Path(where) not in report.checked:
