@@ -22,9 +22,11 @@ and rich at the top costs nothing elsewhere.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+import prompt_toolkit.application.application as _pt_application
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from questionary import Choice
@@ -75,6 +77,26 @@ _UI: dict[str, dict[str, str]] = {
 }
 _STYLE = {"info": "cyan", "warning": "yellow", "error": "bold red", "success": "bold green"}
 _MARK = {"info": "i", "warning": "!", "error": "x", "success": "✓"}
+
+
+def _share_default_key_bindings() -> None:
+    """Build prompt_toolkit's default key bindings once per process, not once per prompt.
+
+    Every prompt is a new prompt_toolkit ``Application``, and each one loads
+    the full emacs and vi binding tables again (thousands of objects). That
+    was most of the ~25 ms between pressing Enter and the next list prompt
+    being drawn (``benchmarks/fill_latency.py``). The tables hold no state
+    of their own: their filters look at the running application when a key
+    is pressed, so sharing them between prompts is safe.
+    """
+    module: Any = _pt_application
+    for name in ("load_key_bindings", "load_page_navigation_bindings"):
+        loader = getattr(module, name)
+        if not hasattr(loader, "cache_info"):
+            setattr(module, name, functools.cache(loader))
+
+
+_share_default_key_bindings()
 
 
 def _ui(key: str, lang: str, **values: Any) -> str:

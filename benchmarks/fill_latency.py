@@ -1,0 +1,279 @@
+"""How long after pressing Enter is the next prompt ready? (issue 3)
+
+Drives the real filling engine (:class:`selfeval.session.FillSession`) over
+the shipped self-evaluation with a *scripted prompter*: each prompt call
+answers at once, and the time from one prompt returning (the moment Enter is
+pressed) to the next prompt being called is measured. That interval holds
+everything ``fill`` does between two questions: checking the answer, the
+``when`` conditions, progress, and the atomic save (temp file, fsync,
+rename, fsync of the folder) of the whole response.
+
+Why a scripted prompter and not pexpect: a pseudo-terminal adds process
+scheduling and pexpect's polling, which on a shared 2-core machine would
+measure the machine more than the code. The cost of drawing a questionary
+prompt is measured separately below (a real questionary text prompt fed
+through prompt_toolkit's pipe input), so the two figures add up to what a
+user waits for.
+
+The response grows to ~60 answers and ~50 KB, as a full self-evaluation
+with long texts would be. Run::
+
+    python benchmarks/fill_latency.py [--answers-kb 50] [--runs 3]
+
+It prints the median and p95 in ms, and, measured in the same run, the bare
+atomic save of the final response and the ratio between the two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from selfeval import yamlio
+from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.questionnaire import (
+    DateItem,
+    IntegerItem,
+    Item,
+    LongTextItem,
+    MultipleChoiceItem,
+    NumberItem,
+    ParticipantItem,
+    ParticipantsItem,
+    ScaleItem,
+    SingleChoiceItem,
+    TextItem,
+    YesNoItem,
+)
+from selfeval.scaffold import init_workspace
+from selfeval.session import FillSession
+from selfeval.store import ResponseStore
+from selfeval.workspace import Workspace
+
+#: Entries added per repeat group, by the start of its English label.
+ENTRIES = {"Main policy documents": 2, "Roles of other": 1, "Policy activities": 3, "Sources": 1,
+           "Bottlenecks": 2, "Blind spots": 1, "Needs": 1, "Opportunities": 1}  # fmt: skip
+TEXT = "Financiën: NO 1.10"
+
+
+class Script:
+    """What a diligent respondent answers: the same for both measurements."""
+
+    def __init__(self, long_text: str) -> None:
+        self.long_text = long_text
+        self._added: dict[str, int] = {}
+        self.answers = 0
+
+    def menu(self, message: str, values: list[str]) -> str:
+        if "add" in values or "done" in values:
+            group = message.rsplit(":", 1)[0]
+            count = int(message.rsplit(":", 1)[1].split()[0])
+            wanted = next((n for label, n in ENTRIES.items() if group.startswith(label)), 0)
+            return "add" if count < wanted and "add" in values else "done"
+        return "quit" if "quit" in values else values[0]
+
+    def value(self, item: Item, context: AskContext) -> Any:
+        self.answers += 1
+        if isinstance(item, LongTextItem):
+            return self.long_text
+        if isinstance(item, TextItem):
+            return TEXT
+        if isinstance(item, IntegerItem):
+            return 2006
+        if isinstance(item, NumberItem):
+            return 1.5
+        if isinstance(item, ScaleItem):
+            return item.min
+        if isinstance(item, DateItem):
+            return "2006-05-16"
+        if isinstance(item, YesNoItem):
+            return True
+        if isinstance(item, SingleChoiceItem):
+            return item.choices[0].value
+        if isinstance(item, MultipleChoiceItem):
+            return [c.value for c in item.choices]
+        if isinstance(item, ParticipantItem):
+            return context.participants[0][0]
+        if isinstance(item, ParticipantsItem):
+            return [code for code, _ in context.participants]
+        return None
+
+
+class ScriptedPrompter:
+    """Measurement A: answers every prompt at once; times Enter → next prompt call."""
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.intervals: list[float] = []
+        self._entered: float | None = None
+
+    def _ready(self) -> None:
+        if self._entered is not None:
+            self.intervals.append(time.perf_counter() - self._entered)
+            self._entered = None
+
+    def show_section(self, info: SectionInfo) -> None:
+        pass
+
+    def show_notice(self, notice: Notice) -> None:
+        pass
+
+    def show_review(self, title: str, rows: Sequence[ReviewRow]) -> None:
+        pass
+
+    def ask(self, item: Item, current: Any, context: AskContext) -> Any:
+        self._ready()
+        value = self.script.value(item, context)
+        self._entered = time.perf_counter()
+        return value
+
+    def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
+        self._ready()
+        choice = self.script.menu(message, [o.value for o in options])
+        self._entered = time.perf_counter()
+        return choice
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        return False
+
+
+def keys_for(item: Item, value: Any) -> str:
+    """The keystrokes that give ``value`` at the questionary prompt for ``item``."""
+    if isinstance(item, LongTextItem):
+        return value.replace("\n", "\r") + "\x1b\r"
+    if isinstance(item, MultipleChoiceItem | ParticipantsItem):
+        return "".join(" \x1b[B" for _ in value) + "\r"
+    if isinstance(item, YesNoItem | SingleChoiceItem | ScaleItem | ParticipantItem):
+        return "\r"  # the first entry
+    return f"{value}\r"
+
+
+def piped_prompter_class() -> type:
+    """Measurement B: the real questionary prompts, keys fed through a pipe input."""
+    from selfeval.prompts import TerminalPrompter
+
+    class PipedPrompter(TerminalPrompter):  # type: ignore[misc]
+        def __init__(self, script: Script, pipe: Any, **kwargs: Any) -> None:
+            super().__init__(input=pipe, **kwargs)
+            self.script = script
+            self.pipe = pipe
+            self.intervals: list[float] = []
+            self._entered: float | None = None
+            self._keys = ""
+
+        def _ask(self, question: Any) -> Any:
+            drawn: list[float] = []
+
+            def on_render(app: Any) -> None:
+                if drawn:
+                    return
+                drawn.append(time.perf_counter())
+                if self._entered is not None:
+                    self.intervals.append(drawn[0] - self._entered)
+                self.pipe.send_text(self._keys)
+
+            question.application.after_render += on_render
+            result = super()._ask(question)
+            self._entered = time.perf_counter()
+            return result
+
+        def ask(self, item: Item, current: Any, context: AskContext) -> Any:
+            self._keys = keys_for(item, self.script.value(item, context))
+            return super().ask(item, current, context)
+
+        def choose(
+            self, message: str, options: Sequence[Option], *, default: str | None = None
+        ) -> str:
+            values = [o.value for o in options]
+            target = values.index(self.script.menu(message, values))
+            start = values.index(default) if default in values else 0
+            self._keys = "\x1b[B" * ((target - start) % len(values)) + "\r"
+            return str(super().choose(message, options, default=default))
+
+        def confirm(self, message: str, *, default: bool = False) -> bool:
+            self._keys = "n"
+            return bool(super().confirm(message, default=default))
+
+    return PipedPrompter
+
+
+def run_once(root: Path, long_text: str, piped: bool) -> tuple[list[float], int, int, float]:
+    """One fill of the shipped self-evaluation; returns intervals, answers, size, bare save."""
+    init_workspace(root)
+    ws = Workspace(root)
+    script = Script(long_text)
+    if piped:
+        import io
+
+        from prompt_toolkit.input import create_pipe_input
+        from prompt_toolkit.output import DummyOutput
+        from rich.console import Console
+
+        with create_pipe_input() as pipe, ResponseStore(ws, "DEP1", "self-evaluation") as store:
+            console = Console(file=io.StringIO(), width=100)
+            prompter = piped_prompter_class()(
+                script, pipe, output=DummyOutput(), console=console, lang="en"
+            )
+            FillSession(store, prompter, lang="en").run()
+            intervals = prompter.intervals
+    else:
+        prompter_a = ScriptedPrompter(script)
+        with ResponseStore(ws, "DEP1", "self-evaluation") as store:
+            FillSession(store, prompter_a, lang="en").run()
+        intervals = prompter_a.intervals
+    size = store.path.stat().st_size
+    data = yamlio.load(store.path)
+    saves = []
+    for _ in range(20):
+        start = time.perf_counter()
+        yamlio.write(store.path, data)
+        saves.append(time.perf_counter() - start)
+    return intervals, script.answers, size, statistics.median(saves)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def report(name: str, intervals: list[float], saves: list[float]) -> float:
+    ms = [t * 1000 for t in intervals]
+    median, p95 = statistics.median(ms), percentile(ms, 0.95)
+    save_ms = statistics.median(saves) * 1000
+    print(f"{name}: median {median:.2f} ms, p95 {p95:.2f} ms, max {max(ms):.2f} ms (n={len(ms)})")
+    print(f"   bare atomic save of the final response {save_ms:.2f} ms; "
+          f"ratio median/save {median / save_ms:.2f}")  # fmt: skip
+    return median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers-kb", type=float, default=50, help="target response size")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    # ~15 long-text answers carry the bulk of the size
+    sentence = "Beleid ten aanzien van falende staten, met overleg tussen departementen.\n"
+    long_text = (sentence * 100)[: int(args.answers_kb * 1024 / 19)].strip()
+    results: dict[str, tuple[list[float], list[float]]] = {"A": ([], []), "B": ([], [])}
+    for run in range(args.runs):
+        for key, piped in (("A", False), ("B", True)):
+            with tempfile.TemporaryDirectory() as tmp:
+                found, answers, size, save = run_once(Path(tmp) / "ws", long_text, piped)
+            results[key][0].extend(found)
+            results[key][1].append(save)
+            print(f"run {run + 1}{key}: {answers} answers, response {size / 1024:.1f} KB, "
+                  f"{len(found)} Enter→prompt intervals")  # fmt: skip
+    median_a = report("A  engine + atomic save (scripted prompter)", *results["A"])
+    median_b = report("B  + real questionary prompt drawn (pipe input)", *results["B"])
+    print(f"ratio B/A: {median_b / median_a:.2f}")
+    print(f"target: median under 20 ms -> A {'met' if median_a < 20 else 'NOT met'}, "
+          f"B {'met' if median_b < 20 else 'NOT met'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
