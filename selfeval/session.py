@@ -358,6 +358,7 @@ class FillSession:
                         done=now.required_answered,
                         required=now.required,
                     ),
+                    self._section_summary(),
                 )
             )
             options = []
@@ -377,6 +378,23 @@ class FillSession:
             if choice == "quit":
                 return False
             self.walk(sections=[self._pick_section()])
+
+    def _section_summary(self) -> tuple[str, ...]:
+        """One line per shown section: how many of its questions are answered."""
+        answers = self.store.answers
+        lines = []
+        for index, section in enumerate(self.questionnaire.sections):
+            if not visible(section, answers):
+                continue
+            asked = [
+                item
+                for item in section.items
+                if not isinstance(item, InfoItem) and visible(item, answers)
+            ]
+            done = sum(1 for item in asked if is_answered(answers.get(item.id)))
+            title = text_in(section.title, self.lang)
+            lines.append(f"{index + 1}. {title}: {done}/{len(asked)}")
+        return tuple(lines)
 
     def _pick_section(self) -> int:
         answers = self.store.answers
