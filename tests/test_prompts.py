@@ -203,3 +203,40 @@ def test_section_notice_and_review_render(keys: Any) -> None:
     assert "  Naam: Financiën" in text
     assert "  Datum: ontbreekt" in text
     assert "Waarom: geen tijd (telt niet mee" in text
+
+
+def test_long_text_can_be_written_in_the_editor(
+    keys: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import threading
+    import time
+
+    closed = tmp_path / "editor-closed"
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "open(sys.argv[1], 'w', encoding='utf-8').write('uit de editor: ë\\n')\n"
+        f"pathlib.Path({str(closed)!r}).touch()\n",
+        "utf-8",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+
+    def finish_after_the_editor() -> None:
+        # keys typed while the editor runs would reach the prompt before it
+        # reads the file back; a person types Esc Enter after closing it
+        for _ in range(1000):
+            if closed.exists():
+                break
+            time.sleep(0.01)
+        time.sleep(0.2)
+        keys.send_text(ESC_ENTER)
+
+    the_item = item(type="long-text")
+    keys.send_text("\x18\x05")  # Ctrl-X Ctrl-E
+    helper = threading.Thread(target=finish_after_the_editor, daemon=True)
+    helper.start()
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == "uit de editor: ë"
+    helper.join()
