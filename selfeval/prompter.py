@@ -10,7 +10,7 @@ an answer for reading.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -18,6 +18,8 @@ from selfeval.answers import Progress, is_answered
 from selfeval.questionnaire import (
     Item,
     MultipleChoiceItem,
+    ParticipantItem,
+    ParticipantsItem,
     ScaleItem,
     SingleChoiceItem,
     YesNoItem,
@@ -204,13 +206,16 @@ def message(key: str, lang: str, **values: Any) -> str:
     return (texts.get(lang) or texts["en"]).format(**values)
 
 
-def format_value(item: Item, value: Any, lang: str) -> str:
+def format_value(
+    item: Item, value: Any, lang: str, *, names: Mapping[str, str] | None = None
+) -> str:
     """An answer as the respondent would read it: choice labels, yes/no, lists joined.
 
     Args:
         item: the item answered.
         value: the stored answer.
         lang: ``nl`` or ``en``.
+        names: participant code → name, to show participants as ``FIN (Financiën)``.
 
     Returns:
         The text (empty for no answer).
@@ -223,6 +228,11 @@ def format_value(item: Item, value: Any, lang: str) -> str:
         labels = {c.value: text_in(c.label, lang) for c in item.choices}
         values = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(v, str(v)) for v in values)
+    if isinstance(item, ParticipantItem | ParticipantsItem) and names:
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(
+            f"{c} ({names[c]})" if c in names and names[c] != c else str(c) for c in codes
+        )
     if isinstance(item, ScaleItem) and value in item.labels:
         return f"{value} ({text_in(item.labels[value], lang)})"
     if isinstance(value, list):

@@ -125,6 +125,7 @@ class FillSession:
                 self.walk(only_unasked=False)
             return self._finish()
         except (KeyboardInterrupt, EOFError):
+            self.store.save_if_changed()
             return self._outcome("interrupted")
 
     def walk(self, *, sections: Sequence[int] | None = None, only_unasked: bool = False) -> None:
@@ -369,7 +370,8 @@ class FillSession:
                 Option("review", _t("review", lang)),
                 Option("quit", _t("quit", lang)),
             ]
-            choice = self.prompter.choose(_t("what_now", lang), options, default=options[0].value)
+            default = "continue" if options[0].value == "continue" else "review"
+            choice = self.prompter.choose(_t("what_now", lang), options, default=default)
             if choice == "continue":
                 self.walk(only_unasked=True)
                 return True
@@ -544,7 +546,8 @@ class FillSession:
     ) -> None:
         label = text_in(item.label, self.lang)
         if not isinstance(item, RepeatItem):
-            rows.append(ReviewRow(depth, label, format_value(item, value, self.lang), state))
+            text = format_value(item, value, self.lang, names=self._names)
+            rows.append(ReviewRow(depth, label, text, state))
             return
         entries = value if isinstance(value, list) else []
         rows.append(ReviewRow(depth, label, str(len(entries)), state))

@@ -21,6 +21,7 @@ control timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -65,6 +66,10 @@ def iso_stamp(moment: dt.datetime) -> str:
 def file_stamp(moment: dt.datetime) -> str:
     """Compact UTC stamp for file names (no ``:``), e.g. ``"20261130T101502Z"``."""
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _snapshot(answers: Mapping[str, Any]) -> str:
+    return json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
 
 
 class IncompleteError(RefusedError):
@@ -136,6 +141,7 @@ class ResponseStore:
         self._lock = FileLock(self.lock_path, timeout=0, is_singleton=False)
         self._loaded: LoadedQuestionnaire | None = None
         self._response: Response | None = None
+        self._written: str | None = None
         self.existed = False
 
     # -- opening -----------------------------------------------------------------
@@ -210,6 +216,7 @@ class ResponseStore:
                     hint="restore the published questionnaire file; a change must be a new version",
                 )
             self._loaded, self._response = loaded, response
+            self._written = _snapshot(response.answers)
             return
         loaded = self.workspace.questionnaire(self.questionnaire_id, self.requested_version)
         q = loaded.questionnaire
@@ -291,6 +298,25 @@ class ResponseStore:
             response.started_at = now
         response.updated_at = now
         yamlio.write(self.path, response.to_data())
+        self._written = _snapshot(response.answers)
+
+    def save_if_changed(self) -> bool:
+        """Save when the answers differ from the last ones written.
+
+        The filling engine calls this when it is interrupted: a Ctrl-C that
+        lands *during* a save leaves the previous file in place (the write is
+        atomic), and this writes the answer that was being saved.
+
+        Returns:
+            True when it wrote the file.
+
+        Raises:
+            InputError: the file cannot be written.
+        """
+        if self.submitted or _snapshot(self.response.answers) == self._written:
+            return False
+        self._write()
+        return True
 
     def problems(self, *, complete: bool = True) -> list[Problem]:
         """Check the answers (``complete``: also missing required ones).

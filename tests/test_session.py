@@ -310,3 +310,34 @@ def test_ask_item_takes_an_item_built_in_code(ws: Workspace) -> None:
         value = session.ask_item(reaction, None, path=("reactions", 0, "verdict"))
     assert value == "agree"
     assert prompter.contexts[1].error == "'maybe' is not one of the choices: agree, disagree"
+
+
+def test_ctrl_c_during_a_save_still_keeps_that_answer(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import selfeval.store
+
+    real_write = selfeval.store.yamlio.write
+    calls = {"n": 0}
+
+    def write_interrupted_once(path: Path, data: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # while saving the second answer
+            raise KeyboardInterrupt
+        real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(selfeval.store.yamlio, "write", write_interrupted_once)
+    prompter = Scripted([ask("name", "Financiën"), ask("remark", "tweede")])
+    outcome = run(ws, prompter)
+    assert outcome.state == "interrupted"
+    assert response_of(ws.root)["answers"] == {"name": "Financiën", "remark": "tweede"}
+
+
+def test_the_review_shows_participants_with_their_names(ws: Workspace) -> None:
+    prompter = Scripted([*BASICS, ask("partners", ["DEP2"]), choose("done"),
+                         ask("signed_on", "2006-05-16"), choose("quit")])  # fmt: skip
+    run(ws, prompter)
+    rows = {r.label: r.value for r in prompter.reviews[-1]}
+    assert rows["Partners"] == "DEP2 (Departement 2)"
+    assert rows["Level"] == "Middle"
+    assert rows["Agree"] == "yes"
