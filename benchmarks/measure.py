@@ -17,7 +17,9 @@ Times are wall-clock, from ``time.perf_counter`` around the whole run
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -99,7 +101,7 @@ def run(
         cwd: working folder.
         env: extra environment variables (added to the current environment).
         sample_every: seconds between RSS samples of the process tree.
-        timeout: kill the command after this many seconds (returncode -9).
+        timeout: kill the command and its workers after this many seconds (returncode -9).
 
     Returns:
         A :class:`Run`; the command's output is captured, not shown.
@@ -107,7 +109,10 @@ def run(
     full_env = {**os.environ, **(env or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out, stderr=err)
+        # A session of its own, so a timeout can stop the workers too, not just the parent.
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=full_env, stdout=out, stderr=err, start_new_session=True
+        )
         peak = 0
         done = threading.Event()
 
@@ -125,7 +130,8 @@ def run(
             if pid:
                 break
             if deadline is not None and time.perf_counter() > deadline:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             time.sleep(0.002)
         wall = time.perf_counter() - start
         done.set()

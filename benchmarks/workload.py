@@ -6,7 +6,7 @@ in one process and does nothing else. Each command runs as a user runs it
 peak memory of its whole process tree (workers included).
 
 Usage:
-    python benchmarks/workload.py WORKSPACE [--jobs 1 2] [--timeout S]
+    python benchmarks/workload.py WORKSPACE [--jobs 1 2] [--timeout TIMES_FLOOR]
 """
 
 from __future__ import annotations
@@ -50,9 +50,19 @@ def supports_jobs() -> bool:
 
 
 def measure(
-    workspace: Path, *, jobs: list[int], timeout: float, validate: bool = True
+    workspace: Path,
+    *,
+    jobs: list[int],
+    timeout: float = 4.0,
+    timeout_floor: float = 20.0,
+    validate: bool = True,
 ) -> dict[str, Any]:
     """Measure the floor, validate and aggregate (once per ``jobs`` value) on ``workspace``.
+
+    A command is given up (and shown as timed out) after ``timeout`` times
+    the floor's time, but never before ``timeout_floor`` seconds; this keeps
+    a whole run within minutes even when a command scales badly. The floor
+    itself gets ``timeout * 100`` seconds.
 
     Returns:
         ``{"files": n, "size": bytes, "runs": [Measured, ...]}``; the floor is first.
@@ -78,8 +88,9 @@ def measure(
             )
     runs: list[Measured] = []
     for name, cmd in commands:
-        result = run(cmd, timeout=timeout)
-        runs.append(Measured(name, result, timed_out=result.wall >= timeout))
+        limit = timeout * 100 if not runs else max(timeout_floor, timeout * runs[0].run.wall)
+        result = run(cmd, timeout=limit)
+        runs.append(Measured(name, result, timed_out=result.wall >= limit))
     return {"files": len(files), "size": size, "runs": runs, "jobs_supported": has_jobs}
 
 
@@ -114,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--timeout", type=float, default=4.0, help="give up at this x floor")
     args = parser.parse_args()
     print("\n".join(report(measure(args.workspace, jobs=args.jobs, timeout=args.timeout))))
 

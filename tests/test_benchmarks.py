@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,24 @@ def test_measure_tree_peak_includes_child_processes() -> None:
     assert result.peak > 200_000_000
 
 
+def test_measure_timeout_stops_the_workers_too(tmp_path: Path) -> None:
+    marker = tmp_path / "child.pid"
+    code = (
+        "import subprocess, sys; "
+        "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+        f"open({str(marker)!r}, 'w').write(str(c.pid)); c.wait()"
+    )
+    result = measure.run([sys.executable, "-c", code], timeout=1.0)
+    assert result.returncode == -9
+    child = int(marker.read_text())
+    time.sleep(0.2)
+    try:  # gone, or a zombie waiting for init to reap it: not running either way
+        state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in ("gone", "Z", "X")
+
+
 def test_run_quick_prints_every_figure() -> None:
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--repeat", "1"],
@@ -115,7 +134,7 @@ def test_run_quick_prints_every_figure() -> None:
         "aggregate / floor, 5 responses",
         "aggregate peak RSS / size on disk, 5",
         "aggregate --jobs 2 / floor, 5 responses",
-        "fill: Enter -> next prompt, median",
+        "fill: Enter -> next prompt",
     ):
         assert figure in out
     assert "failed (exit" not in out
