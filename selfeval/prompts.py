@@ -255,14 +255,17 @@ class TerminalPrompter:
             problem = context.validate(value)
             return True if problem is None else problem
 
-        multiline = isinstance(item, LongTextItem)
         extra: dict[str, Any] = {}
-        if multiline:
-            extra = {
-                "multiline": True,
-                "instruction": _ui("multiline", context.lang),
-                "enable_open_in_editor": True,
-            }
+        if isinstance(item, LongTextItem):
+            # prompt_toolkit draws a multi-line prompt whose message is wider
+            # than the terminal as an empty screen (the message becomes the
+            # prefix of every line). So the question and how to finish go
+            # above it, where rich wraps them, and the prompt itself is short.
+            self.console.print(
+                f"[bold]? {escape(message)}[/] [dim]{escape(_ui('multiline', context.lang))}[/]"
+            )
+            message = "›"
+            extra = {"multiline": True, "instruction": "", "enable_open_in_editor": True}
         default = "" if current is None else str(current)
         question = questionary.text(
             message, default=default, validate=validate, **extra, **self._io

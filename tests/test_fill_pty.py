@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sys
@@ -12,6 +13,7 @@ import pexpect
 import pytest
 from fillkit import mini_workspace, response_of
 
+from selfeval import yamlio
 from selfeval.documents import load_response
 
 DOWN = "\x1b[B"
@@ -22,7 +24,7 @@ CTRL_C = "\x03"
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 
-def spawn(ws: Path, *args: str) -> pexpect.spawn:
+def spawn(ws: Path, *args: str, width: int = 160, mini: bool = True) -> pexpect.spawn:
     exe = shutil.which("selfeval")
     assert exe, "selfeval is not on PATH"
     # pexpect does not answer cursor-position requests; without this prompt_toolkit
@@ -31,14 +33,20 @@ def spawn(ws: Path, *args: str) -> pexpect.spawn:
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     child = pexpect.spawn(
         exe,
-        ["fill", "-p", "DEP1", "-q", "mini", "--lang", "en", *args],
+        ["fill", "-p", "DEP1", *(["-q", "mini", "--lang", "en"] if mini else []), *args],
         cwd=str(ws),
         env=env,
         encoding="utf-8",
-        dimensions=(40, 160),
+        dimensions=(24, width),
         timeout=20,
     )
     return child
+
+
+def wrapped(text: str) -> str:
+    """A pattern for ``text`` as a terminal shows it: maybe wrapped, maybe styled."""
+    gap = r"(?:\s|\x1b\[[0-9;]*m)+"
+    return gap.join(re.escape(word) for word in text.split())
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
@@ -138,3 +146,22 @@ def test_kill_9_leaves_the_last_saved_draft_intact(ws: Path) -> None:
     child.expect("Continue where you left off")
     child.send(CTRL_C)
     assert finish(child) == 130
+
+
+def test_long_questions_of_the_shipped_questionnaire_show_in_an_80_column_terminal(
+    tmp_path: Path,
+) -> None:
+    from selfeval.scaffold import init_workspace
+
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    child = spawn(ws, width=80, mini=False)
+    child.expect(wrapped("Hoe omschrijft uw departement de incidentcategorie?"))
+    child.expect(wrapped("Esc en dan Enter om af te ronden"))
+    child.send("Staten die hun kerntaken niet meer uitvoeren." + ESC_ENTER)
+    child.expect(wrapped("Welke oorzaken onderscheidt uw departement?"))
+    child.send(CTRL_C)
+    child.expect("Resume with: selfeval fill --participant DEP1")
+    assert finish(child) == 130
+    data = yamlio.load(ws / "responses/mijn-incidentcategorie/DEP1/self-evaluation.yaml")
+    assert data["answers"] == {"definition": "Staten die hun kerntaken niet meer uitvoeren."}
