@@ -60,6 +60,7 @@ _UI: dict[str, dict[str, str]] = {
         "nl": "(spatie kiest, Enter bevestigt)",
         "en": "(Space to select, Enter to confirm)",
     },
+    "select": {"nl": "(pijltjestoetsen, Enter kiest)", "en": "(arrow keys, Enter to choose)"},
     "blank": {"nl": "(geen antwoord)", "en": "(no answer)"},
     "yes": {"nl": "Ja", "en": "Yes"},
     "no": {"nl": "Nee", "en": "No"},
@@ -194,7 +195,11 @@ class TerminalPrompter:
         choices = [Choice(o.label, o.value) for o in options]
         values = [o.value for o in options]
         question = questionary.select(
-            message, choices=choices, default=default if default in values else None, **self._io
+            message,
+            choices=choices,
+            default=default if default in values else None,
+            instruction=_ui("select", self._lang),
+            **self._io,
         )
         return str(self._ask(question))
 
@@ -280,7 +285,13 @@ class TerminalPrompter:
         choices.append(Choice(_ui("blank", context.lang), _BLANK))
         values = [value for _, value in options]
         default = current if current in values and current is not None else None
-        question = questionary.select(message, choices=choices, default=default, **self._io)
+        question = questionary.select(
+            message,
+            choices=choices,
+            default=default,
+            instruction=_ui("select", context.lang),
+            **self._io,
+        )
         answer = self._ask(question)
         return None if answer == _BLANK else answer
 
