@@ -46,7 +46,6 @@ from selfeval.prompter import (
     Prompter,
     ReviewRow,
     SectionInfo,
-    format_value,
 )
 from selfeval.prompter import message as _t
 from selfeval.questionnaire import (
@@ -58,6 +57,7 @@ from selfeval.questionnaire import (
     Section,
     text_in,
 )
+from selfeval.review import review_rows, section_summary
 from selfeval.store import IncompleteError, ResponseStore
 
 __all__ = ["FillSession", "Outcome"]
@@ -100,7 +100,6 @@ class FillSession:
         self._exercise = exercise
         self._names = {p.code: p.name for p in exercise.participants}
         self._inactive: set[str] = set(inactive_answers(self.questionnaire, store.answers))
-        self._shown_sections: set[int] = set()
 
     # -- public ------------------------------------------------------------------
 
@@ -186,29 +185,8 @@ class FillSession:
                 current = value
 
     def review_rows(self) -> list[ReviewRow]:
-        """Every section and item with its answer and state, for the review."""
-        answers = self.store.answers
-        missing = set(progress(self.questionnaire, answers).missing)
-        inactive = set(inactive_answers(self.questionnaire, answers))
-        rows: list[ReviewRow] = []
-        for section in self.questionnaire.sections:
-            if not visible(section, answers) and not any(i.id in inactive for i in section.items):
-                continue
-            rows.append(ReviewRow(0, text_in(section.title, self.lang), "", "heading"))
-            for item in section.items:
-                if isinstance(item, InfoItem):
-                    continue
-                value = answers.get(item.id)
-                if item.id in inactive:
-                    state: Any = "inactive"
-                elif not (visible(section, answers) and visible(item, answers)):
-                    continue
-                elif item.id in missing:
-                    state = "missing"
-                else:
-                    state = "answered" if is_answered(value) else "blank"
-                self._review_item(rows, item, value, 1, state)
-        return rows
+        """Every section and item with its answer and state (see :func:`review_rows`)."""
+        return review_rows(self.questionnaire, self.store.answers, self.lang, names=self._names)
 
     # -- the walk ----------------------------------------------------------------
 
@@ -359,7 +337,7 @@ class FillSession:
                         done=now.required_answered,
                         required=now.required,
                     ),
-                    self._section_summary(),
+                    section_summary(self.questionnaire, self.store.answers, self.lang),
                 )
             )
             options = []
@@ -380,23 +358,6 @@ class FillSession:
             if choice == "quit":
                 return False
             self.walk(sections=[self._pick_section()])
-
-    def _section_summary(self) -> tuple[str, ...]:
-        """One line per shown section: how many of its questions are answered."""
-        answers = self.store.answers
-        lines = []
-        for index, section in enumerate(self.questionnaire.sections):
-            if not visible(section, answers):
-                continue
-            asked = [
-                item
-                for item in section.items
-                if not isinstance(item, InfoItem) and visible(item, answers)
-            ]
-            done = sum(1 for item in asked if is_answered(answers.get(item.id)))
-            title = text_in(section.title, self.lang)
-            lines.append(f"{index + 1}. {title}: {done}/{len(asked)}")
-        return tuple(lines)
 
     def _pick_section(self) -> int:
         answers = self.store.answers
@@ -540,30 +501,6 @@ class FillSession:
             return text_in(self.questionnaire.item(item_id).label, self.lang)
         except KeyError:
             return item_id
-
-    def _review_item(
-        self, rows: list[ReviewRow], item: Item, value: Any, depth: int, state: Any
-    ) -> None:
-        label = text_in(item.label, self.lang)
-        if not isinstance(item, RepeatItem):
-            text = format_value(item, value, self.lang, names=self._names)
-            rows.append(ReviewRow(depth, label, text, state))
-            return
-        entries = value if isinstance(value, list) else []
-        rows.append(ReviewRow(depth, label, str(len(entries)), state))
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict):
-                continue
-            name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
-            rows.append(ReviewRow(depth + 1, name, "", "heading"))
-            for sub in item.items:
-                if isinstance(sub, InfoItem) or not visible(sub, {**self.store.answers, **entry}):
-                    continue
-                sub_value = entry.get(sub.id)
-                sub_state = "answered" if is_answered(sub_value) else (
-                    "missing" if sub.required else "blank"
-                )  # fmt: skip
-                self._review_item(rows, sub, sub_value, depth + 2, sub_state)
 
     def _outcome(self, state: Literal["submitted", "draft", "interrupted"]) -> Outcome:
         answers = self.store.answers
