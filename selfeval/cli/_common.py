@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -56,6 +58,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     ``SelfevalError`` → its message, exit 1 (2 for usage errors);
     ``KeyboardInterrupt``/``EOFError`` → "Interrupted.", exit 130.
     """
+    # Start-up: resolve the command's string annotations (``from __future__ import
+    # annotations``) once, here. typer otherwise evaluates every ``Annotated[...,
+    # typer.Option(...)]`` string twice per command on every run, even for
+    # ``selfeval --help`` (measured: ~8 ms of its command-tree build; see
+    # docs/performance.md). Names only imported under TYPE_CHECKING stay strings.
+    with contextlib.suppress(NameError):
+        func.__annotations__ = typing.get_type_hints(func, include_extras=True)
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
