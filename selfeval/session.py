@@ -38,6 +38,7 @@ from selfeval.answers import (
     progress,
     visible,
 )
+from selfeval.errors import InputError
 from selfeval.prompter import (
     AskContext,
     Notice,
@@ -46,6 +47,7 @@ from selfeval.prompter import (
     Prompter,
     ReviewRow,
     SectionInfo,
+    format_value,
 )
 from selfeval.prompter import message as _t
 from selfeval.questionnaire import (
@@ -218,7 +220,7 @@ class FillSession:
                 entry=None,
             )  # fmt: skip
             container[item.id] = value
-            self._save()
+            self._save(item, value)
 
     def _repeat(
         self,
@@ -301,7 +303,7 @@ class FillSession:
             entry[sub.id] = self.ask_item(
                 sub, entry.get(sub.id), path=sub_path, scope=scope, entry=name
             )
-            self._save()
+            self._save(sub, entry[sub.id])
 
     def _pick_entry(self, item: RepeatItem, entries: list[Any], name: str) -> int:
         if len(entries) == 1:
@@ -413,7 +415,7 @@ class FillSession:
                 self._repeat(item, answers, (item.id,), {}, resume=False)
             else:
                 answers[item.id] = self.ask_item(item, answers.get(item.id), path=(item.id,))
-                self._save()
+                self._save(item, answers[item.id])
 
     # -- helpers -----------------------------------------------------------------
 
@@ -487,8 +489,25 @@ class FillSession:
             context=scope,
         )  # fmt: skip
 
-    def _save(self) -> None:
-        self.store.save()
+    def _save(self, item: Item | None = None, value: Any = None) -> None:
+        """Save now; if that fails, the error carries the answer that was not saved.
+
+        The prompt line with the answer scrolls away under the error message,
+        so a respondent on a full disk would otherwise lose what they typed.
+        """
+        try:
+            self.store.save()
+        except InputError as exc:
+            if item is None or not is_answered(value):
+                raise
+            shown = format_value(item, value, self.lang, names=self._names)
+            raise InputError(
+                f"{exc.message}; your answer to {text_in(item.label, self.lang)!r} was not "
+                f"saved, here it is:\n{shown}",
+                location=exc.location,
+                hint=f"{exc.hint or 'fix the cause'}; then run fill again (every earlier "
+                f"answer is saved) and give this answer again",
+            ) from None
         now = set(inactive_answers(self.questionnaire, self.store.answers))
         for item_id in sorted(now - self._inactive):
             self.prompter.show_notice(

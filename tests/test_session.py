@@ -10,6 +10,7 @@ import pytest
 from fillkit import mini_workspace, response_of
 
 from selfeval import yamlio
+from selfeval.errors import InputError
 from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
 from selfeval.questionnaire import Item, SingleChoiceItem
 from selfeval.session import FillSession
@@ -341,3 +342,29 @@ def test_the_review_shows_participants_with_their_names(ws: Workspace) -> None:
     assert rows["Partners"] == "DEP2 (Departement 2)"
     assert rows["Level"] == "Middle"
     assert rows["Agree"] == "yes"
+
+
+def test_a_failed_save_reports_the_answer_that_was_not_saved(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import selfeval.yamlio
+
+    prompter = Scripted([ask("name", "Financiën"), ask("remark", "regel 1\nregel 2")])
+    real_replace = selfeval.yamlio.os.replace
+    calls = {"n": 0}
+
+    def full_on_second(src: Any, dst: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(selfeval.yamlio.os, "replace", full_on_second)
+    with pytest.raises(InputError) as caught:
+        run(ws, prompter)
+    message = str(caught.value)
+    assert "No space left on device" in message
+    assert "your answer to 'Remark' was not saved, here it is:\nregel 1\nregel 2" in message
+    assert response_of(ws.root)["answers"] == {"name": "Financiën"}
