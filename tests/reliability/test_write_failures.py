@@ -141,11 +141,6 @@ main()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-@pytest.mark.xfail(
-    strict=True,
-    reason="fill shows the write error but not the answer it could not save "
-    "(reported to the fill engineer); remove this mark once it does",
-)
 def test_interactive_fill_on_a_full_disk_shows_the_unsaved_answer(tmp_path: Path) -> None:
     import pexpect
     from fillkit import mini_workspace
