@@ -90,11 +90,9 @@ class Choice(_Model):
     label: LocalText
 
 
-class _ItemBase(_Model):
-    id: Annotated[str, Field(pattern=_ID, description="Unique id, lower_snake_case.")]
-    label: LocalText
-    help: LocalText | None = None
-    required: bool = False
+class _Conditional(_Model):
+    """Something asked only when its ``when`` condition holds (items and sections)."""
+
     when: str | None = Field(
         default=None, description="Condition on earlier answers; see docs/questionnaire-format.md."
     )
@@ -114,6 +112,13 @@ class _ItemBase(_Model):
                 raise LocatedValueError(
                     f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
                 ) from None
+
+
+class _ItemBase(_Conditional):
+    id: Annotated[str, Field(pattern=_ID, description="Unique id, lower_snake_case.")]
+    label: LocalText
+    help: LocalText | None = None
+    required: bool = False
 
 
 class TextItem(_ItemBase):
@@ -261,30 +266,13 @@ ITEM_TYPES = (
 )  # fmt: skip
 
 
-class Section(_Model):
+class Section(_Conditional):
     """A titled group of items, asked in order; skipped as a whole when ``when`` is false."""
 
     id: Annotated[str, Field(pattern=_ID)]
     title: LocalText
     intro: LocalText | None = None
-    when: str | None = None
     items: Annotated[list[Item], Field(min_length=1)]
-    _condition: Condition | None = PrivateAttr(default=None)
-
-    @property
-    def condition(self) -> Condition | None:
-        """The parsed ``when``, or None."""
-        return self._condition
-
-    def model_post_init(self, context: Any) -> None:
-        """Parse ``when`` once, so a bad condition fails at load time."""
-        if self.when is not None:
-            try:
-                self._condition = parse_condition(self.when)
-            except ConditionError as exc:
-                raise LocatedValueError(
-                    f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
-                ) from None
 
 
 def _check_version(value: Any) -> Any:
