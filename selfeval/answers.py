@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,10 +95,22 @@ def visible(item: Item | Section, answers: Mapping[str, Any]) -> bool:
     return condition is None or condition.evaluate(answers)
 
 
-def _codes(exercise: Exercise | None, participant: str | None, exclude_self: bool) -> list[str]:
-    if exercise is None:
-        return []
-    return [c for c in exercise.codes if not (exclude_self and c == participant)]
+class _Codes:
+    """The participant codes an item accepts: O(1) membership, listed only for messages.
+
+    Checking answers of thousands of participants must not rebuild a list of
+    all codes per answer (that made aggregation quadratic in participants).
+    """
+
+    def __init__(self, exercise: Exercise, participant: str | None, exclude_self: bool) -> None:
+        self._exercise = exercise
+        self._excluded = participant if exclude_self else None
+
+    def __contains__(self, code: object) -> bool:
+        return code != self._excluded and code in self._exercise.code_set
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for code in self._exercise.codes if code != self._excluded)
 
 
 def parse_typed(item: Item, text: str) -> Any:
@@ -214,17 +226,18 @@ def check_answer(
         allowed = [c.value for c in item.choices]
         return _check_list(item, value, allowed, "choices")
     if isinstance(item, ParticipantItem):
-        codes = _codes(exercise, participant, item.exclude_self)
-        if not isinstance(value, str) or (exercise is not None and value not in codes):
-            raise AnswerError(
-                f"{value!r} is not a participant code; use one of: {', '.join(codes)}"
-            )
+        if not isinstance(value, str):
+            raise AnswerError(f"{value!r} is not a participant code")
+        if exercise is not None:
+            codes = _Codes(exercise, participant, item.exclude_self)
+            if value not in codes:
+                raise AnswerError(
+                    f"{value!r} is not a participant code; use one of: {', '.join(codes)}"
+                )
         return value
     if isinstance(item, ParticipantsItem):
-        codes = _codes(exercise, participant, item.exclude_self)
-        return _check_list(
-            item, value, codes if exercise is not None else None, "participant codes"
-        )
+        allowed = _Codes(exercise, participant, item.exclude_self) if exercise else None
+        return _check_list(item, value, allowed, "participant codes")
     if isinstance(item, InfoItem):
         raise AnswerError("this is an information note; it takes no answer")
     if isinstance(item, RepeatItem):
@@ -237,13 +250,13 @@ def check_answer(
     raise AnswerError(f"unsupported item type {item.type!r}")  # pragma: no cover
 
 
-def _check_list(item: Any, value: Any, allowed: list[str] | None, what: str) -> list[str]:
+def _check_list(item: Any, value: Any, allowed: Iterable[str] | None, what: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise AnswerError(f"expected a list of {what}, got {value!r}")
     if allowed is not None:
-        wrong = [v for v in value if v not in allowed]
+        wrong = [v for v in value if v not in allowed]  # type: ignore[operator]
         if wrong:
             raise AnswerError(
                 f"{', '.join(map(repr, wrong))} not among the {what}: {', '.join(allowed)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from selfeval.questionnaire import (
     KINDS,
@@ -95,6 +95,10 @@ class Exercise(_Model):
     questionnaires: dict[str, QuotedStr] = Field(default_factory=dict)
     participants: Annotated[list[Participant], Field(min_length=1)]
 
+    _codes: tuple[str, ...] = PrivateAttr(default=())
+    _code_set: frozenset[str] = PrivateAttr(default=frozenset())
+    _by_code: dict[str, Participant] = PrivateAttr(default_factory=dict)
+
     @model_validator(mode="after")
     def _check(self) -> Exercise:
         seen: set[str] = set()
@@ -105,6 +109,9 @@ class Exercise(_Model):
                     ("participants", index, "code"),
                 )
             seen.add(participant.code.lower())
+        self._codes = tuple(p.code for p in self.participants)
+        self._code_set = frozenset(self._codes)
+        self._by_code = {p.code: p for p in self.participants}
         for kind in self.questionnaires:
             if kind not in KINDS:
                 raise LocatedValueError(
@@ -119,15 +126,17 @@ class Exercise(_Model):
         Raises:
             KeyError: no such participant.
         """
-        for participant in self.participants:
-            if participant.code == code:
-                return participant
-        raise KeyError(code)
+        return self._by_code[code]
 
     @property
-    def codes(self) -> list[str]:
-        """Participant codes in exercise order."""
-        return [p.code for p in self.participants]
+    def codes(self) -> tuple[str, ...]:
+        """Participant codes in exercise order (computed once)."""
+        return self._codes
+
+    @property
+    def code_set(self) -> frozenset[str]:
+        """Participant codes as a set, for O(1) membership tests."""
+        return self._code_set
 
     def category_name(self) -> str:
         """The incident category's name in the report language."""
