@@ -56,7 +56,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command: core errors become a message on stderr and an exit code.
 
     ``SelfevalError`` → its message, exit 1 (2 for usage errors);
-    ``KeyboardInterrupt``/``EOFError`` → "Interrupted.", exit 130.
+    ``KeyboardInterrupt``/``EOFError`` → "Interrupted.", exit 130;
+    an unexpected ``OSError`` → its file and reason, exit 1.
     """
     # Start-up: resolve the command's string annotations (``from __future__ import
     # annotations``) once, here. typer otherwise evaluates every ``Annotated[...,
@@ -76,6 +77,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except (KeyboardInterrupt, EOFError):
             echo_err("\nInterrupted.")
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except OSError as exc:
+            # Last safety net: the core turns the file errors it expects into
+            # SelfevalError; one it did not expect (a vanished folder, a full
+            # disk mid-read) still gets a message, not a traceback.
+            where = f"{exc.filename}: " if exc.filename else ""
+            echo_err(f"Error: {where}{exc.strerror or exc}")
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
 
     return wrapper
 
