@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
                     peak = m.run.peak / disk
                     figures.append(
                         (f"{m.name} peak RSS / size on disk, {size}",
-                         f"{peak:.2f}x ({mb(m.run.peak)})", "< 2.00x",
+                         f"{peak:.2f}x ({mb(m.run.peak)})" + (" (timed out)" * m.timed_out),
+                         "< 2.00x",
                          m.ok and peak < TARGETS["memory"])
                     )  # fmt: skip
 
