@@ -1,0 +1,66 @@
+"""Where ``selfeval aggregate``'s time and memory go: its three steps timed one by one.
+
+Runs the same pipeline as :func:`selfeval.aggregate.aggregate` in this
+process (after its imports), step by step, printing each step's wall time
+and the process's resident memory after it:
+
+1. read: load and structurally validate every response file (``--jobs``);
+2. build: check answers, extract and merge findings, build the report model;
+3. render: Jinja2 to Markdown; then write: the atomic write of the report.
+
+Usage:
+    python benchmarks/phases.py WORKSPACE [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+
+def rss_mb() -> float:
+    """This process's resident set size now, in MB (Linux)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * 4096 / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workspace", type=Path)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+
+    from selfeval import aggregate as pipeline
+    from selfeval import yamlio
+    from selfeval.parallel import parallel_reader
+    from selfeval.render import render
+    from selfeval.workspace import Workspace
+
+    ws = Workspace.open(args.workspace)
+    ws.questionnaires()
+    files = ws.response_files()
+    size = sum(p.stat().st_size for p in files)
+    print(f"{len(files)} responses, {size / 1e6:.1f} MB; after imports: {rss_mb():.0f} MB")
+    reader = pipeline.read_responses if args.jobs == 1 else parallel_reader(args.jobs)
+    start = time.perf_counter()
+    parsed = reader(files)
+    print(f"  read    {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
+    start = time.perf_counter()
+    built = pipeline.build(ws, parsed)
+    print(f"  build   {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
+    start = time.perf_counter()
+    text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
+    print(
+        f"  render  {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   "
+        f"report {len(text) / 1e6:.1f} M characters"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        yamlio.atomic_write_text(Path(tmp) / "report.md", text)
+        print(f"  write   {time.perf_counter() - start:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
