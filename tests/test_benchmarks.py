@@ -139,3 +139,16 @@ def test_run_quick_prints_every_figure() -> None:
         assert figure in out
     assert "failed (exit" not in out
     assert "heavy modules after `import selfeval.cli`: none" in out
+
+
+def test_phases_times_each_step_of_aggregate(small_ws: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "phases.py"), str(small_ws), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("5 responses")
+    for step in ("read", "build", "render", "write"):
+        assert f"  {step} " in result.stdout
