@@ -9,12 +9,17 @@ and the process's resident memory after it:
 3. render: Jinja2 to Markdown; then write: the atomic write of the report.
 
 Usage:
-    python benchmarks/phases.py WORKSPACE [--jobs N]
+    python benchmarks/phases.py WORKSPACE [--jobs N] [--profile-build]
+
+``--profile-build`` runs the build step under cProfile (about twice as slow)
+and prints the functions with the most cumulative time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--profile-build", action="store_true")
     args = parser.parse_args()
 
     from selfeval import aggregate as pipeline
@@ -47,9 +53,16 @@ def main() -> None:
     start = time.perf_counter()
     parsed = reader(files)
     print(f"  read    {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
+    profile = cProfile.Profile() if args.profile_build else None
     start = time.perf_counter()
+    if profile is not None:
+        profile.enable()
     built = pipeline.build(ws, parsed)
+    if profile is not None:
+        profile.disable()
     print(f"  build   {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
     start = time.perf_counter()
     text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
     print(
