@@ -94,3 +94,18 @@ def test_a_command_loads_only_the_libraries_it_needs(
     loaded = _loaded(setup)
     assert "pydantic" in loaded  # the command did run (every command validates with it)
     assert [m for m in loaded if m in not_needed] == []
+
+
+def test_version_prints_the_installed_version() -> None:
+    """``--version`` reads ``selfeval.__version__`` (cheap); it must match the package metadata."""
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from selfeval import __version__
+    from selfeval.cli import app
+
+    assert __version__ == version("selfeval")
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"selfeval {__version__}\nYAML: ")

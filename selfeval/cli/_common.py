@@ -91,14 +91,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 def version_callback(value: bool) -> None:
     """Print the version and which YAML implementation is in use, then exit."""
     if value:
-        from importlib.metadata import PackageNotFoundError, version
-
+        # selfeval.__version__, not importlib.metadata: importing the latter costs
+        # ~30 ms of start-up; tests/test_startup_imports.py keeps the two equal.
+        from selfeval import __version__ as ver
         from selfeval.yamlio import LIBYAML
 
-        try:
-            ver = version("selfeval")
-        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-            ver = "unknown"
         yaml_impl = "libyaml (C)" if LIBYAML else "pure Python (libyaml not found)"
         typer.echo(f"selfeval {ver}\nYAML: {yaml_impl}\nPython: {sys.version.split()[0]}")
         raise typer.Exit(0)
