@@ -149,20 +149,50 @@ def run(
         )
 
 
-def median_wall(commands: dict[str, Sequence[str]], repeat: int) -> dict[str, float]:
-    """Median wall time (seconds) of each command, runs interleaved so drift hits all alike.
+@dataclass(frozen=True)
+class Timing:
+    """Repeated runs of one command (seconds)."""
+
+    wall: list[float]  #: wall time of each run
+    cpu: list[float]  #: user + system CPU time of each run
+
+    @property
+    def median(self) -> float:
+        """Median wall time."""
+        return statistics.median(self.wall)
+
+    @property
+    def best(self) -> float:
+        """Shortest wall time: the run least disturbed by other work on the machine."""
+        return min(self.wall)
+
+    @property
+    def cpu_median(self) -> float:
+        """Median CPU time; less sensitive than wall time to other processes."""
+        return statistics.median(self.cpu)
+
+
+def timings(commands: dict[str, Sequence[str]], repeat: int) -> dict[str, Timing]:
+    """Run each command ``repeat`` times, interleaved so drift hits all alike.
 
     Each command is run once first as a warm-up (file cache), not counted.
     Output is discarded; a failing command raises ``CalledProcessError``.
     """
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for rounds in range(repeat + 1):
         for name, cmd in commands.items():
             start = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode:
+                raise subprocess.CalledProcessError(proc.returncode, cmd)
             if rounds:
-                times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+                wall[name].append(elapsed)
+                cpu[name].append(usage.ru_utime + usage.ru_stime)
+    return {name: Timing(wall[name], cpu[name]) for name in commands}
 
 
 def selfeval_cmd() -> list[str]:

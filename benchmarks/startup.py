@@ -6,12 +6,13 @@ code and imports. Also lists which heavy libraries ``import selfeval.cli``
 loads (none should be) and what a subcommand's ``--help`` loads.
 
 Usage:
-    python benchmarks/startup.py [--repeat N]
+    python benchmarks/startup.py [--repeat N] [--breakdown]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import median_wall, selfeval_cmd
+from measure import Timing, selfeval_cmd, timings
 
 HEAVY = ["questionary", "jinja2", "markdown_it", "pydantic", "yaml", "rich"]
 MINIMAL = str(Path(__file__).with_name("minimal_app.py"))
@@ -39,6 +40,54 @@ print("LOADED:" + ",".join(m for m in {heavy!r} if m in sys.modules))
 """
 
 
+_BREAKDOWN = """
+import contextlib, io, sys, time
+t0 = time.perf_counter()
+import typer, typer.main
+t1 = time.perf_counter()
+if {ours!r}:
+    from selfeval.cli import app
+else:
+    sys.path.insert(0, {bench!r})
+    from minimal_app import app
+t2 = time.perf_counter()
+command = typer.main.get_command(app)
+t3 = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        command.main(["--help"], prog_name="selfeval")
+    except SystemExit:
+        pass
+t4 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+"""
+STEPS = ("import typer", "import the app", "build the command tree", "format --help")
+
+
+def breakdown(repeat: int = 15) -> dict[str, dict[str, float]]:
+    """Median seconds of each step of ``--help`` inside the process, ours and the minimal app's.
+
+    Returns:
+        ``{"selfeval": {step: seconds}, "minimal": {step: seconds}}`` for :data:`STEPS`.
+    """
+    bench = str(Path(__file__).resolve().parent)
+    samples: dict[str, list[list[float]]] = {"selfeval": [], "minimal": []}
+    for _ in range(repeat):
+        for name in samples:
+            code = _BREAKDOWN.format(ours=name == "selfeval", bench=bench)
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+            samples[name].append([float(x) for x in out.split()])
+    medians: dict[str, dict[str, float]] = {}
+    for name, rows in samples.items():
+        columns = zip(*rows, strict=True)
+        medians[name] = {
+            step: statistics.median(column) for step, column in zip(STEPS, columns, strict=True)
+        }
+    return medians
+
+
 def heavy_modules_loaded(args: list[str] | None) -> list[str]:
     """Heavy libraries in ``sys.modules`` after ``selfeval ARGS`` (None: after the import only)."""
     code = _PROBE.format(args=args, heavy=HEAVY)
@@ -50,10 +99,12 @@ def heavy_modules_loaded(args: list[str] | None) -> list[str]:
 
 
 def measure(repeat: int = 20) -> dict[str, Any]:
-    """Median start-up times (seconds) and their ratios to the minimal app.
+    """Start-up times and their ratios to the minimal app.
 
     Returns:
-        ``{"times": {name: seconds}, "ratios": {name: ratio}, "loaded": {...}}``.
+        ``{"times": {name: Timing}, "ratios": {name: {"median", "best", "cpu"}},
+        "loaded": {...}, "repeat": n}``. The best (shortest) run and the CPU time
+        are the figures least disturbed by other work on a shared machine.
     """
     selfeval = selfeval_cmd()
     minimal = [sys.executable, MINIMAL]
@@ -65,11 +116,19 @@ def measure(repeat: int = 20) -> dict[str, Any]:
         "selfeval status --help": [*selfeval, "status", "--help"],
         "selfeval --version": [*selfeval, "--version"],
     }
-    times = median_wall(commands, repeat)
+    runs = timings(commands, repeat)
+
+    def ratio(ours: Timing, floor: Timing) -> dict[str, float]:
+        return {
+            "median": ours.median / floor.median,
+            "best": ours.best / floor.best,
+            "cpu": ours.cpu_median / floor.cpu_median,
+        }
+
     ratios = {
-        "selfeval --help / minimal --help": times["selfeval --help"] / times["minimal --help"],
-        "selfeval status --help / minimal status --help": (
-            times["selfeval status --help"] / times["minimal status --help"]
+        "selfeval --help / minimal --help": ratio(runs["selfeval --help"], runs["minimal --help"]),
+        "selfeval status --help / minimal status --help": ratio(
+            runs["selfeval status --help"], runs["minimal status --help"]
         ),
     }
     loaded = {
@@ -77,16 +136,24 @@ def measure(repeat: int = 20) -> dict[str, Any]:
         "selfeval --help": heavy_modules_loaded(["--help"]),
         "selfeval status --help": heavy_modules_loaded(["status", "--help"]),
     }
-    return {"times": times, "ratios": ratios, "loaded": loaded}
+    return {"times": runs, "ratios": ratios, "loaded": loaded, "repeat": repeat}
 
 
 def report(result: dict[str, Any]) -> list[str]:
     """Lines to print for :func:`measure`'s result."""
-    lines = ["Start-up (median wall time, interpreter start included):"]
-    for name, seconds in result["times"].items():
-        lines.append(f"  {name:<28} {seconds * 1000:7.1f} ms")
-    for name, ratio in result["ratios"].items():
-        lines.append(f"  ratio {name}: {ratio:.2f}x")
+    lines = [
+        f"Start-up ({result['repeat']} runs each, interleaved; interpreter start included):",
+        f"  {'':<28} {'median':>9} {'best':>9} {'CPU median':>11}",
+    ]
+    for name, t in result["times"].items():
+        lines.append(
+            f"  {name:<28} {t.median * 1000:6.1f} ms {t.best * 1000:6.1f} ms "
+            f"{t.cpu_median * 1000:8.1f} ms"
+        )
+    for name, r in result["ratios"].items():
+        lines.append(
+            f"  ratio {name}: {r['median']:.2f}x median, {r['best']:.2f}x best, {r['cpu']:.2f}x CPU"
+        )
     for name, modules in result["loaded"].items():
         lines.append(f"  heavy modules after `{name}`: {', '.join(modules) or 'none'}")
     return lines
@@ -95,7 +162,18 @@ def report(result: dict[str, Any]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--breakdown", action="store_true", help="time the steps of --help inside the process"
+    )
     args = parser.parse_args()
+    if args.breakdown:
+        steps = breakdown(args.repeat)
+        print(f"--help inside the process, median of {args.repeat} (ms):")
+        print(f"  {'':<24} {'selfeval':>9} {'minimal':>9}")
+        for step in STEPS:
+            ours, floor = steps["selfeval"][step], steps["minimal"][step]
+            print(f"  {step:<24} {ours * 1000:9.1f} {floor * 1000:9.1f}")
+        return
     print("\n".join(report(measure(args.repeat))))
 
 
