@@ -23,11 +23,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from selfeval.errors import UsageError
+from selfeval.errors import SelfevalError, UsageError
 
 if TYPE_CHECKING:
     from selfeval.aggregate import ParsedResponse
@@ -41,6 +42,8 @@ R = TypeVar("R")
 MAX_JOBS = 256
 #: Below this many items per worker a pool costs more than it saves.
 MIN_ITEMS_PER_JOB = 8
+#: Items per message to a worker, at most.
+MAX_CHUNK = 64
 
 
 def check_jobs(jobs: int) -> int:
@@ -66,12 +69,13 @@ def check_jobs(jobs: int) -> int:
 
 
 def chunk_size(count: int, jobs: int) -> int:
-    """How many items to send a worker at once: about four chunks per worker.
+    """How many items to send a worker at once: about four chunks per worker, at most 64.
 
     A few chunks per worker keep the workers evenly busy when files differ in
-    size, while keeping the number of messages (and pickling overhead) small.
+    size, while keeping the number of messages (and pickling overhead) small;
+    the cap bounds how much work one message (and one worker's memory) holds.
     """
-    return max(1, -(-count // (jobs * 4)))
+    return max(1, min(MAX_CHUNK, -(-count // (jobs * 4))))
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -100,14 +104,29 @@ def map_in_processes(
 
     Raises:
         UsageError: ``jobs`` out of range (see :func:`check_jobs`).
+        SelfevalError: a worker process died (killed, out of memory, a crash
+            in a C library); the hint says how to find the file.
+        KeyboardInterrupt: Ctrl-C; work not yet started is cancelled.
     """
     jobs = check_jobs(jobs)
     jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_JOB))
     if jobs <= 1:
         return [func(item) for item in items]
     size = chunksize or chunk_size(len(items), jobs)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        return list(pool.map(func, items, chunksize=size))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    try:
+        results = list(pool.map(func, items, chunksize=size))
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise SelfevalError(
+            "a worker process stopped unexpectedly (killed, out of memory, or crashed)",
+            hint="run again with --jobs 1: the file that causes it is then named",
+        ) from None
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 def _read_in_processes(paths: Sequence[Path], *, jobs: int) -> list[ParsedResponse]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from selfeval.cli import app
-from selfeval.errors import UsageError
+from selfeval.errors import SelfevalError, UsageError
 from selfeval.parallel import check_jobs, chunk_size, map_in_processes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -51,8 +54,19 @@ def test_out_of_range_jobs_are_a_usage_error(jobs: int) -> None:
 
 
 def test_chunks_spread_over_the_workers() -> None:
-    assert chunk_size(1000, 2) == 125
+    assert chunk_size(100, 2) == 13  # about four chunks per worker
     assert chunk_size(3, 4) == 1
+    assert chunk_size(10_000, 2) == 64  # capped
+
+
+def _die(_: object) -> None:
+    os._exit(3)  # what a crash in a C library or the OOM killer looks like to the pool
+
+
+def test_a_dead_worker_is_a_clear_error_not_a_traceback() -> None:
+    with pytest.raises(SelfevalError, match="worker process stopped unexpectedly") as caught:
+        map_in_processes(_die, range(64), jobs=2)
+    assert "--jobs 1" in (caught.value.hint or "")
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +110,32 @@ def test_aggregate_refuses_negative_jobs(big_ws: Path, runner: CliRunner) -> Non
     result = runner.invoke(app, ["aggregate", "-w", str(big_ws), "--jobs", "-1"])
     assert result.exit_code == 2
     assert "--jobs must be between 0 and 256 (got -1)" in result.stderr
+
+
+def test_ctrl_c_during_aggregate_jobs_says_interrupted_without_tracebacks(
+    tmp_path: Path,
+) -> None:
+    ws = tmp_path / "ws"
+    make_workspace(ws, 400)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from selfeval.cli import main; main()", "aggregate", "-w",
+         str(ws), "-j", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _has_children(proc.pid):
+        time.sleep(0.01)
+    assert _has_children(proc.pid), "the workers never started"
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Interrupted." in err
+    assert "Traceback" not in err
+
+
+def _has_children(pid: int) -> bool:
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        if (task / "children").read_text().split():
+            return True
+    return False
