@@ -13,9 +13,10 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from selfeval.conditions import Condition, ConditionError
 from selfeval.conditions import parse as parse_condition
@@ -96,22 +97,29 @@ class _Conditional(_Model):
     when: str | None = Field(
         default=None, description="Condition on earlier answers; see docs/questionnaire-format.md."
     )
-    _condition: Condition | None = PrivateAttr(default=None)
 
-    @property
+    @cached_property
     def condition(self) -> Condition | None:
-        """The parsed ``when``, or None."""
-        return self._condition
+        """The parsed ``when``, or None.
+
+        A cached property, not a pydantic private attribute: it is read for
+        every answer checked, and a plain instance attribute is several times
+        cheaper to read (``docs/performance.md``).
+
+        Raises:
+            ConditionError: on first access, if ``when`` does not parse (which
+                :meth:`model_post_init` turns into a validation error at load time).
+        """
+        return None if self.when is None else parse_condition(self.when)
 
     def model_post_init(self, context: Any) -> None:
         """Parse ``when`` once, so a bad condition fails at load time."""
-        if self.when is not None:
-            try:
-                self._condition = parse_condition(self.when)
-            except ConditionError as exc:
-                raise LocatedValueError(
-                    f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
-                ) from None
+        try:
+            self.condition  # noqa: B018 - parse now, cache for later
+        except ConditionError as exc:
+            raise LocatedValueError(
+                f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
+            ) from None
 
 
 class _ItemBase(_Conditional):

@@ -114,6 +114,76 @@ _Loader.add_constructor(
 )
 
 
+class _FastLoader(_BaseLoader):  # type: ignore[misc]
+    """The same refusals as :class:`_Loader`, for text without anchors or merge keys.
+
+    Without ``&`` in the text there can be no anchor, so no alias and no
+    "billion laughs"; without ``<<`` no merge key. What is left to check is
+    paid per *collection*, not per node (scalars are most nodes): nesting
+    depth, and duplicate keys, found by comparing the mapping's size with its
+    number of key nodes. This is what keeps loading close to the bare C
+    loader on large workspaces (``docs/performance.md``).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def _enter(self, node: yaml.CollectionNode) -> None:
+        # Count as _Loader does: every node is a level, the innermost scalar too.
+        self._depth += 1
+        if node.value and self._depth >= MAX_DEPTH:
+            first = node.value[0]
+            child = first[0] if isinstance(first, tuple) else first
+            raise _Refusal(
+                f"the document is nested deeper than {MAX_DEPTH} levels",
+                child.start_mark,
+                "flatten the structure",
+            )
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self._enter(node)
+        try:
+            mapping: dict[Any, Any] = yaml.constructor.BaseConstructor.construct_mapping(
+                self, node, deep=True
+            )
+        finally:
+            self._depth -= 1
+        if len(mapping) != len(node.value):
+            _raise_duplicate(self, node)
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
+        self._enter(node)
+        try:
+            return [self.construct_object(child, deep=True) for child in node.value]
+        finally:
+            self._depth -= 1
+
+
+def _raise_duplicate(loader: Any, node: yaml.MappingNode) -> None:
+    seen: dict[Any, Any] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise _Refusal(
+                f"duplicate key {key!r} (first defined on line {seen[key].line + 1})",
+                key_node.start_mark,
+                "remove or rename one of the two entries",
+            )
+        seen[key] = key_node.start_mark
+
+
+_FastLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    lambda loader, node: loader.construct_mapping(node, deep=True),
+)
+_FastLoader.add_constructor(
+    "tag:yaml.org,2002:seq",
+    lambda loader, node: loader.construct_sequence(node, deep=True),
+)
+
+
 def _unknown_tag(loader: _Loader, node: yaml.Node) -> Any:
     raise _Refusal(
         f"the tag {node.tag!r} is not allowed: selfeval files hold plain data only",
@@ -123,6 +193,7 @@ def _unknown_tag(loader: _Loader, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor(None, _unknown_tag)
+_FastLoader.add_constructor(None, _unknown_tag)
 
 
 def _location(path: Path | str, mark: Any) -> Location:
@@ -220,7 +291,8 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
     try:
         if _nesting_bound(text) > _SCAN_ABOVE:
             _check_depth(text)
-        loader = _Loader(text)
+        plain = "&" not in text and "<<" not in text
+        loader = _FastLoader(text) if plain else _Loader(text)
         try:
             return loader.get_single_data()
         finally:
