@@ -279,13 +279,14 @@ def _check_items(
     context: Mapping[str, Any],
     *,
     complete: bool,
-    extra_keys: tuple[str, ...] = (),
+    extra_keys: tuple[str, ...] | None = (),
 ) -> list[Problem]:
     problems: list[Problem] = []
     items = list(items)
     known = {item.id for item in items}
-    for key in answers:
-        if key not in known and key not in extra_keys:
+    # extra_keys None: the caller reports unknown keys itself.
+    for key in answers if extra_keys is not None else ():
+        if key not in known and key not in extra_keys:  # type: ignore[operator]
             problems.append(Problem((*base, key), "there is no such item in this questionnaire"))
     scope = {**context, **answers}
     for item in items:
@@ -392,11 +393,11 @@ def check_answers(
     for section in questionnaire.sections:
         if not visible(section, answers):
             continue
+        # Unknown keys were reported once above, not once per section.
         problems.extend(
-            p
-            for p in _check_items(
+            _check_items(
                 section.items, answers, (), exercise, participant, {}, complete=complete,
-                extra_keys=tuple(known),
+                extra_keys=None,
             )
         )  # fmt: skip
     return problems
@@ -439,7 +440,14 @@ class Progress:
 
 
 def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progress:
-    """Count answered and required items, honouring ``when`` conditions."""
+    """Count answered and required items, honouring ``when`` conditions.
+
+    A repeat group whose entries are incomplete (a shown required sub-item
+    without an answer, or fewer than ``min_items`` entries) is listed in
+    ``missing`` even when the group itself is optional, so that progress
+    agrees with what submission checks (:func:`check_answers` with
+    ``complete=True``); a required group counts as answered only when complete.
+    """
     answered = required = required_answered = 0
     missing: list[str] = []
     for section in questionnaire.sections:
@@ -448,11 +456,17 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
         for item in section.items:
             if isinstance(item, InfoItem) or not visible(item, answers):
                 continue
-            has = is_answered(answers.get(item.id))
+            value = answers.get(item.id)
+            has = is_answered(value)
             answered += has
+            incomplete = (
+                has
+                and isinstance(item, RepeatItem)
+                and bool(_check_repeat(item, value, (item.id,), None, None, answers, complete=True))
+            )
             if item.required:
                 required += 1
-                required_answered += has
-                if not has:
-                    missing.append(item.id)
+                required_answered += has and not incomplete
+            if (item.required and not has) or incomplete:
+                missing.append(item.id)
     return Progress(answered, required, required_answered, tuple(missing))

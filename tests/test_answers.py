@@ -81,3 +81,20 @@ def test_progress_counts_required_items() -> None:
     assert after.required_answered == before.required_answered + 1
     assert "definition" in before.missing and "definition" not in after.missing
     assert not after.complete
+
+
+def test_one_unknown_item_is_reported_once() -> None:
+    problems = [str(p) for p in check_answers(SE, {"bogus_item": "hello"})]
+    assert problems == ["bogus_item: there is no such item in this questionnaire"]
+
+
+def test_an_incomplete_entry_of_an_optional_group_blocks_completeness() -> None:
+    answers = {"documents": [{"year": 2003}]}  # the entry's required title is missing
+    result = progress(SE, answers)
+    assert "documents" in result.missing
+    assert any(
+        str(p) == "documents[0].title: a required answer is missing"
+        for p in check_answers(SE, answers, complete=True)
+    )
+    answers["documents"][0]["title"] = "Aan elkaar verplicht"
+    assert "documents" not in progress(SE, answers).missing
