@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
@@ -33,6 +34,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "atomic_write_text",
+    "atomic_writer",
     "dump",
     "line_of",
     "load",
@@ -306,6 +308,10 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         if _is_tab_at(text, mark) or "'\\t'" in problem:
             problem = "a tab character is used for indentation"
             hint = "indent with spaces, not tabs"
+        elif "maximum nesting depth" in problem:
+            # libyaml >= 0.2.6 (wheels of PyYAML 6.0.4) has its own nesting limit.
+            problem = f"the document is nested deeper than {MAX_DEPTH} levels"
+            hint = "flatten the structure"
         elif exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
         raise InputError(problem, location=_location(path, mark), hint=hint) from None
@@ -410,21 +416,65 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
-    r"""Write ``text`` to ``path`` atomically (temp file, fsync, rename).
+def _default_mode() -> int:
+    """The mode a new file gets from the process umask (0o644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
-    Args:
-        path: the target file; its folder is created if missing.
-        text: the content, written as UTF-8 with ``\\n`` line ends.
-        fsync: flush to disk before the rename (on by default).
+
+def _target(path: Path) -> tuple[Path, int]:
+    """Where to write for ``path``, and with which permission bits.
+
+    A symbolic link is written through (its target is replaced, the link
+    kept); an existing file keeps its mode; a new file gets the umask's mode.
+    ``mkstemp`` alone would leave every file ``0600``, unreadable for the
+    colleagues a workspace is shared with.
 
     Raises:
-        InputError: the folder is not writable or the disk is full; the
-            target is then left as it was.
+        InputError: the path exists but is not a regular file (a device,
+            folder or pipe), which a rename would silently replace.
     """
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        info = target.stat()
+    except FileNotFoundError:
+        return target, _default_mode()
+    except OSError as exc:
+        raise InputError(f"cannot use this path: {exc.strerror}", location=Location(path)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            "this is not a regular file (a folder, device or pipe), so it cannot be replaced",
+            location=Location(path),
+            hint="choose a file path to write to",
+        )
+    return target, stat.S_IMODE(info.st_mode)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
+    r"""Open a text handle whose content replaces ``path`` atomically when the block ends.
+
+    Write to the handle; on a normal exit the temporary file (same folder) is
+    flushed, fsynced, given the target's mode and renamed over the target; on
+    an error or interrupt it is removed and the target is left as it was.
+
+    Args:
+        path: the target file; its folder is created if missing. A symbolic
+            link is written through.
+        fsync: flush to disk before the rename (on by default).
+
+    Yields:
+        A text handle (UTF-8, ``\n`` line ends).
+
+    Raises:
+        InputError: the folder is not writable, the disk is full, or the
+            target is not a regular file; nothing is overwritten then.
+    """
+    target, mode = _target(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise InputError(
             f"cannot write here: {exc.strerror}",
@@ -434,11 +484,12 @@ def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -452,7 +503,24 @@ def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
             tmp.unlink()
         raise
     if fsync:
-        _fsync_dir(path.parent)
+        _fsync_dir(target.parent)
+
+
+def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
+    r"""Write ``text`` to ``path`` atomically (temp file, fsync, rename).
+
+    Args:
+        path: the target file; its folder is created if missing; a symbolic
+            link is written through; an existing file keeps its mode.
+        text: the content, written as UTF-8 with ``\n`` line ends.
+        fsync: flush to disk before the rename (on by default).
+
+    Raises:
+        InputError: the folder is not writable, the disk is full, or the
+            target is not a regular file; the target is then left as it was.
+    """
+    with atomic_writer(path, fsync=fsync) as handle:
+        handle.write(text)
 
 
 def write(path: Path, data: Any, *, fsync: bool = True) -> None:

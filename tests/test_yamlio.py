@@ -155,3 +155,49 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
 def test_line_of_points_at_the_value() -> None:
     text = "a:\n  b:\n    - x\n    - y\n"
     assert yamlio.line_of(text, ["a", "b", 1]) == (4, 7)
+
+
+def test_written_files_follow_the_umask_and_keep_their_mode(tmp_path: Path) -> None:
+    new = tmp_path / "new.yaml"
+    old_mask = os.umask(0o022)
+    try:
+        yamlio.write(new, {"a": 1})
+    finally:
+        os.umask(old_mask)
+    assert new.stat().st_mode & 0o777 == 0o644
+    new.chmod(0o640)
+    yamlio.write(new, {"a": 2})
+    assert new.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_symlink_is_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "report.md"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    yamlio.atomic_write_text(link, "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+
+
+def test_a_special_file_is_never_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with pytest.raises(InputError, match="not a regular file"):
+        yamlio.atomic_write_text(folder, "x")
+    assert folder.is_dir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        yamlio.atomic_write_text(fifo, "x")
+
+
+def test_an_interrupted_streaming_write_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    target.write_text("old")
+    with pytest.raises(KeyboardInterrupt), yamlio.atomic_writer(target) as handle:
+        handle.write("half")
+        raise KeyboardInterrupt
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
