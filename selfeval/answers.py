@@ -84,6 +84,25 @@ def _dotted(path: Iterable[str | int]) -> str:
     return text
 
 
+def _as_read(value: Any) -> str:
+    """Say what YAML made of an answer, in the user's terms, not Python's."""
+    if isinstance(value, bool):
+        return f"YAML read an unquoted word (such as NO, yes, on, off) as {str(value).lower()}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"YAML read an unquoted date or time as {value.isoformat()}"
+    if isinstance(value, int | float):
+        return f"YAML read an unquoted number as {value} (1.10 becomes 1.1, 007 becomes 7)"
+    if value is None:
+        return "the answer is empty"
+    if isinstance(value, str):
+        return f"got the text {value!r}"
+    if isinstance(value, list):
+        return "got a list"
+    if isinstance(value, dict):
+        return "got a mapping (key: value lines)"
+    return f"got {value!r}"
+
+
 def is_answered(value: Any) -> bool:
     """True when ``value`` counts as an answer (not None, not empty text or list)."""
     return value is not None and value != "" and value != [] and value != {}
@@ -172,7 +191,7 @@ def check_answer(
     """
     if isinstance(item, TextItem | LongTextItem):
         if not isinstance(value, str):
-            raise AnswerError(f"expected text, got {value!r}; put it in quotes")
+            raise AnswerError(f"expected text, but {_as_read(value)}; put the text in quotes")
         if item.min_length is not None and len(value.strip()) < item.min_length:
             raise AnswerError(f"must be at least {item.min_length} characters")
         if item.max_length is not None and len(value) > item.max_length:
@@ -182,7 +201,7 @@ def check_answer(
         return value
     if isinstance(item, IntegerItem | ScaleItem):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(f"expected a whole number, got {value!r}")
+            raise AnswerError(f"expected a whole number, but {_as_read(value)}")
         low, high = item.min, item.max
         if (low is not None and value < low) or (high is not None and value > high):
             raise AnswerError(
@@ -193,7 +212,7 @@ def check_answer(
         return value
     if isinstance(item, NumberItem):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise AnswerError(f"expected a number, got {value!r}")
+            raise AnswerError(f"expected a number, but {_as_read(value)}")
         if item.min is not None and value < item.min:
             raise AnswerError(f"must be at least {item.min}")
         if item.max is not None and value > item.max:
@@ -205,7 +224,7 @@ def check_answer(
         if isinstance(value, dt.date):
             return value.isoformat()
         if not isinstance(value, str):
-            raise AnswerError(f"expected a date YYYY-MM-DD, got {value!r}")
+            raise AnswerError(f"expected a date YYYY-MM-DD, but {_as_read(value)}")
         try:
             dt.date.fromisoformat(value)
         except ValueError:
@@ -215,7 +234,7 @@ def check_answer(
         return value
     if isinstance(item, YesNoItem):
         if not isinstance(value, bool):
-            raise AnswerError(f"expected yes or no (true/false), got {value!r}")
+            raise AnswerError(f"expected yes or no (true/false), but {_as_read(value)}")
         return value
     if isinstance(item, SingleChoiceItem):
         allowed = [c.value for c in item.choices]
@@ -254,7 +273,7 @@ def _check_list(item: Any, value: Any, allowed: Iterable[str] | None, what: str)
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise AnswerError(f"expected a list of {what}, got {value!r}")
+        raise AnswerError(f"expected a list of {what}, but {_as_read(value)}")
     if allowed is not None:
         wrong = [v for v in value if v not in allowed]  # type: ignore[operator]
         if wrong:

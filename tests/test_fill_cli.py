@@ -91,7 +91,10 @@ def test_every_invalid_answer_is_reported_at_once_with_lines(runner: CliRunner, 
     result = fill(runner, ws, "--answers", str(write(ws, bad)))
     assert result.exit_code == 1
     err = result.stderr
-    assert "answers.yaml:1:7: name: expected text, got False; put it in quotes" in err
+    assert (
+        "answers.yaml:1:7: name: expected text, but YAML read an unquoted word "
+        "(such as NO, yes, on, off) as false; put the text in quotes"
+    ) in err
     assert "answers.yaml:2:8: count: must be between 0 and 100" in err
     assert "answers.yaml:3:8: level: 'extreme' is not one of the choices: low, mid, high" in err
     assert "answers.yaml:7:13: points[1].colour: there is no such item" in err
