@@ -73,6 +73,19 @@ def _message(error: Any) -> tuple[str, tuple[str | int, ...]]:
         msg = f"unknown item type {tag!r}; use one of: {', '.join(ITEM_TYPES)}"
     elif kind == "union_tag_not_found":
         msg = "this item has no 'type'; every item needs one"
+    elif kind == "string_pattern_mismatch":
+        field = loc[-1] if loc else ""
+        if field in ("code", "participant"):
+            msg = (
+                "a participant code is a letter followed by letters, digits, '-' or '_' "
+                "(at most 32; no spaces, dots or slashes), e.g. BZ or FIN"
+            )
+        elif field == "id" and "incident_category" in loc:
+            msg = "an incident category id is lower-case letters, digits and '-' (falende-staten)"
+        elif field == "id":
+            msg = "an id is lower-case letters, digits and '_' (starting with a letter)"
+        else:
+            msg = f"does not have the expected form (pattern {ctx.get('pattern')})"
     # Drop pydantic's union-member names from the path (e.g. 'text', 'repeat').
     return msg, loc
 

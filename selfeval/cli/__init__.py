@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from selfeval.cli._common import app
 
-# Importing the command modules registers their commands on ``app``.
+# Importing the command modules registers their commands on ``app``, in the
+# order of the flow, which is the order `selfeval --help` lists them in.
 from selfeval.cli import init as _init  # noqa: F401  isort: skip
-from selfeval.cli import validate as _validate  # noqa: F401  isort: skip
-from selfeval.cli import schema as _schema  # noqa: F401  isort: skip
 from selfeval.cli import fill as _fill  # noqa: F401  isort: skip
-from selfeval.cli import status as _status  # noqa: F401  isort: skip
 from selfeval.cli import aggregate as _aggregate  # noqa: F401  isort: skip
 from selfeval.cli import peer_review as _peer_review  # noqa: F401  isort: skip
+from selfeval.cli import status as _status  # noqa: F401  isort: skip
+from selfeval.cli import validate as _validate  # noqa: F401  isort: skip
+from selfeval.cli import schema as _schema  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

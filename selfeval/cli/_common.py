@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import typing
 from collections.abc import Callable
@@ -77,6 +78,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except (KeyboardInterrupt, EOFError):
             echo_err("\nInterrupted.")
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # `selfeval … | head`: the reader left; stop quietly, as other tools do.
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
         except OSError as exc:
             # Last safety net: the core turns the file errors it expects into
             # SelfevalError; one it did not expect (a vanished folder, a full

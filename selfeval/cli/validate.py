@@ -16,7 +16,9 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to check. Default: the whole workspace.", show_default=False
+            help="Files or folders to check. Default: the whole workspace.",
+            show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     workspace: WorkspaceOption = None,
