@@ -80,9 +80,10 @@ def choose_questionnaire(
     qid, version = split_ref(ref) if ref else (FILL_KIND, None)
     kind = workspace.questionnaire(qid, version).questionnaire.kind
     if kind != FILL_KIND:
+        what = "a peer review" if kind.startswith("peer-review") else f"a {kind} questionnaire"
         raise RefusedError(
-            f"{qid} is a {kind} questionnaire; `selfeval fill` fills self-evaluations",
-            hint=f"fill peer reviews with `selfeval peer-review --participant {participant}`",
+            f"{qid} is {what}; `selfeval fill` fills self-evaluations",
+            hint=f"use `selfeval peer-review --participant {participant}` for peer reviews",
         )
     if FILL_KIND not in member.involvement:
         forms = ", ".join(member.involvement)
@@ -171,13 +172,18 @@ def fill_from_answers(store: ResponseStore, path: Path, *, submit: bool = False)
     that item's answer). Everything is checked first; nothing is saved unless
     all is valid.
 
+    A submitted response (opened with ``--reopen``, see
+    :meth:`~selfeval.store.ResponseStore.allow_reopen`) is reopened only when
+    everything is valid and the answers actually change it.
+
     Args:
-        store: the opened, locked, not submitted response.
+        store: the opened, locked response.
         path: the answers file (see :func:`load_answers_file`).
         submit: also submit, which needs every required answer.
 
     Returns:
-        The outcome (``submitted`` or ``draft``).
+        The outcome (``submitted`` or ``draft``; ``still_submitted`` when a
+        submitted response was left as it was).
 
     Raises:
         ValidationProblems: every invalid answer (and with ``submit`` every
@@ -197,13 +203,15 @@ def fill_from_answers(store: ResponseStore, path: Path, *, submit: bool = False)
     if problems:
         raise ValidationProblems(list(_located(problems, path, text, set(data))))
     store.save(answers)
-    if submit:
+    if submit and not store.submitted:
         store.submit()
     return Outcome(
-        state="submitted" if submit else "draft",
+        state="submitted" if store.submitted else "draft",
         path=store.path,
         progress=progress(questionnaire, store.answers),
         inactive=(),
+        reopened=store.reopened,
+        still_submitted=store.unchanged_submitted,
     )
 
 
@@ -236,7 +244,11 @@ def run_fill(
 
     Returns:
         The :class:`~selfeval.session.Outcome`; ``reopened`` is set when a
-        submitted response was reopened.
+        submitted response was reopened, ``still_submitted`` when ``reopen``
+        was given but nothing changed (the response stays submitted).
+        ``--reopen`` takes effect only on the first real change: with an
+        answers file after everything is checked, interactively at the first
+        answer that differs (``docs/fill.md``).
 
     Raises:
         UsageError: no terminal and no answers file; ``submit`` without an
@@ -246,6 +258,9 @@ def run_fill(
         ValidationProblems: invalid or missing answers in the answers file.
         NotFoundError: unknown participant, questionnaire or version.
     """
+    # A wrong participant or questionnaire is the first thing to hear about,
+    # before "no terminal" (a mistyped code would otherwise hide behind it).
+    qid, version = choose_questionnaire(workspace, participant, questionnaire)
     if answers_file is None:
         if submit:
             raise UsageError(
@@ -258,10 +273,8 @@ def run_fill(
                 hint="run it in a terminal, or give the answers with --answers FILE "
                 "(YAML or JSON keyed by item id; see docs/fill.md)",
             )
-    qid, version = choose_questionnaire(workspace, participant, questionnaire)
     language = lang or workspace.exercise.language
     with ResponseStore(workspace, participant, qid, version=version, clock=clock) as store:
-        kept = None
         if store.submitted:
             if not reopen:
                 raise RefusedError(
@@ -270,11 +283,11 @@ def run_fill(
                     location=Location(store.path),
                     hint="pass --reopen to change it; the submitted version is kept beside it",
                 )
-            kept = store.reopen()
+            store.allow_reopen()
         if answers_file is not None:
             outcome = fill_from_answers(store, answers_file, submit=submit)
         else:
             assert prompter is not None
             outcome = FillSession(store, prompter(language), lang=language).run()
-        outcome.reopened = kept
+        outcome.lang = language
         return outcome

@@ -37,6 +37,7 @@ from selfeval.errors import (
     Location,
     NotFoundError,
     RefusedError,
+    SelfevalError,
     UsageError,
     ValidationProblems,
 )
@@ -285,8 +286,11 @@ class PeerReviewResult:
         findings: the reviewer's findings in the draft.
         reactions: reactions now in the response.
         changes: the comparison with the draft the response pinned before.
-        reopened: the kept submitted version, after ``--reopen``.
+        reopened: the kept submitted version, after ``--reopen`` changed it.
         notes: further information for the user (one sentence each).
+        still_submitted: ``--reopen`` was given but nothing changed; the
+            response stays submitted.
+        lang: the session language (``nl``/``en``), for the final messages.
     """
 
     state: Literal["submitted", "draft", "interrupted", "listed"]
@@ -298,6 +302,8 @@ class PeerReviewResult:
     changes: DraftChanges | None = None
     reopened: Path | None = None
     notes: list[str] = field(default_factory=list)
+    still_submitted: bool = False
+    lang: str = "en"
 
     @property
     def reacted(self) -> int:
@@ -321,12 +327,28 @@ def _apply_answers_file(
     selection: Sequence[DraftFinding],
     submit: bool,
 ) -> None:
-    """Check everything in the answers file first; save (and submit) only when all is valid."""
+    """Check everything in the answers file first; save (and submit) only when all is valid.
+
+    Every problem is reported at once (one :class:`ValidationProblems` when
+    there are several): bad reactions, invalid answers and, with ``submit``,
+    missing answers and earlier reactions still without their comment.
+    """
     from selfeval.fill import load_answers_file
 
     data, text = load_answers_file(path)
     raw = data.pop("reactions", None)
-    incoming = reactions_from_data(raw, draft=draft, selection=selection, path=path, text=text)
+    errors: list[SelfevalError] = []
+    try:
+        incoming = reactions_from_data(
+            raw, draft=draft, selection=selection, path=path, text=text,
+            participant=store.participant,
+        )  # fmt: skip
+    except ValidationProblems as exc:
+        errors += exc.problems
+        incoming = []
+    except InputError as exc:
+        errors.append(exc)
+        incoming = []
     answers = {**store.answers, **data}
     problems = check_answers(
         store.loaded.questionnaire,
@@ -335,31 +357,32 @@ def _apply_answers_file(
         participant=store.participant,
         complete=submit,
     )
-    if problems:
-        errors = []
-        for problem in problems:
-            found = yamlio.line_of(text, list(problem.path)) if problem.path[0] in data else None
-            missing = problem.message == "a required answer is missing"
+    for problem in problems:
+        found = yamlio.line_of(text, list(problem.path)) if problem.path[0] in data else None
+        missing = problem.message == "a required answer is missing"
+        errors.append(
+            InputError(
+                str(problem),
+                location=Location(path, *found) if found else Location(path),
+                hint="add it to the answers file" if missing else None,
+            )
+        )
+    order = [f.id for f in selection]
+    reactions = merge_reactions(store.response.reactions, incoming, order)
+    if submit and not errors:
+        for problem in reaction_problems(reactions):
             errors.append(
-                InputError(
-                    str(problem),
-                    location=Location(path, *found) if found else Location(path),
-                    hint="add it to the answers file" if missing else None,
+                RefusedError(
+                    "cannot submit: " + problem,
+                    location=Location(path),
+                    hint="add the comment to the answers file",
                 )
             )
-        raise ValidationProblems(list(errors)) if len(errors) > 1 else errors[0]
-    order = [f.id for f in selection]
-    store.response.reactions = merge_reactions(store.response.reactions, incoming, order)
-    if submit:
-        problems_ = reaction_problems(store.response.reactions)
-        if problems_:
-            raise RefusedError(
-                "cannot submit: " + "; ".join(problems_),
-                location=Location(path),
-                hint="add the comments to the answers file",
-            )
+    if errors:
+        raise ValidationProblems(errors) if len(errors) > 1 else errors[0]
+    store.response.reactions = reactions
     store.save(answers)
-    if submit:
+    if submit and not store.submitted:
         store.submit()
 
 
@@ -398,8 +421,10 @@ def run_peer_review(
         round_: 1 or 2, or None to follow the involvement (:func:`choose_round`).
         answers_file: answers and reactions to apply without prompting.
         submit: with ``answers_file``: submit in the same run.
-        reopen: turn a submitted response back into a draft first (the
-            submitted version is kept beside it).
+        reopen: allow changing a submitted response. It is turned back into
+            a draft (the submitted version kept beside it) only when
+            something actually changes: with ``answers_file`` after
+            everything is checked, interactively at the first changed answer.
         rebase: accept a draft other than the one the response pinned:
             reactions to unchanged findings are carried over, changed ones
             are asked again, reactions to gone findings are kept (the final
@@ -422,7 +447,8 @@ def run_peer_review(
             (``LockedError``) another process holds the response.
         InputError: invalid draft or answers file; reactions to findings not
             in the draft or not this reviewer's (listed together).
-        ValidationProblems: several invalid or (with ``submit``) missing answers.
+        ValidationProblems: several invalid reactions or answers, or (with
+            ``submit``) missing answers and comments, all reported at once.
     """
     from selfeval.findings import load_draft
 
@@ -466,7 +492,6 @@ def run_peer_review(
     language = lang or exercise.language
 
     with ResponseStore(workspace, participant, choice.questionnaire_id, clock=clock) as store:
-        reopened = None
         if store.submitted:
             if not reopen:
                 raise RefusedError(
@@ -475,7 +500,7 @@ def run_peer_review(
                     location=Location(path),
                     hint="add --reopen to change it (the submitted version is kept beside it)",
                 )
-            reopened = store.reopen()
+            store.allow_reopen()
         response = store.response
         pinned = response.draft.hash if response.draft else None
         changes = compare_draft(pinned, response.reactions, draft, selection)
@@ -494,8 +519,8 @@ def run_peer_review(
             from selfeval.session import FillSession
 
             assert prompter is not None
-            store.save()
             session = FillSession(store, prompter(language), lang=language)
+            session.save()
             names = {p.code: p.name for p in exercise.participants}
             state = (
                 session.run().state
@@ -504,5 +529,6 @@ def run_peer_review(
             )
         return PeerReviewResult(
             state, path, choice.round, choice.invited, selection,
-            list(store.response.reactions), changes, reopened, notes,
+            list(store.response.reactions), changes, store.reopened, notes,
+            still_submitted=store.unchanged_submitted, lang=language,
         )  # fmt: skip

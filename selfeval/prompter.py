@@ -194,8 +194,81 @@ _TEXTS: dict[str, dict[str, str]] = {
     "yes": {"nl": "ja", "en": "yes"},
     "no": {"nl": "nee", "en": "no"},
     "missing_list": {
-        "nl": "Nog niet compleet: {count} verplichte antwoorden ontbreken.",
-        "en": "Not complete yet: {count} required answers are missing.",
+        "nl": "Nog niet compleet: {count} antwoorden ontbreken of kloppen niet.",
+        "en": "Not complete yet: {count} answers are missing or invalid.",
+    },
+    "cannot_submit": {
+        "nl": "Indienen kan nog niet: {count} antwoorden ontbreken of kloppen niet.",
+        "en": "Cannot submit yet: {count} answers are missing or invalid.",
+    },
+    "problem_missing": {"nl": "ontbreekt", "en": "missing"},
+    "problem_few": {
+        "nl": "minstens {least} nodig (nu {has})",
+        "en": "needs at least {least} (has {has})",
+    },
+    "resume_submitted": {
+        "nl": "Ingediend op {updated}: {answered} beantwoord, verplicht {done}/{required}. "
+        "Het blijft ingediend tot u een antwoord wijzigt.",
+        "en": "Submitted on {updated}: {answered} answered, required {done}/{required}. "
+        "It stays submitted until you change an answer.",
+    },
+    "quit_unchanged": {
+        "nl": "Stoppen (er is niets gewijzigd; het blijft ingediend)",
+        "en": "Stop (nothing changed; it stays submitted)",
+    },
+    "keep_submitted": {
+        "nl": "Niets gewijzigd: ingediend laten en stoppen",
+        "en": "Nothing changed: leave it submitted and stop",
+    },
+    "reopened": {
+        "nl": "Het antwoord van {participant} is heropend: het telt als niet ingediend tot u "
+        "opnieuw indient; de ingediende versie is bewaard als {file}.",
+        "en": "{participant}'s response is reopened: it counts as not submitted until you "
+        "submit again; the submitted version is kept as {file}.",
+    },
+    # The command's closing lines (printed by the CLI after the session).
+    "end_counts": {
+        "nl": "{answered} beantwoord, verplicht {done}/{required}",
+        "en": "{answered} answered, required {done}/{required}",
+    },
+    "end_submitted": {"nl": "Ingediend: {path} ({counts}).", "en": "Submitted: {path} ({counts})."},
+    "end_draft": {
+        "nl": "Opgeslagen als concept: {path} ({counts}).",
+        "en": "Saved as draft: {path} ({counts}).",
+    },
+    "end_unchanged": {
+        "nl": "Niets gewijzigd: {path} is nog steeds ingediend.",
+        "en": "Nothing changed: {path} is still submitted.",
+    },
+    "end_reopened": {
+        "nl": "Heropend; de ingediende versie is bewaard als {path}.",
+        "en": "Reopened; the submitted version is kept as {path}.",
+    },
+    "end_interrupted": {
+        "nl": "Onderbroken. Elk gegeven antwoord is bewaard in {path} ({counts}).",
+        "en": "Interrupted. Every answer given is saved in {path} ({counts}).",
+    },
+    "end_resume": {"nl": "Verder met: {command}", "en": "Resume with: {command}"},
+    "end_continue": {"nl": "Verder met: {command}", "en": "Continue with: {command}"},
+    "end_missing": {
+        "nl": "Nog nodig vóór indienen: {items}",
+        "en": "Still missing before you can submit: {items}",
+    },
+    "end_reacted": {
+        "nl": "{done}/{count} bevindingen van een reactie voorzien",
+        "en": "{done}/{count} findings reacted to",
+    },
+    "end_review_submitted": {
+        "nl": "Collegiale toets {round} ingediend: {path} ({counts}).",
+        "en": "Submitted peer review {round}: {path} ({counts}).",
+    },
+    "end_interrupted_review": {
+        "nl": "Onderbroken. Alles wat u gaf is bewaard in {path} ({counts}).",
+        "en": "Interrupted. Everything given is saved in {path} ({counts}).",
+    },
+    "end_inactive": {
+        "nl": "Bewaard maar niet meegeteld (hun voorwaarde geldt niet meer): {items}",
+        "en": "Kept but not counted (their condition no longer holds): {items}",
     },
 }
 

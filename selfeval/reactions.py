@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from selfeval import yamlio
-from selfeval.errors import InputError, Location
+from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.response import VERDICTS, Reaction
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def reactions_from_data(
     selection: Sequence[DraftFinding],
     path: Path,
     text: str = "",
+    participant: str | None = None,
 ) -> list[Reaction]:
     """Check an answers file's ``reactions:`` list and turn it into reactions.
 
@@ -78,15 +79,19 @@ def reactions_from_data(
         selection: the findings this reviewer reacts to.
         path: the answers file, for messages.
         text: its text, to find line numbers.
+        participant: the reviewer's code, for the ``--list`` hint.
 
     Returns:
         The reactions, in the file's order.
 
     Raises:
-        InputError: not a list of mappings, unknown keys, a bad verdict, a
-            missing comment, a finding reacted to twice, or (one error
-            listing them all) finding ids not in the draft or not among the
-            reviewer's findings.
+        InputError: ``reactions`` is not a list; or one problem: an entry
+            that is not a mapping, an unknown key, a missing finding id, a
+            bad verdict, a missing comment, a finding reacted to twice, or
+            (one error listing them all) finding ids not in the draft or not
+            among the reviewer's findings.
+        ValidationProblems: several of those, every one of them (issue P5:
+            one run shows all mistakes).
     """
     if raw is None:
         return []
@@ -100,46 +105,71 @@ def reactions_from_data(
     if not isinstance(raw, list):
         raise InputError("'reactions' must be a list", location=where(), hint=hint)
     mine = {f.id for f in selection}
+    listing = f"selfeval peer-review -p {participant or 'CODE'} --list"
+    errors: list[SelfevalError] = []
     reactions: list[Reaction] = []
     unknown: list[tuple[int, str]] = []
     not_mine: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            raise InputError("each reaction must be a mapping", location=where(index), hint=hint)
+            errors.append(
+                InputError("each reaction must be a mapping", location=where(index), hint=hint)
+            )
+            continue
         extra = sorted(str(k) for k in entry if k not in REACTION_KEYS)
         if extra:
             why = " (it is filled in from the draft)" if extra == ["finding_hash"] else ""
-            raise InputError(
-                f"reaction {index + 1}: unknown key {extra[0]!r}{why}",
-                location=where(index, extra[0]),
-                hint=hint,
+            errors.append(
+                InputError(
+                    f"reaction {index + 1}: unknown key {extra[0]!r}{why}",
+                    location=where(index, extra[0]),
+                    hint=hint,
+                )
             )
+            continue
         fid, verdict = entry.get("finding"), entry.get("verdict")
         if not isinstance(fid, str) or not fid:
-            raise InputError(
-                f"reaction {index + 1}: 'finding' (a finding id) is missing",
-                location=where(index),
-                hint=hint,
+            errors.append(
+                InputError(
+                    f"reaction {index + 1}: 'finding' (a finding id) is missing",
+                    location=where(index),
+                    hint=hint,
+                )
             )
+            continue
         if verdict not in VERDICTS:
-            raise InputError(
-                f"reaction to {fid}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}",
-                location=where(index, "verdict"),
-                hint=hint,
+            errors.append(
+                InputError(
+                    f"reaction to {fid}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}",
+                    location=where(index, "verdict"),
+                    hint=hint,
+                )
             )
+            continue
         comment, correction = entry.get("comment"), entry.get("correction")
-        for key, value in (("comment", comment), ("correction", correction)):
-            if value is not None and not isinstance(value, str):
-                raise InputError(
+        not_text = [
+            key
+            for key, value in (("comment", comment), ("correction", correction))
+            if value is not None and not isinstance(value, str)
+        ]
+        for key in not_text:
+            errors.append(
+                InputError(
                     f"reaction to {fid}: {key} must be text", location=where(index, key), hint=hint
                 )
-        if verdict in NEEDS_COMMENT and not (comment or "").strip():
-            raise InputError(
-                f"reaction to {fid}: a comment is required with verdict {verdict}",
-                location=where(index),
-                hint="say what is not right, in 'comment'",
             )
+        if not_text:
+            continue
+        if verdict in NEEDS_COMMENT and not (comment or "").strip():
+            errors.append(
+                InputError(
+                    f"reaction to {fid}: a comment is required with verdict {verdict}",
+                    location=where(index),
+                    hint="say what is not right, in 'comment'",
+                )
+            )
+            continue
         canonical = canonical_id(draft, fid)
         if canonical is None:
             unknown.append((index, fid))
@@ -148,11 +178,14 @@ def reactions_from_data(
             not_mine.append((index, fid))
             continue
         if canonical in seen:
-            raise InputError(
-                f"{fid} is reacted to twice (reactions {seen[canonical] + 1} and {index + 1})",
-                location=where(index, "finding"),
-                hint="give one reaction per finding",
+            errors.append(
+                InputError(
+                    f"{fid} is reacted to twice (reactions {seen[canonical] + 1} and {index + 1})",
+                    location=where(index, "finding"),
+                    hint="give one reaction per finding",
+                )
             )
+            continue
         seen[canonical] = index
         reactions.append(
             Reaction(
@@ -164,22 +197,30 @@ def reactions_from_data(
             )
         )
     if unknown:
-        raise InputError(
-            f"{len(unknown)} reaction{'s name' if len(unknown) != 1 else ' names'} a finding "
-            f"that is not in the draft: {', '.join(fid for _, fid in unknown)}",
-            location=where(unknown[0][0], "finding"),
-            hint="use the ids in the draft (list them with `selfeval peer-review --list`); "
-            "a draft made again may have changed them",
+        errors.append(
+            InputError(
+                f"{len(unknown)} reaction{'s name' if len(unknown) != 1 else ' names'} a finding "
+                f"that is not in the draft: {', '.join(fid for _, fid in unknown)}",
+                location=where(unknown[0][0], "finding"),
+                hint=f"use the ids in the draft (list them with `{listing}`); "
+                "a draft made again may have changed them",
+            )
         )
     if not_mine:
-        raise InputError(
-            f"{len(not_mine)} reaction{'s name' if len(not_mine) != 1 else ' names'} a finding "
-            f"this reviewer does not react to in this round: "
-            f"{', '.join(fid for _, fid in not_mine)}",
-            location=where(not_mine[0][0], "finding"),
-            hint="round 1 reacts to what others said, round 2 to one's own role; "
-            "list yours with `selfeval peer-review --list`",
+        errors.append(
+            InputError(
+                f"{len(not_mine)} reaction{'s name' if len(not_mine) != 1 else ' names'} a finding "
+                f"this reviewer does not react to in this round: "
+                f"{', '.join(fid for _, fid in not_mine)}",
+                location=where(not_mine[0][0], "finding"),
+                hint="round 1 reacts to what others said, round 2 to one's own role; "
+                f"list yours with `{listing}`",
+            )
         )
+    if len(errors) > 1:
+        raise ValidationProblems(errors)
+    if errors:
+        raise errors[0]
     return reactions
 
 
@@ -275,6 +316,24 @@ _TEXTS = {
         "nl": "Voorgestelde correctie (optioneel)",
         "en": "Proposed correction (optional)",
     },
+    "verdict_help": {
+        "nl": "Reageren is niet verplicht: '(geen antwoord)' slaat deze bevinding over.",
+        "en": "Reacting is not required: '(no answer)' skips this finding.",
+    },
+    "skipped": {
+        "nl": "Overgeslagen: geen reactie op deze bevinding (u kunt later nog reageren).",
+        "en": "Skipped: no reaction to this finding (you can still react later).",
+    },
+    "comment_needed": {
+        "nl": "Bij '{verdict}' hoort een toelichting: wat klopt er niet? Wat wilt u doen?",
+        "en": "'{verdict}' needs a comment saying what is not right. What would you like to do?",
+    },
+    "write": {"nl": "Toelichting schrijven", "en": "Write the comment"},
+    "change": {"nl": "Een ander oordeel kiezen", "en": "Choose another verdict"},
+    "skip": {
+        "nl": "Deze bevinding overslaan (geen reactie)",
+        "en": "Skip this finding (no reaction)",
+    },
 }
 
 
@@ -296,10 +355,11 @@ def reaction_items() -> ReactionItems:
     """Build the items asked per finding, labelled in Dutch and English.
 
     Returns:
-        The verdict (single choice of :data:`~selfeval.response.VERDICTS`,
-        required), the comment (required, for partly agree and disagree),
-        the same comment as optional (to revisit one given earlier with
-        another verdict), and the optional correction.
+        The verdict (single choice of :data:`~selfeval.response.VERDICTS`;
+        not required: leaving it blank skips the finding), the comment
+        (required, for partly agree and disagree), the same comment as
+        optional (to revisit one given earlier with another verdict), and
+        the optional correction.
     """
     from selfeval.questionnaire import LongTextItem, SingleChoiceItem
 
@@ -307,8 +367,9 @@ def reaction_items() -> ReactionItems:
         {
             "id": "verdict",
             "type": "single-choice",
-            "required": True,
+            "required": False,
             "label": _TEXTS["verdict"],
+            "help": _TEXTS["verdict_help"],
             "choices": [{"value": v, "label": _VERDICT_LABELS[v]} for v in VERDICTS],
         }
     )
@@ -332,11 +393,15 @@ def walk_reactions(
     """Ask a reaction to each finding not yet reacted to (as it reads now), saving each answer.
 
     Per finding: the finding is shown (kind, title, who raised it, text),
-    then the verdict; for partly agree and disagree a comment (required)
-    and a correction (optional). The verdict is saved at once, so Ctrl-C
-    never loses it; a reaction still missing its comment is asked again on
-    resume. When every finding already has a current reaction, the reviewer
-    may go through them again.
+    then the verdict; for partly agree and disagree a comment and an
+    optional correction. One rule in both modes (``docs/peer-review.md``):
+    reacting to a finding is not required, but a reaction given is complete.
+    So "no answer" at the verdict skips the finding (an earlier reaction
+    stays as it was), and a blank comment after partly agree or disagree
+    offers to write it, to choose another verdict, or to skip the finding.
+    The verdict is saved at once, so Ctrl-C never loses it; a reaction
+    still missing its comment is asked again on resume. When every finding
+    already has a current reaction, the reviewer may go through them again.
 
     Args:
         session: the fill session (its store and prompter are used).
@@ -349,7 +414,6 @@ def walk_reactions(
     from selfeval.prompter import Notice, ReviewRow
 
     store, prompter, lang = session.store, session.prompter, session.lang
-    items = reaction_items()
     response = store.response
     count = len(selection)
     try:
@@ -375,44 +439,15 @@ def walk_reactions(
                 *(line for line in finding.text.strip().splitlines() if line.strip()),
                 f"({finding.id})",
             )
-            title = _say("finding", lang, n=position[finding.id], count=count, kind=kind,
-                         title=finding.title)  # fmt: skip
+            title = _say(
+                "finding", lang, n=position[finding.id], count=count, kind=kind,
+                title=finding.title,
+            )  # fmt: skip
             prompter.show_notice(Notice("info", title, details))
-            # Until this finding's questions are done, keep the hash the earlier
-            # reaction was given on, so an interruption re-asks it on resume.
-            keep_hash = old.finding_hash if old and not is_current(old, finding) else finding.hash
             if old and old.finding_hash not in (None, finding.hash):
                 prompter.show_notice(Notice("warning", _say("changed", lang)))
-            base = ("reactions", finding.id)
-            verdict = None
-            while verdict is None:
-                verdict = session.ask_item(
-                    items.verdict, old.verdict if old else None, path=(*base, "verdict")
-                )
-            reaction = Reaction(
-                finding=finding.id,
-                finding_hash=keep_hash,
-                verdict=verdict,
-                comment=old.comment if old else None,
-                correction=old.correction if old else None,
-            )
-            response.reactions = merge_reactions(response.reactions, [reaction], order)
-            store.save()
-            # A comment is required with partly agree and disagree; one given
-            # earlier is shown again (never dropped unasked) with any verdict.
-            needs_comment = verdict in NEEDS_COMMENT
-            if needs_comment or reaction.comment or reaction.correction:
-                item = items.comment if needs_comment else items.optional_comment
-                comment = session.ask_item(item, reaction.comment, path=(*base, "comment"))
-                while needs_comment and comment is None:
-                    comment = session.ask_item(item, None, path=(*base, "comment"))
-                reaction.comment = comment
-                store.save()
-                reaction.correction = session.ask_item(
-                    items.correction, reaction.correction, path=(*base, "correction")
-                )
-            reaction.finding_hash = finding.hash
-            store.save()
+            if _react(session, finding, old, order) is None:
+                prompter.show_notice(Notice("info", _say("skipped", lang)))
         rows = [
             ReviewRow(
                 1,
@@ -428,3 +463,68 @@ def walk_reactions(
     except (KeyboardInterrupt, EOFError):
         return False
     return True
+
+
+def _react(
+    session: FillSession, finding: DraftFinding, old: Reaction | None, order: Sequence[str]
+) -> Reaction | None:
+    """Ask and save one reaction; None when the reviewer skips the finding."""
+    from selfeval.prompter import Option
+
+    store, prompter, lang = session.store, session.prompter, session.lang
+    response = store.response
+    items = reaction_items()
+    base = ("reactions", finding.id)
+    # Until this finding's questions are done, keep the hash the earlier
+    # reaction was given on, so an interruption re-asks it on resume.
+    keep_hash = old.finding_hash if old and not is_current(old, finding) else finding.hash
+    default = old.verdict if old else None
+    while True:
+        verdict = session.ask_item(items.verdict, default, path=(*base, "verdict"))
+        if verdict is None:
+            return None  # skipped: an earlier reaction stays as it was
+        reaction = Reaction(
+            finding=finding.id,
+            finding_hash=keep_hash,
+            verdict=verdict,
+            comment=old.comment if old else None,
+            correction=old.correction if old else None,
+        )
+        response.reactions = merge_reactions(response.reactions, [reaction], order)
+        session.save()
+        # A comment is required with partly agree and disagree; one given
+        # earlier is shown again (never dropped unasked) with any verdict.
+        needs_comment = verdict in NEEDS_COMMENT
+        if not (needs_comment or reaction.comment or reaction.correction):
+            break
+        item = items.comment if needs_comment else items.optional_comment
+        path = (*base, "comment")
+        comment = session.ask_item(item, reaction.comment, path=path, warn_blank=False)
+        choice = "write"
+        while needs_comment and comment is None:
+            label = _VERDICT_LABELS[verdict].get(lang, verdict)
+            options = [Option(key, _say(key, lang)) for key in ("write", "change", "skip")]
+            choice = prompter.choose(
+                _say("comment_needed", lang, verdict=label), options, default="write"
+            )
+            if choice != "write":
+                break
+            comment = session.ask_item(item, None, path=path, warn_blank=False)
+        if choice == "change":
+            default = None
+            continue
+        if choice == "skip":
+            # Back to how it was: the earlier reaction, or none.
+            others = [r for r in response.reactions if r.finding != finding.id]
+            response.reactions = merge_reactions(others, [old] if old else [], order)
+            session.save()
+            return None
+        reaction.comment = comment
+        session.save()
+        reaction.correction = session.ask_item(
+            items.correction, reaction.correction, path=(*base, "correction")
+        )
+        break
+    reaction.finding_hash = finding.hash
+    session.save()
+    return reaction

@@ -3,18 +3,21 @@
 Used by the filling engine (:class:`~selfeval.session.FillSession`) before
 submitting and when a draft is resumed; peer review can show the same rows.
 Only data is built here; a :class:`~selfeval.prompter.Prompter` shows it.
+:func:`label_path` and :func:`problem_lines` name answers by their labels (not
+internal ids) for the messages that list what stops a submission.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from selfeval.answers import inactive_answers, is_answered, progress, visible
-from selfeval.prompter import ReviewRow, format_value
+from selfeval.answers import Problem, inactive_answers, is_answered, progress, visible
+from selfeval.prompter import ReviewRow, format_value, message
 from selfeval.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
 
-__all__ = ["review_rows", "section_summary"]
+__all__ = ["label_path", "problem_lines", "review_rows", "section_summary"]
 
 
 def review_rows(
@@ -116,3 +119,59 @@ def section_summary(
         done = sum(1 for item in shown if is_answered(answers.get(item.id)))
         lines.append(f"{index + 1}. {text_in(section.title, lang)}: {done}/{len(shown)}")
     return tuple(lines)
+
+
+def label_path(questionnaire: Questionnaire, path: Sequence[str | int], lang: str) -> str:
+    """An answer's place by its labels, e.g. ``"Beleidsdocumenten › Document 1 › Titel"``.
+
+    Args:
+        questionnaire: the version answered.
+        path: item ids and 0-based entry indexes, as in :class:`~selfeval.answers.Problem`.
+        lang: ``nl`` or ``en``.
+
+    Returns:
+        The labels joined by `` › ``; an entry is its entry label and number;
+        an id not in the questionnaire is shown as it is.
+    """
+    parts: list[str] = []
+    items: Sequence[Item] = list(questionnaire.items())
+    repeat: RepeatItem | None = None
+    for part in path:
+        if isinstance(part, int):
+            name = text_in(repeat.entry_label or repeat.label, lang) if repeat else ""
+            parts.append(f"{name} {part + 1}".strip())
+            continue
+        found = next((i for i in items if i.id == part), None)
+        if found is None:
+            parts.append(str(part))
+            continue
+        parts.append(text_in(found.label, lang))
+        if isinstance(found, RepeatItem):
+            repeat, items = found, found.items
+    return " › ".join(parts)
+
+
+def _problem_text(text: str, lang: str) -> str:
+    """The common problem messages of :mod:`selfeval.answers` in the session language."""
+    if text == "a required answer is missing":
+        return message("problem_missing", lang)
+    match = re.fullmatch(r"needs at least (\d+) entries \(has (\d+)\)", text)
+    if match:
+        return message("problem_few", lang, least=match[1], has=match[2])
+    return text
+
+
+def problem_lines(
+    questionnaire: Questionnaire, problems: Sequence[Problem], lang: str
+) -> tuple[str, ...]:
+    """One line per problem: the answer by its labels, then what is wrong.
+
+    Returns:
+        e.g. ``"Belangrijkste beleidsdocumenten › Document 1 › Titel: ontbreekt"``;
+        "missing" and "too few entries" are said in ``lang``, other messages
+        as :mod:`selfeval.answers` words them.
+    """
+    return tuple(
+        f"{label_path(questionnaire, p.path, lang)}: {_problem_text(p.message, lang)}"
+        for p in problems
+    )

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from selfeval.answers import (
     AnswerError,
+    Problem,
     Progress,
     check_answer,
     inactive_answers,
@@ -59,7 +60,7 @@ from selfeval.questionnaire import (
     Section,
     text_in,
 )
-from selfeval.review import review_rows, section_summary
+from selfeval.review import problem_lines, review_rows, section_summary
 from selfeval.store import IncompleteError, ResponseStore
 
 __all__ = ["FillSession", "Outcome"]
@@ -75,6 +76,9 @@ class Outcome:
         progress: progress at the end.
         inactive: ids of answers kept but not counted (condition false).
         reopened: the kept submitted version, when the session reopened one.
+        still_submitted: the response was submitted and nothing changed it
+            (``--reopen`` given, but no answer differed); it stays submitted.
+        lang: the session language (``nl``/``en``), for the final messages.
     """
 
     state: Literal["submitted", "draft", "interrupted"]
@@ -82,6 +86,8 @@ class Outcome:
     progress: Progress
     inactive: tuple[str, ...] = ()
     reopened: Path | None = None
+    still_submitted: bool = False
+    lang: str = "en"
 
 
 class FillSession:
@@ -102,6 +108,7 @@ class FillSession:
         self._exercise = exercise
         self._names = {p.code: p.name for p in exercise.participants}
         self._inactive: set[str] = set(inactive_answers(self.questionnaire, store.answers))
+        self._told_reopened = store.reopened is not None
 
     # -- public ------------------------------------------------------------------
 
@@ -112,12 +119,16 @@ class FillSession:
             The :class:`Outcome`; ``interrupted`` when the prompter raised
             ``KeyboardInterrupt`` or ``EOFError`` (all answers given are saved).
 
+        A submitted response (store opened with ``allow_reopen``) stays
+        submitted until an answer actually changes; then it is reopened and
+        the respondent is told once (``docs/fill.md``).
+
         Raises:
-            RefusedError: the response is submitted (reopen it first).
+            RefusedError: the response is submitted and reopening is not allowed.
             InputError: the response file cannot be written.
         """
         if self.store.submitted:
-            self.store.save()  # raises the refusal with its hint
+            self.store.save()  # refuses, unless reopening is allowed (then a no-op)
         try:
             if self.store.answers:
                 if not self._resume_menu():
@@ -157,6 +168,7 @@ class FillSession:
         path: Path_,
         scope: Mapping[str, Any] | None = None,
         entry: str | None = None,
+        warn_blank: bool = True,
     ) -> Any:
         """Ask one item until the answer fits, and return it in stored form.
 
@@ -169,6 +181,8 @@ class FillSession:
             path: where the answer goes, for messages.
             scope: answers visible to conditions inside repeat entries.
             entry: the repeat entry's display name, if any.
+            warn_blank: warn when a required item is left blank (callers that
+                handle a blank answer themselves pass False).
 
         Returns:
             The checked answer, or None when left blank.
@@ -177,7 +191,7 @@ class FillSession:
         while True:
             value = self.prompter.ask(item, current, context)
             if not is_answered(value):
-                if item.required:
+                if item.required and warn_blank:
                     self.prompter.show_notice(Notice("warning", _t("blank_required", self.lang)))
                 return None
             try:
@@ -328,13 +342,19 @@ class FillSession:
         lang = self.lang
         while True:
             now = progress(self.questionnaire, self.store.answers)
+            submitted = self.store.unchanged_submitted
             self.prompter.show_notice(
                 Notice(
                     "info",
                     _t(
-                        "resume",
+                        "resume_submitted" if submitted else "resume",
                         lang,
-                        updated=self.store.response.updated_at or "-",
+                        updated=(
+                            self.store.response.submitted_at
+                            if submitted
+                            else self.store.response.updated_at
+                        )
+                        or "-",
                         answered=now.answered,
                         done=now.required_answered,
                         required=now.required,
@@ -348,7 +368,7 @@ class FillSession:
             options += [
                 Option("revisit", _t("revisit", lang)),
                 Option("review", _t("review", lang)),
-                Option("quit", _t("quit", lang)),
+                Option("quit", _t("quit_unchanged" if submitted else "quit", lang)),
             ]
             default = "continue" if options[0].value == "continue" else "review"
             choice = self.prompter.choose(_t("what_now", lang), options, default=default)
@@ -374,48 +394,105 @@ class FillSession:
         lang = self.lang
         while True:
             self.prompter.show_review(_t("review_title", lang), self.review_rows())
-            now = progress(self.questionnaire, self.store.answers)
-            if not now.complete:
+            problems = self.store.problems(complete=True)
+            if self.store.unchanged_submitted:
+                options = [
+                    Option("keep", _t("keep_submitted", lang)),
+                    Option("revisit", _t("revisit", lang)),
+                ]
+                choice = self.prompter.choose(_t("what_now", lang), options, default="keep")
+                if choice == "keep":
+                    return self._outcome("submitted")
+                self.walk(sections=[self._pick_section()])
+                continue
+            if problems:
                 self.prompter.show_notice(
-                    Notice("warning", _t("missing_list", lang, count=len(now.missing)),
-                           tuple(self._label_of(m) for m in now.missing))
+                    Notice("warning", _t("missing_list", lang, count=len(problems)),
+                           self._problem_lines(problems))
                 )  # fmt: skip
-            options = [Option("submit", _t("submit", lang))]
-            if not now.complete:
-                options.append(Option("missing", _t("missing", lang)))
+                options = [Option("missing", _t("missing", lang))]
+            else:
+                options = [Option("submit", _t("submit", lang))]
             options += [Option("revisit", _t("revisit", lang)), Option("quit", _t("quit", lang))]
+            if problems:
+                # Still offered (last but one), never the default: choosing it
+                # says why it cannot be done yet.
+                options.insert(-1, Option("submit", _t("submit", lang)))
             choice = self.prompter.choose(
-                _t("what_now", lang), options, default="submit" if now.complete else "missing"
+                _t("what_now", lang), options, default="missing" if problems else "submit"
             )
             if choice == "quit":
                 return self._outcome("draft")
             if choice == "missing":
-                self._ask_missing(now.missing)
+                self._ask_missing(problems)
                 continue
             if choice == "revisit":
                 self.walk(sections=[self._pick_section()])
                 continue
-            if not self.prompter.confirm(_t("confirm_submit", lang), default=True):
+            if not problems and not self.prompter.confirm(_t("confirm_submit", lang), default=True):
                 continue
             try:
                 self.store.submit()
             except IncompleteError as exc:
+                count = len(exc.problems)
                 self.prompter.show_notice(
-                    Notice("error", exc.message, tuple(str(p) for p in exc.problems))
-                )
+                    Notice("error", _t("cannot_submit", lang, count=count),
+                           self._problem_lines(exc.problems))
+                )  # fmt: skip
                 continue
             self.prompter.show_notice(Notice("success", _t("submitted", lang)))
             return self._outcome("submitted")
 
-    def _ask_missing(self, missing: Sequence[str]) -> None:
+    def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:
+        return problem_lines(self.questionnaire, problems, self.lang)
+
+    def _ask_missing(self, problems: Sequence[Problem]) -> None:
+        """Ask what each problem points at: the item, or straight the field of an entry."""
         answers = self.store.answers
-        for item_id in missing:
-            item = self.questionnaire.item(item_id)
-            if isinstance(item, RepeatItem):
-                self._repeat(item, answers, (item.id,), {}, resume=False)
-            else:
-                answers[item.id] = self.ask_item(item, answers.get(item.id), path=(item.id,))
-                self._save(item, answers[item.id])
+        done: set[Path_] = set()
+        for problem in problems:
+            path = problem.path
+            if path in done or not path:
+                continue
+            done.add(path)
+            item = self._top_item(path[0])
+            if item is None:
+                continue
+            if len(path) == 1:
+                if isinstance(item, RepeatItem):
+                    self._repeat(item, answers, (item.id,), {}, resume=False)
+                else:
+                    answers[item.id] = self.ask_item(item, answers.get(item.id), path=(item.id,))
+                    self._save(item, answers[item.id])
+                continue
+            entries = answers.get(item.id)
+            index = path[1]
+            if (
+                not isinstance(item, RepeatItem)
+                or not isinstance(entries, list)
+                or not isinstance(index, int)
+                or not 0 <= index < len(entries)
+                or not isinstance(entries[index], dict)
+            ):
+                continue
+            entry = entries[index]
+            sub = next((i for i in item.items if len(path) == 3 and i.id == path[2]), None)
+            if sub is None or isinstance(sub, RepeatItem | InfoItem):
+                if path[:2] not in done:
+                    done.add(path[:2])
+                    self._entry(item, entries, index, (item.id,), answers, only_unasked=False)
+                continue
+            name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
+            entry[sub.id] = self.ask_item(
+                sub, entry.get(sub.id), path=path, scope=answers, entry=name
+            )
+            self._save(sub, entry[sub.id])
+
+    def _top_item(self, item_id: str | int) -> Item | None:
+        try:
+            return self.questionnaire.item(str(item_id))
+        except KeyError:
+            return None
 
     # -- helpers -----------------------------------------------------------------
 
@@ -508,12 +585,34 @@ class FillSession:
                 hint=f"{exc.hint or 'fix the cause'}; then run fill again (every earlier "
                 f"answer is saved) and give this answer again",
             ) from None
+        self._tell_reopened()
         now = set(inactive_answers(self.questionnaire, self.store.answers))
         for item_id in sorted(now - self._inactive):
             self.prompter.show_notice(
                 Notice("warning", _t("inactive", self.lang, label=self._label_of(item_id)))
             )
         self._inactive = now
+
+    def save(self) -> None:
+        """Save the response now (reactions, say), telling the respondent if that reopened it.
+
+        Raises:
+            InputError: the file cannot be written.
+        """
+        self.store.save()
+        self._tell_reopened()
+
+    def _tell_reopened(self) -> None:
+        kept = self.store.reopened
+        if kept is None or self._told_reopened:
+            return
+        self._told_reopened = True
+        self.prompter.show_notice(
+            Notice(
+                "warning",
+                _t("reopened", self.lang, participant=self.store.participant, file=kept.name),
+            )
+        )
 
     def _label_of(self, item_id: str) -> str:
         try:
@@ -528,6 +627,9 @@ class FillSession:
             path=self.store.path,
             progress=progress(self.questionnaire, answers),
             inactive=tuple(inactive_answers(self.questionnaire, answers)),
+            reopened=self.store.reopened,
+            still_submitted=self.store.unchanged_submitted,
+            lang=self.lang,
         )
 
 

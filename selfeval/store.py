@@ -11,7 +11,11 @@ A :class:`ResponseStore` owns one response file,
   ``kill -9`` leaves the last saved draft (``DESIGN.md`` §6);
 * never overwrites a submitted response silently: changing one needs
   :meth:`ResponseStore.reopen`, which keeps the submitted version beside it as
-  ``<questionnaire id>.submitted-<UTC stamp>.yaml``.
+  ``<questionnaire id>.submitted-<UTC stamp>.yaml``. ``--reopen`` uses
+  :meth:`ResponseStore.allow_reopen` instead: the response stays submitted
+  until a save actually changes its content, and only then is it reopened
+  (so a session that changes nothing, or an answers file that is refused,
+  leaves it submitted).
 
 The store knows nothing of terminals; ``fill`` and ``peer-review`` both use it.
 The clock is injected (a callable returning an aware UTC ``datetime``) so tests
@@ -70,6 +74,34 @@ def file_stamp(moment: dt.datetime) -> str:
 
 def _snapshot(answers: Mapping[str, Any]) -> str:
     return json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _meaningful(value: Any) -> Any:
+    """``value`` without blank answers (None, empty text/list/mapping), recursively.
+
+    An item asked and left blank is recorded as ``null`` (so resuming skips
+    it); that is not a change of content worth reopening a submitted response for.
+    """
+    if isinstance(value, dict):
+        kept = {k: _meaningful(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_meaningful(v) for v in value]
+    return value
+
+
+def _content(response: Response) -> str:
+    """What a submitted response says: its answers, reactions and the draft reacted to."""
+    return json.dumps(
+        {
+            "answers": _meaningful(response.answers),
+            "reactions": [r.model_dump() for r in response.reactions],
+            "draft": response.draft.hash if response.draft else None,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
 
 
 class IncompleteError(RefusedError):
@@ -142,6 +174,9 @@ class ResponseStore:
         self._loaded: LoadedQuestionnaire | None = None
         self._response: Response | None = None
         self._written: str | None = None
+        self._reopen_on_change = False
+        self._submitted_content: str | None = None
+        self.reopened: Path | None = None
         self.existed = False
 
     # -- opening -----------------------------------------------------------------
@@ -217,6 +252,8 @@ class ResponseStore:
                 )
             self._loaded, self._response = loaded, response
             self._written = _snapshot(response.answers)
+            if response.status == "submitted":
+                self._submitted_content = _content(response)
             return
         loaded = self.workspace.questionnaire(self.questionnaire_id, self.requested_version)
         q = loaded.questionnaire
@@ -272,24 +309,50 @@ class ResponseStore:
     def save(self, answers: Mapping[str, Any] | None = None) -> None:
         """Write the response atomically, stamping ``started_at``/``updated_at``.
 
+        On a submitted response after :meth:`allow_reopen`: nothing is
+        written while the content equals the submitted one; the first save
+        that changes it reopens the response (:meth:`reopen`) and writes it.
+
         Args:
             answers: replace the answers with these first (else save as is).
 
         Raises:
-            RefusedError: the response is submitted (reopen it first).
+            RefusedError: the response is submitted and reopening was not allowed.
             InputError: the file cannot be written (nothing is overwritten then).
         """
-        if self.submitted:
-            raise RefusedError(
-                f"{self.path.name} was submitted on {self.response.submitted_at}; "
-                f"it is not overwritten",
-                location=Location(self.path),
-                hint="run `selfeval fill` with --reopen to change it (the submitted version "
-                "is kept)",
-            )
         if answers is not None:
+            if self.submitted and not self._reopen_on_change:
+                self._refuse_submitted()
             self.response.answers = dict(answers)
+        if self.submitted:
+            if not self._reopen_on_change:
+                self._refuse_submitted()
+            if _content(self.response) == self._submitted_content:
+                return
+            self.reopen()
+            return
         self._write()
+
+    def _refuse_submitted(self) -> None:
+        raise RefusedError(
+            f"{self.path.name} was submitted on {self.response.submitted_at}; "
+            f"it is not overwritten",
+            location=Location(self.path),
+            hint="run the command again with --reopen to change it (the submitted version is kept)",
+        )
+
+    def allow_reopen(self) -> None:
+        """Let the first save that changes a submitted response reopen it (``--reopen``).
+
+        Until then the response stays submitted on disk; :attr:`reopened`
+        tells whether (and as which file) the submitted version was kept.
+        """
+        self._reopen_on_change = True
+
+    @property
+    def unchanged_submitted(self) -> bool:
+        """True when the response is submitted and its content is as submitted."""
+        return self.submitted and _content(self.response) == self._submitted_content
 
     def _write(self, moment: dt.datetime | None = None) -> None:
         now = iso_stamp(moment or self.clock())
@@ -313,7 +376,12 @@ class ResponseStore:
         Raises:
             InputError: the file cannot be written.
         """
-        if self.submitted or _snapshot(self.response.answers) == self._written:
+        if self.submitted:
+            if not self._reopen_on_change or self.unchanged_submitted:
+                return False
+            self.reopen()
+            return True
+        if _snapshot(self.response.answers) == self._written:
             return False
         self._write()
         return True
@@ -364,9 +432,12 @@ class ResponseStore:
         :meth:`~selfeval.workspace.Workspace.response_files` skips), and its
         name is recorded in ``reopened_from``.
 
+        The response as it is in memory is what gets written (the kept copy
+        is the file on disk), so changes made before reopening are saved.
+
         Returns:
-            The path of the kept submitted version, or None when the response
-            was not submitted (nothing to do).
+            The path of the kept submitted version (also in :attr:`reopened`),
+            or None when the response was not submitted (nothing to do).
 
         Raises:
             InputError: a file cannot be written.
@@ -383,8 +454,16 @@ class ResponseStore:
             counter += 1
         yamlio.atomic_write_text(kept, self.path.read_text("utf-8"))
         response = self.response
+        before = (response.status, response.submitted_at, response.reopened_from)
         response.status = "draft"
         response.submitted_at = None
         response.reopened_from = kept.name
-        self._write(moment)
+        try:
+            self._write(moment)
+        except BaseException:
+            # The file on disk is still the submitted one; so is the response.
+            response.status, response.submitted_at, response.reopened_from = before
+            kept.unlink(missing_ok=True)
+            raise
+        self.reopened = kept
         return kept

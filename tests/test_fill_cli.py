@@ -61,7 +61,7 @@ def test_answers_file_fills_and_submits_keeping_strings_as_typed(
 ) -> None:
     result = fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
     assert result.exit_code == 0, result.output + result.stderr
-    assert "Submitted:" in result.stdout
+    assert "Ingediend:" in result.stdout
     data = response_of(ws)
     assert data["status"] == "submitted"
     assert data["answers"] == {
@@ -114,8 +114,8 @@ def test_submit_refused_lists_every_missing_answer(runner: CliRunner, ws: Path) 
 def test_a_partial_draft_is_saved_and_what_is_missing_is_said(runner: CliRunner, ws: Path) -> None:
     result = fill(runner, ws, "--answers", str(write(ws, "name: x\n")))
     assert result.exit_code == 0
-    assert "Saved as draft:" in result.stdout
-    assert "Still missing before you can submit: agree, level, signed_on" in result.stdout
+    assert "Opgeslagen als concept:" in result.stdout
+    assert "Nog nodig vóór indienen: agree, level, signed_on" in result.stdout
     assert response_of(ws)["status"] == "draft"
     # a second file adds to the draft rather than replacing it
     result = fill(runner, ws, "--answers", str(write(ws, "count: 3\n")))
@@ -142,7 +142,7 @@ def test_reopen_keeps_the_submitted_version_and_records_it(runner: CliRunner, ws
     kept = list((ws / REL).parent.glob("mini.submitted-*.yaml"))
     assert len(kept) == 1
     assert kept[0].read_text("utf-8") == submitted
-    assert "Reopened; the submitted version is kept as" in result.stdout
+    assert "Heropend; de ingediende versie is bewaard als" in result.stdout
     data = response_of(ws)
     assert data["status"] == "draft"
     assert data["reopened_from"] == kept[0].name
@@ -194,7 +194,8 @@ def test_a_peer_review_participant_is_sent_to_peer_review(runner: CliRunner, ws:
 def test_a_peer_review_questionnaire_is_refused(runner: CliRunner, ws: Path) -> None:
     result = fill(runner, ws, "-q", "peer-review-1", "--answers", str(write(ws, "{}\n")))
     assert result.exit_code == 1
-    assert "peer-review-1 is a peer-review-1 questionnaire" in result.stderr
+    assert "peer-review-1 is a peer review;" in result.stderr
+    assert "use `selfeval peer-review --participant DEP1` for peer reviews" in result.stderr
 
 
 def test_unknown_participant(runner: CliRunner, ws: Path) -> None:

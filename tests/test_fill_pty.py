@@ -161,7 +161,8 @@ def test_long_questions_of_the_shipped_questionnaire_show_in_an_80_column_termin
     child.send("Staten die hun kerntaken niet meer uitvoeren." + ESC_ENTER)
     child.expect(wrapped("Welke oorzaken onderscheidt uw departement?"))
     child.send(CTRL_C)
-    child.expect("Resume with: selfeval fill --participant DEP1")
+    child.expect("Onderbroken. Elk gegeven antwoord is bewaard in")
+    child.expect("Verder met: selfeval fill --participant DEP1")
     assert finish(child) == 130
     data = yamlio.load(ws / "responses/mijn-incidentcategorie/DEP1/self-evaluation.yaml")
     assert data["answers"] == {"definition": "Staten die hun kerntaken niet meer uitvoeren."}

@@ -133,6 +133,7 @@ class FakePrompter:
         self.script = list(script)
         self.notices: list[tuple[str, str, tuple[str, ...]]] = []
         self.asked: list[tuple[Any, ...]] = []
+        self.menus: list[tuple[str, tuple[str, ...], str | None]] = []
 
     def _next(self, what: Any) -> Any:
         assert self.script, f"script ran out at {what!r}"
@@ -155,6 +156,7 @@ class FakePrompter:
         return self._next(context.path)
 
     def choose(self, message: str, options: Any, *, default: str | None = None) -> str:
+        self.menus.append((message, tuple(o.value for o in options), default))
         return self._next(message)
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
@@ -285,8 +287,8 @@ def test_answers_file_reactions_get_the_draft_hashes_and_submit(
     args = ["peer-review", "-w", str(ws), "-p", "FIN", "--answers", str(answers), "--submit"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "Submitted peer review 2" in result.output
-    assert "(1/2 findings reacted to)" in result.output
+    assert "Collegiale toets 2 ingediend" in result.output
+    assert "(1/2 bevindingen van een reactie voorzien)" in result.output
     saved = response_of(ws, "FIN", "peer-review-2")
     draft = yamlio.load(ws / "reports" / "draft.yaml")
     assert saved["status"] == "submitted"
@@ -304,9 +306,18 @@ def test_answers_file_reactions_get_the_draft_hashes_and_submit(
     again = runner.invoke(app, args)
     assert again.exit_code == 1
     assert "--reopen" in again.output
+    # --reopen with the same answers changes nothing: it stays submitted.
+    same = runner.invoke(app, [*args, "--reopen"])
+    assert same.exit_code == 0, same.output
+    assert "Niets gewijzigd" in same.output
+    assert response_of(ws, "FIN", "peer-review-2")["status"] == "submitted"
+    assert not list(answers.parent.glob("responses/falende-staten/FIN/*.submitted-*"))
+    answers.write_text("completed_by: P. Pietersen, Financiën\n", "utf-8")
     reopened = runner.invoke(app, [*args, "--reopen"])
     assert reopened.exit_code == 0, reopened.output
-    assert "Reopened" in reopened.output
+    assert "Heropend; de ingediende versie is bewaard als" in reopened.output
+    assert response_of(ws, "FIN", "peer-review-2")["status"] == "submitted"
+    assert len(list(ws.glob("responses/falende-staten/FIN/peer-review-2.submitted-*"))) == 1
 
 
 def test_reactions_to_unknown_finding_ids_are_listed_together(ws: Path, runner: CliRunner) -> None:
@@ -402,12 +413,51 @@ def test_round_1_walks_others_findings_then_the_questionnaire(ws: Path) -> None:
     assert saved["answers"]["completed_by"] == "Kol. A. de Vries, Defensie"
 
 
-def test_disagree_insists_on_a_comment(ws: Path) -> None:
-    script = ["agree", "disagree", None, "Toch een reden.", None, "agree", *ROUND_1_REST]
+def test_disagree_without_a_comment_says_why_and_offers_to_write_it(ws: Path) -> None:
+    script = ["agree", "disagree", None, "write", "Toch een reden.", None, "agree", *ROUND_1_REST]
     result, prompter = review(ws, "DEF", script)
     assert result.state == "submitted"
     assert prompter.asked.count(("reactions", "role.BZK", "comment")) == 2
+    assert prompter.menus[0] == (
+        "Bij 'Oneens' hoort een toelichting: wat klopt er niet? Wat wilt u doen?",
+        ("write", "change", "skip"),
+        "write",
+    )
+    # no "required" warning that leads nowhere
+    assert not [n for n in prompter.notices if n[0] == "warning"]
     assert response_of(ws, "DEF", "peer-review-1")["reactions"][1]["comment"] == "Toch een reden."
+
+
+def test_disagree_without_a_comment_can_become_another_verdict(ws: Path) -> None:
+    script = ["agree", "disagree", None, "change", "no-opinion", "agree", *ROUND_1_REST]
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted"
+    assert prompter.asked.count(("reactions", "role.BZK", "verdict")) == 2
+    reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
+    assert [(r["finding"], r["verdict"]) for r in reactions] == [
+        ("role.BZ", "agree"), ("role.BZK", "no-opinion"), ("BZ.needs.wereldbank", "agree"),
+    ]  # fmt: skip
+
+
+def test_disagree_without_a_comment_can_skip_the_finding(ws: Path) -> None:
+    script = ["agree", "disagree", None, "skip", "agree", *ROUND_1_REST]
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted"
+    assert result.reacted == 2
+    reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
+    assert [r["finding"] for r in reactions] == ["role.BZ", "BZ.needs.wereldbank"]
+    assert any(n[1].startswith("Overgeslagen") for n in prompter.notices)
+
+
+def test_no_answer_at_the_verdict_skips_the_finding_and_moves_on(ws: Path) -> None:
+    script = [None, "agree", "agree", *ROUND_1_REST]
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted"
+    assert prompter.asked.count(("reactions", "role.BZ", "verdict")) == 1
+    assert prompter.shown_findings() == ["role.BZ", "role.BZK", "BZ.needs.wereldbank"]
+    reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
+    assert [r["finding"] for r in reactions] == ["role.BZK", "BZ.needs.wereldbank"]
+    assert not [n for n in prompter.notices if n[0] == "warning"]
 
 
 def test_ctrl_c_keeps_every_reaction_and_resume_continues(ws: Path) -> None:

@@ -242,7 +242,7 @@ def test_submission_is_refused_with_the_missing_items_listed(ws: Workspace) -> N
         [
             ask("name", None), ask("remark", None), ask("count", None), ask("agree", True),
             ask("level", None), ask("partners", None), choose("done"), ask("signed_on", None),
-            choose("submit"), CONFIRM,
+            choose("submit"),
             choose("quit"),
         ]
     )  # fmt: skip
@@ -250,12 +250,8 @@ def test_submission_is_refused_with_the_missing_items_listed(ws: Workspace) -> N
     assert outcome.state == "draft"
     assert outcome.progress.missing == ("name", "level", "signed_on")
     errors = [n for n in prompter.notices if n.kind == "error"]
-    assert errors[0].text == "cannot submit: 3 answers are missing or invalid"
-    assert errors[0].details == (
-        "name: a required answer is missing",
-        "level: a required answer is missing",
-        "signed_on: a required answer is missing",
-    )
+    assert errors[0].text == "Cannot submit yet: 3 answers are missing or invalid."
+    assert errors[0].details == ("Name: missing", "Level: missing", "Date: missing")
     assert response_of(ws.root)["status"] == "draft"
 
 

@@ -32,12 +32,16 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _resume_command(participant: str, questionnaire: str | None, workspace: Path | None) -> str:
+def _resume_command(
+    participant: str, questionnaire: str | None, workspace: Path | None, lang: str | None
+) -> str:
     parts = ["selfeval", "fill", "--participant", participant]
     if questionnaire:
         parts += ["--questionnaire", questionnaire]
     if workspace is not None:
         parts += ["--workspace", str(workspace)]
+    if lang:
+        parts += ["--lang", lang]
     return " ".join(parts)
 
 
@@ -48,27 +52,37 @@ def _terminal_prompter(lang: str) -> Prompter:
 
 
 def _report(outcome: Outcome, resume: str) -> None:
+    """The closing lines, in the session language (texts in :mod:`selfeval.prompter`)."""
+    from selfeval.prompter import message
+
+    lang = outcome.lang
     p = outcome.progress
-    counts = f"{p.answered} answered, required {p.required_answered}/{p.required}"
+    path = _shown(outcome.path)
+    counts = message(
+        "end_counts", lang, answered=p.answered, done=p.required_answered, required=p.required
+    )
     if outcome.reopened is not None:
-        typer.echo(f"Reopened; the submitted version is kept as {_shown(outcome.reopened)}.")
+        typer.echo(message("end_reopened", lang, path=_shown(outcome.reopened)))
     if outcome.inactive:
-        typer.echo(
-            "Kept but not counted (their condition no longer holds): " + ", ".join(outcome.inactive)
-        )
+        typer.echo(message("end_inactive", lang, items=", ".join(outcome.inactive)))
+    if outcome.still_submitted:
+        line = message("end_unchanged", lang, path=path)
+        if outcome.state != "interrupted":
+            typer.echo(line)
+            return
+        echo_err("\n" + line)
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
     if outcome.state == "submitted":
-        typer.echo(f"Submitted: {_shown(outcome.path)} ({counts}).")
+        typer.echo(message("end_submitted", lang, path=path, counts=counts))
         return
     if outcome.state == "interrupted":
-        echo_err(
-            f"\nInterrupted. Every answer given is saved in {_shown(outcome.path)} ({counts})."
-        )
-        echo_err(f"Resume with: {resume}")
+        echo_err("\n" + message("end_interrupted", lang, path=path, counts=counts))
+        echo_err(message("end_resume", lang, command=resume))
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    typer.echo(f"Saved as draft: {_shown(outcome.path)} ({counts}).")
+    typer.echo(message("end_draft", lang, path=path, counts=counts))
     if p.missing:
-        typer.echo(f"Still missing before you can submit: {', '.join(p.missing)}")
-    typer.echo(f"Continue with: {resume}")
+        typer.echo(message("end_missing", lang, items=", ".join(p.missing)))
+    typer.echo(message("end_continue", lang, command=resume))
 
 
 @app.command("fill")
@@ -125,7 +139,8 @@ def fill_command(
     Run it again to continue a draft, revisit a section or review and submit.
     Ctrl-C (or Ctrl-D) stops, keeps every answer and prints how to resume
     (exit 130). Without a terminal, give the answers with --answers FILE.
-    A submitted response changes only with --reopen.
+    A submitted response changes only with --reopen, and stays submitted
+    until an answer actually changes. Messages follow the session language.
 
     Examples:
 
@@ -148,4 +163,5 @@ def fill_command(
         interactive=sys.stdin.isatty(),
         prompter=_terminal_prompter,
     )
-    _report(outcome, _resume_command(participant, questionnaire, workspace))
+    given = lang.value if lang else None
+    _report(outcome, _resume_command(participant, questionnaire, workspace, given))

@@ -46,7 +46,11 @@ def _terminal_prompter(lang: str) -> Prompter:
 
 
 def _resume(
-    participant: str, draft: Path | None, workspace: Path | None, round_: str | None
+    participant: str,
+    draft: Path | None,
+    workspace: Path | None,
+    round_: str | None,
+    lang: str | None,
 ) -> str:
     parts = ["selfeval", "peer-review", "--participant", participant]
     if round_:
@@ -55,10 +59,15 @@ def _resume(
         parts += ["--draft", str(draft)]
     if workspace is not None:
         parts += ["--workspace", str(workspace)]
+    if lang:
+        parts += ["--lang", lang]
     return " ".join(parts)
 
 
 def _report(result: PeerReviewResult, resume: str) -> None:
+    """The closing lines, in the session language (texts in :mod:`selfeval.prompter`)."""
+    from selfeval.prompter import message
+
     for note in result.notes:
         typer.echo(f"Note: {note}.")
     if result.state == "listed":
@@ -68,18 +77,29 @@ def _report(result: PeerReviewResult, resume: str) -> None:
         for finding in result.findings:
             typer.echo(f"  {finding.id}  [{finding.kind}]  {finding.title}")
         return
+    lang = result.lang
+    path = _shown(result.path)
     if result.reopened is not None:
-        typer.echo(f"Reopened; the submitted version is kept as {_shown(result.reopened)}.")
-    counts = f"{result.reacted}/{len(result.findings)} findings reacted to"
+        typer.echo(message("end_reopened", lang, path=_shown(result.reopened)))
+    counts = message("end_reacted", lang, done=result.reacted, count=len(result.findings))
+    if result.still_submitted:
+        line = message("end_unchanged", lang, path=path)
+        if result.state != "interrupted":
+            typer.echo(line)
+            return
+        echo_err("\n" + line)
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
     if result.state == "submitted":
-        typer.echo(f"Submitted peer review {result.round}: {_shown(result.path)} ({counts}).")
+        typer.echo(
+            message("end_review_submitted", lang, round=result.round, path=path, counts=counts)
+        )
         return
     if result.state == "interrupted":
-        echo_err(f"\nInterrupted. Everything given is saved in {_shown(result.path)} ({counts}).")
-        echo_err(f"Resume with: {resume}")
+        echo_err("\n" + message("end_interrupted_review", lang, path=path, counts=counts))
+        echo_err(message("end_resume", lang, command=resume))
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    typer.echo(f"Saved as draft: {_shown(result.path)} ({counts}).")
-    typer.echo(f"Continue with: {resume}")
+    typer.echo(message("end_draft", lang, path=path, counts=counts))
+    typer.echo(message("end_continue", lang, command=resume))
 
 
 @app.command("peer-review")
@@ -183,4 +203,13 @@ def peer_review_command(
         interactive=sys.stdin.isatty(),
         prompter=_terminal_prompter,
     )
-    _report(result, _resume(participant, draft, workspace, round_.value if round_ else None))
+    _report(
+        result,
+        _resume(
+            participant,
+            draft,
+            workspace,
+            round_.value if round_ else None,
+            lang.value if lang else None,
+        ),
+    )
