@@ -291,3 +291,46 @@ def test_the_shipped_self_evaluation_can_be_filled_completely_from_a_file(
     )
     checked = runner.invoke(app, ["validate", "-w", str(empty_ws)])
     assert checked.exit_code == 0, checked.stderr
+
+
+# -- from the new-user trial --------------------------------------------------------------
+
+
+def test_reopen_with_an_invalid_answers_file_changes_nothing(runner: CliRunner, ws: Path) -> None:
+    fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
+    before = (ws / REL).read_bytes()
+    result = fill(runner, ws, "--reopen", "--answers", str(write(ws, "count: 500\n", "b.yaml")))
+    assert result.exit_code == 1
+    assert "count: must be between 0 and 100" in result.stderr
+    assert (ws / REL).read_bytes() == before
+    assert response_of(ws)["status"] == "submitted"
+    assert not list((ws / REL).parent.glob("mini.submitted-*"))
+
+
+def test_reopen_with_answers_that_change_nothing_leaves_it_submitted(
+    runner: CliRunner, ws: Path
+) -> None:
+    fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
+    before = (ws / REL).read_bytes()
+    result = fill(runner, ws, "--reopen", "--answers", str(write(ws, "level: mid\n", "b.yaml")))
+    assert result.exit_code == 0, result.stderr
+    assert "Niets gewijzigd:" in result.stdout
+    assert "is nog steeds ingediend" in result.stdout
+    assert (ws / REL).read_bytes() == before
+    assert not list((ws / REL).parent.glob("mini.submitted-*"))
+
+
+def test_an_unknown_participant_is_said_before_no_terminal(runner: CliRunner, ws: Path) -> None:
+    result = runner.invoke(app, ["fill", "-w", str(ws), "-p", "XX"], input="\n")
+    assert result.exit_code == 1
+    assert "participant 'XX' is not in selfeval.yaml" in result.stderr
+    assert "no terminal" not in result.stderr
+
+
+def test_closing_lines_follow_the_language_asked_for(runner: CliRunner, ws: Path) -> None:
+    result = fill(runner, ws, "--lang", "en", "--answers", str(write(ws, "name: x\n")))
+    assert result.exit_code == 0, result.stderr
+    assert "Saved as draft:" in result.stdout
+    assert "Still missing before you can submit: agree, level, signed_on" in result.stdout
+    assert "Continue with: selfeval fill --participant DEP1 --questionnaire mini" in result.stdout
+    assert result.stdout.rstrip().endswith("--lang en")

@@ -579,3 +579,56 @@ def test_submit_goes_with_an_answers_file(ws: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["peer-review", "-w", str(ws), "-p", "DEF", "--submit"])
     assert result.exit_code == 2
     assert "--submit goes with --answers FILE" in result.output
+
+
+# -- from the new-user trial ---------------------------------------------------------------
+
+
+def test_every_mistake_in_an_answers_file_is_reported_in_one_run(
+    ws: Path, runner: CliRunner
+) -> None:
+    answers = ws / "def.yaml"
+    answers.write_text(
+        "recognition: maybe\n"
+        "reactions:\n"
+        "  - {finding: role.BZ, verdict: perhaps}\n"
+        "  - {finding: role.BZK, verdict: disagree}\n"
+        "  - {finding: BZ.bottlenecks.bestaat-niet, verdict: agree}\n",
+        "utf-8",
+    )
+    args = ["peer-review", "-w", str(ws), "-p", "DEF", "--answers", str(answers)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    out = result.output
+    assert f"{answers}:3" in out and "verdict 'perhaps' is not one of" in out
+    assert f"{answers}:4" in out and "a comment is required with verdict disagree" in out
+    assert "1 reaction names a finding that is not in the draft: BZ.bottlenecks.bestaat-niet" in out
+    assert "selfeval peer-review -p DEF --list" in out
+    assert "recognition: 'maybe' is not one of the choices" in out
+    assert not (ws / "responses" / CATEGORY / "DEF" / "peer-review-1.yaml").exists()
+
+
+def test_reopen_with_an_invalid_answers_file_leaves_it_submitted(
+    ws: Path, runner: CliRunner
+) -> None:
+    script = ["agree", "agree", "agree", *ROUND_1_REST]
+    assert review(ws, "DEF", script)[0].state == "submitted"
+    path = ws / "responses" / CATEGORY / "DEF" / "peer-review-1.yaml"
+    before = path.read_bytes()
+    answers = ws / "def.yaml"
+    answers.write_text("reactions:\n  - {finding: role.BZ, verdict: maybe}\n", "utf-8")
+    args = ["peer-review", "-w", str(ws), "-p", "DEF", "--answers", str(answers), "--reopen"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("peer-review-1.submitted-*"))
+
+
+def test_reopen_interactively_then_ctrl_c_before_any_change_leaves_it_submitted(ws: Path) -> None:
+    assert review(ws, "DEF", ["agree", "agree", "agree", *ROUND_1_REST])[0].state == "submitted"
+    path = ws / "responses" / CATEGORY / "DEF" / "peer-review-1.yaml"
+    before = path.read_bytes()
+    result, _ = review(ws, "DEF", [Interrupt], reopen=True)
+    assert result.state == "interrupted"
+    assert result.still_submitted and result.reopened is None
+    assert path.read_bytes() == before

@@ -40,6 +40,7 @@ class Scripted:
         self.notices: list[Notice] = []
         self.sections: list[SectionInfo] = []
         self.reviews: list[list[ReviewRow]] = []
+        self.menus: list[tuple[str, list[str], str | None]] = []
         self.on_ask = on_ask
 
     def _next(self, kind: str, key: str) -> Any:
@@ -71,6 +72,7 @@ class Scripted:
 
     def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
         values = [o.value for o in options]
+        self.menus.append((message, values, default))
         kind, key, reply = self.steps[0] if self.steps else ("", "", None)
         assert kind == "choose", f"menu {message!r} offered, script has {kind} {key!r}"
         if not isinstance(reply, Interrupt):
@@ -364,3 +366,136 @@ def test_a_failed_save_reports_the_answer_that_was_not_saved(
     assert "No space left on device" in message
     assert "your answer to 'Remark' was not saved, here it is:\nregel 1\nregel 2" in message
     assert response_of(ws.root)["answers"] == {"name": "Financiën"}
+
+
+# -- an incomplete repeat entry (trial P3) ------------------------------------------------
+
+
+def test_an_entry_missing_a_required_field_blocks_submit_and_is_asked_directly(
+    ws: Workspace,
+) -> None:
+    prompter = Scripted(
+        [
+            *BASICS, ask("partners", None),
+            choose("add"), ask("points.0.title", None), ask("points.0.year", 2006),
+            choose("done"), ask("signed_on", "2006-05-16"),
+            choose("missing"), ask("points.0.title", "Eerste punt"),
+            choose("submit"), CONFIRM,
+        ]
+    )  # fmt: skip
+    outcome = run(ws, prompter, lang="nl")
+    assert outcome.state == "submitted"
+    # the first review: submit is not the default, and what is missing is named by labels
+    _message, values, default = prompter.menus[-2]
+    assert default == "missing"
+    assert values.index("missing") < values.index("submit")
+    warning = [n for n in prompter.notices if n.kind == "warning"][-1]
+    assert warning.text == "Nog niet compleet: 1 antwoorden ontbreken of kloppen niet."
+    assert warning.details == ("Punten › Punt 1 › Titel: ontbreekt",)
+    assert prompter.contexts[-1].entry == "Punt 1"
+    # once complete, submit is the default
+    assert prompter.menus[-1][2] == "submit"
+    assert response_of(ws.root)["answers"]["points"] == [{"title": "Eerste punt", "year": 2006}]
+
+
+def test_submit_chosen_while_an_entry_is_incomplete_is_refused_in_the_session_language(
+    ws: Workspace,
+) -> None:
+    prompter = Scripted(
+        [
+            *BASICS, ask("partners", None),
+            choose("add"), ask("points.0.title", None), ask("points.0.year", None),
+            choose("done"), ask("signed_on", "2006-05-16"),
+            choose("submit"),  # no confirmation asked: it cannot be done
+            choose("quit"),
+        ]
+    )  # fmt: skip
+    outcome = run(ws, prompter, lang="nl")
+    assert outcome.state == "draft"
+    assert outcome.progress.missing == ("points",)
+    error = next(n for n in prompter.notices if n.kind == "error")
+    assert error.text == "Indienen kan nog niet: 1 antwoorden ontbreken of kloppen niet."
+    assert error.details == ("Punten › Punt 1 › Titel: ontbreekt",)
+    assert response_of(ws.root)["status"] == "draft"
+
+
+# -- --reopen in a session (trial P2) --------------------------------------------------------
+
+SUBMITTED = {
+    "name": "Financiën",
+    "agree": True,
+    "level": "low",
+    "signed_on": "2006-05-16",
+}
+
+
+def submitted_response(ws: Workspace) -> Path:
+    with ResponseStore(ws, "DEP1", "mini") as store:
+        store.save(SUBMITTED)
+        store.submit()
+        return store.path
+
+
+def run_reopen(ws: Workspace, prompter: Scripted, lang: str = "en") -> Any:
+    with ResponseStore(ws, "DEP1", "mini") as store:
+        store.allow_reopen()
+        outcome = FillSession(store, prompter, lang=lang).run()
+    assert not prompter.steps, f"script not used up: {prompter.steps}"
+    return outcome
+
+
+@pytest.mark.parametrize("stop", [choose("quit"), ("choose", "quit", Interrupt())])
+def test_reopen_then_stopping_without_a_change_leaves_it_submitted(
+    ws: Workspace, stop: tuple[str, str, Any]
+) -> None:
+    path = submitted_response(ws)
+    before = path.read_bytes()
+    outcome = run_reopen(ws, Scripted([stop]))
+    assert outcome.still_submitted
+    assert outcome.reopened is None
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("mini.submitted-*"))
+
+
+def test_reopen_reviewing_without_a_change_keeps_it_submitted(ws: Workspace) -> None:
+    path = submitted_response(ws)
+    before = path.read_bytes()
+    prompter = Scripted([choose("review"), choose("keep")])
+    outcome = run_reopen(ws, prompter)
+    assert (outcome.state, outcome.still_submitted) == ("submitted", True)
+    assert path.read_bytes() == before
+
+
+def test_reopen_happens_at_the_first_changed_answer_and_is_told_once(ws: Workspace) -> None:
+    path = submitted_response(ws)
+    submitted = path.read_text("utf-8")
+
+    def on_disk_while_asking(key: str) -> None:
+        status = yamlio.load(path)["status"]
+        # still submitted while only unchanged or blank answers were given
+        assert status == ("submitted" if key in ("name", "remark", "count") else "draft"), key
+
+    prompter = Scripted(
+        [
+            choose("revisit"), choose("0"),
+            ask("name", "Financiën"),  # unchanged
+            ask("remark", None),  # left blank, as it was
+            ask("count", 3),  # the first change
+            ask("agree", True), ask("level", "mid"),
+            choose("review"), choose("submit"), CONFIRM,
+        ],
+        on_ask=on_disk_while_asking,
+    )  # fmt: skip
+    outcome = run_reopen(ws, prompter, lang="nl")
+    kept = list(path.parent.glob("mini.submitted-*.yaml"))
+    assert len(kept) == 1
+    assert kept[0].read_text("utf-8") == submitted
+    assert outcome.reopened == kept[0]
+    told = [n.text for n in prompter.notices if "heropend" in n.text]
+    assert told == [
+        "Het antwoord van DEP1 is heropend: het telt als niet ingediend tot u opnieuw "
+        f"indient; de ingediende versie is bewaard als {kept[0].name}."
+    ]
+    assert outcome.state == "submitted" and not outcome.still_submitted
+    data = response_of(ws.root)
+    assert (data["status"], data["answers"]["count"]) == ("submitted", 3)
