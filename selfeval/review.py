@@ -57,12 +57,21 @@ def review_rows(
                 state: Any = "inactive"
             elif not (shown and visible(item, answers)):
                 continue
-            elif item.id in missing:
+            elif item.id in missing and not _entries_enough(item, value):
                 state = "missing"
             else:
                 state = "answered" if is_answered(value) else "blank"
             _item_rows(rows, item, value, 1, state, answers, lang, names)
     return rows
+
+
+def _entries_enough(item: Item, value: Any) -> bool:
+    """A repeat group with enough entries: what is missing is marked inside its entries."""
+    return (
+        isinstance(item, RepeatItem)
+        and isinstance(value, list)
+        and (len(value) >= max(item.min_items, 1))
+    )
 
 
 def _item_rows(

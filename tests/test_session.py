@@ -499,3 +499,19 @@ def test_reopen_happens_at_the_first_changed_answer_and_is_told_once(ws: Workspa
     assert outcome.state == "submitted" and not outcome.still_submitted
     data = response_of(ws.root)
     assert (data["status"], data["answers"]["count"]) == ("submitted", 3)
+
+
+def test_the_review_marks_the_missing_field_inside_the_entry(ws: Workspace) -> None:
+    prompter = Scripted(
+        [
+            *BASICS, ask("partners", None),
+            choose("add"), ask("points.0.title", None), ask("points.0.year", 2006),
+            choose("done"), ask("signed_on", "2006-05-16"),
+            choose("quit"),
+        ]
+    )  # fmt: skip
+    run(ws, prompter)
+    rows = {(r.depth, r.label): r.state for r in prompter.reviews[-1]}
+    assert rows[(1, "Points")] == "answered"
+    assert rows[(2, "Point 1")] == "heading"
+    assert rows[(3, "Title")] == "missing"
