@@ -64,6 +64,9 @@ _UI: dict[str, dict[str, str]] = {
     "blank": {"nl": "(geen antwoord)", "en": "(no answer)"},
     "yes": {"nl": "Ja", "en": "Yes"},
     "no": {"nl": "Nee", "en": "No"},
+    "yes_no": {"nl": "(J/n) ", "en": "(Y/n) "},
+    "no_yes": {"nl": "(j/N) ", "en": "(y/N) "},
+    "none_chosen": {"nl": "niets gekozen", "en": "none chosen"},
     "section": {"nl": "Onderdeel {index} van {count}", "en": "Section {index} of {count}"},
     "progress": {
         "nl": "{answered} beantwoord · verplicht {done}/{required}",
@@ -204,8 +207,34 @@ class TerminalPrompter:
         return str(self._ask(question))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
-        """A yes/no question about the session (y/n, Enter takes the default)."""
-        return bool(self._ask(questionary.confirm(message, default=default, **self._io)))
+        """A yes/no question about the session (j/y/n, Enter takes the default).
+
+        questionary words the answer and the keys in English ("Yes", "(Y/n)");
+        the keys are shown in the session language, ``j`` means yes as well
+        as ``y``, and the prompt is replaced by the answer in the session
+        language once given.
+        """
+        lang = self._lang
+        question = questionary.confirm(
+            message,
+            default=default,
+            instruction=_ui("yes_no" if default else "no_yes", lang),
+            **self._io,
+        )
+        bindings = KeyBindings()
+
+        @bindings.add("j")
+        @bindings.add("J")
+        def _(event: Any) -> None:
+            event.app.exit(result=True)
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+        answer = bool(self._asked(question))
+        self.console.print(
+            f"[bold]?[/] [bold]{escape(message)}[/] {_ui('yes' if answer else 'no', lang)}"
+        )
+        return answer
 
     def ask(self, item: Item, current: Any, context: AskContext) -> Any:
         """Ask ``item`` with the prompt that fits its type; None means no answer.
@@ -248,6 +277,11 @@ class TerminalPrompter:
 
     def _ask(self, question: questionary.Question) -> Any:
         return _eof_on_ctrl_d(question).unsafe_ask()
+
+    def _asked(self, question: questionary.Question) -> Any:
+        """Ask, then erase the prompt: the caller prints the answer in the session language."""
+        question.application.erase_when_done = True
+        return self._ask(question)
 
     def _text(self, item: Item, message: str, current: Any, context: AskContext) -> Any:
         def validate(text: str) -> bool | str:
@@ -314,5 +348,8 @@ class TerminalPrompter:
             instruction=_ui("checkbox", context.lang),
             **self._io,
         )
-        answer = self._ask(question)
-        return list(answer) or None
+        answer = list(self._asked(question))
+        labels = dict((value, label) for label, value in options)
+        shown = ", ".join(labels.get(v, str(v)) for v in answer) or _ui("none_chosen", context.lang)
+        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
+        return answer or None

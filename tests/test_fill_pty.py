@@ -83,6 +83,7 @@ def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     child.expect("Your answers")
     answer(child, "What would you like to do", ENTER)  # Submit
     answer(child, "Submit now", "y")
+    child.expect(r"Submit now\? .*Yes")
     child.expect("Submitted: ")
     assert finish(child) == 0
     assert "Why not" not in (child.before or "")
@@ -107,7 +108,7 @@ def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
     answer(child, "Count", "3" + ENTER)
     answer(child, r"Agree \*", CTRL_C)
     child.expect("Interrupted. Every answer given is saved in")
-    child.expect("Resume with: selfeval fill --participant DEP1 --questionnaire mini")
+    child.expect("Resume with: selfeval fill --participant DEP1 --questionnaire mini --lang en")
     assert finish(child) == 130
     assert response_of(ws)["answers"] == {"name": "Financiën", "remark": "één", "count": 3}
 
@@ -166,3 +167,23 @@ def test_long_questions_of_the_shipped_questionnaire_show_in_an_80_column_termin
     assert finish(child) == 130
     data = yamlio.load(ws / "responses/mijn-incidentcategorie/DEP1/self-evaluation.yaml")
     assert data["answers"] == {"definition": "Staten die hun kerntaken niet meer uitvoeren."}
+
+
+def test_reopen_then_ctrl_c_at_the_first_menu_leaves_it_submitted(ws: Path) -> None:
+    from typer.testing import CliRunner
+
+    from selfeval.cli import app
+
+    answers = ws / "a.yaml"
+    answers.write_text("name: x\nagree: true\nlevel: low\nsigned_on: 2006-05-16\n", "utf-8")
+    args = ["fill", "-w", str(ws), "-p", "DEP1", "-q", "mini", "--answers", str(answers)]
+    assert CliRunner().invoke(app, [*args, "--submit"]).exit_code == 0
+    path = ws / "responses/mijn-incidentcategorie/DEP1/mini.yaml"
+    before = path.read_bytes()
+    child = spawn(ws, "--reopen")
+    child.expect("It stays submitted until you change an answer")
+    answer(child, "What would you like to do", CTRL_C)
+    child.expect("Nothing changed: .*mini.yaml is still submitted.")
+    assert finish(child) == 130
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("mini.submitted-*"))

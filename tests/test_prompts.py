@@ -240,3 +240,28 @@ def test_long_text_can_be_written_in_the_editor(
     p, _ = prompter(keys)
     assert p.ask(the_item, None, context(the_item)) == "uit de editor: ë"
     helper.join()
+
+
+def test_confirm_speaks_the_session_language_and_takes_j(keys: Any) -> None:
+    keys.send_text("j")
+    p, out = prompter(keys)
+    assert p.confirm("Nu indienen?", default=False) is True
+    assert "? Nu indienen? Ja" in out.getvalue()
+
+
+def test_confirm_enter_takes_the_default_and_says_nee(keys: Any) -> None:
+    keys.send_text(ENTER)
+    p, out = prompter(keys)
+    assert p.confirm("Verwijderen?", default=False) is False
+    assert "? Verwijderen? Nee" in out.getvalue()
+
+
+def test_a_checklist_answer_is_shown_by_its_labels_not_done(keys: Any) -> None:
+    the_item = item(
+        type="multiple-choice",
+        choices=[{"value": v, "label": v.upper()} for v in ("a", "b", "c")],
+    )
+    keys.send_text(" " + DOWN + DOWN + " " + ENTER)
+    p, out = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == ["a", "c"]
+    assert "? Vraag A, C" in out.getvalue()
