@@ -155,8 +155,10 @@ def test_second_process_on_the_same_response_is_refused(
 def test_two_fills_on_different_responses_both_succeed(ws: Path) -> None:
     fill = next(c for c in COMMANDS if c.name == "fill")
     require(fill)
-    answers = ws / "answers"
-    bz = ["-p", "BZ", "--reopen", "--answers", f"{answers}/BZ-self-evaluation.yaml"]
+    # --reopen reopens only on a real change, so BZ's file changes one answer.
+    change = ws / "bz-change.yaml"
+    change.write_text("completed_by: J. Jansen, Buitenlandse Zaken\n", "utf-8")
+    bz = ["-p", "BZ", "--reopen", "--answers", str(change)]
     argvs = [
         fill.argv(ws),  # DEF continues its draft
         ["fill", *bz, "--workspace", str(ws)],  # BZ reopens its submitted self-evaluation
