@@ -142,6 +142,28 @@ def test_reopen_keeps_the_submitted_version_beside_it(ws: Workspace) -> None:
     assert ws.response_files() == [store.path]
 
 
+def test_allow_reopen_writes_nothing_until_the_content_changes(ws: Workspace) -> None:
+    with open_store(ws) as store:
+        store.save(COMPLETE)
+        store.submit()
+    before = store.path.read_bytes()
+    with open_store(ws) as store:
+        store.allow_reopen()
+        store.answers["remark"] = None  # asked and left blank: not a change
+        store.save()
+        assert store.save_if_changed() is False
+        assert store.unchanged_submitted and store.reopened is None
+        assert store.path.read_bytes() == before
+        store.answers["name"] = "Defensie"
+        store.save()
+        assert store.reopened is not None
+        assert not store.submitted
+    assert store.reopened.read_bytes() == before
+    data = yamlio.load(store.path)
+    assert (data["status"], data["answers"]["name"]) == ("draft", "Defensie")
+    assert data["reopened_from"] == store.reopened.name
+
+
 def test_reopen_of_a_draft_does_nothing(ws: Workspace) -> None:
     with open_store(ws) as store:
         store.save({"name": "x"})
