@@ -43,6 +43,9 @@ __all__ = [
     "extract_findings",
     "finding_hash",
     "load_draft",
+    "order_key",
+    "response_findings",
+    "role_findings",
 ]
 
 #: Every kind of finding, in the order the report discusses them.
@@ -76,7 +79,7 @@ def finding_hash(kind: str, title: str, text: str) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A document a finding cites (the seed's footnotes: document, year, page)."""
 
@@ -85,7 +88,7 @@ class Source:
     page: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One finding, with where it came from.
 
@@ -220,14 +223,36 @@ def _entry_finding(
     )
 
 
-def _order_key(order: dict[str, int], source: SourceResponse) -> tuple[int, int, str]:
+def order_key(order: dict[str, int], source: SourceResponse) -> tuple[int, int, str]:
+    """Sort key of a response in report order (``docs/findings.md`` §4).
+
+    Args:
+        order: participant code → position in ``selfeval.yaml``.
+        source: the response.
+
+    Returns:
+        (participant position, questionnaire position, path).
+    """
     p_index = order.get(source.response.participant, len(order))
     qid = source.questionnaire.id
     q_index = _QUESTIONNAIRE_ORDER.index(qid) if qid in _QUESTIONNAIRE_ORDER else 99
     return (p_index, q_index, source.path)
 
 
-def _role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list[Finding]:
+def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list[Finding]:
+    """The ``role.<P>`` findings: own role descriptions, else what others said.
+
+    Args:
+        exercise: participants (order, names).
+        sources: responses in report order (:func:`order_key`); only
+            self-evaluations and their ``role``, ``involvement``,
+            ``gives_input_to``, ``receives_input_from`` and ``other_roles``
+            answers are read.
+
+    Returns:
+        One finding per participant with a role description, in
+        ``selfeval.yaml`` order (``docs/findings.md`` §2).
+    """
     names = {p.code: p.name for p in exercise.participants}
     own: dict[str, Finding] = {}
     described: dict[str, list[tuple[str, str, str | None, str]]] = {}
@@ -295,6 +320,38 @@ def _role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> lis
     return roles
 
 
+def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
+    """The findings of one response's ``finding:`` repeat groups (roles excluded).
+
+    Args:
+        source: the response with its questionnaire and workspace-relative path.
+        lang: the report language (for choice labels used as titles).
+
+    Returns:
+        One finding per entry, in item and entry order, with its stable id
+        (``<P>[.<questionnaire>].<item>.<key or position>``, ``docs/findings.md``
+        §2) and hash (§5, computed once here).
+    """
+    response = source.response
+    prefix = response.participant
+    if source.questionnaire.kind != "self-evaluation":
+        prefix += f".{source.questionnaire.id}"
+    findings: list[Finding] = []
+    for item in source.questionnaire.items():
+        if not isinstance(item, RepeatItem) or item.finding is None:
+            continue
+        entries = response.answers.get(item.id)
+        if not isinstance(entries, list):
+            continue
+        for position, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                continue
+            key = entry.get("key") if isinstance(entry.get("key"), str) else str(position)
+            fid = f"{prefix}.{item.id}.{key}"
+            findings.append(_entry_finding(item.finding, fid, entry, item, source, lang))
+    return findings
+
+
 def extract_findings(exercise: Exercise, sources: Iterable[SourceResponse]) -> list[Finding]:
     """Turn responses into findings with stable ids, in report order.
 
@@ -310,26 +367,10 @@ def extract_findings(exercise: Exercise, sources: Iterable[SourceResponse]) -> l
         Ids follow ``docs/findings.md`` §2; nothing is merged yet.
     """
     order = {code: n for n, code in enumerate(exercise.codes)}
-    ordered = sorted(sources, key=lambda s: _order_key(order, s))
-    findings = _role_findings(exercise, ordered)
-    lang = exercise.language
+    ordered = sorted(sources, key=lambda s: order_key(order, s))
+    findings = role_findings(exercise, ordered)
     for source in ordered:
-        response = source.response
-        prefix = response.participant
-        if source.questionnaire.kind != "self-evaluation":
-            prefix += f".{source.questionnaire.id}"
-        for item in source.questionnaire.items():
-            if not isinstance(item, RepeatItem) or item.finding is None:
-                continue
-            entries = response.answers.get(item.id)
-            if not isinstance(entries, list):
-                continue
-            for position, entry in enumerate(entries, start=1):
-                if not isinstance(entry, dict):
-                    continue
-                key = entry.get("key") if isinstance(entry.get("key"), str) else str(position)
-                fid = f"{prefix}.{item.id}.{key}"
-                findings.append(_entry_finding(item.finding, fid, entry, item, source, lang))
+        findings.extend(response_findings(source, exercise.language))
     return findings
 
 

@@ -32,6 +32,7 @@ from selfeval.errors import SelfevalError, UsageError
 
 if TYPE_CHECKING:
     from selfeval.aggregate import ParsedResponse
+    from selfeval.workspace import Workspace
 
 __all__ = ["MAX_JOBS", "check_jobs", "chunk_size", "map_in_processes", "parallel_reader"]
 
@@ -129,22 +130,30 @@ def map_in_processes(
     return results
 
 
-def _read_in_processes(paths: Sequence[Path], *, jobs: int) -> list[ParsedResponse]:
-    from selfeval.aggregate import read_one
+def _read_in_processes(
+    paths: Sequence[Path], *, jobs: int, workspace: Workspace | None = None
+) -> list[ParsedResponse]:
+    from selfeval.aggregate import paused_gc, prepare, read_one
 
-    return map_in_processes(read_one, paths, jobs=jobs)
+    # Opened (and its questionnaires loaded) here, once: forked workers inherit it.
+    prepare(paths, workspace)
+    with paused_gc():
+        return map_in_processes(read_one, paths, jobs=jobs)
 
 
-def parallel_reader(jobs: int) -> Callable[[Sequence[Path]], list[ParsedResponse]]:
+def parallel_reader(jobs: int) -> Callable[..., list[ParsedResponse]]:
     """A drop-in for :func:`selfeval.aggregate.read_responses` that uses ``jobs`` processes.
+
+    Each worker does the whole per-file step (load, check, extract the
+    findings, trim the answers) and sends back only the small result.
 
     Args:
         jobs: worker processes (1: in-process; 0: one per CPU core).
 
     Returns:
-        A function ``paths -> list[ParsedResponse]`` with the same contract
-        as ``read_responses`` (one result per path, same order), to pass as
-        ``aggregate(reader=...)``.
+        A function ``(paths, *, workspace=None) -> list[ParsedResponse]`` with
+        the same contract as ``read_responses`` (one result per path, same
+        order), to pass as ``aggregate(reader=...)``.
 
     Raises:
         UsageError: ``jobs`` out of range, raised here, before any work.

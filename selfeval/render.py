@@ -11,14 +11,15 @@ Output is deterministic: no timestamps, and every order comes from the model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from selfeval.errors import InputError, Location
 from selfeval.report import Report
 
-__all__ = ["TEMPLATE_DIR", "markdown_to_html", "render"]
+__all__ = ["TEMPLATE_DIR", "markdown_to_html", "render", "write_report"]
 
 #: The package's own templates.
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -61,9 +62,7 @@ def _environment(template_dirs: Sequence[Path], *, html: bool = False):  # type:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(
-        inline=_inline, block=_block, cell=_cell, noterefs=_noterefs, points=_points
-    )
+    env.filters.update(inline=_inline, block=_block, cell=_cell, noterefs=_noterefs, points=_points)
     return env
 
 
@@ -98,13 +97,22 @@ def render(
     """
     import jinja2
 
-    try:
+    with _template_errors():
         text = _environment(template_dirs).get_template(MD_TEMPLATE).render(r=report)
         text = _tidy(text)
         if fmt == "html":
             body = markdown_to_html(text)
             page = _environment(template_dirs, html=True).get_template(HTML_TEMPLATE)
             text = page.render(r=report, body=jinja2.utils.markupsafe.Markup(body))
+    return text.rstrip("\n") + "\n"
+
+
+@contextlib.contextmanager
+def _template_errors() -> Iterator[None]:
+    import jinja2
+
+    try:
+        yield
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             f"report template error: {exc.message}",
@@ -117,7 +125,6 @@ def render(
             hint="a template in the workspace's templates/ folder uses a name the report "
             "does not have; see docs/report.md",
         ) from None
-    return text.rstrip("\n") + "\n"
 
 
 def _tidy(text: str) -> str:
@@ -129,3 +136,92 @@ def _tidy(text: str) -> str:
             continue
         lines.append(line)
     return "\n".join(lines)
+
+
+def _tidy_stream(chunks: Iterable[str], out: IO[str], *, flush_at: int = 65536) -> None:
+    """Write ``_tidy("".join(chunks)).rstrip("\\n") + "\\n"`` to ``out`` without joining.
+
+    The same lines as :func:`_tidy` (``str.splitlines``, each right-stripped,
+    runs of blank lines collapsed to one, blank lines at the end dropped),
+    from a stream of text pieces, holding about ``flush_at`` characters at a time.
+    """
+    pending: list[str] = []
+    size = 0
+    last_blank: bool | None = None  # the last line kept was blank (None: no line yet)
+    blank_held = False  # a kept blank line not yet written (dropped if nothing follows)
+    wrote = False
+
+    def emit(lines: list[str]) -> None:
+        nonlocal last_blank, blank_held, wrote
+        kept: list[str] = []
+        for raw in lines:
+            line = raw.rstrip()
+            if not line:
+                if last_blank:
+                    continue
+                last_blank = True
+                blank_held = True
+                continue
+            if blank_held:
+                kept.append("")
+                blank_held = False
+            kept.append(line)
+            last_blank = False
+        if kept:
+            out.write("\n".join(kept))
+            out.write("\n")
+            wrote = True
+
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size < flush_at:
+            continue
+        parts = "".join(pending).splitlines(keepends=True)
+        # The last piece may be an unfinished line (or a "\r" before its "\n"): keep it.
+        pending = parts[-1:]
+        size = len(pending[0]) if pending else 0
+        emit(parts[:-1])
+    emit("".join(pending).splitlines())
+    if not wrote:
+        out.write("\n")
+
+
+def write_report(
+    report: Report,
+    path: Path,
+    *,
+    fmt: Literal["md", "html"] = "md",
+    template_dirs: Sequence[Path] = (),
+    fsync: bool = True,
+) -> None:
+    """Render the report straight into ``path``, atomically.
+
+    Markdown is streamed from Jinja2 (``Template.generate``) through the
+    blank-line tidying into the file, so the whole text is never held at
+    once; HTML needs the whole Markdown for markdown-it, so it is rendered
+    with :func:`render` first. The bytes written are exactly
+    ``render(report, fmt=fmt, template_dirs=template_dirs)``.
+
+    Args:
+        report: from :func:`selfeval.report.build_report`.
+        path: the report file.
+        fmt: ``md`` or ``html``.
+        template_dirs: folders searched before the package's templates.
+        fsync: flush to disk before the rename (on by default).
+
+    Raises:
+        InputError: a template error (see :func:`render`), or the file
+            cannot be written; the target is then left as it was.
+    """
+    from selfeval.yamlio import atomic_writer
+
+    if fmt == "html":
+        text = render(report, fmt=fmt, template_dirs=template_dirs)
+        with atomic_writer(path, fsync=fsync) as handle:
+            handle.write(text)
+        return
+    with _template_errors():
+        template = _environment(template_dirs).get_template(MD_TEMPLATE)
+        with atomic_writer(path, fsync=fsync) as handle:
+            _tidy_stream(template.generate(r=report), handle)

@@ -53,7 +53,7 @@ def labels(lang: str, override: Path | None = None) -> dict[str, str]:
     return words
 
 
-@dataclass
+@dataclass(slots=True)
 class ReactionView:
     """One peer-review reaction as shown.
 
@@ -77,7 +77,7 @@ class ReactionView:
     reason: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class FindingView:
     """A finding as the report shows it.
 

@@ -267,3 +267,25 @@ def test_placeholder_comments_in_texts_are_not_printed(runner: CliRunner, empty_
     assert run(runner, empty_ws, "--format", "html").exit_code == 0
     page = report(empty_ws, "integrated-report.html")
     assert "Written by the secretariat" not in page
+
+
+def test_template_error_midway_leaves_the_previous_report_whole(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # The report is streamed into the file: an error after some text was
+    # written must still leave the earlier report as it was, and no temp file.
+    assert run(runner, example_ws).exit_code == 0
+    before = report(example_ws)
+    templates = example_ws / "templates"
+    templates.mkdir()
+    (templates / "integrated-report.md.j2").write_text(
+        "# {{ r.title }}\n" + "{% for v in r.bottlenecks %}- {{ v.id }}\n{% endfor %}" * 50
+        + "{{ r.no_such_part }}\n",
+        "utf-8",
+    )  # fmt: skip
+    result = run(runner, example_ws)
+    assert result.exit_code == 1
+    assert "report template error" in result.stderr
+    assert "no_such_part" in result.stderr
+    assert report(example_ws) == before
+    assert [p.name for p in (example_ws / "reports").iterdir() if p.name.endswith(".tmp")] == []

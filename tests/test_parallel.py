@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from selfeval import yamlio
 from selfeval.cli import app
 from selfeval.errors import SelfevalError, UsageError
 from selfeval.parallel import check_jobs, chunk_size, map_in_processes
@@ -139,3 +141,52 @@ def _has_children(pid: int) -> bool:
         if (task / "children").read_text().split():
             return True
     return False
+
+
+def test_aggregate_with_jobs_reports_invalid_answers_like_jobs_1(
+    big_ws: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    # Answers are checked in the workers: the error still names file and line.
+    path = big_ws / "responses" / "falende-staten" / "P00011" / "self-evaluation.yaml"
+    original = path.read_text("utf-8")
+    data = yamlio.load(path)
+    data["answers"]["bottlenecks"][0]["departments"] = ["QQQ"]
+    yamlio.write(path, data)
+    try:
+        one = runner.invoke(app, ["aggregate", "-w", str(big_ws), "-o", str(tmp_path / "a.md")])
+        two = runner.invoke(
+            app, ["aggregate", "-w", str(big_ws), "-o", str(tmp_path / "b.md"), "-j", "2"]
+        )
+    finally:
+        path.write_text(original, "utf-8")
+    assert one.exit_code == two.exit_code == 1
+    assert re.search(
+        r"P00011/self-evaluation\.yaml:\d+:\d+: answers\.bottlenecks\[0\]\.departments: 'QQQ'",
+        two.stderr,
+    )
+    assert one.stderr == two.stderr
+
+
+def test_aggregate_with_jobs_warns_about_drafts_like_jobs_1(
+    big_ws: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = big_ws / "responses" / "falende-staten" / "P00003" / "self-evaluation.yaml"
+    original = path.read_text("utf-8")
+    data = yamlio.load(path)
+    data["status"] = "draft"
+    yamlio.write(path, data)
+    try:
+        one = runner.invoke(app, ["aggregate", "-w", str(big_ws), "-o", str(tmp_path / "a.md")])
+        two = runner.invoke(
+            app, ["aggregate", "-w", str(big_ws), "-o", str(tmp_path / "b.md"), "-j", "2"]
+        )
+    finally:
+        path.write_text(original, "utf-8")
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert (
+        "Warning: 1 response is still a draft and left out of the report: "
+        "responses/falende-staten/P00003/self-evaluation.yaml" in two.stderr
+    )
+    assert one.stderr == two.stderr
+    assert "from 23 responses" in two.stdout
+    assert (tmp_path / "a.md").read_text("utf-8") == (tmp_path / "b.md").read_text("utf-8")
