@@ -38,6 +38,7 @@ from selfeval.errors import (
 from selfeval.exercise import EXERCISE_FILE
 from selfeval.prompter import Prompter
 from selfeval.questionnaire import DateItem, Item, RepeatItem
+from selfeval.review import label_path
 from selfeval.session import FillSession, Outcome
 from selfeval.store import Clock, ResponseStore, utc_now
 from selfeval.workspace import Workspace, split_ref
@@ -290,4 +291,8 @@ def run_fill(
             assert prompter is not None
             outcome = FillSession(store, prompter(language), lang=language).run()
         outcome.lang = language
+        outcome.missing_labels = tuple(
+            label_path(store.loaded.questionnaire, (item_id,), language)
+            for item_id in outcome.progress.missing
+        )
         return outcome

@@ -79,6 +79,7 @@ class Outcome:
         still_submitted: the response was submitted and nothing changed it
             (``--reopen`` given, but no answer differed); it stays submitted.
         lang: the session language (``nl``/``en``), for the final messages.
+        missing_labels: the items in ``progress.missing`` by their labels in ``lang``.
     """
 
     state: Literal["submitted", "draft", "interrupted"]
@@ -88,6 +89,7 @@ class Outcome:
     reopened: Path | None = None
     still_submitted: bool = False
     lang: str = "en"
+    missing_labels: tuple[str, ...] = ()
 
 
 class FillSession(SessionMenus):

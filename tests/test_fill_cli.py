@@ -115,7 +115,7 @@ def test_a_partial_draft_is_saved_and_what_is_missing_is_said(runner: CliRunner,
     result = fill(runner, ws, "--answers", str(write(ws, "name: x\n")))
     assert result.exit_code == 0
     assert "Opgeslagen als concept:" in result.stdout
-    assert "Nog nodig vóór indienen: agree, level, signed_on" in result.stdout
+    assert "Nog nodig vóór indienen: Akkoord, Niveau, Datum" in result.stdout
     assert response_of(ws)["status"] == "draft"
     # a second file adds to the draft rather than replacing it
     result = fill(runner, ws, "--answers", str(write(ws, "count: 3\n")))
@@ -331,6 +331,6 @@ def test_closing_lines_follow_the_language_asked_for(runner: CliRunner, ws: Path
     result = fill(runner, ws, "--lang", "en", "--answers", str(write(ws, "name: x\n")))
     assert result.exit_code == 0, result.stderr
     assert "Saved as draft:" in result.stdout
-    assert "Still missing before you can submit: agree, level, signed_on" in result.stdout
+    assert "Still missing before you can submit: Agree, Level, Date" in result.stdout
     assert "Continue with: selfeval fill --participant DEP1 --questionnaire mini" in result.stdout
     assert result.stdout.rstrip().endswith("--lang en")

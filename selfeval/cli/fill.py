@@ -81,7 +81,7 @@ def _report(outcome: Outcome, resume: str) -> None:
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
     typer.echo(message("end_draft", lang, path=path, counts=counts))
     if p.missing:
-        typer.echo(message("end_missing", lang, items=", ".join(p.missing)))
+        typer.echo(message("end_missing", lang, items=", ".join(outcome.missing_labels)))
     typer.echo(message("end_continue", lang, command=resume))
 
 
