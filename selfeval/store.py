@@ -91,12 +91,16 @@ def _meaningful(value: Any) -> Any:
 
 
 def _content(response: Response) -> str:
-    """What a submitted response says: its answers, reactions and the draft reacted to."""
+    """What a submitted response says: its answers and reactions.
+
+    The draft a peer review points at is left out: running ``peer-review``
+    on a newer draft is not by itself a change the reviewer made (the draft
+    reference is written along with the first real change).
+    """
     return json.dumps(
         {
             "answers": _meaningful(response.answers),
             "reactions": [r.model_dump() for r in response.reactions],
-            "draft": response.draft.hash if response.draft else None,
         },
         sort_keys=True,
         ensure_ascii=False,

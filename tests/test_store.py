@@ -209,3 +209,18 @@ def test_lock_is_released_when_opening_fails(ws: Workspace) -> None:
     path.unlink()
     with open_store(ws):
         pass
+
+
+def test_pointing_a_submitted_response_at_another_draft_is_not_a_change(ws: Workspace) -> None:
+    from selfeval.response import DraftRef
+
+    with open_store(ws) as store:
+        store.save(COMPLETE)
+        store.submit()
+    before = store.path.read_bytes()
+    with open_store(ws) as store:
+        store.allow_reopen()
+        store.response.draft = DraftRef(hash="sha256:" + "0" * 64, path="reports/draft.yaml")
+        store.save()
+        assert store.reopened is None
+    assert store.path.read_bytes() == before
