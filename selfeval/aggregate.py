@@ -434,7 +434,14 @@ def _build(
         aliases,
         texts_dir=ws.texts_dir,
         draft=draft,
+        questionnaires=[loaded.questionnaire for loaded in questionnaires.values()],
     )
+    for name, text in report.texts.items():
+        if not text:
+            warnings.append(
+                f"texts/{name}.md is empty or still the template's placeholder, so that part "
+                f"of the report is blank; the secretariat writes it there, in Markdown"
+            )
     return Built(report, merged, [s.path for s in sources], warnings)
 
 

@@ -21,7 +21,13 @@ from typing import Any
 
 from selfeval.exercise import Exercise
 from selfeval.findings import Finding, Source, SourceResponse
-from selfeval.questionnaire import KINDS, MultipleChoiceItem, SingleChoiceItem, text_in
+from selfeval.questionnaire import (
+    KINDS,
+    MultipleChoiceItem,
+    Questionnaire,
+    SingleChoiceItem,
+    text_in,
+)
 from selfeval.report_parts import Annex1Row, OtherInput, RoleRow, annex1, other_input, roles
 from selfeval.response import Reaction
 
@@ -291,10 +297,14 @@ def _choice(questionnaire: Any, item_id: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _phase_labels(sources: Sequence[SourceResponse], lang: str) -> dict[str, str]:
+def _phase_labels(
+    sources: Sequence[SourceResponse], lang: str, questionnaires: Sequence[Questionnaire] = ()
+) -> dict[str, str]:
     found: dict[str, str] = {}
-    for source in sources:
-        for item in source.questionnaire.items():
+    # The workspace's questionnaires too, so phases are named even before any response.
+    every = [*(s.questionnaire for s in sources), *questionnaires]
+    for questionnaire in every:
+        for item in questionnaire.items():
             if getattr(item, "finding", None) == "activity":
                 for sub in item.items:  # type: ignore[union-attr]
                     if sub.id == "phase" and isinstance(sub, SingleChoiceItem):
@@ -312,6 +322,7 @@ def build_report(
     texts_dir: Path,
     draft: bool = False,
     labels_override: Path | None = None,
+    questionnaires: Sequence[Questionnaire] = (),
 ) -> Report:
     """Build the report model from the included responses and merged findings.
 
@@ -325,6 +336,8 @@ def build_report(
             incident-category, conclusions ``.md``; a missing file is empty).
         draft: a draft report (status line says so).
         labels_override: a workspace ``templates/labels.yaml``.
+        questionnaires: every questionnaire of the workspace, so that phase
+            names are known even before any response came in.
 
     Returns:
         The :class:`Report`. Orders are stable (``selfeval.yaml`` order,
@@ -351,7 +364,7 @@ def build_report(
         # Comments are notes to the secretariat (the template's placeholders), not report text.
         texts[name] = _COMMENT.sub("", text).strip()
     stale = _attach_reactions(builder, sources, findings, aliases)
-    phase_labels = _phase_labels(sources, lang)
+    phase_labels = _phase_labels(sources, lang, questionnaires)
 
     # Chapter 2: each self-evaluating department's view.
     departments: list[DepartmentView] = []
@@ -429,7 +442,8 @@ def build_report(
     shown = [*bottlenecks, *blind_spots, *opportunities]
     single = sum(1 for v in shown if v.single_source)
     caveat = L["caveat"].format(single=single, total=len(shown)) if single else None
-    example = next((v.id for v in bottlenecks), "role.BZ")
+    # An example id from this report itself; an empty report has none to show.
+    example = next((v.id for v in shown), None)
     guide = [L["guide_ch2"].format(category=category)] + [
         L[k] for k in ("guide_ch3", "guide_ch4", "guide_ch5", "guide_annex1", "guide_annex2")
     ]
@@ -446,7 +460,7 @@ def build_report(
         texts=texts,
         caveat=caveat,
         reading_guide=guide,
-        ids_note=L["guide_ids"].format(example=example),
+        ids_note=L["guide_ids"].format(example=example) if example else "",
         departments=departments,
         roles=role_rows,
         activities=by_phase,

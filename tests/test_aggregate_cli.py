@@ -289,3 +289,15 @@ def test_template_error_midway_leaves_the_previous_report_whole(
     assert "no_such_part" in result.stderr
     assert report(example_ws) == before
     assert [p.name for p in (example_ws / "reports").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_empty_workspace_gives_a_report_with_named_phases_and_warns_of_blank_texts(
+    runner: CliRunner, empty_ws: Path
+) -> None:
+    result = runner.invoke(app, ["aggregate", "--workspace", str(empty_ws)])
+    assert result.exit_code == 0, result.output
+    report = (empty_ws / "reports" / "integrated-report.md").read_text("utf-8")
+    assert "#### Onderzoek en risicoanalyses" in report
+    assert "#### research" not in report
+    assert "bijvoorbeeld `" not in report  # no example id from another exercise
+    assert "texts/preface.md is empty or still the template's placeholder" in result.output
