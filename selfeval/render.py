@@ -12,6 +12,7 @@ Output is deterministic: no timestamps, and every order comes from the model.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Literal
@@ -138,6 +139,10 @@ def _tidy(text: str) -> str:
     return "\n".join(lines)
 
 
+#: What ``str.splitlines`` ends a line at.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _tidy_stream(chunks: Iterable[str], out: IO[str], *, flush_at: int = 65536) -> None:
     """Write ``_tidy("".join(chunks)).rstrip("\\n") + "\\n"`` to ``out`` without joining.
 
@@ -175,12 +180,14 @@ def _tidy_stream(chunks: Iterable[str], out: IO[str], *, flush_at: int = 65536) 
     for chunk in chunks:
         pending.append(chunk)
         size += len(chunk)
-        if size < flush_at:
+        # Split only when a line ends in this piece: a very long line (a list of
+        # thousands of names) is then split once, not again for each of its pieces.
+        if size < flush_at or not _LINE_BREAK.search(chunk):
             continue
         parts = "".join(pending).splitlines(keepends=True)
         # The last piece may be an unfinished line (or a "\r" before its "\n"): keep it.
         pending = parts[-1:]
-        size = len(pending[0]) if pending else 0
+        size = 0
         emit(parts[:-1])
     emit("".join(pending).splitlines())
     if not wrote:

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from selfeval.render import _tidy, _tidy_stream
 
 # Line ends str.splitlines knows, spaces, and text, so every tidying rule is exercised.
-_PIECES = st.sampled_from(["\n", "\r", "\r\n", "\u2028", "\x0c", " ", "\t", "a", "bé", "| x |"])
+_PIECES = st.sampled_from(
+    ["\n", "\r", "\r\n", "\u2028", "\x0c", "\x1c", "\x85", " ", "\t", "a", "bé", "| x |"]
+)
 
 
 @given(st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=20), st.integers(1, 40))
