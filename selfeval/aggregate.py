@@ -136,9 +136,7 @@ def _set_context(ws: Workspace) -> _Context:
     return _context
 
 
-def _context_for(path: Path, workspace: Workspace | None = None) -> _Context:
-    if workspace is not None:
-        return _set_context(workspace)
+def _context_for(path: Path) -> _Context:
     if _context is not None and path.resolve().is_relative_to(_context.ws.root):
         return _context
     return _set_context(Workspace(find_workspace(start=path.parent)))
@@ -263,7 +261,7 @@ def _read(ctx: _Context, path: Path) -> ParsedResponse:
 def read_one(path: Path) -> ParsedResponse:
     """Step 1 for one file: load, check, extract its findings, trim its answers.
 
-    The workspace is the one :func:`read_responses` was last called for in
+    The workspace is the one :func:`read_responses` or :func:`prepare` last set in
     this process (inherited by forked workers), else the one containing
     ``path``; it is opened, and its questionnaires loaded, once per process.
 
@@ -306,7 +304,7 @@ def read_responses(
     """
     if not paths:
         return []
-    ctx = _context_for(paths[0], workspace)
+    ctx = _set_context(workspace or Workspace(find_workspace(start=paths[0].parent)))
     with paused_gc():
         return [_read(ctx, path) for path in paths]
 
@@ -318,7 +316,7 @@ def prepare(paths: Sequence[Path], workspace: Workspace | None = None) -> None:
         SelfevalError: the workspace cannot be opened.
     """
     if paths:
-        _context_for(paths[0], workspace)
+        _set_context(workspace or Workspace(find_workspace(start=paths[0].parent)))
 
 
 @dataclass
