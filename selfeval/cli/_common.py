@@ -8,6 +8,7 @@ import os
 import sys
 import typing
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -15,7 +16,7 @@ import typer
 
 from selfeval.errors import ExitStatus, SelfevalError
 
-__all__ = ["WorkspaceOption", "app", "echo_err", "handle_errors"]
+__all__ = ["Lang", "WorkspaceOption", "app", "echo_err", "handle_errors", "shown_path"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,6 +47,21 @@ WorkspaceOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class Lang(StrEnum):
+    """Languages a questionnaire (and its session texts) can be asked in."""
+
+    nl = "nl"
+    en = "en"
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as the user best recognises it: relative to the current folder when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
 
 
 def echo_err(message: str) -> None:

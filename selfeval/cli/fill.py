@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+from selfeval.cli._common import Lang, WorkspaceOption, app, echo_err, handle_errors, shown_path
 from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
     from selfeval.prompter import Prompter
     from selfeval.session import Outcome
-
-
-class Lang(StrEnum):
-    """Languages a questionnaire can be asked in."""
-
-    nl = "nl"
-    en = "en"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
 
 
 def _resume_command(
@@ -57,12 +41,12 @@ def _report(outcome: Outcome, resume: str) -> None:
 
     lang = outcome.lang
     p = outcome.progress
-    path = _shown(outcome.path)
+    path = shown_path(outcome.path)
     counts = message(
         "end_counts", lang, answered=p.answered, done=p.required_answered, required=p.required
     )
     if outcome.reopened is not None:
-        typer.echo(message("end_reopened", lang, path=_shown(outcome.reopened)))
+        typer.echo(message("end_reopened", lang, path=shown_path(outcome.reopened)))
     if outcome.inactive:
         typer.echo(message("end_inactive", lang, items=", ".join(outcome.inactive)))
     if outcome.still_submitted:

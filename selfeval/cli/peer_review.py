@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+from selfeval.cli._common import Lang, WorkspaceOption, app, echo_err, handle_errors, shown_path
 from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
@@ -18,25 +17,11 @@ if TYPE_CHECKING:
     from selfeval.prompter import Prompter
 
 
-class Lang(StrEnum):
-    """Languages the reactions and questions can be asked in."""
-
-    nl = "nl"
-    en = "en"
-
-
 class Round(StrEnum):
     """The two peer-review rounds (collegiale toets 1 and 2)."""
 
     one = "1"
     two = "2"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
 
 
 def _terminal_prompter(lang: str) -> Prompter:
@@ -78,9 +63,9 @@ def _report(result: PeerReviewResult, resume: str) -> None:
             typer.echo(f"  {finding.id}  [{finding.kind}]  {finding.title}")
         return
     lang = result.lang
-    path = _shown(result.path)
+    path = shown_path(result.path)
     if result.reopened is not None:
-        typer.echo(message("end_reopened", lang, path=_shown(result.reopened)))
+        typer.echo(message("end_reopened", lang, path=shown_path(result.reopened)))
     counts = message("end_reacted", lang, done=result.reacted, count=len(result.findings))
     if result.still_submitted:
         line = message("end_unchanged", lang, path=path)
