@@ -16,7 +16,15 @@ import typer
 
 from selfeval.errors import ExitStatus, SelfevalError
 
-__all__ = ["Lang", "WorkspaceOption", "app", "echo_err", "handle_errors", "shown_path"]
+__all__ = [
+    "Lang",
+    "LangOption",
+    "WorkspaceOption",
+    "app",
+    "echo_err",
+    "handle_errors",
+    "shown_path",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -54,6 +62,12 @@ class Lang(StrEnum):
 
     nl = "nl"
     en = "en"
+
+
+LangOption = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="Language of the questions. Default: the exercise's."),
+]
 
 
 def shown_path(path: Path) -> str:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from selfeval.cli._common import Lang, WorkspaceOption, app, echo_err, handle_errors, shown_path
+from selfeval.cli._common import (
+    LangOption,
+    WorkspaceOption,
+    app,
+    echo_err,
+    handle_errors,
+    shown_path,
+)
 from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
@@ -92,10 +99,7 @@ def fill_command(
         ),
     ] = None,
     workspace: WorkspaceOption = None,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of the questions. Default: the exercise's."),
-    ] = None,
+    lang: LangOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(

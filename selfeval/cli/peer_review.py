@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from selfeval.cli._common import Lang, WorkspaceOption, app, echo_err, handle_errors, shown_path
+from selfeval.cli._common import (
+    LangOption,
+    WorkspaceOption,
+    app,
+    echo_err,
+    handle_errors,
+    shown_path,
+)
 from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
@@ -117,10 +124,7 @@ def peer_review_command(
         ),
     ] = None,
     workspace: WorkspaceOption = None,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of the questions. Default: the exercise's."),
-    ] = None,
+    lang: LangOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(
