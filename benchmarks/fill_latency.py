@@ -1,6 +1,6 @@
 """How long after pressing Enter is the next prompt ready? (issue 3)
 
-Drives the real filling engine (:class:`selfeval.session.FillSession`) over
+Drives the real filling engine (:class:`selfeval.fill.session.FillSession`) over
 the shipped self-evaluation with a *scripted prompter*: each prompt call
 answers at once, and the time from one prompt returning (the moment Enter is
 pressed) to the next prompt being called is measured. That interval holds
@@ -34,9 +34,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from selfeval import yamlio
-from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
-from selfeval.questionnaire import (
+from selfeval.files import yamlio
+from selfeval.files.scaffold import init_workspace
+from selfeval.files.store import ResponseStore
+from selfeval.files.workspace import Workspace
+from selfeval.fill.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.fill.session import FillSession
+from selfeval.model.questionnaire import (
     DateItem,
     IntegerItem,
     Item,
@@ -50,10 +54,6 @@ from selfeval.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from selfeval.scaffold import init_workspace
-from selfeval.session import FillSession
-from selfeval.store import ResponseStore
-from selfeval.workspace import Workspace
 
 #: Entries added per repeat group, by the start of its English label.
 ENTRIES = {"Main policy documents": 2, "Roles of other": 1, "Policy activities": 3, "Sources": 1,
@@ -155,7 +155,7 @@ def keys_for(item: Item, value: Any) -> str:
 
 def piped_prompter_class() -> type:
     """Measurement B: the real questionary prompts, keys fed through a pipe input."""
-    from selfeval.prompts import TerminalPrompter
+    from selfeval.cli.terminal import TerminalPrompter
 
     class PipedPrompter(TerminalPrompter):  # type: ignore[misc]
         def __init__(self, script: Script, pipe: Any, **kwargs: Any) -> None:

@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from selfeval import yamlio
-from selfeval.documents import load_questionnaire
-from selfeval.questionnaire import (
+from selfeval.files import yamlio
+from selfeval.files.load import load_questionnaire
+from selfeval.model.questionnaire import (
     DateItem,
     InfoItem,
     IntegerItem,
@@ -42,7 +42,7 @@ from selfeval.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from selfeval.response import QuestionnaireRef, Response
+from selfeval.model.response import QuestionnaireRef, Response
 
 CATEGORY = "falende-staten"
 QUESTIONNAIRE = "self-evaluation"

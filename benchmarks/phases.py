@@ -1,6 +1,6 @@
 """Where ``selfeval aggregate``'s time and memory go: its three steps timed one by one.
 
-Runs the same pipeline as :func:`selfeval.aggregate.aggregate` in this
+Runs the same pipeline as :func:`selfeval.report.aggregate.aggregate` in this
 process (after its imports), step by step, printing each step's wall time
 and the process's resident memory after it:
 
@@ -38,11 +38,11 @@ def main() -> None:
     parser.add_argument("--profile-build", action="store_true")
     args = parser.parse_args()
 
-    from selfeval import aggregate as pipeline
-    from selfeval import yamlio
-    from selfeval.parallel import parallel_reader
-    from selfeval.render import render
-    from selfeval.workspace import Workspace
+    from selfeval.files import yamlio
+    from selfeval.files.workspace import Workspace
+    from selfeval.report import aggregate as pipeline
+    from selfeval.report.parallel import parallel_reader
+    from selfeval.report.render import render
 
     ws = Workspace.open(args.workspace)
     ws.questionnaires()

@@ -6,7 +6,9 @@ start-up do not pay for pydantic, PyYAML or Jinja2 until they are needed.
 
 Example::
 
-    from selfeval import Workspace, validate_workspace
+    from selfeval import Workspace
+
+    from selfeval import validate_workspace
 
     report = validate_workspace(Workspace.open())
     for problem in report.problems:
@@ -29,20 +31,20 @@ _EXPORTS = {
     "UsageError": "selfeval.errors",
     "ValidationProblems": "selfeval.errors",
     "ExitStatus": "selfeval.errors",
-    "Questionnaire": "selfeval.questionnaire",
-    "Exercise": "selfeval.exercise",
-    "Participant": "selfeval.exercise",
-    "Response": "selfeval.response",
-    "Reaction": "selfeval.response",
-    "Workspace": "selfeval.workspace",
-    "load_questionnaire": "selfeval.documents",
-    "load_exercise": "selfeval.documents",
-    "load_response": "selfeval.documents",
-    "check_answers": "selfeval.answers",
-    "progress": "selfeval.answers",
-    "init_workspace": "selfeval.scaffold",
-    "validate_paths": "selfeval.validation",
-    "validate_workspace": "selfeval.validation",
+    "Questionnaire": "selfeval.model.questionnaire",
+    "Exercise": "selfeval.model.exercise",
+    "Participant": "selfeval.model.exercise",
+    "Response": "selfeval.model.response",
+    "Reaction": "selfeval.model.response",
+    "Workspace": "selfeval.files.workspace",
+    "load_questionnaire": "selfeval.files.load",
+    "load_exercise": "selfeval.files.load",
+    "load_response": "selfeval.files.load",
+    "check_answers": "selfeval.model.answers",
+    "progress": "selfeval.model.answers",
+    "init_workspace": "selfeval.files.scaffold",
+    "validate_paths": "selfeval.checks.validate",
+    "validate_workspace": "selfeval.checks.validate",
 }
 
 __all__ = [
@@ -72,8 +74,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from selfeval.answers import check_answers, progress
-    from selfeval.documents import load_exercise, load_questionnaire, load_response
+    from selfeval.checks.validate import validate_paths, validate_workspace
     from selfeval.errors import (
         ExitStatus,
         InputError,
@@ -84,12 +85,13 @@ if TYPE_CHECKING:  # pragma: no cover
         UsageError,
         ValidationProblems,
     )
-    from selfeval.exercise import Exercise, Participant
-    from selfeval.questionnaire import Questionnaire
-    from selfeval.response import Reaction, Response
-    from selfeval.scaffold import init_workspace
-    from selfeval.validation import validate_paths, validate_workspace
-    from selfeval.workspace import Workspace
+    from selfeval.files.load import load_exercise, load_questionnaire, load_response
+    from selfeval.files.scaffold import init_workspace
+    from selfeval.files.workspace import Workspace
+    from selfeval.model.answers import check_answers, progress
+    from selfeval.model.exercise import Exercise, Participant
+    from selfeval.model.questionnaire import Questionnaire
+    from selfeval.model.response import Reaction, Response
 
 
 def __getattr__(name: str) -> Any:

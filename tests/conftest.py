@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from selfeval.scaffold import init_workspace
+from selfeval.files.scaffold import init_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

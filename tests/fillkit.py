@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval import yamlio
-from selfeval.scaffold import init_workspace
+from selfeval.files import yamlio
+from selfeval.files.scaffold import init_workspace
 
 #: A small self-evaluation with one item of most types, a `when` item and a repeat group.
 MINI = """\

@@ -8,8 +8,8 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
+from selfeval.files import yamlio
 
 CAT = Path("responses") / "falende-staten"
 

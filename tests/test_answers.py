@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.answers import (
+from selfeval.files.load import load_exercise, load_questionnaire
+from selfeval.model.answers import (
     AnswerError,
     check_answer,
     check_answers,
@@ -15,7 +16,6 @@ from selfeval.answers import (
     parse_typed,
     progress,
 )
-from selfeval.documents import load_exercise, load_questionnaire
 
 REPO = Path(__file__).resolve().parents[1]
 SE = load_questionnaire(REPO / "questionnaires" / "self-evaluation-1.0.0.yaml").questionnaire

@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from selfeval.cli import app
-from selfeval.documents import load_questionnaire, load_response
-from selfeval.questionnaire import ITEM_TYPES, iter_items
+from selfeval.files.load import load_questionnaire, load_response
+from selfeval.model.questionnaire import ITEM_TYPES, iter_items
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCH))

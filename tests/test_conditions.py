@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selfeval.conditions import ConditionError, parse
+from selfeval.model.conditions import ConditionError, parse
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
+from selfeval.files import yamlio
 
 #: The seed's Annex 1, Table 1 ("Aard van betrokkenheid ministeries").
 SEED_TABLE_1 = [
@@ -252,7 +252,7 @@ def test_html_parses_and_has_the_same_findings(
 
 
 def test_draft_lists_every_finding_for_peer_review(runner: CliRunner, example_ws: Path) -> None:
-    from selfeval.findings import load_draft
+    from selfeval.report.findings import load_draft
 
     aggregate(runner, example_ws, "--draft")
     draft = load_draft(example_ws / "reports" / "draft.yaml")

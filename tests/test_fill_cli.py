@@ -10,8 +10,8 @@ from filelock import FileLock
 from fillkit import mini_workspace, response_of
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
+from selfeval.files import yamlio
 
 REL = "responses/mijn-incidentcategorie/DEP1/mini.yaml"
 

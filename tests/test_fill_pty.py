@@ -13,8 +13,8 @@ import pexpect
 import pytest
 from fillkit import mini_workspace, response_of
 
-from selfeval import yamlio
-from selfeval.documents import load_response
+from selfeval.files import yamlio
+from selfeval.files.load import load_response
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -152,7 +152,7 @@ def test_kill_9_leaves_the_last_saved_draft_intact(ws: Path) -> None:
 def test_long_questions_of_the_shipped_questionnaire_show_in_an_80_column_terminal(
     tmp_path: Path,
 ) -> None:
-    from selfeval.scaffold import init_workspace
+    from selfeval.files.scaffold import init_workspace
 
     ws = tmp_path / "ws"
     init_workspace(ws)

@@ -8,19 +8,19 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
 from selfeval.errors import InputError, NotFoundError
-from selfeval.findings import (
+from selfeval.files import yamlio
+from selfeval.files.workspace import Workspace
+from selfeval.model.response import QuestionnaireRef, Response
+from selfeval.report.findings import (
     SourceResponse,
     draft_hash,
     extract_findings,
     finding_hash,
     load_draft,
 )
-from selfeval.merges import merge_findings
-from selfeval.response import QuestionnaireRef, Response
-from selfeval.workspace import Workspace
+from selfeval.report.merges import merge_findings
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -67,12 +67,12 @@ def test_version_names_the_yaml_implementation(runner: CliRunner) -> None:
 def test_an_unexpected_os_error_is_a_message_not_a_traceback(
     runner: CliRunner, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import selfeval.scaffold
+    import selfeval.files.scaffold
 
     def broken(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(tmp_path / "x"))
 
-    monkeypatch.setattr(selfeval.scaffold, "init_workspace", broken)
+    monkeypatch.setattr(selfeval.files.scaffold, "init_workspace", broken)
     result = runner.invoke(app, ["init", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert "Permission denied" in result.output

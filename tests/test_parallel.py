@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
 from selfeval.errors import SelfevalError, UsageError
-from selfeval.parallel import check_jobs, chunk_size, map_in_processes
+from selfeval.files import yamlio
+from selfeval.report.parallel import check_jobs, chunk_size, map_in_processes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import make_workspace

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
 from selfeval.errors import RefusedError, UsageError
-from selfeval.findings import draft_hash, finding_hash
-from selfeval.peer_review import StaleDraftError, choose_round, run_peer_review
-from selfeval.scaffold import init_workspace
-from selfeval.workspace import Workspace
+from selfeval.files import yamlio
+from selfeval.files.scaffold import init_workspace
+from selfeval.files.workspace import Workspace
+from selfeval.peer_review.run import StaleDraftError, choose_round, run_peer_review
+from selfeval.report.findings import draft_hash, finding_hash
 
 CATEGORY = "falende-staten"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from selfeval import yamlio
+from selfeval.files import yamlio
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_peer_review import CATEGORY, fresh_example

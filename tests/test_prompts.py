@@ -12,10 +12,10 @@ from prompt_toolkit.output import DummyOutput
 from pydantic import TypeAdapter
 from rich.console import Console
 
-from selfeval.answers import AnswerError, Progress, check_answer
-from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
-from selfeval.prompts import TerminalPrompter
-from selfeval.questionnaire import Item
+from selfeval.cli.terminal import TerminalPrompter
+from selfeval.fill.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.model.answers import AnswerError, Progress, check_answer
+from selfeval.model.questionnaire import Item
 
 DOWN = "\x1b[B"
 ENTER = "\r"

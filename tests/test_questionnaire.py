@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from selfeval.cli import app
-from selfeval.documents import load_questionnaire
-from selfeval.questionnaire import ITEM_TYPES, Questionnaire, content_hash, iter_items
+from selfeval.files.load import load_questionnaire
+from selfeval.model.questionnaire import ITEM_TYPES, Questionnaire, content_hash, iter_items
 
 REPO = Path(__file__).resolve().parents[1]
 

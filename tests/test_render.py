@@ -7,7 +7,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfeval.render import _tidy, _tidy_stream
+from selfeval.report.render import _tidy, _tidy_stream
 
 # Line ends str.splitlines knows, spaces, and text, so every tidying rule is exercised.
 _PIECES = st.sampled_from(

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from fillkit import mini_workspace, response_of
 
-from selfeval import yamlio
 from selfeval.errors import InputError
-from selfeval.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
-from selfeval.questionnaire import Item, SingleChoiceItem
-from selfeval.session import FillSession
-from selfeval.store import ResponseStore
-from selfeval.workspace import Workspace
+from selfeval.files import yamlio
+from selfeval.files.store import ResponseStore
+from selfeval.files.workspace import Workspace
+from selfeval.fill.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.fill.session import FillSession
+from selfeval.model.questionnaire import Item, SingleChoiceItem
 
 
 class Interrupt:
@@ -314,9 +314,9 @@ def test_ask_item_takes_an_item_built_in_code(ws: Workspace) -> None:
 def test_ctrl_c_during_a_save_still_keeps_that_answer(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import selfeval.store
+    import selfeval.files.store
 
-    real_write = selfeval.store.yamlio.write
+    real_write = selfeval.files.store.yamlio.write
     calls = {"n": 0}
 
     def write_interrupted_once(path: Path, data: Any, **kwargs: Any) -> None:
@@ -325,7 +325,7 @@ def test_ctrl_c_during_a_save_still_keeps_that_answer(
             raise KeyboardInterrupt
         real_write(path, data, **kwargs)
 
-    monkeypatch.setattr(selfeval.store.yamlio, "write", write_interrupted_once)
+    monkeypatch.setattr(selfeval.files.store.yamlio, "write", write_interrupted_once)
     prompter = Scripted([ask("name", "Financiën"), ask("remark", "tweede")])
     outcome = run(ws, prompter)
     assert outcome.state == "interrupted"
@@ -347,10 +347,10 @@ def test_a_failed_save_reports_the_answer_that_was_not_saved(
 ) -> None:
     import errno
 
-    import selfeval.yamlio
+    import selfeval.files.yamlio
 
     prompter = Scripted([ask("name", "Financiën"), ask("remark", "regel 1\nregel 2")])
-    real_replace = selfeval.yamlio.os.replace
+    real_replace = selfeval.files.yamlio.os.replace
     calls = {"n": 0}
 
     def full_on_second(src: Any, dst: Any) -> None:
@@ -359,7 +359,7 @@ def test_a_failed_save_reports_the_answer_that_was_not_saved(
             raise OSError(errno.ENOSPC, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(selfeval.yamlio.os, "replace", full_on_second)
+    monkeypatch.setattr(selfeval.files.yamlio.os, "replace", full_on_second)
     with pytest.raises(InputError) as caught:
         run(ws, prompter)
     message = str(caught.value)

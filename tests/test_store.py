@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fillkit import MINI, mini_workspace
 
-from selfeval import yamlio
 from selfeval.errors import InputError, LockedError, NotFoundError, RefusedError
-from selfeval.store import IncompleteError, ResponseStore
-from selfeval.workspace import Workspace
+from selfeval.files import yamlio
+from selfeval.files.store import IncompleteError, ResponseStore
+from selfeval.files.workspace import Workspace
 
 COMPLETE = {
     "name": "Financiën",
@@ -212,7 +212,7 @@ def test_lock_is_released_when_opening_fails(ws: Workspace) -> None:
 
 
 def test_pointing_a_submitted_response_at_another_draft_is_not_a_change(ws: Workspace) -> None:
-    from selfeval.response import DraftRef
+    from selfeval.model.response import DraftRef
 
     with open_store(ws) as store:
         store.save(COMPLETE)

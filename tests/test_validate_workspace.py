@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
-from selfeval.scaffold import init_workspace
-from selfeval.workspace import Workspace
+from selfeval.files import yamlio
+from selfeval.files.scaffold import init_workspace
+from selfeval.files.workspace import Workspace
 
 GOOD_PR1 = {"recognition": "fully", "completed_by": "A. de Vries"}
 

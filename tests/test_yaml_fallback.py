@@ -2,7 +2,7 @@
 
 selfeval uses libyaml's C loader and dumper when PyYAML was built with it
 (about 20x faster), and PyYAML's pure-Python classes otherwise. These tests
-hide the C classes, reload :mod:`selfeval.yamlio`, and check that the
+hide the C classes, reload :mod:`selfeval.files.yamlio`, and check that the
 fallback still round-trips what users type, refuses what it must, and that
 ``selfeval --version`` says which implementation is in use.
 """
@@ -17,9 +17,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
 from selfeval.errors import InputError
+from selfeval.files import yamlio
 
 TRICKY = [
     "NO", "on", "off", "yes", "1.10", "007", "0x1f", "1e3", "2006-05-16", "22:22", "~", "null",
@@ -43,7 +43,7 @@ DOCUMENT = {
 
 @pytest.fixture
 def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Reload selfeval.yamlio as if PyYAML had no libyaml; restore it afterwards."""
+    """Reload selfeval.files.yamlio as if PyYAML had no libyaml; restore it afterwards."""
     monkeypatch.delattr(yaml, "CSafeLoader")
     monkeypatch.delattr(yaml, "CSafeDumper")
     importlib.reload(yamlio)

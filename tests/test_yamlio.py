@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfeval import yamlio
 from selfeval.errors import InputError
+from selfeval.files import yamlio
 
 TRICKY = [
     "NO", "no", "on", "off", "yes", "Y", "n", "true", "False", "1.10", "007", "0x1f", "1e3",

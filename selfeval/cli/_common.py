@@ -130,7 +130,7 @@ def version_callback(value: bool) -> None:
         # selfeval.__version__, not importlib.metadata: importing the latter costs
         # ~30 ms of start-up; tests/test_startup_imports.py keeps the two equal.
         from selfeval import __version__ as ver
-        from selfeval.yamlio import LIBYAML
+        from selfeval.files.yamlio import LIBYAML
 
         yaml_impl = "libyaml (C)" if LIBYAML else "pure Python (libyaml not found)"
         typer.echo(f"selfeval {ver}\nYAML: {yaml_impl}\nPython: {sys.version.split()[0]}")

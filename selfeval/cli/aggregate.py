@@ -73,11 +73,11 @@ def aggregate_command(
 
       selfeval aggregate --jobs 2
     """
-    from selfeval.aggregate import aggregate, read_responses
+    from selfeval.report.aggregate import aggregate, read_responses
 
     reader = read_responses
     if jobs != 1:
-        from selfeval.parallel import parallel_reader
+        from selfeval.report.parallel import parallel_reader
 
         reader = parallel_reader(jobs)
     result = aggregate(

@@ -19,8 +19,8 @@ from selfeval.cli._common import (
 from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from selfeval.prompter import Prompter
-    from selfeval.session import Outcome
+    from selfeval.fill.prompter import Prompter
+    from selfeval.fill.session import Outcome
 
 
 def _resume_command(
@@ -37,14 +37,14 @@ def _resume_command(
 
 
 def _terminal_prompter(lang: str) -> Prompter:
-    from selfeval.prompts import TerminalPrompter
+    from selfeval.cli.terminal import TerminalPrompter
 
     return TerminalPrompter(lang=lang)
 
 
 def _report(outcome: Outcome, resume: str) -> None:
-    """The closing lines, in the session language (texts in :mod:`selfeval.prompter`)."""
-    from selfeval.prompter import message
+    """The closing lines, in the session language (texts in :mod:`selfeval.fill.prompter`)."""
+    from selfeval.fill.prompter import message
 
     lang = outcome.lang
     p = outcome.progress
@@ -137,8 +137,8 @@ def fill_command(
       selfeval fill -p DEF --answers def-answers.yaml --submit
       selfeval fill -p BZ --reopen
     """
-    from selfeval.fill import run_fill
-    from selfeval.workspace import Workspace
+    from selfeval.files.workspace import Workspace
+    from selfeval.fill.run import run_fill
 
     outcome = run_fill(
         workspace=Workspace.open(workspace),

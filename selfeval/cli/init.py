@@ -37,7 +37,7 @@ def init_command(
       selfeval init my-exercise
       selfeval init --example falende-staten
     """
-    from selfeval.scaffold import init_workspace
+    from selfeval.files.scaffold import init_workspace
 
     written = init_workspace(directory, example=example, force=force)
     kind = "worked example" if example else "workspace"

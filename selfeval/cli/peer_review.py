@@ -20,8 +20,8 @@ from selfeval.cli._common import (
 from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from selfeval.peer_review import PeerReviewResult
-    from selfeval.prompter import Prompter
+    from selfeval.fill.prompter import Prompter
+    from selfeval.peer_review.run import PeerReviewResult
 
 
 class Round(StrEnum):
@@ -32,7 +32,7 @@ class Round(StrEnum):
 
 
 def _terminal_prompter(lang: str) -> Prompter:
-    from selfeval.prompts import TerminalPrompter
+    from selfeval.cli.terminal import TerminalPrompter
 
     return TerminalPrompter(lang=lang)
 
@@ -57,8 +57,8 @@ def _resume(
 
 
 def _report(result: PeerReviewResult, resume: str) -> None:
-    """The closing lines, in the session language (texts in :mod:`selfeval.prompter`)."""
-    from selfeval.prompter import message
+    """The closing lines, in the session language (texts in :mod:`selfeval.fill.prompter`)."""
+    from selfeval.fill.prompter import message
 
     for note in result.notes:
         typer.echo(f"Note: {note}.")
@@ -175,8 +175,8 @@ def peer_review_command(
       selfeval peer-review -p FIN --list
       selfeval peer-review -p FIN --answers answers/FIN-peer-review-2.yaml --submit
     """
-    from selfeval.peer_review import run_peer_review
-    from selfeval.workspace import Workspace
+    from selfeval.files.workspace import Workspace
+    from selfeval.peer_review.run import run_peer_review
 
     result = run_peer_review(
         Workspace.open(workspace),

@@ -28,6 +28,6 @@ def schema_command(
     \b
       selfeval schema > questionnaire.schema.json
     """
-    from selfeval.schema import json_schema
+    from selfeval.model.schema import json_schema
 
     typer.echo(json_schema(what))

@@ -12,7 +12,7 @@ from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from selfeval.status import Status, StatusRow
+    from selfeval.checks.status import Status, StatusRow
 
 _STYLE = {
     "not-started": "dim",
@@ -115,8 +115,8 @@ def status_command(
       selfeval status
       selfeval status --json | jq '.summary'
     """
-    from selfeval.status import workspace_status
-    from selfeval.workspace import Workspace
+    from selfeval.checks.status import workspace_status
+    from selfeval.files.workspace import Workspace
 
     status = workspace_status(Workspace.open(workspace))
     if as_json:

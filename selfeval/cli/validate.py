@@ -35,8 +35,8 @@ def validate_command(
       selfeval validate
       selfeval validate questionnaires/ responses/falende-staten/BZ/
     """
-    from selfeval.validation import validate_paths, validate_workspace
-    from selfeval.workspace import Workspace
+    from selfeval.checks.validate import validate_paths, validate_workspace
+    from selfeval.files.workspace import Workspace
 
     if paths:
         ws = Workspace.open(workspace) if workspace else None

@@ -21,9 +21,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from selfeval import yamlio
 from selfeval.cli import app
-from selfeval.scaffold import init_workspace
+from selfeval.files import yamlio
+from selfeval.files.scaffold import init_workspace
 
 #: Address-space limit for a child process (bytes): a document that expanded in
 #: memory (an alias bomb) would die with MemoryError instead of swapping.

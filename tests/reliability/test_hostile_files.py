@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from reliakit import Command, require, run_selfeval, targets
 
-from selfeval import yamlio
+from selfeval.files import yamlio
 
 BILLION_LAUGHS = "\n".join(
     [

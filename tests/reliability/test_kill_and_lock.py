@@ -1,7 +1,7 @@
 """kill -9 while saving never leaves half a file; two processes on one response cannot both write.
 
 The kill test runs a small child that opens the response with
-:class:`selfeval.store.ResponseStore` (what ``fill`` and ``peer-review`` use)
+:class:`selfeval.files.store.ResponseStore` (what ``fill`` and ``peer-review`` use)
 and saves in a loop, each save a different size, and kills it with SIGKILL
 at a random moment, many times over. After every kill the response must load
 and validate: it is a complete earlier or later version, never a mix.
@@ -22,10 +22,10 @@ import pytest
 from reliakit import COMMANDS, DEF_SELF_EVALUATION, HANG_GUARD, NCTB_PEER_REVIEW, Command, require
 from typer.testing import CliRunner
 
-from selfeval.answers import check_answers
 from selfeval.cli import app
-from selfeval.documents import load_response
-from selfeval.workspace import Workspace
+from selfeval.files.load import load_response
+from selfeval.files.workspace import Workspace
+from selfeval.model.answers import check_answers
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -34,8 +34,8 @@ KILLS = 50
 _SAVER = """\
 import random, sys
 from pathlib import Path
-from selfeval.store import ResponseStore
-from selfeval.workspace import Workspace
+from selfeval.files.store import ResponseStore
+from selfeval.files.workspace import Workspace
 
 store = ResponseStore(Workspace(Path(sys.argv[1])), sys.argv[2], sys.argv[3])
 store.open()
@@ -100,8 +100,8 @@ def test_kill_9_while_saving_leaves_a_whole_file(
 _HOLDER = """\
 import sys
 from pathlib import Path
-from selfeval.store import ResponseStore
-from selfeval.workspace import Workspace
+from selfeval.files.store import ResponseStore
+from selfeval.files.workspace import Workspace
 
 with ResponseStore(Workspace(Path(sys.argv[1])), sys.argv[2], sys.argv[3]):
     print("locked", flush=True)

@@ -3,7 +3,7 @@
 Codes and ids become folder and file names
 (``responses/<category>/<participant>/<questionnaire>.yaml``), so every
 command option that takes one goes through
-:func:`selfeval.workspace.check_code` (or the questionnaire-id pattern) before
+:func:`selfeval.files.workspace.check_code` (or the questionnaire-id pattern) before
 any path is built. Nothing may be created outside the workspace.
 """
 
@@ -16,7 +16,7 @@ from reliakit import COMMANDS, Command, invoke, require
 from typer.testing import CliRunner
 
 from selfeval.errors import UsageError
-from selfeval.workspace import Workspace, check_code
+from selfeval.files.workspace import Workspace, check_code
 
 ESCAPES = [
     "../x",

@@ -4,7 +4,7 @@ How the failures are made (the tests run as root in CI, where ``chmod`` does
 not stop writes, and nothing is mounted):
 
 * a full disk: ``os.replace`` (the last step of every atomic write,
-  :func:`selfeval.yamlio.atomic_write_text`) or ``shutil.copyfile`` (``init``)
+  :func:`selfeval.files.yamlio.atomic_write_text`) or ``shutil.copyfile`` (``init``)
   raises ``OSError(ENOSPC)``; in-process through ``CliRunner``, and in a real
   terminal through a small wrapper script for the interactive ``fill``;
 * a read-only folder: ``chmod 0o555``; skipped when running as root;

@@ -1,0 +1,279 @@
+"""Who has answered what: one row per participant and expected questionnaire.
+
+``selfeval status`` (issue 6) shows the secretariat at a glance which
+departments are done. The expected questionnaires come from each
+participant's forms of involvement in ``selfeval.yaml`` (``DESIGN.md`` §1,
+the seed's Annex 1): a ``self-evaluation`` participant owes a
+``self-evaluation`` response, and so on. Progress counts come from
+:func:`selfeval.model.answers.progress`, so ``when`` conditions are honoured the
+same way ``fill`` honours them.
+
+This module only gathers plain data; the CLI renders it as a table or JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
+from selfeval.files.load import load_response
+from selfeval.files.workspace import Workspace
+from selfeval.model.answers import progress
+from selfeval.model.questionnaire import KINDS
+
+__all__ = ["STATES", "State", "Status", "StatusRow", "Summary", "workspace_status"]
+
+#: The states a response can be in, in the order the summary lists them.
+STATES = ("not-started", "draft", "reopened", "submitted", "invalid")
+State = Literal["not-started", "draft", "reopened", "submitted", "invalid"]
+
+#: Questionnaires that are peer reviews (collegiale toets 1 and 2).
+PEER_REVIEWS = ("peer-review-1", "peer-review-2")
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """The state of one participant's response to one questionnaire.
+
+    Attributes:
+        participant: participant code (``BZ``).
+        name: display name (``Financiën``).
+        questionnaire: questionnaire id, which is also the form of involvement.
+        state: ``not-started`` (no file), ``draft``, ``reopened`` (a draft
+            with ``reopened_from`` set), ``submitted``, or ``invalid`` (the
+            file cannot be read; ``problem`` says why).
+        expected: True when the participant's involvement asks for this
+            questionnaire; False for a response nobody asked for.
+        path: the response file, relative to the workspace root (POSIX).
+        version: the questionnaire version the response pins, if any.
+        answered: active items with an answer (None when not started/invalid).
+        required: active required items.
+        required_answered: of those, how many are answered.
+        missing: ids of required items still unanswered.
+        started_at, updated_at, submitted_at: timestamps from the file.
+        reopened_from: file name of the earlier submitted version.
+        reactions: number of peer-review reactions to findings.
+        questionnaire_changed: the questionnaire file no longer has the content
+            hash the response pins (``DESIGN.md`` §3); ``validate`` explains.
+        problem: why the file could not be read (state ``invalid``).
+    """
+
+    participant: str
+    name: str
+    questionnaire: str
+    state: State
+    expected: bool
+    path: str
+    version: str | None = None
+    answered: int | None = None
+    required: int | None = None
+    required_answered: int | None = None
+    missing: tuple[str, ...] = ()
+    started_at: str | None = None
+    updated_at: str | None = None
+    submitted_at: str | None = None
+    reopened_from: str | None = None
+    reactions: int = 0
+    questionnaire_changed: bool = False
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts over the expected rows, and the peer reviews still owed.
+
+    Attributes:
+        participants: participants in the exercise.
+        expected: expected responses (participant x form of involvement).
+        counts: state → number of expected rows in that state.
+        unexpected: responses found that no involvement asks for.
+        missing_peer_reviews: ``(participant, questionnaire)`` pairs of
+            expected peer reviews not yet submitted.
+    """
+
+    participants: int
+    expected: int
+    counts: dict[str, int]
+    unexpected: int
+    missing_peer_reviews: list[tuple[str, str]]
+
+    def line(self) -> str:
+        """One line for humans, e.g. ``9 expected responses: 2 submitted, 7 not started.``."""
+        parts = [
+            f"{self.counts[state]} {state.replace('-', ' ')}"
+            for state in ("submitted", "reopened", "draft", "not-started", "invalid")
+            if self.counts.get(state)
+        ]
+        text = (
+            f"{self.participants} participant{'s' if self.participants != 1 else ''}, "
+            f"{self.expected} expected response{'s' if self.expected != 1 else ''}: "
+            + (", ".join(parts) or "none")
+            + "."
+        )
+        if self.unexpected:
+            plural = "s" if self.unexpected != 1 else ""
+            text += f" {self.unexpected} response{plural} not asked for."
+        return text
+
+
+@dataclass
+class Status:
+    """Everything ``selfeval status`` shows.
+
+    Attributes:
+        root: the workspace folder.
+        incident_category: the incident category id.
+        rows: expected rows in exercise (Annex 1) order, each participant's
+            questionnaires in form-of-involvement order; unexpected
+            responses follow.
+        summary: the counts.
+        problems: one error per response file that could not be read, with
+            file and line; the CLI prints them and exits 1.
+    """
+
+    root: Path
+    incident_category: str
+    rows: list[StatusRow]
+    summary: Summary
+    problems: list[SelfevalError] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-ready data: ``{workspace, incident_category, rows, summary, problems}``.
+
+        ``rows`` are mappings with the :class:`StatusRow` fields; ``summary``
+        has the :class:`Summary` fields plus ``line``; ``problems`` are the
+        error messages as strings (``file:line:column: message``).
+        """
+        summary = asdict(self.summary)
+        summary["missing_peer_reviews"] = [
+            {"participant": p, "questionnaire": q} for p, q in self.summary.missing_peer_reviews
+        ]
+        summary["line"] = self.summary.line()
+        rows = []
+        for row in self.rows:
+            data = asdict(row)
+            data["missing"] = list(row.missing)
+            rows.append(data)
+        return {
+            "workspace": str(self.root),
+            "incident_category": self.incident_category,
+            "rows": rows,
+            "summary": summary,
+            "problems": [str(p) for p in self.problems],
+        }
+
+
+def _problem_text(error: SelfevalError) -> str:
+    if isinstance(error, ValidationProblems):
+        first = error.problems[0]
+        more = len(error.problems) - 1
+        return str(first).splitlines()[0] + (f" (and {more} more)" if more else "")
+    return str(error).splitlines()[0]
+
+
+def _row(
+    workspace: Workspace, code: str, name: str, qid: str, path: Path, *, expected: bool
+) -> tuple[StatusRow, SelfevalError | None]:
+    relative = path.relative_to(workspace.root).as_posix()
+    base = {"participant": code, "name": name, "questionnaire": qid, "path": relative}
+    if not path.exists():
+        return StatusRow(state="not-started", expected=expected, **base), None
+    try:
+        response = load_response(path)
+        ref = response.questionnaire
+        loaded = workspace.questionnaire(ref.id, ref.version)
+    except SelfevalError as exc:
+        error = exc
+        if exc.location is None and not isinstance(exc, ValidationProblems):
+            # e.g. "no questionnaire version 9.9.9": say which response asked for it.
+            error = InputError(exc.message, location=Location(path), hint=exc.hint)
+        row = StatusRow(state="invalid", expected=expected, problem=_problem_text(error), **base)
+        return row, error
+    counts = progress(loaded.questionnaire, response.answers)
+    state: State
+    if response.status == "submitted":
+        state = "submitted"
+    elif response.reopened_from:
+        state = "reopened"
+    else:
+        state = "draft"
+    row = StatusRow(
+        state=state,
+        expected=expected,
+        version=ref.version,
+        answered=counts.answered,
+        required=counts.required,
+        required_answered=counts.required_answered,
+        missing=counts.missing,
+        started_at=response.started_at,
+        updated_at=response.updated_at,
+        submitted_at=response.submitted_at,
+        reopened_from=response.reopened_from,
+        reactions=len(response.reactions),
+        questionnaire_changed=loaded.hash != ref.hash,
+        **base,
+    )
+    return row, None
+
+
+def workspace_status(workspace: Workspace) -> Status:
+    """Gather the state of every expected response in a workspace.
+
+    Args:
+        workspace: the opened workspace.
+
+    Returns:
+        A :class:`Status`. A response file that cannot be read becomes a row
+        in state ``invalid`` and an entry in ``problems``; it does not stop
+        the other rows from being gathered.
+
+    Raises:
+        InputError: the exercise file or a questionnaire file is invalid
+            (nothing can be counted without them).
+    """
+    exercise = workspace.exercise
+    workspace.questionnaires()  # fail early, once, on a broken questionnaire file
+    rows: list[StatusRow] = []
+    problems: list[SelfevalError] = []
+    seen: set[Path] = set()
+    for participant in exercise.participants:
+        for qid in participant.involvement:
+            path = workspace.response_path(participant.code, qid)
+            seen.add(path)
+            row, error = _row(
+                workspace, participant.code, participant.name, qid, path, expected=True
+            )
+            rows.append(row)
+            if error is not None:
+                problems.append(error)
+    names = {p.code: p.name for p in exercise.participants}
+    for path in workspace.response_files():
+        code, qid = path.parent.name, path.stem
+        if path in seen or path.parent.parent != workspace.category_dir() or qid not in KINDS:
+            continue  # other folders and names are `selfeval validate`'s business
+        row, error = _row(workspace, code, names.get(code, code), qid, path, expected=False)
+        rows.append(row)
+        if error is not None:
+            problems.append(error)
+    expected_rows = [r for r in rows if r.expected]
+    counts = {state: sum(r.state == state for r in expected_rows) for state in STATES}
+    summary = Summary(
+        participants=len(exercise.participants),
+        expected=len(expected_rows),
+        counts=counts,
+        unexpected=len(rows) - len(expected_rows),
+        missing_peer_reviews=[
+            (r.participant, r.questionnaire)
+            for r in expected_rows
+            if r.questionnaire in PEER_REVIEWS and r.state != "submitted"
+        ],
+    )
+    return Status(
+        root=workspace.root,
+        incident_category=exercise.incident_category.id,
+        rows=rows,
+        summary=summary,
+        problems=problems,
+    )

@@ -1,0 +1,423 @@
+"""``selfeval validate``: check questionnaires, the exercise file and responses.
+
+Every problem is collected (not just the first), each naming file, line and
+what to do. A response is checked against exactly the questionnaire version it
+pins: id, version and content hash (``DESIGN.md`` §3).
+
+A whole workspace (issue 6) is also checked for what a crash, a hand edit or
+a git merge can leave behind: a response in the wrong folder (its path must be
+``Workspace.response_path(participant, questionnaire)``, under the exercise's
+incident category), answers to unknown items, wrong types or values outside
+the choices, participants not in the exercise, and orphaned files under
+``responses/`` — stray YAML files that are not responses, and leftover
+``.*.tmp`` files from an interrupted save (warnings: they can be deleted).
+See ``docs/files.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selfeval.errors import (
+    InputError,
+    Location,
+    NotFoundError,
+    SelfevalError,
+    ValidationProblems,
+)
+from selfeval.files import yamlio
+from selfeval.files.load import (
+    LoadedQuestionnaire,
+    load_exercise,
+    load_questionnaire,
+    load_response,
+)
+from selfeval.files.workspace import RESPONSES_DIR, Workspace, find_workspace
+from selfeval.model.answers import check_answers
+from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.response import Response
+
+__all__ = ["Report", "validate_paths", "validate_workspace"]
+
+
+@dataclass
+class Report:
+    """What validation found.
+
+    Attributes:
+        checked: files checked.
+        problems: every problem, in file order (any problem means exit 1).
+        warnings: things worth tidying that lose nothing (stray or leftover
+            temporary files, a response nobody asked for); they do not fail.
+    """
+
+    checked: list[Path] = field(default_factory=list)
+    problems: list[SelfevalError] = field(default_factory=list)
+    warnings: list[SelfevalError] = field(default_factory=list)
+    # Questionnaire files loaded while checking responses (or the error each
+    # raised), so N responses to one version parse it once, not N times.
+    _questionnaires: dict[Path, LoadedQuestionnaire | SelfevalError] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def add(self, error: SelfevalError) -> None:
+        """Record one error (a :class:`ValidationProblems` is split into its parts)."""
+        if isinstance(error, ValidationProblems):
+            self.problems.extend(error.problems)
+        else:
+            self.problems.append(error)
+
+    def warn(self, warning: SelfevalError) -> None:
+        """Record one warning."""
+        self.warnings.append(warning)
+
+
+def _kind_of(path: Path) -> str:
+    if path.name == EXERCISE_FILE:
+        return "exercise"
+    if path.parent.name == "questionnaires":
+        return "questionnaire"
+    if len(path.parents) >= 3 and path.parents[2].name == RESPONSES_DIR:
+        # responses/<category>/<participant>/<file>: a response whatever it holds,
+        # so an empty or broken one gets load_response's message.
+        return "response"
+    try:
+        data = yamlio.load(path)
+    except InputError:
+        return "unknown"
+    if isinstance(data, dict):
+        if "sections" in data:
+            return "questionnaire"
+        if "participants" in data:
+            return "exercise"
+        if "questionnaire" in data:
+            return "response"
+    return "unknown"
+
+
+def _answers_problems(
+    path: Path, response: Response, loaded: LoadedQuestionnaire, exercise: Exercise | None
+) -> list[SelfevalError]:
+    problems: list[SelfevalError] = []
+    text = path.read_text("utf-8-sig")
+    ref = response.questionnaire
+    if ref.hash != loaded.hash:
+        problems.append(
+            InputError(
+                f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, but "
+                f"{loaded.path.name} now hashes to {loaded.hash[:19]}…: the questionnaire "
+                f"changed after this response was started",
+                location=Location(path, *(yamlio.line_of(text, ["questionnaire", "hash"]) or ())),
+                hint="restore the published questionnaire file; a change must be a new version",
+            )
+        )
+    if exercise is not None and response.participant not in exercise.codes:
+        problems.append(
+            InputError(
+                f"participant {response.participant!r} is not in {EXERCISE_FILE}",
+                location=Location(path),
+                hint=f"use one of: {', '.join(exercise.codes)}",
+            )
+        )
+        exercise = None
+    for problem in check_answers(
+        loaded.questionnaire,
+        response.answers,
+        exercise=exercise,
+        participant=response.participant,
+        complete=response.status == "submitted",
+    ):
+        where = yamlio.line_of(text, ["answers", *problem.path])
+        problems.append(
+            InputError(
+                f"answers.{problem}",
+                location=Location(path, *where) if where else Location(path),
+            )
+        )
+    return problems
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _placement_problems(
+    path: Path, response: Response, workspace: Workspace, exercise: Exercise
+) -> list[SelfevalError]:
+    """Problems with where a response file is, for files under ``responses/``."""
+    category = exercise.incident_category.id
+    ref = response.questionnaire
+    if response.incident_category != category:
+        text = path.read_text("utf-8-sig")
+        where = yamlio.line_of(text, ["incident_category"]) or ()
+        return [
+            InputError(
+                f"the response is for incident category {response.incident_category!r}, but "
+                f"this exercise evaluates {category!r}",
+                location=Location(path, *where),
+                hint=f"a workspace holds one incident category; keep this response in the "
+                f"workspace for {response.incident_category!r}",
+            )
+        ]
+    try:
+        expected = workspace.response_path(response.participant, ref.id)
+    except SelfevalError as exc:
+        return [InputError(exc.message, location=Location(path), hint=exc.hint)]
+    if ".submitted-" in path.name:
+        # An earlier submitted version kept by --reopen lives beside the current one.
+        right = path.parent.resolve() == expected.parent.resolve() and path.name.startswith(
+            f"{ref.id}.submitted-"
+        )
+    else:
+        right = path.resolve() == expected.resolve()
+    if right:
+        return []
+    relative = expected.relative_to(workspace.root).as_posix()
+    hint = f"move it to {relative}"
+    if expected.exists() and ".submitted-" not in path.name:
+        hint = (
+            f"{relative} already exists: compare the two, keep the right one there and "
+            f"delete the other"
+        )
+    return [
+        InputError(
+            f"this response (participant {response.participant}, questionnaire {ref.id}) is in "
+            f"the wrong place: selfeval only finds it at {relative}",
+            location=Location(path),
+            hint=hint,
+        )
+    ]
+
+
+def _pinned(
+    workspace: Workspace, qid: str, version: str, response: Path, report: Report
+) -> LoadedQuestionnaire:
+    """The questionnaire version a response pins, loaded from its own file only.
+
+    Unlike :meth:`Workspace.questionnaires`, one broken questionnaire file
+    does not stop responses to the other questionnaires from being checked.
+
+    Raises:
+        InputError: the pinned version's file is invalid (located in that file).
+        NotFoundError: no file for that version (located in the response).
+    """
+    folder = workspace.questionnaires_dir
+    path = folder / f"{qid}-{version}.yaml"
+    if path.is_file():
+        if path not in report._questionnaires:
+            try:
+                report._questionnaires[path] = load_questionnaire(path)
+            except SelfevalError as exc:
+                report._questionnaires[path] = exc
+        found = report._questionnaires[path]
+        if isinstance(found, SelfevalError):
+            raise found
+        return found
+    versions = sorted(
+        (p.name[len(qid) + 1 : -len(".yaml")] for p in folder.glob(f"{qid}-*.yaml")),
+        key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")],
+    )
+    if not versions:
+        raise NotFoundError(
+            f"the response answers questionnaire {qid!r}, which is not in {folder}",
+            location=Location(response),
+            hint="copy the questionnaire version file it was answered against into questionnaires/",
+        )
+    raise NotFoundError(
+        f"questionnaire {qid!r} has no version {version!r}",
+        location=Location(response),
+        hint=f"available versions: {', '.join(versions)}; restore {path.name} into questionnaires/",
+    )
+
+
+def _check_response(path: Path, workspace: Workspace | None, report: Report) -> None:
+    response = load_response(path)
+    if workspace is None:
+        return
+    ref = response.questionnaire
+    try:
+        loaded = _pinned(workspace, ref.id, ref.version, path, report)
+    except SelfevalError as exc:
+        where = exc.location.path if exc.location else None
+        if where is None or Path(where) == path or Path(where) not in report.checked:
+            report.add(exc)  # else: the questionnaire's own problem is already reported
+        return
+    try:
+        exercise: Exercise | None = workspace.exercise
+    except SelfevalError:
+        exercise = None  # reported when the exercise file itself is checked
+    if exercise is not None and _inside(path, workspace.responses_dir):
+        for problem in _placement_problems(path, response, workspace, exercise):
+            report.add(problem)
+        if response.participant in exercise.codes:
+            involvement = exercise.participant(response.participant).involvement
+            if ref.id not in involvement:
+                report.warn(
+                    InputError(
+                        f"participant {response.participant} answered {ref.id}, but its forms "
+                        f"of involvement in {EXERCISE_FILE} are: {', '.join(involvement)}",
+                        location=Location(path),
+                        hint=f"add {ref.id} to its involvement in {EXERCISE_FILE}, or delete "
+                        f"this response; the report only uses what is asked for",
+                    )
+                )
+    for problem in _answers_problems(path, response, loaded, exercise):
+        report.add(problem)
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def validate_paths(paths: Iterable[Path], *, workspace: Workspace | None = None) -> Report:
+    """Check the given files and folders (folders: every ``*.yaml`` below them).
+
+    Args:
+        paths: files or folders.
+        workspace: used to check responses against their questionnaire; if
+            None, it is looked up from the first path (and may not exist).
+
+    Returns:
+        A :class:`Report`; never raises for a problem in a file.
+    """
+    report = Report()
+    paths = list(paths)
+    if workspace is None and paths:
+        try:
+            anchor = paths[0] if paths[0].is_dir() else paths[0].parent
+            workspace = Workspace(find_workspace(anchor))
+        except SelfevalError:
+            workspace = None
+    for path in _expand(paths):
+        report.checked.append(path)
+        if not path.exists():
+            report.add(InputError("no such file or folder", location=Location(path)))
+            continue
+        try:
+            kind = _kind_of(path)
+            if kind == "questionnaire":
+                load_questionnaire(path)
+            elif kind == "exercise":
+                load_exercise(path)
+            elif kind == "response":
+                _check_response(path, workspace, report)
+            else:
+                # Parse it at least, so syntax errors are reported with their line.
+                data = yamlio.load(path)
+                if not isinstance(data, dict):
+                    raise InputError(
+                        "not a selfeval file: expected a mapping",
+                        location=Location(path, 1, 1),
+                    )
+                raise InputError(
+                    "not a questionnaire, exercise or response file",
+                    location=Location(path),
+                    hint="a response has a 'questionnaire' key, a questionnaire 'sections'",
+                )
+        except SelfevalError as exc:
+            report.add(exc)
+    return report
+
+
+def _stray(path: Path, workspace: Workspace, report: Report) -> None:
+    """Check a file under ``responses/`` that is not where a response belongs."""
+    relative = path.relative_to(workspace.root).as_posix()
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        target = path.with_name(path.name[1:].rsplit(".", 2)[0])
+        hint = "it can be deleted"
+        if not target.exists():
+            hint = (
+                f"{target.name} does not exist: this may hold the only copy of its answers; "
+                f"check it, rename it to {target.name} if it is complete, otherwise delete it"
+            )
+        report.warn(
+            InputError(
+                "a temporary file left by an interrupted save; the response itself was not "
+                "touched by it",
+                location=Location(path),
+                hint=hint,
+            )
+        )
+        return
+    if path.suffix not in (".yaml", ".yml"):
+        return  # lock files, .gitkeep, notes: not selfeval's business
+    report.checked.append(path)
+    try:
+        data = yamlio.load(path)
+    except SelfevalError as exc:
+        report.warn(
+            InputError(
+                f"a file under responses/ that is not a response ({exc.message})",
+                location=exc.location or Location(path),
+                hint=f"selfeval ignores {relative}; move it out of responses/ or delete it",
+            )
+        )
+        return
+    if isinstance(data, dict) and "questionnaire" in data:
+        try:
+            _check_response(path, workspace, report)
+        except SelfevalError as exc:
+            report.add(exc)
+        return
+    report.warn(
+        InputError(
+            "a file under responses/ that is not a response",
+            location=Location(path),
+            hint=f"selfeval ignores {relative}; move it out of responses/ or delete it",
+        )
+    )
+
+
+def validate_workspace(workspace: Workspace) -> Report:
+    """Check a whole workspace.
+
+    Checks the exercise file, every questionnaire, every response (against the
+    exact questionnaire version it pins, and that it is where
+    :meth:`Workspace.response_path` says), the earlier submitted versions kept
+    by ``--reopen``, and anything else under ``responses/`` (see the module
+    docstring).
+
+    Args:
+        workspace: the opened workspace.
+
+    Returns:
+        A :class:`Report` with problems (exit 1) and warnings; never raises
+        for a problem in a file.
+    """
+    current = workspace.response_files()
+    files = [workspace.exercise_path, *workspace.questionnaire_files(), *current]
+    report = validate_paths(files, workspace=workspace)
+    if not workspace.responses_dir.is_dir():
+        return report
+    done = {p.resolve() for p in current}
+    for path in sorted(workspace.responses_dir.rglob("*")):
+        if not path.is_file() or path.resolve() in done:
+            continue
+        if ".submitted-" in path.name and _kind_of(path) == "response" and path.suffix == ".yaml":
+            report.checked.append(path)
+            try:
+                _check_response(path, workspace, report)
+            except SelfevalError as exc:
+                report.add(exc)
+            continue
+        _stray(path, workspace, report)
+    return report

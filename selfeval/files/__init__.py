@@ -1,0 +1,1 @@
+"""Files: safe YAML I/O, loading documents, the workspace layout, the response store, init."""

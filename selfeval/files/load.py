@@ -1,0 +1,206 @@
+"""Loading the three kinds of file into models, with errors that point at lines.
+
+YAML is parsed by :mod:`selfeval.files.yamlio` (safe loading), then validated by
+the pydantic models; a ``ValidationError`` becomes one :class:`InputError`
+per problem, naming the file, the line and column of the offending value, the
+dotted path, and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from selfeval.errors import InputError, Location, ValidationProblems
+from selfeval.files import yamlio
+from selfeval.model.exercise import Exercise
+from selfeval.model.questionnaire import (
+    ITEM_TYPES,
+    LocatedValueError,
+    Questionnaire,
+    content_hash,
+    expected_filename,
+)
+from selfeval.model.response import Response
+
+__all__ = [
+    "LoadedQuestionnaire",
+    "load_exercise",
+    "load_questionnaire",
+    "load_response",
+    "parse_model",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _read(path: Path) -> tuple[Any, str]:
+    data = yamlio.load(path)
+    if data is None:
+        raise InputError(
+            "the file is empty", location=Location(path), hint="see docs/ for the expected content"
+        )
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        raise InputError(
+            f"the file holds {kind}, but a mapping of keys to values is expected",
+            location=Location(path, 1, 1),
+            hint="start the file with 'key: value' lines",
+        )
+    # Text is needed only to locate validation errors; read it lazily then.
+    return data, ""
+
+
+def _message(error: Any) -> tuple[str, tuple[str | int, ...]]:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    ctx = error.get("ctx") or {}
+    exc = ctx.get("error")
+    if isinstance(exc, LocatedValueError):
+        return str(exc), loc + exc.loc
+    kind = error["type"]
+    msg: str = error["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if kind == "extra_forbidden":
+        msg = f"unknown key {loc[-1]!r}; check its spelling (see `selfeval schema`)"
+    elif kind == "missing":
+        msg = f"required key {loc[-1]!r} is missing"
+    elif kind == "union_tag_invalid":
+        tag = ctx.get("tag")
+        msg = f"unknown item type {tag!r}; use one of: {', '.join(ITEM_TYPES)}"
+    elif kind == "union_tag_not_found":
+        msg = "this item has no 'type'; every item needs one"
+    elif kind == "string_pattern_mismatch":
+        field = loc[-1] if loc else ""
+        if field in ("code", "participant"):
+            msg = (
+                "a participant code is a letter followed by letters, digits, '-' or '_' "
+                "(at most 32; no spaces, dots or slashes), e.g. BZ or FIN"
+            )
+        elif field == "id" and "incident_category" in loc:
+            msg = "an incident category id is lower-case letters, digits and '-' (falende-staten)"
+        elif field == "id":
+            msg = "an id is lower-case letters, digits and '_' (starting with a letter)"
+        else:
+            msg = f"does not have the expected form (pattern {ctx.get('pattern')})"
+    # Drop pydantic's union-member names from the path (e.g. 'text', 'repeat').
+    return msg, loc
+
+
+def _clean_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    clean: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            clean.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            clean.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part not in ITEM_TYPES:
+            clean.append(part)
+            node = None
+        elif isinstance(part, str) and part in ITEM_TYPES:
+            continue
+        else:
+            clean.append(part)
+            node = None
+    return tuple(clean)
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def parse_model(model: type[M], data: Any, path: Path, *, text: str | None = None) -> M:
+    """Validate plain ``data`` loaded from ``path`` into ``model``.
+
+    Args:
+        model: the pydantic model class.
+        data: what the YAML loader returned.
+        path: the file, for error messages (re-read to find line numbers).
+        text: the file's text if already at hand.
+
+    Returns:
+        The model instance.
+
+    Raises:
+        ValidationProblems: one :class:`InputError` per problem, each with
+            file, line, column and the dotted path of the value.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        if text is None:
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+        problems: list[InputError] = []
+        for error in exc.errors(include_url=False):
+            msg, loc = _message(error)
+            loc = _clean_loc(loc, data)
+            where = yamlio.line_of(text, loc) if text else None
+            location = Location(path, *where) if where else Location(path)
+            prefix = f"{_dotted(loc)}: " if loc else ""
+            problems.append(InputError(prefix + msg, location=location))
+        if len(problems) == 1:
+            raise problems[0] from None
+        raise ValidationProblems(list(problems)) from None
+
+
+@dataclass(frozen=True)
+class LoadedQuestionnaire:
+    """A questionnaire with where it came from and its content hash."""
+
+    questionnaire: Questionnaire
+    path: Path
+    hash: str
+
+
+def load_questionnaire(path: Path) -> LoadedQuestionnaire:
+    """Load and check one questionnaire version file.
+
+    Raises:
+        InputError: invalid YAML, invalid content, or a file name that does
+            not match ``<id>-<version>.yaml``.
+    """
+    data, _ = _read(path)
+    questionnaire = parse_model(Questionnaire, data, path)
+    expected = expected_filename(questionnaire)
+    if path.name != expected:
+        raise InputError(
+            f"the file name does not match the questionnaire's id and version "
+            f"({questionnaire.ref})",
+            location=Location(path),
+            hint=f"rename the file to {expected}",
+        )
+    return LoadedQuestionnaire(questionnaire, path, content_hash(data))
+
+
+def load_exercise(path: Path) -> Exercise:
+    """Load and check an exercise file (``selfeval.yaml``).
+
+    Raises:
+        InputError: invalid YAML or content.
+    """
+    data, _ = _read(path)
+    return parse_model(Exercise, data, path)
+
+
+def load_response(path: Path) -> Response:
+    """Load and check the structure of one response file.
+
+    Checking answers against the questionnaire is :mod:`selfeval.model.answers`'s job.
+
+    Raises:
+        InputError: invalid YAML or structure.
+    """
+    data, _ = _read(path)
+    return parse_model(Response, data, path)

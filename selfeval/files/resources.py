@@ -1,0 +1,49 @@
+"""Files shipped with the package: questionnaires, the worked example, the empty template.
+
+In an installed wheel they live under ``selfeval/_bundled/`` (see
+``pyproject.toml``, ``force-include``); in a source checkout (editable
+install) they are read from the repository root, which is itself the worked
+example workspace (``DESIGN.md`` §3).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["example_files", "shipped_questionnaires", "template_dir"]
+
+_HERE = Path(__file__).resolve().parent
+_PACKAGE = _HERE.parent
+_BUNDLED = _PACKAGE / "_bundled"
+_CHECKOUT = _PACKAGE.parent
+
+
+def _root() -> Path:
+    if (_BUNDLED / "example" / "selfeval.yaml").is_file():
+        return _BUNDLED / "example"
+    return _CHECKOUT
+
+
+def shipped_questionnaires() -> list[Path]:
+    """The questionnaire version files shipped with this release, sorted by name."""
+    return sorted((_root() / "questionnaires").glob("*.yaml"))
+
+
+def example_files() -> list[tuple[Path, Path]]:
+    """(source, relative target) pairs that make up the worked example workspace."""
+    root = _root()
+    pairs: list[tuple[Path, Path]] = [(root / "selfeval.yaml", Path("selfeval.yaml"))]
+    for folder in ("questionnaires", "responses", "texts", "answers"):
+        base = root / folder
+        if base.is_dir():
+            pairs += [
+                (p, p.relative_to(root))
+                for p in sorted(base.rglob("*"))
+                if p.is_file() and not p.name.startswith(".")
+            ]
+    return pairs
+
+
+def template_dir() -> Path:
+    """The empty workspace template (exercise file and narrative texts)."""
+    return _HERE / "workspace_template"

@@ -1,0 +1,68 @@
+"""``selfeval init``: lay out a new workspace, empty or as the worked example."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from selfeval.errors import InputError, Location, RefusedError
+from selfeval.files.resources import example_files, shipped_questionnaires, template_dir
+from selfeval.model.exercise import EXERCISE_FILE
+
+__all__ = ["init_workspace"]
+
+
+def init_workspace(target: Path, *, example: bool = False, force: bool = False) -> list[Path]:
+    """Create a workspace in ``target``.
+
+    Args:
+        target: the folder; created if missing.
+        example: lay out the worked example (falende staten) instead of an
+            empty exercise.
+        force: allow a folder that already has files (never overwrites one).
+
+    Returns:
+        The files written, relative to ``target``.
+
+    Raises:
+        RefusedError: ``target`` already holds a workspace, or is not empty
+            and ``force`` is not given; nothing is written then.
+        InputError: a file or folder cannot be written (disk full, read-only,
+            a file in the way); the files already copied are left.
+    """
+    if (target / EXERCISE_FILE).exists():
+        raise RefusedError(
+            f"{target} already holds a workspace ({EXERCISE_FILE} exists)",
+            hint="choose another folder; init never overwrites a workspace",
+        )
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise RefusedError(
+            f"{target} is not empty",
+            hint="choose an empty or new folder, or pass --force to add the workspace beside it",
+        )
+    if example:
+        pairs = example_files()
+    else:
+        template = template_dir()
+        pairs = [(p, p.relative_to(template)) for p in sorted(template.rglob("*")) if p.is_file()]
+        pairs += [(p, Path("questionnaires") / p.name) for p in shipped_questionnaires()]
+    written: list[Path] = []
+    try:
+        for source, relative in pairs:
+            destination = target / relative
+            if destination.exists():
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            written.append(relative)
+        (target / "responses").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # A full disk, a read-only folder, a file where a folder should be: say so, no traceback.
+        where = Path(exc.filename) if exc.filename else target
+        raise InputError(
+            f"cannot create the workspace: {exc.strerror or exc}",
+            location=Location(where),
+            hint=f"check that {target} is writable and the disk has space, then delete what "
+            f"was created ({len(written)} files) and run init again",
+        ) from None
+    return written

@@ -1,0 +1,223 @@
+"""A workspace: the folder holding one exercise (``DESIGN.md`` §7).
+
+Layout::
+
+    selfeval.yaml                       the exercise file
+    questionnaires/<id>-<version>.yaml  the questionnaire versions it uses
+    responses/<category>/<participant>/<questionnaire>.yaml
+    responses/<category>/<participant>/<questionnaire>.submitted-<stamp>.yaml  (kept on --reopen)
+    texts/*.md                          the secretariat's editable narrative texts
+    templates/                          optional report template overrides
+
+Commands take ``--workspace DIR``; otherwise the current folder and its
+parents are searched for ``selfeval.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from selfeval.errors import InputError, Location, NotFoundError, UsageError
+from selfeval.files.load import LoadedQuestionnaire, load_exercise, load_questionnaire
+from selfeval.model.exercise import CODE_PATTERN, EXERCISE_FILE, SLUG_PATTERN, Exercise
+from selfeval.model.questionnaire import KINDS, semver_key
+
+__all__ = ["Workspace", "find_workspace", "split_ref"]
+
+QUESTIONNAIRES_DIR = "questionnaires"
+RESPONSES_DIR = "responses"
+TEXTS_DIR = "texts"
+TEMPLATES_DIR = "templates"
+
+_CODE = re.compile(CODE_PATTERN)
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def find_workspace(start: Path | None = None, *, explicit: Path | None = None) -> Path:
+    """Locate the workspace root.
+
+    Args:
+        start: where to begin the upward search (default: current folder).
+        explicit: a folder given with ``--workspace``; searched no further.
+
+    Returns:
+        The folder that contains ``selfeval.yaml``.
+
+    Raises:
+        NotFoundError: no exercise file found.
+    """
+    if explicit is not None:
+        if not (explicit / EXERCISE_FILE).is_file():
+            raise NotFoundError(
+                f"{explicit} is not a selfeval workspace (no {EXERCISE_FILE} in it)",
+                hint="create one with `selfeval init DIR` or give the right --workspace",
+            )
+        return explicit.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / EXERCISE_FILE).is_file():
+            return folder
+    raise NotFoundError(
+        f"no selfeval workspace here ({EXERCISE_FILE} not found in {here} or its parents)",
+        hint="run inside a workspace, pass --workspace DIR, or create one with `selfeval init DIR`",
+    )
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """Split ``id[@version]`` into (id, version or None)."""
+    qid, _, version = ref.partition("@")
+    return qid, (version or None)
+
+
+def check_code(code: str, what: str = "participant code") -> str:
+    """Refuse a participant code that could escape the workspace or is malformed.
+
+    Raises:
+        UsageError: the code has separators, dots, or other characters.
+    """
+    if not _CODE.match(code):
+        raise UsageError(
+            f"{code!r} is not a valid {what}",
+            hint="codes are letters, digits, '-' and '_' (e.g. BZ, FIN); see selfeval.yaml",
+        )
+    return code
+
+
+@dataclass
+class Workspace:
+    """An opened workspace; loads its files lazily and once.
+
+    Attributes:
+        root: the folder containing ``selfeval.yaml``.
+    """
+
+    root: Path
+    _questionnaires: dict[tuple[str, str], LoadedQuestionnaire] | None = field(
+        default=None, repr=False
+    )
+
+    @classmethod
+    def open(cls, explicit: Path | None = None) -> Workspace:
+        """Find and open the workspace (see :func:`find_workspace`)."""
+        return cls(find_workspace(explicit=explicit))
+
+    @property
+    def exercise_path(self) -> Path:
+        """Path of ``selfeval.yaml``."""
+        return self.root / EXERCISE_FILE
+
+    @cached_property
+    def exercise(self) -> Exercise:
+        """The exercise file, loaded and checked.
+
+        Raises:
+            InputError: the file is invalid.
+        """
+        return load_exercise(self.exercise_path)
+
+    @property
+    def questionnaires_dir(self) -> Path:
+        """``questionnaires/``."""
+        return self.root / QUESTIONNAIRES_DIR
+
+    @property
+    def responses_dir(self) -> Path:
+        """``responses/``."""
+        return self.root / RESPONSES_DIR
+
+    @property
+    def texts_dir(self) -> Path:
+        """``texts/``: preface, incident category and conclusions in Markdown."""
+        return self.root / TEXTS_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        """``templates/``: optional report template overrides."""
+        return self.root / TEMPLATES_DIR
+
+    def questionnaire_files(self) -> list[Path]:
+        """All questionnaire files, sorted by name."""
+        return sorted(self.questionnaires_dir.glob("*.yaml"))
+
+    def questionnaires(self) -> dict[tuple[str, str], LoadedQuestionnaire]:
+        """All questionnaire versions, keyed by (id, version).
+
+        Raises:
+            InputError: a file is invalid, or two files define the same version.
+        """
+        if self._questionnaires is None:
+            found: dict[tuple[str, str], LoadedQuestionnaire] = {}
+            for path in self.questionnaire_files():
+                loaded = load_questionnaire(path)
+                key = (loaded.questionnaire.id, loaded.questionnaire.version)
+                if key in found:
+                    raise InputError(
+                        f"{loaded.questionnaire.ref} is also defined in {found[key].path.name}",
+                        location=Location(path),
+                        hint="each version lives in exactly one file",
+                    )
+                found[key] = loaded
+            self._questionnaires = found
+        return self._questionnaires
+
+    def versions(self, qid: str) -> list[str]:
+        """The versions of questionnaire ``qid`` in the workspace, oldest first."""
+        return sorted((v for (i, v) in self.questionnaires() if i == qid), key=semver_key)
+
+    def questionnaire(self, qid: str, version: str | None = None) -> LoadedQuestionnaire:
+        """One questionnaire version: the given one, the exercise's pin, or the newest.
+
+        Raises:
+            NotFoundError: no such questionnaire or version.
+        """
+        versions = self.versions(qid)
+        if not versions:
+            known = sorted({i for (i, _) in self.questionnaires()})
+            raise NotFoundError(
+                f"no questionnaire {qid!r} in {self.questionnaires_dir}",
+                hint=f"known questionnaires: {', '.join(known) or 'none'}",
+            )
+        if version is None:
+            version = self.exercise.questionnaires.get(qid) or versions[-1]
+        if version not in versions:
+            raise NotFoundError(
+                f"questionnaire {qid!r} has no version {version!r}",
+                hint=f"available versions: {', '.join(versions)}",
+            )
+        return self.questionnaires()[(qid, version)]
+
+    def category_dir(self) -> Path:
+        """``responses/<incident category id>/``."""
+        category = self.exercise.incident_category.id
+        if not _SLUG.match(category):  # already enforced by the model; defence in depth
+            raise UsageError(f"invalid incident category id {category!r}")
+        return self.responses_dir / category
+
+    def response_path(self, participant: str, questionnaire_id: str) -> Path:
+        """Where a participant's response to a questionnaire lives.
+
+        ``responses/<category>/<participant>/<questionnaire id>.yaml``.
+
+        Raises:
+            UsageError: the participant code or questionnaire id is malformed
+                (which is what keeps ``../x`` and absolute paths out).
+        """
+        check_code(participant)
+        if questionnaire_id not in KINDS and not _SLUG.match(questionnaire_id):
+            raise UsageError(f"{questionnaire_id!r} is not a valid questionnaire id")
+        return self.category_dir() / participant / f"{questionnaire_id}.yaml"
+
+    def response_files(self) -> list[Path]:
+        """Current response files (not the kept earlier submitted versions), sorted."""
+        if not self.responses_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.responses_dir.glob("*/*/*.yaml") if ".submitted-" not in p.name
+        )
+
+    def text_path(self, name: str) -> Path:
+        """A narrative text file, e.g. ``texts/preface.md``."""
+        return self.texts_dir / f"{name}.md"

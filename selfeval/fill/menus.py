@@ -1,0 +1,244 @@
+"""The menus of a filling session: resume, review and submit, and asking what is missing.
+
+:class:`SessionMenus` is a part of :class:`~selfeval.fill.session.FillSession`
+(which inherits it), kept apart so each module stays small: the session walks
+the questionnaire; these menus decide what comes next. Rules:
+
+* a response resumed shows the progress per section and offers to continue,
+  revisit a section, or review (``DESIGN.md`` §6);
+* the review never offers submit as the default while anything is missing or
+  invalid; what is missing is named by labels (``Punten › Punt 1 › Titel``) in
+  the session language, and "answer the missing items" goes straight to each
+  one, also to a field inside a repeat entry;
+* a submitted response opened with ``--reopen`` that nothing changed is left
+  submitted (``docs/fill.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from selfeval.files.store import IncompleteError, ResponseStore
+from selfeval.fill.prompter import Notice, Option, Path_, Prompter
+from selfeval.fill.prompter import message as _t
+from selfeval.fill.review import problem_lines, section_summary
+from selfeval.model.answers import Problem, progress, visible
+from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
+
+if TYPE_CHECKING:
+    from selfeval.fill.prompter import ReviewRow
+    from selfeval.fill.session import Outcome
+
+__all__ = ["SessionMenus"]
+
+
+class SessionMenus:
+    """The resume menu and the review/submit menu of :class:`~selfeval.fill.session.FillSession`."""
+
+    store: ResponseStore
+    prompter: Prompter
+    lang: str
+    questionnaire: Questionnaire
+
+    if TYPE_CHECKING:  # provided by FillSession
+
+        def walk(
+            self, *, sections: Sequence[int] | None = None, only_unasked: bool = False
+        ) -> None:
+            """See :meth:`selfeval.fill.session.FillSession.walk`."""
+
+        def ask_item(
+            self,
+            item: Item,
+            current: Any,
+            *,
+            path: Path_,
+            scope: Mapping[str, Any] | None = None,
+            entry: str | None = None,
+            warn_blank: bool = True,
+        ) -> Any:
+            """See :meth:`selfeval.fill.session.FillSession.ask_item`."""
+
+        def review_rows(self) -> list[ReviewRow]:
+            """See :meth:`selfeval.fill.session.FillSession.review_rows`."""
+
+        def _has_unasked_anywhere(self) -> bool: ...
+        def _outcome(self, state: Literal["submitted", "draft", "interrupted"]) -> Outcome: ...
+        def _save(self, item: Item | None = None, value: Any = None) -> None: ...
+        def _repeat(
+            self,
+            item: RepeatItem,
+            container: dict[str, Any],
+            path: Path_,
+            outer: Mapping[str, Any],
+            *,
+            resume: bool,
+        ) -> None: ...
+        def _entry(
+            self,
+            item: RepeatItem,
+            entries: list[Any],
+            index: int,
+            path: Path_,
+            scope: Mapping[str, Any],
+            *,
+            only_unasked: bool,
+        ) -> None: ...
+
+    def _resume_menu(self) -> bool:
+        """Offer continue / revisit / review; True to go on to the review."""
+        lang = self.lang
+        while True:
+            now = progress(self.questionnaire, self.store.answers)
+            submitted = self.store.unchanged_submitted
+            self.prompter.show_notice(
+                Notice(
+                    "info",
+                    _t(
+                        "resume_submitted" if submitted else "resume",
+                        lang,
+                        updated=(
+                            self.store.response.submitted_at
+                            if submitted
+                            else self.store.response.updated_at
+                        )
+                        or "-",
+                        answered=now.answered,
+                        done=now.required_answered,
+                        required=now.required,
+                    ),
+                    section_summary(self.questionnaire, self.store.answers, self.lang),
+                )
+            )
+            options = []
+            if self._has_unasked_anywhere():
+                options.append(Option("continue", _t("continue", lang)))
+            options += [
+                Option("revisit", _t("revisit", lang)),
+                Option("review", _t("review", lang)),
+                Option("quit", _t("quit_unchanged" if submitted else "quit", lang)),
+            ]
+            default = "continue" if options[0].value == "continue" else "review"
+            choice = self.prompter.choose(_t("what_now", lang), options, default=default)
+            if choice == "continue":
+                self.walk(only_unasked=True)
+                return True
+            if choice == "review":
+                return True
+            if choice == "quit":
+                return False
+            self.walk(sections=[self._pick_section()])
+
+    def _pick_section(self) -> int:
+        answers = self.store.answers
+        options = [
+            Option(str(i), f"{i + 1}. {text_in(s.title, self.lang)}")
+            for i, s in enumerate(self.questionnaire.sections)
+            if visible(s, answers)
+        ]
+        return int(self.prompter.choose(_t("which_section", self.lang), options))
+
+    def _finish(self) -> Outcome:
+        lang = self.lang
+        while True:
+            self.prompter.show_review(_t("review_title", lang), self.review_rows())
+            problems = self.store.problems(complete=True)
+            if self.store.unchanged_submitted:
+                options = [
+                    Option("keep", _t("keep_submitted", lang)),
+                    Option("revisit", _t("revisit", lang)),
+                ]
+                choice = self.prompter.choose(_t("what_now", lang), options, default="keep")
+                if choice == "keep":
+                    return self._outcome("submitted")
+                self.walk(sections=[self._pick_section()])
+                continue
+            if problems:
+                self.prompter.show_notice(
+                    Notice("warning", _t("missing_list", lang, count=len(problems)),
+                           self._problem_lines(problems))
+                )  # fmt: skip
+                options = [Option("missing", _t("missing", lang))]
+            else:
+                options = [Option("submit", _t("submit", lang))]
+            options += [Option("revisit", _t("revisit", lang)), Option("quit", _t("quit", lang))]
+            if problems:
+                # Still offered (last but one), never the default: choosing it
+                # says why it cannot be done yet.
+                options.insert(-1, Option("submit", _t("submit", lang)))
+            choice = self.prompter.choose(
+                _t("what_now", lang), options, default="missing" if problems else "submit"
+            )
+            if choice == "quit":
+                return self._outcome("draft")
+            if choice == "missing":
+                self._ask_missing(problems)
+                continue
+            if choice == "revisit":
+                self.walk(sections=[self._pick_section()])
+                continue
+            if not problems and not self.prompter.confirm(_t("confirm_submit", lang), default=True):
+                continue
+            try:
+                self.store.submit()
+            except IncompleteError as exc:
+                count = len(exc.problems)
+                self.prompter.show_notice(
+                    Notice("error", _t("cannot_submit", lang, count=count),
+                           self._problem_lines(exc.problems))
+                )  # fmt: skip
+                continue
+            self.prompter.show_notice(Notice("success", _t("submitted", lang)))
+            return self._outcome("submitted")
+
+    def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:
+        return problem_lines(self.questionnaire, problems, self.lang)
+
+    def _ask_missing(self, problems: Sequence[Problem]) -> None:
+        """Ask what each problem points at: the item, or straight the field of an entry."""
+        answers = self.store.answers
+        done: set[Path_] = set()
+        for problem in problems:
+            path = problem.path
+            if path in done or not path:
+                continue
+            done.add(path)
+            item = self._top_item(path[0])
+            if item is None:
+                continue
+            if len(path) == 1:
+                if isinstance(item, RepeatItem):
+                    self._repeat(item, answers, (item.id,), {}, resume=False)
+                else:
+                    answers[item.id] = self.ask_item(item, answers.get(item.id), path=(item.id,))
+                    self._save(item, answers[item.id])
+                continue
+            entries = answers.get(item.id)
+            index = path[1]
+            if (
+                not isinstance(item, RepeatItem)
+                or not isinstance(entries, list)
+                or not isinstance(index, int)
+                or not 0 <= index < len(entries)
+                or not isinstance(entries[index], dict)
+            ):
+                continue
+            entry = entries[index]
+            sub = next((i for i in item.items if len(path) == 3 and i.id == path[2]), None)
+            if sub is None or isinstance(sub, RepeatItem | InfoItem):
+                if path[:2] not in done:
+                    done.add(path[:2])
+                    self._entry(item, entries, index, (item.id,), answers, only_unasked=False)
+                continue
+            name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
+            entry[sub.id] = self.ask_item(
+                sub, entry.get(sub.id), path=path, scope=answers, entry=name
+            )
+            self._save(sub, entry[sub.id])
+
+    def _top_item(self, item_id: str | int) -> Item | None:
+        try:
+            return self.questionnaire.item(str(item_id))
+        except KeyError:
+            return None

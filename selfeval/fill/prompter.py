@@ -1,0 +1,313 @@
+"""What the filling engine and a prompter exchange: the :class:`Prompter` protocol.
+
+:class:`~selfeval.fill.session.FillSession` (the engine, no terminal knowledge) asks
+and shows everything through a :class:`Prompter`. :mod:`selfeval.cli.terminal` is
+the questionary/rich implementation; tests and benchmarks use scripted fakes;
+``peer-review`` reuses both. This module also holds the session's own texts
+in Dutch and English (:func:`message`) and :func:`format_value`, which renders
+an answer for reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from selfeval.model.answers import Progress, is_answered
+from selfeval.model.questionnaire import (
+    Item,
+    MultipleChoiceItem,
+    ParticipantItem,
+    ParticipantsItem,
+    ScaleItem,
+    SingleChoiceItem,
+    YesNoItem,
+    text_in,
+)
+
+__all__ = [
+    "AskContext",
+    "Notice",
+    "Option",
+    "Prompter",
+    "ReviewRow",
+    "SectionInfo",
+    "format_value",
+    "message",
+]
+
+#: An answer's place: item ids and entry indexes, e.g. ``("bottlenecks", 0, "title")``.
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a menu: the ``value`` returned and the ``label`` shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the respondent.
+
+    Attributes:
+        kind: ``info``, ``warning``, ``error`` or ``success``.
+        text: one sentence.
+        details: further lines (e.g. one per missing item).
+    """
+
+    kind: Literal["info", "warning", "error", "success"]
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """What to show when a section starts.
+
+    Attributes:
+        index: 1-based position of the section.
+        count: number of sections in the questionnaire.
+        title: the section title in the session language.
+        intro: the section introduction, if any.
+        progress: progress over the whole questionnaire so far.
+    """
+
+    index: int
+    count: int
+    title: str
+    intro: str | None
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class AskContext:
+    """Everything a prompter needs to ask one item, beyond the item itself.
+
+    Attributes:
+        path: where the answer goes, e.g. ``("bottlenecks", 0, "title")``.
+        lang: ``nl`` or ``en``.
+        label: the item's label in ``lang``.
+        help: the item's help text in ``lang``, if any.
+        required: whether submission needs an answer.
+        entry: the repeat entry being filled (e.g. ``"Knelpunt 2"``), if any.
+        participants: (code, name) pairs offered for participant items.
+        validate: returns None when a value (in stored form) fits, else the
+            message saying why not; prompters call it while the user types.
+        error: why the previous attempt was refused, when asking again.
+    """
+
+    path: Path_
+    lang: str
+    label: str
+    help: str | None
+    required: bool
+    entry: str | None
+    participants: tuple[tuple[str, str], ...]
+    validate: Callable[[Any], str | None]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of the review of all answers.
+
+    Attributes:
+        depth: 0 for section headings, 1 for items, 2+ inside repeat entries.
+        label: section title, item label or entry label.
+        value: the answer formatted for reading ("" for headings).
+        state: ``heading``, ``answered``, ``blank``, ``missing`` (required,
+            no answer) or ``inactive`` (answered, but its condition is false).
+    """
+
+    depth: int
+    label: str
+    value: str
+    state: Literal["heading", "answered", "blank", "missing", "inactive"]
+
+
+class Prompter(Protocol):
+    """How the engine talks to the respondent.
+
+    Every method may raise ``KeyboardInterrupt`` or ``EOFError``; the engine
+    then stops, with every answer given already saved.
+    """
+
+    def show_section(self, info: SectionInfo) -> None:
+        """Show a section heading, its introduction and the progress."""
+
+    def show_notice(self, notice: Notice) -> None:
+        """Show a message (information, warning, error, success)."""
+
+    def show_review(self, title: str, rows: Sequence[ReviewRow]) -> None:
+        """Show all answers for review."""
+
+    def ask(self, item: Item, current: Any, context: AskContext) -> Any:
+        """Ask one item; return the answer in stored form, or None for no answer."""
+
+    def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
+        """Let the respondent pick one option; return its ``value``."""
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        """Ask a yes/no question about the session itself."""
+
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "continue": {"nl": "Verder waar u gebleven was", "en": "Continue where you left off"},
+    "revisit": {"nl": "Een onderdeel opnieuw bekijken", "en": "Revisit a section"},
+    "review": {"nl": "Alles nakijken en indienen", "en": "Review everything and submit"},
+    "quit": {"nl": "Opslaan als concept en stoppen", "en": "Save as draft and stop"},
+    "submit": {"nl": "Indienen", "en": "Submit"},
+    "missing": {"nl": "Ontbrekende antwoorden invullen", "en": "Answer the missing items"},
+    "resume": {
+        "nl": "Concept van {updated}: {answered} beantwoord, verplicht {done}/{required}.",
+        "en": "Draft of {updated}: {answered} answered, required {done}/{required}.",
+    },
+    "what_now": {"nl": "Wat wilt u doen?", "en": "What would you like to do?"},
+    "which_section": {"nl": "Welk onderdeel?", "en": "Which section?"},
+    "review_title": {"nl": "Uw antwoorden", "en": "Your answers"},
+    "confirm_submit": {
+        "nl": "Nu indienen? Daarna kunt u alleen met --reopen nog wijzigen.",
+        "en": "Submit now? Afterwards, changes need --reopen.",
+    },
+    "submitted": {"nl": "Ingediend.", "en": "Submitted."},
+    "inactive": {
+        "nl": "Uw antwoord op {label!r} telt niet meer mee: de voorwaarde ervan geldt niet "
+        "meer. Het blijft in het bestand staan.",
+        "en": "Your answer to {label!r} no longer counts: its condition is now false. It "
+        "stays in the file.",
+    },
+    "blank_required": {
+        "nl": "Leeg gelaten; dit is verplicht vóór indienen.",
+        "en": "Left blank; this is required before submitting.",
+    },
+    "add": {"nl": "{entry} toevoegen", "en": "Add {entry}"},
+    "edit": {"nl": "Een {entry} wijzigen", "en": "Edit a {entry}"},
+    "remove": {"nl": "Een {entry} verwijderen", "en": "Remove a {entry}"},
+    "done": {"nl": "Klaar met {label}", "en": "Done with {label}"},
+    "entries": {"nl": "{label}: {count} ingevuld", "en": "{label}: {count} filled in"},
+    "which_entry": {"nl": "Welke?", "en": "Which one?"},
+    "confirm_remove": {"nl": "{entry} verwijderen?", "en": "Remove {entry}?"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
+    "missing_list": {
+        "nl": "Nog niet compleet: {count} antwoorden ontbreken of kloppen niet.",
+        "en": "Not complete yet: {count} answers are missing or invalid.",
+    },
+    "cannot_submit": {
+        "nl": "Indienen kan nog niet: {count} antwoorden ontbreken of kloppen niet.",
+        "en": "Cannot submit yet: {count} answers are missing or invalid.",
+    },
+    "problem_missing": {"nl": "ontbreekt", "en": "missing"},
+    "problem_few": {
+        "nl": "minstens {least} nodig (nu {has})",
+        "en": "needs at least {least} (has {has})",
+    },
+    "resume_submitted": {
+        "nl": "Ingediend op {updated}: {answered} beantwoord, verplicht {done}/{required}. "
+        "Het blijft ingediend tot u een antwoord wijzigt.",
+        "en": "Submitted on {updated}: {answered} answered, required {done}/{required}. "
+        "It stays submitted until you change an answer.",
+    },
+    "quit_unchanged": {
+        "nl": "Stoppen (er is niets gewijzigd; het blijft ingediend)",
+        "en": "Stop (nothing changed; it stays submitted)",
+    },
+    "keep_submitted": {
+        "nl": "Niets gewijzigd: ingediend laten en stoppen",
+        "en": "Nothing changed: leave it submitted and stop",
+    },
+    "reopened": {
+        "nl": "Het antwoord van {participant} is heropend: het telt als niet ingediend tot u "
+        "opnieuw indient; de ingediende versie is bewaard als {file}.",
+        "en": "{participant}'s response is reopened: it counts as not submitted until you "
+        "submit again; the submitted version is kept as {file}.",
+    },
+    # The command's closing lines (printed by the CLI after the session).
+    "end_counts": {
+        "nl": "{answered} beantwoord, verplicht {done}/{required}",
+        "en": "{answered} answered, required {done}/{required}",
+    },
+    "end_submitted": {"nl": "Ingediend: {path} ({counts}).", "en": "Submitted: {path} ({counts})."},
+    "end_draft": {
+        "nl": "Opgeslagen als concept: {path} ({counts}).",
+        "en": "Saved as draft: {path} ({counts}).",
+    },
+    "end_unchanged": {
+        "nl": "Niets gewijzigd: {path} is nog steeds ingediend.",
+        "en": "Nothing changed: {path} is still submitted.",
+    },
+    "end_reopened": {
+        "nl": "Heropend; de ingediende versie is bewaard als {path}.",
+        "en": "Reopened; the submitted version is kept as {path}.",
+    },
+    "end_interrupted": {
+        "nl": "Onderbroken. Elk gegeven antwoord is bewaard in {path} ({counts}).",
+        "en": "Interrupted. Every answer given is saved in {path} ({counts}).",
+    },
+    "end_resume": {"nl": "Verder met: {command}", "en": "Resume with: {command}"},
+    "end_continue": {"nl": "Verder met: {command}", "en": "Continue with: {command}"},
+    "end_missing": {
+        "nl": "Nog nodig vóór indienen: {items}",
+        "en": "Still missing before you can submit: {items}",
+    },
+    "end_reacted": {
+        "nl": "{done}/{count} bevindingen van een reactie voorzien",
+        "en": "{done}/{count} findings reacted to",
+    },
+    "end_review_submitted": {
+        "nl": "Collegiale toets {round} ingediend: {path} ({counts}).",
+        "en": "Submitted peer review {round}: {path} ({counts}).",
+    },
+    "end_interrupted_review": {
+        "nl": "Onderbroken. Alles wat u gaf is bewaard in {path} ({counts}).",
+        "en": "Interrupted. Everything given is saved in {path} ({counts}).",
+    },
+    "end_inactive": {
+        "nl": "Bewaard maar niet meegeteld (hun voorwaarde geldt niet meer): {items}",
+        "en": "Kept but not counted (their condition no longer holds): {items}",
+    },
+}
+
+
+def message(key: str, lang: str, **values: Any) -> str:
+    """The session text ``key`` in ``lang`` (English when missing), filled with ``values``."""
+    texts = _TEXTS[key]
+    return (texts.get(lang) or texts["en"]).format(**values)
+
+
+def format_value(
+    item: Item, value: Any, lang: str, *, names: Mapping[str, str] | None = None
+) -> str:
+    """An answer as the respondent would read it: choice labels, yes/no, lists joined.
+
+    Args:
+        item: the item answered.
+        value: the stored answer.
+        lang: ``nl`` or ``en``.
+        names: participant code → name, to show participants as ``FIN (Financiën)``.
+
+    Returns:
+        The text (empty for no answer).
+    """
+    if not is_answered(value):
+        return ""
+    if isinstance(item, YesNoItem) and isinstance(value, bool):
+        return message("yes" if value else "no", lang)
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        labels = {c.value: text_in(c.label, lang) for c in item.choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, str(v)) for v in values)
+    if isinstance(item, ParticipantItem | ParticipantsItem) and names:
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(
+            f"{c} ({names[c]})" if c in names and names[c] != c else str(c) for c in codes
+        )
+    if isinstance(item, ScaleItem) and value in item.labels:
+        return f"{value} ({text_in(item.labels[value], lang)})"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,298 @@
+"""``selfeval fill``: one department answers a questionnaire, interactively or from a file.
+
+:func:`run_fill` is the one call the CLI makes. It picks the questionnaire
+(the one the participant's involvement calls for, ``DESIGN.md`` §1), opens
+and locks the response (:class:`~selfeval.files.store.ResponseStore`), reopens a
+submitted one only when asked, and then either
+
+* runs the interactive :class:`~selfeval.fill.session.FillSession` through the
+  prompter the CLI supplies, or
+* fills from an answers file (``--answers FILE``, YAML or JSON keyed by item
+  id, repeat groups as lists of mappings): every invalid answer is reported at
+  once, with the file's line numbers, and nothing is saved then; with
+  ``submit`` missing required answers are reported the same way.
+
+Whether there is a terminal is injected (``interactive``): without one and
+without an answers file the command fails fast instead of waiting for input
+that never comes (``STYLE.md`` §5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from selfeval.errors import (
+    InputError,
+    Location,
+    NotFoundError,
+    RefusedError,
+    UsageError,
+    ValidationProblems,
+)
+from selfeval.files import yamlio
+from selfeval.files.store import Clock, ResponseStore, utc_now
+from selfeval.files.workspace import Workspace, split_ref
+from selfeval.fill.prompter import Prompter
+from selfeval.fill.review import label_path
+from selfeval.fill.session import FillSession, Outcome
+from selfeval.model.answers import Problem, check_answers, progress
+from selfeval.model.exercise import EXERCISE_FILE
+from selfeval.model.questionnaire import DateItem, Item, RepeatItem
+
+__all__ = ["choose_questionnaire", "fill_from_answers", "load_answers_file", "run_fill"]
+
+#: The form of involvement ``fill`` serves; peer reviews have their own command.
+FILL_KIND = "self-evaluation"
+
+
+def choose_questionnaire(
+    workspace: Workspace, participant: str, ref: str | None
+) -> tuple[str, str | None]:
+    """Decide which questionnaire a participant fills.
+
+    Args:
+        workspace: the opened workspace.
+        participant: the participant code.
+        ref: ``ID[@VERSION]`` given on the command line, or None for the one
+            the participant's involvement calls for.
+
+    Returns:
+        (questionnaire id, explicit version or None).
+
+    Raises:
+        NotFoundError: unknown participant or questionnaire.
+        RefusedError: the questionnaire is a peer review (``selfeval
+            peer-review`` fills those), or the participant has no
+            self-evaluation in ``selfeval.yaml``.
+    """
+    exercise = workspace.exercise
+    try:
+        member = exercise.participant(participant)
+    except KeyError:
+        raise NotFoundError(
+            f"participant {participant!r} is not in {EXERCISE_FILE}",
+            location=Location(workspace.exercise_path),
+            hint=f"use one of: {', '.join(exercise.codes)}",
+        ) from None
+    qid, version = split_ref(ref) if ref else (FILL_KIND, None)
+    kind = workspace.questionnaire(qid, version).questionnaire.kind
+    if kind != FILL_KIND:
+        what = "a peer review" if kind.startswith("peer-review") else f"a {kind} questionnaire"
+        raise RefusedError(
+            f"{qid} is {what}; `selfeval fill` fills self-evaluations",
+            hint=f"use `selfeval peer-review --participant {participant}` for peer reviews",
+        )
+    if FILL_KIND not in member.involvement:
+        forms = ", ".join(member.involvement)
+        raise RefusedError(
+            f"{participant} takes part in {forms}, not in a self-evaluation",
+            location=Location(workspace.exercise_path),
+            hint=f"use `selfeval peer-review --participant {participant}`, or add "
+            f"self-evaluation to its involvement in {EXERCISE_FILE}",
+        )
+    return qid, version
+
+
+def load_answers_file(path: Path) -> tuple[dict[str, Any], str]:
+    """Read an answers file: YAML, or JSON when the name ends in ``.json``.
+
+    Returns:
+        (item id → answer, the file's text for locating problems).
+
+    Raises:
+        InputError: unreadable, not YAML/JSON, or not a mapping.
+    """
+    data: Any
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"cannot read the answers file: {exc}", location=Location(path)
+            ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"invalid JSON: {exc.msg}", location=Location(path, exc.lineno, exc.colno)
+            ) from None
+    else:
+        data = yamlio.load(path)
+        text = path.read_bytes().decode("utf-8-sig")
+    if not isinstance(data, dict):
+        raise InputError(
+            "the answers file must be a mapping of item ids to answers",
+            location=Location(path, 1, 1),
+            hint="write one 'item_id: answer' line per item; see docs/fill.md",
+        )
+    return data, text
+
+
+def _normalise(items: list[Item], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Unquoted YAML dates become ISO strings, also inside repeat entries."""
+    out = dict(answers)
+    for item in items:
+        value = out.get(item.id)
+        if isinstance(item, DateItem) and isinstance(value, dt.date):
+            out[item.id] = value.isoformat()[:10]
+        elif isinstance(item, RepeatItem) and isinstance(value, list):
+            out[item.id] = [
+                _normalise(item.items, entry) if isinstance(entry, dict) else entry
+                for entry in value
+            ]
+    return out
+
+
+def _located(
+    problems: list[Problem], path: Path, text: str, file_keys: set[str]
+) -> list[InputError]:
+    errors: list[InputError] = []
+    for problem in problems:
+        where = yamlio.line_of(text, list(problem.path)) if problem.path[0] in file_keys else None
+        hint = None
+        if problem.message == "a required answer is missing":
+            hint = "add it to the answers file"
+        errors.append(
+            InputError(
+                str(problem),
+                location=Location(path, *where) if where else Location(path),
+                hint=hint,
+            )
+        )
+    return errors
+
+
+def fill_from_answers(store: ResponseStore, path: Path, *, submit: bool = False) -> Outcome:
+    """Fill an opened response from an answers file, without prompts.
+
+    The file's answers are laid over the draft's (a key in the file replaces
+    that item's answer). Everything is checked first; nothing is saved unless
+    all is valid.
+
+    A submitted response (opened with ``--reopen``, see
+    :meth:`~selfeval.files.store.ResponseStore.allow_reopen`) is reopened only when
+    everything is valid and the answers actually change it.
+
+    Args:
+        store: the opened, locked response.
+        path: the answers file (see :func:`load_answers_file`).
+        submit: also submit, which needs every required answer.
+
+    Returns:
+        The outcome (``submitted`` or ``draft``; ``still_submitted`` when a
+        submitted response was left as it was).
+
+    Raises:
+        ValidationProblems: every invalid answer (and with ``submit`` every
+            missing one), each with the file and line.
+        InputError: the file cannot be read.
+    """
+    data, text = load_answers_file(path)
+    questionnaire = store.loaded.questionnaire
+    answers = _normalise(list(questionnaire.items()), {**store.answers, **data})
+    problems = check_answers(
+        questionnaire,
+        answers,
+        exercise=store.workspace.exercise,
+        participant=store.participant,
+        complete=submit,
+    )
+    if problems:
+        raise ValidationProblems(list(_located(problems, path, text, set(data))))
+    store.save(answers)
+    if submit and not store.submitted:
+        store.submit()
+    return Outcome(
+        state="submitted" if store.submitted else "draft",
+        path=store.path,
+        progress=progress(questionnaire, store.answers),
+        inactive=(),
+        reopened=store.reopened,
+        still_submitted=store.unchanged_submitted,
+    )
+
+
+def run_fill(
+    *,
+    workspace: Workspace,
+    participant: str,
+    questionnaire: str | None = None,
+    lang: str | None = None,
+    answers_file: Path | None = None,
+    submit: bool = False,
+    reopen: bool = False,
+    interactive: bool,
+    prompter: Callable[[str], Prompter] | None = None,
+    clock: Clock = utc_now,
+) -> Outcome:
+    """Fill one response: interactively through ``prompter``, or from ``answers_file``.
+
+    Args:
+        workspace: the opened workspace.
+        participant: participant code (``--participant``).
+        questionnaire: ``ID[@VERSION]`` or None for the participant's self-evaluation.
+        lang: ``nl``/``en``; default the exercise's report language.
+        answers_file: fill from this file instead of asking.
+        submit: with ``answers_file``: submit in the same run.
+        reopen: allow changing a submitted response (its submitted version is kept).
+        interactive: whether a terminal is attached (injected by the CLI).
+        prompter: builds the prompter for a language (interactive only).
+        clock: current aware UTC time.
+
+    Returns:
+        The :class:`~selfeval.fill.session.Outcome`; ``reopened`` is set when a
+        submitted response was reopened, ``still_submitted`` when ``reopen``
+        was given but nothing changed (the response stays submitted).
+        ``--reopen`` takes effect only on the first real change: with an
+        answers file after everything is checked, interactively at the first
+        answer that differs (``docs/fill.md``).
+
+    Raises:
+        UsageError: no terminal and no answers file; ``submit`` without an
+            answers file.
+        RefusedError: the response is submitted and ``reopen`` is not given;
+            or (``LockedError``) another process is filling it.
+        ValidationProblems: invalid or missing answers in the answers file.
+        NotFoundError: unknown participant, questionnaire or version.
+    """
+    # A wrong participant or questionnaire is the first thing to hear about,
+    # before "no terminal" (a mistyped code would otherwise hide behind it).
+    qid, version = choose_questionnaire(workspace, participant, questionnaire)
+    if answers_file is None:
+        if submit:
+            raise UsageError(
+                "--submit goes with --answers FILE",
+                hint="interactively, you submit at the end of the questions",
+            )
+        if not interactive or prompter is None:
+            raise UsageError(
+                "no terminal to ask the questions in (standard input is not a terminal)",
+                hint="run it in a terminal, or give the answers with --answers FILE "
+                "(YAML or JSON keyed by item id; see docs/fill.md)",
+            )
+    language = lang or workspace.exercise.language
+    with ResponseStore(workspace, participant, qid, version=version, clock=clock) as store:
+        if store.submitted:
+            if not reopen:
+                raise RefusedError(
+                    f"{store.path.name} of {participant} was submitted on "
+                    f"{store.response.submitted_at}; it is not overwritten",
+                    location=Location(store.path),
+                    hint="pass --reopen to change it; the submitted version is kept beside it",
+                )
+            store.allow_reopen()
+        if answers_file is not None:
+            outcome = fill_from_answers(store, answers_file, submit=submit)
+        else:
+            assert prompter is not None
+            outcome = FillSession(store, prompter(language), lang=language).run()
+        outcome.lang = language
+        outcome.missing_labels = tuple(
+            label_path(store.loaded.questionnaire, (item_id,), language)
+            for item_id in outcome.progress.missing
+        )
+        return outcome

@@ -1,0 +1,491 @@
+"""Checking answers against a questionnaire: types, choices, ranges, conditions.
+
+This is the one place that knows what a valid answer to each item type is;
+``fill``, ``peer-review``, ``validate``, ``status`` and ``aggregate`` all use
+it. Values are stored as plain YAML data: text as ``str``, integers as
+``int``, numbers as ``int``/``float``, dates as ISO ``YYYY-MM-DD`` strings,
+yes/no as ``bool``, choices as the choice's ``value``, participants as codes,
+and repeat groups as lists of mappings (each entry may also carry ``key``, an
+explicit stable id for the finding, and ``same_as``, finding ids it merges
+with; see ``docs/questionnaire-format.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from selfeval.model.exercise import Exercise
+from selfeval.model.questionnaire import (
+    DateItem,
+    InfoItem,
+    IntegerItem,
+    Item,
+    LongTextItem,
+    MultipleChoiceItem,
+    NumberItem,
+    ParticipantItem,
+    ParticipantsItem,
+    Questionnaire,
+    RepeatItem,
+    ScaleItem,
+    Section,
+    SingleChoiceItem,
+    TextItem,
+    YesNoItem,
+)
+
+__all__ = [
+    "ENTRY_KEYS",
+    "AnswerError",
+    "Problem",
+    "Progress",
+    "check_answer",
+    "check_answers",
+    "inactive_answers",
+    "is_answered",
+    "parse_typed",
+    "progress",
+    "visible",
+]
+
+#: Keys a repeat-group entry may carry besides its items' ids.
+ENTRY_KEYS = ("key", "same_as")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its item; the message says why and what fits."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with a set of answers.
+
+    Attributes:
+        path: item id path, e.g. ``("bottlenecks", 0, "title")``.
+        message: what is wrong and what fits.
+    """
+
+    path: tuple[str | int, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_dotted(self.path)}: {self.message}"
+
+
+def _dotted(path: Iterable[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _as_read(value: Any) -> str:
+    """Say what YAML made of an answer, in the user's terms, not Python's."""
+    if isinstance(value, bool):
+        return f"YAML read an unquoted word (such as NO, yes, on, off) as {str(value).lower()}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"YAML read an unquoted date or time as {value.isoformat()}"
+    if isinstance(value, int | float):
+        return f"YAML read an unquoted number as {value} (1.10 becomes 1.1, 007 becomes 7)"
+    if value is None:
+        return "the answer is empty"
+    if isinstance(value, str):
+        return f"got the text {value!r}"
+    if isinstance(value, list):
+        return "got a list"
+    if isinstance(value, dict):
+        return "got a mapping (key: value lines)"
+    return f"got {value!r}"
+
+
+def is_answered(value: Any) -> bool:
+    """True when ``value`` counts as an answer (not None, not empty text or list)."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def visible(item: Item | Section, answers: Mapping[str, Any]) -> bool:
+    """Whether ``item``'s ``when`` holds for ``answers`` (true when it has none)."""
+    condition = item.condition
+    return condition is None or condition.evaluate(answers)
+
+
+class _Codes:
+    """The participant codes an item accepts: O(1) membership, listed only for messages.
+
+    Checking answers of thousands of participants must not rebuild a list of
+    all codes per answer (that made aggregation quadratic in participants).
+    """
+
+    def __init__(self, exercise: Exercise, participant: str | None, exclude_self: bool) -> None:
+        self._exercise = exercise
+        self._excluded = participant if exclude_self else None
+
+    def __contains__(self, code: object) -> bool:
+        return code != self._excluded and code in self._exercise.code_set
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for code in self._exercise.codes if code != self._excluded)
+
+
+def parse_typed(item: Item, text: str) -> Any:
+    """Turn what a respondent typed into the stored value for text-entry items.
+
+    Args:
+        item: a text, long-text, integer, number, date or scale item.
+        text: the typed text.
+
+    Returns:
+        The value to check with :func:`check_answer`; ``None`` for empty input.
+
+    Raises:
+        AnswerError: the text is not a number or date where one is needed.
+    """
+    stripped = text.strip()
+    if isinstance(item, TextItem | LongTextItem):
+        return text if stripped else None
+    if stripped == "":
+        return None
+    if isinstance(item, IntegerItem | ScaleItem):
+        try:
+            return int(stripped)
+        except ValueError:
+            raise AnswerError(f"{stripped!r} is not a whole number") from None
+    if isinstance(item, NumberItem):
+        try:
+            number = float(stripped.replace(",", "."))
+        except ValueError:
+            raise AnswerError(f"{stripped!r} is not a number") from None
+        return int(number) if number.is_integer() and "." not in stripped else number
+    if isinstance(item, DateItem):
+        return stripped
+    return text
+
+
+def check_answer(
+    item: Item,
+    value: Any,
+    *,
+    exercise: Exercise | None = None,
+    participant: str | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> Any:
+    """Check one answer and return it in stored form.
+
+    Args:
+        item: the questionnaire item.
+        value: the answer (not None; use :func:`is_answered` first).
+        exercise: the exercise, to check participant codes (skipped if None).
+        participant: the respondent, for ``exclude_self``.
+        context: answers outside a repeat entry, for conditions inside it.
+
+    Returns:
+        The normalised value (e.g. a ``datetime.date`` becomes an ISO string).
+
+    Raises:
+        AnswerError: with a message that says what fits.
+    """
+    if isinstance(item, TextItem | LongTextItem):
+        if not isinstance(value, str):
+            raise AnswerError(f"expected text, but {_as_read(value)}; put the text in quotes")
+        if item.min_length is not None and len(value.strip()) < item.min_length:
+            raise AnswerError(f"must be at least {item.min_length} characters")
+        if item.max_length is not None and len(value) > item.max_length:
+            raise AnswerError(f"must be at most {item.max_length} characters (is {len(value)})")
+        if isinstance(item, TextItem) and item.pattern and not re.fullmatch(item.pattern, value):
+            raise AnswerError(f"must match the pattern {item.pattern}")
+        return value
+    if isinstance(item, IntegerItem | ScaleItem):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError(f"expected a whole number, but {_as_read(value)}")
+        low, high = item.min, item.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise AnswerError(
+                f"must be between {low} and {high}"
+                if low is not None and high is not None
+                else f"{value} is out of range"
+            )
+        return value
+    if isinstance(item, NumberItem):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AnswerError(f"expected a number, but {_as_read(value)}")
+        if item.min is not None and value < item.min:
+            raise AnswerError(f"must be at least {item.min}")
+        if item.max is not None and value > item.max:
+            raise AnswerError(f"must be at most {item.max}")
+        return value
+    if isinstance(item, DateItem):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise AnswerError(f"expected a date YYYY-MM-DD, but {_as_read(value)}")
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        if len(value) != 10:
+            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+        return value
+    if isinstance(item, YesNoItem):
+        if not isinstance(value, bool):
+            raise AnswerError(f"expected yes or no (true/false), but {_as_read(value)}")
+        return value
+    if isinstance(item, SingleChoiceItem):
+        allowed = [c.value for c in item.choices]
+        if value not in allowed:
+            raise AnswerError(f"{value!r} is not one of the choices: {', '.join(allowed)}")
+        return value
+    if isinstance(item, MultipleChoiceItem):
+        allowed = [c.value for c in item.choices]
+        return _check_list(item, value, allowed, "choices")
+    if isinstance(item, ParticipantItem):
+        if not isinstance(value, str):
+            raise AnswerError(f"{value!r} is not a participant code")
+        if exercise is not None:
+            codes = _Codes(exercise, participant, item.exclude_self)
+            if value not in codes:
+                raise AnswerError(
+                    f"{value!r} is not a participant code; use one of: {', '.join(codes)}"
+                )
+        return value
+    if isinstance(item, ParticipantsItem):
+        allowed = _Codes(exercise, participant, item.exclude_self) if exercise else None
+        return _check_list(item, value, allowed, "participant codes")
+    if isinstance(item, InfoItem):
+        raise AnswerError("this is an information note; it takes no answer")
+    if isinstance(item, RepeatItem):
+        problems = _check_repeat(
+            item, value, (), exercise, participant, context or {}, complete=False
+        )
+        if problems:
+            raise AnswerError("; ".join(str(p) for p in problems))
+        return value
+    raise AnswerError(f"unsupported item type {item.type!r}")  # pragma: no cover
+
+
+def _check_list(item: Any, value: Any, allowed: Iterable[str] | None, what: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AnswerError(f"expected a list of {what}, but {_as_read(value)}")
+    if allowed is not None:
+        wrong = [v for v in value if v not in allowed]  # type: ignore[operator]
+        if wrong:
+            raise AnswerError(
+                f"{', '.join(map(repr, wrong))} not among the {what}: {', '.join(allowed)}"
+            )
+    if len(set(value)) != len(value):
+        raise AnswerError("a value is listed twice")
+    if item.min_selected is not None and len(value) < item.min_selected:
+        raise AnswerError(f"choose at least {item.min_selected}")
+    if item.max_selected is not None and len(value) > item.max_selected:
+        raise AnswerError(f"choose at most {item.max_selected}")
+    return list(value)
+
+
+def _check_items(
+    items: Iterable[Item],
+    answers: Mapping[str, Any],
+    base: tuple[str | int, ...],
+    exercise: Exercise | None,
+    participant: str | None,
+    context: Mapping[str, Any],
+    *,
+    complete: bool,
+    extra_keys: tuple[str, ...] | None = (),
+) -> list[Problem]:
+    problems: list[Problem] = []
+    items = list(items)
+    known = {item.id for item in items}
+    # extra_keys None: the caller reports unknown keys itself.
+    for key in answers if extra_keys is not None else ():
+        if key not in known and key not in extra_keys:  # type: ignore[operator]
+            problems.append(Problem((*base, key), "there is no such item in this questionnaire"))
+    scope = {**context, **answers}
+    for item in items:
+        value = answers.get(item.id)
+        if not visible(item, scope):
+            continue
+        if not is_answered(value):
+            if complete and item.required:
+                problems.append(Problem((*base, item.id), "a required answer is missing"))
+            continue
+        if isinstance(item, RepeatItem):
+            problems.extend(
+                _check_repeat(
+                    item, value, (*base, item.id), exercise, participant, scope, complete=complete
+                )
+            )
+            continue
+        try:
+            check_answer(item, value, exercise=exercise, participant=participant)
+        except AnswerError as exc:
+            problems.append(Problem((*base, item.id), str(exc)))
+    return problems
+
+
+def _check_repeat(
+    item: RepeatItem,
+    value: Any,
+    base: tuple[str | int, ...],
+    exercise: Exercise | None,
+    participant: str | None,
+    context: Mapping[str, Any],
+    *,
+    complete: bool,
+) -> list[Problem]:
+    if not isinstance(value, list):
+        return [Problem(base, f"expected a list of entries, got {type(value).__name__}")]
+    problems: list[Problem] = []
+    if complete and len(value) < item.min_items:
+        problems.append(
+            Problem(base, f"needs at least {item.min_items} entries (has {len(value)})")
+        )
+    if item.max_items is not None and len(value) > item.max_items:
+        problems.append(
+            Problem(base, f"allows at most {item.max_items} entries (has {len(value)})")
+        )
+    keys: set[str] = set()
+    for index, entry in enumerate(value):
+        where = (*base, index)
+        if not isinstance(entry, dict):
+            problems.append(Problem(where, "each entry must be a mapping of item ids to answers"))
+            continue
+        key = entry.get("key")
+        if key is not None:
+            if not isinstance(key, str) or not _KEY.match(key):
+                problems.append(
+                    Problem((*where, "key"), "a key is lower-case letters, digits and '-'")
+                )
+            elif key in keys:
+                problems.append(Problem((*where, "key"), f"key {key!r} is used twice"))
+            else:
+                keys.add(key)
+        same_as = entry.get("same_as")
+        if same_as is not None and (
+            not isinstance(same_as, list) or not all(isinstance(s, str) for s in same_as)
+        ):
+            problems.append(Problem((*where, "same_as"), "expected a list of finding ids"))
+        problems.extend(
+            _check_items(
+                item.items, entry, where, exercise, participant, context,
+                complete=complete, extra_keys=ENTRY_KEYS,
+            )
+        )  # fmt: skip
+    return problems
+
+
+def check_answers(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    *,
+    exercise: Exercise | None = None,
+    participant: str | None = None,
+    complete: bool = False,
+) -> list[Problem]:
+    """Check a whole set of answers.
+
+    Args:
+        questionnaire: the version answered.
+        answers: item id → value.
+        exercise: to check participant codes.
+        participant: the respondent.
+        complete: also report missing required answers and too-few entries
+            (as for submission).
+
+    Returns:
+        Every problem found, in questionnaire order; empty when all is well.
+        Answers to items whose ``when`` is false are not checked (see
+        :func:`inactive_answers`).
+    """
+    problems: list[Problem] = []
+    known = {item.id for item in questionnaire.items()}
+    for key in answers:
+        if key not in known:
+            problems.append(Problem((key,), "there is no such item in this questionnaire"))
+    for section in questionnaire.sections:
+        if not visible(section, answers):
+            continue
+        # Unknown keys were reported once above, not once per section.
+        problems.extend(
+            _check_items(
+                section.items, answers, (), exercise, participant, {}, complete=complete,
+                extra_keys=None,
+            )
+        )  # fmt: skip
+    return problems
+
+
+def inactive_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
+    """Item ids that have an answer but whose ``when`` (or section's) is now false.
+
+    These answers are kept in the file but are not counted in the report.
+    """
+    inactive: list[str] = []
+    for section in questionnaire.sections:
+        shown = visible(section, answers)
+        for item in section.items:
+            if is_answered(answers.get(item.id)) and not (shown and visible(item, answers)):
+                inactive.append(item.id)
+    return inactive
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a set of answers is.
+
+    Attributes:
+        answered: active items with an answer.
+        required: active required items.
+        required_answered: of those, how many are answered.
+        missing: ids of active required items without an answer.
+    """
+
+    answered: int
+    required: int
+    required_answered: int
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when no required answer is missing."""
+        return not self.missing
+
+
+def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progress:
+    """Count answered and required items, honouring ``when`` conditions.
+
+    A repeat group whose entries are incomplete (a shown required sub-item
+    without an answer, or fewer than ``min_items`` entries) is listed in
+    ``missing`` even when the group itself is optional, so that progress
+    agrees with what submission checks (:func:`check_answers` with
+    ``complete=True``); a required group counts as answered only when complete.
+    """
+    answered = required = required_answered = 0
+    missing: list[str] = []
+    for section in questionnaire.sections:
+        if not visible(section, answers):
+            continue
+        for item in section.items:
+            if isinstance(item, InfoItem) or not visible(item, answers):
+                continue
+            value = answers.get(item.id)
+            has = is_answered(value)
+            answered += has
+            incomplete = (
+                has
+                and isinstance(item, RepeatItem)
+                and bool(_check_repeat(item, value, (item.id,), None, None, answers, complete=True))
+            )
+            if item.required:
+                required += 1
+                required_answered += has and not incomplete
+            if (item.required and not has) or incomplete:
+                missing.append(item.id)
+    return Progress(answered, required, required_answered, tuple(missing))

@@ -1,0 +1,143 @@
+"""The exercise file (``selfeval.yaml``): project, incident category, participants.
+
+One file at a workspace's root describes the exercise (``DESIGN.md`` §1, §7):
+the project and report title page data, the incident category, the report
+language, which questionnaire versions the exercise uses, and the
+participants with their forms of involvement (the seed's Annex 1, Table 1).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from selfeval.model.questionnaire import (
+    KINDS,
+    Kind,
+    LocalText,
+    LocatedValueError,
+    QuotedStr,
+    text_in,
+)
+
+__all__ = ["EXERCISE_FILE", "Exercise", "IncidentCategory", "Participant"]
+
+#: The exercise file's name at a workspace's root.
+EXERCISE_FILE = "selfeval.yaml"
+
+#: A participant code or incident category id: used in file paths, so no
+#: separators, dots or spaces; this is what keeps ``../x`` out of the workspace.
+CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Participant(_Model):
+    """A department or other entity taking part.
+
+    Attributes:
+        code: short id used in files and finding ids (``BZ``, ``FIN``).
+        name: display name used in attributions (``Financiën``).
+        full_name: full name (``Ministerie van Financiën``).
+        kind: ``ministry`` or ``other`` (the seed's NCTb is not a ministry).
+        involvement: forms of involvement, one or more of the three kinds.
+        note: optional remark shown in Annex 1.
+    """
+
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    name: QuotedStr
+    full_name: QuotedStr
+    kind: Literal["ministry", "other"] = "ministry"
+    involvement: Annotated[list[Kind], Field(min_length=1)]
+    note: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _no_duplicate_forms(self) -> Participant:
+        if len(set(self.involvement)) != len(self.involvement):
+            raise LocatedValueError("a form of involvement is listed twice", ("involvement",))
+        return self
+
+
+class IncidentCategory(_Model):
+    """The incident category evaluated: ``id`` is used in paths, ``name`` in the report."""
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    name: LocalText
+
+
+class Exercise(_Model):
+    """The whole exercise file.
+
+    Attributes:
+        project: project name on the title page.
+        title: report title.
+        incident_category: the category evaluated.
+        date: report date, a quoted ISO date string.
+        status: status label, e.g. ``intern werkdocument``.
+        language: report language.
+        secretariat: who writes the report (signs the preface).
+        questionnaires: questionnaire id → version this exercise uses; a
+            missing id means the newest version in the workspace.
+        participants: who takes part, in Annex 1 order.
+    """
+
+    project: QuotedStr
+    title: LocalText
+    incident_category: IncidentCategory
+    date: QuotedStr
+    status: QuotedStr = "intern werkdocument"
+    language: Literal["nl", "en"] = "nl"
+    secretariat: QuotedStr | None = None
+    questionnaires: dict[str, QuotedStr] = Field(default_factory=dict)
+    participants: Annotated[list[Participant], Field(min_length=1)]
+
+    _codes: tuple[str, ...] = PrivateAttr(default=())
+    _code_set: frozenset[str] = PrivateAttr(default=frozenset())
+    _by_code: dict[str, Participant] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Exercise:
+        seen: set[str] = set()
+        for index, participant in enumerate(self.participants):
+            if participant.code.lower() in seen:
+                raise LocatedValueError(
+                    f"participant code {participant.code!r} is used twice",
+                    ("participants", index, "code"),
+                )
+            seen.add(participant.code.lower())
+        self._codes = tuple(p.code for p in self.participants)
+        self._code_set = frozenset(self._codes)
+        self._by_code = {p.code: p for p in self.participants}
+        for kind in self.questionnaires:
+            if kind not in KINDS:
+                raise LocatedValueError(
+                    f"unknown questionnaire {kind!r}; expected one of {', '.join(KINDS)}",
+                    ("questionnaires", kind),
+                )
+        return self
+
+    def participant(self, code: str) -> Participant:
+        """Return the participant with ``code``.
+
+        Raises:
+            KeyError: no such participant.
+        """
+        return self._by_code[code]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Participant codes in exercise order (computed once)."""
+        return self._codes
+
+    @property
+    def code_set(self) -> frozenset[str]:
+        """Participant codes as a set, for O(1) membership tests."""
+        return self._code_set
+
+    def category_name(self) -> str:
+        """The incident category's name in the report language."""
+        return text_in(self.incident_category.name, self.language)

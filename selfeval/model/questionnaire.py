@@ -1,0 +1,406 @@
+"""The questionnaire format: pydantic models, loading and content hashes.
+
+A questionnaire is one YAML file per version (``questionnaires/<id>-<version>.yaml``);
+a published version never changes (``DESIGN.md`` §3). Items are a tagged union
+on ``type``; a mistyped key is an error (``extra="forbid"``). The format is
+documented with an example per item type in ``docs/questionnaire-format.md``,
+and ``selfeval schema`` prints its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from selfeval.model.conditions import Condition, ConditionError
+from selfeval.model.conditions import parse as parse_condition
+
+__all__ = [
+    "KINDS",
+    "Choice",
+    "Item",
+    "LocalText",
+    "Questionnaire",
+    "RepeatItem",
+    "Section",
+    "content_hash",
+    "iter_items",
+    "semver_key",
+]
+
+#: The three forms of involvement, and the kinds of questionnaire (``DESIGN.md`` §1).
+KINDS = ("self-evaluation", "peer-review-1", "peer-review-2")
+Kind = Literal["self-evaluation", "peer-review-1", "peer-review-2"]
+Language = Literal["nl", "en"]
+
+_ID = r"^[a-z][a-z0-9_]*$"
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+
+
+def _local_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"nl": value, "en": value}
+    return value
+
+
+#: A text in Dutch and/or English: a plain string (same in both) or ``{nl: …, en: …}``.
+LocalText = Annotated[dict[Language, str], BeforeValidator(_local_text)]
+
+
+def text_in(text: dict[Language, str] | None, lang: str) -> str:
+    """Pick ``lang`` from a :data:`LocalText`, falling back to the other language."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("nl") or text.get("en") or ""  # type: ignore[call-overload]
+
+
+def _strict_str(value: Any) -> Any:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(
+            f"must be a quoted string, but YAML read {value!r} as {type(value).__name__}; "
+            f"write it in quotes"
+        )
+    return value
+
+
+QuotedStr = Annotated[str, BeforeValidator(_strict_str)]
+
+
+class LocatedValueError(ValueError):
+    """A ValueError that knows where in the document it applies (a path of keys/indexes)."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Model):
+    """One option of a choice item: the stored ``value`` and its label."""
+
+    value: QuotedStr
+    label: LocalText
+
+
+class _Conditional(_Model):
+    """Something asked only when its ``when`` condition holds (items and sections)."""
+
+    when: str | None = Field(
+        default=None, description="Condition on earlier answers; see docs/questionnaire-format.md."
+    )
+
+    @cached_property
+    def condition(self) -> Condition | None:
+        """The parsed ``when``, or None.
+
+        A cached property, not a pydantic private attribute: it is read for
+        every answer checked, and a plain instance attribute is several times
+        cheaper to read (``docs/performance.md``).
+
+        Raises:
+            ConditionError: on first access, if ``when`` does not parse (which
+                :meth:`model_post_init` turns into a validation error at load time).
+        """
+        return None if self.when is None else parse_condition(self.when)
+
+    def model_post_init(self, context: Any) -> None:
+        """Parse ``when`` once, so a bad condition fails at load time."""
+        try:
+            self.condition  # noqa: B018 - parse now, cache for later
+        except ConditionError as exc:
+            raise LocatedValueError(
+                f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
+            ) from None
+
+
+class _ItemBase(_Conditional):
+    id: Annotated[str, Field(pattern=_ID, description="Unique id, lower_snake_case.")]
+    label: LocalText
+    help: LocalText | None = None
+    required: bool = False
+
+
+class TextItem(_ItemBase):
+    """A one-line text answer."""
+
+    type: Literal["text"]
+    default: QuotedStr | None = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    pattern: str | None = None
+
+
+class LongTextItem(_ItemBase):
+    """A multi-line text answer (prompted with a multi-line editor)."""
+
+    type: Literal["long-text"]
+    default: QuotedStr | None = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+
+
+class IntegerItem(_ItemBase):
+    """A whole number, optionally within ``min``..``max``."""
+
+    type: Literal["integer"]
+    default: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+
+class NumberItem(_ItemBase):
+    """A decimal number, optionally within ``min``..``max``."""
+
+    type: Literal["number"]
+    default: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class DateItem(_ItemBase):
+    """A calendar date, stored as an ISO string ``YYYY-MM-DD``."""
+
+    type: Literal["date"]
+    default: QuotedStr | None = None
+
+
+class YesNoItem(_ItemBase):
+    """Yes or no, stored as ``true``/``false``."""
+
+    type: Literal["yes-no"]
+    default: bool | None = None
+
+
+class SingleChoiceItem(_ItemBase):
+    """Exactly one of ``choices``; stores the choice's ``value``."""
+
+    type: Literal["single-choice"]
+    choices: Annotated[list[Choice], Field(min_length=1)]
+    default: QuotedStr | None = None
+
+
+class MultipleChoiceItem(_ItemBase):
+    """Any number of ``choices`` (between ``min_selected`` and ``max_selected``)."""
+
+    type: Literal["multiple-choice"]
+    choices: Annotated[list[Choice], Field(min_length=1)]
+    default: list[QuotedStr] | None = None
+    min_selected: int | None = Field(default=None, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+
+
+class ScaleItem(_ItemBase):
+    """A point on an integer scale ``min``..``max``, with optional labels per point."""
+
+    type: Literal["scale"]
+    min: int = 1
+    max: int = 5
+    labels: dict[int, LocalText] = Field(default_factory=dict)
+    default: int | None = None
+
+
+class ParticipantItem(_ItemBase):
+    """One participant of the exercise, stored as its code."""
+
+    type: Literal["participant"]
+    exclude_self: bool = False
+    default: QuotedStr | None = None
+
+
+class ParticipantsItem(_ItemBase):
+    """Several participants of the exercise, stored as a list of codes."""
+
+    type: Literal["participants"]
+    exclude_self: bool = False
+    min_selected: int | None = Field(default=None, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+    default: list[QuotedStr] | None = None
+
+
+class InfoItem(_ItemBase):
+    """A note shown to the respondent; it asks nothing and stores nothing."""
+
+    type: Literal["info"]
+
+
+FindingKind = Literal["bottleneck", "blind-spot", "need", "opportunity", "activity", "document"]
+
+
+class RepeatItem(_ItemBase):
+    """A repeated group: a list of entries, each answering ``items``.
+
+    ``finding`` marks the group as a list of findings of that kind, which the
+    integrated report attributes and gives stable ids (``DESIGN.md`` §5).
+    """
+
+    type: Literal["repeat"]
+    items: Annotated[list[Item], Field(min_length=1)]
+    min_items: int = Field(default=0, ge=0)
+    max_items: int | None = Field(default=None, ge=1)
+    entry_label: LocalText | None = None
+    finding: FindingKind | None = None
+
+
+Item = Annotated[
+    TextItem
+    | LongTextItem
+    | IntegerItem
+    | NumberItem
+    | DateItem
+    | YesNoItem
+    | SingleChoiceItem
+    | MultipleChoiceItem
+    | ScaleItem
+    | ParticipantItem
+    | ParticipantsItem
+    | InfoItem
+    | RepeatItem,
+    Field(discriminator="type"),
+]
+RepeatItem.model_rebuild()
+
+ITEM_TYPES = (
+    "text", "long-text", "integer", "number", "date", "yes-no", "single-choice",
+    "multiple-choice", "scale", "participant", "participants", "info", "repeat",
+)  # fmt: skip
+
+
+class Section(_Conditional):
+    """A titled group of items, asked in order; skipped as a whole when ``when`` is false."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    title: LocalText
+    intro: LocalText | None = None
+    items: Annotated[list[Item], Field(min_length=1)]
+
+
+def _check_version(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(
+            f"must be a quoted semantic version such as '1.0.0', but YAML read {value!r} "
+            f"as a {type(value).__name__}; write it in quotes"
+        )
+    if not SEMVER.match(value):
+        raise ValueError(f"{value!r} is not a semantic version MAJOR.MINOR.PATCH such as '1.0.0'")
+    return value
+
+
+class Questionnaire(_Model):
+    """One version of a questionnaire.
+
+    Raises (on construction) ``pydantic.ValidationError`` for a bad version,
+    an unknown item type, a duplicate id, or a ``when`` that names an item not
+    asked before it.
+    """
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    version: Annotated[str, BeforeValidator(_check_version)]
+    kind: Kind
+    title: LocalText
+    description: LocalText | None = None
+    languages: Annotated[list[Language], Field(min_length=1)] = ["nl", "en"]
+    sections: Annotated[list[Section], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _check_ids_and_conditions(self) -> Questionnaire:
+        seen: set[str] = set()
+        section_ids: set[str] = set()
+        for s_index, section in enumerate(self.sections):
+            loc: tuple[str | int, ...] = ("sections", s_index)
+            if section.id in section_ids:
+                raise LocatedValueError(f"duplicate section id {section.id!r}", (*loc, "id"))
+            section_ids.add(section.id)
+            _check_refs(section.condition, seen, f"section {section.id!r}", (*loc, "when"))
+            _check_items(section.items, seen, set(), f"section {section.id!r}", (*loc, "items"))
+        return self
+
+    def items(self) -> Iterator[Item]:
+        """Yield the top-level items of every section, in order."""
+        for section in self.sections:
+            yield from section.items
+
+    def item(self, item_id: str) -> Item:
+        """Return the top-level item ``item_id``; raise KeyError if absent."""
+        for item in self.items():
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def ref(self) -> str:
+        """``id@version``."""
+        return f"{self.id}@{self.version}"
+
+
+def _check_refs(
+    condition: Condition | None, known: set[str], where: str, loc: tuple[str | int, ...]
+) -> None:
+    if condition is None:
+        return
+    unknown = sorted(condition.names - known)
+    if unknown:
+        raise LocatedValueError(
+            f"the 'when' of {where} refers to {', '.join(map(repr, unknown))}, "
+            f"which is not an item asked before it",
+            loc,
+        )
+
+
+def _check_items(
+    items: list[Any], seen: set[str], outer: set[str], where: str, loc: tuple[str | int, ...]
+) -> None:
+    for index, item in enumerate(items):
+        item_loc = (*loc, index)
+        if item.id in seen:
+            raise LocatedValueError(f"duplicate item id {item.id!r} in {where}", (*item_loc, "id"))
+        _check_refs(item.condition, seen | outer, f"item {item.id!r}", (*item_loc, "when"))
+        seen.add(item.id)
+        if isinstance(item, RepeatItem):
+            _check_items(
+                item.items, set(), seen | outer, f"repeat group {item.id!r}", (*item_loc, "items")
+            )
+
+
+def iter_items(items: list[Any]) -> Iterator[Any]:
+    """Yield items depth-first, including those inside repeat groups."""
+    for item in items:
+        yield item
+        if isinstance(item, RepeatItem):
+            yield from iter_items(item.items)
+
+
+def content_hash(data: Any) -> str:
+    """Hash a definition's content, independent of formatting and line ends.
+
+    Args:
+        data: the loaded YAML (plain data).
+
+    Returns:
+        ``"sha256:<hex>"`` of the canonical JSON of ``data`` (sorted keys,
+        UTF-8), so reformatting or CRLF line ends from a git checkout on
+        Windows do not change it, but any change of content does.
+    """
+    canonical = json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def semver_key(version: str) -> tuple[int, int, int]:
+    """Sort key for a ``MAJOR.MINOR.PATCH`` string (``1.10.0`` after ``1.9.0``)."""
+    major, minor, patch = (int(p) for p in version.split("."))
+    return (major, minor, patch)
+
+
+def expected_filename(questionnaire: Questionnaire) -> str:
+    """The file name a version must have: ``<id>-<version>.yaml``."""
+    return f"{questionnaire.id}-{questionnaire.version}.yaml"

@@ -1,0 +1,93 @@
+"""A response: one participant's answers to one questionnaire version.
+
+Every response records the questionnaire id, version and content hash it was
+answered against (``DESIGN.md`` §3), its status (draft or submitted) and
+timestamps. Peer-review responses also record the draft report they react to
+(its content hash) and their reactions per finding id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from selfeval.model.exercise import CODE_PATTERN, SLUG_PATTERN
+
+__all__ = ["VERDICTS", "DraftRef", "QuestionnaireRef", "Reaction", "Response"]
+
+#: Reactions a peer reviewer can give to a finding (issue 5).
+VERDICTS = ("agree", "partly-agree", "disagree", "no-opinion")
+Verdict = Literal["agree", "partly-agree", "disagree", "no-opinion"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuestionnaireRef(_Model):
+    """Exactly which questionnaire a response answers: id, version, content hash."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class DraftRef(_Model):
+    """The draft integrated report a peer review reacts to."""
+
+    hash: str
+    path: str | None = None
+
+
+class Reaction(_Model):
+    """One peer-review reaction to one finding (or role description) of the draft.
+
+    Attributes:
+        finding: the finding's stable id in the draft.
+        finding_hash: hash of the finding's text as shown, to notice later edits.
+        verdict: agree / partly-agree / disagree / no-opinion.
+        comment: required for partly-agree and disagree.
+        correction: optional proposed text.
+    """
+
+    finding: str
+    finding_hash: str | None = None
+    verdict: Verdict
+    comment: str | None = None
+    correction: str | None = None
+
+
+class Response(_Model):
+    """The content of one response file.
+
+    Attributes:
+        questionnaire: what was answered.
+        participant: the respondent's participant code.
+        incident_category: the incident category id.
+        status: ``draft`` while being filled, ``submitted`` once submitted.
+        started_at, updated_at, submitted_at: ISO 8601 timestamps (UTC) as strings.
+        reopened_from: file name of the earlier submitted version, after ``--reopen``.
+        draft: for peer reviews, the draft report reacted to.
+        answers: item id → answer (repeat groups are lists of mappings).
+        reactions: for peer reviews, one per finding reacted to.
+    """
+
+    questionnaire: QuestionnaireRef
+    participant: Annotated[str, Field(pattern=CODE_PATTERN)]
+    incident_category: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    status: Literal["draft", "submitted"] = "draft"
+    started_at: str | None = None
+    updated_at: str | None = None
+    submitted_at: str | None = None
+    reopened_from: str | None = None
+    draft: DraftRef | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)
+    reactions: list[Reaction] = Field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for YAML, in a stable key order, leaving out empty optional fields."""
+        data = self.model_dump(mode="python", exclude_none=True)
+        if not data.get("reactions"):
+            data.pop("reactions", None)
+        return data

@@ -1,0 +1,1 @@
+"""Peer review rounds 1 and 2: reactions to the findings of a draft integrated report."""

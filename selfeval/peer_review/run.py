@@ -1,0 +1,534 @@
+"""Peer review (collegiale toets): react to the draft integrated report, round 1 or 2.
+
+The rules come from ``DESIGN.md`` §1 and the seed report's Annex 1:
+
+* **Round 1** (``peer-review-1``, departments that did a self-evaluation and
+  others invited) reacts to what *other* departments said: their findings and
+  role descriptions.
+* **Round 2** (``peer-review-2``, departments that did no self-evaluation)
+  reacts to what the draft says about the department's *own* role
+  (``role.<CODE>`` and findings that name it as concerned), then adds its own
+  experiences and ambitions.
+
+Per finding the reviewer gives a verdict (agree / partly agree / disagree /
+no opinion), a comment (required for partly agree and disagree) and an
+optional correction; then the round's questionnaire is asked. The draft's
+format and finding ids are the contract in ``docs/findings.md``; the answers
+file format is ``docs/peer-review.md``.
+
+Durability is the ``fill`` machinery, reused: a
+:class:`~selfeval.files.store.ResponseStore` (lock, atomic save, submit, reopen) and
+a :class:`~selfeval.fill.session.FillSession` (asking through an injected
+:class:`~selfeval.fill.prompter.Prompter`). This module adds the reaction step in
+front of it and knows nothing of terminals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from selfeval.errors import (
+    InputError,
+    Location,
+    NotFoundError,
+    RefusedError,
+    SelfevalError,
+    UsageError,
+    ValidationProblems,
+)
+from selfeval.files import yamlio
+from selfeval.files.store import ResponseStore, utc_now
+from selfeval.model.answers import check_answers
+from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.response import DraftRef, Reaction
+from selfeval.peer_review.reactions import (
+    canonical_id,
+    is_current,
+    merge_reactions,
+    reaction_problems,
+    reactions_from_data,
+    walk_reactions,
+)
+
+if TYPE_CHECKING:
+    from selfeval.files.store import Clock
+    from selfeval.files.workspace import Workspace
+    from selfeval.fill.prompter import Prompter
+    from selfeval.report.findings import Draft, DraftFinding
+
+__all__ = [
+    "DEFAULT_DRAFT",
+    "ROUNDS",
+    "DraftChanges",
+    "PeerReviewResult",
+    "RoundChoice",
+    "StaleDraftError",
+    "choose_round",
+    "compare_draft",
+    "findings_for_reviewer",
+    "run_peer_review",
+]
+
+#: Round number → questionnaire id (the forms of involvement, ``DESIGN.md`` §1).
+ROUNDS: dict[int, str] = {1: "peer-review-1", 2: "peer-review-2"}
+
+#: Where ``selfeval aggregate --draft`` writes the draft (``docs/findings.md`` §5).
+DEFAULT_DRAFT = Path("reports") / "draft.yaml"
+
+
+# -- choosing the round ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundChoice:
+    """Which peer-review round a participant does.
+
+    Attributes:
+        round: 1 or 2.
+        questionnaire_id: ``peer-review-1`` or ``peer-review-2``.
+        invited: True when ``--round`` chose a round the participant's
+            involvement in ``selfeval.yaml`` does not list (an invitation).
+    """
+
+    round: int
+    questionnaire_id: str
+    invited: bool = False
+
+
+def choose_round(exercise: Exercise, participant: str, requested: int | None = None) -> RoundChoice:
+    """Pick the round from the participant's forms of involvement, unless one is given.
+
+    Args:
+        exercise: the exercise (``selfeval.yaml``).
+        participant: the reviewer's participant code.
+        requested: 1 or 2 from ``--round``, or None.
+
+    Returns:
+        The :class:`RoundChoice`. An explicit round always wins (round 1 is
+        open to "others invited", ``DESIGN.md`` §1); ``invited`` says it is
+        not in the participant's involvement.
+
+    Raises:
+        NotFoundError: the participant is not in the exercise.
+        UsageError: ``requested`` is not 1 or 2, or the participant is down
+            for both rounds and none was given.
+        RefusedError: no round given and the participant is down for neither.
+    """
+    try:
+        forms = exercise.participant(participant).involvement
+    except KeyError:
+        raise NotFoundError(
+            f"participant {participant!r} is not in {EXERCISE_FILE}",
+            hint=f"use one of: {', '.join(exercise.codes)}",
+        ) from None
+    if requested is not None:
+        if requested not in ROUNDS:
+            raise UsageError(f"there is no peer-review round {requested}", hint="use 1 or 2")
+        qid = ROUNDS[requested]
+        return RoundChoice(requested, qid, invited=qid not in forms)
+    rounds = [n for n, qid in ROUNDS.items() if qid in forms]
+    if len(rounds) == 1:
+        return RoundChoice(rounds[0], ROUNDS[rounds[0]])
+    if rounds:
+        raise UsageError(
+            f"{participant} takes part in both peer-review rounds ({EXERCISE_FILE})",
+            hint="say which with --round 1 or --round 2",
+        )
+    raise RefusedError(
+        f"{participant} has no peer review among its forms of involvement "
+        f"({', '.join(forms)}) in {EXERCISE_FILE}",
+        hint="add peer-review-1 or peer-review-2 to its involvement, or invite it with "
+        "--round 1 or --round 2",
+    )
+
+
+def findings_for_reviewer(draft: Draft, participant: str, round_: int) -> list[DraftFinding]:
+    """The findings a reviewer reacts to, in report order.
+
+    Round 1: findings and role descriptions raised by others
+    (:meth:`selfeval.report.findings.Draft.findings_for_peer_review_1`); round 2:
+    ``role.<participant>`` and findings naming it as concerned
+    (:meth:`~selfeval.report.findings.Draft.findings_for_peer_review_2`).
+    """
+    if round_ == 1:
+        return draft.findings_for_peer_review_1(participant)
+    return draft.findings_for_peer_review_2(participant)
+
+
+# -- stale drafts --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftChanges:
+    """How the draft given now differs from the one a response pinned.
+
+    Reactions record each finding's hash, so changes are known for every
+    finding reacted to; a finding without a reaction may be new or simply
+    not reached yet.
+
+    Attributes:
+        old_hash: the draft hash the response pins (None: none pinned yet).
+        new_hash: the hash of the draft given now.
+        unchanged: reacted-to findings whose text is the same (carried over).
+        changed: reacted-to findings whose text changed (asked again).
+        gone: reacted-to findings no longer in the draft (or no longer this
+            reviewer's); their reactions are kept, and the final report
+            lists them as reactions to changed or gone findings.
+        unreacted: the reviewer's findings without a reaction (new or not
+            reached yet).
+    """
+
+    old_hash: str | None
+    new_hash: str
+    unchanged: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    gone: tuple[str, ...] = ()
+    unreacted: tuple[str, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        """True when the response pins a different draft than the one given."""
+        return self.old_hash is not None and self.old_hash != self.new_hash
+
+    def lines(self) -> list[str]:
+        """The changes, one line per group (for messages)."""
+        lines = []
+        for label, ids in (
+            ("changed since your reaction (asked again)", self.changed),
+            ("gone from the draft (your reaction is kept and listed as such)", self.gone),
+            ("new or not yet reacted to", self.unreacted),
+            ("unchanged (your reaction is carried over)", self.unchanged),
+        ):
+            if ids:
+                lines.append(f"{label}: {', '.join(ids)}")
+        return lines
+
+
+def compare_draft(
+    pinned: str | None,
+    reactions: Sequence[Reaction],
+    draft: Draft,
+    selection: Sequence[DraftFinding],
+) -> DraftChanges:
+    """Compare a response's reactions with the draft given now.
+
+    Args:
+        pinned: the draft hash the response pins (``Response.draft.hash``).
+        reactions: the response's reactions.
+        draft: the draft given now.
+        selection: this reviewer's findings in it.
+
+    Returns:
+        The :class:`DraftChanges`.
+    """
+    current = {f.id: f for f in selection}
+    unchanged: list[str] = []
+    changed: list[str] = []
+    gone: list[str] = []
+    for reaction in reactions:
+        canonical = canonical_id(draft, reaction.finding)
+        finding = current.get(canonical) if canonical else None
+        if finding is None:
+            gone.append(reaction.finding)
+        elif reaction.finding_hash is None or reaction.finding_hash == finding.hash:
+            unchanged.append(reaction.finding)
+        else:
+            changed.append(reaction.finding)
+    reacted = {canonical_id(draft, r.finding) for r in reactions}
+    unreacted = [f.id for f in selection if f.id not in reacted]
+    return DraftChanges(
+        pinned, draft.draft.hash, tuple(unchanged), tuple(changed), tuple(gone), tuple(unreacted)
+    )
+
+
+class StaleDraftError(RefusedError):
+    """The response reacts to another version of the draft; refused without ``--rebase``.
+
+    Attributes:
+        changes: what differs, finding by finding.
+    """
+
+    def __init__(self, changes: DraftChanges, *, location: Location | None = None) -> None:
+        self.changes = changes
+        super().__init__(
+            f"this peer review was started on another version of the draft "
+            f"({(changes.old_hash or '')[:19]}…, now {changes.new_hash[:19]}…)",
+            location=location,
+            hint="run again with --rebase to carry your reactions over to the new draft "
+            "(unchanged ones are kept, changed ones asked again, none is deleted), "
+            "or give the draft you started on with --draft",
+        )
+
+    def __str__(self) -> str:
+        head = super().__str__().split("\n  hint:")[0]
+        lines = [head, *(f"  - {line}" for line in self.changes.lines())]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+# -- the command's one call ------------------------------------------------------------
+
+
+@dataclass
+class PeerReviewResult:
+    """What a ``peer-review`` run did.
+
+    Attributes:
+        state: ``submitted``, ``draft`` (saved, not submitted), ``interrupted``
+            (Ctrl-C; everything given is saved) or ``listed`` (``--list``).
+        path: the response file.
+        round: 1 or 2.
+        invited: the round is not in the participant's involvement.
+        findings: the reviewer's findings in the draft.
+        reactions: reactions now in the response.
+        changes: the comparison with the draft the response pinned before.
+        reopened: the kept submitted version, after ``--reopen`` changed it.
+        notes: further information for the user (one sentence each).
+        still_submitted: ``--reopen`` was given but nothing changed; the
+            response stays submitted.
+        lang: the session language (``nl``/``en``), for the final messages.
+    """
+
+    state: Literal["submitted", "draft", "interrupted", "listed"]
+    path: Path
+    round: int
+    invited: bool
+    findings: list[DraftFinding]
+    reactions: list[Reaction] = field(default_factory=list)
+    changes: DraftChanges | None = None
+    reopened: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    still_submitted: bool = False
+    lang: str = "en"
+
+    @property
+    def reacted(self) -> int:
+        """How many of the reviewer's findings have a complete reaction to their current text."""
+        by_id = {r.finding: r for r in self.reactions}
+        return sum(1 for f in self.findings if is_current(by_id.get(f.id), f))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def _apply_answers_file(
+    store: ResponseStore,
+    path: Path,
+    *,
+    draft: Draft,
+    selection: Sequence[DraftFinding],
+    submit: bool,
+) -> None:
+    """Check everything in the answers file first; save (and submit) only when all is valid.
+
+    Every problem is reported at once (one :class:`ValidationProblems` when
+    there are several): bad reactions, invalid answers and, with ``submit``,
+    missing answers and earlier reactions still without their comment.
+    """
+    from selfeval.fill.run import load_answers_file
+
+    data, text = load_answers_file(path)
+    raw = data.pop("reactions", None)
+    errors: list[SelfevalError] = []
+    try:
+        incoming = reactions_from_data(
+            raw, draft=draft, selection=selection, path=path, text=text,
+            participant=store.participant,
+        )  # fmt: skip
+    except ValidationProblems as exc:
+        errors += exc.problems
+        incoming = []
+    except InputError as exc:
+        errors.append(exc)
+        incoming = []
+    answers = {**store.answers, **data}
+    problems = check_answers(
+        store.loaded.questionnaire,
+        answers,
+        exercise=store.workspace.exercise,
+        participant=store.participant,
+        complete=submit,
+    )
+    for problem in problems:
+        found = yamlio.line_of(text, list(problem.path)) if problem.path[0] in data else None
+        missing = problem.message == "a required answer is missing"
+        errors.append(
+            InputError(
+                str(problem),
+                location=Location(path, *found) if found else Location(path),
+                hint="add it to the answers file" if missing else None,
+            )
+        )
+    order = [f.id for f in selection]
+    reactions = merge_reactions(store.response.reactions, incoming, order)
+    if submit and not errors:
+        for problem in reaction_problems(reactions):
+            errors.append(
+                RefusedError(
+                    "cannot submit: " + problem,
+                    location=Location(path),
+                    hint="add the comment to the answers file",
+                )
+            )
+    if errors:
+        raise ValidationProblems(errors) if len(errors) > 1 else errors[0]
+    store.response.reactions = reactions
+    store.save(answers)
+    if submit and not store.submitted:
+        store.submit()
+
+
+def run_peer_review(
+    workspace: Workspace,
+    *,
+    participant: str,
+    draft_path: Path | None = None,
+    round_: int | None = None,
+    answers_file: Path | None = None,
+    submit: bool = False,
+    reopen: bool = False,
+    rebase: bool = False,
+    list_only: bool = False,
+    lang: str | None = None,
+    interactive: bool = False,
+    prompter: Callable[[str], Prompter] | None = None,
+    clock: Clock = utc_now,
+) -> PeerReviewResult:
+    """Run one peer review: pick the round, check the draft, collect reactions, save.
+
+    With ``answers_file`` the reactions and answers come from the file (no
+    prompt; ``docs/peer-review.md``): everything is checked first and nothing
+    is saved unless all is valid; then a reaction replaces an earlier one to
+    the same finding, an answer replaces the earlier answer, and ``submit``
+    submits. Otherwise the prompter asks: first a reaction to each finding
+    not yet reacted to (:func:`selfeval.peer_review.reactions.walk_reactions`), then the
+    round's questionnaire through :class:`~selfeval.fill.session.FillSession`
+    (resume menu, review, submit). Every reaction and answer is saved as it
+    is given (``DESIGN.md`` §6).
+
+    Args:
+        workspace: the opened workspace.
+        participant: the reviewer's code.
+        draft_path: the draft file; default ``reports/draft.yaml`` in the workspace.
+        round_: 1 or 2, or None to follow the involvement (:func:`choose_round`).
+        answers_file: answers and reactions to apply without prompting.
+        submit: with ``answers_file``: submit in the same run.
+        reopen: allow changing a submitted response. It is turned back into
+            a draft (the submitted version kept beside it) only when
+            something actually changes: with ``answers_file`` after
+            everything is checked, interactively at the first changed answer.
+        rebase: accept a draft other than the one the response pinned:
+            reactions to unchanged findings are carried over, changed ones
+            are asked again, reactions to gone findings are kept (the final
+            report lists them); nothing is deleted.
+        list_only: only return the reviewer's findings (nothing is opened or written).
+        lang: ``nl``/``en`` for labels; default the exercise's language.
+        interactive: whether a terminal is attached (injected by the CLI).
+        prompter: builds the prompter for a language (interactive only).
+        clock: returns the current aware UTC time (timestamps).
+
+    Returns:
+        The :class:`PeerReviewResult`.
+
+    Raises:
+        NotFoundError: unknown participant, missing draft or answers file.
+        UsageError: bad round; no terminal and no answers file; ``submit``
+            without an answers file.
+        StaleDraftError: the response pins another draft and ``rebase`` is false.
+        RefusedError: the response is submitted and ``reopen`` is false;
+            (``LockedError``) another process holds the response.
+        InputError: invalid draft or answers file; reactions to findings not
+            in the draft or not this reviewer's (listed together).
+        ValidationProblems: several invalid reactions or answers, or (with
+            ``submit``) missing answers and comments, all reported at once.
+    """
+    from selfeval.report.findings import load_draft
+
+    exercise = workspace.exercise
+    choice = choose_round(exercise, participant, round_)
+    if draft_path is None:
+        draft_path = workspace.root / DEFAULT_DRAFT
+    draft = load_draft(draft_path)
+    category = exercise.incident_category.id
+    if draft.draft.incident_category != category:
+        raise InputError(
+            f"this draft is about incident category {draft.draft.incident_category!r}, "
+            f"but the workspace evaluates {category!r}",
+            location=Location(draft_path),
+            hint="give this workspace's draft (`selfeval aggregate --draft` writes it)",
+        )
+    selection = findings_for_reviewer(draft, participant, choice.round)
+    path = workspace.response_path(participant, choice.questionnaire_id)
+    notes: list[str] = []
+    if choice.invited:
+        notes.append(
+            f"{participant} is not down for {choice.questionnaire_id} in {EXERCISE_FILE}; "
+            f"it takes part as invited"
+        )
+    if list_only:
+        return PeerReviewResult(
+            "listed", path, choice.round, choice.invited, selection, notes=notes
+        )
+    if answers_file is None:
+        if submit:
+            raise UsageError(
+                "--submit goes with --answers FILE",
+                hint="interactively, you submit at the end of the questions",
+            )
+        if not interactive or prompter is None:
+            raise UsageError(
+                "no terminal to ask in (standard input is not a terminal)",
+                hint="run it in a terminal, or give reactions and answers with --answers FILE "
+                "(see docs/peer-review.md)",
+            )
+    language = lang or exercise.language
+
+    with ResponseStore(workspace, participant, choice.questionnaire_id, clock=clock) as store:
+        if store.submitted:
+            if not reopen:
+                raise RefusedError(
+                    f"{path.name} of {participant} was submitted on "
+                    f"{store.response.submitted_at}; it is not overwritten",
+                    location=Location(path),
+                    hint="add --reopen to change it (the submitted version is kept beside it)",
+                )
+            store.allow_reopen()
+        response = store.response
+        pinned = response.draft.hash if response.draft else None
+        changes = compare_draft(pinned, response.reactions, draft, selection)
+        if changes.stale and response.reactions:
+            if not rebase:
+                raise StaleDraftError(changes, location=Location(path))
+            notes.append("moved to the new draft; " + "; ".join(changes.lines()))
+        response.draft = DraftRef(hash=draft.draft.hash, path=_relative(draft_path, workspace.root))
+        state: Literal["submitted", "draft", "interrupted"]
+        if answers_file is not None:
+            _apply_answers_file(
+                store, answers_file, draft=draft, selection=selection, submit=submit
+            )
+            state = "submitted" if submit else "draft"
+        else:
+            from selfeval.fill.session import FillSession
+
+            assert prompter is not None
+            session = FillSession(store, prompter(language), lang=language)
+            session.save()
+            names = {p.code: p.name for p in exercise.participants}
+            state = (
+                session.run().state
+                if walk_reactions(session, selection, names=names)
+                else "interrupted"
+            )
+        return PeerReviewResult(
+            state, path, choice.round, choice.invited, selection,
+            list(store.response.reactions), changes, store.reopened, notes,
+            still_submitted=store.unchanged_submitted, lang=language,
+        )  # fmt: skip

@@ -1,0 +1,1 @@
+"""The integrated report: findings, merges, the report model, rendering and aggregation."""

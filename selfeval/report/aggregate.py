@@ -1,0 +1,516 @@
+"""``selfeval aggregate``: responses in, the integrated report out (``DESIGN.md`` §5).
+
+The pipeline has three separate steps, so each can be measured and the first
+one run in worker processes:
+
+1. :func:`read_responses` — load and structurally validate each response
+   file on its own (no shared state; results are picklable);
+2. :func:`build` — check the responses against their questionnaire (each
+   questionnaire loaded once), extract and merge the findings, attach the
+   peer-review reactions, and build the report model
+   (:func:`selfeval.report.model.build_report`);
+3. :func:`selfeval.report.render.render` — Jinja2 templates to Markdown or HTML.
+
+:func:`aggregate` runs all three and writes the files; it is the one call the
+CLI makes. Nothing here prints: warnings are returned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
+from selfeval.files import yamlio
+from selfeval.files.load import LoadedQuestionnaire, load_response
+from selfeval.files.workspace import Workspace, find_workspace
+from selfeval.model.answers import check_answers
+from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.response import Response
+from selfeval.report.findings import (
+    Finding,
+    SourceResponse,
+    draft_data,
+    order_key,
+    response_findings,
+    role_findings,
+)
+from selfeval.report.merges import load_merges, merge_findings
+from selfeval.report.model import Report, build_report
+
+__all__ = [
+    "AggregateResult",
+    "Built",
+    "ParsedResponse",
+    "aggregate",
+    "build",
+    "paused_gc",
+    "prepare",
+    "read_one",
+    "read_responses",
+]
+
+Format = Literal["md", "html"]
+#: Step 1's signature: ``reader(paths, workspace=ws)``, as :func:`read_responses`.
+Reader = Callable[..., "list[ParsedResponse]"]
+REPORTS_DIR = "reports"
+MERGES_FILE = "merges.yaml"
+
+
+#: Top-level answers the report reads besides the ``finding:`` repeat groups
+#: (roles table, chapter 2, peer reviews' general input: ``report.py``,
+#: ``report_parts.py``, :func:`selfeval.report.findings.role_findings`). Every other
+#: answer is dropped once a response is checked and its findings extracted.
+REPORT_ANSWERS = frozenset(
+    {
+        "role",
+        "involvement",
+        "gives_input_to",
+        "receives_input_from",
+        "other_roles",
+        "definition",
+        "causes",
+        "phases",
+        "phases_note",
+        "recognition",
+        "recognition_why",
+        "experiences",
+        "general_remarks",
+        "missing",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ParsedResponse:
+    """One response file after step 1: checked, its findings extracted, answers trimmed.
+
+    Small and picklable (it travels back from a worker process): the response
+    keeps only the answers in :data:`REPORT_ANSWERS`, and the questionnaire is
+    named by ``(id, version)``, not included.
+
+    Attributes:
+        path: the file as given.
+        response: the response with trimmed answers, or None when it could
+            not be read or did not pass its checks.
+        errors: what was wrong with the file, each with file:line (empty
+            when ``response`` is set).
+        rel: the file, workspace-relative (POSIX).
+        questionnaire: ``(id, version)`` of the questionnaire it answers;
+            None when not checked (another incident category).
+        findings: the response's repeat-group findings (``docs/findings.md``
+            §2), in item and entry order; role findings are built across
+            responses in step 2.
+    """
+
+    path: Path
+    response: Response | None
+    errors: tuple[SelfevalError, ...] = ()
+    rel: str = ""
+    questionnaire: tuple[str, str] | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass
+class _Context:
+    """What checking a response needs from its workspace, loaded once per process."""
+
+    ws: Workspace
+    codes: frozenset[str]
+    category: str
+    lang: str
+
+
+#: The workspace of the current read, per process (inherited by forked workers).
+_context: _Context | None = None
+
+
+def _set_context(ws: Workspace) -> _Context:
+    global _context
+    exercise = ws.exercise
+    _context = _Context(ws, exercise.code_set, exercise.incident_category.id, exercise.language)
+    return _context
+
+
+def _context_for(path: Path) -> _Context:
+    if _context is not None and path.resolve().is_relative_to(_context.ws.root):
+        return _context
+    return _set_context(Workspace(find_workspace(start=path.parent)))
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk step, then restore it.
+
+    Reading thousands of responses allocates millions of small containers
+    and keeps most of what it extracts; every few hundred allocations the
+    collector would scan all live objects again, which made reading and
+    unpickling the workers' results up to 5x slower (``docs/performance.md``).
+    The steps make no reference cycles (nothing is left for the collector:
+    checked on the benchmark data), and reference counting still frees
+    everything else at once. Forked workers inherit the paused state.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _check(
+    ctx: _Context, path: Path, response: Response, problems: list[SelfevalError]
+) -> LoadedQuestionnaire | None:
+    """Check one response against the exercise and its questionnaire."""
+    ws = ctx.ws
+    exercise = ws.exercise
+    ref = response.questionnaire
+    text: str | None = None
+
+    def where(*keys: str | int) -> Location:
+        nonlocal text
+        if text is None:
+            text = path.read_text("utf-8-sig")
+        found = yamlio.line_of(text, list(keys))
+        return Location(path, *found) if found else Location(path)
+
+    if response.participant not in ctx.codes:
+        problems.append(
+            InputError(
+                f"participant {response.participant!r} is not in {EXERCISE_FILE}",
+                location=where("participant"),
+                hint=f"use one of: {', '.join(exercise.codes)}; or add the participant",
+            )
+        )
+        return None
+    try:
+        loaded = ws.questionnaire(ref.id, ref.version)
+    except SelfevalError as exc:
+        problems.append(
+            InputError(
+                f"the response answers questionnaire {ref.id}@{ref.version}, "
+                f"which this workspace does not have: {exc.message}",
+                location=where("questionnaire"),
+                hint=exc.hint,
+            )
+        )
+        return None
+    if ref.hash != loaded.hash:
+        problems.append(
+            InputError(
+                f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, but "
+                f"{loaded.path.name} hashes to {loaded.hash[:19]}…",
+                location=where("questionnaire", "hash"),
+                hint="restore the published questionnaire file; a change must be a new version",
+            )
+        )
+        return None
+    found = check_answers(
+        loaded.questionnaire,
+        response.answers,
+        exercise=exercise,
+        participant=response.participant,
+        complete=response.status == "submitted",
+    )
+    for problem in found:
+        problems.append(InputError(f"answers.{problem}", location=where("answers", *problem.path)))
+    if found:
+        return None
+    return loaded
+
+
+def _trimmed(response: Response) -> Response:
+    answers = response.answers
+    kept = {key: answers[key] for key in REPORT_ANSWERS if key in answers}
+    return response.model_copy(update={"answers": kept})
+
+
+def _read(ctx: _Context, path: Path) -> ParsedResponse:
+    try:
+        response = load_response(path)
+    except ValidationProblems as exc:
+        return ParsedResponse(path, None, tuple(exc.problems))
+    except SelfevalError as exc:
+        return ParsedResponse(path, None, (exc,))
+    rel = _relative(path, ctx.ws.root)
+    if response.incident_category != ctx.category:
+        # Left out with a warning in step 2, unchecked (as before the checks moved here).
+        return ParsedResponse(path, _trimmed(response), rel=rel)
+    problems: list[SelfevalError] = []
+    loaded = _check(ctx, path, response, problems)
+    if loaded is None:
+        return ParsedResponse(path, None, tuple(problems), rel=rel)
+    source = SourceResponse(response, loaded.questionnaire, rel)
+    findings = response_findings(source, ctx.lang)
+    key = (loaded.questionnaire.id, loaded.questionnaire.version)
+    return ParsedResponse(path, _trimmed(response), (), rel, key, tuple(findings))
+
+
+def read_one(path: Path) -> ParsedResponse:
+    """Step 1 for one file: load, check, extract its findings, trim its answers.
+
+    The workspace is the one :func:`read_responses` or :func:`prepare` last set in
+    this process (inherited by forked workers), else the one containing
+    ``path``; it is opened, and its questionnaires loaded, once per process.
+
+    Args:
+        path: a response file.
+
+    Returns:
+        A :class:`ParsedResponse`; never raises for a problem in the file.
+
+    Raises:
+        SelfevalError: the workspace itself cannot be opened (no
+            ``selfeval.yaml``, invalid exercise file).
+    """
+    return _read(_context_for(path), path)
+
+
+def read_responses(
+    paths: Sequence[Path], *, workspace: Workspace | None = None
+) -> list[ParsedResponse]:
+    """Step 1: load, check and extract every response file, each on its own.
+
+    Each file is loaded (YAML and the ``Response`` model), checked against
+    the exercise and its questionnaire (as ``selfeval validate`` does), its
+    findings extracted with their ids and hashes (``docs/findings.md``), and
+    its answers trimmed to what the report shows, before the next file is
+    read: the parsed answers of all files are never held at once.
+
+    Args:
+        paths: response files (see :meth:`selfeval.files.workspace.Workspace.response_files`).
+        workspace: their workspace (default: the one containing the first path).
+
+    Returns:
+        One :class:`ParsedResponse` per path, in the same order. Each depends
+        only on its own file (and the workspace), so this may be mapped over
+        worker processes (:func:`selfeval.report.parallel.parallel_reader`).
+
+    Raises:
+        SelfevalError: the workspace cannot be opened (problems in a response
+            file are returned, not raised).
+    """
+    if not paths:
+        return []
+    ctx = _set_context(workspace or Workspace(find_workspace(start=paths[0].parent)))
+    with paused_gc():
+        return [_read(ctx, path) for path in paths]
+
+
+def prepare(paths: Sequence[Path], workspace: Workspace | None = None) -> None:
+    """Set this process's workspace for :func:`read_one` (before forking workers).
+
+    Raises:
+        SelfevalError: the workspace cannot be opened.
+    """
+    if paths:
+        _set_context(workspace or Workspace(find_workspace(start=paths[0].parent)))
+
+
+@dataclass
+class Built:
+    """Step 2's result: the report model plus what the draft file needs.
+
+    Attributes:
+        report: the report model.
+        findings: merged findings in report order.
+        created_from: workspace-relative response paths included.
+        warnings: things the user should know (left-out drafts, …).
+    """
+
+    report: Report
+    findings: list[Finding]
+    created_from: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _findings(
+    exercise: Exercise, parsed: Sequence[tuple[SourceResponse, Sequence[Finding]]]
+) -> list[Finding]:
+    """Role findings, then each response's findings in report order (as extract_findings)."""
+    order = {code: n for n, code in enumerate(exercise.codes)}
+    ordered = sorted(parsed, key=lambda pair: order_key(order, pair[0]))
+    findings = role_findings(exercise, [source for source, _ in ordered])
+    for _, own in ordered:
+        findings.extend(own)
+    return findings
+
+
+def build(
+    ws: Workspace,
+    parsed: Sequence[ParsedResponse],
+    *,
+    draft: bool = False,
+    include_drafts: bool = False,
+) -> Built:
+    """Step 2: merge step 1's results and build the report model.
+
+    Args:
+        ws: the workspace.
+        parsed: step 1's results.
+        draft: build the draft report (ids prominent, no reactions expected).
+        include_drafts: also include responses still in ``status: draft``.
+
+    Returns:
+        A :class:`Built`.
+
+    Raises:
+        ValidationProblems/InputError: a response is unreadable, names an
+            unknown participant or questionnaire version, or has invalid
+            answers; every problem is listed with file:line.
+    """
+    with paused_gc():
+        return _build(ws, parsed, draft=draft, include_drafts=include_drafts)
+
+
+def _build(
+    ws: Workspace,
+    parsed: Sequence[ParsedResponse],
+    *,
+    draft: bool,
+    include_drafts: bool,
+) -> Built:
+    exercise = ws.exercise
+    questionnaires = ws.questionnaires()
+    problems: list[SelfevalError] = []
+    warnings: list[str] = []
+    included: list[tuple[SourceResponse, Sequence[Finding]]] = []
+    left_out: list[tuple[SourceResponse, Sequence[Finding]]] = []
+    category = exercise.incident_category.id
+    for item in parsed:
+        response = item.response
+        if response is not None and response.incident_category != category:
+            warnings.append(
+                f"{item.rel or _relative(item.path, ws.root)}: left out, it is about incident "
+                f"category {response.incident_category!r}, not {category!r}"
+            )
+            continue
+        if response is None or item.questionnaire is None:
+            problems.extend(item.errors)
+            continue
+        source = SourceResponse(
+            response, questionnaires[item.questionnaire].questionnaire, item.rel
+        )
+        if response.status == "draft" and not include_drafts:
+            left_out.append((source, item.findings))
+        else:
+            included.append((source, item.findings))
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise ValidationProblems(problems)
+    if left_out:
+        names = ", ".join(s.path for s, _ in left_out)
+        warnings.append(
+            f"{len(left_out)} response{'s are' if len(left_out) != 1 else ' is'} still a draft "
+            f"and left out of the report: {names} (submit them, or pass --include-drafts)"
+        )
+    findings = _findings(exercise, included)
+    skipped_ids = [f.id for f in _findings(exercise, left_out)] if left_out else []
+    merges = load_merges(ws.texts_dir / MERGES_FILE)
+    merged, aliases, merge_warnings = merge_findings(
+        findings, merges, exercise=exercise, left_out=skipped_ids
+    )
+    warnings += merge_warnings
+    sources = [source for source, _ in included]
+    report = build_report(
+        exercise,
+        sources,
+        merged,
+        aliases,
+        texts_dir=ws.texts_dir,
+        draft=draft,
+        questionnaires=[loaded.questionnaire for loaded in questionnaires.values()],
+    )
+    for name, text in report.texts.items():
+        if not text:
+            warnings.append(
+                f"texts/{name}.md is empty or still the template's placeholder, so that part "
+                f"of the report is blank; the secretariat writes it there, in Markdown"
+            )
+    return Built(report, merged, [s.path for s in sources], warnings)
+
+
+@dataclass(frozen=True)
+class AggregateResult:
+    """What :func:`aggregate` did.
+
+    Attributes:
+        written: files written (report, and ``reports/draft.yaml`` with ``--draft``).
+        warnings: messages for stderr.
+        findings: number of findings in the report.
+        responses: number of responses included.
+    """
+
+    written: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    findings: int
+    responses: int
+
+
+def default_output(ws: Workspace, *, draft: bool, fmt: Format) -> Path:
+    """``reports/integrated-report[-draft].md|html`` inside the workspace."""
+    name = "integrated-report-draft" if draft else "integrated-report"
+    return ws.root / REPORTS_DIR / f"{name}.{fmt}"
+
+
+def aggregate(
+    *,
+    workspace: Path | None = None,
+    draft: bool = False,
+    fmt: Format = "md",
+    output: Path | None = None,
+    include_drafts: bool = False,
+    reader: Reader = read_responses,
+) -> AggregateResult:
+    """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
+
+    Args:
+        workspace: the workspace folder (default: found from the current folder).
+        draft: write the draft report and ``reports/draft.yaml``.
+        fmt: ``md`` or ``html``.
+        output: report path (default :func:`default_output`).
+        include_drafts: include responses still in ``status: draft``.
+        reader: step 1 implementation (e.g. a parallel one); same contract as
+            :func:`read_responses` (called with the paths and ``workspace=``).
+
+    Returns:
+        An :class:`AggregateResult`.
+
+    Raises:
+        SelfevalError: no workspace, invalid files, or the report cannot be written.
+    """
+    from selfeval.report.findings import draft_hash
+    from selfeval.report.render import write_report
+
+    ws = Workspace.open(workspace)
+    ws.questionnaires()  # load and check every questionnaire once, up front
+    exercise = ws.exercise  # an invalid exercise file is reported before any response
+    parsed = reader(ws.response_files(), workspace=ws)
+    built = build(ws, parsed, draft=draft, include_drafts=include_drafts)
+    if draft:
+        built.report.draft_hash = draft_hash(built.findings)
+    target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
+    with paused_gc():
+        write_report(built.report, target, fmt=fmt, template_dirs=[ws.templates_dir])
+    written = [target]
+    if draft:
+        draft_path = ws.root / REPORTS_DIR / "draft.yaml"
+        data = draft_data(built.findings, exercise=exercise, created_from=built.created_from)
+        yamlio.write(draft_path, data)
+        written.append(draft_path)
+    return AggregateResult(
+        tuple(written), tuple(built.warnings), len(built.findings), len(built.created_from)
+    )

@@ -1,0 +1,518 @@
+"""Findings: extracting them from responses, their stable ids, merging, the draft.
+
+A *finding* is one entry of a repeat group marked ``finding: <kind>`` in a
+questionnaire (bottleneck, blind spot, need, opportunity, activity, document)
+or one row of the roles table (the seed's Figure 1). Every finding gets a
+stable id derived from where it comes from, and a hash of what it says, so a
+peer-review reaction can be matched to the finding it was given on and an
+edit since the draft can be noticed. The full contract (ids, ``same_as``,
+``texts/merges.yaml``, ``reports/draft.yaml``) is ``docs/findings.md``;
+merging findings declared the same is :mod:`selfeval.report.merges`.
+
+This module knows nothing of the terminal; it returns data and raises
+:class:`selfeval.errors.SelfevalError` subclasses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from selfeval.errors import InputError, Location
+from selfeval.files import yamlio
+from selfeval.model.exercise import Exercise
+from selfeval.model.questionnaire import Questionnaire, RepeatItem, SingleChoiceItem, text_in
+from selfeval.model.response import Response
+
+__all__ = [
+    "FINDING_KINDS",
+    "Draft",
+    "DraftFinding",
+    "DraftInfo",
+    "Finding",
+    "Source",
+    "SourceResponse",
+    "draft_data",
+    "draft_hash",
+    "extract_findings",
+    "finding_hash",
+    "load_draft",
+    "order_key",
+    "response_findings",
+    "role_findings",
+]
+
+#: Every kind of finding, in the order the report discusses them.
+FINDING_KINDS = ("role", "document", "activity", "bottleneck", "blind-spot", "need", "opportunity")
+FindingKindName = Literal[
+    "bottleneck", "blind-spot", "need", "opportunity", "activity", "document", "role"
+]
+#: Questionnaire order within one participant (``docs/findings.md`` §4).
+_QUESTIONNAIRE_ORDER = ("self-evaluation", "peer-review-1", "peer-review-2")
+
+
+def _canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def finding_hash(kind: str, title: str, text: str) -> str:
+    """Hash what a finding says, to notice edits between the draft and the final report.
+
+    Args:
+        kind: the finding kind (``bottleneck``, ``role``, …).
+        title: the finding's title as shown.
+        text: the finding's text as shown (whitespace kept).
+
+    Returns:
+        ``"sha256:<hex>"`` of the canonical JSON of ``{"kind", "text", "title"}``
+        (``docs/findings.md`` §5).
+    """
+    digest = hashlib.sha256(_canonical({"kind": kind, "title": title, "text": text}))
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document a finding cites (the seed's footnotes: document, year, page)."""
+
+    document: str
+    year: int | None = None
+    page: str | None = None
+
+
+@dataclass(slots=True)
+class Finding:
+    """One finding, with where it came from.
+
+    Attributes:
+        id: stable id (``BZ.bottlenecks.capaciteit-politie-justitie``, ``role.BZK``).
+        kind: one of :data:`FINDING_KINDS`.
+        title: short title as shown.
+        text: the description as shown.
+        scope: ``departmental``/``interdepartmental`` for needs and
+            opportunities, else None.
+        raised_by: participant codes that raised it (several after a merge).
+        concerns: participant codes it concerns.
+        hash: :func:`finding_hash` of kind, title and text.
+        questionnaire: id of the questionnaire it was answered in (``role``
+            findings: ``self-evaluation``).
+        source: the response file it came from, workspace-relative (POSIX).
+        details: kind-specific extras: ``phase`` (activities), ``nature``
+            and ``direction`` (opportunities), ``involvement`` (roles).
+        sources: cited documents, in entry order.
+        same_as: ids this entry declares itself the same as.
+        merged: ids merged into this one (aliases), after :func:`merge_findings`.
+        others: the merged-in findings themselves, to show their texts.
+        note: an editorial note from ``texts/merges.yaml``.
+    """
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    scope: str | None
+    raised_by: list[str]
+    concerns: list[str]
+    hash: str
+    questionnaire: str
+    source: str
+    details: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    others: list[Finding] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def participant(self) -> str:
+        """The participant that raised it first."""
+        return self.raised_by[0]
+
+
+@dataclass(frozen=True)
+class SourceResponse:
+    """A response to extract findings from, with its questionnaire and file.
+
+    Attributes:
+        response: the loaded response.
+        questionnaire: the exact version it answers.
+        path: the file, workspace-relative (POSIX), for ``source`` and errors.
+    """
+
+    response: Response
+    questionnaire: Questionnaire
+    path: str
+
+
+def _choice_label(item: Any, value: Any, lang: str) -> str:
+    if isinstance(item, SingleChoiceItem):
+        for choice in item.choices:
+            if choice.value == value:
+                return text_in(choice.label, lang)
+    return str(value)
+
+
+def _sources(entry: dict[str, Any]) -> list[Source]:
+    found: list[Source] = []
+    for raw in entry.get("sources") or []:
+        if isinstance(raw, dict) and raw.get("document"):
+            year = raw.get("year")
+            page = raw.get("page")
+            found.append(
+                Source(
+                    str(raw["document"]),
+                    year if isinstance(year, int) else None,
+                    str(page) if page not in (None, "") else None,
+                )
+            )
+    return found
+
+
+def _entry_finding(
+    kind: str,
+    fid: str,
+    entry: dict[str, Any],
+    item: RepeatItem,
+    source: SourceResponse,
+    lang: str,
+) -> Finding:
+    sub = {i.id: i for i in item.items}
+    details: dict[str, Any] = {}
+    if kind == "activity":
+        phase = entry.get("phase")
+        details["phase"] = phase
+        title = _choice_label(sub.get("phase"), phase, lang)
+        text = str(entry.get("description") or "")
+    elif kind == "document":
+        title = str(entry.get("title") or "")
+        if isinstance(entry.get("year"), int):
+            title += f" ({entry['year']})"
+            details["year"] = entry["year"]
+        text = str(entry.get("note") or "")
+    else:
+        title = str(entry.get("title") or "")
+        text = str(entry.get("description") or "")
+        for key in ("nature", "direction"):
+            if entry.get(key) is not None:
+                details[key] = entry[key]
+    scope = entry.get("scope") if kind in ("need", "opportunity") else None
+    concerns = [c for c in entry.get("departments") or [] if isinstance(c, str)]
+    same_as = [s for s in entry.get("same_as") or [] if isinstance(s, str)]
+    return Finding(
+        id=fid,
+        kind=kind,
+        title=title,
+        text=text,
+        scope=scope,
+        raised_by=[source.response.participant],
+        concerns=concerns,
+        hash=finding_hash(kind, title, text),
+        questionnaire=source.questionnaire.id,
+        source=source.path,
+        details=details,
+        sources=_sources(entry),
+        same_as=same_as,
+    )
+
+
+def order_key(order: dict[str, int], source: SourceResponse) -> tuple[int, int, str]:
+    """Sort key of a response in report order (``docs/findings.md`` §4).
+
+    Args:
+        order: participant code → position in ``selfeval.yaml``.
+        source: the response.
+
+    Returns:
+        (participant position, questionnaire position, path).
+    """
+    p_index = order.get(source.response.participant, len(order))
+    qid = source.questionnaire.id
+    q_index = _QUESTIONNAIRE_ORDER.index(qid) if qid in _QUESTIONNAIRE_ORDER else 99
+    return (p_index, q_index, source.path)
+
+
+def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list[Finding]:
+    """The ``role.<P>`` findings: own role descriptions, else what others said.
+
+    Args:
+        exercise: participants (order, names).
+        sources: responses in report order (:func:`order_key`); only
+            self-evaluations and their ``role``, ``involvement``,
+            ``gives_input_to``, ``receives_input_from`` and ``other_roles``
+            answers are read.
+
+    Returns:
+        One finding per participant with a role description, in
+        ``selfeval.yaml`` order (``docs/findings.md`` §2).
+    """
+    names = {p.code: p.name for p in exercise.participants}
+    own: dict[str, Finding] = {}
+    described: dict[str, list[tuple[str, str, str | None, str]]] = {}
+    for source in sources:
+        if source.questionnaire.kind != "self-evaluation":
+            continue
+        answers = source.response.answers
+        code = source.response.participant
+        if isinstance(answers.get("role"), str) and answers["role"].strip():
+            title = names.get(code, code)
+            text = answers["role"]
+            own[code] = Finding(
+                id=f"role.{code}",
+                kind="role",
+                title=title,
+                text=text,
+                scope=None,
+                raised_by=[code],
+                concerns=[code],
+                hash=finding_hash("role", title, text),
+                questionnaire=source.questionnaire.id,
+                source=source.path,
+                details={
+                    "involvement": answers.get("involvement"),
+                    "gives_input_to": list(answers.get("gives_input_to") or []),
+                    "receives_input_from": list(answers.get("receives_input_from") or []),
+                },
+            )
+        for entry in answers.get("other_roles") or []:
+            if not isinstance(entry, dict):
+                continue
+            other = entry.get("participant")
+            role = entry.get("role")
+            if isinstance(other, str) and isinstance(role, str) and role.strip():
+                described.setdefault(other, []).append(
+                    (code, role.strip(), entry.get("involvement"), source.path)
+                )
+    roles: list[Finding] = []
+    for participant in exercise.participants:
+        code = participant.code
+        if code in own:
+            roles.append(own[code])
+            continue
+        views = described.get(code)
+        if not views:
+            continue
+        title = participant.name
+        text = "\n\n".join(f"{names.get(by, by)}: {role}" for by, role, _, _ in views)
+        levels = [lvl for _, _, lvl, _ in views if lvl]
+        roles.append(
+            Finding(
+                id=f"role.{code}",
+                kind="role",
+                title=title,
+                text=text,
+                scope=None,
+                raised_by=[by for by, _, _, _ in views],
+                concerns=[code],
+                hash=finding_hash("role", title, text),
+                questionnaire="self-evaluation",
+                source=views[0][3],
+                details={"involvement": levels[0] if levels else None, "views": views},
+            )
+        )
+    return roles
+
+
+def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
+    """The findings of one response's ``finding:`` repeat groups (roles excluded).
+
+    Args:
+        source: the response with its questionnaire and workspace-relative path.
+        lang: the report language (for choice labels used as titles).
+
+    Returns:
+        One finding per entry, in item and entry order, with its stable id
+        (``<P>[.<questionnaire>].<item>.<key or position>``, ``docs/findings.md``
+        §2) and hash (§5, computed once here).
+    """
+    response = source.response
+    prefix = response.participant
+    if source.questionnaire.kind != "self-evaluation":
+        prefix += f".{source.questionnaire.id}"
+    findings: list[Finding] = []
+    for item in source.questionnaire.items():
+        if not isinstance(item, RepeatItem) or item.finding is None:
+            continue
+        entries = response.answers.get(item.id)
+        if not isinstance(entries, list):
+            continue
+        for position, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                continue
+            key = entry.get("key") if isinstance(entry.get("key"), str) else str(position)
+            fid = f"{prefix}.{item.id}.{key}"
+            findings.append(_entry_finding(item.finding, fid, entry, item, source, lang))
+    return findings
+
+
+def extract_findings(exercise: Exercise, sources: Iterable[SourceResponse]) -> list[Finding]:
+    """Turn responses into findings with stable ids, in report order.
+
+    Args:
+        exercise: the exercise (participant order, report language, names).
+        sources: the responses to include, each with its questionnaire.
+
+    Returns:
+        Role findings first (``role.<P>``, in ``selfeval.yaml`` order), then
+        every entry of every ``finding:`` repeat group, ordered by
+        participant (``selfeval.yaml`` order), questionnaire
+        (self-evaluation, peer-review-1, peer-review-2), item and entry.
+        Ids follow ``docs/findings.md`` §2; nothing is merged yet.
+    """
+    order = {code: n for n, code in enumerate(exercise.codes)}
+    ordered = sorted(sources, key=lambda s: order_key(order, s))
+    findings = role_findings(exercise, ordered)
+    for source in ordered:
+        findings.extend(response_findings(source, exercise.language))
+    return findings
+
+
+class _Model(BaseModel):
+    # Readers ignore fields added by later versions (docs/findings.md §5).
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class DraftInfo(_Model):
+    """The ``draft:`` header of ``reports/draft.yaml``."""
+
+    hash: str
+    exercise: str
+    incident_category: str
+    created_from: list[str] = Field(default_factory=list)
+
+
+class DraftFinding(_Model):
+    """One finding as listed in ``reports/draft.yaml``."""
+
+    id: str
+    kind: FindingKindName
+    title: str
+    text: str
+    scope: Literal["departmental", "interdepartmental"] | None = None
+    raised_by: list[str] = Field(default_factory=list)
+    concerns: list[str] = Field(default_factory=list)
+    merged: list[str] = Field(default_factory=list)
+    hash: str
+
+
+class Draft(_Model):
+    """The machine-readable draft a peer review reacts to (``docs/findings.md`` §5)."""
+
+    draft: DraftInfo
+    findings: list[DraftFinding] = Field(default_factory=list)
+
+    def finding(self, fid: str) -> DraftFinding:
+        """The finding with id ``fid`` (or merged alias ``fid``).
+
+        Raises:
+            KeyError: no such finding.
+        """
+        for finding in self.findings:
+            if finding.id == fid or fid in finding.merged:
+                return finding
+        raise KeyError(fid)
+
+    def findings_for_peer_review_1(self, participant: str) -> list[DraftFinding]:
+        """What round 1 reacts to: what *other* departments said.
+
+        Returns:
+            Bottlenecks, blind spots, needs, opportunities and roles not
+            raised by ``participant`` (the seed's Annex 1: collegiale toets 1).
+        """
+        kinds = ("role", "bottleneck", "blind-spot", "need", "opportunity")
+        return [f for f in self.findings if f.kind in kinds and participant not in f.raised_by]
+
+    def findings_for_peer_review_2(self, participant: str) -> list[DraftFinding]:
+        """What round 2 reacts to: the parts of the draft about the department's own role.
+
+        Returns:
+            ``role.<participant>`` and every other finding whose ``concerns``
+            include ``participant`` (roles of others excluded).
+        """
+        return [
+            f
+            for f in self.findings
+            if f.id == f"role.{participant}" or (f.kind != "role" and participant in f.concerns)
+        ]
+
+
+def draft_hash(findings: Iterable[Finding | DraftFinding]) -> str:
+    """The draft's hash: SHA-256 over the ``[id, hash]`` pairs, in order (findings.md §5)."""
+    pairs = [[f.id, f.hash] for f in findings]
+    return "sha256:" + hashlib.sha256(_canonical(pairs)).hexdigest()
+
+
+def draft_data(
+    findings: Sequence[Finding], *, exercise: Exercise, created_from: Sequence[str]
+) -> dict[str, Any]:
+    """The content of ``reports/draft.yaml`` as plain data (deterministic).
+
+    Args:
+        findings: merged findings in report order.
+        exercise: for the project and incident category.
+        created_from: workspace-relative response paths used.
+
+    Returns:
+        ``{"draft": {...}, "findings": [...]}`` ready for :func:`selfeval.files.yamlio.write`.
+    """
+    return {
+        "draft": {
+            "hash": draft_hash(findings),
+            "exercise": exercise.project,
+            "incident_category": exercise.incident_category.id,
+            "created_from": sorted(created_from),
+        },
+        "findings": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "title": f.title,
+                "text": f.text,
+                "scope": f.scope,
+                "raised_by": list(f.raised_by),
+                "concerns": list(f.concerns),
+                "merged": list(f.merged),
+                "hash": f.hash,
+            }
+            for f in findings
+        ],
+    }
+
+
+def load_draft(path: Path) -> Draft:
+    """Load ``reports/draft.yaml``.
+
+    Args:
+        path: the draft file written by ``selfeval aggregate --draft``.
+
+    Returns:
+        The :class:`Draft`.
+
+    Raises:
+        NotFoundError/InputError: missing, unreadable or malformed file,
+            with file:line of the problem.
+    """
+    from selfeval.files.load import parse_model
+
+    if not path.is_file():
+        from selfeval.errors import NotFoundError
+
+        raise NotFoundError(
+            f"no draft report at {path}",
+            hint="make one with `selfeval aggregate --draft` (it writes reports/draft.yaml)",
+        )
+    data = yamlio.load(path)
+    if not isinstance(data, dict):
+        raise InputError(
+            "not a draft file: expected 'draft:' and 'findings:'",
+            location=Location(path, 1, 1),
+            hint="regenerate it with `selfeval aggregate --draft`",
+        )
+    return parse_model(Draft, data, path)

@@ -1,0 +1,182 @@
+"""Merging findings declared the same: ``same_as`` in entries and ``texts/merges.yaml``.
+
+Two departments often raise the same point (in the seed report "BZ en Defensie:
+beperkte capaciteit …"). A respondent can say so with ``same_as: [<finding id>]``
+on an entry; the secretariat can say so in ``texts/merges.yaml``. Each group
+of findings then appears once, under the id of its first member in report
+order, attributed to all who raised it (``docs/findings.md`` §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from selfeval.errors import InputError, Location
+from selfeval.files import yamlio
+from selfeval.model.exercise import Exercise
+from selfeval.report.findings import Finding
+
+__all__ = ["MergeSpec", "load_merges", "merge_findings"]
+
+
+@dataclass(frozen=True)
+class MergeSpec:
+    """One editorial merge from ``texts/merges.yaml``.
+
+    Attributes:
+        ids: the finding ids judged the same (at least two).
+        note: optional note shown with the merged finding.
+        location: where it is written, for error messages.
+    """
+
+    ids: tuple[str, ...]
+    note: str | None
+    location: Location
+
+
+def load_merges(path: Path) -> list[MergeSpec]:
+    """Read ``texts/merges.yaml`` (``docs/findings.md`` §4); a missing file means none.
+
+    Args:
+        path: the file.
+
+    Returns:
+        The merges in file order.
+
+    Raises:
+        InputError: the file is not ``merges: [{ids: [...], note: ...}, ...]``.
+    """
+    if not path.is_file():
+        return []
+    data = yamlio.load(path)
+    if data is None:
+        return []
+    text = path.read_text("utf-8-sig")
+    hint = "write `merges:` then a list of `- ids: [ID, ID]` entries (see docs/findings.md)"
+    if not isinstance(data, dict) or set(data) - {"merges"}:
+        raise InputError("expected one key, 'merges'", location=Location(path, 1, 1), hint=hint)
+    merges = data.get("merges") or []
+    if not isinstance(merges, list):
+        raise InputError("'merges' must be a list", location=Location(path, 1, 1), hint=hint)
+    specs: list[MergeSpec] = []
+    for index, entry in enumerate(merges):
+        where = yamlio.line_of(text, ["merges", index])
+        location = Location(path, *where) if where else Location(path)
+        ids = entry.get("ids") if isinstance(entry, dict) else None
+        if (
+            not isinstance(entry, dict)
+            or set(entry) - {"ids", "note"}
+            or not isinstance(ids, list)
+            or len(ids) < 2
+            or not all(isinstance(i, str) for i in ids)
+        ):
+            raise InputError(
+                "each merge needs 'ids' (a list of at least two finding ids) and may have 'note'",
+                location=location,
+                hint=hint,
+            )
+        note = entry.get("note")
+        specs.append(MergeSpec(tuple(ids), str(note) if note is not None else None, location))
+    return specs
+
+
+def merge_findings(
+    findings: list[Finding],
+    merges: Sequence[MergeSpec] = (),
+    *,
+    exercise: Exercise,
+    left_out: Iterable[str] = (),
+) -> tuple[list[Finding], dict[str, str], list[str]]:
+    """Merge findings declared the same (``same_as`` entries and ``merges.yaml``).
+
+    Each group appears once, under the id of its first member in report
+    order, raised by all members (``docs/findings.md`` §4).
+
+    Args:
+        findings: from :func:`extract_findings`, in report order.
+        merges: editorial merges from :func:`load_merges`.
+        exercise: for participant order.
+        left_out: ids of findings in responses left out of the report
+            (drafts); naming one is a warning, not an error.
+
+    Returns:
+        (merged findings in report order, alias id → surviving id, warnings).
+
+    Raises:
+        InputError: an id that matches no finding, or members of different kinds.
+    """
+    by_id = {f.id: f for f in findings}
+    order = {f.id: n for n, f in enumerate(findings)}
+    skipped = set(left_out)
+    parent = {f.id: f.id for f in findings}
+    notes: dict[str, str] = {}
+    warnings: list[str] = []
+
+    def find(fid: str) -> str:
+        while parent[fid] != fid:
+            parent[fid] = parent[parent[fid]]
+            fid = parent[fid]
+        return fid
+
+    def union(a: str, b: str, where: Location | str) -> None:
+        if by_id[a].kind != by_id[b].kind:
+            raise InputError(
+                f"{a} ({by_id[a].kind}) and {b} ({by_id[b].kind}) cannot be merged: "
+                f"only findings of the same kind can be the same",
+                location=where if isinstance(where, Location) else Location(where),
+                hint="remove one of the ids from the merge",
+            )
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=order.__getitem__)
+            parent[second] = first
+
+    def known(fid: str, where: Location | str, what: str) -> bool:
+        if fid in by_id:
+            return True
+        if fid in skipped:
+            warnings.append(f"{where}: {what} names {fid}, a finding of a draft response left out")
+            return False
+        raise InputError(
+            f"{what} names {fid!r}, which is not a finding of any response",
+            location=where if isinstance(where, Location) else Location(where),
+            hint="check the id against reports/draft.yaml (`selfeval aggregate --draft`)",
+        )
+
+    for finding in findings:
+        for other in finding.same_as:
+            if known(other, finding.source, f"same_as of {finding.id}"):
+                union(finding.id, other, finding.source)
+    for spec in merges:
+        present = [i for i in spec.ids if known(i, spec.location, "a merge")]
+        for other in present[1:]:
+            union(present[0], other, spec.location)
+        if spec.note and present:
+            notes[present[0]] = spec.note
+
+    aliases: dict[str, str] = {}
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(find(finding.id), []).append(finding)
+    codes = exercise.codes
+    result: list[Finding] = []
+    for finding in findings:
+        root = find(finding.id)
+        if root != finding.id:
+            aliases[finding.id] = root
+            continue
+        members = groups[root]
+        if len(members) > 1:
+            raised = {c for m in members for c in m.raised_by}
+            concerns = {c for m in members for c in m.concerns}
+            finding.raised_by = [c for c in codes if c in raised]
+            finding.concerns = [c for c in codes if c in concerns]
+            finding.merged = [m.id for m in members[1:]]
+            finding.others = members[1:]
+            finding.sources = [s for m in members for s in m.sources]
+        note = next((notes[m.id] for m in members if m.id in notes), None)
+        finding.note = note
+        result.append(finding)
+    return result, aliases, warnings

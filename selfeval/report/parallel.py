@@ -1,0 +1,162 @@
+"""Running the per-file step of a command in worker processes (``--jobs N``).
+
+Reading and parsing response files is the bulk of ``selfeval aggregate`` on a
+large round (thousands of files), and each file is parsed on its own: the
+step is a pure function of one path. :func:`map_in_processes` maps such a
+function over the paths in a :class:`concurrent.futures.ProcessPoolExecutor`,
+in chunks (one message per chunk, not per file), and returns the results in
+input order. With ``jobs=1`` (the default everywhere) it runs in-process and
+starts no pool, so small workspaces pay nothing.
+
+Workers are started by ``fork`` on Linux (they inherit the already imported
+modules and start in milliseconds) and by the platform default elsewhere.
+The results travel back pickled, so they must be picklable (plain data,
+pydantic models and our error classes are).
+
+Measured in ``docs/performance.md``; the benchmark is ``benchmarks/run.py``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from selfeval.errors import SelfevalError, UsageError
+
+if TYPE_CHECKING:
+    from selfeval.files.workspace import Workspace
+    from selfeval.report.aggregate import ParsedResponse
+
+__all__ = ["MAX_JOBS", "check_jobs", "chunk_size", "map_in_processes", "parallel_reader"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: More workers than this is refused as a likely typo (``-j 1000``).
+MAX_JOBS = 256
+#: Below this many items per worker a pool costs more than it saves.
+MIN_ITEMS_PER_JOB = 8
+#: Items per message to a worker, at most.
+MAX_CHUNK = 64
+
+
+def check_jobs(jobs: int) -> int:
+    """Check a ``--jobs`` value; 0 means one per CPU core.
+
+    Args:
+        jobs: the number asked for.
+
+    Returns:
+        The number of worker processes to use (at least 1).
+
+    Raises:
+        UsageError: ``jobs`` is negative or over :data:`MAX_JOBS`.
+    """
+    if jobs < 0 or jobs > MAX_JOBS:
+        raise UsageError(
+            f"--jobs must be between 0 and {MAX_JOBS} (got {jobs})",
+            hint="use the number of CPU cores, or 0 to let selfeval count them",
+        )
+    if jobs == 0:
+        return max(1, os.cpu_count() or 1)
+    return jobs
+
+
+def chunk_size(count: int, jobs: int) -> int:
+    """How many items to send a worker at once: about four chunks per worker, at most 64.
+
+    A few chunks per worker keep the workers evenly busy when files differ in
+    size, while keeping the number of messages (and pickling overhead) small;
+    the cap bounds how much work one message (and one worker's memory) holds.
+    """
+    return max(1, min(MAX_CHUNK, -(-count // (jobs * 4))))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def map_in_processes(
+    func: Callable[[T], R], items: Sequence[T], *, jobs: int = 1, chunksize: int | None = None
+) -> list[R]:
+    """Apply ``func`` to every item, in ``jobs`` worker processes, keeping the order.
+
+    Args:
+        func: a picklable (module-level) function of one item; it should not
+            raise for a bad input but return its error as data, as
+            :func:`selfeval.report.aggregate.read_one` does. An exception it does
+            raise is re-raised here after the pool is shut down.
+        items: the inputs.
+        jobs: worker processes; 1 runs in this process without a pool. Fewer
+            workers are started when there are few items.
+        chunksize: items per message to a worker (default :func:`chunk_size`).
+
+    Returns:
+        ``[func(item) for item in items]``, in the same order.
+
+    Raises:
+        UsageError: ``jobs`` out of range (see :func:`check_jobs`).
+        SelfevalError: a worker process died (killed, out of memory, a crash
+            in a C library); the hint says how to find the file.
+        KeyboardInterrupt: Ctrl-C; work not yet started is cancelled.
+    """
+    jobs = check_jobs(jobs)
+    jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_JOB))
+    if jobs <= 1:
+        return [func(item) for item in items]
+    size = chunksize or chunk_size(len(items), jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    try:
+        results = list(pool.map(func, items, chunksize=size))
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise SelfevalError(
+            "a worker process stopped unexpectedly (killed, out of memory, or crashed)",
+            hint="run again with --jobs 1: the file that causes it is then named",
+        ) from None
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _read_in_processes(
+    paths: Sequence[Path], *, jobs: int, workspace: Workspace | None = None
+) -> list[ParsedResponse]:
+    from selfeval.report.aggregate import paused_gc, prepare, read_one
+
+    # Opened (and its questionnaires loaded) here, once: forked workers inherit it.
+    prepare(paths, workspace)
+    with paused_gc():
+        return map_in_processes(read_one, paths, jobs=jobs)
+
+
+def parallel_reader(jobs: int) -> Callable[..., list[ParsedResponse]]:
+    """A drop-in for :func:`selfeval.report.aggregate.read_responses` that uses ``jobs`` processes.
+
+    Each worker does the whole per-file step (load, check, extract the
+    findings, trim the answers) and sends back only the small result.
+
+    Args:
+        jobs: worker processes (1: in-process; 0: one per CPU core).
+
+    Returns:
+        A function ``(paths, *, workspace=None) -> list[ParsedResponse]`` with
+        the same contract as ``read_responses`` (one result per path, same
+        order), to pass as ``aggregate(reader=...)``.
+
+    Raises:
+        UsageError: ``jobs`` out of range, raised here, before any work.
+    """
+    check_jobs(jobs)
+    return partial(_read_in_processes, jobs=jobs)
