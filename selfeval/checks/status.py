@@ -20,7 +20,7 @@ from typing import Any, Literal
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files.load import load_response
 from selfeval.files.workspace import Workspace
-from selfeval.model.answers import progress
+from selfeval.model.answers import inactive_answers, progress
 from selfeval.model.questionnaire import KINDS
 
 __all__ = ["STATES", "State", "Status", "StatusRow", "Summary", "workspace_status"]
@@ -57,6 +57,9 @@ class StatusRow:
         reactions: number of peer-review reactions to findings.
         questionnaire_changed: the questionnaire file no longer has the content
             hash the response pins (``DESIGN.md`` §3); ``validate`` explains.
+        not_counted: answers kept in the file but not counted, because the
+            condition of their question is false
+            (:func:`selfeval.model.answers.inactive_answers`).
         problem: why the file could not be read (state ``invalid``).
     """
 
@@ -77,6 +80,7 @@ class StatusRow:
     reopened_from: str | None = None
     reactions: int = 0
     questionnaire_changed: bool = False
+    not_counted: tuple[str, ...] = ()
     problem: str | None = None
 
 
@@ -155,6 +159,7 @@ class Status:
         for row in self.rows:
             data = asdict(row)
             data["missing"] = list(row.missing)
+            data["not_counted"] = list(row.not_counted)
             rows.append(data)
         return {
             "workspace": str(self.root),
@@ -213,6 +218,7 @@ def _row(
         reopened_from=response.reopened_from,
         reactions=len(response.reactions),
         questionnaire_changed=loaded.hash != ref.hash,
+        not_counted=tuple(inactive_answers(loaded.questionnaire, response.answers)),
         **base,
     )
     return row, None

@@ -35,7 +35,7 @@ from selfeval.files.load import (
     load_response,
 )
 from selfeval.files.workspace import RESPONSES_DIR, Workspace, find_workspace
-from selfeval.model.answers import check_answers
+from selfeval.model.answers import check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import Response
 
@@ -274,6 +274,17 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                 )
     for problem in _answers_problems(path, response, loaded, exercise):
         report.add(problem)
+    not_counted = inactive_answers(loaded.questionnaire, response.answers)
+    if not_counted:
+        report.warn(
+            InputError(
+                f"kept but not counted (the condition of the question is false, so the report "
+                f"leaves it out): {', '.join(not_counted)}",
+                location=Location(path),
+                hint="change the answer the condition depends on if it should count, or delete "
+                "these answers with `selfeval fill`",
+            )
+        )
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:

@@ -51,6 +51,8 @@ def _note(row: StatusRow) -> str:
         notes.append(row.problem)
     if row.questionnaire_changed:
         notes.append(f"{row.questionnaire}@{row.version} changed since; run selfeval validate")
+    if row.not_counted:
+        notes.append(f"kept but not counted: {', '.join(row.not_counted)}")
     if not row.expected:
         notes.append("not asked for in selfeval.yaml")
     if row.reactions:

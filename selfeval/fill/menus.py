@@ -23,7 +23,7 @@ from selfeval.files.store import IncompleteError, ResponseStore
 from selfeval.fill.prompter import Notice, Option, Path_, Prompter
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import problem_lines, section_summary
-from selfeval.model.answers import Problem, progress, visible
+from selfeval.model.answers import Problem, active_answers, progress, visible
 from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
 
 if TYPE_CHECKING:
@@ -131,11 +131,11 @@ class SessionMenus:
             self.walk(sections=[self._pick_section()])
 
     def _pick_section(self) -> int:
-        answers = self.store.answers
+        active = active_answers(self.questionnaire, self.store.answers)
         options = [
             Option(str(i), f"{i + 1}. {text_in(s.title, self.lang)}")
             for i, s in enumerate(self.questionnaire.sections)
-            if visible(s, answers)
+            if visible(s, active)
         ]
         return int(self.prompter.choose(_t("which_section", self.lang), options))
 

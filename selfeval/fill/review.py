@@ -14,7 +14,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from selfeval.fill.prompter import ReviewRow, format_value, message
-from selfeval.model.answers import Problem, inactive_answers, is_answered, progress, visible
+from selfeval.model.answers import (
+    Problem,
+    active_answers,
+    active_entry,
+    inactive_answers,
+    is_answered,
+    progress,
+    visible,
+)
 from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
 
 __all__ = ["label_path", "problem_lines", "review_rows", "section_summary"]
@@ -43,9 +51,10 @@ def review_rows(
     """
     missing = set(progress(questionnaire, answers).missing)
     inactive = set(inactive_answers(questionnaire, answers))
+    active = active_answers(questionnaire, answers)
     rows: list[ReviewRow] = []
     for section in questionnaire.sections:
-        shown = visible(section, answers)
+        shown = visible(section, active)
         if not shown and not any(i.id in inactive for i in section.items):
             continue
         rows.append(ReviewRow(0, text_in(section.title, lang), "", "heading"))
@@ -55,13 +64,13 @@ def review_rows(
             value = answers.get(item.id)
             if item.id in inactive:
                 state: Any = "inactive"
-            elif not (shown and visible(item, answers)):
+            elif not (shown and visible(item, active)):
                 continue
             elif item.id in missing and not _entries_enough(item, value):
                 state = "missing"
             else:
                 state = "answered" if is_answered(value) else "blank"
-            _item_rows(rows, item, value, 1, state, answers, lang, names)
+            _item_rows(rows, item, value, 1, state, active, lang, names)
     return rows
 
 
@@ -95,7 +104,7 @@ def _item_rows(
             continue
         name = f"{text_in(item.entry_label or item.label, lang)} {index + 1}"
         rows.append(ReviewRow(depth + 1, name, "", "heading"))
-        inner = {**scope, **entry}
+        inner = {**scope, **active_entry(item, entry, scope)}
         for sub in item.items:
             if isinstance(sub, InfoItem) or not visible(sub, inner):
                 continue
@@ -117,13 +126,14 @@ def section_summary(
         of its shown questions have an answer.
     """
     lines = []
+    active = active_answers(questionnaire, answers)
     for index, section in enumerate(questionnaire.sections):
-        if not visible(section, answers):
+        if not visible(section, active):
             continue
         shown = [
             item
             for item in section.items
-            if not isinstance(item, InfoItem) and visible(item, answers)
+            if not isinstance(item, InfoItem) and visible(item, active)
         ]
         done = sum(1 for item in shown if is_answered(answers.get(item.id)))
         lines.append(f"{index + 1}. {text_in(section.title, lang)}: {done}/{len(shown)}")

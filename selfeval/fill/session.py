@@ -47,6 +47,8 @@ from selfeval.fill.review import review_rows
 from selfeval.model.answers import (
     AnswerError,
     Progress,
+    active_answers,
+    active_entry,
     check_answer,
     inactive_answers,
     is_answered,
@@ -155,9 +157,12 @@ class FillSession(SessionMenus):
         for index, section in enumerate(self.questionnaire.sections):
             if sections is not None and index not in sections:
                 continue
-            if not visible(section, answers):
+            active = active_answers(self.questionnaire, answers)
+            if not visible(section, active):
                 continue
-            if only_unasked and not self._has_unasked(section.items, answers, resume_in):
+            if only_unasked and not self._has_unasked(
+                section.items, active, resume_in, container=answers
+            ):
                 continue
             self._show_section(index, section)
             self._ask_items(section.items, answers, (), {}, only_unasked, resume_in)
@@ -218,7 +223,8 @@ class FillSession(SessionMenus):
         resume_in: str | None,
     ) -> None:
         for item in items:
-            scope = {**outer, **container}
+            # Recomputed per item: an answer just given can switch a later item on or off.
+            scope = {**outer, **active_answers(self.questionnaire, container)}
             if not visible(item, scope):
                 continue
             if isinstance(item, InfoItem):
@@ -229,7 +235,7 @@ class FillSession(SessionMenus):
             if only_unasked and asked and item.id != resume_in:
                 continue
             if isinstance(item, RepeatItem):
-                self._repeat(item, container, (*base, item.id), outer, resume=only_unasked)
+                self._repeat(item, container, (*base, item.id), scope, resume=only_unasked)
                 continue
             value = self.ask_item(
                 item, container.get(item.id), path=(*base, item.id), scope=outer,
@@ -254,11 +260,12 @@ class FillSession(SessionMenus):
         if not isinstance(entries, list):
             entries = []
         container[item.id] = entries
-        scope = {**outer, **container}
+        scope = outer  # the active answers around the entries (active_answers, active_entry)
         if resume and entries and isinstance(entries[-1], dict):
             last = entries[-1]
             inner_resume = _last_asked(item.items, last)
-            if self._has_unasked(item.items, {**scope, **last}, inner_resume, container=last):
+            inner = {**scope, **active_entry(item, last, scope)}
+            if self._has_unasked(item.items, inner, inner_resume, container=last):
                 self._entry(item, entries, len(entries) - 1, path, scope, only_unasked=True)
         while True:
             count = len(entries)
@@ -305,7 +312,8 @@ class FillSession(SessionMenus):
         name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
         resume_in = _last_asked(item.items, entry) if only_unasked else None
         for sub in item.items:
-            if not visible(sub, {**scope, **entry}):
+            inner = {**scope, **active_entry(item, entry, scope)}
+            if not visible(sub, inner):
                 continue
             if isinstance(sub, InfoItem):
                 self.prompter.show_notice(Notice("info", text_in(sub.label, self.lang)))
@@ -314,7 +322,7 @@ class FillSession(SessionMenus):
                 continue
             sub_path = (*path, index, sub.id)
             if isinstance(sub, RepeatItem):
-                self._repeat(sub, entry, sub_path, {**scope, **entry}, resume=only_unasked)
+                self._repeat(sub, entry, sub_path, inner, resume=only_unasked)
                 continue
             entry[sub.id] = self.ask_item(
                 sub, entry.get(sub.id), path=sub_path, scope=scope, entry=name
@@ -369,8 +377,11 @@ class FillSession(SessionMenus):
     def _has_unasked_anywhere(self) -> bool:
         answers = self.store.answers
         resume_in = _last_asked(list(self.questionnaire.items()), answers)
+        active = active_answers(self.questionnaire, answers)
         for section in self.questionnaire.sections:
-            if visible(section, answers) and self._has_unasked(section.items, answers, resume_in):
+            if visible(section, active) and self._has_unasked(
+                section.items, active, resume_in, container=answers
+            ):
                 return True
         return False
 

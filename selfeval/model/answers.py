@@ -43,6 +43,8 @@ __all__ = [
     "AnswerError",
     "Problem",
     "Progress",
+    "active_answers",
+    "active_entry",
     "check_answer",
     "check_answers",
     "inactive_answers",
@@ -109,9 +111,103 @@ def is_answered(value: Any) -> bool:
 
 
 def visible(item: Item | Section, answers: Mapping[str, Any]) -> bool:
-    """Whether ``item``'s ``when`` holds for ``answers`` (true when it has none)."""
+    """Whether ``item``'s ``when`` holds for ``answers`` (true when it has none).
+
+    ``answers`` must be the *active* answers in scope (:func:`active_answers`,
+    plus :func:`active_entry` inside a repeat entry), so that an answer that no
+    longer counts cannot switch on another item.
+    """
     condition = item.condition
     return condition is None or condition.evaluate(answers)
+
+
+# -- which answers count ------------------------------------------------------------
+#
+# The one rule for "active" (issue 10): fill, its review, status, validate, peer
+# review and aggregate all go through _split (via active_answers, active_entry or
+# inactive_answers). An answer is active when its section's ``when`` and its own
+# ``when`` hold for the active answers given before it (a ``when`` can only name
+# earlier items, see questionnaire.py), and, inside a repeat entry, when the group
+# is active and the item's ``when`` holds for the group's scope plus the active
+# answers given earlier in the same entry. Inactive answers stay in the file
+# ("kept but not counted") and never reach the report.
+
+
+def _split_items(
+    items: Iterable[Item],
+    container: Mapping[str, Any],
+    outer: Mapping[str, Any],
+    base: tuple[str | int, ...],
+    kept: dict[str, Any],
+    inactive: list[tuple[str | int, ...]],
+    shown: bool = True,
+) -> None:
+    for item in items:
+        if item.id not in container:
+            continue
+        value = container[item.id]
+        if not (shown and visible(item, {**outer, **kept})):
+            if is_answered(value):
+                inactive.append((*base, item.id))
+            continue
+        if isinstance(item, RepeatItem) and isinstance(value, list):
+            scope = {**outer, **kept}
+            entries: list[Any] = []
+            for index, entry in enumerate(value):
+                if not isinstance(entry, Mapping):
+                    entries.append(entry)
+                    continue
+                inner: dict[str, Any] = {k: entry[k] for k in ENTRY_KEYS if k in entry}
+                _split_items(item.items, entry, scope, (*base, item.id, index), inner, inactive)
+                entries.append(inner)
+            kept[item.id] = entries
+        else:
+            kept[item.id] = value
+
+
+def _split(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[tuple[str | int, ...]]]:
+    kept: dict[str, Any] = {}
+    inactive: list[tuple[str | int, ...]] = []
+    for section in questionnaire.sections:
+        shown = visible(section, kept)
+        _split_items(section.items, answers, {}, (), kept, inactive, shown)
+    return kept, inactive
+
+
+def active_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers that count: the one rule for ``when`` (issue 10).
+
+    Args:
+        questionnaire: the version answered.
+        answers: item id → value, as stored.
+
+    Returns:
+        A new mapping, in questionnaire order, with only the answers to items
+        whose section's and own ``when`` hold for the active answers before
+        them; repeat entries are filtered the same way inside (their ``key``
+        and ``same_as`` kept). Keys the questionnaire does not know are left
+        out. This is what the report, progress and checks see; everything
+        else in the file is kept but not counted (:func:`inactive_answers`).
+    """
+    return _split(questionnaire, answers)[0]
+
+
+def active_entry(item: RepeatItem, entry: Mapping[str, Any], scope: Mapping[str, Any]) -> dict:
+    """The active answers of one repeat entry (same rule as :func:`active_answers`).
+
+    Args:
+        item: the repeat group.
+        entry: one entry, as stored.
+        scope: the active answers outside the entry (its conditions may name them).
+
+    Returns:
+        The entry's answers that count (``key``/``same_as`` kept).
+    """
+    kept: dict[str, Any] = {k: entry[k] for k in ENTRY_KEYS if k in entry}
+    _split_items(item.items, entry, scope, (), kept, [])
+    return kept
 
 
 class _Codes:
@@ -307,7 +403,9 @@ def _check_items(
     for key in answers if extra_keys is not None else ():
         if key not in known and key not in extra_keys:  # type: ignore[operator]
             problems.append(Problem((*base, key), "there is no such item in this questionnaire"))
-    scope = {**context, **answers}
+    # ``context`` is the active answers in scope (see active_answers); conditions see
+    # nothing else, so an inactive answer switches on nothing.
+    scope = context
     for item in items:
         value = answers.get(item.id)
         if not visible(item, scope):
@@ -372,9 +470,10 @@ def _check_repeat(
             not isinstance(same_as, list) or not all(isinstance(s, str) for s in same_as)
         ):
             problems.append(Problem((*where, "same_as"), "expected a list of finding ids"))
+        inner = {**context, **active_entry(item, entry, context)}
         problems.extend(
             _check_items(
-                item.items, entry, where, exercise, participant, context,
+                item.items, entry, where, exercise, participant, inner,
                 complete=complete, extra_keys=ENTRY_KEYS,
             )
         )  # fmt: skip
@@ -401,21 +500,22 @@ def check_answers(
 
     Returns:
         Every problem found, in questionnaire order; empty when all is well.
-        Answers to items whose ``when`` is false are not checked (see
-        :func:`inactive_answers`).
+        Answers to items that are not active (:func:`active_answers`) are
+        not checked: they are kept but not counted.
     """
     problems: list[Problem] = []
     known = {item.id for item in questionnaire.items()}
     for key in answers:
         if key not in known:
             problems.append(Problem((key,), "there is no such item in this questionnaire"))
+    active = active_answers(questionnaire, answers)
     for section in questionnaire.sections:
-        if not visible(section, answers):
+        if not visible(section, active):
             continue
         # Unknown keys were reported once above, not once per section.
         problems.extend(
             _check_items(
-                section.items, answers, (), exercise, participant, {}, complete=complete,
+                section.items, answers, (), exercise, participant, active, complete=complete,
                 extra_keys=None,
             )
         )  # fmt: skip
@@ -423,17 +523,19 @@ def check_answers(
 
 
 def inactive_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
-    """Item ids that have an answer but whose ``when`` (or section's) is now false.
+    """Where an answer is kept in the file but not counted (its ``when`` is now false).
 
-    These answers are kept in the file but are not counted in the report.
+    Args:
+        questionnaire: the version answered.
+        answers: item id → value, as stored.
+
+    Returns:
+        Dotted paths in questionnaire order: a top-level item's id
+        (``bottlenecks``), or a place inside a repeat entry
+        (``bottlenecks[0].sources``). Decided by the same walk as
+        :func:`active_answers`, so these are exactly the answers it leaves out.
     """
-    inactive: list[str] = []
-    for section in questionnaire.sections:
-        shown = visible(section, answers)
-        for item in section.items:
-            if is_answered(answers.get(item.id)) and not (shown and visible(item, answers)):
-                inactive.append(item.id)
-    return inactive
+    return [_dotted(path) for path in _split(questionnaire, answers)[1]]
 
 
 @dataclass(frozen=True)
@@ -469,11 +571,12 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
     """
     answered = required = required_answered = 0
     missing: list[str] = []
+    active = active_answers(questionnaire, answers)
     for section in questionnaire.sections:
-        if not visible(section, answers):
+        if not visible(section, active):
             continue
         for item in section.items:
-            if isinstance(item, InfoItem) or not visible(item, answers):
+            if isinstance(item, InfoItem) or not visible(item, active):
                 continue
             value = answers.get(item.id)
             has = is_answered(value)
@@ -481,7 +584,7 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
             incomplete = (
                 has
                 and isinstance(item, RepeatItem)
-                and bool(_check_repeat(item, value, (item.id,), None, None, answers, complete=True))
+                and bool(_check_repeat(item, value, (item.id,), None, None, active, complete=True))
             )
             if item.required:
                 required += 1

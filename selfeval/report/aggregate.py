@@ -28,7 +28,7 @@ from selfeval.errors import InputError, Location, SelfevalError, ValidationProbl
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
 from selfeval.files.workspace import Workspace, find_workspace
-from selfeval.model.answers import check_answers
+from selfeval.model.answers import active_answers, check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import Response
 from selfeval.report.findings import (
@@ -105,6 +105,11 @@ class ParsedResponse:
         findings: the response's repeat-group findings (``docs/findings.md``
             §2), in item and entry order; role findings are built across
             responses in step 2.
+        not_counted: answers kept in the file but not counted, because the
+            ``when`` of their question is false (dotted paths,
+            :func:`selfeval.model.answers.inactive_answers`).
+        not_counted_ids: the finding ids those answers would have had, so a
+            merge naming one is a warning rather than an unknown id.
     """
 
     path: Path
@@ -113,6 +118,8 @@ class ParsedResponse:
     rel: str = ""
     questionnaire: tuple[str, str] | None = None
     findings: tuple[Finding, ...] = ()
+    not_counted: tuple[str, ...] = ()
+    not_counted_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -252,10 +259,23 @@ def _read(ctx: _Context, path: Path) -> ParsedResponse:
     loaded = _check(ctx, path, response, problems)
     if loaded is None:
         return ParsedResponse(path, None, tuple(problems), rel=rel)
+    # Only what counts reaches the report: answers whose `when` is false are kept in
+    # the file ("kept but not counted", as fill says) but never extracted.
+    not_counted = tuple(inactive_answers(loaded.questionnaire, response.answers))
+    not_counted_ids: tuple[str, ...] = ()
+    if not_counted:
+        every = response_findings(SourceResponse(response, loaded.questionnaire, rel), ctx.lang)
+    answers = active_answers(loaded.questionnaire, response.answers)
+    response = response.model_copy(update={"answers": answers})
     source = SourceResponse(response, loaded.questionnaire, rel)
     findings = response_findings(source, ctx.lang)
+    if not_counted:
+        counted = {f.id for f in findings}
+        not_counted_ids = tuple(f.id for f in every if f.id not in counted)
     key = (loaded.questionnaire.id, loaded.questionnaire.version)
-    return ParsedResponse(path, _trimmed(response), (), rel, key, tuple(findings))
+    return ParsedResponse(
+        path, _trimmed(response), (), rel, key, tuple(findings), not_counted, not_counted_ids
+    )
 
 
 def read_one(path: Path) -> ParsedResponse:
@@ -388,6 +408,7 @@ def _build(
     warnings: list[str] = []
     included: list[tuple[SourceResponse, Sequence[Finding]]] = []
     left_out: list[tuple[SourceResponse, Sequence[Finding]]] = []
+    not_counted_ids: list[str] = []
     category = exercise.incident_category.id
     for item in parsed:
         response = item.response
@@ -407,6 +428,12 @@ def _build(
             left_out.append((source, item.findings))
         else:
             included.append((source, item.findings))
+            if item.not_counted:
+                not_counted_ids += item.not_counted_ids
+                warnings.append(
+                    f"{item.rel}: kept but not counted (the condition of the question is "
+                    f"false): {', '.join(item.not_counted)}"
+                )
     if problems:
         if len(problems) == 1:
             raise problems[0]
@@ -421,7 +448,7 @@ def _build(
     skipped_ids = [f.id for f in _findings(exercise, left_out)] if left_out else []
     merges = load_merges(ws.texts_dir / MERGES_FILE)
     merged, aliases, merge_warnings = merge_findings(
-        findings, merges, exercise=exercise, left_out=skipped_ids
+        findings, merges, exercise=exercise, left_out=skipped_ids, not_counted=not_counted_ids
     )
     warnings += merge_warnings
     sources = [source for source, _ in included]

@@ -88,6 +88,7 @@ def merge_findings(
     *,
     exercise: Exercise,
     left_out: Iterable[str] = (),
+    not_counted: Iterable[str] = (),
 ) -> tuple[list[Finding], dict[str, str], list[str]]:
     """Merge findings declared the same (``same_as`` entries and ``merges.yaml``).
 
@@ -100,6 +101,9 @@ def merge_findings(
         exercise: for participant order.
         left_out: ids of findings in responses left out of the report
             (drafts); naming one is a warning, not an error.
+        not_counted: ids the findings of inactive answers would have had
+            (:func:`selfeval.model.answers.active_answers`); naming one is a
+            warning, not an error.
 
     Returns:
         (merged findings in report order, alias id → surviving id, warnings).
@@ -110,6 +114,7 @@ def merge_findings(
     by_id = {f.id: f for f in findings}
     order = {f.id: n for n, f in enumerate(findings)}
     skipped = set(left_out)
+    inactive = set(not_counted)
     parent = {f.id: f.id for f in findings}
     notes: dict[str, str] = {}
     warnings: list[str] = []
@@ -138,6 +143,12 @@ def merge_findings(
             return True
         if fid in skipped:
             warnings.append(f"{where}: {what} names {fid}, a finding of a draft response left out")
+            return False
+        if fid in inactive:
+            warnings.append(
+                f"{where}: {what} names {fid}, an answer kept but not counted "
+                f"(the condition of its question is false)"
+            )
             return False
         raise InputError(
             f"{what} names {fid!r}, which is not a finding of any response",
