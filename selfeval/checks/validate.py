@@ -398,14 +398,26 @@ def _stray(path: Path, workspace: Workspace, report: Report) -> None:
     )
 
 
+def _check_contract(workspace: Workspace, report: Report) -> None:
+    """The report roles the pinned and the answered questionnaires must declare (issue 10)."""
+    answered = [q for q in report._questionnaires.values() if isinstance(q, LoadedQuestionnaire)]
+    try:
+        problems = workspace.report_contract_problems(answered)
+    except SelfevalError:
+        return  # an invalid questionnaire or exercise file: reported when it was checked
+    for problem in problems:
+        report.add(problem)
+
+
 def validate_workspace(workspace: Workspace) -> Report:
     """Check a whole workspace.
 
     Checks the exercise file, every questionnaire, every response (against the
     exact questionnaire version it pins, and that it is where
-    :meth:`Workspace.response_path` says), the earlier submitted versions kept
-    by ``--reopen``, and anything else under ``responses/`` (see the module
-    docstring).
+    :meth:`Workspace.response_path` says), the report roles of the pinned and
+    answered questionnaires (:meth:`Workspace.report_contract_problems`), the
+    earlier submitted versions kept by ``--reopen``, and anything else under
+    ``responses/`` (see the module docstring).
 
     Args:
         workspace: the opened workspace.
@@ -417,6 +429,7 @@ def validate_workspace(workspace: Workspace) -> Report:
     current = workspace.response_files()
     files = [workspace.exercise_path, *workspace.questionnaire_files(), *current]
     report = validate_paths(files, workspace=workspace)
+    _check_contract(workspace, report)
     if not workspace.responses_dir.is_dir():
         return report
     done = {p.resolve() for p in current}

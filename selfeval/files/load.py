@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from selfeval.errors import InputError, Location, ValidationProblems
 from selfeval.files import yamlio
+from selfeval.files.resources import shipped_questionnaires
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import (
     ITEM_TYPES,
@@ -25,9 +26,11 @@ from selfeval.model.questionnaire import (
     expected_filename,
 )
 from selfeval.model.response import Response
+from selfeval.model.roles import REPORT_ROLES, missing_roles
 
 __all__ = [
     "LoadedQuestionnaire",
+    "contract_problems",
     "load_exercise",
     "load_questionnaire",
     "load_response",
@@ -71,6 +74,11 @@ def _message(error: Any) -> tuple[str, tuple[str | int, ...]]:
     elif kind == "union_tag_invalid":
         tag = ctx.get("tag")
         msg = f"unknown item type {tag!r}; use one of: {', '.join(ITEM_TYPES)}"
+    elif kind == "literal_error" and loc and loc[-1] == "report":
+        msg = (
+            f"unknown report role {error.get('input')!r}; use one of: {', '.join(REPORT_ROLES)} "
+            f"(docs/questionnaire-format.md, Report roles)"
+        )
     elif kind == "union_tag_not_found":
         msg = "this item has no 'type'; every item needs one"
     elif kind == "string_pattern_mismatch":
@@ -181,7 +189,58 @@ def load_questionnaire(path: Path) -> LoadedQuestionnaire:
             location=Location(path),
             hint=f"rename the file to {expected}",
         )
-    return LoadedQuestionnaire(questionnaire, path, content_hash(data))
+    digest = content_hash(data)
+    if not questionnaire.role_items:
+        questionnaire = _roles_from_shipped(questionnaire, digest, path)
+    return LoadedQuestionnaire(questionnaire, path, digest)
+
+
+def _roles_from_shipped(questionnaire: Questionnaire, digest: str, path: Path) -> Questionnaire:
+    """A copy made before report roles existed takes them from the shipped file it equals.
+
+    Workspaces copy their questionnaires in at ``init`` (``DESIGN.md`` §7), so
+    a workspace made before the ``report:`` key existed holds 1.0.0 files
+    without it. The content hash leaves ``report:`` out
+    (:func:`selfeval.model.questionnaire.content_hash`), so such a file hashes
+    exactly like the shipped version that declares the roles; only then are the
+    shipped file's declarations used. Any other file declares its own.
+    """
+    name = expected_filename(questionnaire)
+    for shipped in shipped_questionnaires():
+        if shipped.name != name or shipped.resolve() == path.resolve():
+            continue
+        data = yamlio.load(shipped)
+        if content_hash(data) == digest:
+            return parse_model(Questionnaire, data, shipped)
+    return questionnaire
+
+
+def contract_problems(loaded: LoadedQuestionnaire) -> list[InputError]:
+    """What the report needs from this questionnaire that no item declares (issue 10).
+
+    The report binds to ``report:`` roles, never to item ids
+    (:mod:`selfeval.model.roles`); a questionnaire of a kind the report reads
+    must declare every role it needs from that kind.
+
+    Args:
+        loaded: a questionnaire version file.
+
+    Returns:
+        One :class:`InputError` per missing role, located in the file, with
+        the fix; empty when the contract holds.
+    """
+    q = loaded.questionnaire
+    return [
+        InputError(
+            f"{q.ref}: no item has 'report: {role}', which the integrated report needs from "
+            f"a {q.kind} questionnaire ({REPORT_ROLES[role].use}); its answers would be missing "
+            f"from the report",
+            location=Location(loaded.path),
+            hint=f"add 'report: {role}' to the item that asks for it (a renamed item keeps its "
+            f"role); see docs/questionnaire-format.md, Report roles",
+        )
+        for role in missing_roles(q.kind, frozenset(q.role_items))
+    ]
 
 
 def load_exercise(path: Path) -> Exercise:

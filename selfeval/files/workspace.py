@@ -16,12 +16,18 @@ parents are searched for ``selfeval.yaml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from selfeval.errors import InputError, Location, NotFoundError, UsageError
-from selfeval.files.load import LoadedQuestionnaire, load_exercise, load_questionnaire
+from selfeval.files.load import (
+    LoadedQuestionnaire,
+    contract_problems,
+    load_exercise,
+    load_questionnaire,
+)
 from selfeval.model.exercise import CODE_PATTERN, EXERCISE_FILE, SLUG_PATTERN, Exercise
 from selfeval.model.questionnaire import KINDS, semver_key
 
@@ -188,6 +194,35 @@ class Workspace:
                 hint=f"available versions: {', '.join(versions)}",
             )
         return self.questionnaires()[(qid, version)]
+
+    def pinned_questionnaires(self) -> list[LoadedQuestionnaire]:
+        """The version of each kind of questionnaire the exercise uses (pinned, else newest).
+
+        Raises:
+            InputError: a questionnaire file is invalid.
+        """
+        return [self.questionnaire(kind) for kind in KINDS if self.versions(kind)]
+
+    def report_contract_problems(
+        self, answered: Iterable[LoadedQuestionnaire] = ()
+    ) -> list[InputError]:
+        """Report roles missing from the questionnaires the report will read (issue 10).
+
+        The one rule ``validate`` and ``aggregate`` share: every pinned
+        questionnaire, and every version a response answers, must declare the
+        report roles its kind needs (:func:`selfeval.files.load.contract_problems`).
+
+        Args:
+            answered: the questionnaire versions the responses answer.
+
+        Returns:
+            The problems, each file once, in file-name order.
+
+        Raises:
+            InputError: a questionnaire file is invalid.
+        """
+        every = {q.path: q for q in (*self.pinned_questionnaires(), *answered)}
+        return [p for path in sorted(every) for p in contract_problems(every[path])]
 
     def category_dir(self) -> Path:
         """``responses/<incident category id>/``."""

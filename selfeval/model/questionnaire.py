@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from selfeval.model.conditions import Condition, ConditionError
 from selfeval.model.conditions import parse as parse_condition
+from selfeval.model.roles import REPORT_ROLES, ReportRoleName
 
 __all__ = [
     "KINDS",
@@ -127,6 +128,11 @@ class _ItemBase(_Conditional):
     label: LocalText
     help: LocalText | None = None
     required: bool = False
+    report: ReportRoleName | None = Field(
+        default=None,
+        description="What the integrated report does with the answer (a report role; "
+        "docs/questionnaire-format.md). Not part of the content hash.",
+    )
 
 
 class TextItem(_ItemBase):
@@ -321,7 +327,27 @@ class Questionnaire(_Model):
             section_ids.add(section.id)
             _check_refs(section.condition, seen, f"section {section.id!r}", (*loc, "when"))
             _check_items(section.items, seen, set(), f"section {section.id!r}", (*loc, "items"))
+        _check_roles(self)
         return self
+
+    @cached_property
+    def role_items(self) -> dict[str, Item]:
+        """Report role → the top-level item that declares it (``report:``), in item order."""
+        return {item.report: item for item in self.items() if item.report is not None}
+
+    def report_answer(self, answers: dict[str, Any], role: str) -> Any:
+        """The answer that plays report ``role`` in ``answers``, or None.
+
+        Args:
+            answers: a response's answers (item id → value).
+            role: a name in :data:`selfeval.model.roles.REPORT_ROLES`.
+
+        Returns:
+            The value stored under the id of the item declaring ``role``;
+            None when no item declares it or it was not answered.
+        """
+        item = self.role_items.get(role)
+        return None if item is None else answers.get(item.id)
 
     def items(self) -> Iterator[Item]:
         """Yield the top-level items of every section, in order."""
@@ -370,6 +396,61 @@ def _check_items(
             )
 
 
+def _no_nested_roles(group: RepeatItem, loc: tuple[str | int, ...]) -> None:
+    for index, sub in enumerate(group.items):
+        sub_loc = (*loc, "items", index)
+        if sub.report is not None:
+            raise LocatedValueError(
+                f"item {sub.id!r} inside repeat group {group.id!r} declares "
+                f"'report: {sub.report}'; only top-level items have report roles",
+                (*sub_loc, "report"),
+            )
+        if isinstance(sub, RepeatItem):
+            _no_nested_roles(sub, sub_loc)
+
+
+def _check_roles(questionnaire: Questionnaire) -> None:
+    """The ``report:`` declarations: known role, right item type and kind, each once, top level."""
+    declared: dict[str, str] = {}
+    for s_index, section in enumerate(questionnaire.sections):
+        for i_index, item in enumerate(section.items):
+            loc: tuple[str | int, ...] = ("sections", s_index, "items", i_index)
+            if isinstance(item, RepeatItem):
+                _no_nested_roles(item, loc)
+            if item.report is None:
+                continue
+            role = REPORT_ROLES[item.report]
+            where = (*loc, "report")
+            if item.report in declared:
+                raise LocatedValueError(
+                    f"'report: {item.report}' is declared twice, by {declared[item.report]!r} "
+                    f"and {item.id!r}; the report reads one answer per role",
+                    where,
+                )
+            declared[item.report] = item.id
+            if item.type not in role.types:
+                raise LocatedValueError(
+                    f"'report: {item.report}' needs an item of type {' or '.join(role.types)}, "
+                    f"but {item.id!r} is {item.type}",
+                    where,
+                )
+            if questionnaire.kind not in role.kinds:
+                raise LocatedValueError(
+                    f"the report reads 'report: {item.report}' only from "
+                    f"{' and '.join(role.kinds)} questionnaires, not from {questionnaire.kind}",
+                    where,
+                )
+            if isinstance(item, RepeatItem):
+                ids = {sub.id for sub in item.items}
+                lacking = [f for f in role.fields if f not in ids]
+                if lacking:
+                    raise LocatedValueError(
+                        f"'report: {item.report}' needs entries with the item(s) "
+                        f"{', '.join(lacking)}, which {item.id!r} does not have",
+                        where,
+                    )
+
+
 def iter_items(items: list[Any]) -> Iterator[Any]:
     """Yield items depth-first, including those inside repeat groups."""
     for item in items:
@@ -378,8 +459,40 @@ def iter_items(items: list[Any]) -> Iterator[Any]:
             yield from iter_items(item.items)
 
 
+def _without_roles(data: Any) -> Any:
+    """``data`` with every item's ``report:`` key left out (a copy; ``data`` is not changed)."""
+
+    def items(found: Any) -> Any:
+        if not isinstance(found, list):
+            return found
+        return [
+            {k: items(v) if k == "items" else v for k, v in item.items() if k != "report"}
+            if isinstance(item, dict)
+            else item
+            for item in found
+        ]
+
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return data
+    sections = [
+        {k: items(v) if k == "items" else v for k, v in section.items()}
+        if isinstance(section, dict)
+        else section
+        for section in data["sections"]
+    ]
+    return {**data, "sections": sections}
+
+
 def content_hash(data: Any) -> str:
     """Hash a definition's content, independent of formatting and line ends.
+
+    The items' ``report:`` roles are left out: they say which chapter of the
+    integrated report reads an answer, not what the respondent was asked or
+    what an answer must satisfy, so declaring or correcting them never
+    invalidates a response answered against that version. This is what let the
+    published 1.0.0 questionnaires gain their roles while every response
+    already given to them stays valid (``docs/questionnaire-format.md``,
+    "Report roles").
 
     Args:
         data: the loaded YAML (plain data).
@@ -387,10 +500,10 @@ def content_hash(data: Any) -> str:
     Returns:
         ``"sha256:<hex>"`` of the canonical JSON of ``data`` (sorted keys,
         UTF-8), so reformatting or CRLF line ends from a git checkout on
-        Windows do not change it, but any change of content does.
+        Windows do not change it, but any change of what is asked does.
     """
     canonical = json.dumps(
-        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        _without_roles(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

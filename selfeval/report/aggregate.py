@@ -30,6 +30,7 @@ from selfeval.files.load import LoadedQuestionnaire, load_response
 from selfeval.files.workspace import Workspace, find_workspace
 from selfeval.model.answers import active_answers, check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
 from selfeval.report.findings import (
     Finding,
@@ -61,37 +62,14 @@ REPORTS_DIR = "reports"
 MERGES_FILE = "merges.yaml"
 
 
-#: Top-level answers the report reads besides the ``finding:`` repeat groups
-#: (roles table, chapter 2, peer reviews' general input: ``report.py``,
-#: ``report_parts.py``, :func:`selfeval.report.findings.role_findings`). Every other
-#: answer is dropped once a response is checked and its findings extracted.
-REPORT_ANSWERS = frozenset(
-    {
-        "role",
-        "involvement",
-        "gives_input_to",
-        "receives_input_from",
-        "other_roles",
-        "definition",
-        "causes",
-        "phases",
-        "phases_note",
-        "recognition",
-        "recognition_why",
-        "experiences",
-        "general_remarks",
-        "missing",
-    }
-)
-
-
 @dataclass(frozen=True)
 class ParsedResponse:
     """One response file after step 1: checked, its findings extracted, answers trimmed.
 
     Small and picklable (it travels back from a worker process): the response
-    keeps only the answers in :data:`REPORT_ANSWERS`, and the questionnaire is
-    named by ``(id, version)``, not included.
+    keeps only the answers to items with a ``report:`` role (the roles table,
+    chapter 2, the peer reviews' general input; :mod:`selfeval.model.roles`),
+    and the questionnaire is named by ``(id, version)``, not included.
 
     Attributes:
         path: the file as given.
@@ -238,9 +216,11 @@ def _check(
     return loaded
 
 
-def _trimmed(response: Response) -> Response:
+def _trimmed(response: Response, questionnaire: Questionnaire | None) -> Response:
+    """The response with only the answers the report reads by role (none when unchecked)."""
     answers = response.answers
-    kept = {key: answers[key] for key in REPORT_ANSWERS if key in answers}
+    roles = questionnaire.role_items.values() if questionnaire is not None else ()
+    kept = {item.id: answers[item.id] for item in roles if item.id in answers}
     return response.model_copy(update={"answers": kept})
 
 
@@ -254,7 +234,7 @@ def _read(ctx: _Context, path: Path) -> ParsedResponse:
     rel = _relative(path, ctx.ws.root)
     if response.incident_category != ctx.category:
         # Left out with a warning in step 2, unchecked (as before the checks moved here).
-        return ParsedResponse(path, _trimmed(response), rel=rel)
+        return ParsedResponse(path, _trimmed(response, None), rel=rel)
     problems: list[SelfevalError] = []
     loaded = _check(ctx, path, response, problems)
     if loaded is None:
@@ -274,7 +254,14 @@ def _read(ctx: _Context, path: Path) -> ParsedResponse:
         not_counted_ids = tuple(f.id for f in every if f.id not in counted)
     key = (loaded.questionnaire.id, loaded.questionnaire.version)
     return ParsedResponse(
-        path, _trimmed(response), (), rel, key, tuple(findings), not_counted, not_counted_ids
+        path,
+        _trimmed(response, loaded.questionnaire),
+        (),
+        rel,
+        key,
+        tuple(findings),
+        not_counted,
+        not_counted_ids,
     )
 
 
@@ -434,6 +421,8 @@ def _build(
                     f"{item.rel}: kept but not counted (the condition of the question is "
                     f"false): {', '.join(item.not_counted)}"
                 )
+    answered = {item.questionnaire for item in parsed if item.questionnaire is not None}
+    problems[:0] = ws.report_contract_problems(questionnaires[key] for key in sorted(answered))
     if problems:
         if len(problems) == 1:
             raise problems[0]

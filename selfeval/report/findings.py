@@ -151,6 +151,10 @@ class SourceResponse:
     questionnaire: Questionnaire
     path: str
 
+    def answer(self, role: str) -> Any:
+        """The answer that plays report ``role`` (``report:`` in the questionnaire), or None."""
+        return self.questionnaire.report_answer(self.response.answers, role)
+
 
 def _choice_label(item: Any, value: Any, lang: str) -> str:
     if isinstance(item, SingleChoiceItem):
@@ -245,9 +249,9 @@ def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list
     Args:
         exercise: participants (order, names).
         sources: responses in report order (:func:`order_key`); only
-            self-evaluations and their ``role``, ``involvement``,
-            ``gives_input_to``, ``receives_input_from`` and ``other_roles``
-            answers are read.
+            self-evaluations and the answers with the report roles ``role``,
+            ``involvement``, ``gives_input_to``, ``receives_input_from`` and
+            ``other_roles`` are read (:mod:`selfeval.model.roles`).
 
     Returns:
         One finding per participant with a role description, in
@@ -259,11 +263,11 @@ def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list
     for source in sources:
         if source.questionnaire.kind != "self-evaluation":
             continue
-        answers = source.response.answers
         code = source.response.participant
-        if isinstance(answers.get("role"), str) and answers["role"].strip():
+        role_text = source.answer("role")
+        if isinstance(role_text, str) and role_text.strip():
             title = names.get(code, code)
-            text = answers["role"]
+            text = role_text
             own[code] = Finding(
                 id=f"role.{code}",
                 kind="role",
@@ -276,12 +280,12 @@ def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list
                 questionnaire=source.questionnaire.id,
                 source=source.path,
                 details={
-                    "involvement": answers.get("involvement"),
-                    "gives_input_to": list(answers.get("gives_input_to") or []),
-                    "receives_input_from": list(answers.get("receives_input_from") or []),
+                    "involvement": source.answer("involvement"),
+                    "gives_input_to": list(source.answer("gives_input_to") or []),
+                    "receives_input_from": list(source.answer("receives_input_from") or []),
                 },
             )
-        for entry in answers.get("other_roles") or []:
+        for entry in source.answer("other_roles") or []:
             if not isinstance(entry, dict):
                 continue
             other = entry.get("participant")

@@ -285,11 +285,7 @@ def _attach_reactions(
     return stale
 
 
-def _choice(questionnaire: Any, item_id: str, value: Any, lang: str) -> str:
-    try:
-        item = questionnaire.item(item_id)
-    except KeyError:
-        return str(value)
+def _choice(item: Any, value: Any, lang: str) -> str:
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         values = value if isinstance(value, list) else [value]
         labels_ = {c.value: text_in(c.label, lang) for c in item.choices}
@@ -376,15 +372,15 @@ def build_report(
     for source in sources:
         if source.questionnaire.kind != "self-evaluation":
             continue
-        answers = source.response.answers
         code = source.response.participant
+        phases = source.questionnaire.role_items.get("phases")
         departments.append(
             DepartmentView(
                 name=builder.name(code),
-                definition=str(answers.get("definition") or ""),
-                causes=str(answers.get("causes") or ""),
-                phases=_choice(source.questionnaire, "phases", answers.get("phases") or [], lang),
-                phases_note=str(answers.get("phases_note") or ""),
+                definition=str(source.answer("definition") or ""),
+                causes=str(source.answer("causes") or ""),
+                phases=_choice(phases, source.answer("phases") or [], lang),
+                phases_note=str(source.answer("phases_note") or ""),
                 documents=[builder.view(d) for d in documents.get(source.path, [])],
             )
         )

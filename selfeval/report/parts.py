@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from selfeval.model.questionnaire import KINDS, text_in
 from selfeval.report.findings import Finding, SourceResponse
@@ -73,13 +73,14 @@ def roles(
     """
     L = builder.L
     by_code = {f.concerns[0]: f for f in findings if f.kind == "role" and f.concerns}
+    # Answers by report role (selfeval.model.roles), never by item id.
     own_pr2 = {
-        s.response.participant: s.response.answers
+        s.response.participant: {r: s.answer(r) for r in ("role", "involvement")}
         for s in sources
         if s.questionnaire.kind == "peer-review-2"
     }
     self_evals = {
-        s.response.participant: s.response.answers
+        s.response.participant: {r: s.answer(r) for r in ("gives_input_to", "receives_input_from")}
         for s in sources
         if s.questionnaire.kind == "self-evaluation"
     }
@@ -95,7 +96,7 @@ def roles(
     for participant in builder.exercise.participants:
         code = participant.code
         finding = by_code.get(code)
-        pr2 = own_pr2.get(code, {})
+        pr2: dict[str, Any] = own_pr2.get(code, {})
         if finding is None and not pr2.get("role") and not pr2.get("involvement"):
             continue
         level = pr2.get("involvement") or (finding.details.get("involvement") if finding else None)
@@ -140,14 +141,14 @@ def other_input(
         kind = source.questionnaire.kind
         if kind == "self-evaluation":
             continue
-        answers = source.response.answers
         lines: list[tuple[str, str]] = []
-        if answers.get("recognition"):
-            value = answers["recognition"]
+        value = source.answer("recognition")
+        if value:
             lines.append((L["recognition"], L.get(f"recognition_{value}", str(value))))
-        for key in ("recognition_why", "experiences", "general_remarks", "missing"):
-            if isinstance(answers.get(key), str) and answers[key].strip():
-                lines.append((L[key], answers[key].strip()))
+        for role in ("recognition_why", "experiences", "general_remarks", "missing"):
+            text = source.answer(role)
+            if isinstance(text, str) and text.strip():
+                lines.append((L[role], text.strip()))
         if lines:
             found.append(
                 OtherInput(builder.name(source.response.participant), L.get(kind, kind), lines)
