@@ -3,7 +3,8 @@
 ``benchmarks/`` holds scripts, not tests: they print ratios measured on the
 machine they run on. These checks only make sure they still run end to end
 and that the generated data is what the benchmarks claim it is (valid
-responses touching every item type).
+responses touching every item type). The end-to-end run of ``run.py --quick``
+takes long (it starts every command many times) and is in the ``slow`` tier.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def test_measure_timeout_stops_the_workers_too(tmp_path: Path) -> None:
     assert state in ("gone", "Z", "X")
 
 
+@pytest.mark.slow
 def test_run_quick_prints_every_figure() -> None:
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--repeat", "1"],

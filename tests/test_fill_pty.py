@@ -30,6 +30,8 @@ def spawn(ws: Path, *args: str, width: int = 160, mini: bool = True) -> pexpect.
     # pexpect does not answer cursor-position requests; without this prompt_toolkit
     # waits for each answer before drawing (a real terminal answers at once).
     env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    # The terminal's size, not the test runner's (pytest-xdist workers set COLUMNS=80).
+    env.update(COLUMNS=str(width), LINES="24")
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     child = pexpect.spawn(
         exe,
@@ -49,9 +51,28 @@ def wrapped(text: str) -> str:
     return gap.join(re.escape(word) for word in text.split())
 
 
+#: What a multi-line prompt shows once it is live. The question and the
+#: "Esc then Enter" hint above it are printed before prompt_toolkit puts the
+#: terminal in raw mode; keys sent then are cooked by the line discipline
+#: (Esc echoes as ``^[`` and is never seen as Esc).
+LIVE_LONG_TEXT = "›"
+
+
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
-    """Wait until ``prompt`` is on screen, then type ``keys``."""
+    """Wait until ``prompt`` is on screen, then type ``keys``.
+
+    ``prompt`` must be drawn by the prompt itself (a questionary message), so
+    the terminal is already in raw mode; for a multi-line answer use
+    :func:`answer_long`.
+    """
     child.expect(prompt)
+    child.send(keys)
+
+
+def answer_long(child: pexpect.spawn, question: str, keys: str) -> None:
+    """Wait for a multi-line question and then for its live prompt, then type ``keys``."""
+    child.expect(question)
+    child.expect(LIVE_LONG_TEXT)
     child.send(keys)
 
 
@@ -70,7 +91,7 @@ def ws(tmp_path: Path) -> Path:
 def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
-    answer(child, "Esc then Enter to finish", "1.10" + ENTER + "Defensie: ja" + ESC_ENTER)
+    answer_long(child, "Esc then Enter to finish", "1.10" + ENTER + "Defensie: ja" + ESC_ENTER)
     answer(child, "Count", "7" + ENTER)
     answer(child, r"Agree \*", ENTER)  # Yes: why_not is not asked
     answer(child, r"Level \*", DOWN + ENTER)
@@ -104,7 +125,7 @@ def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
 def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
-    answer(child, "Esc then Enter to finish", "één" + ESC_ENTER)
+    answer_long(child, "Esc then Enter to finish", "één" + ESC_ENTER)
     answer(child, "Count", "3" + ENTER)
     answer(child, r"Agree \*", CTRL_C)
     child.expect("Interrupted. Every answer given is saved in")
@@ -134,8 +155,7 @@ def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
 def test_kill_9_leaves_the_last_saved_draft_intact(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
-    child.expect("Esc then Enter to finish")
-    child.send("half getypt")
+    answer_long(child, "Esc then Enter to finish", "half getypt")
     child.kill(signal.SIGKILL)
     child.close(force=True)
     path = ws / "responses/mijn-incidentcategorie/DEP1/mini.yaml"
@@ -158,8 +178,11 @@ def test_long_questions_of_the_shipped_questionnaire_show_in_an_80_column_termin
     init_workspace(ws)
     child = spawn(ws, width=80, mini=False)
     child.expect(wrapped("Hoe omschrijft uw departement de incidentcategorie?"))
-    child.expect(wrapped("Esc en dan Enter om af te ronden"))
-    child.send("Staten die hun kerntaken niet meer uitvoeren." + ESC_ENTER)
+    answer_long(
+        child,
+        wrapped("Esc en dan Enter om af te ronden"),
+        "Staten die hun kerntaken niet meer uitvoeren." + ESC_ENTER,
+    )
     child.expect(wrapped("Welke oorzaken onderscheidt uw departement?"))
     child.send(CTRL_C)
     child.expect("Onderbroken. Elk gegeven antwoord is bewaard in")

@@ -7,7 +7,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -118,29 +118,48 @@ def test_ctrl_c_during_aggregate_jobs_says_interrupted_without_tracebacks(
     tmp_path: Path,
 ) -> None:
     ws = tmp_path / "ws"
-    make_workspace(ws, 400)
+    files = make_workspace(ws, 40)
+    # The first response is a named pipe: the worker that reads it waits for the
+    # test, so Ctrl-C lands while one worker is busy and the other idle or busy.
+    held = files[0]
+    held.unlink()
+    os.mkfifo(held)
     proc = subprocess.Popen(
         [sys.executable, "-c", "from selfeval.cli import main; main()", "aggregate", "-w",
          str(ws), "-j", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _has_children(proc.pid):
-        time.sleep(0.01)
-    assert _has_children(proc.pid), "the workers never started"
-    time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
-    _, err = proc.communicate(timeout=60)
+    try:
+        writer = _open_when_read(held, timeout=60)
+        assert writer is not None, "no worker started reading the responses"
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+        os.close(writer)  # the busy worker may now read on: the pipe is empty
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 130, err
     assert "Interrupted." in err
     assert "Traceback" not in err
 
 
-def _has_children(pid: int) -> bool:
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        if (task / "children").read_text().split():
-            return True
-    return False
+def _open_when_read(fifo: Path, *, timeout: float) -> int | None:
+    """Open ``fifo`` for writing: this returns once a process opens it for reading.
+
+    Returns the file descriptor, or None (and unblocks the waiting open) after ``timeout``.
+    """
+    opened: list[int] = []
+    waiter = threading.Thread(target=lambda: opened.append(os.open(fifo, os.O_WRONLY)))
+    waiter.start()
+    waiter.join(timeout)
+    if opened:
+        return opened[0]
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # lets the blocked open return
+    waiter.join()
+    os.close(opened[0])
+    os.close(reader)
+    return None
 
 
 def test_aggregate_with_jobs_reports_invalid_answers_like_jobs_1(

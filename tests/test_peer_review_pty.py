@@ -16,10 +16,16 @@ from test_peer_review import CATEGORY, fresh_example
 
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 FINISH_LONG_TEXT = "\x1b\r"  # Esc then Enter ends a multi-line answer
+#: A multi-line prompt is live (the terminal in raw mode) once it shows this;
+#: its question is printed above it before that, and Esc sent then is lost.
+LIVE_LONG_TEXT = "›"
 
 
 def spawn(workspace: Path) -> pexpect.spawn:
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40", "NO_COLOR": "1"}
+    # pexpect does not answer cursor-position requests; without this prompt_toolkit
+    # waits for each answer before drawing (a real terminal answers at once).
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     child = pexpect.spawn(
         sys.executable,
         ["-c", "from selfeval.cli import main; main()",
@@ -44,9 +50,11 @@ def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> 
     child.send(DOWN + DOWN)
     child.send(ENTER)  # Disagree
     child.expect_exact("Comment: what is not (quite) right?")
+    child.expect_exact(LIVE_LONG_TEXT)
     child.send("BZK is niet betrokken bij wederopbouw.")
     child.send(FINISH_LONG_TEXT)
     child.expect_exact("Proposed correction")
+    child.expect_exact(LIVE_LONG_TEXT)
     child.send(CTRL_C)
     child.expect_exact("Interrupted.")
     child.expect_exact("Resume with: selfeval peer-review --participant DEF")
@@ -74,8 +82,10 @@ def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> 
     child.send(DOWN)
     child.send(ENTER)  # Largely
     child.expect_exact("General remarks on the draft report")
+    child.expect_exact(LIVE_LONG_TEXT)
     child.send(FINISH_LONG_TEXT)
     child.expect_exact("What is missing from the draft report?")
+    child.expect_exact(LIVE_LONG_TEXT)
     child.send(FINISH_LONG_TEXT)
     child.expect_exact("Completed by")
     child.send("Kol. A. de Vries" + ENTER)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -85,6 +86,23 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
+def _ignore_interrupt() -> None:
+    """Worker start-up: Ctrl-C is the parent's to handle.
+
+    Ctrl-C in a terminal signals the whole process group. A worker that got
+    it while waiting for work would die printing a traceback; the parent
+    cancels the work and stops the workers instead (exit 130, "Interrupted.").
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the work not yet started and stop the workers now (not after their chunk)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def map_in_processes(
     func: Callable[[T], R], items: Sequence[T], *, jobs: int = 1, chunksize: int | None = None
 ) -> list[R]:
@@ -107,14 +125,18 @@ def map_in_processes(
         UsageError: ``jobs`` out of range (see :func:`check_jobs`).
         SelfevalError: a worker process died (killed, out of memory, a crash
             in a C library); the hint says how to find the file.
-        KeyboardInterrupt: Ctrl-C; work not yet started is cancelled.
+        KeyboardInterrupt: Ctrl-C (the workers ignore it: the whole terminal
+            process group gets it); work not yet started is cancelled and the
+            workers are stopped.
     """
     jobs = check_jobs(jobs)
     jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_JOB))
     if jobs <= 1:
         return [func(item) for item in items]
     size = chunksize or chunk_size(len(items), jobs)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_ignore_interrupt
+    )
     try:
         results = list(pool.map(func, items, chunksize=size))
     except BrokenProcessPool:
@@ -124,7 +146,7 @@ def map_in_processes(
             hint="run again with --jobs 1: the file that causes it is then named",
         ) from None
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         raise
     pool.shutdown()
     return results

@@ -4,7 +4,9 @@ The kill test runs a small child that opens the response with
 :class:`selfeval.files.store.ResponseStore` (what ``fill`` and ``peer-review`` use)
 and saves in a loop, each save a different size, and kills it with SIGKILL
 at a random moment, many times over. After every kill the response must load
-and validate: it is a complete earlier or later version, never a mix.
+and validate: it is a complete earlier or later version, never a mix. The
+default run kills a few times (each kill lands in a different write, as the
+saves differ in size); the ``slow`` tier (``pytest -m slow``) kills fifty times.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from selfeval.model.answers import check_answers
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
-KILLS = 50
+#: Kills in the default run, and in the slow tier.
+KILLS, MANY_KILLS = 8, 50
 
 _SAVER = """\
 import random, sys
@@ -70,12 +73,23 @@ def _wait_for(child: subprocess.Popen[str], word: str) -> None:
 def test_kill_9_while_saving_leaves_a_whole_file(
     ws: Path, child_processes: list[subprocess.Popen[Any]]
 ) -> None:
+    _kill_while_saving(ws, child_processes, KILLS)
+
+
+@pytest.mark.slow
+def test_kill_9_while_saving_many_times_leaves_a_whole_file(
+    ws: Path, child_processes: list[subprocess.Popen[Any]]
+) -> None:
+    _kill_while_saving(ws, child_processes, MANY_KILLS)
+
+
+def _kill_while_saving(ws: Path, child_processes: list[subprocess.Popen[Any]], kills: int) -> None:
     workspace = Workspace(ws)
     path = ws / DEF_SELF_EVALUATION
     questionnaire = workspace.questionnaire("self-evaluation").questionnaire
     rng = random.Random(20060516)
     seen: set[str] = set()
-    for _ in range(KILLS):
+    for _ in range(kills):
         child = _start([_SAVER, str(ws), "DEF", "self-evaluation"], child_processes)
         # The lock of the previous, killed child must not stand in the way.
         _wait_for(child, "open")
