@@ -157,8 +157,8 @@ def test_a_response_locked_by_another_process_is_refused_naming_the_lock(
     runner: CliRunner, ws: Path
 ) -> None:
     folder = ws / REL
-    folder.parent.mkdir(parents=True)
-    lock_path = folder.parent / ".mini.yaml.lock"
+    lock_path = ws / ".selfeval/locks/mijn-incidentcategorie/DEP1/mini.lock"
+    lock_path.parent.mkdir(parents=True)
     with FileLock(lock_path, is_singleton=False):
         result = fill(runner, ws, "--answers", str(write(ws, "name: x\n")))
     assert result.exit_code == 1
@@ -171,8 +171,9 @@ def test_two_different_responses_can_be_filled_at_once(runner: CliRunner, ws: Pa
     exercise = yamlio.load(ws / "selfeval.yaml")
     exercise["participants"][1]["involvement"] = ["self-evaluation"]
     yamlio.write(ws / "selfeval.yaml", exercise)
-    (ws / REL).parent.mkdir(parents=True)
-    with FileLock((ws / REL).parent / ".mini.yaml.lock", is_singleton=False):
+    lock_path = ws / ".selfeval/locks/mijn-incidentcategorie/DEP1/mini.lock"
+    lock_path.parent.mkdir(parents=True)
+    with FileLock(lock_path, is_singleton=False):
         result = runner.invoke(
             app,
             ["fill", "-w", str(ws), "-p", "DEP2", "-q", "mini", "--answers",

@@ -1,4 +1,10 @@
-"""``selfeval init``: lay out a new workspace, empty or as the worked example."""
+"""``selfeval init``: lay out a new workspace, empty or as the worked example.
+
+Every workspace also gets a ``.gitignore`` and a ``.gitattributes``
+(:data:`GITIGNORE`, :data:`GITATTRIBUTES`), so that departments on separate
+machines can share it through git without committing lock or temporary files
+and without line-end noise (``docs/collaboration.md``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,52 @@ from selfeval.errors import InputError, Location, RefusedError
 from selfeval.files.resources import example_files, shipped_questionnaires, template_dir
 from selfeval.model.exercise import EXERCISE_FILE
 
-__all__ = ["init_workspace"]
+__all__ = ["GITATTRIBUTES", "GITIGNORE", "init_workspace"]
+
+#: The ``.gitignore`` of a new workspace. Generated reports are *not* ignored:
+#: the secretariat commits ``reports/`` (departments need ``reports/draft.yaml``
+#: for peer review); departments commit only their own ``responses/`` folder.
+GITIGNORE = """\
+# Written by `selfeval init`: what git must not see in a selfeval workspace.
+# See docs/collaboration.md.
+
+# Lock files, held while a command changes a response (selfeval keeps them in .selfeval/).
+/.selfeval/
+*.lock
+# Temporary files of a save that was interrupted (.<file>.<random>.tmp).
+.*.tmp
+# Caches and editor leftovers.
+__pycache__/
+*.pyc
+.DS_Store
+Thumbs.db
+*~
+*.swp
+
+# Generated reports (reports/) are NOT ignored on purpose: the secretariat runs
+# `selfeval aggregate` and commits reports/, so that every department gets
+# reports/draft.yaml for peer review. Departments commit only their own
+# responses/<category>/<CODE>/ folder.
+"""
+
+#: The ``.gitattributes`` of a new workspace: text files with LF line ends on
+#: every machine, so a Windows checkout neither changes every line nor breaks
+#: the questionnaire content hash.
+GITATTRIBUTES = """\
+# Written by `selfeval init`: selfeval files are UTF-8 text with LF line ends everywhere.
+* text=auto eol=lf
+*.yaml text eol=lf
+*.yml text eol=lf
+*.md text eol=lf
+*.html text eol=lf
+*.j2 text eol=lf
+*.docx binary
+*.xlsx binary
+*.zip binary
+"""
+
+#: Extra files every new workspace gets: (relative path, content).
+_GIT_FILES = ((Path(".gitignore"), GITIGNORE), (Path(".gitattributes"), GITATTRIBUTES))
 
 
 def init_workspace(target: Path, *, example: bool = False, force: bool = False) -> list[Path]:
@@ -55,6 +106,11 @@ def init_workspace(target: Path, *, example: bool = False, force: bool = False) 
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
             written.append(relative)
+        for relative, text in _GIT_FILES:
+            destination = target / relative
+            if not destination.exists():  # --force beside an existing repository: keep its own
+                destination.write_text(text, "utf-8", newline="\n")
+                written.append(relative)
         (target / "responses").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         # A full disk, a read-only folder, a file where a folder should be: say so, no traceback.

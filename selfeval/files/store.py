@@ -4,9 +4,10 @@ A :class:`ResponseStore` owns one response file,
 ``responses/<category>/<participant>/<questionnaire id>.yaml``
 (:meth:`selfeval.files.workspace.Workspace.response_path`, ``DESIGN.md`` §7). It
 
-* holds a lock file beside it (``.<questionnaire id>.yaml.lock``) for as long
-  as it is open, so a second process filling the same response is refused
-  instead of both overwriting each other's answers;
+* holds a lock file (:meth:`selfeval.files.workspace.Workspace.lock_path`,
+  under the workspace's git-ignored ``.selfeval/locks/``) for as long as it is
+  open, so a second process filling the same response is refused instead of
+  both overwriting each other's answers;
 * writes every change atomically (:func:`selfeval.files.yamlio.write`), so a crash or
   ``kill -9`` leaves the last saved draft (``DESIGN.md`` §6);
 * never overwrites a submitted response silently: changing one needs
@@ -173,7 +174,7 @@ class ResponseStore:
         self.requested_version = version
         self.clock = clock
         self.path: Path = workspace.response_path(participant, questionnaire_id)
-        self.lock_path: Path = self.path.with_name(f".{self.path.name}.lock")
+        self.lock_path: Path = workspace.lock_path(participant, questionnaire_id)
         self._lock = FileLock(self.lock_path, timeout=0, is_singleton=False)
         self._loaded: LoadedQuestionnaire | None = None
         self._response: Response | None = None
@@ -210,7 +211,15 @@ class ResponseStore:
                 location=Location(self.workspace.exercise_path),
                 hint=f"use one of: {', '.join(exercise.codes)}",
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.workspace.prepare_state_dir()
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create the lock folder: {exc.strerror or exc}",
+                location=Location(self.lock_path.parent),
+                hint="check that the workspace folder is writable",
+            ) from None
         try:
             self._lock.acquire(timeout=0)
         except Timeout:

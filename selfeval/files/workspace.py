@@ -8,6 +8,9 @@ Layout::
     responses/<category>/<participant>/<questionnaire>.submitted-<stamp>.yaml  (kept on --reopen)
     texts/*.md                          the secretariat's editable narrative texts
     templates/                          optional report template overrides
+    .selfeval/locks/<category>/<participant>/<questionnaire>.lock
+                                        held while a command changes that response;
+                                        ``.selfeval/`` ignores itself for git
 
 Commands take ``--workspace DIR``; otherwise the current folder and its
 parents are searched for ``selfeval.yaml``.
@@ -37,6 +40,8 @@ QUESTIONNAIRES_DIR = "questionnaires"
 RESPONSES_DIR = "responses"
 TEXTS_DIR = "texts"
 TEMPLATES_DIR = "templates"
+#: The workspace's local state (lock files): never shared, invisible to git.
+STATE_DIR = ".selfeval"
 
 _CODE = re.compile(CODE_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
@@ -244,6 +249,56 @@ class Workspace:
         if questionnaire_id not in KINDS and not _SLUG.match(questionnaire_id):
             raise UsageError(f"{questionnaire_id!r} is not a valid questionnaire id")
         return self.category_dir() / participant / f"{questionnaire_id}.yaml"
+
+    @property
+    def state_dir(self) -> Path:
+        """``.selfeval/``: local state of running commands (lock files), never shared."""
+        return self.root / STATE_DIR
+
+    def lock_path(self, participant: str, questionnaire_id: str) -> Path:
+        """The lock file held while a command changes one response.
+
+        ``.selfeval/locks/<category>/<participant>/<questionnaire id>.lock``:
+        outside ``responses/`` so that ``git add`` of a department's folder
+        never picks it up, and kept after use because removing a file that
+        others may be about to ``flock`` lets two processes hold "the" lock
+        at once (the filelock package does not remove it either).
+
+        Raises:
+            UsageError: as :meth:`response_path`.
+        """
+        response = self.response_path(participant, questionnaire_id)
+        relative = response.relative_to(self.responses_dir).with_suffix(".lock")
+        return self.state_dir / "locks" / relative
+
+    def prepare_state_dir(self) -> Path:
+        """Create ``.selfeval/`` with a ``.gitignore`` of ``*`` in it, so git never sees it.
+
+        The ``.gitignore`` inside makes this hold in workspaces whose own
+        ``.gitignore`` predates the folder, or that have none.
+
+        Returns:
+            The folder.
+
+        Raises:
+            InputError: the folder cannot be created (read-only workspace,
+                a file in the way).
+        """
+        folder = self.state_dir
+        ignore = folder / ".gitignore"
+        try:
+            folder.mkdir(exist_ok=True)
+            if not ignore.exists():
+                ignore.write_text(
+                    "# selfeval's local state (lock files): never committed.\n*\n", "utf-8"
+                )
+        except OSError as exc:
+            raise InputError(
+                f"cannot create {STATE_DIR}/ for lock files: {exc.strerror or exc}",
+                location=Location(folder),
+                hint="check that the workspace folder is writable",
+            ) from None
+        return folder
 
     def response_files(self) -> list[Path]:
         """Current response files (not the kept earlier submitted versions), sorted."""

@@ -158,7 +158,7 @@ def test_second_process_on_the_same_response_is_refused(
     assert "Traceback" not in result.output
     assert result.exit_code == 1, result.output
     assert "is being changed by another selfeval process" in result.stderr
-    assert f"lock file {path.with_name(f'.{path.name}.lock')}" in result.stderr
+    assert f"lock file {Workspace(ws).lock_path(code, qid)}" in result.stderr
     assert path.read_bytes() == before
     holder.communicate("done\n", timeout=HANG_GUARD)
     # Once the first process is done, the second may go ahead.
