@@ -41,7 +41,6 @@ def main() -> None:
     from selfeval.files import yamlio
     from selfeval.files.workspace import Workspace
     from selfeval.report import aggregate as pipeline
-    from selfeval.report.parallel import parallel_reader
     from selfeval.report.render import render
 
     ws = Workspace.open(args.workspace)
@@ -49,9 +48,8 @@ def main() -> None:
     files = ws.response_files()
     size = sum(p.stat().st_size for p in files)
     print(f"{len(files)} responses, {size / 1e6:.1f} MB; after imports: {rss_mb():.0f} MB")
-    reader = pipeline.read_responses if args.jobs == 1 else parallel_reader(args.jobs)
     start = time.perf_counter()
-    parsed = reader(files)
+    parsed = pipeline.read_responses(files, ws, jobs=args.jobs)
     print(f"  read    {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
     profile = cProfile.Profile() if args.profile_build else None
     start = time.perf_counter()

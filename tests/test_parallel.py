@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from typer.testing import CliRunner
 from selfeval.cli import app
 from selfeval.errors import SelfevalError, UsageError
 from selfeval.files import yamlio
+from selfeval.files.workspace import Workspace
+from selfeval.report.aggregate import ReadContext, aggregate, read_one, read_responses
 from selfeval.report.parallel import check_jobs, chunk_size, map_in_processes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -61,6 +64,20 @@ def test_chunks_spread_over_the_workers() -> None:
     assert chunk_size(10_000, 2) == 64  # capped
 
 
+def _scaled(context: dict[str, object], item: int) -> int:
+    return item * int(str(context["factor"]))
+
+
+def test_a_partial_with_a_context_is_handed_to_each_worker_once() -> None:
+    # A lock cannot be pickled: the context reaches forked workers without pickling,
+    # once per worker, not with every chunk.
+    context = {"factor": 3, "lock": threading.Lock()}
+    items = list(range(64))
+    assert map_in_processes(partial(_scaled, context), items, jobs=2, chunksize=4) == [
+        3 * i for i in items
+    ]
+
+
 def _die(_: object) -> None:
     os._exit(3)  # what a crash in a C library or the OOM killer looks like to the pool
 
@@ -87,6 +104,30 @@ def test_aggregate_with_jobs_writes_the_same_report(big_ws: Path, runner: CliRun
     assert two.exit_code == 0, two.output
     assert "from 24 responses" in two.stdout
     assert (big_ws / "one.md").read_text("utf-8") == (big_ws / "two.md").read_text("utf-8")
+
+
+def test_the_core_aggregate_takes_the_number_of_jobs(big_ws: Path, tmp_path: Path) -> None:
+    ws = Workspace.open(big_ws)
+    one = aggregate(ws, output=tmp_path / "one.md")
+    two = aggregate(ws, jobs=2, output=tmp_path / "two.md")
+    assert (one.findings, one.responses) == (two.findings, two.responses)
+    assert (tmp_path / "one.md").read_bytes() == (tmp_path / "two.md").read_bytes()
+    with pytest.raises(UsageError, match="--jobs must be between 0 and"):
+        aggregate(ws, jobs=-1, output=tmp_path / "three.md")
+    assert not (tmp_path / "three.md").exists()
+
+
+def test_reading_a_response_depends_only_on_its_context_and_path(
+    big_ws: Path, example_ws: Path
+) -> None:
+    # No state is left behind in the module: two workspaces read in turn, in one process.
+    big = ReadContext.of(Workspace.open(big_ws))
+    example = ReadContext.of(Workspace.open(example_ws))
+    first = Workspace.open(big_ws).response_files()[0]
+    other = Workspace.open(example_ws).response_files()[0]
+    assert read_one(big, first).response is not None
+    assert read_one(example, other).response is not None
+    assert read_one(big, first) == read_responses([first], Workspace.open(big_ws))[0]
 
 
 def test_aggregate_with_jobs_reports_a_broken_file_like_jobs_1(

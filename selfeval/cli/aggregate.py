@@ -73,20 +73,15 @@ def aggregate_command(
 
       selfeval aggregate --jobs 2
     """
-    from selfeval.report.aggregate import aggregate, read_responses
+    from selfeval.report.aggregate import aggregate
 
-    reader = read_responses
-    if jobs != 1:
-        from selfeval.report.parallel import parallel_reader
-
-        reader = parallel_reader(jobs)
     result = aggregate(
-        workspace=workspace,
+        workspace,
+        jobs=jobs,
         draft=draft,
         fmt=fmt.value,
         output=output,
         include_drafts=include_drafts,
-        reader=reader,
     )
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")

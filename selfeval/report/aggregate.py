@@ -3,12 +3,14 @@
 The pipeline has three separate steps, so each can be measured and the first
 one run in worker processes:
 
-1. :func:`read_responses` — load and structurally validate each response
-   file on its own (no shared state; results are picklable);
-2. :func:`build` — check the responses against their questionnaire (each
-   questionnaire loaded once), extract and merge the findings, attach the
-   peer-review reactions, and build the report model
-   (:func:`selfeval.report.model.build_report`);
+1. :func:`read_responses` — load each response file, check it against the
+   exercise and its questionnaire, extract its findings and trim its
+   answers, each file on its own: :func:`read_one` is a pure function of a
+   :class:`ReadContext` and a path, mapped over the files in ``jobs`` worker
+   processes by :func:`selfeval.report.parallel.map_in_processes` (results
+   are picklable);
+2. :func:`build` — merge the findings, attach the peer-review reactions,
+   and build the report model (:func:`selfeval.report.model.build_report`);
 3. :func:`selfeval.report.render.render` — Jinja2 templates to Markdown or HTML.
 
 :func:`aggregate` runs all three and writes the files; it is the one call the
@@ -19,8 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -42,22 +45,21 @@ from selfeval.report.findings import (
 )
 from selfeval.report.merges import load_merges, merge_findings
 from selfeval.report.model import Report, build_report
+from selfeval.report.parallel import check_jobs, map_in_processes
 
 __all__ = [
     "AggregateResult",
     "Built",
     "ParsedResponse",
+    "ReadContext",
     "aggregate",
     "build",
     "paused_gc",
-    "prepare",
     "read_one",
     "read_responses",
 ]
 
 Format = Literal["md", "html"]
-#: Step 1's signature: ``reader(paths, workspace=ws)``, as :func:`read_responses`.
-Reader = Callable[..., "list[ParsedResponse]"]
 REPORTS_DIR = "reports"
 MERGES_FILE = "merges.yaml"
 
@@ -100,31 +102,36 @@ class ParsedResponse:
     not_counted_ids: tuple[str, ...] = ()
 
 
-@dataclass
-class _Context:
-    """What checking a response needs from its workspace, loaded once per process."""
+@dataclass(frozen=True)
+class ReadContext:
+    """What reading a response needs from its workspace: step 1's only input besides the path.
+
+    Made once per run, before any worker starts (:meth:`of`); forked workers
+    inherit it, others get it pickled once each (it is plain data: the
+    workspace with its questionnaires already loaded).
+
+    Attributes:
+        ws: the workspace (questionnaires loaded).
+        codes: the exercise's participant codes.
+        category: the exercise's incident category id.
+        lang: the report language.
+    """
 
     ws: Workspace
     codes: frozenset[str]
     category: str
     lang: str
 
+    @classmethod
+    def of(cls, ws: Workspace) -> ReadContext:
+        """The context of ``ws``: its exercise read and its questionnaires loaded, once.
 
-#: The workspace of the current read, per process (inherited by forked workers).
-_context: _Context | None = None
-
-
-def _set_context(ws: Workspace) -> _Context:
-    global _context
-    exercise = ws.exercise
-    _context = _Context(ws, exercise.code_set, exercise.incident_category.id, exercise.language)
-    return _context
-
-
-def _context_for(path: Path) -> _Context:
-    if _context is not None and path.resolve().is_relative_to(_context.ws.root):
-        return _context
-    return _set_context(Workspace(find_workspace(start=path.parent)))
+        Raises:
+            SelfevalError: the exercise file or a questionnaire is invalid.
+        """
+        exercise = ws.exercise
+        ws.questionnaires()
+        return cls(ws, exercise.code_set, exercise.incident_category.id, exercise.language)
 
 
 @contextlib.contextmanager
@@ -156,7 +163,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _check(
-    ctx: _Context, path: Path, response: Response, problems: list[SelfevalError]
+    ctx: ReadContext, path: Path, response: Response, problems: list[SelfevalError]
 ) -> LoadedQuestionnaire | None:
     """Check one response against the exercise and its questionnaire."""
     ws = ctx.ws
@@ -224,7 +231,19 @@ def _trimmed(response: Response, questionnaire: Questionnaire | None) -> Respons
     return response.model_copy(update={"answers": kept})
 
 
-def _read(ctx: _Context, path: Path) -> ParsedResponse:
+def read_one(ctx: ReadContext, path: Path) -> ParsedResponse:
+    """Step 1 for one file: load, check, extract its findings, trim its answers.
+
+    A pure function of its arguments, so it can run in a worker process
+    (``partial(read_one, ctx)`` is what :func:`read_responses` maps).
+
+    Args:
+        ctx: the workspace's :class:`ReadContext`.
+        path: a response file.
+
+    Returns:
+        A :class:`ParsedResponse`; never raises for a problem in the file.
+    """
     try:
         response = load_response(path)
     except ValidationProblems as exc:
@@ -265,28 +284,8 @@ def _read(ctx: _Context, path: Path) -> ParsedResponse:
     )
 
 
-def read_one(path: Path) -> ParsedResponse:
-    """Step 1 for one file: load, check, extract its findings, trim its answers.
-
-    The workspace is the one :func:`read_responses` or :func:`prepare` last set in
-    this process (inherited by forked workers), else the one containing
-    ``path``; it is opened, and its questionnaires loaded, once per process.
-
-    Args:
-        path: a response file.
-
-    Returns:
-        A :class:`ParsedResponse`; never raises for a problem in the file.
-
-    Raises:
-        SelfevalError: the workspace itself cannot be opened (no
-            ``selfeval.yaml``, invalid exercise file).
-    """
-    return _read(_context_for(path), path)
-
-
 def read_responses(
-    paths: Sequence[Path], *, workspace: Workspace | None = None
+    paths: Sequence[Path], workspace: Workspace | None = None, *, jobs: int = 1
 ) -> list[ParsedResponse]:
     """Step 1: load, check and extract every response file, each on its own.
 
@@ -299,31 +298,24 @@ def read_responses(
     Args:
         paths: response files (see :meth:`selfeval.files.workspace.Workspace.response_files`).
         workspace: their workspace (default: the one containing the first path).
+        jobs: worker processes (1: in this process; 0: one per CPU core), see
+            :func:`selfeval.report.parallel.map_in_processes`.
 
     Returns:
-        One :class:`ParsedResponse` per path, in the same order. Each depends
-        only on its own file (and the workspace), so this may be mapped over
-        worker processes (:func:`selfeval.report.parallel.parallel_reader`).
+        One :class:`ParsedResponse` per path, in the same order; the same
+        whatever ``jobs`` is.
 
     Raises:
-        SelfevalError: the workspace cannot be opened (problems in a response
-            file are returned, not raised).
+        UsageError: ``jobs`` out of range.
+        SelfevalError: the workspace cannot be opened, or a worker process
+            died (problems in a response file are returned, not raised).
     """
+    check_jobs(jobs)
     if not paths:
         return []
-    ctx = _set_context(workspace or Workspace(find_workspace(start=paths[0].parent)))
+    ctx = ReadContext.of(workspace or Workspace(find_workspace(start=paths[0].parent)))
     with paused_gc():
-        return [_read(ctx, path) for path in paths]
-
-
-def prepare(paths: Sequence[Path], workspace: Workspace | None = None) -> None:
-    """Set this process's workspace for :func:`read_one` (before forking workers).
-
-    Raises:
-        SelfevalError: the workspace cannot be opened.
-    """
-    if paths:
-        _set_context(workspace or Workspace(find_workspace(start=paths[0].parent)))
+        return map_in_processes(partial(read_one, ctx), paths, jobs=jobs)
 
 
 @dataclass
@@ -483,38 +475,42 @@ def default_output(ws: Workspace, *, draft: bool, fmt: Format) -> Path:
 
 
 def aggregate(
+    workspace: Workspace | Path | None = None,
     *,
-    workspace: Path | None = None,
+    jobs: int = 1,
     draft: bool = False,
     fmt: Format = "md",
     output: Path | None = None,
     include_drafts: bool = False,
-    reader: Reader = read_responses,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
     Args:
-        workspace: the workspace folder (default: found from the current folder).
+        workspace: the workspace, or its folder (default: found from the current folder).
+        jobs: worker processes for step 1 (``--jobs``; 1: none, 0: one per
+            CPU core); the report is the same whatever the number.
         draft: write the draft report and ``reports/draft.yaml``.
         fmt: ``md`` or ``html``.
         output: report path (default :func:`default_output`).
         include_drafts: include responses still in ``status: draft``.
-        reader: step 1 implementation (e.g. a parallel one); same contract as
-            :func:`read_responses` (called with the paths and ``workspace=``).
 
     Returns:
         An :class:`AggregateResult`.
 
     Raises:
-        SelfevalError: no workspace, invalid files, or the report cannot be written.
+        UsageError: ``jobs`` out of range (before anything is read).
+        SelfevalError: no workspace, invalid files, a worker process died, or
+            the report cannot be written.
+        KeyboardInterrupt: Ctrl-C; nothing is written.
     """
     from selfeval.report.findings import draft_hash
     from selfeval.report.render import write_report
 
-    ws = Workspace.open(workspace)
+    check_jobs(jobs)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
-    parsed = reader(ws.response_files(), workspace=ws)
+    parsed = read_responses(ws.response_files(), ws, jobs=jobs)
     built = build(ws, parsed, draft=draft, include_drafts=include_drafts)
     if draft:
         built.report.draft_hash = draft_hash(built.findings)

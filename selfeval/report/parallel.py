@@ -2,16 +2,21 @@
 
 Reading and parsing response files is the bulk of ``selfeval aggregate`` on a
 large round (thousands of files), and each file is parsed on its own: the
-step is a pure function of one path. :func:`map_in_processes` maps such a
-function over the paths in a :class:`concurrent.futures.ProcessPoolExecutor`,
-in chunks (one message per chunk, not per file), and returns the results in
-input order. With ``jobs=1`` (the default everywhere) it runs in-process and
-starts no pool, so small workspaces pay nothing.
+step is a pure function of one path and a read-only context. This module
+knows nothing of responses: :func:`map_in_processes` maps any such function
+over its items in a :class:`concurrent.futures.ProcessPoolExecutor`, in chunks
+(one message per chunk, not per item), and returns the results in input
+order. With ``jobs=1`` (the default everywhere) it runs in-process and starts
+no pool, so small workspaces pay nothing.
 
-Workers are started by ``fork`` on Linux (they inherit the already imported
-modules and start in milliseconds) and by the platform default elsewhere.
-The results travel back pickled, so they must be picklable (plain data,
-pydantic models and our error classes are).
+The function (typically ``functools.partial(step, context)``) is handed to
+each worker once, when it starts, not with every chunk: a large context (a
+workspace with its questionnaires loaded) costs nothing per chunk. Workers
+are started by ``fork`` on Linux (they inherit the function and the already
+imported modules, and start in milliseconds) and by the platform default
+elsewhere (the function is then pickled once per worker). The results travel
+back pickled, so they must be picklable (plain data, pydantic models and our
+error classes are).
 
 Measured in ``docs/performance.md``; the benchmark is ``benchmarks/run.py``.
 """
@@ -25,17 +30,11 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 from selfeval.errors import SelfevalError, UsageError
 
-if TYPE_CHECKING:
-    from selfeval.files.workspace import Workspace
-    from selfeval.report.aggregate import ParsedResponse
-
-__all__ = ["MAX_JOBS", "check_jobs", "chunk_size", "map_in_processes", "parallel_reader"]
+__all__ = ["MAX_JOBS", "check_jobs", "chunk_size", "map_in_processes"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -86,14 +85,25 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _ignore_interrupt() -> None:
-    """Worker start-up: Ctrl-C is the parent's to handle.
+#: In a worker process only: the function it applies (set once, when it starts).
+_worker_func: Callable[[Any], Any] | None = None
+
+
+def _start_worker(func: Callable[[Any], Any]) -> None:
+    """Worker start-up: keep the function, and leave Ctrl-C to the parent.
 
     Ctrl-C in a terminal signals the whole process group. A worker that got
     it while waiting for work would die printing a traceback; the parent
     cancels the work and stops the workers instead (exit 130, "Interrupted.").
     """
+    global _worker_func
+    _worker_func = func
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _apply(item: Any) -> Any:
+    assert _worker_func is not None, "called outside a worker of map_in_processes"
+    return _worker_func(item)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -109,10 +119,12 @@ def map_in_processes(
     """Apply ``func`` to every item, in ``jobs`` worker processes, keeping the order.
 
     Args:
-        func: a picklable (module-level) function of one item; it should not
-            raise for a bad input but return its error as data, as
-            :func:`selfeval.report.aggregate.read_one` does. An exception it does
-            raise is re-raised here after the pool is shut down.
+        func: a function of one item: module-level, or a ``functools.partial``
+            of one with picklable arguments (pickled only where workers are
+            not forked). It should not raise for a bad input but return its
+            error as data, as :func:`selfeval.report.aggregate.read_one` does;
+            an exception it does raise is re-raised here after the pool is
+            shut down.
         items: the inputs.
         jobs: worker processes; 1 runs in this process without a pool. Fewer
             workers are started when there are few items.
@@ -135,10 +147,10 @@ def map_in_processes(
         return [func(item) for item in items]
     size = chunksize or chunk_size(len(items), jobs)
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_context(), initializer=_ignore_interrupt
+        max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(func,)
     )
     try:
-        results = list(pool.map(func, items, chunksize=size))
+        results = list(pool.map(_apply, items, chunksize=size))
     except BrokenProcessPool:
         pool.shutdown(wait=False, cancel_futures=True)
         raise SelfevalError(
@@ -150,35 +162,3 @@ def map_in_processes(
         raise
     pool.shutdown()
     return results
-
-
-def _read_in_processes(
-    paths: Sequence[Path], *, jobs: int, workspace: Workspace | None = None
-) -> list[ParsedResponse]:
-    from selfeval.report.aggregate import paused_gc, prepare, read_one
-
-    # Opened (and its questionnaires loaded) here, once: forked workers inherit it.
-    prepare(paths, workspace)
-    with paused_gc():
-        return map_in_processes(read_one, paths, jobs=jobs)
-
-
-def parallel_reader(jobs: int) -> Callable[..., list[ParsedResponse]]:
-    """A drop-in for :func:`selfeval.report.aggregate.read_responses` that uses ``jobs`` processes.
-
-    Each worker does the whole per-file step (load, check, extract the
-    findings, trim the answers) and sends back only the small result.
-
-    Args:
-        jobs: worker processes (1: in-process; 0: one per CPU core).
-
-    Returns:
-        A function ``(paths, *, workspace=None) -> list[ParsedResponse]`` with
-        the same contract as ``read_responses`` (one result per path, same
-        order), to pass as ``aggregate(reader=...)``.
-
-    Raises:
-        UsageError: ``jobs`` out of range, raised here, before any work.
-    """
-    check_jobs(jobs)
-    return partial(_read_in_processes, jobs=jobs)
