@@ -1,8 +1,12 @@
 """selfeval: interdepartmental self-evaluations, from questionnaire to integrated report.
 
-The public API is what ``__all__`` lists; everything else may change. Names
-are loaded on first use (PEP 562), so ``import selfeval`` and the CLI's
-start-up do not pay for pydantic, PyYAML or Jinja2 until they are needed.
+The public API is what ``__all__`` lists (derived from the one table
+``_API`` below); everything else may change. Names are loaded on first use
+(PEP 562), so ``import selfeval`` and the CLI's start-up do not pay for
+pydantic, PyYAML or Jinja2 until they are needed. The main entry points are
+the commands' cores: :func:`run_fill`, :func:`aggregate`,
+:func:`run_peer_review`, :func:`workspace_status` and
+:func:`validate_workspace`.
 
 Example::
 
@@ -18,11 +22,14 @@ Example::
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
+#: The public API, listed once: each name and the module that defines it.
+#: ``__all__`` and the lazy loader below both derive from this table.
+_API = {
+    # errors and exit codes
     "SelfevalError": "selfeval.errors",
     "InputError": "selfeval.errors",
     "NotFoundError": "selfeval.errors",
@@ -31,71 +38,34 @@ _EXPORTS = {
     "UsageError": "selfeval.errors",
     "ValidationProblems": "selfeval.errors",
     "ExitStatus": "selfeval.errors",
+    # the model
     "Questionnaire": "selfeval.model.questionnaire",
     "Exercise": "selfeval.model.exercise",
     "Participant": "selfeval.model.exercise",
     "Response": "selfeval.model.response",
     "Reaction": "selfeval.model.response",
+    "check_answers": "selfeval.model.answers",
+    "progress": "selfeval.model.answers",
+    # files
     "Workspace": "selfeval.files.workspace",
     "load_questionnaire": "selfeval.files.load",
     "load_exercise": "selfeval.files.load",
     "load_response": "selfeval.files.load",
-    "check_answers": "selfeval.model.answers",
-    "progress": "selfeval.model.answers",
     "init_workspace": "selfeval.files.scaffold",
+    # the commands' cores, one per stage
+    "run_fill": "selfeval.fill.run",
+    "aggregate": "selfeval.report.aggregate",
+    "run_peer_review": "selfeval.peer_review.run",
+    "workspace_status": "selfeval.checks.status",
     "validate_paths": "selfeval.checks.validate",
     "validate_workspace": "selfeval.checks.validate",
 }
 
-__all__ = [
-    "Exercise",
-    "ExitStatus",
-    "InputError",
-    "LockedError",
-    "NotFoundError",
-    "Participant",
-    "Questionnaire",
-    "Reaction",
-    "RefusedError",
-    "Response",
-    "SelfevalError",
-    "UsageError",
-    "ValidationProblems",
-    "Workspace",
-    "__version__",
-    "check_answers",
-    "init_workspace",
-    "load_exercise",
-    "load_questionnaire",
-    "load_response",
-    "progress",
-    "validate_paths",
-    "validate_workspace",
-]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from selfeval.checks.validate import validate_paths, validate_workspace
-    from selfeval.errors import (
-        ExitStatus,
-        InputError,
-        LockedError,
-        NotFoundError,
-        RefusedError,
-        SelfevalError,
-        UsageError,
-        ValidationProblems,
-    )
-    from selfeval.files.load import load_exercise, load_questionnaire, load_response
-    from selfeval.files.scaffold import init_workspace
-    from selfeval.files.workspace import Workspace
-    from selfeval.model.answers import check_answers, progress
-    from selfeval.model.exercise import Exercise, Participant
-    from selfeval.model.questionnaire import Questionnaire
-    from selfeval.model.response import Reaction, Response
+__all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
+    module = _API.get(name)
     if module is None:
         raise AttributeError(f"module 'selfeval' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)

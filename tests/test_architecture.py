@@ -173,3 +173,16 @@ def test_every_kind_of_import_is_seen() -> None:
 def test_a_circle_of_three_is_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
     assert cycles(graph) == [frozenset({"a", "b", "c"})]
+
+
+def test_the_public_api_is_one_table_with_the_commands_cores() -> None:
+    import selfeval
+
+    assert selfeval.__all__ == ["__version__", *selfeval._API]
+    assert {"run_fill", "aggregate", "run_peer_review", "validate_workspace"} <= set(
+        selfeval.__all__
+    )
+    for name, module in selfeval._API.items():
+        value = getattr(selfeval, name)
+        assert value.__module__ == module, name  # defined there, not re-exported from elsewhere
+    assert sorted(dir(selfeval)) == sorted(selfeval.__all__)

@@ -14,11 +14,13 @@ from selfeval.files import yamlio
 from selfeval.files.workspace import Workspace
 from selfeval.model.response import QuestionnaireRef, Response
 from selfeval.report.findings import (
+    Finding,
     SourceResponse,
     draft_hash,
-    extract_findings,
     finding_hash,
     load_draft,
+    report_order,
+    response_findings,
 )
 from selfeval.report.merges import merge_findings
 
@@ -35,6 +37,12 @@ def source(ws: Workspace, code: str, qid: str, answers: dict[str, Any]) -> Sourc
         answers=answers,
     )
     return SourceResponse(response, loaded.questionnaire, f"responses/falende-staten/{code}/{qid}")
+
+
+def findings_of(ws: Workspace, sources: list[SourceResponse]) -> list[Finding]:
+    """What aggregate does: each response's findings (step 1), then the report order."""
+    lang = ws.exercise.language
+    return report_order(ws.exercise, [(s, response_findings(s, lang)) for s in sources])
 
 
 @pytest.fixture
@@ -58,8 +66,8 @@ def test_finding_hash_covers_kind_title_and_text() -> None:
 def test_ids_use_keys_or_one_based_positions(ws: Workspace) -> None:
     answers = {"bottlenecks": [entry("a", key="eerste"), entry("b")], "needs": []}
     peer = {"needs": [entry("c", scope="departmental")], "completed_by": "x"}
-    findings = extract_findings(
-        ws.exercise,
+    findings = findings_of(
+        ws,
         [source(ws, "FIN", "peer-review-2", peer), source(ws, "BZ", "self-evaluation", answers)],
     )
     assert [f.id for f in findings] == [
@@ -74,8 +82,8 @@ def test_ids_use_keys_or_one_based_positions(ws: Workspace) -> None:
 def test_other_roles_make_attributed_role_findings(ws: Workspace) -> None:
     bz = {"role": "Leidend.", "other_roles": [{"participant": "FIN", "role": "Wereldbank."}]}
     dfs = {"role": "Adviserend.", "other_roles": [{"participant": "FIN", "role": "Schulden."}]}
-    findings = extract_findings(
-        ws.exercise,
+    findings = findings_of(
+        ws,
         [source(ws, "DEF", "self-evaluation", dfs), source(ws, "BZ", "self-evaluation", bz)],
     )
     roles = {f.id: f for f in findings}
@@ -92,8 +100,8 @@ def test_same_as_merges_under_the_first_id(ws: Workspace) -> None:
             entry("cap", key="cap", departments=["BZK"], same_as=["BZ.bottlenecks.cap"])
         ]
     }
-    findings = extract_findings(
-        ws.exercise,
+    findings = findings_of(
+        ws,
         [source(ws, "DEF", "self-evaluation", dfs), source(ws, "BZ", "self-evaluation", bz)],
     )
     merged, aliases, warnings = merge_findings(findings, exercise=ws.exercise)
@@ -107,7 +115,7 @@ def test_same_as_merges_under_the_first_id(ws: Workspace) -> None:
 
 def test_same_as_to_unknown_id_is_an_error_unless_left_out(ws: Workspace) -> None:
     dfs = {"bottlenecks": [entry("x", same_as=["BZ.bottlenecks.weg"])]}
-    findings = extract_findings(ws.exercise, [source(ws, "DEF", "self-evaluation", dfs)])
+    findings = findings_of(ws, [source(ws, "DEF", "self-evaluation", dfs)])
     with pytest.raises(InputError, match=r"names 'BZ\.bottlenecks\.weg'"):
         merge_findings(findings, exercise=ws.exercise)
     _, _, warnings = merge_findings(findings, exercise=ws.exercise, left_out=["BZ.bottlenecks.weg"])

@@ -32,16 +32,15 @@ from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
 from selfeval.files.workspace import Workspace, find_workspace
 from selfeval.model.answers import active_answers, check_answers, inactive_answers
-from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
     draft_data,
-    order_key,
+    report_order,
     response_findings,
-    role_findings,
 )
 from selfeval.report.merges import load_merges, merge_findings
 from selfeval.report.model import Report, build_report
@@ -335,18 +334,6 @@ class Built:
     warnings: list[str] = field(default_factory=list)
 
 
-def _findings(
-    exercise: Exercise, parsed: Sequence[tuple[SourceResponse, Sequence[Finding]]]
-) -> list[Finding]:
-    """Role findings, then each response's findings in report order (as extract_findings)."""
-    order = {code: n for n, code in enumerate(exercise.codes)}
-    ordered = sorted(parsed, key=lambda pair: order_key(order, pair[0]))
-    findings = role_findings(exercise, [source for source, _ in ordered])
-    for _, own in ordered:
-        findings.extend(own)
-    return findings
-
-
 def build(
     ws: Workspace,
     parsed: Sequence[ParsedResponse],
@@ -425,8 +412,8 @@ def _build(
             f"{len(left_out)} response{'s are' if len(left_out) != 1 else ' is'} still a draft "
             f"and left out of the report: {names} (submit them, or pass --include-drafts)"
         )
-    findings = _findings(exercise, included)
-    skipped_ids = [f.id for f in _findings(exercise, left_out)] if left_out else []
+    findings = report_order(exercise, included)
+    skipped_ids = [f.id for f in report_order(exercise, left_out)] if left_out else []
     merges = load_merges(ws.texts_dir / MERGES_FILE)
     merged, aliases, merge_warnings = merge_findings(
         findings, merges, exercise=exercise, left_out=skipped_ids, not_counted=not_counted_ids

@@ -40,10 +40,10 @@ __all__ = [
     "SourceResponse",
     "draft_data",
     "draft_hash",
-    "extract_findings",
     "finding_hash",
     "load_draft",
     "order_key",
+    "report_order",
     "response_findings",
     "role_findings",
 ]
@@ -356,25 +356,31 @@ def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
     return findings
 
 
-def extract_findings(exercise: Exercise, sources: Iterable[SourceResponse]) -> list[Finding]:
-    """Turn responses into findings with stable ids, in report order.
+def report_order(
+    exercise: Exercise, extracted: Iterable[tuple[SourceResponse, Sequence[Finding]]]
+) -> list[Finding]:
+    """All findings of the included responses, in report order, with the role findings first.
+
+    This is what ``selfeval aggregate`` does after step 1 (``read_one`` calls
+    :func:`response_findings` per file, maybe in a worker process).
 
     Args:
-        exercise: the exercise (participant order, report language, names).
-        sources: the responses to include, each with its questionnaire.
+        exercise: the exercise (participant order, names).
+        extracted: each response with the findings :func:`response_findings`
+            extracted from it.
 
     Returns:
-        Role findings first (``role.<P>``, in ``selfeval.yaml`` order), then
-        every entry of every ``finding:`` repeat group, ordered by
-        participant (``selfeval.yaml`` order), questionnaire
-        (self-evaluation, peer-review-1, peer-review-2), item and entry.
-        Ids follow ``docs/findings.md`` §2; nothing is merged yet.
+        Role findings first (``role.<P>``, built across the responses, in
+        ``selfeval.yaml`` order), then every entry of every ``finding:``
+        repeat group, ordered by participant (``selfeval.yaml`` order),
+        questionnaire (self-evaluation, peer-review-1, peer-review-2), item and
+        entry. Ids follow ``docs/findings.md`` §2; nothing is merged yet.
     """
     order = {code: n for n, code in enumerate(exercise.codes)}
-    ordered = sorted(sources, key=lambda s: order_key(order, s))
-    findings = role_findings(exercise, ordered)
-    for source in ordered:
-        findings.extend(response_findings(source, exercise.language))
+    ordered = sorted(extracted, key=lambda pair: order_key(order, pair[0]))
+    findings = role_findings(exercise, [source for source, _ in ordered])
+    for _, own in ordered:
+        findings.extend(own)
     return findings
 
 

@@ -96,7 +96,7 @@ def merge_findings(
     order, raised by all members (``docs/findings.md`` §4).
 
     Args:
-        findings: from :func:`extract_findings`, in report order.
+        findings: from :func:`selfeval.report.findings.report_order`, in report order.
         merges: editorial merges from :func:`load_merges`.
         exercise: for participant order.
         left_out: ids of findings in responses left out of the report

@@ -159,16 +159,6 @@ class Report:
     notes: list[str]
     draft_hash: str | None = None
 
-    def all_findings(self) -> list[FindingView]:
-        """Every bottleneck, blind spot, need and opportunity shown, in report order."""
-        return [
-            *self.bottlenecks,
-            *self.blind_spots,
-            *self.needs_departmental,
-            *self.needs_interdepartmental,
-            *self.opportunities,
-        ]
-
 
 def _join(names: Sequence[str], word: str) -> str:
     if len(names) <= 1:
