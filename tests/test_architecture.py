@@ -3,9 +3,10 @@
 * Only ``selfeval/cli/`` imports the terminal libraries (typer, rich,
   questionary, prompt_toolkit): the core can be used, and tested, without a
   terminal. ruff's TID251 (``pyproject.toml``) says the same in an editor.
-* No two modules of ``selfeval`` import each other, directly or around a
-  circle; every import counts: module level, inside a function, and under
-  ``TYPE_CHECKING``.
+* Each room (``model/``, ``files/``, …) imports only the rooms
+  ``docs/architecture.md`` allows it, and no two modules of ``selfeval``
+  import each other, directly or around a circle; every import counts:
+  module level, inside a function, and under ``TYPE_CHECKING``.
 
 The imports are read with :mod:`ast`, not by importing, so a lazy import
 inside a function is seen as well.
@@ -37,6 +38,29 @@ class Import(NamedTuple):
     module: str
     names: tuple[str, ...]
     line: int
+
+
+#: What each room may import (docs/architecture.md, "The rooms"); cli/ may import all.
+MAY_IMPORT = {
+    "selfeval.errors": set(),
+    "selfeval.model": {"selfeval.errors"},
+    "selfeval.files": {"selfeval.model", "selfeval.errors"},
+    "selfeval.fill": {"selfeval.files", "selfeval.model", "selfeval.errors"},
+    "selfeval.report": {"selfeval.files", "selfeval.model", "selfeval.errors"},
+    "selfeval.peer_review": {
+        "selfeval.fill",
+        "selfeval.report",
+        "selfeval.files",
+        "selfeval.model",
+        "selfeval.errors",
+    },
+    "selfeval.checks": {"selfeval.files", "selfeval.model", "selfeval.errors"},
+}
+
+
+def room(module: str) -> str:
+    """The room (``selfeval.model``, ``selfeval.errors``, …) a module belongs to."""
+    return ".".join(module.split(".")[:2])
 
 
 def module_name(path: Path) -> str:
@@ -144,6 +168,17 @@ def test_the_package_has_no_import_cycles_but_the_two_being_removed() -> None:
     assert new == [], f"modules that import each other (around a circle): {new}"
     gone = [sorted(cycle) for cycle in ALLOWED_CYCLES - found]
     assert gone == [], f"these circles are gone: remove them from ALLOWED_CYCLES: {gone}"
+
+
+def test_each_room_imports_only_the_rooms_below_it() -> None:
+    wrong = sorted(
+        f"{module} imports {target}"
+        for module, targets in import_graph().items()
+        if room(module) in MAY_IMPORT
+        for target in targets
+        if room(target) != room(module) and room(target) not in MAY_IMPORT[room(module)]
+    )
+    assert wrong == [], "see docs/architecture.md (the rooms):\n" + "\n".join(wrong)
 
 
 def test_every_kind_of_import_is_seen() -> None:

@@ -79,7 +79,7 @@ def chunk_size(count: int, jobs: int) -> int:
     return max(1, min(MAX_CHUNK, -(-count // (jobs * 4))))
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _mp_context() -> multiprocessing.context.BaseContext:
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -147,7 +147,7 @@ def map_in_processes(
         return [func(item) for item in items]
     size = chunksize or chunk_size(len(items), jobs)
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(func,)
+        max_workers=jobs, mp_context=_mp_context(), initializer=_start_worker, initargs=(func,)
     )
     try:
         results = list(pool.map(_apply, items, chunksize=size))
