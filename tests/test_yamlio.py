@@ -50,9 +50,19 @@ _documents = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.dictionaries(_keys, _documents, max_size=6))
+_answer_documents = st.dictionaries(_keys, _documents, max_size=6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_answer_documents)
 def test_any_answer_document_round_trips(document: dict[str, object]) -> None:
+    assert yamlio.load_text(yamlio.dump(document)) == document
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None)
+@given(_answer_documents)
+def test_any_answer_document_round_trips_many_times(document: dict[str, object]) -> None:
     assert yamlio.load_text(yamlio.dump(document)) == document
 
 

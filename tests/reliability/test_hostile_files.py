@@ -55,10 +55,30 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("case", list(HOSTILE))
-# Every command reads the response through the same safe loader as every other file; the
-# loader's refusals of each construct are unit-tested in tests/test_yamlio.py.
-@pytest.mark.parametrize(("command", "target"), targets("response"))
+def _cases() -> list[object]:
+    """Every command with every hostile file; by default each case once and each command once.
+
+    Every command reads the response through the same safe loader as every other file
+    (the loader's refusals of each construct are unit-tested in tests/test_yamlio.py), so
+    the default run pairs them along a diagonal; the whole matrix is in the ``slow`` tier.
+    """
+    commands = targets("response")
+    params = []
+    for n, case in enumerate(HOSTILE):
+        for m, param in enumerate(commands):
+            diagonal = m == n % len(commands) or n == m % len(HOSTILE)
+            params.append(
+                pytest.param(
+                    *param.values,
+                    case,
+                    id=f"{param.id}-{case}",
+                    marks=() if diagonal else pytest.mark.slow,
+                )
+            )
+    return params
+
+
+@pytest.mark.parametrize(("command", "target", "case"), _cases())
 def test_hostile_file_is_refused(ws: Path, command: Command, target: str, case: str) -> None:
     require(command)
     path = ws / command.reads[target]
