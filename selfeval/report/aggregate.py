@@ -42,6 +42,7 @@ from selfeval.report.findings import (
     report_order,
     response_findings,
 )
+from selfeval.report.labels import LABELS_FILE
 from selfeval.report.merges import load_merges, merge_findings
 from selfeval.report.model import Report, build_report
 from selfeval.report.parallel import check_jobs, map_in_processes
@@ -427,6 +428,7 @@ def _build(
         aliases,
         texts_dir=ws.texts_dir,
         draft=draft,
+        labels_override=ws.templates_dir / LABELS_FILE,
         questionnaires=[loaded.questionnaire for loaded in questionnaires.values()],
     )
     for name, text in report.texts.items():

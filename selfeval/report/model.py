@@ -29,34 +29,14 @@ from selfeval.model.questionnaire import (
 )
 from selfeval.model.response import Reaction
 from selfeval.report.findings import Finding, Source, SourceResponse
+from selfeval.report.labels import load_labels
 from selfeval.report.parts import Annex1Row, OtherInput, RoleRow, annex1, other_input, roles
 
-__all__ = ["FindingView", "ReactionView", "Report", "build_report", "labels"]
+__all__ = ["FindingView", "ReactionView", "Report", "build_report"]
 
 PHASES = ("research", "development", "implementation", "evaluation")
 TEXTS = ("preface", "introduction", "incident-category", "conclusions")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def labels(lang: str, override: Path | None = None) -> dict[str, str]:
-    """The report's words in ``lang`` (``selfeval/report/templates/labels.yaml``).
-
-    Args:
-        lang: ``nl`` or ``en``.
-        override: a workspace ``templates/labels.yaml``; its keys win.
-
-    Returns:
-        Label key → text.
-    """
-    from selfeval.files import yamlio
-
-    base = yamlio.load(Path(__file__).parent / "templates" / "labels.yaml")
-    words = dict(base.get("en", {}))
-    words.update(base.get(lang, {}))
-    if override is not None and override.is_file():
-        extra = yamlio.load(override) or {}
-        words.update((extra.get(lang) or {}) if isinstance(extra, dict) else {})
-    return words
 
 
 @dataclass(slots=True)
@@ -331,7 +311,7 @@ def build_report(
         the same report.
     """
     lang = exercise.language
-    L = labels(lang, labels_override)
+    L = load_labels(lang, labels_override)
     order = {c: n for n, c in enumerate(exercise.codes)}
     sources = sorted(
         sources,
