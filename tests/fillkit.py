@@ -84,3 +84,47 @@ def mini_workspace(root: Path) -> Path:
 def response_of(root: Path, participant: str = "DEP1", qid: str = "mini") -> dict:
     """The response file's data."""
     return yamlio.load(root / "responses" / "mijn-incidentcategorie" / participant / f"{qid}.yaml")
+
+
+#: Every item type that takes a `default:`, each with one; and checklists required and optional.
+DEFAULTS = """\
+id: defaults
+version: '1.0.0'
+kind: self-evaluation
+title: Defaults
+sections:
+  - id: all
+    title: {nl: Alles, en: All}
+    items:
+      - {id: text, type: text, default: 'NO', label: Tekst}
+      - {id: count, type: integer, default: 7, label: Aantal}
+      - {id: share, type: number, default: 2.5, label: Deel}
+      - {id: day, type: date, default: '2006-05-16', label: Dag}
+      - {id: agree, type: yes-no, default: false, label: Akkoord}
+      - id: level
+        type: single-choice
+        default: mid
+        label: Niveau
+        choices: [{value: low, label: Laag}, {value: mid, label: Midden}]
+      - id: phases
+        type: multiple-choice
+        default: [b, c]
+        label: Fasen
+        choices: [{value: a, label: A}, {value: b, label: B}, {value: c, label: C}]
+      - {id: rating, type: scale, default: 4, label: Oordeel}
+      - id: must
+        type: multiple-choice
+        required: true
+        label: Verplicht
+        choices: [{value: a, label: A}, {value: b, label: B}]
+      - id: may
+        type: participants
+        label: Mag
+"""
+
+
+def defaults_workspace(root: Path) -> Path:
+    """The mini workspace with the `defaults` questionnaire added."""
+    mini_workspace(root)
+    (root / "questionnaires" / "defaults-1.0.0.yaml").write_text(DEFAULTS, "utf-8")
+    return root

@@ -335,3 +335,30 @@ def test_closing_lines_follow_the_language_asked_for(runner: CliRunner, ws: Path
     assert "Still missing before you can submit: Agree, Level, Date" in result.stdout
     assert "Continue with: selfeval fill --participant DEP1 --questionnaire mini" in result.stdout
     assert result.stdout.rstrip().endswith("--lang en")
+
+
+def test_answers_file_never_fills_in_a_default_and_keeps_an_empty_checklist(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from fillkit import defaults_workspace
+
+    ws = defaults_workspace(tmp_path / "ws")
+    answers = write(ws, "must: [a]\nmay: []\n")
+    args = ["fill", "-w", str(ws), "-p", "DEP1", "-q", "defaults", "--answers", str(answers)]
+    result = runner.invoke(app, [*args, "--submit"])
+    assert result.exit_code == 0, result.output
+    # every item with a `default:` was left out of the file: none is answered
+    assert response_of(ws, qid="defaults")["answers"] == {"must": ["a"], "may": []}
+
+
+def test_answers_file_with_an_empty_required_checklist_cannot_submit(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from fillkit import defaults_workspace
+
+    ws = defaults_workspace(tmp_path / "ws")
+    answers = write(ws, "must: []\n")
+    args = ["fill", "-w", str(ws), "-p", "DEP1", "-q", "defaults", "--answers", str(answers)]
+    result = runner.invoke(app, [*args, "--submit"])
+    assert result.exit_code == 1
+    assert "answers.yaml:1:7: must: a required answer is missing" in result.stderr

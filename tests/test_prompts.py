@@ -265,3 +265,54 @@ def test_a_checklist_answer_is_shown_by_its_labels_not_done(keys: Any) -> None:
     p, out = prompter(keys)
     assert p.ask(the_item, None, context(the_item)) == ["a", "c"]
     assert "? Vraag A, C" in out.getvalue()
+
+
+# -- the filling engine through the real prompts ---------------------------------------
+
+
+def walk_with_keys(root: Any, typed: str) -> Any:
+    """Walk the `defaults` questionnaire through the real prompts; return the store."""
+    from selfeval.files.store import ResponseStore
+    from selfeval.files.workspace import Workspace
+    from selfeval.fill.session import FillSession
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(typed)
+        p, _ = prompter(pipe)
+        with ResponseStore(Workspace(root), "DEP1", "defaults") as store:
+            try:
+                FillSession(store, p, lang="nl").walk()
+            finally:
+                store.close()
+    return store
+
+
+def test_defaults_are_offered_pre_filled_and_enter_records_them(tmp_path: Any) -> None:
+    from fillkit import defaults_workspace
+
+    root = defaults_workspace(tmp_path / "ws")
+    # Enter at each default; the required checklist refuses Enter on nothing, then
+    # Space ticks A; Enter on the optional participants checklist leaves it empty.
+    store = walk_with_keys(root, ENTER * 8 + ENTER + " " + ENTER + ENTER)
+    assert store.response.answers == {
+        "text": "NO",
+        "count": 7,
+        "share": 2.5,
+        "day": "2006-05-16",
+        "agree": False,
+        "level": "mid",
+        "phases": ["b", "c"],
+        "rating": 4,
+        "must": ["a"],
+        "may": [],
+    }
+
+
+def test_a_default_not_accepted_is_not_recorded(tmp_path: Any) -> None:
+    from fillkit import defaults_workspace, response_of
+
+    root = defaults_workspace(tmp_path / "ws")
+    with pytest.raises(KeyboardInterrupt):
+        walk_with_keys(root, BACKSPACE * 2 + "ja" + ENTER + CTRL_C)
+    # the text default was changed before Enter; the count default was never accepted
+    assert response_of(root, qid="defaults")["answers"] == {"text": "ja"}

@@ -41,6 +41,7 @@ class Scripted:
         self.sections: list[SectionInfo] = []
         self.reviews: list[list[ReviewRow]] = []
         self.menus: list[tuple[str, list[str], str | None]] = []
+        self.offered: dict[str, Any] = {}
         self.on_ask = on_ask
 
     def _next(self, kind: str, key: str) -> Any:
@@ -66,6 +67,7 @@ class Scripted:
         key = ".".join(str(p) for p in context.path)
         self.asked.append(key)
         self.contexts.append(context)
+        self.offered[key] = current
         if self.on_ask:
             self.on_ask(key)
         return self._next("ask", key)
@@ -515,3 +517,52 @@ def test_the_review_marks_the_missing_field_inside_the_entry(ws: Workspace) -> N
     assert rows[(1, "Points")] == "answered"
     assert rows[(2, "Point 1")] == "heading"
     assert rows[(3, "Title")] == "missing"
+
+
+def test_a_default_is_offered_only_until_the_item_is_asked(tmp_path: Path) -> None:
+    from fillkit import defaults_workspace
+
+    ws = Workspace(defaults_workspace(tmp_path / "ws"))
+    first = Scripted([ask("text", None), ask("count", 3), ask("share", Interrupt())])
+    with ResponseStore(ws, "DEP1", "defaults") as store:
+        FillSession(store, first, lang="en").run()
+    assert first.offered == {"text": "NO", "count": 7, "share": 2.5}
+    # left blank, the default is not filled in; changed, the new answer is offered
+    assert response_of(ws.root, qid="defaults")["answers"] == {"text": None, "count": 3}
+    again = Scripted(
+        [
+            choose("revisit"),
+            choose("0"),
+            ask("text", None),
+            ask("count", 3),
+            ask("share", Interrupt()),
+        ]
+    )
+    with ResponseStore(ws, "DEP1", "defaults") as store:
+        FillSession(store, again, lang="en").run()
+    assert (again.offered["text"], again.offered["count"]) == (None, 3)
+
+
+def test_an_optional_checklist_left_empty_is_stored_as_an_empty_list(ws: Workspace) -> None:
+    prompter = Scripted([*BASICS, ask("partners", []), ("choose", "done", Interrupt())])
+    run(ws, prompter)
+    assert response_of(ws.root)["answers"]["partners"] == []
+    assert not [n for n in prompter.notices if n.kind == "warning"]
+
+
+def test_a_required_checklist_left_empty_is_asked_again(tmp_path: Path) -> None:
+    from fillkit import defaults_workspace
+
+    ws = Workspace(defaults_workspace(tmp_path / "ws"))
+    steps = [ask(key, None) for key in ("text", "count", "share", "day", "agree", "level")]
+    steps += [ask("phases", None), ask("rating", None), ask("must", []), ask("must", ["b"])]
+    prompter = Scripted([*steps, ask("may", []), choose("quit")])
+    with ResponseStore(ws, "DEP1", "defaults") as store:
+        FillSession(store, prompter, lang="nl").run()
+    again = prompter.contexts[-2]
+    assert again.path == ("must",)
+    assert again.error == "Kies er minstens één (spatie kiest, Enter bevestigt)."
+    assert prompter.contexts[-3].validate([]) == again.error
+    assert prompter.contexts[-1].validate([]) is None  # `may` is optional
+    answers = response_of(ws.root, qid="defaults")["answers"]
+    assert (answers["must"], answers["may"]) == (["b"], [])

@@ -336,8 +336,7 @@ class TerminalPrompter:
         choices = [Choice(label, value, checked=value in chosen) for label, value in options]
 
         def validate(selected: list[Any]) -> bool | str:
-            if not selected:
-                return True
+            # An empty selection too: a required checklist refuses it here, in place.
             problem = context.validate(list(selected))
             return True if problem is None else problem
 
@@ -352,4 +351,4 @@ class TerminalPrompter:
         labels = dict((value, label) for label, value in options)
         shown = ", ".join(labels.get(v, str(v)) for v in answer) or _ui("none_chosen", context.lang)
         self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
-        return answer or None
+        return answer

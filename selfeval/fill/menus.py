@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval.files.store import IncompleteError, ResponseStore
-from selfeval.fill.prompter import Notice, Option, Path_, Prompter
+from selfeval.fill.prompter import Notice, Option, Path_, Prompter, offered
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import problem_lines, section_summary
 from selfeval.model.answers import Problem, active_answers, progress, visible
@@ -211,7 +211,7 @@ class SessionMenus:
                 if isinstance(item, RepeatItem):
                     self._repeat(item, answers, (item.id,), {}, resume=False)
                 else:
-                    answers[item.id] = self.ask_item(item, answers.get(item.id), path=(item.id,))
+                    answers[item.id] = self.ask_item(item, offered(item, answers), path=(item.id,))
                     self._save(item, answers[item.id])
                 continue
             entries = answers.get(item.id)
@@ -233,7 +233,7 @@ class SessionMenus:
                 continue
             name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
             entry[sub.id] = self.ask_item(
-                sub, entry.get(sub.id), path=path, scope=answers, entry=name
+                sub, offered(sub, entry), path=path, scope=answers, entry=name
             )
             self._save(sub, entry[sub.id])
 

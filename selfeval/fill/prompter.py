@@ -35,6 +35,7 @@ __all__ = [
     "SectionInfo",
     "format_value",
     "message",
+    "offered",
 ]
 
 #: An answer's place: item ids and entry indexes, e.g. ``("bottlenecks", 0, "title")``.
@@ -184,6 +185,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nl": "Leeg gelaten; dit is verplicht vóór indienen.",
         "en": "Left blank; this is required before submitting.",
     },
+    "choose_one": {
+        "nl": "Kies er minstens één (spatie kiest, Enter bevestigt).",
+        "en": "Choose at least one (Space selects, Enter confirms).",
+    },
     "add": {"nl": "{entry} toevoegen", "en": "Add {entry}"},
     "edit": {"nl": "Een {entry} wijzigen", "en": "Edit a {entry}"},
     "remove": {"nl": "Een {entry} verwijderen", "en": "Remove a {entry}"},
@@ -277,6 +282,19 @@ def message(key: str, lang: str, **values: Any) -> str:
     """The session text ``key`` in ``lang`` (English when missing), filled with ``values``."""
     texts = _TEXTS[key]
     return (texts.get(lang) or texts["en"]).format(**values)
+
+
+def offered(item: Item, container: Mapping[str, Any]) -> Any:
+    """What the prompt for ``item`` starts with: its answer, else its ``default:``.
+
+    The questionnaire's ``default:`` is offered only while the item was never
+    asked (its id is not in ``container``); it becomes the answer only when the
+    respondent accepts it. An item asked and left blank (``null``) is offered
+    blank again. Nothing fills a default in by itself (``docs/questionnaire-format.md``).
+    """
+    if item.id in container:
+        return container[item.id]
+    return getattr(item, "default", None)
 
 
 def format_value(

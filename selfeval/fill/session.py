@@ -41,6 +41,7 @@ from selfeval.fill.prompter import (
     ReviewRow,
     SectionInfo,
     format_value,
+    offered,
 )
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import review_rows
@@ -58,6 +59,7 @@ from selfeval.model.answers import (
 from selfeval.model.questionnaire import (
     InfoItem,
     Item,
+    MultipleChoiceItem,
     ParticipantItem,
     ParticipantsItem,
     RepeatItem,
@@ -182,9 +184,15 @@ class FillSession(SessionMenus):
         Nothing is saved here; callers store the value and call
         ``store.save()``. Works for items built in code (peer-review reactions).
 
+        A checklist (multiple choice, participants) left empty is an answer
+        (``[]``) when the item is optional; a required one is asked again
+        until something is ticked (``docs/fill.md``).
+
         Args:
             item: any item except info and repeat.
-            current: the current answer (offered as default), or None.
+            current: what the prompt offers pre-filled: the current answer, or
+                the item's ``default:`` when it was never asked (see
+                :func:`offered`), or None.
             path: where the answer goes, for messages.
             scope: answers visible to conditions inside repeat entries.
             entry: the repeat entry's display name, if any.
@@ -192,11 +200,18 @@ class FillSession(SessionMenus):
                 handle a blank answer themselves pass False).
 
         Returns:
-            The checked answer, or None when left blank.
+            The checked answer, ``[]`` for an optional checklist left empty,
+            or None when left blank.
         """
         context = self._context(item, path, scope or {}, entry)
         while True:
             value = self.prompter.ask(item, current, context)
+            if value == [] and _is_checklist(item):
+                if not item.required:
+                    return []  # "none of these" is an answer to an optional checklist
+                context = replace(context, error=_t("choose_one", self.lang))
+                current = None
+                continue
             if not is_answered(value):
                 if item.required and warn_blank:
                     self.prompter.show_notice(Notice("warning", _t("blank_required", self.lang)))
@@ -238,7 +253,7 @@ class FillSession(SessionMenus):
                 self._repeat(item, container, (*base, item.id), scope, resume=only_unasked)
                 continue
             value = self.ask_item(
-                item, container.get(item.id), path=(*base, item.id), scope=outer,
+                item, offered(item, container), path=(*base, item.id), scope=outer,
                 entry=None,
             )  # fmt: skip
             container[item.id] = value
@@ -325,7 +340,7 @@ class FillSession(SessionMenus):
                 self._repeat(sub, entry, sub_path, inner, resume=only_unasked)
                 continue
             entry[sub.id] = self.ask_item(
-                sub, entry.get(sub.id), path=sub_path, scope=scope, entry=name
+                sub, offered(sub, entry), path=sub_path, scope=scope, entry=name
             )
             self._save(sub, entry[sub.id])
 
@@ -397,6 +412,8 @@ class FillSession(SessionMenus):
             )
 
         def validate(value: Any) -> str | None:
+            if value == [] and _is_checklist(item):
+                return _t("choose_one", self.lang) if item.required else None
             try:
                 self._check(item, value, scope)
             except AnswerError as exc:
@@ -485,6 +502,11 @@ class FillSession(SessionMenus):
             still_submitted=self.store.unchanged_submitted,
             lang=self.lang,
         )
+
+
+def _is_checklist(item: Item) -> bool:
+    """Whether ``item`` is answered with a list ticked from a checklist."""
+    return isinstance(item, MultipleChoiceItem | ParticipantsItem)
 
 
 def _last_asked(items: Sequence[Item], container: Mapping[str, Any]) -> str | None:
