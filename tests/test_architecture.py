@@ -27,8 +27,6 @@ TERMINAL_LIBRARIES = frozenset({"typer", "rich", "questionary", "prompt_toolkit"
 ALLOWED_CYCLES = {
     # report chapters with file reading in the caller (branch `contract`, R4)
     frozenset({"selfeval.report.model", "selfeval.report.parts"}),
-    # FillSession by composition instead of the SessionMenus mixin (branch `fillux`, R3)
-    frozenset({"selfeval.fill.session", "selfeval.fill.menus"}),
 }
 
 

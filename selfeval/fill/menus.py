@@ -1,8 +1,9 @@
 """The menus of a filling session: resume, review and submit, and asking what is missing.
 
-:class:`SessionMenus` is a part of :class:`~selfeval.fill.session.FillSession`
-(which inherits it), kept apart so each module stays small: the session walks
-the questionnaire; these menus decide what comes next. Rules:
+:class:`Menus` decide what comes next in a
+:class:`~selfeval.fill.session.FillSession`; the
+:class:`~selfeval.fill.walker.Walker` they are given does the asking and
+saving. Rules:
 
 * a response resumed shows the progress per section and offers to continue,
   revisit a section, or review (``DESIGN.md`` §6);
@@ -16,78 +17,41 @@ the questionnaire; these menus decide what comes next. Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Sequence
+from typing import Literal
 
-from selfeval.files.store import IncompleteError, ResponseStore
-from selfeval.fill.prompter import Notice, Option, Path_, Prompter, offered
+from selfeval.files.store import IncompleteError
+from selfeval.fill.prompter import Notice, Option, Path_, offered
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import problem_lines, section_summary
+from selfeval.fill.walker import Walker
 from selfeval.model.answers import Problem, active_answers, progress, visible
-from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
+from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
-if TYPE_CHECKING:
-    from selfeval.fill.prompter import ReviewRow
-    from selfeval.fill.session import Outcome
-
-__all__ = ["SessionMenus"]
+__all__ = ["Menus"]
 
 
-class SessionMenus:
-    """The resume menu and the review/submit menu of :class:`~selfeval.fill.session.FillSession`."""
+class Menus:
+    """The resume menu and the review/submit menu of a filling session.
 
-    store: ResponseStore
-    prompter: Prompter
-    lang: str
-    questionnaire: Questionnaire
+    Args:
+        walker: asks and saves (:class:`~selfeval.fill.walker.Walker`); the
+            menus send it to sections, repeat groups and single items.
+    """
 
-    if TYPE_CHECKING:  # provided by FillSession
+    def __init__(self, walker: Walker) -> None:
+        self.walker = walker
+        self.store = walker.store
+        self.prompter = walker.prompter
+        self.lang = walker.lang
+        self.questionnaire = walker.questionnaire
 
-        def walk(
-            self, *, sections: Sequence[int] | None = None, only_unasked: bool = False
-        ) -> None:
-            """See :meth:`selfeval.fill.session.FillSession.walk`."""
+    def resume(self) -> bool:
+        """Offer continue / revisit / review / stop to a respondent with a draft.
 
-        def ask_item(
-            self,
-            item: Item,
-            current: Any,
-            *,
-            path: Path_,
-            scope: Mapping[str, Any] | None = None,
-            entry: str | None = None,
-            warn_blank: bool = True,
-        ) -> Any:
-            """See :meth:`selfeval.fill.session.FillSession.ask_item`."""
-
-        def review_rows(self) -> list[ReviewRow]:
-            """See :meth:`selfeval.fill.session.FillSession.review_rows`."""
-
-        def _has_unasked_anywhere(self) -> bool: ...
-        def _outcome(self, state: Literal["submitted", "draft", "interrupted"]) -> Outcome: ...
-        def _save(self, item: Item | None = None, value: Any = None) -> None: ...
-        def _repeat(
-            self,
-            item: RepeatItem,
-            container: dict[str, Any],
-            path: Path_,
-            outer: Mapping[str, Any],
-            *,
-            resume: bool,
-        ) -> None: ...
-        def _entry(
-            self,
-            item: RepeatItem,
-            entries: list[Any],
-            index: int,
-            path: Path_,
-            scope: Mapping[str, Any],
-            *,
-            only_unasked: bool,
-        ) -> None: ...
-
-    def _resume_menu(self) -> bool:
-        """Offer continue / revisit / review; True to go on to the review."""
+        Returns:
+            True to go on to the review (:meth:`finish`), False to stop.
+        """
         lang = self.lang
         while True:
             now = progress(self.questionnaire, self.store.answers)
@@ -112,7 +76,7 @@ class SessionMenus:
                 )
             )
             options = []
-            if self._has_unasked_anywhere():
+            if self.walker.has_unasked_anywhere():
                 options.append(Option("continue", _t("continue", lang)))
             options += [
                 Option("revisit", _t("revisit", lang)),
@@ -122,13 +86,13 @@ class SessionMenus:
             default = "continue" if options[0].value == "continue" else "review"
             choice = self.prompter.choose(_t("what_now", lang), options, default=default)
             if choice == "continue":
-                self.walk(only_unasked=True)
+                self.walker.walk(only_unasked=True)
                 return True
             if choice == "review":
                 return True
             if choice == "quit":
                 return False
-            self.walk(sections=[self._pick_section()])
+            self.walker.walk(sections=[self._pick_section()])
 
     def _pick_section(self) -> int:
         active = active_answers(self.questionnaire, self.store.answers)
@@ -139,10 +103,18 @@ class SessionMenus:
         ]
         return int(self.prompter.choose(_t("which_section", self.lang), options))
 
-    def _finish(self) -> Outcome:
+    def finish(self) -> Literal["submitted", "draft"]:
+        """Review all answers, then submit, answer what is missing, revisit, or stop.
+
+        Returns:
+            ``submitted`` (also: left submitted, nothing changed) or ``draft``.
+
+        Raises:
+            InputError: the response file cannot be written.
+        """
         lang = self.lang
         while True:
-            self.prompter.show_review(_t("review_title", lang), self.review_rows())
+            self.prompter.show_review(_t("review_title", lang), self.walker.review_rows())
             problems = self.store.problems(complete=True)
             if self.store.unchanged_submitted:
                 options = [
@@ -151,8 +123,8 @@ class SessionMenus:
                 ]
                 choice = self.prompter.choose(_t("what_now", lang), options, default="keep")
                 if choice == "keep":
-                    return self._outcome("submitted")
-                self.walk(sections=[self._pick_section()])
+                    return "submitted"
+                self.walker.walk(sections=[self._pick_section()])
                 continue
             if problems:
                 self.prompter.show_notice(
@@ -171,12 +143,12 @@ class SessionMenus:
                 _t("what_now", lang), options, default="missing" if problems else "submit"
             )
             if choice == "quit":
-                return self._outcome("draft")
+                return "draft"
             if choice == "missing":
                 self._ask_missing(problems)
                 continue
             if choice == "revisit":
-                self.walk(sections=[self._pick_section()])
+                self.walker.walk(sections=[self._pick_section()])
                 continue
             if not problems and not self.prompter.confirm(_t("confirm_submit", lang), default=True):
                 continue
@@ -190,7 +162,7 @@ class SessionMenus:
                 )  # fmt: skip
                 continue
             self.prompter.show_notice(Notice("success", _t("submitted", lang)))
-            return self._outcome("submitted")
+            return "submitted"
 
     def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:
         return problem_lines(self.questionnaire, problems, self.lang)
@@ -209,10 +181,12 @@ class SessionMenus:
                 continue
             if len(path) == 1:
                 if isinstance(item, RepeatItem):
-                    self._repeat(item, answers, (item.id,), {}, resume=False)
+                    self.walker.repeat(item, answers, (item.id,), {}, resume=False)
                 else:
-                    answers[item.id] = self.ask_item(item, offered(item, answers), path=(item.id,))
-                    self._save(item, answers[item.id])
+                    answers[item.id] = self.walker.ask_item(
+                        item, offered(item, answers), path=(item.id,)
+                    )
+                    self.walker.save_answer(item, answers[item.id])
                 continue
             entries = answers.get(item.id)
             index = path[1]
@@ -229,13 +203,13 @@ class SessionMenus:
             if sub is None or isinstance(sub, RepeatItem | InfoItem):
                 if path[:2] not in done:
                     done.add(path[:2])
-                    self._entry(item, entries, index, (item.id,), answers, only_unasked=False)
+                    self.walker.entry(item, entries, index, (item.id,), answers, only_unasked=False)
                 continue
             name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
-            entry[sub.id] = self.ask_item(
+            entry[sub.id] = self.walker.ask_item(
                 sub, offered(sub, entry), path=path, scope=answers, entry=name
             )
-            self._save(sub, entry[sub.id])
+            self.walker.save_answer(sub, entry[sub.id])
 
     def _top_item(self, item_id: str | int) -> Item | None:
         try:

@@ -1,71 +1,34 @@
-"""The filling engine: walk a questionnaire, ask through a prompter, save every answer.
+"""A filling session: one respondent, one response, from the resume menu to submit.
 
-:class:`FillSession` walks sections and items in order, honours ``when``
-conditions (a hidden item is not asked; an answer whose condition turned false
-is kept in the file but not counted, and the respondent is told), lets the
-respondent add, edit and remove repeat-group entries, and saves through a
-:class:`~selfeval.files.store.ResponseStore` after **every** answer (``DESIGN.md`` §6:
-Ctrl-C never loses an answer already given).
+:class:`FillSession` puts two parts together:
 
-It knows nothing of terminals: all asking and showing goes through an injected
-:class:`Prompter` (the questionary/rich one is :mod:`selfeval.cli.terminal`; tests
-pass a scripted fake). ``KeyboardInterrupt``/``EOFError`` raised by the
-prompter end the session with an ``"interrupted"`` :class:`Outcome`; everything
-answered is already on disk.
+* a :class:`~selfeval.fill.walker.Walker`, which asks the items through the
+  injected :class:`~selfeval.fill.prompter.Prompter` and saves every answer
+  (``DESIGN.md`` §6: Ctrl-C never loses an answer already given);
+* :class:`~selfeval.fill.menus.Menus`, which decide what comes next with that
+  walker: resume, revisit, review, answer what is missing, submit.
 
-Resuming: an item that was asked is recorded in the answers even when left
-blank (as ``null``), so "continue" resumes at the first item not yet asked,
-re-entering the repeat group the respondent was last in.
-
-Peer review drives the same engine: :meth:`FillSession.ask_item` asks and
-checks any :data:`~selfeval.model.questionnaire.Item`, also one built in code that is
-not in the questionnaire file (a reaction to a finding, say).
+It knows nothing of terminals (the questionary/rich prompter is
+:mod:`selfeval.cli.terminal`; tests pass a scripted fake).
+``KeyboardInterrupt``/``EOFError`` raised by the prompter end the session
+with an ``"interrupted"`` :class:`Outcome`; everything answered is already on
+disk. Peer review drives the same session: it asks its reactions through
+:attr:`FillSession.walker` before :meth:`FillSession.run`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from selfeval.errors import InputError
 from selfeval.files.store import ResponseStore
-from selfeval.fill.menus import SessionMenus
-from selfeval.fill.prompter import (
-    AskContext,
-    Notice,
-    Option,
-    Path_,
-    Prompter,
-    ReviewRow,
-    SectionInfo,
-    format_value,
-    offered,
-)
-from selfeval.fill.prompter import message as _t
-from selfeval.fill.review import review_rows
-from selfeval.model.answers import (
-    AnswerError,
-    Progress,
-    active_answers,
-    active_entry,
-    check_answer,
-    inactive_answers,
-    is_answered,
-    progress,
-    visible,
-)
-from selfeval.model.questionnaire import (
-    InfoItem,
-    Item,
-    MultipleChoiceItem,
-    ParticipantItem,
-    ParticipantsItem,
-    RepeatItem,
-    Section,
-    text_in,
-)
+from selfeval.fill.menus import Menus
+from selfeval.fill.prompter import Path_, Prompter, ReviewRow
+from selfeval.fill.walker import Walker
+from selfeval.model.answers import Progress, inactive_answers, progress
+from selfeval.model.questionnaire import Item
 
 __all__ = ["FillSession", "Outcome"]
 
@@ -96,27 +59,25 @@ class Outcome:
     missing_labels: tuple[str, ...] = ()
 
 
-class FillSession(SessionMenus):
+class FillSession:
     """One respondent filling one response, interactively, through a prompter.
 
     Args:
         store: the opened (locked) response store.
-        prompter: asks and shows (see :class:`Prompter`).
+        prompter: asks and shows (see :class:`~selfeval.fill.prompter.Prompter`).
         lang: ``nl`` or ``en``; labels fall back to the other language.
+
+    Attributes:
+        walker: asks and saves (:class:`~selfeval.fill.walker.Walker`).
+        menus: resume, review and submit (:class:`~selfeval.fill.menus.Menus`).
     """
 
     def __init__(self, store: ResponseStore, prompter: Prompter, *, lang: str = "nl") -> None:
         self.store = store
         self.prompter = prompter
         self.lang = lang
-        self.questionnaire = store.loaded.questionnaire
-        exercise = store.workspace.exercise
-        self._exercise = exercise
-        self._names = {p.code: p.name for p in exercise.participants}
-        self._inactive: set[str] = set(inactive_answers(self.questionnaire, store.answers))
-        self._told_reopened = store.reopened is not None
-
-    # -- public ------------------------------------------------------------------
+        self.walker = Walker(store, prompter, lang=lang)
+        self.menus = Menus(self.walker)
 
     def run(self) -> Outcome:
         """Fill the response: resume menu (if a draft exists), walk, review, submit.
@@ -137,37 +98,18 @@ class FillSession(SessionMenus):
             self.store.save()  # refuses, unless reopening is allowed (then a no-op)
         try:
             if self.store.answers:
-                if not self._resume_menu():
+                if not self.menus.resume():
                     return self._outcome("draft")
             else:
-                self.walk(only_unasked=False)
-            return self._finish()
+                self.walker.walk(only_unasked=False)
+            return self._outcome(self.menus.finish())
         except (KeyboardInterrupt, EOFError):
             self.store.save_if_changed()
             return self._outcome("interrupted")
 
     def walk(self, *, sections: Sequence[int] | None = None, only_unasked: bool = False) -> None:
-        """Ask the visible items of the given sections (all by default), saving each.
-
-        Args:
-            sections: 0-based section indexes, or None for all.
-            only_unasked: ask only items not asked before (resume), re-entering
-                the repeat group last worked in.
-        """
-        answers = self.store.answers
-        resume_in = _last_asked(list(self.questionnaire.items()), answers) if only_unasked else None
-        for index, section in enumerate(self.questionnaire.sections):
-            if sections is not None and index not in sections:
-                continue
-            active = active_answers(self.questionnaire, answers)
-            if not visible(section, active):
-                continue
-            if only_unasked and not self._has_unasked(
-                section.items, active, resume_in, container=answers
-            ):
-                continue
-            self._show_section(index, section)
-            self._ask_items(section.items, answers, (), {}, only_unasked, resume_in)
+        """Ask the visible items of the given sections (see :meth:`Walker.walk`)."""
+        self.walker.walk(sections=sections, only_unasked=only_unasked)
 
     def ask_item(
         self,
@@ -179,346 +121,28 @@ class FillSession(SessionMenus):
         entry: str | None = None,
         warn_blank: bool = True,
     ) -> Any:
-        """Ask one item until the answer fits, and return it in stored form.
-
-        Nothing is saved here; callers store the value and call
-        ``store.save()``. Works for items built in code (peer-review reactions).
-
-        A checklist (multiple choice, participants) left empty is an answer
-        (``[]``) when the item is optional; a required one is asked again
-        until something is ticked (``docs/fill.md``).
-
-        Args:
-            item: any item except info and repeat.
-            current: what the prompt offers pre-filled: the current answer, or
-                the item's ``default:`` when it was never asked (see
-                :func:`offered`), or None.
-            path: where the answer goes, for messages.
-            scope: answers visible to conditions inside repeat entries.
-            entry: the repeat entry's display name, if any.
-            warn_blank: warn when a required item is left blank (callers that
-                handle a blank answer themselves pass False).
-
-        Returns:
-            The checked answer, ``[]`` for an optional checklist left empty,
-            or None when left blank.
-        """
-        context = self._context(item, path, scope or {}, entry)
-        while True:
-            value = self.prompter.ask(item, current, context)
-            if value == [] and _is_checklist(item):
-                if not item.required:
-                    return []  # "none of these" is an answer to an optional checklist
-                context = replace(context, error=_t("choose_one", self.lang))
-                current = None
-                continue
-            if not is_answered(value):
-                if item.required and warn_blank:
-                    self.prompter.show_notice(Notice("warning", _t("blank_required", self.lang)))
-                return None
-            try:
-                return self._check(item, value, scope or {})
-            except AnswerError as exc:
-                context = replace(context, error=str(exc))
-                current = value
-
-    def review_rows(self) -> list[ReviewRow]:
-        """Every section and item with its answer and state (see :func:`review_rows`)."""
-        return review_rows(self.questionnaire, self.store.answers, self.lang, names=self._names)
-
-    # -- the walk ----------------------------------------------------------------
-
-    def _ask_items(
-        self,
-        items: Sequence[Item],
-        container: dict[str, Any],
-        base: Path_,
-        outer: Mapping[str, Any],
-        only_unasked: bool,
-        resume_in: str | None,
-    ) -> None:
-        for item in items:
-            # Recomputed per item: an answer just given can switch a later item on or off.
-            scope = {**outer, **active_answers(self.questionnaire, container)}
-            if not visible(item, scope):
-                continue
-            if isinstance(item, InfoItem):
-                if not only_unasked:
-                    self.prompter.show_notice(Notice("info", text_in(item.label, self.lang)))
-                continue
-            asked = item.id in container
-            if only_unasked and asked and item.id != resume_in:
-                continue
-            if isinstance(item, RepeatItem):
-                self._repeat(item, container, (*base, item.id), scope, resume=only_unasked)
-                continue
-            value = self.ask_item(
-                item, offered(item, container), path=(*base, item.id), scope=outer,
-                entry=None,
-            )  # fmt: skip
-            container[item.id] = value
-            self._save(item, value)
-
-    def _repeat(
-        self,
-        item: RepeatItem,
-        container: dict[str, Any],
-        path: Path_,
-        outer: Mapping[str, Any],
-        *,
-        resume: bool,
-    ) -> None:
-        lang = self.lang
-        label = text_in(item.label, lang)
-        entry_name = text_in(item.entry_label or item.label, lang)
-        entries = container.get(item.id)
-        if not isinstance(entries, list):
-            entries = []
-        container[item.id] = entries
-        scope = outer  # the active answers around the entries (active_answers, active_entry)
-        if resume and entries and isinstance(entries[-1], dict):
-            last = entries[-1]
-            inner_resume = _last_asked(item.items, last)
-            inner = {**scope, **active_entry(item, last, scope)}
-            if self._has_unasked(item.items, inner, inner_resume, container=last):
-                self._entry(item, entries, len(entries) - 1, path, scope, only_unasked=True)
-        while True:
-            count = len(entries)
-            options = [Option("add", _t("add", lang, entry=entry_name))]
-            if count:
-                options.append(Option("edit", _t("edit", lang, entry=entry_name.lower())))
-                options.append(Option("remove", _t("remove", lang, entry=entry_name.lower())))
-            options.append(Option("done", _t("done", lang, label=label.lower())))
-            short = item.max_items is not None and count >= item.max_items
-            if short:
-                options = options[1:]
-            default = "add" if count < max(item.min_items, 1) and not short else "done"
-            message = _t("entries", lang, label=label, count=count)
-            choice = self.prompter.choose(message, options, default=default)
-            if choice == "done":
-                self._save()
-                return
-            if choice == "add":
-                entries.append({})
-                self._save()
-                self._entry(item, entries, count, path, scope, only_unasked=False)
-                continue
-            index = self._pick_entry(item, entries, entry_name)
-            if choice == "edit":
-                self._entry(item, entries, index, path, scope, only_unasked=False)
-            elif self.prompter.confirm(
-                _t("confirm_remove", lang, entry=self._entry_title(item, entries, index)),
-                default=False,
-            ):
-                del entries[index]
-                self._save()
-
-    def _entry(
-        self,
-        item: RepeatItem,
-        entries: list[Any],
-        index: int,
-        path: Path_,
-        scope: Mapping[str, Any],
-        *,
-        only_unasked: bool,
-    ) -> None:
-        entry = entries[index]
-        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
-        resume_in = _last_asked(item.items, entry) if only_unasked else None
-        for sub in item.items:
-            inner = {**scope, **active_entry(item, entry, scope)}
-            if not visible(sub, inner):
-                continue
-            if isinstance(sub, InfoItem):
-                self.prompter.show_notice(Notice("info", text_in(sub.label, self.lang)))
-                continue
-            if only_unasked and sub.id in entry and sub.id != resume_in:
-                continue
-            sub_path = (*path, index, sub.id)
-            if isinstance(sub, RepeatItem):
-                self._repeat(sub, entry, sub_path, inner, resume=only_unasked)
-                continue
-            entry[sub.id] = self.ask_item(
-                sub, offered(sub, entry), path=sub_path, scope=scope, entry=name
-            )
-            self._save(sub, entry[sub.id])
-
-    def _pick_entry(self, item: RepeatItem, entries: list[Any], name: str) -> int:
-        if len(entries) == 1:
-            return 0
-        options = [Option(str(i), self._entry_title(item, entries, i)) for i in range(len(entries))]
-        return int(self.prompter.choose(_t("which_entry", self.lang), options))
-
-    def _entry_title(self, item: RepeatItem, entries: list[Any], index: int) -> str:
-        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
-        entry = entries[index] if isinstance(entries[index], dict) else {}
-        for sub in item.items:
-            value = entry.get(sub.id)
-            if isinstance(value, str) and value.strip():
-                first = value.strip().splitlines()[0]
-                return f"{name}: {first[:60]}"
-        return name
-
-    # -- helpers -----------------------------------------------------------------
-
-    def _show_section(self, index: int, section: Section) -> None:
-        self.prompter.show_section(
-            SectionInfo(
-                index=index + 1,
-                count=len(self.questionnaire.sections),
-                title=text_in(section.title, self.lang),
-                intro=text_in(section.intro, self.lang) or None,
-                progress=progress(self.questionnaire, self.store.answers),
-            )
+        """Ask one item until the answer fits (see :meth:`Walker.ask_item`)."""
+        return self.walker.ask_item(
+            item, current, path=path, scope=scope, entry=entry, warn_blank=warn_blank
         )
-
-    def _has_unasked(
-        self,
-        items: Sequence[Item],
-        scope: Mapping[str, Any],
-        resume_in: str | None,
-        *,
-        container: Mapping[str, Any] | None = None,
-    ) -> bool:
-        container = scope if container is None else container
-        for item in items:
-            if isinstance(item, InfoItem) or not visible(item, scope):
-                continue
-            if item.id not in container or item.id == resume_in:
-                return True
-        return False
-
-    def _has_unasked_anywhere(self) -> bool:
-        answers = self.store.answers
-        resume_in = _last_asked(list(self.questionnaire.items()), answers)
-        active = active_answers(self.questionnaire, answers)
-        for section in self.questionnaire.sections:
-            if visible(section, active) and self._has_unasked(
-                section.items, active, resume_in, container=answers
-            ):
-                return True
-        return False
-
-    def _context(
-        self, item: Item, path: Path_, scope: Mapping[str, Any], entry: str | None
-    ) -> AskContext:
-        participants: tuple[tuple[str, str], ...] = ()
-        if isinstance(item, ParticipantItem | ParticipantsItem):
-            participants = tuple(
-                (p.code, p.name)
-                for p in self._exercise.participants
-                if not (item.exclude_self and p.code == self.store.participant)
-            )
-
-        def validate(value: Any) -> str | None:
-            if value == [] and _is_checklist(item):
-                return _t("choose_one", self.lang) if item.required else None
-            try:
-                self._check(item, value, scope)
-            except AnswerError as exc:
-                return str(exc)
-            return None
-
-        return AskContext(
-            path=path,
-            lang=self.lang,
-            label=text_in(item.label, self.lang),
-            help=text_in(item.help, self.lang) or None,
-            required=item.required,
-            entry=entry,
-            participants=participants,
-            validate=validate,
-        )
-
-    def _check(self, item: Item, value: Any, scope: Mapping[str, Any]) -> Any:
-        return check_answer(
-            item, value, exercise=self._exercise, participant=self.store.participant,
-            context=scope,
-        )  # fmt: skip
-
-    def _save(self, item: Item | None = None, value: Any = None) -> None:
-        """Save now; if that fails, the error carries the answer that was not saved.
-
-        The prompt line with the answer scrolls away under the error message,
-        so a respondent on a full disk would otherwise lose what they typed.
-        """
-        try:
-            self.store.save()
-        except InputError as exc:
-            if item is None or not is_answered(value):
-                raise
-            shown = format_value(item, value, self.lang, names=self._names)
-            raise InputError(
-                f"{exc.message}; your answer to {text_in(item.label, self.lang)!r} was not "
-                f"saved, here it is:\n{shown}",
-                location=exc.location,
-                hint=f"{exc.hint or 'fix the cause'}; then run fill again (every earlier "
-                f"answer is saved) and give this answer again",
-            ) from None
-        self._tell_reopened()
-        now = set(inactive_answers(self.questionnaire, self.store.answers))
-        for item_id in sorted(now - self._inactive):
-            self.prompter.show_notice(
-                Notice("warning", _t("inactive", self.lang, label=self._label_of(item_id)))
-            )
-        self._inactive = now
 
     def save(self) -> None:
-        """Save the response now (reactions, say), telling the respondent if that reopened it.
+        """Save the response now (see :meth:`Walker.save`)."""
+        self.walker.save()
 
-        Raises:
-            InputError: the file cannot be written.
-        """
-        self.store.save()
-        self._tell_reopened()
-
-    def _tell_reopened(self) -> None:
-        kept = self.store.reopened
-        if kept is None or self._told_reopened:
-            return
-        self._told_reopened = True
-        self.prompter.show_notice(
-            Notice(
-                "warning",
-                _t("reopened", self.lang, participant=self.store.participant, file=kept.name),
-            )
-        )
-
-    def _label_of(self, item_id: str) -> str:
-        try:
-            return text_in(self.questionnaire.item(item_id).label, self.lang)
-        except KeyError:
-            return item_id
+    def review_rows(self) -> list[ReviewRow]:
+        """Every section and item with its answer and state (see :meth:`Walker.review_rows`)."""
+        return self.walker.review_rows()
 
     def _outcome(self, state: Literal["submitted", "draft", "interrupted"]) -> Outcome:
+        questionnaire = self.walker.questionnaire
         answers = self.store.answers
         return Outcome(
             state=state,
             path=self.store.path,
-            progress=progress(self.questionnaire, answers),
-            inactive=tuple(inactive_answers(self.questionnaire, answers)),
+            progress=progress(questionnaire, answers),
+            inactive=tuple(inactive_answers(questionnaire, answers)),
             reopened=self.store.reopened,
             still_submitted=self.store.unchanged_submitted,
             lang=self.lang,
         )
-
-
-def _is_checklist(item: Item) -> bool:
-    """Whether ``item`` is answered with a list ticked from a checklist."""
-    return isinstance(item, MultipleChoiceItem | ParticipantsItem)
-
-
-def _last_asked(items: Sequence[Item], container: Mapping[str, Any]) -> str | None:
-    """The id of the last repeat group asked, if it is the last item asked at all.
-
-    That is where the respondent was when the session stopped, so resuming
-    re-enters that group (to finish its entry or add another).
-    """
-    last: Item | None = None
-    for item in items:
-        if item.id in container and not isinstance(item, InfoItem):
-            last = item
-    if isinstance(last, RepeatItem):
-        return last.id
-    return None

@@ -11,7 +11,7 @@ This module holds the reaction-level rules: checking an answers file's
 ``reactions:`` list (:func:`reactions_from_data`), merging
 (:func:`merge_reactions`), completeness (:func:`reaction_problems`), and the
 interactive step that asks them through the ``fill`` engine's
-:meth:`~selfeval.fill.session.FillSession.ask_item` (:func:`walk_reactions`). The
+:meth:`~selfeval.fill.walker.Walker.ask_item` (:func:`walk_reactions`). The
 peer-review flow around it is :mod:`selfeval.peer_review.run`.
 """
 
@@ -26,7 +26,7 @@ from selfeval.files import yamlio
 from selfeval.model.response import VERDICTS, Reaction
 
 if TYPE_CHECKING:
-    from selfeval.fill.session import FillSession
+    from selfeval.fill.walker import Walker
     from selfeval.model.questionnaire import LongTextItem, SingleChoiceItem
     from selfeval.report.findings import Draft, DraftFinding
 
@@ -388,7 +388,7 @@ def reaction_items() -> ReactionItems:
 
 
 def walk_reactions(
-    session: FillSession, selection: Sequence[DraftFinding], *, names: dict[str, str]
+    session: Walker, selection: Sequence[DraftFinding], *, names: dict[str, str]
 ) -> bool:
     """Ask a reaction to each finding not yet reacted to (as it reads now), saving each answer.
 
@@ -404,7 +404,7 @@ def walk_reactions(
     already has a current reaction, the reviewer may go through them again.
 
     Args:
-        session: the fill session (its store and prompter are used).
+        session: the walker of the fill session (its store and prompter are used).
         selection: the reviewer's findings, in report order.
         names: participant code → display name.
 
@@ -466,7 +466,7 @@ def walk_reactions(
 
 
 def _react(
-    session: FillSession, finding: DraftFinding, old: Reaction | None, order: Sequence[str]
+    session: Walker, finding: DraftFinding, old: Reaction | None, order: Sequence[str]
 ) -> Reaction | None:
     """Ask and save one reaction; None when the reviewer skips the finding."""
     from selfeval.fill.prompter import Option

@@ -524,7 +524,7 @@ def run_peer_review(
             names = {p.code: p.name for p in exercise.participants}
             state = (
                 session.run().state
-                if walk_reactions(session, selection, names=names)
+                if walk_reactions(session.walker, selection, names=names)
                 else "interrupted"
             )
         return PeerReviewResult(
