@@ -130,7 +130,7 @@ def test_a_submitted_response_is_not_overwritten_without_reopen(
     result = fill(runner, ws, "--answers", str(write(ws, "name: other\n", "b.yaml")))
     assert result.exit_code == 1
     assert "was submitted on" in result.stderr
-    assert "pass --reopen" in result.stderr
+    assert "run the command again with --reopen to change it" in result.stderr
     assert (ws / REL).read_bytes() == before
 
 

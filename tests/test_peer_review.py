@@ -172,7 +172,6 @@ def review(root: Path, participant: str, script: Sequence[Any], **options: Any) 
     result = run_peer_review(
         Workspace.open(root),
         participant=participant,
-        interactive=True,
         prompter=lambda lang: prompter,
         **options,
     )

@@ -10,20 +10,31 @@ import typing
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from selfeval.errors import ExitStatus, SelfevalError
+from selfeval.errors import ExitStatus, SelfevalError, UsageError
+
+if TYPE_CHECKING:
+    from selfeval.fill.prompter import Prompter
+    from selfeval.fill.session import SessionResult
 
 __all__ = [
+    "AnswersOption",
     "Lang",
     "LangOption",
+    "ReopenOption",
+    "SubmitOption",
     "WorkspaceOption",
     "app",
+    "check_session_flags",
     "echo_err",
     "handle_errors",
+    "report_session",
+    "resume_command",
     "shown_path",
+    "terminal_prompter",
 ]
 
 P = ParamSpec("P")
@@ -68,6 +79,134 @@ LangOption = Annotated[
     Lang | None,
     typer.Option("--lang", help="Language of the questions. Default: the exercise's."),
 ]
+
+
+# -- what fill and peer-review share: answering a response in a session --------------
+
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers",
+        help="Answer without prompts, from this YAML or JSON file (item id: answer; repeat "
+        "groups as lists of mappings; peer-review also takes reactions: [{finding, verdict, "
+        "comment, correction}]).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+
+SubmitOption = Annotated[
+    bool, typer.Option("--submit", help="With --answers: submit in the same run.")
+]
+
+ReopenOption = Annotated[
+    bool,
+    typer.Option(
+        "--reopen",
+        help="Change a submitted response; the submitted version is kept beside it.",
+    ),
+]
+
+
+def check_session_flags(
+    answers: Path | None, *, submit: bool, interactive: bool, answers_doc: str
+) -> None:
+    """Refuse the flag combinations ``fill`` and ``peer-review`` cannot run with.
+
+    Args:
+        answers: ``--answers FILE``, or None to ask in the terminal.
+        submit: ``--submit`` was given.
+        interactive: standard input is a terminal.
+        answers_doc: the page that describes the command's answers file.
+
+    Raises:
+        UsageError: ``--submit`` without ``--answers`` (interactively one
+            submits at the end of the questions); no terminal and no
+            ``--answers`` (fail fast instead of waiting for input that never
+            comes, ``STYLE.md`` §5).
+    """
+    if answers is not None:
+        return
+    if submit:
+        raise UsageError(
+            "--submit goes with --answers FILE",
+            hint="interactively, you submit at the end of the questions",
+        )
+    if not interactive:
+        raise UsageError(
+            "no terminal to ask the questions in (standard input is not a terminal)",
+            hint=f"run it in a terminal, or give the answers with --answers FILE (YAML or "
+            f"JSON keyed by item id; see {answers_doc})",
+        )
+
+
+def terminal_prompter(lang: str) -> Prompter:
+    """The questionary/rich prompter for ``lang`` (imported only when asking)."""
+    from selfeval.cli.terminal import TerminalPrompter
+
+    return TerminalPrompter(lang=lang)
+
+
+def resume_command(
+    command: str,
+    participant: str,
+    *options: tuple[str, str | Path | None],
+    workspace: Path | None,
+    lang: str | None,
+) -> str:
+    """The command line that continues a session: the options given, in a fixed order.
+
+    Args:
+        command: ``fill`` or ``peer-review``.
+        participant: the ``--participant`` code.
+        options: (flag, value) pairs of the command's own options; None is left out.
+        workspace: ``--workspace`` when given.
+        lang: ``--lang`` when given.
+    """
+    parts = ["selfeval", command, "--participant", participant]
+    for flag, value in (*options, ("--workspace", workspace), ("--lang", lang)):
+        if value is not None and value != "":
+            parts += [flag, str(value)]
+    return " ".join(parts)
+
+
+def report_session(result: SessionResult, resume: str) -> None:
+    """Print how a ``fill`` or ``peer-review`` session ended, in the session language.
+
+    Notes first, then: reopened, and one of still submitted / submitted /
+    interrupted (on stderr, with the resume command; exit 130) / saved as a
+    draft (with what is missing and the command that continues).
+
+    Raises:
+        typer.Exit: 130 when the session was interrupted.
+    """
+    from selfeval.fill.prompter import message
+
+    lang = result.lang
+    path = shown_path(result.path)
+    for line in result.closing_notes():
+        typer.echo(line)
+    if result.reopened is not None:
+        typer.echo(message("end_reopened", lang, path=shown_path(result.reopened)))
+    if result.still_submitted:
+        line = message("end_unchanged", lang, path=path)
+        if result.state != "interrupted":
+            typer.echo(line)
+            return
+        echo_err("\n" + line)
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
+    if result.state == "submitted":
+        typer.echo(result.submitted_text(path))
+        return
+    if result.state == "interrupted":
+        echo_err("\n" + result.interrupted_text(path))
+        echo_err(message("end_resume", lang, command=resume))
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
+    typer.echo(message("end_draft", lang, path=path, counts=result.counts()))
+    missing = result.missing_text()
+    if missing:
+        typer.echo(missing)
+    typer.echo(message("end_continue", lang, command=resume))
 
 
 def shown_path(path: Path) -> str:

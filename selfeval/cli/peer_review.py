@@ -10,17 +10,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from selfeval.cli._common import (
+    AnswersOption,
     LangOption,
+    ReopenOption,
+    SubmitOption,
     WorkspaceOption,
     app,
-    echo_err,
+    check_session_flags,
     handle_errors,
-    shown_path,
+    report_session,
+    resume_command,
+    terminal_prompter,
 )
-from selfeval.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from selfeval.fill.prompter import Prompter
     from selfeval.peer_review.run import PeerReviewResult
 
 
@@ -31,67 +34,15 @@ class Round(StrEnum):
     two = "2"
 
 
-def _terminal_prompter(lang: str) -> Prompter:
-    from selfeval.cli.terminal import TerminalPrompter
-
-    return TerminalPrompter(lang=lang)
-
-
-def _resume(
-    participant: str,
-    draft: Path | None,
-    workspace: Path | None,
-    round_: str | None,
-    lang: str | None,
-) -> str:
-    parts = ["selfeval", "peer-review", "--participant", participant]
-    if round_:
-        parts += ["--round", round_]
-    if draft is not None:
-        parts += ["--draft", str(draft)]
-    if workspace is not None:
-        parts += ["--workspace", str(workspace)]
-    if lang:
-        parts += ["--lang", lang]
-    return " ".join(parts)
-
-
-def _report(result: PeerReviewResult, resume: str) -> None:
-    """The closing lines, in the session language (texts in :mod:`selfeval.fill.prompter`)."""
-    from selfeval.fill.prompter import message
-
-    for note in result.notes:
-        typer.echo(f"Note: {note}.")
-    if result.state == "listed":
-        typer.echo(
-            f"Round {result.round}: {len(result.findings)} findings to react to (id, kind, title):"
-        )
-        for finding in result.findings:
-            typer.echo(f"  {finding.id}  [{finding.kind}]  {finding.title}")
-        return
-    lang = result.lang
-    path = shown_path(result.path)
-    if result.reopened is not None:
-        typer.echo(message("end_reopened", lang, path=shown_path(result.reopened)))
-    counts = message("end_reacted", lang, done=result.reacted, count=len(result.findings))
-    if result.still_submitted:
-        line = message("end_unchanged", lang, path=path)
-        if result.state != "interrupted":
-            typer.echo(line)
-            return
-        echo_err("\n" + line)
-        raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    if result.state == "submitted":
-        typer.echo(
-            message("end_review_submitted", lang, round=result.round, path=path, counts=counts)
-        )
-        return
-    if result.state == "interrupted":
-        echo_err("\n" + message("end_interrupted_review", lang, path=path, counts=counts))
-        echo_err(message("end_resume", lang, command=resume))
-        raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    typer.echo(message("end_draft", lang, path=path, counts=counts))
-    typer.echo(message("end_continue", lang, command=resume))
+def _report_listed(result: PeerReviewResult) -> None:
+    """``--list``: the notes, then the findings this participant reacts to."""
+    for line in result.closing_notes():
+        typer.echo(line)
+    typer.echo(
+        f"Round {result.round}: {len(result.findings)} findings to react to (id, kind, title):"
+    )
+    for finding in result.findings:
+        typer.echo(f"  {finding.id}  [{finding.kind}]  {finding.title}")
 
 
 @app.command("peer-review")
@@ -125,26 +76,9 @@ def peer_review_command(
     ] = None,
     workspace: WorkspaceOption = None,
     lang: LangOption = None,
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            help="React and answer without prompts, from this YAML or JSON file (item id: "
-            "answer, plus reactions: [{finding, verdict, comment, correction}]).",
-            dir_okay=False,
-            show_default=False,
-        ),
-    ] = None,
-    submit: Annotated[
-        bool, typer.Option("--submit", help="With --answers: submit in the same run.")
-    ] = False,
-    reopen: Annotated[
-        bool,
-        typer.Option(
-            "--reopen",
-            help="Change a submitted peer review; the submitted version is kept beside it.",
-        ),
-    ] = False,
+    answers: AnswersOption = None,
+    submit: SubmitOption = False,
+    reopen: ReopenOption = False,
     rebase: Annotated[
         bool,
         typer.Option(
@@ -176,29 +110,41 @@ def peer_review_command(
       selfeval peer-review -p FIN --answers answers/FIN-peer-review-2.yaml --submit
     """
     from selfeval.files.workspace import Workspace
-    from selfeval.peer_review.run import run_peer_review
+    from selfeval.peer_review.run import choose_round, run_peer_review
 
+    ws = Workspace.open(workspace)
+    requested = int(round_.value) if round_ else None
+    if not list_findings:
+        # A wrong participant or round is the first thing to hear about.
+        choose_round(ws.exercise, participant, requested)
+        check_session_flags(
+            answers,
+            submit=submit,
+            interactive=sys.stdin.isatty(),
+            answers_doc="docs/peer-review.md",
+        )
     result = run_peer_review(
-        Workspace.open(workspace),
+        ws,
         participant=participant,
         draft_path=draft,
-        round_=int(round_.value) if round_ else None,
+        round_=requested,
         answers_file=answers,
         submit=submit,
         reopen=reopen,
         rebase=rebase,
         list_only=list_findings,
         lang=lang.value if lang else None,
-        interactive=sys.stdin.isatty(),
-        prompter=_terminal_prompter,
+        prompter=terminal_prompter,
     )
-    _report(
-        result,
-        _resume(
-            participant,
-            draft,
-            workspace,
-            round_.value if round_ else None,
-            lang.value if lang else None,
-        ),
+    if result.state == "listed":
+        _report_listed(result)
+        return
+    resume = resume_command(
+        "peer-review",
+        participant,
+        ("--round", round_.value if round_ else None),
+        ("--draft", draft),
+        workspace=workspace,
+        lang=lang.value if lang else None,
     )
+    report_session(result, resume)

@@ -25,9 +25,10 @@ control timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -46,8 +47,10 @@ __all__ = [
     "Clock",
     "IncompleteError",
     "ResponseStore",
+    "SubmittedError",
     "file_stamp",
     "iso_stamp",
+    "open_for_session",
     "utc_now",
 ]
 
@@ -131,6 +134,24 @@ class IncompleteError(RefusedError):
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
+
+
+class SubmittedError(RefusedError):
+    """A submitted response is not overwritten (``DESIGN.md`` §6); the one refusal text.
+
+    Raised by :func:`open_for_session` (``fill`` and ``peer-review`` without
+    ``--reopen``) and by :class:`ResponseStore` when a submitted response
+    would be saved or submitted again.
+    """
+
+    def __init__(self, path: Path, participant: str, submitted_at: str | None) -> None:
+        super().__init__(
+            f"{path.name} of {participant} was submitted on {submitted_at or '?'}; "
+            f"it is not overwritten",
+            location=Location(path),
+            hint="run the command again with --reopen to change it; the submitted version "
+            "is kept beside it",
+        )
 
 
 class ResponseStore:
@@ -330,7 +351,7 @@ class ResponseStore:
             answers: replace the answers with these first (else save as is).
 
         Raises:
-            RefusedError: the response is submitted and reopening was not allowed.
+            SubmittedError: the response is submitted and reopening was not allowed.
             InputError: the file cannot be written (nothing is overwritten then).
         """
         if answers is not None:
@@ -347,12 +368,7 @@ class ResponseStore:
         self._write()
 
     def _refuse_submitted(self) -> None:
-        raise RefusedError(
-            f"{self.path.name} was submitted on {self.response.submitted_at}; "
-            f"it is not overwritten",
-            location=Location(self.path),
-            hint="run the command again with --reopen to change it (the submitted version is kept)",
-        )
+        raise SubmittedError(self.path, self.participant, self.response.submitted_at)
 
     def allow_reopen(self) -> None:
         """Let the first save that changes a submitted response reopen it (``--reopen``).
@@ -418,16 +434,12 @@ class ResponseStore:
         """Mark the response submitted, recording ``submitted_at``, and save.
 
         Raises:
-            RefusedError: already submitted.
+            SubmittedError: already submitted.
             IncompleteError: required answers missing or answers invalid,
                 listing each (``DESIGN.md`` §6: a submitted response is complete).
         """
         if self.submitted:
-            raise RefusedError(
-                f"{self.path.name} was already submitted on {self.response.submitted_at}",
-                location=Location(self.path),
-                hint="use --reopen to change it",
-            )
+            self._refuse_submitted()
         problems = self.problems(complete=True)
         if problems:
             raise IncompleteError(problems, location=Location(self.path))
@@ -480,3 +492,46 @@ class ResponseStore:
             raise
         self.reopened = kept
         return kept
+
+
+@contextlib.contextmanager
+def open_for_session(
+    workspace: Workspace,
+    participant: str,
+    questionnaire_id: str,
+    *,
+    version: str | None = None,
+    reopen: bool = False,
+    clock: Clock = utc_now,
+) -> Iterator[ResponseStore]:
+    """Open (lock, load or start) a response for a fill or peer-review session.
+
+    The one step ``fill`` and ``peer-review`` share before they ask or apply
+    anything: a submitted response is refused unless ``reopen`` is given, and
+    with ``reopen`` it stays submitted until the first save that changes it
+    (:meth:`ResponseStore.allow_reopen`, ``docs/fill.md``).
+
+    Args:
+        workspace: the opened workspace.
+        participant: the respondent's participant code.
+        questionnaire_id: which questionnaire.
+        version: an explicit version, or None (see :class:`ResponseStore`).
+        reopen: allow changing a submitted response (``--reopen``).
+        clock: returns the current aware UTC time.
+
+    Yields:
+        The opened store; the lock is released when the block ends.
+
+    Raises:
+        SubmittedError: the response is submitted and ``reopen`` is false.
+        LockedError, NotFoundError, RefusedError, InputError, UsageError: as
+            :class:`ResponseStore` raises them on entering.
+    """
+    with ResponseStore(
+        workspace, participant, questionnaire_id, version=version, clock=clock
+    ) as store:
+        if store.submitted:
+            if not reopen:
+                raise SubmittedError(store.path, participant, store.response.submitted_at)
+            store.allow_reopen()
+        yield store

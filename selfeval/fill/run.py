@@ -12,9 +12,9 @@ submitted one only when asked, and then either
   once, with the file's line numbers, and nothing is saved then; with
   ``submit`` missing required answers are reported the same way.
 
-Whether there is a terminal is injected (``interactive``): without one and
-without an answers file the command fails fast instead of waiting for input
-that never comes (``STYLE.md`` §5).
+Whether there is a terminal is the CLI's to check (``selfeval.cli._common``):
+without one and without an answers file the command fails fast instead of
+waiting for input that never comes (``STYLE.md`` §5).
 """
 
 from __future__ import annotations
@@ -30,11 +30,10 @@ from selfeval.errors import (
     Location,
     NotFoundError,
     RefusedError,
-    UsageError,
     ValidationProblems,
 )
 from selfeval.files import yamlio
-from selfeval.files.store import Clock, ResponseStore, utc_now
+from selfeval.files.store import Clock, ResponseStore, open_for_session, utc_now
 from selfeval.files.workspace import Workspace, split_ref
 from selfeval.fill.prompter import Prompter
 from selfeval.fill.review import label_path
@@ -225,7 +224,6 @@ def run_fill(
     answers_file: Path | None = None,
     submit: bool = False,
     reopen: bool = False,
-    interactive: bool,
     prompter: Callable[[str], Prompter] | None = None,
     clock: Clock = utc_now,
 ) -> Outcome:
@@ -239,8 +237,8 @@ def run_fill(
         answers_file: fill from this file instead of asking.
         submit: with ``answers_file``: submit in the same run.
         reopen: allow changing a submitted response (its submitted version is kept).
-        interactive: whether a terminal is attached (injected by the CLI).
-        prompter: builds the prompter for a language (interactive only).
+        prompter: builds the prompter for a language (interactive only; the
+            CLI checks first that there is a terminal, or an answers file).
         clock: current aware UTC time.
 
     Returns:
@@ -252,39 +250,22 @@ def run_fill(
         answer that differs (``docs/fill.md``).
 
     Raises:
-        UsageError: no terminal and no answers file; ``submit`` without an
-            answers file.
-        RefusedError: the response is submitted and ``reopen`` is not given;
-            or (``LockedError``) another process is filling it.
+        SubmittedError: the response is submitted and ``reopen`` is not given
+            (:func:`~selfeval.files.store.open_for_session`).
+        RefusedError: (``LockedError``) another process is filling it.
+        ValueError: a caller error: neither ``answers_file`` nor ``prompter``,
+            or ``submit`` without ``answers_file`` (the CLI refuses those flag
+            combinations first, ``selfeval.cli._common``).
         ValidationProblems: invalid or missing answers in the answers file.
         NotFoundError: unknown participant, questionnaire or version.
     """
-    # A wrong participant or questionnaire is the first thing to hear about,
-    # before "no terminal" (a mistyped code would otherwise hide behind it).
     qid, version = choose_questionnaire(workspace, participant, questionnaire)
-    if answers_file is None:
-        if submit:
-            raise UsageError(
-                "--submit goes with --answers FILE",
-                hint="interactively, you submit at the end of the questions",
-            )
-        if not interactive or prompter is None:
-            raise UsageError(
-                "no terminal to ask the questions in (standard input is not a terminal)",
-                hint="run it in a terminal, or give the answers with --answers FILE "
-                "(YAML or JSON keyed by item id; see docs/fill.md)",
-            )
+    if answers_file is None and (submit or prompter is None):
+        raise ValueError("run_fill: submit needs an answers_file; asking needs a prompter")
     language = lang or workspace.exercise.language
-    with ResponseStore(workspace, participant, qid, version=version, clock=clock) as store:
-        if store.submitted:
-            if not reopen:
-                raise RefusedError(
-                    f"{store.path.name} of {participant} was submitted on "
-                    f"{store.response.submitted_at}; it is not overwritten",
-                    location=Location(store.path),
-                    hint="pass --reopen to change it; the submitted version is kept beside it",
-                )
-            store.allow_reopen()
+    with open_for_session(
+        workspace, participant, qid, version=version, reopen=reopen, clock=clock
+    ) as store:
         if answers_file is not None:
             outcome = fill_from_answers(store, answers_file, submit=submit)
         else:

@@ -26,37 +26,95 @@ from typing import Any, Literal
 from selfeval.files.store import ResponseStore
 from selfeval.fill.menus import Menus
 from selfeval.fill.prompter import Path_, Prompter, ReviewRow
+from selfeval.fill.prompter import message as _t
 from selfeval.fill.walker import Walker
 from selfeval.model.answers import Progress, inactive_answers, progress
 from selfeval.model.questionnaire import Item
 
-__all__ = ["FillSession", "Outcome"]
+__all__ = ["FillSession", "Outcome", "SessionResult"]
 
 
-@dataclass
-class Outcome:
-    """How a session ended.
+@dataclass(kw_only=True)
+class SessionResult:
+    """How a ``fill`` or ``peer-review`` session ended: the part both commands report alike.
+
+    The closing lines are texts in the session language (``message`` keys in
+    :mod:`selfeval.fill.prompter`); the CLI prints them in one order for both
+    commands (``selfeval.cli._common.report_session``). Subclasses say what
+    is counted and how a submission is named.
 
     Attributes:
-        state: ``submitted``, ``draft`` (stopped on purpose) or ``interrupted``.
+        state: ``submitted``, ``draft`` (stopped on purpose or saved from a
+            file), ``interrupted`` (Ctrl-C; everything given is saved), or
+            (peer review only) ``listed``.
         path: the response file.
-        progress: progress at the end.
-        inactive: ids of answers kept but not counted (condition false).
-        reopened: the kept submitted version, when the session reopened one.
+        reopened: the kept submitted version, when the run reopened one.
         still_submitted: the response was submitted and nothing changed it
             (``--reopen`` given, but no answer differed); it stays submitted.
-        lang: the session language (``nl``/``en``), for the final messages.
+        lang: the session language (``nl``/``en``), for the closing lines.
+    """
+
+    state: Literal["submitted", "draft", "interrupted", "listed"]
+    path: Path
+    reopened: Path | None = None
+    still_submitted: bool = False
+    lang: str = "en"
+
+    def counts(self) -> str:
+        """How far the response is, e.g. "12 beantwoord, verplicht 5/14"."""
+        raise NotImplementedError
+
+    def closing_notes(self) -> list[str]:
+        """Lines to show before the closing lines (none by default)."""
+        return []
+
+    def submitted_text(self, path: str) -> str:
+        """The line that says the response is submitted (``path`` as shown)."""
+        return _t("end_submitted", self.lang, path=path, counts=self.counts())
+
+    def interrupted_text(self, path: str) -> str:
+        """The line that says the session was interrupted and everything is saved."""
+        return _t("end_interrupted", self.lang, path=path, counts=self.counts())
+
+    def missing_text(self) -> str | None:
+        """The line naming what is still needed before submitting, if anything."""
+        return None
+
+
+@dataclass(kw_only=True)
+class Outcome(SessionResult):
+    """How a ``fill`` session (or an answers file) ended.
+
+    Attributes (besides those of :class:`SessionResult`):
+        progress: progress at the end.
+        inactive: ids of answers kept but not counted (condition false).
         missing_labels: the items in ``progress.missing`` by their labels in ``lang``.
     """
 
     state: Literal["submitted", "draft", "interrupted"]
-    path: Path
     progress: Progress
     inactive: tuple[str, ...] = ()
-    reopened: Path | None = None
-    still_submitted: bool = False
-    lang: str = "en"
     missing_labels: tuple[str, ...] = ()
+
+    def counts(self) -> str:
+        """Answered items and required ones answered, in the session language."""
+        p = self.progress
+        return _t(
+            "end_counts", self.lang, answered=p.answered, done=p.required_answered,
+            required=p.required,
+        )  # fmt: skip
+
+    def closing_notes(self) -> list[str]:
+        """The answers kept but not counted, if any."""
+        if not self.inactive:
+            return []
+        return [_t("end_inactive", self.lang, items=", ".join(self.inactive))]
+
+    def missing_text(self) -> str | None:
+        """The required items still missing, by label."""
+        if not self.progress.missing:
+            return None
+        return _t("end_missing", self.lang, items=", ".join(self.missing_labels))
 
 
 class FillSession:

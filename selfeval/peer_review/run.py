@@ -40,7 +40,9 @@ from selfeval.errors import (
     ValidationProblems,
 )
 from selfeval.files import yamlio
-from selfeval.files.store import ResponseStore, utc_now
+from selfeval.files.store import ResponseStore, open_for_session, utc_now
+from selfeval.fill.prompter import message
+from selfeval.fill.session import SessionResult
 from selfeval.model.answers import check_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import DraftRef, Reaction
@@ -273,43 +275,50 @@ class StaleDraftError(RefusedError):
 # -- the command's one call ------------------------------------------------------------
 
 
-@dataclass
-class PeerReviewResult:
+@dataclass(kw_only=True)
+class PeerReviewResult(SessionResult):
     """What a ``peer-review`` run did.
 
-    Attributes:
-        state: ``submitted``, ``draft`` (saved, not submitted), ``interrupted``
-            (Ctrl-C; everything given is saved) or ``listed`` (``--list``).
-        path: the response file.
+    Attributes (besides those of :class:`~selfeval.fill.session.SessionResult`,
+    whose ``state`` may also be ``listed`` here, for ``--list``):
         round: 1 or 2.
         invited: the round is not in the participant's involvement.
         findings: the reviewer's findings in the draft.
         reactions: reactions now in the response.
         changes: the comparison with the draft the response pinned before.
-        reopened: the kept submitted version, after ``--reopen`` changed it.
         notes: further information for the user (one sentence each).
-        still_submitted: ``--reopen`` was given but nothing changed; the
-            response stays submitted.
-        lang: the session language (``nl``/``en``), for the final messages.
     """
 
-    state: Literal["submitted", "draft", "interrupted", "listed"]
-    path: Path
     round: int
     invited: bool
     findings: list[DraftFinding]
     reactions: list[Reaction] = field(default_factory=list)
     changes: DraftChanges | None = None
-    reopened: Path | None = None
     notes: list[str] = field(default_factory=list)
-    still_submitted: bool = False
-    lang: str = "en"
 
     @property
     def reacted(self) -> int:
         """How many of the reviewer's findings have a complete reaction to their current text."""
         by_id = {r.finding: r for r in self.reactions}
         return sum(1 for f in self.findings if is_current(by_id.get(f.id), f))
+
+    def counts(self) -> str:
+        """Findings reacted to, in the session language."""
+        return message("end_reacted", self.lang, done=self.reacted, count=len(self.findings))
+
+    def closing_notes(self) -> list[str]:
+        """The notes (invited, moved to a new draft), one line each."""
+        return [f"Note: {note}." for note in self.notes]
+
+    def submitted_text(self, path: str) -> str:
+        """The line that says the peer review of this round is submitted, with the counts."""
+        return message(
+            "end_review_submitted", self.lang, round=self.round, path=path, counts=self.counts()
+        )
+
+    def interrupted_text(self, path: str) -> str:
+        """The interrupted line of a peer review (reactions and answers are saved)."""
+        return message("end_interrupted_review", self.lang, path=path, counts=self.counts())
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -398,7 +407,6 @@ def run_peer_review(
     rebase: bool = False,
     list_only: bool = False,
     lang: str | None = None,
-    interactive: bool = False,
     prompter: Callable[[str], Prompter] | None = None,
     clock: Clock = utc_now,
 ) -> PeerReviewResult:
@@ -431,8 +439,8 @@ def run_peer_review(
             report lists them); nothing is deleted.
         list_only: only return the reviewer's findings (nothing is opened or written).
         lang: ``nl``/``en`` for labels; default the exercise's language.
-        interactive: whether a terminal is attached (injected by the CLI).
-        prompter: builds the prompter for a language (interactive only).
+        prompter: builds the prompter for a language (interactive only; the
+            CLI checks first that there is a terminal, or an answers file).
         clock: returns the current aware UTC time (timestamps).
 
     Returns:
@@ -440,11 +448,14 @@ def run_peer_review(
 
     Raises:
         NotFoundError: unknown participant, missing draft or answers file.
-        UsageError: bad round; no terminal and no answers file; ``submit``
-            without an answers file.
+        UsageError: bad round.
+        ValueError: a caller error: neither ``answers_file`` nor ``prompter``,
+            or ``submit`` without ``answers_file`` (the CLI refuses those
+            flag combinations first, ``selfeval.cli._common``).
         StaleDraftError: the response pins another draft and ``rebase`` is false.
-        RefusedError: the response is submitted and ``reopen`` is false;
-            (``LockedError``) another process holds the response.
+        SubmittedError: the response is submitted and ``reopen`` is false
+            (:func:`~selfeval.files.store.open_for_session`).
+        RefusedError: (``LockedError``) another process holds the response.
         InputError: invalid draft or answers file; reactions to findings not
             in the draft or not this reviewer's (listed together).
         ValidationProblems: several invalid reactions or answers, or (with
@@ -475,32 +486,16 @@ def run_peer_review(
         )
     if list_only:
         return PeerReviewResult(
-            "listed", path, choice.round, choice.invited, selection, notes=notes
-        )
-    if answers_file is None:
-        if submit:
-            raise UsageError(
-                "--submit goes with --answers FILE",
-                hint="interactively, you submit at the end of the questions",
-            )
-        if not interactive or prompter is None:
-            raise UsageError(
-                "no terminal to ask in (standard input is not a terminal)",
-                hint="run it in a terminal, or give reactions and answers with --answers FILE "
-                "(see docs/peer-review.md)",
-            )
+            state="listed", path=path, round=choice.round, invited=choice.invited,
+            findings=selection, notes=notes,
+        )  # fmt: skip
+    if answers_file is None and (submit or prompter is None):
+        raise ValueError("run_peer_review: submit needs an answers_file; asking needs a prompter")
     language = lang or exercise.language
 
-    with ResponseStore(workspace, participant, choice.questionnaire_id, clock=clock) as store:
-        if store.submitted:
-            if not reopen:
-                raise RefusedError(
-                    f"{path.name} of {participant} was submitted on "
-                    f"{store.response.submitted_at}; it is not overwritten",
-                    location=Location(path),
-                    hint="add --reopen to change it (the submitted version is kept beside it)",
-                )
-            store.allow_reopen()
+    with open_for_session(
+        workspace, participant, choice.questionnaire_id, reopen=reopen, clock=clock
+    ) as store:
         response = store.response
         pinned = response.draft.hash if response.draft else None
         changes = compare_draft(pinned, response.reactions, draft, selection)
@@ -528,7 +523,8 @@ def run_peer_review(
                 else "interrupted"
             )
         return PeerReviewResult(
-            state, path, choice.round, choice.invited, selection,
-            list(store.response.reactions), changes, store.reopened, notes,
-            still_submitted=store.unchanged_submitted, lang=language,
+            state=state, path=path, round=choice.round, invited=choice.invited,
+            findings=selection, reactions=list(store.response.reactions), changes=changes,
+            reopened=store.reopened, notes=notes, still_submitted=store.unchanged_submitted,
+            lang=language,
         )  # fmt: skip
