@@ -8,7 +8,13 @@ One prompt per item type (``STYLE.md`` §5):
 * yes/no, single choice, scale, participant: a list to pick from (arrow keys,
   Enter), with "no answer" as the last entry;
 * multiple choice, participants: a checklist (Space toggles, Enter confirms);
-  participants are listed by code and name.
+  participants are listed by code and name. An empty selection goes through
+  the session's check, so a required checklist refuses it in place.
+
+Questions and choice labels are broken at spaces to the terminal's width
+before questionary gets them (:func:`_wrap`): prompt_toolkit itself splits a
+question mid-word and cuts a choice at the screen edge. An answered list is
+erased and printed again by rich, which wraps at spaces too.
 
 Section headings, help texts, progress and the review are printed with rich.
 Every prompt uses questionary's ``unsafe_ask()``, so Ctrl-C arrives as
@@ -23,6 +29,7 @@ and rich at the top costs nothing elsewhere.
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,6 +86,10 @@ _UI: dict[str, dict[str, str]] = {
         "en": "not counted (condition false)",
     },
 }
+#: Columns before a choice's text: the pointer (" » ") and, in a checklist, the box ("○ ").
+_SELECT_INDENT = 3
+_CHECKBOX_INDENT = 5
+
 _STYLE = {"info": "cyan", "warning": "yellow", "error": "bold red", "success": "bold green"}
 _MARK = {"info": "i", "warning": "!", "error": "x", "success": "✓"}
 
@@ -106,6 +117,31 @@ _share_default_key_bindings()
 def _ui(key: str, lang: str, **values: Any) -> str:
     texts = _UI[key]
     return (texts.get(lang) or texts["en"]).format(**values)
+
+
+def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
+    """``text`` broken at spaces so that no line is wider than ``width`` columns.
+
+    prompt_toolkit does not wrap a prompt's question, and cuts a choice at
+    the screen edge (``wrap_lines`` is off in questionary's list), so the
+    words that do not fit are never seen. Line breaks already in ``text``
+    stay; ``first`` columns are taken before its first line (``"? "``, the
+    pointer), and every later line starts with ``indent`` spaces (to stand
+    under the choice's text). A word longer than a line is split.
+    """
+    room = max(width - 1, indent + 10, first + 10)
+    out: list[str] = []
+    for number, paragraph in enumerate(text.split("\n")):
+        wrapper = textwrap.TextWrapper(
+            width=room,
+            initial_indent=" " * (first if number == 0 else indent),
+            subsequent_indent=" " * indent,
+            break_on_hyphens=False,
+        )
+        lines = wrapper.wrap(paragraph) or [" " * indent]
+        out.extend(lines)
+    out[0] = out[0][first:]
+    return "\n".join(out)
 
 
 def _eof_on_ctrl_d(question: questionary.Question) -> questionary.Question:
@@ -195,16 +231,8 @@ class TerminalPrompter:
 
     def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
         """Pick one of ``options`` from a list; returns the option's value."""
-        choices = [Choice(o.label, o.value) for o in options]
-        values = [o.value for o in options]
-        question = questionary.select(
-            message,
-            choices=choices,
-            default=default if default in values else None,
-            instruction=_ui("select", self._lang),
-            **self._io,
-        )
-        return str(self._ask(question))
+        pairs = [(o.label, o.value) for o in options]
+        return str(self._pick(message, pairs, default, _ui("select", self._lang)))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
         """A yes/no question about the session (j/y/n, Enter takes the default).
@@ -216,7 +244,7 @@ class TerminalPrompter:
         """
         lang = self._lang
         question = questionary.confirm(
-            message,
+            self._message(message, _ui("yes_no" if default else "no_yes", lang)),
             default=default,
             instruction=_ui("yes_no" if default else "no_yes", lang),
             **self._io,
@@ -305,6 +333,8 @@ class TerminalPrompter:
             )
             message = "›"
             extra = {"multiline": True, "instruction": "", "enable_open_in_editor": True}
+        else:
+            message = self._message(message, "")
         default = "" if current is None else str(current)
         question = questionary.text(
             message, default=default, validate=validate, **extra, **self._io
@@ -312,28 +342,62 @@ class TerminalPrompter:
         text = self._ask(question)
         return parse_typed(item, text)
 
+    def _message(self, message: str, instruction: str) -> str:
+        """The question, broken at spaces to fit the terminal, leaving room for ``instruction``.
+
+        questionary shows ``"? " + message + " " + instruction``; the
+        instruction goes to a line of its own when it does not fit after the
+        question's last line.
+        """
+        width = self.console.width
+        text = _wrap(message, width, first=2, indent=0)
+        last = len(text.rsplit("\n", 1)[-1]) + (2 if "\n" not in text else 0)
+        if instruction and last + 2 + len(instruction.rstrip()) > width - 1:
+            text += "\n"
+        return text
+
+    def _choice(self, label: str, indent: int) -> str:
+        """A choice's label broken at spaces, its later lines under its first."""
+        return _wrap(label, self.console.width, first=indent, indent=indent)
+
+    def _pick(
+        self, message: str, options: list[tuple[str, Any]], default: Any, instruction: str
+    ) -> Any:
+        """A list to pick one from; the question and every label shown in full.
+
+        The prompt is erased once answered and the answer printed by rich,
+        which wraps at spaces (prompt_toolkit would split words).
+        """
+        choices = [Choice(self._choice(label, _SELECT_INDENT), value) for label, value in options]
+        values = [value for _, value in options]
+        question = questionary.select(
+            self._message(message, instruction),
+            choices=choices,
+            default=default if default in values and default is not None else None,
+            instruction=instruction,
+            **self._io,
+        )
+        answer = self._asked(question)
+        shown = next((label for label, value in options if value == answer), str(answer))
+        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
+        return answer
+
     def _select(
         self, message: str, options: list[tuple[str, Any]], current: Any, context: AskContext
     ) -> Any:
-        choices = [Choice(label, value) for label, value in options]
-        choices.append(Choice(_ui("blank", context.lang), _BLANK))
-        values = [value for _, value in options]
-        default = current if current in values and current is not None else None
-        question = questionary.select(
-            message,
-            choices=choices,
-            default=default,
-            instruction=_ui("select", context.lang),
-            **self._io,
-        )
-        answer = self._ask(question)
+        offered = [*options, (_ui("blank", context.lang), _BLANK)]
+        answer = self._pick(message, offered, current, _ui("select", context.lang))
         return None if answer == _BLANK else answer
 
     def _checkbox(
         self, message: str, options: list[tuple[str, Any]], current: Any, context: AskContext
     ) -> Any:
         chosen = set(current) if isinstance(current, list) else set()
-        choices = [Choice(label, value, checked=value in chosen) for label, value in options]
+        choices = [
+            Choice(self._choice(label, _CHECKBOX_INDENT), value, checked=value in chosen)
+            for label, value in options
+        ]
+        instruction = _ui("checkbox", context.lang)
 
         def validate(selected: list[Any]) -> bool | str:
             # An empty selection too: a required checklist refuses it here, in place.
@@ -341,10 +405,10 @@ class TerminalPrompter:
             return True if problem is None else problem
 
         question = questionary.checkbox(
-            message,
+            self._message(message, instruction),
             choices=choices,
             validate=validate,
-            instruction=_ui("checkbox", context.lang),
+            instruction=instruction,
             **self._io,
         )
         answer = list(self._asked(question))
