@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ["questionary", "jinja2", "markdown_it", "pydantic", "yaml", "rich", "prompt_toolkit"]
+HEAVY = [
+    "questionary", "jinja2", "markdown_it", "pydantic", "yaml", "rich", "prompt_toolkit",
+    "xlsxwriter", "openpyxl",
+]  # fmt: skip
 
 _PROBE = """
 import json, sys

@@ -33,6 +33,7 @@ __all__ = [
     "LIBYAML",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "atomic_path",
     "atomic_write_text",
     "atomic_writer",
     "dump",
@@ -487,6 +488,54 @@ def atomic_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             if fsync:
+                os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise InputError(
+            f"cannot write the file: {exc.strerror}",
+            location=Location(path),
+            hint="free disk space or fix the folder's permissions; nothing was overwritten",
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if fsync:
+        _fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, *, fsync: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` that replaces it when the block ends.
+
+    For writers that want a file name rather than a handle (a spreadsheet
+    library writing a zip file). Same guarantees as :func:`atomic_writer`:
+    on an error or interrupt the temporary file is removed and ``path`` is
+    left as it was; a new file gets the umask's mode, an existing one keeps its.
+
+    Raises:
+        InputError: the folder is not writable, the disk is full, or the
+            target is not a regular file; nothing is overwritten then.
+    """
+    target, mode = _target(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write here: {exc.strerror}",
+            location=Location(path),
+            hint="check that the folder exists and is writable",
+        ) from None
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if fsync:
+            with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)

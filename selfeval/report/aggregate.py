@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
@@ -90,6 +90,8 @@ class ParsedResponse:
             :func:`selfeval.model.answers.inactive_answers`).
         not_counted_ids: the finding ids those answers would have had, so a
             merge naming one is a warning rather than an unknown id.
+        stored: every answer as stored in the file, counted or not; only
+            from ``read_one(ctx, path, keep_answers=True)`` (``selfeval export``).
     """
 
     path: Path
@@ -100,6 +102,7 @@ class ParsedResponse:
     findings: tuple[Finding, ...] = ()
     not_counted: tuple[str, ...] = ()
     not_counted_ids: tuple[str, ...] = ()
+    stored: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ def _trimmed(response: Response, questionnaire: Questionnaire | None) -> Respons
     return response.model_copy(update={"answers": kept})
 
 
-def read_one(ctx: ReadContext, path: Path) -> ParsedResponse:
+def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> ParsedResponse:
     """Step 1 for one file: load, check, extract its findings, trim its answers.
 
     A pure function of its arguments, so it can run in a worker process
@@ -240,6 +243,8 @@ def read_one(ctx: ReadContext, path: Path) -> ParsedResponse:
     Args:
         ctx: the workspace's :class:`ReadContext`.
         path: a response file.
+        keep_answers: also return every answer as stored, in ``stored``
+            (for ``selfeval export``); the caller drops it when done.
 
     Returns:
         A :class:`ParsedResponse`; never raises for a problem in the file.
@@ -258,6 +263,7 @@ def read_one(ctx: ReadContext, path: Path) -> ParsedResponse:
     loaded = _check(ctx, path, response, problems)
     if loaded is None:
         return ParsedResponse(path, None, tuple(problems), rel=rel)
+    stored = response.answers
     # Only what counts reaches the report: answers whose `when` is false are kept in
     # the file ("kept but not counted", as fill says) but never extracted.
     not_counted = tuple(inactive_answers(loaded.questionnaire, response.answers))
@@ -281,6 +287,7 @@ def read_one(ctx: ReadContext, path: Path) -> ParsedResponse:
         tuple(findings),
         not_counted,
         not_counted_ids,
+        stored if keep_answers else None,
     )
 
 

@@ -138,6 +138,8 @@ class Report:
     annex2: list[tuple[str, list[tuple[str, list[FindingView]]]]]
     notes: list[str]
     draft_hash: str | None = None
+    #: Peer-review reactions by finding id (merged aliases routed to the survivor).
+    reactions: dict[str, list[ReactionView]] = field(default_factory=dict)
 
 
 def _join(names: Sequence[str], word: str) -> str:
@@ -442,4 +444,5 @@ def build_report(
         not_received=not_received,
         annex2=annex2,
         notes=builder.notes,
+        reactions=builder.reactions,
     )

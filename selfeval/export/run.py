@@ -1,0 +1,233 @@
+"""``selfeval export``: every answer, finding and participant out as CSV, XLSX or JSON.
+
+The one call of the command is :func:`export`. It reads each response the
+way ``selfeval aggregate`` does (:func:`selfeval.report.aggregate.read_one`:
+loaded, checked against its questionnaire, findings extracted, which answers
+count decided), writes its answers as rows at once, keeps only what the
+report needs, and then runs the
+report pipeline's :func:`~selfeval.report.aggregate.build` for the findings,
+merges and peer-review reactions. So the export holds what the report holds,
+and refuses what ``aggregate`` refuses (an invalid response, with file:line).
+Nothing here prints: progress goes to a callback, warnings are returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from selfeval.errors import UsageError
+from selfeval.export.tables import (
+    ANSWERS,
+    FINDINGS,
+    PARTICIPANTS,
+    TABLES,
+    AnswerRows,
+    Row,
+    Table,
+    finding_rows,
+    participant_rows,
+)
+from selfeval.files.workspace import Workspace
+from selfeval.model.questionnaire import KINDS
+
+__all__ = ["FORMATS", "ExportResult", "Progress", "default_output", "export", "response_order"]
+
+Format = Literal["csv", "xlsx", "json"]
+#: The formats ``selfeval export`` writes.
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json")
+#: ``progress(stage, done, total)``: called as files are read (``total`` known
+#: up front) and once per table written; for a progress bar on a terminal.
+Progress = Callable[[str, int, int], None]
+EXPORT_DIR = "export"
+
+
+@dataclass
+class ExportResult:
+    """What :func:`export` wrote.
+
+    Attributes:
+        written: the files written.
+        warnings: messages for stderr (left-out drafts, cut cells, …).
+        counts: table name → rows written.
+        responses: responses whose answers were exported.
+    """
+
+    written: list[Path]
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    responses: int = 0
+
+
+def default_output(ws: Workspace, fmt: Format, table: Table | None = None) -> Path:
+    """Where an export goes by default, in the workspace's ``reports/export/``.
+
+    ``answers.csv``, ``findings.csv``, ``participants.csv`` (CSV: the folder,
+    or the one table's file), ``export.xlsx``, ``export.json``.
+    """
+    from selfeval.report.aggregate import REPORTS_DIR
+
+    folder = ws.root / REPORTS_DIR / EXPORT_DIR
+    if fmt == "csv":
+        return folder / f"{table.name}.csv" if table is not None else folder
+    return folder / f"export.{fmt}"
+
+
+def response_order(ws: Workspace, paths: Sequence[Path]) -> list[Path]:
+    """Response files in report order: participant (``selfeval.yaml``), questionnaire, path.
+
+    The participant and questionnaire are read from where the file lives
+    (``responses/<category>/<participant>/<questionnaire>.yaml``).
+    """
+    order = {code: n for n, code in enumerate(ws.exercise.codes)}
+
+    def key(path: Path) -> tuple[int, int, str]:
+        stem = path.stem
+        return (
+            order.get(path.parent.name, len(order)),
+            KINDS.index(stem) if stem in KINDS else len(KINDS),
+            path.as_posix(),
+        )
+
+    return sorted(paths, key=key)
+
+
+def _count(rows: Iterator[Row] | list[Row], counts: dict[str, int], name: str) -> Iterator[Row]:
+    n = 0
+    for row in rows:
+        n += 1
+        yield row
+    counts[name] = n
+
+
+def export(
+    *,
+    workspace: Path | None = None,
+    fmt: Format = "csv",
+    output: Path | None = None,
+    category: str | None = None,
+    include_drafts: bool = False,
+    table: str | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Export the answers, findings and participants (the one call of ``selfeval export``).
+
+    Args:
+        workspace: the workspace folder (default: found from the current folder).
+        fmt: ``csv`` (a folder of files), ``xlsx`` (one workbook) or ``json``.
+        output: where to write (default :func:`default_output`).
+        category: the incident category to export; it must be the
+            exercise's (an exercise evaluates one today, ``DESIGN.md`` §8).
+        include_drafts: also export responses still in ``status: draft``
+            (as ``aggregate --include-drafts``).
+        table: only this table (``answers``, ``findings``, ``participants``).
+        progress: called as the work goes (see :data:`Progress`).
+
+    Returns:
+        An :class:`ExportResult`.
+
+    Raises:
+        UsageError: an unknown table, format or category.
+        SelfevalError: no workspace; an invalid questionnaire, exercise or
+            response (every problem with file:line, as ``aggregate``); a file
+            that cannot be written (no file is half-written then).
+    """
+    from selfeval.export import writers
+    from selfeval.report.aggregate import ReadContext, build, paused_gc, read_one
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
+    tables = _tables(table)
+    ws = Workspace.open(workspace)
+    ctx = ReadContext.of(ws)  # exercise and every questionnaire loaded and checked, up front
+    exercise = ws.exercise
+    own = exercise.incident_category.id
+    if category is not None and category != own:
+        raise UsageError(
+            f"this exercise evaluates incident category {own!r}, not {category!r}",
+            hint=f"use --category {own}, or run export in the workspace of {category!r}",
+        )
+    target = output if output is not None else default_output(ws, fmt, _only(tables))
+    paths = response_order(ws, ws.response_files())
+    result = ExportResult([])
+    counts = result.counts
+    answer_rows = AnswerRows(exercise, exercise.language)
+    parsed_all = []
+    handed_in: dict[str, list[tuple[str, str, str, str]]] = {}
+    report = progress or (lambda stage, done, total: None)
+
+    def read() -> Iterator[Row]:
+        """Read every response, yielding its answers' rows; keep what build() needs."""
+        report("Reading responses", 0, len(paths))
+        for done, path in enumerate(paths, start=1):
+            parsed = read_one(ctx, path, keep_answers=True)
+            response = parsed.response
+            if response is not None and parsed.questionnaire is not None:
+                questionnaire = ws.questionnaires()[parsed.questionnaire].questionnaire
+                handed_in.setdefault(response.participant, []).append(
+                    (*parsed.questionnaire, response.status, questionnaire.kind)
+                )
+                if parsed.stored is not None and (response.status == "submitted" or include_drafts):
+                    result.responses += 1
+                    yield from answer_rows.rows(
+                        response, questionnaire, parsed.stored, parsed.not_counted
+                    )
+            parsed_all.append(replace(parsed, stored=None))
+            report("Reading responses", done, len(paths))
+
+    built = None
+
+    def produce(which: Table) -> Iterator[Row]:
+        nonlocal built
+        if built is None:
+            # The answers come first, read as the files are; an export without
+            # them still reads every file, for the findings and participants.
+            if which is ANSWERS:
+                yield from _count(read(), counts, ANSWERS.name)
+            else:
+                for _ in read():
+                    pass
+            built = build(ws, parsed_all, include_drafts=include_drafts)
+            result.warnings += built.warnings
+            if which is ANSWERS:
+                return
+        if which is FINDINGS:
+            yield from _count(finding_rows(built, exercise), counts, FINDINGS.name)
+        elif which is PARTICIPANTS:
+            rows = participant_rows(exercise, handed_in)
+            yield from _count(rows, counts, PARTICIPANTS.name)
+        report(f"Writing {which.name}", 1, 1)
+
+    with paused_gc():
+        if fmt == "csv":
+            result.written = writers.write_csv(target, tables, produce)
+        elif fmt == "xlsx":
+            path, warnings = writers.write_xlsx(target, tables, produce)
+            result.written, result.warnings = [path], [*result.warnings, *warnings]
+        else:
+            meta = {
+                "format": "selfeval-export",
+                "version": 1,
+                "project": exercise.project,
+                "incident_category": own,
+                "language": exercise.language,
+            }
+            result.written = [writers.write_json(target, tables, produce, meta)]
+    return result
+
+
+def _tables(name: str | None) -> tuple[Table, ...]:
+    if name is None:
+        return TABLES
+    for table in TABLES:
+        if table.name == name:
+            return (table,)
+    raise UsageError(
+        f"unknown table {name!r}", hint=f"use one of: {', '.join(t.name for t in TABLES)}"
+    )
+
+
+def _only(tables: tuple[Table, ...]) -> Table | None:
+    return tables[0] if len(tables) == 1 else None
