@@ -10,56 +10,18 @@ What they hold the tool to: ``init`` writes a ``.gitignore`` and a
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from gitkit import CATEGORY, git, git_env
 from typer.testing import CliRunner
 
 from selfeval.cli import app
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git binary")
-
-REPO = Path(__file__).resolve().parents[1]
-CATEGORY = "falende-staten"
-
-
-def git_env() -> dict[str, str]:
-    """An environment in which git ignores the machine's own configuration."""
-    env = dict(os.environ)
-    env.update(
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_TERMINAL_PROMPT="0",
-        PYTHONPATH=str(REPO),
-    )
-    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(key, None)
-    return env
-
-
-def git(cwd: Path, *args: str, who: str = "secretariaat") -> str:
-    """Run ``git`` in ``cwd`` as ``who``; return its stdout, fail the test on an error."""
-    result = subprocess.run(
-        [
-            "git",
-            "-c", f"user.name={who}",
-            "-c", f"user.email={who.lower()}@example.org",
-            "-c", "init.defaultBranch=main",
-            "-c", "commit.gpgsign=false",
-            *args,
-        ],
-        cwd=cwd,
-        env=git_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, f"git {' '.join(args)}:\n{result.stdout}{result.stderr}"
-    return result.stdout
 
 
 def selfeval(cwd: Path, *args: str) -> subprocess.Popen[str]:

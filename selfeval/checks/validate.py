@@ -409,6 +409,29 @@ def _check_contract(workspace: Workspace, report: Report) -> None:
         report.add(problem)
 
 
+#: Files under texts/ and templates/ read as text (others, e.g. images, are left alone).
+_TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".j2", ".jinja", ".html", ".css", ".txt")
+
+
+def _check_texts(workspace: Workspace, report: Report) -> None:
+    """Check the secretariat's texts and template overrides for git conflict markers.
+
+    The YAML files get this check where they are parsed
+    (:func:`selfeval.files.yamlio.load_text`); Markdown and templates are not
+    parsed by validate, so a merge left unfinished would otherwise reach the
+    report. ``texts/merges.yaml`` is checked here for markers only (aggregate
+    parses it).
+    """
+    folders = (workspace.texts_dir, workspace.templates_dir)
+    for path in sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")):
+        if not path.is_file() or path.suffix not in _TEXT_SUFFIXES or path.name.startswith("."):
+            continue
+        try:  # not counted in report.checked: "N files valid" counts the YAML files checked
+            yamlio.read_text(path)
+        except SelfevalError as exc:
+            report.add(exc)
+
+
 def validate_workspace(workspace: Workspace) -> Report:
     """Check a whole workspace.
 
@@ -429,6 +452,7 @@ def validate_workspace(workspace: Workspace) -> Report:
     current = workspace.response_files()
     files = [workspace.exercise_path, *workspace.questionnaire_files(), *current]
     report = validate_paths(files, workspace=workspace)
+    _check_texts(workspace, report)
     _check_contract(workspace, report)
     if not workspace.responses_dir.is_dir():
         return report

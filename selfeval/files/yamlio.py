@@ -7,6 +7,11 @@ Rules (``DESIGN.md`` §6):
 * Duplicate mapping keys, anchors/aliases, non-UTF-8 bytes, tabs used for
   indentation, and files over :data:`MAX_FILE_BYTES` are refused with the file,
   line and column.
+* A file that still holds git conflict markers (an unfinished merge or
+  rebase, ``docs/collaboration.md``) is refused as such before YAML parsing,
+  whose own error would only confuse (:func:`check_no_conflict`); the
+  secretariat's Markdown texts are read through :func:`read_text`, which
+  applies the same check.
 * Every string dumps so that it loads back as the same string: ``NO``, ``on``,
   ``1.10``, ``007``, ``2006-05-16``, ``22:22``, ``~``, ``null`` and strings
   starting with ``*``, ``&`` or ``!`` come out quoted.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -36,10 +42,12 @@ __all__ = [
     "atomic_path",
     "atomic_write_text",
     "atomic_writer",
+    "check_no_conflict",
     "dump",
     "line_of",
     "load",
     "load_text",
+    "read_text",
     "write",
 ]
 
@@ -276,6 +284,68 @@ def _check_depth(text: str) -> None:
         parser.dispose()
 
 
+#: A line git writes into a file it could not merge: ``<<<<<<< ours``,
+#: ``||||||| base`` (diff3 style), ``=======``, ``>>>>>>> theirs``; always at
+#: the start of a line, seven characters, then a space or the line end.
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|\|{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
+#: The markers that only a merge writes (``=======`` alone is also a Markdown
+#: heading underline, so it counts only beside one of these).
+_CONFLICT_EDGE = re.compile(r"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
+
+
+def check_no_conflict(text: str, path: Path | str = "<string>") -> None:
+    """Refuse text that still holds git conflict markers.
+
+    A ``git pull`` or ``git rebase`` that could not merge two changes to a file
+    leaves both versions in it between ``<<<<<<<``, ``=======`` and
+    ``>>>>>>>`` lines. YAML parsing would then fail with a message about
+    syntax; this says what happened instead, at the first marker line.
+
+    Args:
+        text: the file's content.
+        path: the file, for the message.
+
+    Raises:
+        InputError: a line starts with ``<<<<<<<`` or ``>>>>>>>`` (then the
+            first marker line of any kind is named), with the hint to resolve
+            the merge conflict.
+    """
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:  # the common case, cheaply
+        return
+    edge = _CONFLICT_EDGE.search(text)
+    if edge is None:
+        return
+    first = _CONFLICT_MARKER.search(text) or edge
+    line = text.count("\n", 0, first.start()) + 1
+    marker = first.group(0).strip()
+    raise InputError(
+        f"the file holds an unresolved git merge conflict (line {line} starts with {marker!r})",
+        location=Location(path, line, 1),
+        hint="resolve the merge conflict: keep the right lines between the <<<<<<<, ======= "
+        "and >>>>>>> markers, delete the marker lines, then `git add` the file and "
+        "continue (`git rebase --continue`); see docs/collaboration.md",
+    )
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file of the workspace (the secretariat's Markdown texts).
+
+    Args:
+        path: the file.
+        max_bytes: refuse files larger than this many bytes.
+
+    Returns:
+        The text (a byte-order mark dropped).
+
+    Raises:
+        InputError: the file is missing, unreadable, too large, not UTF-8,
+            or holds git conflict markers (:func:`check_no_conflict`).
+    """
+    text = _decode(_read_bytes(path, max_bytes), path)
+    check_no_conflict(text, path)
+    return text
+
+
 def load_text(text: str, path: Path | str = "<string>") -> Any:
     """Parse YAML text safely.
 
@@ -288,9 +358,11 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         ``datetime.date``/``datetime.datetime`` for unquoted dates.
 
     Raises:
-        InputError: on a syntax error, duplicate key, alias, unknown tag, tab
-            indentation or too-deep nesting, with file, line and column.
+        InputError: on git conflict markers (:func:`check_no_conflict`), a
+            syntax error, duplicate key, alias, unknown tag, tab indentation or
+            too-deep nesting, with file, line and column.
     """
+    check_no_conflict(text, path)
     try:
         if _nesting_bound(text) > _SCAN_ABOVE:
             _check_depth(text)
@@ -351,6 +423,11 @@ def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
         InputError: the file is missing, unreadable, too large, not UTF-8 or
             not valid YAML (see :func:`load_text`).
     """
+    return load_text(_decode(_read_bytes(path, max_bytes), path), path)
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``, refusing a missing, unreadable or too large file."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -359,7 +436,7 @@ def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
                 location=Location(path),
                 hint="selfeval files are small text files; check that this is the right file",
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("the file does not exist", location=Location(path)) from None
     except IsADirectoryError:
@@ -368,7 +445,6 @@ def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
         raise InputError(
             "the file cannot be read (permission denied)", location=Location(path)
         ) from None
-    return load_text(_decode(data, path), path)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]

@@ -325,10 +325,12 @@ def build_report(
     )
     builder = _Builder(exercise, L)
     category = exercise.category_name()
+    from selfeval.files import yamlio  # refuses a text with git conflict markers
+
     texts = {}
     for name in TEXTS:
         path = texts_dir / f"{name}.md"
-        text = path.read_text("utf-8") if path.is_file() else ""
+        text = yamlio.read_text(path) if path.is_file() else ""
         # Comments are notes to the secretariat (the template's placeholders), not report text.
         texts[name] = _COMMENT.sub("", text).strip()
     stale = _attach_reactions(builder, sources, findings, aliases)
