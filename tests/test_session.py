@@ -566,3 +566,19 @@ def test_a_required_checklist_left_empty_is_asked_again(tmp_path: Path) -> None:
     assert prompter.contexts[-1].validate([]) is None  # `may` is optional
     answers = response_of(ws.root, qid="defaults")["answers"]
     assert (answers["must"], answers["may"]) == (["b"], [])
+
+
+def test_an_outcome_is_complete_when_made_not_patched_afterwards(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    from selfeval.fill.run import fill_from_answers
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text("name: x\n", "utf-8")
+    with ResponseStore(ws, "DEP1", "mini") as store:
+        from_file = fill_from_answers(store, answers, lang="nl")
+        session = FillSession(store, Scripted([choose("quit")]), lang="nl").run()
+    for outcome in (from_file, session):
+        assert outcome.lang == "nl"
+        assert outcome.missing_labels == ("Akkoord", "Niveau", "Datum")
+        assert outcome.missing_text() == "Nog nodig vóór indienen: Akkoord, Niveau, Datum"

@@ -36,9 +36,8 @@ from selfeval.files import yamlio
 from selfeval.files.store import Clock, ResponseStore, open_for_session, utc_now
 from selfeval.files.workspace import Workspace, split_ref
 from selfeval.fill.prompter import Prompter
-from selfeval.fill.review import label_path
-from selfeval.fill.session import FillSession, Outcome
-from selfeval.model.answers import Problem, check_answers, progress
+from selfeval.fill.session import FillSession, Outcome, outcome_of
+from selfeval.model.answers import Problem, check_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import DateItem, Item, RepeatItem
 
@@ -165,7 +164,9 @@ def _located(
     return errors
 
 
-def fill_from_answers(store: ResponseStore, path: Path, *, submit: bool = False) -> Outcome:
+def fill_from_answers(
+    store: ResponseStore, path: Path, *, submit: bool = False, lang: str = "en"
+) -> Outcome:
     """Fill an opened response from an answers file, without prompts.
 
     The file's answers are laid over the draft's (a key in the file replaces
@@ -180,6 +181,7 @@ def fill_from_answers(store: ResponseStore, path: Path, *, submit: bool = False)
         store: the opened, locked response.
         path: the answers file (see :func:`load_answers_file`).
         submit: also submit, which needs every required answer.
+        lang: the language of the closing lines and of the missing items' labels.
 
     Returns:
         The outcome (``submitted`` or ``draft``; ``still_submitted`` when a
@@ -205,14 +207,7 @@ def fill_from_answers(store: ResponseStore, path: Path, *, submit: bool = False)
     store.save(answers)
     if submit and not store.submitted:
         store.submit()
-    return Outcome(
-        state="submitted" if store.submitted else "draft",
-        path=store.path,
-        progress=progress(questionnaire, store.answers),
-        inactive=(),
-        reopened=store.reopened,
-        still_submitted=store.unchanged_submitted,
-    )
+    return outcome_of(store, "submitted" if store.submitted else "draft", lang=lang)
 
 
 def run_fill(
@@ -267,13 +262,6 @@ def run_fill(
         workspace, participant, qid, version=version, reopen=reopen, clock=clock
     ) as store:
         if answers_file is not None:
-            outcome = fill_from_answers(store, answers_file, submit=submit)
-        else:
-            assert prompter is not None
-            outcome = FillSession(store, prompter(language), lang=language).run()
-        outcome.lang = language
-        outcome.missing_labels = tuple(
-            label_path(store.loaded.questionnaire, (item_id,), language)
-            for item_id in outcome.progress.missing
-        )
-        return outcome
+            return fill_from_answers(store, answers_file, submit=submit, lang=language)
+        assert prompter is not None
+        return FillSession(store, prompter(language), lang=language).run()

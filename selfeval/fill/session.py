@@ -27,11 +27,12 @@ from selfeval.files.store import ResponseStore
 from selfeval.fill.menus import Menus
 from selfeval.fill.prompter import Path_, Prompter, ReviewRow
 from selfeval.fill.prompter import message as _t
+from selfeval.fill.review import label_path
 from selfeval.fill.walker import Walker
 from selfeval.model.answers import Progress, inactive_answers, progress
 from selfeval.model.questionnaire import Item
 
-__all__ = ["FillSession", "Outcome", "SessionResult"]
+__all__ = ["FillSession", "Outcome", "SessionResult", "outcome_of"]
 
 
 @dataclass(kw_only=True)
@@ -193,14 +194,37 @@ class FillSession:
         return self.walker.review_rows()
 
     def _outcome(self, state: Literal["submitted", "draft", "interrupted"]) -> Outcome:
-        questionnaire = self.walker.questionnaire
-        answers = self.store.answers
-        return Outcome(
-            state=state,
-            path=self.store.path,
-            progress=progress(questionnaire, answers),
-            inactive=tuple(inactive_answers(questionnaire, answers)),
-            reopened=self.store.reopened,
-            still_submitted=self.store.unchanged_submitted,
-            lang=self.lang,
-        )
+        return outcome_of(
+            self.store, state, lang=self.lang,
+            inactive=tuple(inactive_answers(self.walker.questionnaire, self.store.answers)),
+        )  # fmt: skip
+
+
+def outcome_of(
+    store: ResponseStore,
+    state: Literal["submitted", "draft", "interrupted"],
+    *,
+    lang: str,
+    inactive: tuple[str, ...] = (),
+) -> Outcome:
+    """The :class:`Outcome` of a response as it is now, complete when it is made.
+
+    Args:
+        store: the opened response.
+        state: how the session ended.
+        lang: the session language, for the closing lines and the labels of
+            what is missing.
+        inactive: ids of answers kept but not counted, to name at the end.
+    """
+    questionnaire = store.loaded.questionnaire
+    now = progress(questionnaire, store.answers)
+    return Outcome(
+        state=state,
+        path=store.path,
+        progress=now,
+        inactive=inactive,
+        reopened=store.reopened,
+        still_submitted=store.unchanged_submitted,
+        lang=lang,
+        missing_labels=tuple(label_path(questionnaire, (i,), lang) for i in now.missing),
+    )
