@@ -17,8 +17,11 @@ import pytest
 
 HEAVY = [
     "questionary", "jinja2", "markdown_it", "pydantic", "yaml", "rich", "prompt_toolkit",
-    "xlsxwriter", "openpyxl",
+    "xlsxwriter", "openpyxl", "docx", "matplotlib",
 ]  # fmt: skip
+
+#: Word output and the figures: loaded only by the commands that write them.
+DRAW = ["docx", "matplotlib"]
 
 _PROBE = """
 import json, sys
@@ -84,10 +87,16 @@ def test_command_help_loads_no_library_of_ours(command: str) -> None:
 @pytest.mark.parametrize(
     ("args", "not_needed"),
     [
-        (["validate"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "rich"]),
-        (["status"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it"]),
-        (["aggregate", "-o", "r.md"], ["questionary", "prompt_toolkit", "markdown_it", "rich"]),
-        (["schema"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "yaml", "rich"]),
+        (["validate"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "rich", *DRAW]),
+        (["status"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", *DRAW]),
+        (
+            ["aggregate", "-o", "r.md"],
+            ["questionary", "prompt_toolkit", "markdown_it", "rich", "docx"],
+        ),
+        (
+            ["schema"],
+            ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "yaml", "rich", *DRAW],
+        ),
     ],
 )
 def test_a_command_loads_only_the_libraries_it_needs(

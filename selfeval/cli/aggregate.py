@@ -14,6 +14,7 @@ from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
 class _Format(StrEnum):
     md = "md"
     html = "html"
+    docx = "docx"
 
 
 @app.command("aggregate")
@@ -29,14 +30,19 @@ def aggregate_command(
     ] = False,
     fmt: Annotated[
         _Format,
-        typer.Option("--format", "-f", help="md (Markdown) or html (one printable page)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="md (Markdown), html (one printable page) or docx (Word, with "
+            "the workspace's templates/reference.docx as house style if there is one).",
+        ),
     ] = _Format.md,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Report path. Default: reports/integrated-report[-draft].md|html in the workspace.",  # noqa: E501
+            help="Report path. Default: reports/integrated-report[-draft].md|html|docx in the workspace.",  # noqa: E501
             dir_okay=False,
             show_default=False,
         ),
@@ -47,6 +53,15 @@ def aggregate_command(
             "--include-drafts", help="Also include responses not yet submitted (status: draft)."
         ),
     ] = False,
+    ids: Annotated[
+        bool | None,
+        typer.Option(
+            "--ids/--no-ids",
+            help="Show finding ids in the running text. Default: in the draft, not in the "
+            "final report (Word output).",
+            show_default=False,
+        ),
+    ] = None,
     jobs: Annotated[
         int,
         typer.Option(
@@ -71,6 +86,8 @@ def aggregate_command(
 
       selfeval aggregate --format html -o report.html
 
+      selfeval aggregate --format docx
+
       selfeval aggregate --jobs 2
     """
     from selfeval.report.aggregate import aggregate
@@ -82,6 +99,7 @@ def aggregate_command(
         fmt=fmt.value,
         output=output,
         include_drafts=include_drafts,
+        ids=ids,
     )
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")

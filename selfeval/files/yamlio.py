@@ -529,7 +529,7 @@ def _target(path: Path) -> tuple[Path, int]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
+def atomic_writer(path: Path, *, fsync: bool = True, binary: bool = False) -> Iterator[TextIO]:
     r"""Open a text handle whose content replaces ``path`` atomically when the block ends.
 
     Write to the handle; on a normal exit the temporary file (same folder) is
@@ -540,9 +540,10 @@ def atomic_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
         path: the target file; its folder is created if missing. A symbolic
             link is written through.
         fsync: flush to disk before the rename (on by default).
+        binary: yield a binary handle instead (a ``.docx``, a picture).
 
     Yields:
-        A text handle (UTF-8, ``\n`` line ends).
+        A text handle (UTF-8, ``\n`` line ends), or a binary one.
 
     Raises:
         InputError: the folder is not writable, the disk is full, or the
@@ -560,7 +561,10 @@ def atomic_writer(path: Path, *, fsync: bool = True) -> Iterator[TextIO]:
         ) from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        opened = (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        )
+        with opened as handle:
             yield handle
             handle.flush()
             if fsync:

@@ -59,7 +59,7 @@ __all__ = [
     "read_responses",
 ]
 
-Format = Literal["md", "html"]
+Format = Literal["md", "html", "docx"]
 REPORTS_DIR = "reports"
 MERGES_FILE = "merges.yaml"
 
@@ -465,7 +465,7 @@ class AggregateResult:
 
 
 def default_output(ws: Workspace, *, draft: bool, fmt: Format) -> Path:
-    """``reports/integrated-report[-draft].md|html`` inside the workspace."""
+    """``reports/integrated-report[-draft].md|html|docx`` inside the workspace."""
     name = "integrated-report-draft" if draft else "integrated-report"
     return ws.root / REPORTS_DIR / f"{name}.{fmt}"
 
@@ -478,6 +478,7 @@ def aggregate(
     fmt: Format = "md",
     output: Path | None = None,
     include_drafts: bool = False,
+    ids: bool | None = None,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
@@ -486,9 +487,11 @@ def aggregate(
         jobs: worker processes for step 1 (``--jobs``; 1: none, 0: one per
             CPU core); the report is the same whatever the number.
         draft: write the draft report and ``reports/draft.yaml``.
-        fmt: ``md`` or ``html``.
+        fmt: ``md``, ``html`` or ``docx`` (:mod:`selfeval.report.docx`).
         output: report path (default :func:`default_output`).
         include_drafts: include responses still in ``status: draft``.
+        ids: show finding ids in the running text (default: in a draft only;
+            Word output so far).
 
     Returns:
         An :class:`AggregateResult`.
@@ -512,7 +515,12 @@ def aggregate(
         built.report.draft_hash = draft_hash(built.findings)
     target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
     with paused_gc():
-        write_report(built.report, target, fmt=fmt, template_dirs=[ws.templates_dir])
+        if fmt == "docx":
+            from selfeval.report.docx import write_docx
+
+            write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
+        else:
+            write_report(built.report, target, fmt=fmt, template_dirs=[ws.templates_dir])
     written = [target]
     if draft:
         draft_path = ws.root / REPORTS_DIR / "draft.yaml"

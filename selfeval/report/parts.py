@@ -8,7 +8,7 @@ Used by :func:`selfeval.report.model.build_report`; plain data, no rendering.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from selfeval.model.questionnaire import KINDS, text_in
@@ -22,7 +22,18 @@ __all__ = ["Annex1Row", "OtherInput", "RoleRow", "annex1", "other_input", "roles
 
 @dataclass
 class RoleRow:
-    """One row of the roles table (``role.<P>``)."""
+    """One row of the roles table (``role.<P>``).
+
+    The joined strings are for the table; ``level``, ``gives``, ``receives``
+    and ``own`` carry the same facts as data for Figure 1
+    (:mod:`selfeval.report.figures`).
+
+    Attributes:
+        level: ``strong`` / ``medium`` / ``weak``, or None when not given.
+        gives: names of the departments this one gives input to.
+        receives: names of the departments this one receives input from.
+        own: the row comes from the department's own self-evaluation.
+    """
 
     id: str
     name: str
@@ -32,6 +43,10 @@ class RoleRow:
     described_by: str
     view: FindingView | None
     own_role: str | None = None
+    level: str | None = None
+    gives: list[str] = field(default_factory=list)
+    receives: list[str] = field(default_factory=list)
+    own: bool = False
 
 
 @dataclass
@@ -126,6 +141,10 @@ def roles(
                 described_by=described,
                 view=builder.view(finding) if finding else None,
                 own_role=pr2.get("role") or None,
+                level=level if level in ("strong", "medium", "weak") else None,
+                gives=[builder.name(c) for c in gives],
+                receives=[builder.name(c) for c in receives],
+                own=code in self_evals,
             )
         )
     return rows

@@ -1,0 +1,784 @@
+"""The integrated report as a Word document (``selfeval aggregate --format docx``).
+
+Built with python-docx from the same report model the Markdown and HTML
+templates use (:class:`selfeval.report.model.Report`), chapter by chapter in
+the order of ``integrated-report.md.j2``. What makes it a document an office
+can send as it is:
+
+* real Word styles: Title, Heading 1–4, List Bullet, List Number (each list
+  numbered from 1), Caption, a table style (Table Grid) for the roles table,
+  the opportunities matrix, Annex 1 and Annex 2;
+* A4 with 2.5 cm margins, the status line ("intern werkdocument") in the
+  header of every page and the page number (a ``PAGE`` field) in the footer;
+* a table-of-contents field (Word fills in the page numbers when the file
+  is opened: ``updateFields`` is set), pre-filled with the chapters so a
+  reader that does not update fields still shows them;
+* Figures 1 and 2 as PNG pictures with captions
+  (:mod:`selfeval.report.figures`); cited sources as superscript note
+  numbers and a numbered list of notes at the end.
+
+House style: a workspace's ``templates/reference.docx`` (pandoc's
+``--reference-doc`` convention) is the starting document: its styles, page
+setup, header and footer are kept and its body is replaced by the report;
+the status line and page number are added to its header and footer unless
+they already carry them. Any ``.docx`` works, so a report written by this
+command, restyled in Word, is a reference document.
+
+Answers are untrusted text: they are written as plain runs, never read as
+Markdown or markup. Only the secretariat's ``texts/*.md`` are read as
+Markdown (headings, paragraphs, lists, emphasis).
+
+Deterministic: the same inputs give the same bytes (document dates are the
+exercise date, zip entries carry a fixed date, parts are written in a fixed
+order).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from selfeval.errors import InputError
+
+if TYPE_CHECKING:
+    from selfeval.report.model import FindingView, ReactionView, Report
+
+__all__ = ["REFERENCE_DOC", "render_docx", "write_docx"]
+
+#: The house-style document looked for in a workspace's ``templates/`` folder.
+REFERENCE_DOC = "reference.docx"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_TOC_LEVELS = 2  # levels pre-filled into the table of contents
+
+
+def find_reference(template_dirs: Sequence[Path]) -> Path | None:
+    """The first ``reference.docx`` in ``template_dirs``, or None."""
+    for folder in template_dirs:
+        candidate = folder / REFERENCE_DOC
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def write_docx(
+    report: Report,
+    path: Path,
+    *,
+    template_dirs: Sequence[Path] = (),
+    ids: bool | None = None,
+    fsync: bool = True,
+) -> None:
+    """Write the report as a ``.docx`` to ``path``, atomically.
+
+    Args:
+        report: from :func:`selfeval.report.model.build_report`.
+        path: the ``.docx`` file.
+        template_dirs: folders searched for ``reference.docx`` (a workspace's
+            ``templates/``).
+        ids: show finding ids (default: in a draft only).
+        fsync: flush to disk before the rename.
+
+    Raises:
+        InputError: the reference document cannot be read, or the file
+            cannot be written; the target is then left as it was.
+    """
+    from selfeval.files.yamlio import atomic_writer
+
+    data = render_docx(report, reference=find_reference(template_dirs), ids=ids)
+    with atomic_writer(path, fsync=fsync, binary=True) as handle:
+        handle.write(data)
+
+
+def render_docx(report: Report, *, reference: Path | None = None, ids: bool | None = None) -> bytes:
+    """The report as ``.docx`` bytes (the same bytes for the same report and reference).
+
+    Args:
+        report: the report model.
+        reference: a house-style document whose styles, page setup, header
+            and footer are used (None: python-docx's default, set to A4).
+        ids: show finding ids (default: in a draft only).
+
+    Returns:
+        The document, a zip package.
+
+    Raises:
+        InputError: ``reference`` is not a readable Word document.
+    """
+    writer = _Writer(report, reference, report.is_draft if ids is None else ids)
+    writer.build()
+    out = io.BytesIO()
+    writer.doc.save(out)
+    return _normalise_zip(out.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """The same package with fixed entry dates and attributes (zip dates are the clock's)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def _open(reference: Path | None) -> Any:
+    import docx
+
+    if reference is None:
+        return docx.Document()
+    try:
+        return docx.Document(str(reference))
+    except Exception as exc:  # python-docx raises several kinds for a bad package
+        raise InputError(
+            f"{reference}: not a Word document that can be used as reference ({exc})",
+            hint="save the house-style document as .docx (Word 2007 or later), or remove it",
+        ) from None
+
+
+class _Writer:
+    """Builds one document; each method writes one part of the report."""
+
+    def __init__(self, report: Report, reference: Path | None, ids: bool) -> None:
+        self.r = report
+        self.L = report.L
+        self.ids = ids
+        self.doc = _open(reference)
+        self.reference = reference
+        self.styles = {s.name for s in self.doc.styles}
+        self.headings: list[tuple[int, str]] = []
+        self.toc_paragraph: Any = None
+        body = self.doc.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+
+    # -- low-level helpers -------------------------------------------------------------
+
+    def style(self, *names: str) -> str | None:
+        """The first of ``names`` the document has (a reference document may lack some)."""
+        return next((n for n in names if n in self.styles), None)
+
+    def para(self, text: str = "", style: str | None = None, **run: Any) -> Any:
+        paragraph = self.doc.add_paragraph(style=self.style(style) if style else None)
+        if text:
+            self.run(paragraph, text, **run)
+        return paragraph
+
+    @staticmethod
+    def run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False) -> Any:
+        r = paragraph.add_run(text)
+        if bold:
+            r.bold = True
+        if italic:
+            r.italic = True
+        return r
+
+    def heading(self, text: str, level: int) -> Any:
+        level = max(1, min(level, 4))
+        name = self.style(f"Heading {level}")
+        paragraph = self.doc.add_paragraph(style=name)
+        self.run(paragraph, _one_line(text), bold=name is None)
+        self.headings.append((level, _one_line(text)))
+        return paragraph
+
+    def notes(self, paragraph: Any, numbers: Sequence[int]) -> None:
+        for n in numbers:
+            self.run(paragraph, f"{n}").font.superscript = True
+
+    def block(self, text: str, *, style: str | None = None, notes: Sequence[int] = ()) -> None:
+        """An answer's text: a paragraph per blank-line-separated part; plain runs only.
+
+        Lines within a part are joined, as the Markdown report joins them.
+        """
+        chunks = _paragraphs(text) or [[""]]
+        for i, chunk in enumerate(chunks):
+            paragraph = self.para(" ".join(chunk), style=style)
+            if i == len(chunks) - 1:
+                self.notes(paragraph, notes)
+
+    def bullet(self, style: str = "List Bullet") -> Any:
+        name = self.style(style)
+        paragraph = self.doc.add_paragraph(style=name)
+        if name is None:
+            self.run(paragraph, "• ")
+        return paragraph
+
+    def numbered(self, items: Sequence[str]) -> None:
+        """A numbered list that starts at 1 (List Number continues across a document)."""
+        num_id = self._restart_numbering()
+        for n, item in enumerate(items, 1):
+            if num_id is None:
+                paragraph = self.para(f"{n}. ")
+            else:
+                paragraph = self.para(style="List Number")
+                _set_num(paragraph, num_id)
+            self.run(paragraph, _one_line(item))
+
+    def _restart_numbering(self) -> int | None:
+        from docx.oxml.ns import qn
+
+        if "List Number" not in self.styles:
+            return None
+        style = self.doc.styles["List Number"].element
+        num = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num is None:
+            return None
+        numbering = self.doc.part.numbering_part.element
+        base = numbering.num_having_numId(int(num.get(qn("w:val"))))
+        fresh = numbering.add_num(base.abstractNumId.val)
+        fresh.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return int(fresh.numId)
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        table = self.doc.add_table(rows=1, cols=len(header))
+        name = self.style("Table Grid", "Table")
+        if name:
+            table.style = self.doc.styles[name]
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.text = ""
+            self.run(cell.paragraphs[0], text, bold=True)
+        marker = OxmlElement("w:tblHeader")  # repeat the header row on each page
+        table.rows[0]._tr.get_or_add_trPr().append(marker)
+        marker.set(qn("w:val"), "true")
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values, strict=True):
+                lines = str(value or "").splitlines() or [""]
+                paragraph = cell.paragraphs[0]
+                for j, line in enumerate(lines):
+                    if j:
+                        paragraph = cell.add_paragraph()
+                    self.run(paragraph, line)
+        self.para()
+        return table
+
+    def markdown(self, text: str, *, shift: int = 1) -> None:
+        """The secretariat's Markdown (``texts/*.md``): headings, paragraphs, lists, emphasis."""
+        from markdown_it import MarkdownIt
+
+        tokens = MarkdownIt("commonmark", {"html": False}).parse(text or "")
+        lists: list[tuple[str, int | None]] = []  # (kind, numId) per open list
+        quote = 0
+        heading_level: int | None = None
+        for token in tokens:
+            kind = token.type
+            if kind == "heading_open":
+                heading_level = int(token.tag[1:]) - shift
+            elif kind == "bullet_list_open":
+                lists.append(("bullet", None))
+            elif kind == "ordered_list_open":
+                lists.append(("ordered", self._restart_numbering()))
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif kind == "blockquote_open":
+                quote += 1
+            elif kind == "blockquote_close":
+                quote -= 1
+            elif kind == "inline":
+                if heading_level is not None:
+                    self.heading(token.content, heading_level)
+                    heading_level = None
+                    continue
+                if lists and lists[-1][0] == "bullet":
+                    paragraph = self.bullet()
+                elif lists:
+                    num_id = lists[-1][1]
+                    paragraph = self.para(style="List Number" if num_id else None)
+                    if num_id:
+                        _set_num(paragraph, num_id)
+                elif quote:
+                    paragraph = self.para(style="Quote")
+                else:
+                    paragraph = self.para()
+                self._inline(paragraph, token.children or [])
+            elif kind in ("fence", "code_block"):
+                self.block(token.content)
+
+    def _inline(self, paragraph: Any, children: Sequence[Any]) -> None:
+        bold = italic = 0
+        for child in children:
+            kind = child.type
+            if kind == "strong_open":
+                bold += 1
+            elif kind == "strong_close":
+                bold -= 1
+            elif kind == "em_open":
+                italic += 1
+            elif kind == "em_close":
+                italic -= 1
+            elif kind in ("text", "code_inline"):
+                self.run(paragraph, child.content, bold=bold > 0, italic=italic > 0)
+            elif kind == "softbreak":
+                self.run(paragraph, " ")
+            elif kind == "hardbreak":
+                paragraph.add_run().add_break()
+
+    def picture(self, figure: Any) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
+
+        paragraph = self.para()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(io.BytesIO(figure.picture("png")), width=Cm(16))
+        self.para(figure.caption, style="Caption", italic="Caption" not in self.styles)
+
+    # -- page setup, header, footer, TOC ----------------------------------------------
+
+    def page_setup(self) -> None:
+        from docx.shared import Mm
+
+        section = self.doc.sections[0]
+        if self.reference is None:  # a house style keeps its own page setup
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+                setattr(section, side, Mm(25))
+        status = self.r.status + (f" — {self.L['draft_status']}" if self.r.is_draft else "")
+        header = section.header
+        header.is_linked_to_previous = False
+        if status not in "".join(p.text for p in header.paragraphs):
+            paragraph = next((p for p in header.paragraphs if not p.text.strip()), None)
+            if paragraph is None:
+                paragraph = header.add_paragraph()
+            if "Header" in self.styles:
+                paragraph.style = self.doc.styles["Header"]
+            self.run(paragraph, status)
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        if "PAGE" not in footer._element.xml:
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            paragraph = next((p for p in footer.paragraphs if not p.text.strip()), None)
+            if paragraph is None:
+                paragraph = footer.add_paragraph()
+            if "Footer" in self.styles:
+                paragraph.style = self.doc.styles["Footer"]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _field(paragraph, "PAGE", "1")
+
+    def properties(self) -> None:
+        props = self.doc.core_properties
+        try:
+            when = dt.datetime.fromisoformat(self._iso_date()).replace(tzinfo=dt.UTC)
+        except ValueError:
+            when = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+        props.created = props.modified = props.last_printed = when
+        props.revision = 1
+        props.title = self.r.title
+        props.subject = self.r.category
+        props.author = props.last_modified_by = self.r.secretariat or self.r.project
+        props.keywords = props.comments = props.category = ""
+        props.content_status = self.r.status
+        # Word fills in the table of contents and page numbers on opening.
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        settings = self.doc.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            settings.append(update)
+
+    def _iso_date(self) -> str:
+        parts = self.r.date.split("-")
+        if len(parts) == 3 and len(parts[0]) == 2:  # 16-05-2006 (Dutch order)
+            parts.reverse()
+        return "-".join(parts)
+
+    def toc(self) -> None:
+        self.para(self.L.get("contents", "Contents"), style="TOC Heading", bold=True)
+        self.toc_paragraph = self.para()
+
+    def fill_toc(self) -> None:
+        """The TOC field, pre-filled with the chapters (Word replaces them with page numbers)."""
+        from docx.oxml.ns import qn
+
+        anchor = self.toc_paragraph
+        entries = [(lv, text) for lv, text in self.headings if lv <= _TOC_LEVELS]
+        instruction = f'TOC \\o "1-{_TOC_LEVELS + 2}" \\h \\z \\u'
+        if not entries:
+            _field(anchor, instruction, self.L.get("contents", "Contents"))
+            return
+        _field_begin(anchor, instruction)
+        previous = anchor._p
+        last = anchor
+        for level, text in entries:
+            paragraph = copy.deepcopy(anchor._p)
+            for child in list(paragraph):
+                if child.tag != qn("w:pPr"):
+                    paragraph.remove(child)
+            previous.addnext(paragraph)
+            previous = paragraph
+            from docx.text.paragraph import Paragraph
+
+            last = Paragraph(paragraph, anchor._parent)
+            style = self.style(f"TOC {level}", f"toc {level}")
+            if style:
+                last.style = self.doc.styles[style]
+            elif level > 1:
+                last.paragraph_format.left_indent = 228600 * (level - 1)
+            self.run(last, text)
+        _field_end(last)
+
+    # -- the report --------------------------------------------------------------------
+
+    def build(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        from selfeval.report.figures import figures
+
+        r, L = self.r, self.L
+        self.figures = {f.key: f for f in figures(r)}
+        self.page_setup()
+        self.properties()
+        self.para(r.title, style="Title", bold="Title" not in self.styles)
+        self.para(r.project, bold=True)
+        self.labelled(L["incident_category"], r.category)
+        self.labelled(L["date"], r.date)
+        status = r.status + (f" — {L['draft_status']}" if r.is_draft else "")
+        self.labelled(L["status"], status)
+        if r.draft_hash:
+            self.labelled(L["draft_hash"], r.draft_hash)
+        self.para().add_run().add_break(WD_BREAK.PAGE)
+        self.toc()
+        self.para().add_run().add_break(WD_BREAK.PAGE)
+        self.preface()
+        self.introduction()
+        self.category()
+        self.process()
+        self.findings()
+        self.conclusions()
+        self.annexes()
+        self.fill_toc()
+
+    def labelled(self, label: str, value: str) -> None:
+        paragraph = self.para(f"{label}: ")
+        self.run(paragraph, value, bold=True)
+
+    def preface(self) -> None:
+        r = self.r
+        self.heading(self.L["preface"], 1)
+        self.markdown(r.texts.get("preface", ""))
+        if r.caveat:
+            self.para(r.caveat, style="Quote", italic="Quote" not in self.styles)
+        if r.secretariat:
+            self.para(r.secretariat, italic=True)
+
+    def introduction(self) -> None:
+        r, L = self.r, self.L
+        self.heading(f"1 {L['introduction']}", 1)
+        self.markdown(r.texts.get("introduction", ""))
+        self.heading(L["reading_guide"], 2)
+        self.para(L["reading_guide_text"])
+        for line in r.reading_guide:
+            self.run(self.bullet(), line)
+        if self.ids and r.ids_note:
+            self.para(r.ids_note.replace("`", ""))
+
+    def category(self) -> None:
+        r, L = self.r, self.L
+        self.heading(f"2 {L['chapter_category'].format(category=r.category)}", 1)
+        self.markdown(r.texts.get("incident-category", ""))
+        if not r.departments:
+            return
+        self.heading(f"2.1 {L['department_views']}", 2)
+        for d in r.departments:
+            self.heading(d.name, 3)
+            self.labelled_block(L["definition"], d.definition)
+            if d.causes:
+                self.labelled_block(L["causes"], d.causes)
+            self.labelled_block(L["phases"], d.phases)
+            if d.phases_note:
+                self.labelled_block(L["phases_note"], d.phases_note)
+            if d.documents:
+                self.para(f"{L['documents']}:", bold=True)
+                for doc in d.documents:
+                    paragraph = self.bullet()
+                    self.run(paragraph, _one_line(doc.finding.title), italic=True)
+                    if doc.finding.text:
+                        self.run(paragraph, f" — {_one_line(doc.finding.text)}")
+                    self.id_suffix(paragraph, doc.id)
+
+    def labelled_block(self, label: str, text: str) -> None:
+        chunks = _paragraphs(text)
+        paragraph = self.para(f"{label}. ", bold=True)
+        if not chunks:
+            return
+        self.run(paragraph, " ".join(chunks[0]))
+        for chunk in chunks[1:]:
+            self.block("\n".join(chunk))
+
+    def id_suffix(self, paragraph: Any, finding_id: str) -> None:
+        if self.ids:
+            self.run(paragraph, f" ({finding_id})")
+
+    def process(self) -> None:
+        r, L = self.r, self.L
+        self.heading(f"3 {L['chapter_process']}", 1)
+        self.heading(f"3.1 {L['roles']}", 2)
+        self.para(L["roles_intro"])
+        if "roles" in self.figures:
+            self.picture(self.figures["roles"])
+        header = [
+            L["department"],
+            L["involvement"],
+            L["gives_input_to"],
+            L["receives_input_from"],
+            L["described_by"],
+        ]
+        rows = [
+            [row.name, row.involvement, row.gives_input_to, row.receives_input_from,
+             row.described_by] + ([row.id] if self.ids else [])
+            for row in r.roles
+        ]  # fmt: skip
+        self.table(header + ([L["finding_id"]] if self.ids else []), rows)
+        for row in r.roles:
+            self.heading(row.name, 3)
+            if row.view:
+                text = row.view.finding.text
+                if row.described_by == L["own_self_evaluation"] and len(_lines(text)) > 1:
+                    for line in _lines(text):
+                        self.run(self.bullet(), line)
+                else:
+                    self.block(text)
+                self.reactions(row.view.reactions)
+            if row.own_role:
+                self.labelled_block(L["own_description"], row.own_role)
+            if self.ids:
+                self.para(f"{L['finding_id']}: {row.id}", italic=True)
+        self.heading(f"3.2 {L['activities']}", 2)
+        self.para(L["activities_intro"])
+        for label, items in r.activities:
+            self.heading(label, 3)
+            if not items:
+                self.run(self.bullet(), L["none"])
+            for v in items:
+                paragraph = self.bullet()
+                self.run(paragraph, f"{v.attribution}: ", bold=True)
+                self.run(paragraph, _one_line(v.finding.text))
+                self.notes(paragraph, v.notes)
+                if v.origin:
+                    self.run(paragraph, f" ({v.origin})", italic=True)
+                self.id_suffix(paragraph, v.id)
+
+    def findings(self) -> None:
+        r, L = self.r, self.L
+        self.heading(f"4 {L['chapter_findings']}", 1)
+        for number, label, views in (
+            ("4.1", L["bottlenecks"], r.bottlenecks),
+            ("4.2", L["blind_spots"], r.blind_spots),
+        ):
+            self.heading(f"{number} {label}", 2)
+            self.finding_list(views, 3)
+        self.heading(f"4.3 {L['needs']}", 2)
+        self.heading(f"4.3.1 {L['needs_departmental']}", 3)
+        self.finding_list(r.needs_departmental, 4)
+        self.heading(f"4.3.2 {L['needs_interdepartmental']}", 3)
+        self.finding_list(r.needs_interdepartmental, 4)
+        if r.other_input:
+            self.heading(f"4.4 {L['other_input']}", 2)
+            for o in r.other_input:
+                self.heading(f"{o.name} ({o.round})", 3)
+                for label, text in o.lines:
+                    paragraph = self.bullet()
+                    self.run(paragraph, f"{label}: ", bold=True)
+                    self.run(paragraph, _one_line(text))
+        if r.stale:
+            self.heading(f"4.5 {L['stale_reactions']}", 2)
+            self.para(L["stale_intro"])
+            for x in r.stale:
+                paragraph = self.bullet()
+                self.run(paragraph, f"{x.finding} ({x.reason}): ")
+                self.reaction_text(paragraph, x)
+
+    def finding_list(self, views: Sequence[FindingView], level: int) -> None:
+        if not views:
+            self.para(self.L["none"])
+        for v in views:
+            self.finding(v, level)
+
+    def finding(self, v: FindingView, level: int) -> None:
+        L = self.L
+        self.heading(f"{v.attribution}: {_one_line(v.finding.title)}", level)
+        if v.finding.text:
+            self.block(v.finding.text, notes=v.notes)
+        for name, text in v.others:
+            self.labelled_block(L["also_said"].format(name=name).rstrip(":"), text)
+        if v.finding.note:
+            self.para(_one_line(v.finding.note), italic=True)
+        meta = []
+        if v.concerns:
+            meta.append(f"{L['concerns']}: {v.concerns}")
+        if v.origin:
+            meta.append(v.origin)
+        if meta:
+            self.para("; ".join(meta) + ".", italic=True)
+        if v.single_source:
+            self.para(L["single_source"], italic=True)
+        self.reactions(v.reactions)
+        if self.ids:
+            text = f"{L['finding_id']}: {v.id}"
+            if v.finding.merged:
+                text += " — " + L["merged_ids"].format(ids=", ".join(v.finding.merged))
+            self.para(text, italic=True)
+
+    def reactions(self, reactions: Sequence[ReactionView]) -> None:
+        if not reactions:
+            return
+        self.para(f"{self.L['reactions']}:", bold=True)
+        for x in reactions:
+            self.reaction_text(self.bullet(), x)
+
+    def reaction_text(self, paragraph: Any, x: ReactionView) -> None:
+        L = self.L
+        if x.verdict == "disagree":
+            self.run(paragraph, f"{L['dissent']}. ", bold=True)
+        self.run(paragraph, x.sentence)
+        if x.comment:
+            self.run(paragraph, f" {_one_line(x.comment)}")
+        if x.correction:
+            self.run(paragraph, f" {L['correction']} “{_one_line(x.correction)}”")
+
+    def conclusions(self) -> None:
+        r, L = self.r, self.L
+        self.heading(f"5 {L['chapter_conclusions']}", 1)
+        self.markdown(r.texts.get("conclusions", ""))
+        self.heading(f"5.1 {L['opportunities']}", 2)
+        self.para(L["matrix_intro"])
+        if "opportunities" in self.figures:
+            self.picture(self.figures["opportunities"])
+        rows = []
+        for nature, direction, cells in r.matrix:
+            texts = []
+            for cell in cells:
+                lines = [
+                    f"{v.attribution}: {_one_line(v.finding.title)}"
+                    + (f" ({v.id})" if self.ids else "")
+                    for v in cell
+                ]
+                texts.append("\n".join(lines) or "—")
+            rows.append([nature, direction, *texts])
+        self.table(["", "", L["departmental"], L["interdepartmental"]], rows)
+        for v in r.opportunities:
+            self.finding(v, 3)
+
+    def annexes(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        r, L = self.r, self.L
+        self.para().add_run().add_break(WD_BREAK.PAGE)
+        self.heading(L["annex1"], 1)
+        self.para(L["annex1_intro"])
+        self.table(
+            [L["ministry"], L["forms"], L["remark"]],
+            [
+                [f"{row.full_name} ({row.name})" if row.full_name != row.name else row.name,
+                 row.forms, row.remark]
+                for row in r.annex1
+            ],
+        )  # fmt: skip
+        if r.not_received:
+            self.para(L["not_received"])
+            for item in r.not_received:
+                self.run(self.bullet(), item)
+        else:
+            self.para(L["all_received"])
+        self.heading(L["annex2"], 1)
+        for title, phases in r.annex2:
+            self.heading(title, 2)
+            rows = []
+            for label, items in phases:
+                for v in items:
+                    notes = "".join(f" [{n}]" for n in v.notes)
+                    row = [label, _one_line(v.finding.text) + notes]
+                    rows.append(row + ([v.id] if self.ids else []))
+                if not items:
+                    rows.append([label, "—"] + ([""] if self.ids else []))
+            header = [L["phase"], L["description"]] + ([L["finding_id"]] if self.ids else [])
+            self.table(header, rows)
+        if r.notes:
+            self.heading(L["notes"], 1)
+            self.numbered(r.notes)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _lines(text: object) -> list[str]:
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
+def _paragraphs(text: object) -> list[list[str]]:
+    """Text split at blank lines into paragraphs, each a list of its (stripped) lines."""
+    found: list[list[str]] = []
+    current: list[str] = []
+    for line in str(text or "").strip().splitlines():
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            found.append(current)
+            current = []
+    if current:
+        found.append(current)
+    return found
+
+
+def _set_num(paragraph: Any, num_id: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._p.get_or_add_pPr()
+    numpr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), "0")
+    num = OxmlElement("w:numId")
+    num.set(qn("w:val"), str(num_id))
+    numpr.append(ilvl)
+    numpr.append(num)
+    ppr.append(numpr)
+
+
+def _fld_char(kind: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        element.set(qn("w:dirty"), "true")
+    return element
+
+
+def _field_begin(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph.add_run()._r.append(_fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_fld_char("separate"))
+
+
+def _field_end(paragraph: Any) -> None:
+    paragraph.add_run()._r.append(_fld_char("end"))
+
+
+def _field(paragraph: Any, instruction: str, shown: str) -> None:
+    """A complex field (``PAGE``, ``TOC …``) with ``shown`` as its current result."""
+    _field_begin(paragraph, instruction)
+    paragraph.add_run(shown)
+    _field_end(paragraph)

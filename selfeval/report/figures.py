@@ -1,0 +1,357 @@
+"""Figures 1 and 2 of the report, drawn from the report model.
+
+Figure 1 (the seed report's "interdepartementale samenwerking"): every
+participant in the roles table as a box, its involvement (strong / medium /
+weak) shown by the box's fill and border, and an arrow for each "gives input
+to" relation. Figure 2 ("van blinde vlekken, knelpunten en behoeften naar
+kansen en mogelijkheden"): the findings on the left, the opportunities on the
+right in the three axes (content/process × intensify/develop ×
+departmental/interdepartmental), each with the department(s) that raised it.
+
+Drawn with matplotlib's Agg and SVG backends (no pyplot, no GUI, no global
+state), imported here only, so commands that draw nothing never load it.
+The output is deterministic: matplotlib's own DejaVu fonts, no dates or
+software versions in the metadata, a fixed ``svg.hashsalt``. Text from
+answers is drawn as plain text (``parse_math=False``: a ``$`` stays a ``$``).
+Drawing is memoised on the figure's data, so a process that writes several
+reports from the same data draws each figure once.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import textwrap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from selfeval.report.model import Report
+
+__all__ = ["Figure", "figures"]
+
+Kind = Literal["png", "svg"]
+#: Fill, edge colour, edge width and line style per involvement level.
+_LEVEL_STYLE = {
+    "strong": ("#1f4e79", "#1f4e79", 2.4, "solid", "white"),
+    "medium": ("#bdd7ee", "#1f4e79", 1.4, "solid", "#111111"),
+    "weak": ("white", "#1f4e79", 1.0, "dashed", "#111111"),
+    None: ("#f2f2f2", "#7f7f7f", 0.8, "dotted", "#111111"),
+}
+_WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with 2.5 cm margins
+_PNG_DPI = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure: a caption and a way to get its picture.
+
+    Attributes:
+        key: ``roles`` (Figure 1) or ``opportunities`` (Figure 2).
+        number: 1 or 2.
+        caption: "Figuur 1: …" in the report's language.
+        data: the hashable facts it is drawn from (memoisation key).
+    """
+
+    key: str
+    number: int
+    caption: str
+    data: tuple[Any, ...]
+
+    def picture(self, kind: Kind) -> bytes:
+        """The figure as PNG bytes or SVG text (UTF-8 bytes), the same bytes for the same data."""
+        return _draw(self.key, self.data, kind)
+
+
+def figures(report: Report) -> list[Figure]:
+    """The report's figures, in order; a figure with nothing to show is left out.
+
+    Args:
+        report: the report model (:class:`selfeval.report.model.Report`);
+            reads ``roles``, ``matrix``, the findings lists and ``L``.
+
+    Returns:
+        Figure 1 when the roles table has rows, Figure 2 when there is at
+        least one opportunity.
+    """
+    L = report.L
+    found: list[Figure] = []
+    if report.roles:
+        nodes = tuple((row.name, row.level, row.own) for row in report.roles)
+        edges: list[tuple[str, str]] = []
+        for row in report.roles:
+            edges += [(row.name, other) for other in row.gives]
+            edges += [(other, row.name) for other in row.receives]
+        legend = (
+            L.get("strong", "strong"),
+            L.get("medium", "medium"),
+            L.get("weak", "weak"),
+            L.get("figure_level_unknown", "?"),
+            L.get("figure_gives_input", "gives input to"),
+        )
+        data = (nodes, tuple(dict.fromkeys(edges)), legend)
+        found.append(Figure("roles", 1, _caption(L, "figure_roles", 1), data))
+    if report.opportunities:
+        matrix = tuple(
+            (nature, direction, tuple(tuple((v.attribution, v.finding.title) for v in cell)
+                                      for cell in cells))
+            for nature, direction, cells in report.matrix
+        )  # fmt: skip
+        panels = tuple(
+            (label, tuple((v.attribution, v.finding.title) for v in views))
+            for label, views in (
+                (L.get("blind_spots", "Blind spots"), report.blind_spots),
+                (L.get("bottlenecks", "Bottlenecks"), report.bottlenecks),
+                (
+                    L.get("needs", "Needs"),
+                    [*report.needs_departmental, *report.needs_interdepartmental],
+                ),
+            )
+            if views
+        )
+        heads = (
+            L.get("figure_findings", "Findings"),
+            L.get("opportunities", "Opportunities"),
+            L.get("departmental", "Departmental"),
+            L.get("interdepartmental", "Interdepartmental"),
+        )
+        data = (panels, matrix, heads)
+        found.append(
+            Figure("opportunities", len(found) + 1, _caption(L, "figure_opportunities", 2), data)
+        )
+    return found
+
+
+def _caption(L: dict[str, str], key: str, number: int) -> str:
+    word = L.get("figure", "Figure")
+    return f"{word} {number}: {L.get(key, '')}".rstrip(": ")
+
+
+@functools.lru_cache(maxsize=16)
+def _draw(key: str, data: tuple[Any, ...], kind: Kind) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    fig = MplFigure(figsize=(_WIDTH_IN, 4.0))
+    FigureCanvasAgg(fig)
+    if key == "roles":
+        _draw_roles(fig, *data)
+    else:
+        _draw_opportunities(fig, *data)
+    return _save(fig, kind)
+
+
+def _save(fig: Any, kind: Kind) -> bytes:
+    import matplotlib
+
+    out = io.BytesIO()
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "selfeval", "svg.fonttype": "none", "svg.id": "selfeval-figure"}
+    ):
+        if kind == "png":
+            fig.savefig(out, format="png", dpi=_PNG_DPI, metadata={"Software": None})
+        else:
+            fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None})
+    data = out.getvalue()
+    if kind == "svg":
+        # Inline in HTML: drop the XML prolog and DOCTYPE, keep the <svg> element.
+        text = data.decode("utf-8")
+        data = text[text.index("<svg") :].encode("utf-8")
+    return data
+
+
+def _canvas(fig: Any, height: float) -> Any:
+    fig.set_size_inches(_WIDTH_IN, height)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, _WIDTH_IN)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return ax
+
+
+def _draw_roles(
+    fig: Any,
+    nodes: tuple[tuple[str, str | None, bool], ...],
+    edges: tuple[tuple[str, str], ...],
+    legend: tuple[str, str, str, str, str],
+) -> None:
+    import math
+
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    names = [n for n, _, _ in nodes]
+    for a, b in edges:  # a department named in an answer but without a row of its own
+        for name in (a, b):
+            if name not in names:
+                names.append(name)
+    level = {n: lv for n, lv, _ in nodes}
+    central = [n for n, _, own in nodes if own] or names[:1]
+    outer = [n for n in names if n not in central]
+    height = 4.2
+    ax = _canvas(fig, height)
+    cx, cy = _WIDTH_IN / 2, 2.25
+    pos: dict[str, tuple[float, float]] = {}
+    for i, name in enumerate(central):
+        offset = (i - (len(central) - 1) / 2) * 1.5
+        pos[name] = (cx + offset, cy)
+    rx, ry = 2.45, 1.55
+    for i, name in enumerate(outer):
+        angle = math.pi / 2 - 2 * math.pi * (i + 0.5) / max(len(outer), 1)
+        pos[name] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle))
+    boxes = {}
+    for name in names:
+        fill, edge, width, style, ink = _LEVEL_STYLE[level.get(name)]
+        x, y = pos[name]
+        w, h = max(0.75, 0.085 * len(name) + 0.3), 0.36
+        box = FancyBboxPatch(
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.02,rounding_size=0.08",
+            facecolor=fill,
+            edgecolor=edge,
+            linewidth=width,
+            linestyle=style,
+            zorder=3,
+        )
+        ax.add_patch(box)
+        boxes[name] = box
+        ax.text(
+            x, y, name, ha="center", va="center", fontsize=9, color=ink, zorder=4,
+            fontweight="bold" if level.get(name) == "strong" else "normal", parse_math=False,
+        )  # fmt: skip
+    pairs = set(edges)
+    for a, b in edges:
+        bend = 0.15 if (b, a) in pairs else 0.0
+        ax.add_patch(
+            FancyArrowPatch(
+                patchA=boxes[a],
+                patchB=boxes[b],
+                posA=pos[a],
+                posB=pos[b],
+                arrowstyle="-|>",
+                mutation_scale=11,
+                connectionstyle=f"arc3,rad={bend}",
+                color="#404040",
+                linewidth=0.9,
+                shrinkA=2,
+                shrinkB=2,
+                zorder=2,
+            )
+        )
+    # Legend along the bottom.
+    strong, medium, weak, unknown, gives = legend
+    x = 0.15
+    for lv, label in (("strong", strong), ("medium", medium), ("weak", weak), (None, unknown)):
+        if lv is None and all(level.get(n) is not None for n in names):
+            continue
+        fill, edge, width, style, _ = _LEVEL_STYLE[lv]
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, 0.12), 0.32, 0.16, boxstyle="round,pad=0.01,rounding_size=0.04",
+                facecolor=fill, edgecolor=edge, linewidth=width, linestyle=style,
+            )
+        )  # fmt: skip
+        ax.text(x + 0.4, 0.2, label, va="center", fontsize=7.5, parse_math=False)
+        x += 0.5 + 0.06 * len(label) + 0.2
+    ax.add_patch(
+        FancyArrowPatch(
+            (x, 0.2), (x + 0.45, 0.2), arrowstyle="-|>", mutation_scale=11,
+            color="#404040", linewidth=0.9,
+        )
+    )  # fmt: skip
+    ax.text(x + 0.55, 0.2, gives, va="center", fontsize=7.5, parse_math=False)
+
+
+def _lines(items: tuple[tuple[str, str], ...], width: int) -> list[str]:
+    lines: list[str] = []
+    for who, title in items:
+        wrapped = textwrap.wrap(f"{who}: {' '.join(str(title).split())}", width) or [""]
+        lines.append("• " + wrapped[0])
+        lines += ["   " + w for w in wrapped[1:]]
+    return lines
+
+
+def _draw_opportunities(
+    fig: Any,
+    panels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+    matrix: tuple[tuple[str, str, tuple[tuple[tuple[str, str], ...], ...]], ...],
+    heads: tuple[str, str, str, str],
+) -> None:
+    from matplotlib.patches import FancyArrowPatch, Rectangle
+
+    findings_head, opportunities_head, dep_head, inter_head = heads
+    size, line = 6.3, 0.105  # font size (pt) and line height (in)
+    left_w, gap, label_w = 1.75, 0.3, 0.95
+    cell_w = (_WIDTH_IN - left_w - gap - label_w - 0.1) / 2
+    chars_left = int(left_w / 0.053)
+    chars_cell = int(cell_w / 0.053)
+    chars_label = int(label_w / 0.056)
+    left = [
+        (textwrap.wrap(label, int(left_w / 0.06)) or [""], _lines(items, chars_left))
+        for label, items in panels
+    ]
+    rows = [
+        (
+            textwrap.wrap(nature, chars_label) or [""],
+            textwrap.wrap(direction, chars_label) or [""],
+            [_lines(cell, chars_cell) or ["—"] for cell in cells],
+        )
+        for nature, direction, cells in matrix
+    ]
+    row_h = [
+        max(*(len(c) for c in cells), len(n) + len(d) + 0.5) * line + 0.16 for n, d, cells in rows
+    ]
+    left_h = sum((len(head) + len(lines)) * line + 0.2 for head, lines in left)
+    body = max(sum(row_h), left_h)
+    head_h = 0.45
+    height = body + head_h + 0.1
+    ax = _canvas(fig, height)
+    top = height - 0.05
+    ink = "#111111"
+    # Headings.
+    ax.text(left_w / 2, top - 0.12, findings_head, ha="center", va="center", fontsize=8,
+            fontweight="bold", parse_math=False)  # fmt: skip
+    gx = left_w + gap
+    ax.text(gx + (label_w + 2 * cell_w) / 2, top - 0.12, opportunities_head, ha="center",
+            va="center", fontsize=8, fontweight="bold", parse_math=False)  # fmt: skip
+    for i, head in enumerate((dep_head, inter_head)):
+        ax.text(gx + label_w + (i + 0.5) * cell_w, top - 0.33, head, ha="center",
+                va="center", fontsize=7, fontweight="bold", parse_math=False)  # fmt: skip
+    # Left: the findings, one box per kind.
+    y = top - head_h
+    for head, lines in left:
+        h = (len(head) + len(lines)) * line + 0.1
+        ax.add_patch(Rectangle((0.02, y - h), left_w - 0.04, h, facecolor="#f2f2f2",
+                               edgecolor="#7f7f7f", linewidth=0.8))  # fmt: skip
+        ax.text(0.08, y - 0.04, "\n".join(head), va="top", fontsize=size, fontweight="bold",
+                color=ink, linespacing=1.15, parse_math=False)  # fmt: skip
+        ax.text(0.08, y - 0.04 - len(head) * line, "\n".join(lines), va="top",
+                fontsize=size, color=ink, linespacing=1.15, parse_math=False)  # fmt: skip
+        y -= h + 0.1
+    # Arrow from the findings to the opportunities.
+    mid = top - head_h - body / 2
+    ax.add_patch(
+        FancyArrowPatch((left_w + 0.02, mid), (gx - 0.02, mid), arrowstyle="simple",
+                        mutation_scale=16, color="#7f7f7f")
+    )  # fmt: skip
+    # Right: the matrix.
+    y = top - head_h
+    fills = ("#deebf7", "#fbe5d6")  # content, process
+    natures = list(dict.fromkeys(tuple(n) for n, _, _ in rows))
+    for (nature, direction, cells), h in zip(rows, row_h, strict=True):
+        fill = fills[natures.index(tuple(nature)) % 2]
+        ax.add_patch(Rectangle((gx, y - h), label_w, h, facecolor=fill, edgecolor="#7f7f7f",
+                               linewidth=0.8))  # fmt: skip
+        ax.text(gx + 0.05, y - 0.06, "\n".join(nature), va="top", fontsize=size,
+                fontweight="bold", linespacing=1.15, parse_math=False)  # fmt: skip
+        ax.text(gx + 0.05, y - 0.06 - (len(nature) + 0.4) * line, "\n".join(direction),
+                va="top", fontsize=size, style="italic", linespacing=1.15,
+                parse_math=False)  # fmt: skip
+        for i, lines in enumerate(cells):
+            x = gx + label_w + i * cell_w
+            ax.add_patch(Rectangle((x, y - h), cell_w, h, facecolor="white",
+                                   edgecolor="#7f7f7f", linewidth=0.8))  # fmt: skip
+            ax.text(x + 0.05, y - 0.06, "\n".join(lines), va="top", fontsize=size,
+                    color=ink, linespacing=1.15, parse_math=False)  # fmt: skip
+        y -= h
