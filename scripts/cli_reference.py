@@ -25,6 +25,20 @@ def command_names() -> list[str]:
     return list(group.commands)  # type: ignore[attr-defined]
 
 
+def command_paths() -> list[list[str]]:
+    """Every command as the words that call it, groups' subcommands included.
+
+    ``["export"]``, …, ``["questionnaire"]``, ``["questionnaire", "show"]``.
+    """
+    group = typer.main.get_command(app)
+    paths: list[list[str]] = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        paths.append([name])
+        for sub in getattr(command, "commands", {}):
+            paths.append([name, sub])
+    return paths
+
+
 def render() -> str:
     """The whole reference as Markdown."""
     runner = CliRunner()
@@ -33,7 +47,7 @@ def render() -> str:
         "# CLI reference\n\n",
         "Generated from `--help` by `python scripts/cli_reference.py`; do not edit by hand.\n",
     ]
-    for args in [[], *([name] for name in command_names())]:
+    for args in [[], *command_paths()]:
         result = runner.invoke(app, [*args, "--help"], env=env, prog_name="selfeval")
         title = " ".join(["selfeval", *args])
         parts.append(f"\n## `{title}`\n\n```text\n{result.output.rstrip()}\n```\n")

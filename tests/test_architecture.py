@@ -53,6 +53,7 @@ MAY_IMPORT = {
         "selfeval.errors",
     },
     "selfeval.checks": {"selfeval.files", "selfeval.model", "selfeval.errors"},
+    "selfeval.export": {"selfeval.report", "selfeval.files", "selfeval.model", "selfeval.errors"},
 }
 
 

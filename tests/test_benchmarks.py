@@ -154,3 +154,16 @@ def test_phases_times_each_step_of_aggregate(small_ws: Path) -> None:
     assert result.stdout.startswith("5 responses")
     for step in ("read", "build", "render", "write"):
         assert f"  {step} " in result.stdout
+
+
+@pytest.mark.slow
+def test_export_vs_aggregate_quick_prints_each_format_against_the_target() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "export_vs_aggregate.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for fmt in ("csv", "json", "xlsx"):
+        assert f"export --format {fmt} / aggregate, 5 responses" in result.stdout

@@ -20,6 +20,7 @@ from selfeval.cli import peer_review as _peer_review  # noqa: F401  isort: skip
 from selfeval.cli import status as _status  # noqa: F401  isort: skip
 from selfeval.cli import validate as _validate  # noqa: F401  isort: skip
 from selfeval.cli import export as _export  # noqa: F401  isort: skip
+from selfeval.cli import questionnaire as _questionnaire  # noqa: F401  isort: skip
 from selfeval.cli import schema as _schema  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

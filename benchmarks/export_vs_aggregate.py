@@ -1,0 +1,103 @@
+"""``selfeval export`` against ``selfeval aggregate`` on the same generated responses.
+
+Issue 14's target: exporting 10,000 responses takes at most 1.5x the time
+of aggregating them. Both run as a user runs them (a fresh process, start-up
+included), interleaved, each ``--repeat`` times; the best run of each is
+compared (other work on a shared machine only ever adds time), the median
+shown beside it. Export is measured in each format asked for; its output goes
+to a temporary folder.
+
+Usage:
+    python benchmarks/export_vs_aggregate.py                     # 1,000 responses
+    python benchmarks/export_vs_aggregate.py --sizes 1000 10000 --keep /tmp/bench
+    python benchmarks/export_vs_aggregate.py --quick             # 5 responses (the smoke test)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import make_workspace
+from measure import Run, mb, run, selfeval_cmd
+
+TARGET = 1.5  # export within 1.5x aggregate
+
+
+def measure(ws: Path, formats: list[str], repeat: int, out: Path) -> dict[str, list[Run]]:
+    """Run aggregate and export (each format) ``repeat`` times, interleaved."""
+    selfeval = selfeval_cmd()
+    commands = {"aggregate": [*selfeval, "aggregate", "-w", str(ws)]}
+    for fmt in formats:
+        target = out / (f"export-{fmt}" if fmt == "csv" else f"export.{fmt}")
+        commands[f"export --format {fmt}"] = [
+            *selfeval, "export", "-w", str(ws), "--format", fmt, "-o", str(target),
+        ]  # fmt: skip
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            result = run(cmd)
+            if result.returncode != 0:
+                raise SystemExit(f"{name} failed (exit {result.returncode}): {result.stderr}")
+            runs[name].append(result)
+    return runs
+
+
+def report(size: int, runs: dict[str, list[Run]]) -> list[tuple[str, float, bool]]:
+    """Print the times and return (figure, ratio, met) per export format."""
+    base = runs["aggregate"]
+    best = min(r.wall for r in base)
+    print(f"{size} responses (wall times, start-up included; best / median of {len(base)}):")
+    figures = []
+    for name, results in runs.items():
+        walls = [r.wall for r in results]
+        peak = max(r.tree_peak for r in results)
+        ratio = min(walls) / best
+        print(
+            f"  {name:<22} {min(walls):8.2f} s best  {statistics.median(walls):8.2f} s median"
+            f"  peak {mb(peak):>9}" + ("" if name == "aggregate" else f"  {ratio:5.2f}x aggregate")
+        )
+        if name != "aggregate":
+            figures.append((f"{name} / aggregate, {size} responses", ratio, ratio <= TARGET))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="5 responses, one run each")
+    parser.add_argument("--keep", type=Path, help="generate workspaces here and keep them")
+    args = parser.parse_args(argv)
+    sizes = [5] if args.quick else args.sizes
+    repeat = 1 if args.quick else args.repeat
+    began = time.perf_counter()
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="selfeval-export-bench-") as tmp:
+        base = args.keep or Path(tmp)
+        for size in sizes:
+            ws = base / f"ws-{size}"
+            if not (ws / "selfeval.yaml").exists():
+                start = time.perf_counter()
+                make_workspace(ws, size)
+                print(f"Generated {size} responses in {time.perf_counter() - start:.1f} s")
+            out = Path(tmp) / f"out-{size}"
+            out.mkdir(parents=True, exist_ok=True)
+            figures += report(size, measure(ws, args.formats, repeat, out))
+    print("\nAgainst the target of issue 14 (export <= 1.5x aggregate):")
+    for name, ratio, met in figures:
+        print(f"  {'MET ' if met else 'MISS'}  {name:<48} {ratio:5.2f}x")
+    print(f"\nTotal benchmark time: {time.perf_counter() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""A ``when`` condition in words, for people who read a questionnaire before filling it.
+
+``recognition == 'partly' or recognition == 'not'`` becomes "the answer to
+question 1.2 is “Gedeeltelijk” or the answer to question 1.2 is “Niet”":
+item ids become the questions' numbers and labels, choice values their
+labels, ``true``/``false`` of a yes/no question "yes"/"no". The condition is
+read from its parsed tree (:mod:`selfeval.model.conditions`), never from its
+text, so the words say exactly what is evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from selfeval.model.conditions import Condition
+from selfeval.model.questionnaire import (
+    MultipleChoiceItem,
+    ParticipantItem,
+    ParticipantsItem,
+    ScaleItem,
+    SingleChoiceItem,
+    YesNoItem,
+    text_in,
+)
+
+__all__ = ["Named", "describe"]
+
+_WORDS = {
+    "en": {
+        "set": "{q} is answered",
+        "yes": "{q} is answered yes",
+        "==": "the answer to {q} is {v}",
+        "!=": "the answer to {q} is not {v}",
+        "<": "the answer to {q} is less than {v}",
+        "<=": "the answer to {q} is at most {v}",
+        ">": "the answer to {q} is more than {v}",
+        ">=": "the answer to {q} is at least {v}",
+        "chosen": "{v} is chosen at {q}",
+        "not chosen": "{v} is not chosen at {q}",
+        "one of": "the answer to {q} is one of {v}",
+        "not one of": "the answer to {q} is none of {v}",
+        "not": "not ({x})",
+        "and": "and",
+        "or": "or",
+        "true": "yes",
+        "false": "no",
+        "null": "empty",
+        "question": "question {n} (“{label}”)",
+        "again": "question {n}",
+    },
+    "nl": {
+        "set": "{q} is beantwoord",
+        "yes": "op {q} is ja geantwoord",
+        "==": "het antwoord op {q} is {v}",
+        "!=": "het antwoord op {q} is niet {v}",
+        "<": "het antwoord op {q} is kleiner dan {v}",
+        "<=": "het antwoord op {q} is hoogstens {v}",
+        ">": "het antwoord op {q} is groter dan {v}",
+        ">=": "het antwoord op {q} is minstens {v}",
+        "chosen": "bij {q} is {v} gekozen",
+        "not chosen": "bij {q} is {v} niet gekozen",
+        "one of": "het antwoord op {q} is een van {v}",
+        "not one of": "het antwoord op {q} is geen van {v}",
+        "not": "niet ({x})",
+        "and": "en",
+        "or": "of",
+        "true": "ja",
+        "false": "nee",
+        "null": "leeg",
+        "question": "vraag {n} (“{label}”)",
+        "again": "vraag {n}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Named:
+    """How a condition names an item: the item and its number in the document (``2.3``)."""
+
+    item: Any
+    number: str
+
+
+def describe(condition: Condition, items: Mapping[str, Named], lang: str) -> str:
+    """Say what ``condition`` means, in ``lang`` (``nl`` or ``en``).
+
+    Args:
+        condition: a parsed ``when``.
+        items: item id → the item and its number, for every id the
+            condition may name (those of the same repeat entry first).
+        lang: the language of the words and labels.
+
+    Returns:
+        One phrase, e.g. ``the answer to question 1.2 (“…”) is “Partly” or
+        the answer to question 1.2 is “Not”`` (a question's label is given the
+        first time it is named). An id that ``items`` does not know is shown
+        as it is.
+    """
+    words = _WORDS.get(lang, _WORDS["en"])
+    return _Describer(items, lang, words).node(condition.tree)
+
+
+class _Describer:
+    def __init__(self, items: Mapping[str, Named], lang: str, words: dict[str, str]) -> None:
+        self.items = items
+        self.lang = lang
+        self.w = words
+        self.seen: set[str] = set()
+
+    def question(self, item_id: str) -> str:
+        """The question by number, with its label the first time it is named."""
+        named = self.items.get(item_id)
+        if named is None:
+            return f"“{item_id}”"
+        if item_id in self.seen:
+            return self.w["again"].format(n=named.number)
+        self.seen.add(item_id)
+        return self.w["question"].format(n=named.number, label=text_in(named.item.label, self.lang))
+
+    def value(self, node: Any, about: str | None) -> str:
+        """A literal (or list of literals) as the reader knows it: a label where there is one."""
+        kind = node[0]
+        if kind == "list":
+            return ", ".join(self.value(n, about) for n in node[1])
+        if kind == "name":
+            return self.question(node[1])
+        if kind != "lit":
+            return self.node(node)
+        value = node[1]
+        item = self.items[about].item if about in self.items else None
+        if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+            for choice in item.choices:
+                if choice.value == value:
+                    return f"“{text_in(choice.label, self.lang)}”"
+        if isinstance(item, ScaleItem) and value in item.labels:
+            return f"{value} (“{text_in(item.labels[value], self.lang)}”)"
+        if isinstance(value, bool):
+            return self.w["true" if value else "false"]
+        if value is None:
+            return self.w["null"]
+        if isinstance(value, str) and not isinstance(item, ParticipantItem | ParticipantsItem):
+            return f"“{value}”"
+        return str(value)
+
+    def node(self, node: Any) -> str:
+        kind = node[0]
+        if kind == "name":
+            item = self.items.get(node[1])
+            key = "yes" if item is not None and isinstance(item.item, YesNoItem) else "set"
+            return self.w[key].format(q=self.question(node[1]))
+        if kind == "not":
+            inner = node[1]
+            if inner[0] == "cmp" and inner[1] == "in":
+                return self.membership(inner, negated=True)
+            if inner[0] == "cmp" and inner[1] == "==":
+                return self.compare(("cmp", "!=", inner[2], inner[3]))
+            return self.w["not"].format(x=self.node(inner))
+        if kind in ("and", "or"):
+            return f"{self.node(node[1])} {self.w[kind]} {self.node(node[2])}"
+        if kind == "cmp":
+            if node[1] == "in":
+                return self.membership(node, negated=False)
+            return self.compare(node)
+        return self.value(node, None)
+
+    def compare(self, node: Any) -> str:
+        _, op, left, right = node
+        if left[0] != "name" and right[0] == "name":
+            flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+            left, right, op = right, left, flipped.get(op, op)
+        if left[0] == "name":
+            if op in ("==", "!=") and right == ("lit", True):
+                yes = self.node(left)
+                return yes if op == "==" else self.w["not"].format(x=yes)
+            return self.w[op].format(q=self.question(left[1]), v=self.value(right, left[1]))
+        return f"{self.value(left, None)} {op} {self.value(right, None)}"
+
+    def membership(self, node: Any, *, negated: bool) -> str:
+        _, _, left, right = node
+        if right[0] == "name":  # 'recovery' in phases: a choice made in a list answer
+            key = "not chosen" if negated else "chosen"
+            return self.w[key].format(q=self.question(right[1]), v=self.value(left, right[1]))
+        if left[0] == "name":  # involvement in ['strong', 'medium']
+            key = "not one of" if negated else "one of"
+            return self.w[key].format(q=self.question(left[1]), v=self.value(right, left[1]))
+        text = f"{self.value(left, None)} in {self.value(right, None)}"
+        return self.w["not"].format(x=text) if negated else text

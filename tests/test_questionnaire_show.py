@@ -1,0 +1,165 @@
+"""`selfeval questionnaire show`: a questionnaire as a document a department reads first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.model.condition_words import Named, describe
+from selfeval.model.conditions import parse
+from selfeval.model.questionnaire import Questionnaire
+
+CUSTOM = """\
+id: custom
+version: '2.1.0'
+kind: self-evaluation
+title: {nl: Proef <script>alert(1)</script>, en: Trial}
+sections:
+  - id: one
+    title: Eerste
+    items:
+      - id: involvement
+        type: single-choice
+        required: true
+        label: {nl: Betrokkenheid, en: Involvement}
+        choices:
+          - {value: strong, label: {nl: Sterk, en: Strong}}
+          - {value: medium, label: {nl: Gemiddeld, en: Medium}}
+          - {value: weak, label: {nl: Zwak, en: Weak}}
+      - id: count
+        type: integer
+        min: 0
+        label: {nl: Aantal, en: Count}
+      - id: agrees
+        type: yes-no
+        label: {nl: 'Eens?', en: 'Agree?'}
+      - id: why
+        type: long-text
+        when: involvement in ['strong', 'medium'] and not agrees
+        label: {nl: 'Waarom?', en: 'Why?'}
+  - id: two
+    title: Tweede
+    when: count > 3
+    items:
+      - id: note
+        type: text
+        max_length: 80
+        label: {nl: Notitie, en: Note}
+"""
+
+
+def test_show_prints_sections_numbered_questions_choices_and_required(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    result = runner.invoke(
+        app, ["questionnaire", "show", "peer-review-1", "-w", str(example_ws), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("# Peer review 1\n")
+    assert "peer-review-1 · Version 1.0.0 · content hash `sha256:" in out
+    assert "## 1. " in out
+    assert (
+        "### 1.1 To what extent does your department recognise the picture the draft report "
+        "gives? *(required)*"
+    ) in out
+    assert "Answer: one of:\n\n- Fully\n- Largely\n- Partly\n- Not\n" in out
+    assert (
+        "Asked only when the answer to question 1.1 (“To what extent does your department "
+        "recognise the picture the draft report gives?”) is “Partly” or the answer to "
+        "question 1.1 is “Not”."
+    ) in out
+
+
+def test_show_says_each_when_in_words_in_dutch(runner: CliRunner, example_ws: Path) -> None:
+    result = runner.invoke(
+        app, ["questionnaire", "show", "self-evaluation@1.0.0", "-w", str(example_ws)]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("# Zelfevaluatie\n")
+    assert "Vragen met *(verplicht)* moeten beantwoord zijn" in out
+    assert (
+        "Alleen gevraagd als bij vraag 1.3 (“Op welke fasen richt het beleid van uw departement "
+        "zich?”) is “Herstel” gekozen."
+    ) in out
+    assert "Alleen gevraagd als op vraag 4.1 (“Ziet uw departement knelpunten" in out
+    assert "is ja geantwoord." in out
+    # A repeat group: its sub-questions numbered under it, and what its entries become.
+    assert "#### 1.5.1 Titel *(verplicht)*" in out
+    assert "Elk item komt in de geïntegreerde rapportage als bevinding (beleidsdocument)" in out
+    assert "Antwoord: een geheel getal (tussen 1900 en 2100)." in out
+    assert "when:" not in out and "'recovery'" not in out  # words, not the condition's code
+
+
+def test_show_a_file_as_html_escapes_and_describes_every_kind_of_condition(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "custom-2.1.0.yaml"
+    source.write_text(CUSTOM, "utf-8")
+    target = tmp_path / "custom.html"
+    result = runner.invoke(
+        app, ["questionnaire", "show", str(source), "--format", "html", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Wrote ")
+    page = target.read_text("utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<h3>1.1 Betrokkenheid <em>(verplicht)</em></h3>" in page
+    assert (
+        "Alleen gevraagd als het antwoord op vraag 1.1 (“Betrokkenheid”) is een van “Sterk”, "
+        "“Gemiddeld” en niet (op vraag 1.3 (“Eens?”) is ja geantwoord)."
+    ) in page
+    assert (
+        "Dit onderdeel wordt alleen gevraagd als het antwoord op vraag 1.2 (“Aantal”) is groter dan 3."
+        in page
+    )
+    assert "Antwoord: een korte tekst (hoogstens 80 tekens)." in page
+
+
+def test_unknown_questionnaire_or_version(runner: CliRunner, example_ws: Path) -> None:
+    result = runner.invoke(app, ["questionnaire", "show", "zelfevaluatie", "-w", str(example_ws)])
+    assert result.exit_code == 1
+    assert "no questionnaire 'zelfevaluatie'" in result.stderr
+    assert "peer-review-1, peer-review-2, self-evaluation" in result.stderr
+    result = runner.invoke(
+        app, ["questionnaire", "show", "self-evaluation@9.9.9", "-w", str(example_ws)]
+    )
+    assert result.exit_code == 1
+    assert "no version '9.9.9'" in result.stderr and "1.0.0" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("when", "english"),
+    [
+        ("agrees", "question 1.3 (“Agree?”) is answered yes"),
+        ("agrees == false", "the answer to question 1.3 (“Agree?”) is no"),
+        ("count", "question 1.2 (“Count”) is answered"),
+        ("3 < count", "the answer to question 1.2 (“Count”) is more than 3"),
+        ("involvement != 'weak'", "the answer to question 1.1 (“Involvement”) is not “Weak”"),
+        ("not involvement == 'weak'", "the answer to question 1.1 (“Involvement”) is not “Weak”"),
+        (
+            "involvement not in ['weak']",
+            "the answer to question 1.1 (“Involvement”) is none of “Weak”",
+        ),
+        (
+            "count >= 1 or involvement",
+            "the answer to question 1.2 (“Count”) is at least 1 or question 1.1 "
+            "(“Involvement”) is answered",
+        ),
+    ],
+)
+def test_a_condition_in_words(when: str, english: str) -> None:
+    import yaml
+
+    questionnaire = Questionnaire.model_validate(yaml.safe_load(CUSTOM))
+    items = {
+        item.id: Named(item, f"1.{n}")
+        for n, item in enumerate(questionnaire.sections[0].items, start=1)
+    }
+    assert describe(parse(when), items, "en") == english
