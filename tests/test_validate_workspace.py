@@ -137,7 +137,11 @@ def test_response_in_another_participants_folder(runner: CliRunner, ws: Path) ->
     assert f"{wrong}: this response (participant DEF, questionnaire peer-review-1) is in the " in (
         result.stderr
     )
-    assert "hint: move it to responses/falende-staten/DEF/peer-review-1.yaml" in result.stderr
+    assert (
+        "hint: if it is DEF's peer-review-1 response, move it to "
+        "responses/falende-staten/DEF/peer-review-1.yaml; if it is NCTb's peer-review-1, "
+        "correct participant in the file"
+    ) in result.stderr
 
 
 def test_response_misplaced_where_one_already_is(runner: CliRunner, ws: Path) -> None:

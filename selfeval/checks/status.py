@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files.load import load_response
-from selfeval.files.workspace import Workspace
+from selfeval.files.workspace import Workspace, placement_error
 from selfeval.model.answers import inactive_answers, progress
 from selfeval.model.questionnaire import KINDS
 
@@ -135,6 +135,9 @@ class Status:
         summary: the counts.
         problems: one error per response file that could not be read, with
             file and line; the CLI prints them and exits 1.
+        not_counted: files under ``responses/`` that are not where a
+            response belongs (:meth:`Workspace.discover_responses`), relative
+            to the root: never counted; ``selfeval validate`` says where they go.
     """
 
     root: Path
@@ -142,9 +145,10 @@ class Status:
     rows: list[StatusRow]
     summary: Summary
     problems: list[SelfevalError] = field(default_factory=list)
+    not_counted: list[str] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
-        """Plain JSON-ready data: ``{workspace, incident_category, rows, summary, problems}``.
+        """Plain JSON data: workspace, incident_category, rows, summary, problems, not_counted.
 
         ``rows`` are mappings with the :class:`StatusRow` fields; ``summary``
         has the :class:`Summary` fields plus ``line``; ``problems`` are the
@@ -167,6 +171,7 @@ class Status:
             "rows": rows,
             "summary": summary,
             "problems": [str(p) for p in self.problems],
+            "not_counted": list(self.not_counted),
         }
 
 
@@ -187,6 +192,10 @@ def _row(
         return StatusRow(state="not-started", expected=expected, **base), None
     try:
         response = load_response(path)
+        misplaced = placement_error(workspace, path, response)
+        if misplaced is not None:
+            # Its content claims another place: aggregate refuses it, so it is not "submitted".
+            raise misplaced
         ref = response.questionnaire
         loaded = workspace.questionnaire(ref.id, ref.version)
     except SelfevalError as exc:
@@ -255,10 +264,11 @@ def workspace_status(workspace: Workspace) -> Status:
             if error is not None:
                 problems.append(error)
     names = {p.code: p.name for p in exercise.participants}
-    for path in workspace.response_files():
+    found = workspace.discover_responses()
+    for path in found.current:
         code, qid = path.parent.name, path.stem
-        if path in seen or path.parent.parent != workspace.category_dir() or qid not in KINDS:
-            continue  # other folders and names are `selfeval validate`'s business
+        if path in seen or qid not in KINDS:
+            continue  # other names are `selfeval validate`'s business
         row, error = _row(workspace, code, names.get(code, code), qid, path, expected=False)
         rows.append(row)
         if error is not None:
@@ -282,4 +292,5 @@ def workspace_status(workspace: Workspace) -> Status:
         rows=rows,
         summary=summary,
         problems=problems,
+        not_counted=[p.relative_to(workspace.root).as_posix() for p in found.misplaced],
     )

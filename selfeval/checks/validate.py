@@ -34,7 +34,12 @@ from selfeval.files.load import (
     load_questionnaire,
     load_response,
 )
-from selfeval.files.workspace import RESPONSES_DIR, Workspace, find_workspace
+from selfeval.files.workspace import (
+    RESPONSES_DIR,
+    Workspace,
+    find_workspace,
+    placement_error,
+)
 from selfeval.model.answers import check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import Response
@@ -155,49 +160,9 @@ def _inside(path: Path, folder: Path) -> bool:
 def _placement_problems(
     path: Path, response: Response, workspace: Workspace, exercise: Exercise
 ) -> list[SelfevalError]:
-    """Problems with where a response file is, for files under ``responses/``."""
-    category = exercise.incident_category.id
-    ref = response.questionnaire
-    if response.incident_category != category:
-        text = path.read_text("utf-8-sig")
-        where = yamlio.line_of(text, ["incident_category"]) or ()
-        return [
-            InputError(
-                f"the response is for incident category {response.incident_category!r}, but "
-                f"this exercise evaluates {category!r}",
-                location=Location(path, *where),
-                hint=f"a workspace holds one incident category; keep this response in the "
-                f"workspace for {response.incident_category!r}",
-            )
-        ]
-    try:
-        expected = workspace.response_path(response.participant, ref.id)
-    except SelfevalError as exc:
-        return [InputError(exc.message, location=Location(path), hint=exc.hint)]
-    if ".submitted-" in path.name:
-        # An earlier submitted version kept by --reopen lives beside the current one.
-        right = path.parent.resolve() == expected.parent.resolve() and path.name.startswith(
-            f"{ref.id}.submitted-"
-        )
-    else:
-        right = path.resolve() == expected.resolve()
-    if right:
-        return []
-    relative = expected.relative_to(workspace.root).as_posix()
-    hint = f"move it to {relative}"
-    if expected.exists() and ".submitted-" not in path.name:
-        hint = (
-            f"{relative} already exists: compare the two, keep the right one there and "
-            f"delete the other"
-        )
-    return [
-        InputError(
-            f"this response (participant {response.participant}, questionnaire {ref.id}) is in "
-            f"the wrong place: selfeval only finds it at {relative}",
-            location=Location(path),
-            hint=hint,
-        )
-    ]
+    """Problems with where a response file is (the one rule: :func:`placement_error`)."""
+    error = placement_error(workspace, path, response)
+    return [] if error is None else [error]
 
 
 def _pinned(
@@ -307,11 +272,30 @@ def validate_paths(paths: Iterable[Path], *, workspace: Workspace | None = None)
         workspace: used to check responses against their questionnaire; if
             None, it is looked up from the first path (and may not exist).
 
+    A folder that is a workspace root (it holds ``selfeval.yaml``) is checked
+    as :func:`validate_workspace` checks it, so ``selfeval validate DIR`` and
+    ``cd DIR && selfeval validate`` judge the same workspace the same way
+    (its ``answers/`` and ``texts/`` are not questionnaires or responses).
+
     Returns:
         A :class:`Report`; never raises for a problem in a file.
     """
     report = Report()
     paths = list(paths)
+    roots = [p for p in paths if p.is_dir() and (p / EXERCISE_FILE).is_file()]
+    if roots:
+        for root in roots:
+            whole = validate_workspace(Workspace(root.resolve()))
+            report.checked += whole.checked
+            report.problems += whole.problems
+            report.warnings += whole.warnings
+        rest = [p for p in paths if p not in roots]
+        if rest:
+            more = validate_paths(rest, workspace=workspace)
+            report.checked += more.checked
+            report.problems += more.problems
+            report.warnings += more.warnings
+        return report
     if workspace is None and paths:
         try:
             anchor = paths[0] if paths[0].is_dir() else paths[0].parent
@@ -449,23 +433,17 @@ def validate_workspace(workspace: Workspace) -> Report:
         A :class:`Report` with problems (exit 1) and warnings; never raises
         for a problem in a file.
     """
-    current = workspace.response_files()
-    files = [workspace.exercise_path, *workspace.questionnaire_files(), *current]
+    found = workspace.discover_responses()
+    files = [workspace.exercise_path, *workspace.questionnaire_files(), *found.current]
     report = validate_paths(files, workspace=workspace)
     _check_texts(workspace, report)
     _check_contract(workspace, report)
-    if not workspace.responses_dir.is_dir():
-        return report
-    done = {p.resolve() for p in current}
-    for path in sorted(workspace.responses_dir.rglob("*")):
-        if not path.is_file() or path.resolve() in done:
-            continue
-        if ".submitted-" in path.name and _kind_of(path) == "response" and path.suffix == ".yaml":
-            report.checked.append(path)
-            try:
-                _check_response(path, workspace, report)
-            except SelfevalError as exc:
-                report.add(exc)
-            continue
+    for path in found.kept:
+        report.checked.append(path)
+        try:
+            _check_response(path, workspace, report)
+        except SelfevalError as exc:
+            report.add(exc)
+    for path in sorted([*found.misplaced, *found.other]):
         _stray(path, workspace, report)
     return report

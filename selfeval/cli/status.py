@@ -135,6 +135,12 @@ def status_command(
         if missing:
             listed = ", ".join(f"{p} ({q})" for p, q in missing)
             console.print(f"Peer reviews still missing: {listed}", markup=False)
+    for path in status.not_counted:
+        echo_err(
+            f"Warning: {path}: not counted: a response counts only at "
+            f"responses/<category>/<participant>/<questionnaire id>.yaml "
+            f"(run `selfeval validate` to see where it belongs)"
+        )
     for problem in status.problems:
         echo_err(f"Error: {problem}")
     if status.problems:

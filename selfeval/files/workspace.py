@@ -14,6 +14,13 @@ Layout::
 
 Commands take ``--workspace DIR``; otherwise the current folder and its
 parents are searched for ``selfeval.yaml``.
+
+Which files under ``responses/`` count is decided here, once, for ``validate``,
+``status`` and ``aggregate`` (issue 10; :meth:`Workspace.discover_responses` and
+:func:`placement_error`): a response counts only at its place,
+``responses/<exercise's category>/<participant>/<questionnaire id>.yaml``, and
+only when what it says it is (participant, questionnaire, incident category)
+is that place. Anything else is never counted.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from selfeval.errors import InputError, Location, NotFoundError, UsageError
+from selfeval.errors import InputError, Location, NotFoundError, SelfevalError, UsageError
+from selfeval.files import yamlio
 from selfeval.files.load import (
     LoadedQuestionnaire,
     contract_problems,
@@ -33,8 +41,49 @@ from selfeval.files.load import (
 )
 from selfeval.model.exercise import CODE_PATTERN, EXERCISE_FILE, SLUG_PATTERN, Exercise
 from selfeval.model.questionnaire import KINDS, semver_key
+from selfeval.model.response import Response
 
-__all__ = ["Workspace", "find_workspace", "split_ref"]
+__all__ = [
+    "KEPT_MARKERS",
+    "ResponseFiles",
+    "Workspace",
+    "find_workspace",
+    "is_kept_version",
+    "placement_error",
+    "split_ref",
+]
+
+#: Earlier versions of a response kept beside it (``fill --reopen``,
+#: ``selfeval migrate``): ``<questionnaire id><marker><stamp>.yaml``; never counted.
+KEPT_MARKERS = (".submitted-", ".migrated-")
+
+
+def is_kept_version(path: Path) -> bool:
+    """True for an earlier version kept beside a response (see :data:`KEPT_MARKERS`)."""
+    return path.suffix == ".yaml" and any(marker in path.name for marker in KEPT_MARKERS)
+
+
+@dataclass(frozen=True)
+class ResponseFiles:
+    """The files under ``responses/``, sorted by the one discovery rule.
+
+    Attributes:
+        current: files at a response place,
+            ``responses/<exercise's category>/<code>/<questionnaire id>.yaml``:
+            the only files that can count (if what they say matches the
+            place: :func:`placement_error`).
+        kept: earlier versions kept beside a response (:func:`is_kept_version`).
+        misplaced: every other ``*.yaml``/``*.yml`` under ``responses/``
+            (copies in another folder, another category's folder, loose
+            files): never counted.
+        other: everything else (``.*.tmp`` leftovers, notes, lock files).
+    """
+
+    current: list[Path]
+    kept: list[Path]
+    misplaced: list[Path]
+    other: list[Path]
+
 
 QUESTIONNAIRES_DIR = "questionnaires"
 RESPONSES_DIR = "responses"
@@ -300,14 +349,134 @@ class Workspace:
             ) from None
         return folder
 
-    def response_files(self) -> list[Path]:
-        """Current response files (not the kept earlier submitted versions), sorted."""
-        if not self.responses_dir.is_dir():
-            return []
-        return sorted(
-            p for p in self.responses_dir.glob("*/*/*.yaml") if ".submitted-" not in p.name
+    def is_response_place(self, path: Path) -> bool:
+        """True when ``path`` is where a current response lives.
+
+        That is ``responses/<the exercise's incident category>/<folder>/<name>.yaml``
+        with a folder shaped like a participant code and a name shaped like a
+        questionnaire id (so ``DEF (copy)/`` and ``x (copy).yaml`` are not).
+        """
+        folder = self.category_dir()
+        try:
+            relative = path.relative_to(folder)  # no file system call for the usual case
+        except ValueError:
+            try:
+                relative = path.resolve().relative_to(folder.resolve())
+            except ValueError:
+                return False
+        parts = relative.parts
+        return (
+            len(parts) == 2
+            and bool(_CODE.match(parts[0]))
+            and path.suffix == ".yaml"
+            and bool(_SLUG.match(path.name.removesuffix(".yaml")))
         )
+
+    def discover_responses(self) -> ResponseFiles:
+        """Sort the files under ``responses/`` by the one discovery rule (:class:`ResponseFiles`).
+
+        ``validate``, ``status`` and ``aggregate`` all call this, so they agree
+        on which files can count.
+
+        Raises:
+            InputError: the exercise file is invalid (the category comes from it).
+        """
+        found = ResponseFiles([], [], [], [])
+        if not self.responses_dir.is_dir():
+            return found
+        for path in sorted(self.responses_dir.rglob("*")):
+            if not path.is_file():
+                continue
+            if self.is_response_place(path):
+                found.current.append(path)
+            elif is_kept_version(path):
+                found.kept.append(path)
+            elif path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
+                found.misplaced.append(path)
+            else:
+                found.other.append(path)
+        return found
+
+    def response_files(self) -> list[Path]:
+        """The files that can count as responses (:attr:`ResponseFiles.current`), sorted."""
+        return self.discover_responses().current
 
     def text_path(self, name: str) -> Path:
         """A narrative text file, e.g. ``texts/preface.md``."""
         return self.texts_dir / f"{name}.md"
+
+
+def placement_error(workspace: Workspace, path: Path, response: Response) -> SelfevalError | None:
+    """Whether a response file is where what it says it is belongs (the one rule).
+
+    A current response must be at
+    :meth:`Workspace.response_path` ``(participant, questionnaire id)``, under
+    the exercise's incident category; a kept earlier version
+    (:func:`is_kept_version`) beside it. ``validate`` reports the error,
+    ``status`` shows the file as invalid, ``aggregate`` refuses to run.
+
+    Args:
+        workspace: the workspace.
+        path: the response file.
+        response: its loaded content.
+
+    Returns:
+        None when it is in place; else an error naming the file, what it
+        claims, and where it belongs.
+
+    Raises:
+        InputError: the exercise file is invalid.
+    """
+    exercise = workspace.exercise
+    category = exercise.incident_category.id
+    ref = response.questionnaire
+    if response.incident_category != category:
+        text = path.read_text("utf-8-sig")
+        where = yamlio.line_of(text, ["incident_category"]) or ()
+        return InputError(
+            f"the response is for incident category {response.incident_category!r}, but "
+            f"this exercise evaluates {category!r}",
+            location=Location(path, *where),
+            hint=f"a workspace holds one incident category; keep this response in the "
+            f"workspace for {response.incident_category!r}",
+        )
+    try:
+        expected = workspace.response_path(response.participant, ref.id)
+    except SelfevalError as exc:
+        return InputError(exc.message, location=Location(path), hint=exc.hint)
+    if is_kept_version(path):
+        # An earlier version kept by --reopen or migrate lives beside the current one.
+        right = path.parent.resolve() == expected.parent.resolve() and any(
+            path.name.startswith(f"{ref.id}{marker}") for marker in KEPT_MARKERS
+        )
+    else:
+        right = path == expected or path.resolve() == expected.resolve()
+    if right:
+        return None
+    relative = expected.relative_to(workspace.root).as_posix()
+    hint = f"move it to {relative}"
+    if workspace.is_response_place(path):
+        folder, qid = path.parent.name, path.name.removesuffix(".yaml")
+        fields = [
+            name
+            for name, differs in (
+                ("participant", response.participant != folder),
+                ("questionnaire", ref.id != qid),
+            )
+            if differs
+        ]
+        hint = (
+            f"if it is {response.participant}'s {ref.id} response, move it to {relative}; if "
+            f"it is {folder}'s {qid}, correct {' and '.join(fields) or 'it'} in the file"
+        )
+    elif expected.exists() and not is_kept_version(path):
+        hint = (
+            f"{relative} already exists: compare the two, keep the right one there and "
+            f"delete the other"
+        )
+    return InputError(
+        f"this response (participant {response.participant}, questionnaire {ref.id}) is in "
+        f"the wrong place: selfeval only counts it at {relative}",
+        location=Location(path),
+        hint=hint,
+    )

@@ -30,7 +30,7 @@ from typing import Any, Literal
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
-from selfeval.files.workspace import Workspace, find_workspace
+from selfeval.files.workspace import Workspace, find_workspace, placement_error
 from selfeval.model.answers import active_answers, check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import Questionnaire
@@ -256,6 +256,11 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
     except SelfevalError as exc:
         return ParsedResponse(path, None, (exc,))
     rel = _relative(path, ctx.ws.root)
+    misplaced = placement_error(ctx.ws, path, response)
+    if misplaced is not None:
+        # What the file says it is does not match where it lies: counting it would
+        # credit its answers to the wrong department (issue 10), so the run stops.
+        return ParsedResponse(path, None, (misplaced,), rel=rel)
     if response.incident_category != ctx.category:
         # Left out with a warning in step 2, unchecked (as before the checks moved here).
         return ParsedResponse(path, _trimmed(response, None), rel=rel)
@@ -509,8 +514,15 @@ def aggregate(
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
-    parsed = read_responses(ws.response_files(), ws, jobs=jobs)
+    found = ws.discover_responses()
+    parsed = read_responses(found.current, ws, jobs=jobs)
     built = build(ws, parsed, draft=draft, include_drafts=include_drafts)
+    built.warnings[:0] = [
+        f"{_relative(path, ws.root)}: not counted: a response counts only at "
+        f"responses/<category>/<participant>/<questionnaire id>.yaml "
+        f"(run `selfeval validate` to see where it belongs)"
+        for path in found.misplaced
+    ]
     if draft:
         built.report.draft_hash = draft_hash(built.findings)
     target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
