@@ -38,7 +38,7 @@ from filelock import FileLock, Timeout
 from selfeval.errors import InputError, Location, LockedError, NotFoundError, RefusedError
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
-from selfeval.files.workspace import Workspace
+from selfeval.files.workspace import Workspace, placement_error
 from selfeval.model.answers import Problem, check_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.response import QuestionnaireRef, Response
@@ -299,18 +299,10 @@ class ResponseStore:
         )
 
     def _check_owner(self, response: Response) -> None:
-        category = self.workspace.exercise.incident_category.id
-        for what, found, expected in (
-            ("participant", response.participant, self.participant),
-            ("questionnaire", response.questionnaire.id, self.questionnaire_id),
-            ("incident_category", response.incident_category, category),
-        ):
-            if found != expected:
-                raise InputError(
-                    f"this response file says {what}: {found}, but its place says {expected}",
-                    location=Location(self.path),
-                    hint="move the file to where it belongs, or fix the value",
-                )
+        # The one placement rule validate, status and aggregate use (issue 10).
+        error = placement_error(self.workspace, self.path, response)
+        if error is not None:
+            raise error
 
     # -- state -------------------------------------------------------------------
 
