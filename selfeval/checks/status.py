@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files.load import load_response
+from selfeval.files.migrate import migrate_command, version_drift
 from selfeval.files.workspace import Workspace, placement_error
 from selfeval.model.answers import inactive_answers, progress
 from selfeval.model.questionnaire import KINDS
@@ -60,6 +61,9 @@ class StatusRow:
         not_counted: answers kept in the file but not counted, because the
             condition of their question is false
             (:func:`selfeval.model.answers.inactive_answers`).
+        pinned: the version the exercise pins, when the response is on an
+            older one (:func:`selfeval.files.migrate.version_drift`); else None.
+        migrate: then, the command that migrates it.
         problem: why the file could not be read (state ``invalid``).
     """
 
@@ -81,6 +85,8 @@ class StatusRow:
     reactions: int = 0
     questionnaire_changed: bool = False
     not_counted: tuple[str, ...] = ()
+    pinned: str | None = None
+    migrate: str | None = None
     problem: str | None = None
 
 
@@ -206,6 +212,7 @@ def _row(
         row = StatusRow(state="invalid", expected=expected, problem=_problem_text(error), **base)
         return row, error
     counts = progress(loaded.questionnaire, response.answers)
+    drift = version_drift(workspace, path, response) is not None
     state: State
     if response.status == "submitted":
         state = "submitted"
@@ -228,6 +235,8 @@ def _row(
         reactions=len(response.reactions),
         questionnaire_changed=loaded.hash != ref.hash,
         not_counted=tuple(inactive_answers(loaded.questionnaire, response.answers)),
+        pinned=workspace.exercise.questionnaires.get(ref.id) if drift else None,
+        migrate=migrate_command(ref.id, response.participant) if drift else None,
         **base,
     )
     return row, None

@@ -34,10 +34,12 @@ from selfeval.files.load import (
     load_questionnaire,
     load_response,
 )
+from selfeval.files.migrate import version_drift
 from selfeval.files.workspace import (
     RESPONSES_DIR,
     Workspace,
     find_workspace,
+    is_kept_version,
     placement_error,
 )
 from selfeval.model.answers import check_answers, inactive_answers
@@ -239,6 +241,10 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                 )
     for problem in _answers_problems(path, response, loaded, exercise):
         report.add(problem)
+    if exercise is not None and not is_kept_version(path):
+        drift = version_drift(workspace, path, response)
+        if drift is not None:
+            report.warn(drift)
     not_counted = inactive_answers(loaded.questionnaire, response.answers)
     if not_counted:
         report.warn(

@@ -51,6 +51,8 @@ def _note(row: StatusRow) -> str:
         notes.append(row.problem)
     if row.questionnaire_changed:
         notes.append(f"{row.questionnaire}@{row.version} changed since; run selfeval validate")
+    if row.pinned and row.migrate:
+        notes.append(f"on {row.version}, pinned {row.pinned}: {row.migrate}")
     if row.not_counted:
         notes.append(f"kept but not counted: {', '.join(row.not_counted)}")
     if not row.expected:

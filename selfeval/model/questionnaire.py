@@ -27,10 +27,12 @@ __all__ = [
     "Choice",
     "Item",
     "LocalText",
+    "MigratesFrom",
     "Questionnaire",
     "RepeatItem",
     "Section",
     "content_hash",
+    "find_path",
     "iter_items",
     "semver_key",
 ]
@@ -300,6 +302,72 @@ def _check_version(value: Any) -> Any:
     return value
 
 
+class MigratesFrom(_Model):
+    """What a questionnaire version declares about the version before it (``migrates_from:``).
+
+    ``selfeval migrate`` reads it to carry responses over (``docs/migrate.md``).
+    A *path* is an item id, or ``group.item`` for an item inside a repeat group.
+
+    Attributes:
+        version: the earlier version this one follows (its responses can be migrated).
+        renamed: old path → new path; an answer moves with its item. Inside a
+            repeat group the new path stays in the group (under its new id).
+        removed: old paths this version no longer asks; their answers are not
+            carried over (they are listed, and stay in the kept old file).
+        choices: new path → ``{old value: new value}`` for renamed choice values.
+        note: why the version changed, for the people who migrate.
+    """
+
+    version: Annotated[str, BeforeValidator(_check_version)]
+    renamed: dict[str, str] = Field(default_factory=dict)
+    removed: list[str] = Field(default_factory=list)
+    choices: dict[str, dict[QuotedStr, QuotedStr]] = Field(default_factory=dict)
+    note: LocalText | None = None
+
+
+def find_path(items: list[Any], path: str) -> Any:
+    """The item at ``path`` (``id`` or ``group.item``) in ``items``, or None."""
+    head, _, rest = path.partition(".")
+    for item in items:
+        if item.id == head:
+            if not rest:
+                return item
+            return find_path(item.items, rest) if isinstance(item, RepeatItem) else None
+    return None
+
+
+def _check_migration(q: Questionnaire) -> None:
+    m = q.migrates_from
+    if m is None:
+        return
+    items = list(q.items())
+    if semver_key(m.version) >= semver_key(q.version):
+        raise LocatedValueError(
+            f"migrates_from.version {m.version} must be older than this version {q.version}",
+            ("migrates_from", "version"),
+        )
+    for old, new in m.renamed.items():
+        if find_path(items, new) is None:
+            raise LocatedValueError(
+                f"renamed {old!r} to {new!r}, but this version has no item {new!r}",
+                ("migrates_from", "renamed", old),
+            )
+    for path, values in m.choices.items():
+        item = find_path(items, path)
+        allowed = [c.value for c in getattr(item, "choices", [])]
+        if not allowed:
+            raise LocatedValueError(
+                f"{path!r} is not a choice item of this version", ("migrates_from", "choices", path)
+            )
+        for old, new in values.items():
+            if new not in allowed:
+                raise LocatedValueError(
+                    f"{path}: {old!r} becomes {new!r}, which is not one of its choices "
+                    f"({', '.join(allowed)})",
+                    ("migrates_from", "choices", path, old),
+                )
+
+
 class Questionnaire(_Model):
     """One version of a questionnaire.
 
@@ -315,6 +383,12 @@ class Questionnaire(_Model):
     description: LocalText | None = None
     languages: Annotated[list[Language], Field(min_length=1)] = ["nl", "en"]
     sections: Annotated[list[Section], Field(min_length=1)]
+    migrates_from: MigratesFrom | None = None
+
+    @model_validator(mode="after")
+    def _check_migrates_from(self) -> Questionnaire:
+        _check_migration(self)
+        return self
 
     @model_validator(mode="after")
     def _check_ids_and_conditions(self) -> Questionnaire:

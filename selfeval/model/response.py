@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from selfeval.model.exercise import CODE_PATTERN, SLUG_PATTERN
 
-__all__ = ["VERDICTS", "DraftRef", "QuestionnaireRef", "Reaction", "Response"]
+__all__ = ["VERDICTS", "DraftRef", "Migration", "QuestionnaireRef", "Reaction", "Response"]
 
 #: Reactions a peer reviewer can give to a finding (issue 5).
 VERDICTS = ("agree", "partly-agree", "disagree", "no-opinion")
@@ -58,6 +58,28 @@ class Reaction(_Model):
     correction: str | None = None
 
 
+class Migration(_Model):
+    """One ``selfeval migrate`` of a response, recorded in it (``docs/migrate.md``).
+
+    Attributes:
+        from_version: the questionnaire version it answered before.
+        from_hash: that version's content hash.
+        to_version: the version it was moved to.
+        at: when (ISO 8601 UTC).
+        kept: file name of the response as it was, kept beside it.
+        not_carried: answers that could not be carried over (paths such as
+            ``cooperation_rating`` or ``bottlenecks[0].departments``); they
+            are in the kept file.
+    """
+
+    from_version: str
+    from_hash: str
+    to_version: str
+    at: str
+    kept: str
+    not_carried: list[str] = Field(default_factory=list)
+
+
 class Response(_Model):
     """The content of one response file.
 
@@ -71,6 +93,7 @@ class Response(_Model):
         draft: for peer reviews, the draft report reacted to.
         answers: item id → answer (repeat groups are lists of mappings).
         reactions: for peer reviews, one per finding reacted to.
+        migrations: each ``selfeval migrate`` of this response, oldest first.
     """
 
     questionnaire: QuestionnaireRef
@@ -84,10 +107,12 @@ class Response(_Model):
     draft: DraftRef | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
     reactions: list[Reaction] = Field(default_factory=list)
+    migrations: list[Migration] = Field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for YAML, in a stable key order, leaving out empty optional fields."""
         data = self.model_dump(mode="python", exclude_none=True)
-        if not data.get("reactions"):
-            data.pop("reactions", None)
+        for key in ("reactions", "migrations"):
+            if not data.get(key):
+                data.pop(key, None)
         return data

@@ -1,0 +1,181 @@
+"""`selfeval migrate`, and what `status` and `validate` say about versions (issue 10)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.files import yamlio
+
+CAT = Path("responses") / "falende-staten"
+
+
+def new_version(ws: Path, migrates_from: dict[str, Any] | None = None, *, pin: bool = True) -> Path:
+    """Publish self-evaluation 1.1.0: `causes` renamed to `root_causes`, `completed_by`
+    removed, the roles' involvement `medium` renamed to `moderate`; pin it."""
+    data = yamlio.load(ws / "questionnaires" / "self-evaluation-1.0.0.yaml")
+    data["version"] = "1.1.0"
+    for section in data["sections"]:
+        kept = []
+        for item in section["items"]:
+            if item["id"] == "causes":
+                item["id"] = "root_causes"
+            if item["id"] == "completed_by":
+                continue
+            if item["id"] == "other_roles":
+                for sub in item["items"]:
+                    for choice in sub.get("choices", []):
+                        if sub["id"] == "involvement" and choice["value"] == "medium":
+                            choice["value"] = "moderate"
+            kept.append(item)
+        section["items"] = kept
+    data["migrates_from"] = migrates_from or {
+        "version": "1.0.0",
+        "renamed": {"causes": "root_causes"},
+        "removed": ["completed_by"],
+        "choices": {"other_roles.involvement": {"medium": "moderate"}},
+    }
+    path = ws / "questionnaires" / "self-evaluation-1.1.0.yaml"
+    yamlio.write(path, data)
+    if pin:
+        exercise = ws / "selfeval.yaml"
+        text = exercise.read_text("utf-8")
+        exercise.write_text(text.replace("self-evaluation: '1.0.0'", "self-evaluation: '1.1.0'"))
+    return path
+
+
+def run(runner: CliRunner, ws: Path, *args: str) -> Any:
+    return runner.invoke(app, [*args, "--workspace", str(ws)], env={"COLUMNS": "200"})
+
+
+def test_status_and_validate_name_responses_on_an_older_version(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    new_version(example_ws)
+    checked = run(runner, example_ws, "validate")
+    assert checked.exit_code == 0, checked.output
+    for code in ("BZ", "DEF"):
+        assert (
+            f"{code}/self-evaluation.yaml: answers self-evaluation 1.0.0, but selfeval.yaml "
+            "pins 1.1.0"
+        ) in checked.stderr
+        assert f"`selfeval migrate self-evaluation --participant {code}`" in checked.stderr
+    assert "peer-review-1.yaml: answers" not in checked.stderr
+    table = run(runner, example_ws, "status").stdout
+    assert "on 1.0.0, pinned 1.1.0: selfeval migrate self-evaluation --participant BZ" in table
+    rows = json.loads(run(runner, example_ws, "status", "--json").stdout)["rows"]
+    bz = next(r for r in rows if r["participant"] == "BZ")
+    assert (bz["version"], bz["pinned"]) == ("1.0.0", "1.1.0")
+    assert bz["migrate"] == "selfeval migrate self-evaluation --participant BZ"
+
+
+def test_dry_run_shows_what_would_change_and_writes_nothing(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    new_version(example_ws)
+    before = {p: p.read_bytes() for p in (example_ws / "responses").rglob("*.yaml")}
+    result = run(runner, example_ws, "migrate", "--dry-run")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "BZ/self-evaluation.yaml: self-evaluation 1.0.0 → 1.1.0" in out
+    assert "renamed: causes: now root_causes" in out
+    assert "NOT CARRIED: completed_by: removed in 1.1.0" in out
+    assert "choice: other_roles[0].involvement: 'medium' → 'moderate'" in out
+    assert "Dry run: 2 response(s) would be migrated to self-evaluation 1.1.0" in out
+    assert {p: p.read_bytes() for p in (example_ws / "responses").rglob("*.yaml")} == before
+
+
+def test_migrate_keeps_the_old_file_and_records_the_migration(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    new_version(example_ws)
+    path = example_ws / CAT / "BZ" / "self-evaluation.yaml"
+    old = yamlio.load(path)
+    result = run(runner, example_ws, "migrate", "self-evaluation", "--participant", "BZ")
+    assert result.exit_code == 0, result.output
+    kept = [p for p in path.parent.iterdir() if ".migrated-1.0.0-" in p.name]
+    assert len(kept) == 1
+    assert yamlio.load(kept[0]) == old  # the old file, byte for byte in content
+    new = yamlio.load(path)
+    assert new["questionnaire"]["version"] == "1.1.0"
+    assert new["answers"]["root_causes"] == old["answers"]["causes"]
+    assert "causes" not in new["answers"] and "completed_by" not in new["answers"]
+    assert new["answers"]["other_roles"][0]["involvement"] == "moderate"
+    assert new["status"] == "submitted"  # a declared removal is no reason to resubmit
+    (record,) = new["migrations"]
+    assert (record["from_version"], record["to_version"]) == ("1.0.0", "1.1.0")
+    assert record["kept"] == kept[0].name
+    assert record["not_carried"] == ["completed_by"]
+    assert kept[0].name in result.stdout
+    # DEF was not asked for: still on 1.0.0, still named by validate.
+    checked = run(runner, example_ws, "validate")
+    assert checked.exit_code == 0, checked.output
+    assert "DEF/self-evaluation.yaml: answers self-evaluation 1.0.0" in checked.stderr
+    assert "BZ/self-evaluation.yaml: answers" not in checked.stderr
+    report = run(runner, example_ws, "aggregate")
+    assert report.exit_code == 0, report.output
+    assert "70 findings from 9 responses." in report.stdout
+    assert "migrated" not in report.stderr  # the kept old file is not counted
+
+
+def test_an_answer_that_does_not_fit_is_listed_kept_and_the_response_becomes_a_draft(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # 1.1.0 renames 'medium' to 'moderate' but forgets to say so.
+    new_version(
+        example_ws,
+        {"version": "1.0.0", "renamed": {"causes": "root_causes"}, "removed": ["completed_by"]},
+    )
+    path = example_ws / CAT / "BZ" / "self-evaluation.yaml"
+    result = run(runner, example_ws, "migrate", "--participant", "BZ")
+    assert result.exit_code == 0, result.output
+    assert "NOT CARRIED: other_roles[0].involvement: does not fit 1.1.0" in result.stdout
+    assert "now a draft" in result.stdout
+    new = yamlio.load(path)
+    assert new["status"] == "draft"
+    assert "involvement" not in new["answers"]["other_roles"][0]
+    (record,) = new["migrations"]
+    assert "other_roles[0].involvement" in record["not_carried"]
+    kept = path.parent / record["kept"]
+    assert yamlio.load(kept)["answers"]["other_roles"][0]["involvement"] == "medium"
+    assert new["reopened_from"] == kept.name
+
+
+def test_no_declared_way_from_the_old_version_is_an_error(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    data = new_version(example_ws)
+    content = yamlio.load(data)
+    del content["migrates_from"]
+    yamlio.write(data, content)
+    result = run(runner, example_ws, "migrate")
+    assert result.exit_code == 1
+    assert "no migration from self-evaluation 1.0.0 to 1.1.0" in result.stderr
+    assert "migrates_from" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("migrates_from", "message"),
+    [
+        ({"version": "1.0.0", "renamed": {"causes": "oorzaken"}}, "has no item 'oorzaken'"),
+        ({"version": "1.0.0", "colour": "red"}, "colour"),
+        ({"version": "1.2.0"}, "must be older than this version"),
+        (
+            {"version": "1.0.0", "choices": {"involvement": {"strong": "huge"}}},
+            "'huge', which is not one of its choices",
+        ),
+    ],
+)
+def test_a_bad_migrates_from_is_a_validation_error(
+    runner: CliRunner, example_ws: Path, migrates_from: dict[str, Any], message: str
+) -> None:
+    path = new_version(example_ws, migrates_from, pin=False)
+    result = run(runner, example_ws, "validate")
+    assert result.exit_code == 1
+    assert str(path) in result.stderr
+    assert message in result.stderr
