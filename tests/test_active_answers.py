@@ -84,7 +84,13 @@ def _nested() -> Questionnaire:
                             "type": "repeat",
                             "items": [
                                 {"id": "has", "label": "H", "type": "yes-no"},
-                                {**item, "id": "why", "when": "has", "required": True},
+                                {
+                                    **item,
+                                    "id": "why",
+                                    "label": "Why",
+                                    "when": "has",
+                                    "required": True,
+                                },
                                 {**item, "id": "outer", "when": "c"},
                             ],
                         },
@@ -122,3 +128,6 @@ def test_one_rule_for_nested_and_chained_conditions() -> None:
     states = {row.label: row.state for row in review_rows(q, answers, "en")}
     assert states["B"] == "inactive"
     assert states["C"] == "inactive"
+    rows = review_rows(q, answers, "en")
+    # group[0].why is kept but not counted; group[1].why counts.
+    assert [r.state for r in rows if r.label == "Why"] == ["inactive", "answered"]

@@ -425,7 +425,10 @@ def migrate_workspace(
         result.plans.append(plan)
         if dry_run or plan.error is not None:
             continue
-        result.kept[path] = _write(workspace, plan, clock)
+        try:
+            result.kept[path] = _write(workspace, plan, clock)
+        except SelfevalError as exc:  # e.g. locked by a running fill: the others go on
+            plan.error = exc
     return result
 
 

@@ -106,9 +106,13 @@ def _item_rows(
         rows.append(ReviewRow(depth + 1, name, "", "heading"))
         inner = {**scope, **active_entry(item, entry, scope)}
         for sub in item.items:
-            if isinstance(sub, InfoItem) or not visible(sub, inner):
+            if isinstance(sub, InfoItem):
                 continue
             sub_value = entry.get(sub.id)
+            if not visible(sub, inner):
+                if is_answered(sub_value):  # kept but not counted, as at the top level
+                    _item_rows(rows, sub, sub_value, depth + 2, "inactive", inner, lang, names)
+                continue
             if is_answered(sub_value):
                 sub_state = "answered"
             else:
