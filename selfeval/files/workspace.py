@@ -385,10 +385,12 @@ class Workspace:
         if not self.responses_dir.is_dir():
             return found
         for path in sorted(self.responses_dir.rglob("*")):
-            if not path.is_file():
+            if path.is_dir():
                 continue
             if self.is_response_place(path):
-                found.current.append(path)
+                found.current.append(path)  # even a named pipe: it is read as a file is
+            elif not path.is_file():
+                continue  # sockets, pipes, broken links elsewhere: not selfeval's business
             elif is_kept_version(path):
                 found.kept.append(path)
             elif path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
