@@ -151,6 +151,7 @@ def test_interactive_fill_on_a_full_disk_shows_the_unsaved_answer(tmp_path: Path
     wrapper.write_text(_WRAPPER, encoding="utf-8")
     env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # pexpect does not answer cursor-position requests
+    env.update(COLUMNS="160", LINES="40")  # the terminal's size, not pytest-xdist's COLUMNS=80
     child = pexpect.spawn(
         sys.executable,
         [str(wrapper), "fill", "-p", "DEP1", "-q", "mini", "--lang", "en"],
