@@ -80,6 +80,12 @@ COMMANDS = [
     Command("validate", (), _SHARED),
     Command("status", (), _SHARED),
     Command("aggregate", ("--include-drafts",), _SHARED),
+    Command("export", ("--include-drafts", "-o", "{ws}/export-out"), _SHARED),
+    Command(
+        "questionnaire",
+        ("show", "self-evaluation"),
+        {"exercise": EXERCISE, "questionnaire": SELF_EVALUATION},
+    ),
     Command(
         "fill",
         ("--participant", "DEF", "--answers", "{ws}/answers/DEF-self-evaluation.yaml"),

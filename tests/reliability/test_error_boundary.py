@@ -22,6 +22,17 @@ def test_every_command_is_wrapped_by_handle_errors(name: str) -> None:
         (info.name or (info.callback.__name__ if info.callback else "")): info.callback
         for info in app.registered_commands
     }
+    # A group (`selfeval questionnaire …`): each of its commands is wrapped.
+    for group in app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            subs = group.typer_instance.registered_commands
+            assert subs, f"the group {name} has no commands"
+            for info in subs:
+                assert info.callback is not None
+                assert info.callback.__code__ is _wrapper_code(), (
+                    f"`selfeval {name} {info.name}` is not wrapped by cli._common.handle_errors"
+                )
+            return
     callback = callbacks.get(name)
     assert callback is not None, f"{name} is not registered with @app.command"
     assert callback.__code__ is _wrapper_code(), (
