@@ -17,8 +17,10 @@ from selfeval.cli import init as _init  # noqa: F401  isort: skip
 from selfeval.cli import fill as _fill  # noqa: F401  isort: skip
 from selfeval.cli import aggregate as _aggregate  # noqa: F401  isort: skip
 from selfeval.cli import peer_review as _peer_review  # noqa: F401  isort: skip
+from selfeval.cli import importing as _importing  # noqa: F401  isort: skip
 from selfeval.cli import status as _status  # noqa: F401  isort: skip
 from selfeval.cli import validate as _validate  # noqa: F401  isort: skip
+from selfeval.cli import codeowners as _codeowners  # noqa: F401  isort: skip
 from selfeval.cli import export as _export  # noqa: F401  isort: skip
 from selfeval.cli import questionnaire as _questionnaire  # noqa: F401  isort: skip
 from selfeval.cli import migrate as _migrate  # noqa: F401  isort: skip

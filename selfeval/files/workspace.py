@@ -299,6 +299,28 @@ class Workspace:
             raise UsageError(f"{questionnaire_id!r} is not a valid questionnaire id")
         return self.category_dir() / participant / f"{questionnaire_id}.yaml"
 
+    def place_of(self, response: Response) -> Path:
+        """Where a response belongs, from what it says it is.
+
+        :meth:`response_path` of its participant and questionnaire id, when
+        its incident category is the exercise's. The rule a response is found
+        by (``validate``, ``status``, ``aggregate``) and placed by
+        (``import``).
+
+        Raises:
+            InputError: the response is for another incident category.
+            UsageError: its participant code or questionnaire id is malformed.
+        """
+        category = self.exercise.incident_category.id
+        if response.incident_category != category:
+            raise InputError(
+                f"the response is for incident category {response.incident_category!r}, but "
+                f"this exercise evaluates {category!r}",
+                hint=f"a workspace holds one incident category; keep this response in the "
+                f"workspace for {response.incident_category!r}",
+            )
+        return self.response_path(response.participant, response.questionnaire.id)
+
     @property
     def state_dir(self) -> Path:
         """``.selfeval/``: local state of running commands (lock files), never shared."""
