@@ -136,6 +136,30 @@ class _ItemBase(_Conditional):
         "docs/questionnaire-format.md). Not part of the content hash.",
     )
 
+    def display(self, value: Any, lang: str) -> str:
+        """An answer as a reader of the report sees it (here: the value as text).
+
+        Args:
+            value: a stored answer of this item.
+            lang: the report language.
+
+        Returns:
+            The text shown; choice items show their labels (:class:`_Choosable`).
+        """
+        return str(value)
+
+
+class _Choosable:
+    """What a choice item knows: its choices' labels (mixed into the choice item types)."""
+
+    choices: list[Choice]
+
+    def display(self, value: Any, lang: str) -> str:
+        """The chosen value(s) as their labels in ``lang``, joined; an unknown value as is."""
+        values = value if isinstance(value, list) else [value]
+        labels = {c.value: text_in(c.label, lang) for c in self.choices}
+        return ", ".join(labels.get(v, str(v)) for v in values)
+
 
 class TextItem(_ItemBase):
     """A one-line text answer."""
@@ -188,7 +212,7 @@ class YesNoItem(_ItemBase):
     default: bool | None = None
 
 
-class SingleChoiceItem(_ItemBase):
+class SingleChoiceItem(_Choosable, _ItemBase):
     """Exactly one of ``choices``; stores the choice's ``value``."""
 
     type: Literal["single-choice"]
@@ -196,7 +220,7 @@ class SingleChoiceItem(_ItemBase):
     default: QuotedStr | None = None
 
 
-class MultipleChoiceItem(_ItemBase):
+class MultipleChoiceItem(_Choosable, _ItemBase):
     """Any number of ``choices`` (between ``min_selected`` and ``max_selected``)."""
 
     type: Literal["multiple-choice"]

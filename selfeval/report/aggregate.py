@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,12 +40,13 @@ from selfeval.report.findings import (
     Finding,
     SourceResponse,
     draft_data,
+    draft_hash,
     report_order,
     response_findings,
 )
-from selfeval.report.labels import LABELS_FILE
+from selfeval.report.labels import LABELS_FILE, load_labels
 from selfeval.report.merges import load_merges, merge_findings
-from selfeval.report.model import Report, build_report
+from selfeval.report.model import TEXTS, Report, ReportInput, build_report
 from selfeval.report.parallel import check_jobs, map_in_processes
 
 __all__ = [
@@ -62,6 +64,8 @@ __all__ = [
 Format = Literal["md", "html", "docx"]
 REPORTS_DIR = "reports"
 MERGES_FILE = "merges.yaml"
+#: An HTML comment in a text file: a note to the secretariat, not report text.
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -330,6 +334,26 @@ def read_responses(
         return map_in_processes(partial(read_one, ctx), paths, jobs=jobs)
 
 
+def read_texts(ws: Workspace) -> dict[str, str]:
+    """The secretariat's narrative texts (``texts/<name>.md``), as the report shows them.
+
+    Args:
+        ws: the workspace.
+
+    Returns:
+        :data:`selfeval.report.model.TEXTS` name → Markdown, with HTML comments
+        (the template's placeholders, notes to the secretariat) removed and
+        stripped; a missing file is empty.
+    """
+    texts: dict[str, str] = {}
+    for name in TEXTS:
+        path = ws.text_path(name)
+        # yamlio.read_text refuses a text with git conflict markers (issue 15).
+        text = yamlio.read_text(path) if path.is_file() else ""
+        texts[name] = _COMMENT.sub("", text).strip()
+    return texts
+
+
 @dataclass
 class Built:
     """Step 2's result: the report model plus what the draft file needs.
@@ -434,14 +458,17 @@ def _build(
     warnings += merge_warnings
     sources = [source for source, _ in included]
     report = build_report(
-        exercise,
-        sources,
-        merged,
-        aliases,
-        texts_dir=ws.texts_dir,
-        draft=draft,
-        labels_override=ws.templates_dir / LABELS_FILE,
-        questionnaires=[loaded.questionnaire for loaded in questionnaires.values()],
+        ReportInput(
+            exercise,
+            sources,
+            merged,
+            aliases,
+            texts=read_texts(ws),
+            labels=load_labels(exercise.language, ws.templates_dir / LABELS_FILE),
+            draft=draft,
+            draft_hash=draft_hash(merged) if draft else None,
+            questionnaires=[loaded.questionnaire for loaded in questionnaires.values()],
+        )
     )
     for name, text in report.texts.items():
         if not text:
@@ -507,7 +534,6 @@ def aggregate(
             the report cannot be written.
         KeyboardInterrupt: Ctrl-C; nothing is written.
     """
-    from selfeval.report.findings import draft_hash
     from selfeval.report.render import write_report
 
     check_jobs(jobs)
@@ -523,8 +549,6 @@ def aggregate(
         f"(run `selfeval validate` to see where it belongs)"
         for path in found.misplaced
     ]
-    if draft:
-        built.report.draft_hash = draft_hash(built.findings)
     target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
     with paused_gc():
         if fmt == "docx":

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from selfeval.errors import InputError, Location
 from selfeval.files import yamlio
 from selfeval.model.exercise import Exercise
-from selfeval.model.questionnaire import Questionnaire, RepeatItem, SingleChoiceItem, text_in
+from selfeval.model.questionnaire import Questionnaire, RepeatItem
 from selfeval.model.response import Response
 
 __all__ = [
@@ -157,11 +157,7 @@ class SourceResponse:
 
 
 def _choice_label(item: Any, value: Any, lang: str) -> str:
-    if isinstance(item, SingleChoiceItem):
-        for choice in item.choices:
-            if choice.value == value:
-                return text_in(choice.label, lang)
-    return str(value)
+    return str(value) if item is None else item.display(value, lang)
 
 
 def _sources(entry: dict[str, Any]) -> list[Source]:

@@ -1,0 +1,380 @@
+"""The chapters of the integrated report, each built by one function from plain data.
+
+Each function takes what its chapter needs (the shared :class:`Views`, the
+included responses, the merged findings) and returns the rows the templates
+show; none reads a file. :func:`selfeval.report.model.build_report` calls them
+in the report's order — which is also the order in which cited sources get
+their note numbers. Answers are read by report role
+(:meth:`selfeval.report.findings.SourceResponse.answer`), never by item id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from selfeval.model.exercise import Exercise
+from selfeval.model.questionnaire import KINDS, Questionnaire, SingleChoiceItem, text_in
+from selfeval.report.findings import Finding, SourceResponse
+from selfeval.report.views import FindingView, Views
+
+__all__ = [
+    "PHASES",
+    "Annex1Row",
+    "DepartmentView",
+    "OtherInput",
+    "RoleRow",
+    "activities_by_phase",
+    "annex1",
+    "annex2",
+    "departments",
+    "opportunity_matrix",
+    "other_input",
+    "phase_labels",
+    "preface_caveat",
+    "reading_guide",
+    "roles",
+]
+
+#: The four phases of the policy process, in the report's order (``DESIGN.md`` §4.2).
+PHASES = ("research", "development", "implementation", "evaluation")
+
+
+@dataclass
+class DepartmentView:
+    """What one self-evaluating department says about the incident category (chapter 2)."""
+
+    name: str
+    definition: str
+    causes: str
+    phases: str
+    phases_note: str
+    documents: list[FindingView]
+
+
+@dataclass
+class RoleRow:
+    """One row of the roles table (``role.<P>``).
+
+    The joined strings are for the table; ``level``, ``gives``, ``receives``
+    and ``own`` carry the same facts as data for Figure 1
+    (:mod:`selfeval.report.figures`).
+
+    Attributes:
+        level: ``strong`` / ``medium`` / ``weak``, or None when not given.
+        gives: names of the departments this one gives input to.
+        receives: names of the departments this one receives input from.
+        own: the row comes from the department's own self-evaluation.
+    """
+
+    id: str
+    name: str
+    involvement: str
+    gives_input_to: str
+    receives_input_from: str
+    described_by: str
+    view: FindingView | None
+    own_role: str | None = None
+    level: str | None = None
+    gives: list[str] = field(default_factory=list)
+    receives: list[str] = field(default_factory=list)
+    own: bool = False
+
+
+@dataclass
+class OtherInput:
+    """General answers from one peer review (recognition, remarks, experiences)."""
+
+    name: str
+    round: str
+    lines: list[tuple[str, str]]
+
+
+@dataclass
+class Annex1Row:
+    """One row of Annex 1: a participant and its forms of involvement."""
+
+    name: str
+    full_name: str
+    forms: str
+    remark: str
+    is_ministry: bool
+
+
+def phase_labels(
+    sources: Sequence[SourceResponse], lang: str, questionnaires: Sequence[Questionnaire] = ()
+) -> dict[str, str]:
+    """Phase value → its label, from the ``finding: activity`` groups' ``phase`` choices.
+
+    The workspace's ``questionnaires`` count too, so phases are named even
+    before any response came in.
+    """
+    found: dict[str, str] = {}
+    every = [*(s.questionnaire for s in sources), *questionnaires]
+    for questionnaire in every:
+        for item in questionnaire.items():
+            if getattr(item, "finding", None) == "activity":
+                for sub in item.items:  # type: ignore[union-attr]
+                    if sub.id == "phase" and isinstance(sub, SingleChoiceItem):
+                        for choice in sub.choices:
+                            found.setdefault(choice.value, text_in(choice.label, lang))
+    return found
+
+
+def departments(
+    views: Views, sources: Sequence[SourceResponse], findings: Sequence[Finding], lang: str
+) -> list[DepartmentView]:
+    """Chapter 2: each self-evaluating department's definition, causes, phases, documents.
+
+    Args:
+        views: the shared views.
+        sources: included responses in report order; self-evaluations are used.
+        findings: merged findings (the ``document`` ones are shown).
+        lang: the report language (choice labels of the ``phases`` role).
+    """
+    # Group once: the report may cover thousands of responses (no per-source scans).
+    documents: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.kind == "document":
+            documents.setdefault(f.source, []).append(f)
+    found: list[DepartmentView] = []
+    for source in sources:
+        if source.questionnaire.kind != "self-evaluation":
+            continue
+        phases = source.questionnaire.role_items.get("phases")
+        found.append(
+            DepartmentView(
+                name=views.name(source.response.participant),
+                definition=str(source.answer("definition") or ""),
+                causes=str(source.answer("causes") or ""),
+                phases=_shown(phases, source.answer("phases") or [], lang),
+                phases_note=str(source.answer("phases_note") or ""),
+                documents=[views.view(d) for d in documents.get(source.path, [])],
+            )
+        )
+    return found
+
+
+def _shown(item: Any, value: Any, lang: str) -> str:
+    """A value as the report shows it: a choice item's labels, else the value as text."""
+    if item is not None:
+        return str(item.display(value, lang))
+    return str(value)
+
+
+def roles(
+    views: Views, sources: Sequence[SourceResponse], findings: Sequence[Finding]
+) -> list[RoleRow]:
+    """Chapter 3.1, the roles table (the seed's Figure 1): one row per described participant.
+
+    Args:
+        views: the shared views.
+        sources: included responses.
+        findings: merged findings (``role.<P>`` ones are used).
+
+    Returns:
+        Rows in ``selfeval.yaml`` order: own self-evaluation rows, rows from
+        others' ``other_roles`` (attributed), and peer-review-2 own
+        ``role``/``involvement`` answers (``DESIGN.md`` §5).
+    """
+    L = views.L
+    by_code = {f.concerns[0]: f for f in findings if f.kind == "role" and f.concerns}
+    own_pr2 = {
+        s.response.participant: {r: s.answer(r) for r in ("role", "involvement")}
+        for s in sources
+        if s.questionnaire.kind == "peer-review-2"
+    }
+    self_evals = {
+        s.response.participant: {r: s.answer(r) for r in ("gives_input_to", "receives_input_from")}
+        for s in sources
+        if s.questionnaire.kind == "self-evaluation"
+    }
+    # Who names whom, computed once (no per-row scan of every self-evaluation).
+    from_them: dict[str, list[str]] = {}  # code -> self-evaluators it gives input to
+    to_them: dict[str, list[str]] = {}  # code -> self-evaluators it receives input from
+    for by, answers in self_evals.items():
+        for other in answers.get("receives_input_from") or []:
+            from_them.setdefault(other, []).append(by)
+        for other in answers.get("gives_input_to") or []:
+            to_them.setdefault(other, []).append(by)
+    rows: list[RoleRow] = []
+    for participant in views.exercise.participants:
+        code = participant.code
+        finding = by_code.get(code)
+        pr2: dict[str, Any] = own_pr2.get(code, {})
+        if finding is None and not pr2.get("role") and not pr2.get("involvement"):
+            continue
+        level = pr2.get("involvement") or (finding.details.get("involvement") if finding else None)
+        involvement = L.get(level, "") if level else ""
+        if pr2.get("involvement"):
+            involvement += f" ({L['own_involvement']})"
+        if code in self_evals:
+            gives = self_evals[code].get("gives_input_to") or []
+            receives = self_evals[code].get("receives_input_from") or []
+            described = L["own_self_evaluation"]
+        else:
+            # Derived from the self-evaluating departments' own answers.
+            gives = from_them.get(code, [])
+            receives = to_them.get(code, [])
+            described = (
+                L["according_to"].format(names=views.names_of(finding.raised_by))
+                if finding
+                else L["own_description"]
+            )
+        rows.append(
+            RoleRow(
+                id=f"role.{code}",
+                name=participant.name,
+                involvement=involvement,
+                gives_input_to=views.names_of(gives),
+                receives_input_from=views.names_of(receives),
+                described_by=described,
+                view=views.view(finding) if finding else None,
+                own_role=pr2.get("role") or None,
+                level=level if level in ("strong", "medium", "weak") else None,
+                gives=[views.name(c) for c in gives],
+                receives=[views.name(c) for c in receives],
+                own=code in self_evals,
+            )
+        )
+    return rows
+
+
+def activities_by_phase(
+    views: Views, activities: Sequence[Finding], labels: dict[str, str]
+) -> list[tuple[str, list[FindingView]]]:
+    """Chapter 3.2 (and each table of Annex 2): (phase label, its activities) for every phase."""
+    return [
+        (labels.get(p, p), [views.view(a) for a in activities if a.details.get("phase") == p])
+        for p in PHASES
+    ]
+
+
+def opportunity_matrix(
+    L: dict[str, str], opportunities: Sequence[FindingView]
+) -> list[tuple[str, str, list[list[FindingView]]]]:
+    """Chapter 5's matrix (the seed's Figure 2).
+
+    Returns:
+        One row per (nature, direction): content/process × intensify/develop,
+        each with two cells, departmental and interdepartmental.
+    """
+    matrix: list[tuple[str, str, list[list[FindingView]]]] = []
+    for nature in ("content", "process"):
+        for direction in ("intensify", "develop"):
+            cells = [
+                [
+                    v
+                    for v in opportunities
+                    if v.finding.details.get("nature") == nature
+                    and v.finding.details.get("direction") == direction
+                    and (v.finding.scope or "departmental") == scope
+                ]
+                for scope in ("departmental", "interdepartmental")
+            ]
+            matrix.append((L[nature], L[direction], cells))
+    return matrix
+
+
+def other_input(views: Views, sources: Sequence[SourceResponse]) -> list[OtherInput]:
+    """Chapter 4.4: the peer reviews' general answers (recognition, remarks, experiences, …)."""
+    L = views.L
+    found: list[OtherInput] = []
+    for source in sources:
+        kind = source.questionnaire.kind
+        if kind == "self-evaluation":
+            continue
+        lines: list[tuple[str, str]] = []
+        value = source.answer("recognition")
+        if value:
+            lines.append((L["recognition"], L.get(f"recognition_{value}", str(value))))
+        for role in ("recognition_why", "experiences", "general_remarks", "missing"):
+            text = source.answer(role)
+            if isinstance(text, str) and text.strip():
+                lines.append((L[role], text.strip()))
+        if lines:
+            found.append(
+                OtherInput(views.name(source.response.participant), L.get(kind, kind), lines)
+            )
+    return found
+
+
+def annex1(views: Views, sources: Sequence[SourceResponse]) -> tuple[list[Annex1Row], list[str]]:
+    """Annex 1 (the seed's Table 1) and the expected contributions not received.
+
+    Returns:
+        (one row per participant in ``selfeval.yaml`` order, "Name (form)"
+        for each form of involvement without a submitted response).
+    """
+    L = views.L
+    lang = views.exercise.language
+    submitted = {
+        (s.response.participant, s.questionnaire.kind)
+        for s in sources
+        if s.response.status == "submitted"
+    }
+    rows: list[Annex1Row] = []
+    missing: list[str] = []
+    for participant in views.exercise.participants:
+        forms = [L.get(k, k) for k in KINDS if k in participant.involvement]
+        forms_text = ", ".join(forms)
+        if lang == "nl" and forms_text:
+            forms_text = forms_text[0].upper() + forms_text[1:]
+        remark = ""
+        if participant.kind != "ministry":
+            # The note usually says why (the seed's footnote 43); else say it plainly.
+            remark = text_in(participant.note, lang) if participant.note else L["not_a_ministry"]
+        elif participant.note:
+            remark = text_in(participant.note, lang)
+        rows.append(
+            Annex1Row(
+                participant.name,
+                participant.full_name,
+                forms_text,
+                remark,
+                participant.kind == "ministry",
+            )
+        )
+        for kind in participant.involvement:
+            if (participant.code, kind) not in submitted:
+                missing.append(f"{participant.name} ({L.get(kind, kind)})")
+    return rows, missing
+
+
+def annex2(
+    views: Views, exercise: Exercise, activities: Sequence[Finding], labels: dict[str, str]
+) -> list[tuple[str, list[tuple[str, list[FindingView]]]]]:
+    """Annex 2: per department with activities, a table of its activities per phase."""
+    by_participant: dict[str, list[Finding]] = {}
+    for a in activities:
+        by_participant.setdefault(a.participant, []).append(a)
+    return [
+        (
+            views.L["annex2_table"].format(name=participant.name),
+            activities_by_phase(views, by_participant[participant.code], labels),
+        )
+        for participant in exercise.participants
+        if by_participant.get(participant.code)
+    ]
+
+
+def preface_caveat(L: dict[str, str], shown: Sequence[FindingView]) -> str | None:
+    """The preface's caveat, when a bottleneck, blind spot or opportunity has one source."""
+    single = sum(1 for v in shown if v.single_source)
+    return L["caveat"].format(single=single, total=len(shown)) if single else None
+
+
+def reading_guide(
+    L: dict[str, str], category: str, shown: Sequence[FindingView]
+) -> tuple[list[str], str]:
+    """Chapter 1's reading guide, and the note on finding ids (with an id from this report).
+
+    Returns:
+        (the guide's points, the ids note; empty when the report has no finding to cite).
+    """
+    guide = [L["guide_ch2"].format(category=category)] + [
+        L[k] for k in ("guide_ch3", "guide_ch4", "guide_ch5", "guide_annex1", "guide_annex2")
+    ]
+    example = next((v.id for v in shown), None)
+    return guide, (L["guide_ids"].format(example=example) if example else "")

@@ -1,0 +1,204 @@
+"""Findings and reactions as the report shows them, and the numbered source notes.
+
+Every chapter (:mod:`selfeval.report.chapters`) shows findings through one
+:class:`Views`: it names departments, numbers cited sources in order of first
+citation (the seed report's footnotes), attaches peer-review reactions, and
+makes each finding's :class:`FindingView` once, so a finding shown in two
+chapters is the same view with the same note numbers. Plain data; no files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from selfeval.model.exercise import Exercise
+from selfeval.model.response import Reaction
+from selfeval.report.findings import Finding, Source, SourceResponse
+
+__all__ = ["FindingView", "ReactionView", "Views", "join_names"]
+
+
+@dataclass(slots=True)
+class ReactionView:
+    """One peer-review reaction as shown.
+
+    Attributes:
+        participant: code of the reacting department.
+        sentence: the attributed lead-in ("In collegiale toets 2 gaf Financiën aan …").
+        verdict: agree / partly-agree / disagree / no-opinion.
+        comment, correction: as given.
+        dissent: True for disagree and partly-agree.
+        finding: the finding id reacted to (as written in the response).
+        reason: why it is listed apart (stale reactions only).
+    """
+
+    participant: str
+    sentence: str
+    verdict: str
+    comment: str | None
+    correction: str | None
+    dissent: bool
+    finding: str
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class FindingView:
+    """A finding as the report shows it.
+
+    Attributes:
+        finding: the merged finding.
+        attribution: who raised it ("BZ en Defensie").
+        concerns: names of the departments concerned, joined.
+        single_source: raised by one department only (shown as a caveat).
+        others: (name, text) of merged-in findings whose text differs.
+        notes: numbers of its source notes.
+        reactions: peer-review reactions to it.
+        origin: "ingebracht in collegiale toets 2" for findings from peer reviews.
+    """
+
+    finding: Finding
+    attribution: str
+    concerns: str
+    single_source: bool
+    others: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)
+    reactions: list[ReactionView] = field(default_factory=list)
+    origin: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The finding's stable id."""
+        return self.finding.id
+
+
+def join_names(names: Sequence[str], word: str) -> str:
+    """``a, b and c`` with the report's word for "and"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def _source_text(source: Source, page_word: str) -> str:
+    text = source.document.rstrip(". ")
+    if source.year is not None:
+        text += f", {source.year}"
+    if source.page:
+        text += f", {page_word} {source.page}"
+    return text + "."
+
+
+class Views:
+    """Names, finding views, reactions and source notes, shared by every chapter.
+
+    Args:
+        exercise: the participants (names).
+        words: the report's labels (:func:`selfeval.report.labels.load_labels`).
+
+    Attributes:
+        notes: the source notes so far, numbered from 1 in order of first citation.
+        reactions: finding id → its reactions (after :meth:`attach_reactions`;
+            merged aliases routed to the surviving finding).
+        stale: reactions that could not be attached (after :meth:`attach_reactions`).
+    """
+
+    def __init__(self, exercise: Exercise, words: dict[str, str]) -> None:
+        self.exercise = exercise
+        self.L = words
+        self.names = {p.code: p.name for p in exercise.participants}
+        self.notes: list[str] = []
+        self.stale: list[ReactionView] = []
+        self._note_numbers: dict[Source, int] = {}
+        self.reactions: dict[str, list[ReactionView]] = {}
+        self._views: dict[str, FindingView] = {}
+
+    def name(self, code: str) -> str:
+        """A participant's display name (the code when unknown)."""
+        return self.names.get(code, code)
+
+    def names_of(self, codes: Sequence[str]) -> str:
+        """Display names joined: ``BZ en Defensie``."""
+        return join_names([self.name(c) for c in codes], self.L["and"])
+
+    def round_label(self, qid: str) -> str:
+        """The questionnaire's name in the report (``collegiale toets 2``)."""
+        return self.L.get(qid, qid)
+
+    def note(self, source: Source) -> int:
+        """The number of ``source``'s note, adding the note on first citation."""
+        if source not in self._note_numbers:
+            self.notes.append(_source_text(source, self.L["page"]))
+            self._note_numbers[source] = len(self.notes)
+        return self._note_numbers[source]
+
+    def view(self, finding: Finding) -> FindingView:
+        """The finding as shown, made once (its notes are numbered on first view)."""
+        if finding.id in self._views:
+            return self._views[finding.id]
+        others = [
+            (self.name(o.participant), o.text)
+            for o in finding.others
+            if o.text.strip() and o.text.strip() != finding.text.strip()
+        ]
+        origin = None
+        if finding.questionnaire != "self-evaluation" and finding.kind != "role":
+            origin = self.L["from_peer_review"].format(
+                round=self.round_label(finding.questionnaire)
+            )
+        view = FindingView(
+            finding=finding,
+            attribution=self.names_of(finding.raised_by),
+            concerns=self.names_of(finding.concerns),
+            single_source=len(finding.raised_by) == 1
+            and finding.kind in ("bottleneck", "blind-spot", "opportunity"),
+            others=others,
+            notes=[self.note(s) for s in finding.sources],
+            reactions=self.reactions.get(finding.id, []),
+            origin=origin,
+        )
+        self._views[finding.id] = view
+        return view
+
+    def reaction(self, code: str, qid: str, reaction: Reaction, reason: str | None) -> ReactionView:
+        """One reaction as shown, with its attributed lead-in sentence."""
+        key = f"verdict_{reaction.verdict}"
+        sentence = self.L[key].format(round=self.round_label(qid), name=self.name(code))
+        return ReactionView(
+            participant=code,
+            sentence=sentence,
+            verdict=reaction.verdict,
+            comment=reaction.comment,
+            correction=reaction.correction,
+            dissent=reaction.verdict in ("disagree", "partly-agree"),
+            finding=reaction.finding,
+            reason=reason,
+        )
+
+    def attach_reactions(
+        self,
+        sources: Sequence[SourceResponse],
+        findings: Sequence[Finding],
+        aliases: dict[str, str],
+    ) -> None:
+        """Route every peer-review reaction to its finding, before any view is made.
+
+        A reaction to a finding that is gone, or whose hash changed since the
+        draft, goes to :attr:`stale` with the reason (``docs/findings.md`` §5).
+        """
+        by_id = {f.id: f for f in findings}
+        for source in sources:
+            for reaction in source.response.reactions:
+                target = aliases.get(reaction.finding, reaction.finding)
+                finding = by_id.get(target)
+                code, qid = source.response.participant, source.questionnaire.id
+                if finding is None:
+                    self.stale.append(self.reaction(code, qid, reaction, self.L["stale_gone"]))
+                    continue
+                current = {finding.hash, *(o.hash for o in finding.others)}
+                if reaction.finding_hash is not None and reaction.finding_hash not in current:
+                    self.stale.append(self.reaction(code, qid, reaction, self.L["stale_changed"]))
+                    continue
+                self.reactions.setdefault(target, []).append(
+                    self.reaction(code, qid, reaction, None)
+                )
