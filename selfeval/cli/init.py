@@ -29,7 +29,9 @@ def init_command(
     """Create a workspace: exercise file, questionnaires, responses/ and texts/.
 
     The questionnaires are copied in, so the workspace keeps working when
-    selfeval is upgraded. Nothing is ever overwritten.
+    selfeval is upgraded. A .gitignore (lock and temporary files) and a
+    .gitattributes (LF line ends) are written for sharing the workspace
+    through git (docs/collaboration.md). Nothing is ever overwritten.
 
     Examples:
 

@@ -304,8 +304,8 @@ class Workspace:
 
         :meth:`response_path` of its participant and questionnaire id, when
         its incident category is the exercise's. The rule a response is found
-        by (``validate``, ``status``, ``aggregate``) and placed by
-        (``import``).
+        by (:func:`placement_error`: ``validate``, ``status``, ``aggregate``,
+        ``fill``) and placed by (``import``).
 
         Raises:
             InputError: the response is for another incident category.
@@ -451,23 +451,15 @@ def placement_error(workspace: Workspace, path: Path, response: Response) -> Sel
     Raises:
         InputError: the exercise file is invalid.
     """
-    exercise = workspace.exercise
-    category = exercise.incident_category.id
     ref = response.questionnaire
-    if response.incident_category != category:
-        text = path.read_text("utf-8-sig")
-        where = yamlio.line_of(text, ["incident_category"]) or ()
-        return InputError(
-            f"the response is for incident category {response.incident_category!r}, but "
-            f"this exercise evaluates {category!r}",
-            location=Location(path, *where),
-            hint=f"a workspace holds one incident category; keep this response in the "
-            f"workspace for {response.incident_category!r}",
-        )
     try:
-        expected = workspace.response_path(response.participant, ref.id)
+        expected = workspace.place_of(response)  # the place rule, shared with `import`
     except SelfevalError as exc:
-        return InputError(exc.message, location=Location(path), hint=exc.hint)
+        where: tuple[int, ...] = ()
+        if response.incident_category != workspace.exercise.incident_category.id:
+            text = path.read_text("utf-8-sig")
+            where = yamlio.line_of(text, ["incident_category"]) or ()
+        return InputError(exc.message, location=Location(path, *where), hint=exc.hint)
     if is_kept_version(path):
         # An earlier version kept by --reopen or migrate lives beside the current one.
         right = path.parent.resolve() == expected.parent.resolve() and any(
