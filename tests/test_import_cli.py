@@ -184,3 +184,23 @@ def test_a_zip_with_something_else_is_refused(
     code, _, err = run(runner, example_ws, str(not_a_zip))
     assert code == 1
     assert "cannot read the zip file" in err
+
+
+def test_a_response_being_filled_is_not_imported_over(
+    runner: CliRunner, example_ws: Path, mail: Path
+) -> None:
+    from filelock import FileLock
+
+    from selfeval.files.workspace import Workspace
+
+    lock = Workspace(example_ws).lock_path("FIN", "peer-review-2")
+    lock.parent.mkdir(parents=True)
+    with FileLock(lock, is_singleton=False):  # a `fill`/`peer-review` of FIN is running
+        code, _, err = run(
+            runner, example_ws, str(mail / "zelfevaluatie BZ.yaml"), str(mail / "fin.yaml")
+        )
+    assert code == 1
+    assert "is being changed by another selfeval process" in err
+    assert "nothing was imported" in err
+    assert not (example_ws / BZ).exists()
+    assert not (example_ws / FIN).exists()
