@@ -12,30 +12,19 @@ with; see ``docs/questionnaire-format.md``).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from selfeval.model.exercise import Exercise
+from selfeval.model.items import AnswerError
 from selfeval.model.questionnaire import (
-    DateItem,
     InfoItem,
-    IntegerItem,
     Item,
-    LongTextItem,
-    MultipleChoiceItem,
-    NumberItem,
-    ParticipantItem,
-    ParticipantsItem,
     Questionnaire,
     RepeatItem,
-    ScaleItem,
     Section,
-    SingleChoiceItem,
-    TextItem,
-    YesNoItem,
 )
 
 __all__ = [
@@ -59,10 +48,6 @@ ENTRY_KEYS = ("key", "same_as")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-class AnswerError(ValueError):
-    """An answer that does not fit its item; the message says why and what fits."""
-
-
 @dataclass(frozen=True)
 class Problem:
     """One problem with a set of answers.
@@ -84,25 +69,6 @@ def _dotted(path: Iterable[str | int]) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
-
-
-def _as_read(value: Any) -> str:
-    """Say what YAML made of an answer, in the user's terms, not Python's."""
-    if isinstance(value, bool):
-        return f"YAML read an unquoted word (such as NO, yes, on, off) as {str(value).lower()}"
-    if isinstance(value, dt.datetime | dt.date):
-        return f"YAML read an unquoted date or time as {value.isoformat()}"
-    if isinstance(value, int | float):
-        return f"YAML read an unquoted number as {value} (1.10 becomes 1.1, 007 becomes 7)"
-    if value is None:
-        return "the answer is empty"
-    if isinstance(value, str):
-        return f"got the text {value!r}"
-    if isinstance(value, list):
-        return "got a list"
-    if isinstance(value, dict):
-        return "got a mapping (key: value lines)"
-    return f"got {value!r}"
 
 
 def is_answered(value: Any) -> bool:
@@ -229,7 +195,7 @@ class _Codes:
 
 
 def parse_typed(item: Item, text: str) -> Any:
-    """Turn what a respondent typed into the stored value for text-entry items.
+    """Turn what a respondent typed into the stored value (the item type's ``parse``).
 
     Args:
         item: a text, long-text, integer, number, date or scale item.
@@ -241,25 +207,7 @@ def parse_typed(item: Item, text: str) -> Any:
     Raises:
         AnswerError: the text is not a number or date where one is needed.
     """
-    stripped = text.strip()
-    if isinstance(item, TextItem | LongTextItem):
-        return text if stripped else None
-    if stripped == "":
-        return None
-    if isinstance(item, IntegerItem | ScaleItem):
-        try:
-            return int(stripped)
-        except ValueError:
-            raise AnswerError(f"{stripped!r} is not a whole number") from None
-    if isinstance(item, NumberItem):
-        try:
-            number = float(stripped.replace(",", "."))
-        except ValueError:
-            raise AnswerError(f"{stripped!r} is not a number") from None
-        return int(number) if number.is_integer() and "." not in stripped else number
-    if isinstance(item, DateItem):
-        return stripped
-    return text
+    return item.parse(text)
 
 
 def check_answer(
@@ -271,6 +219,9 @@ def check_answer(
     context: Mapping[str, Any] | None = None,
 ) -> Any:
     """Check one answer and return it in stored form.
+
+    The item type owns the check (``check`` in :mod:`selfeval.model.items`);
+    a repeat group's entries are checked here, item by item.
 
     Args:
         item: the questionnaire item.
@@ -285,76 +236,6 @@ def check_answer(
     Raises:
         AnswerError: with a message that says what fits.
     """
-    if isinstance(item, TextItem | LongTextItem):
-        if not isinstance(value, str):
-            raise AnswerError(f"expected text, but {_as_read(value)}; put the text in quotes")
-        if item.min_length is not None and len(value.strip()) < item.min_length:
-            raise AnswerError(f"must be at least {item.min_length} characters")
-        if item.max_length is not None and len(value) > item.max_length:
-            raise AnswerError(f"must be at most {item.max_length} characters (is {len(value)})")
-        if isinstance(item, TextItem) and item.pattern and not re.fullmatch(item.pattern, value):
-            raise AnswerError(f"must match the pattern {item.pattern}")
-        return value
-    if isinstance(item, IntegerItem | ScaleItem):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(f"expected a whole number, but {_as_read(value)}")
-        low, high = item.min, item.max
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise AnswerError(
-                f"must be between {low} and {high}"
-                if low is not None and high is not None
-                else f"{value} is out of range"
-            )
-        return value
-    if isinstance(item, NumberItem):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise AnswerError(f"expected a number, but {_as_read(value)}")
-        if item.min is not None and value < item.min:
-            raise AnswerError(f"must be at least {item.min}")
-        if item.max is not None and value > item.max:
-            raise AnswerError(f"must be at most {item.max}")
-        return value
-    if isinstance(item, DateItem):
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if not isinstance(value, str):
-            raise AnswerError(f"expected a date YYYY-MM-DD, but {_as_read(value)}")
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
-        if len(value) != 10:
-            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD")
-        return value
-    if isinstance(item, YesNoItem):
-        if not isinstance(value, bool):
-            raise AnswerError(f"expected yes or no (true/false), but {_as_read(value)}")
-        return value
-    if isinstance(item, SingleChoiceItem):
-        allowed = [c.value for c in item.choices]
-        if value not in allowed:
-            raise AnswerError(f"{value!r} is not one of the choices: {', '.join(allowed)}")
-        return value
-    if isinstance(item, MultipleChoiceItem):
-        allowed = [c.value for c in item.choices]
-        return _check_list(item, value, allowed, "choices")
-    if isinstance(item, ParticipantItem):
-        if not isinstance(value, str):
-            raise AnswerError(f"{value!r} is not a participant code")
-        if exercise is not None:
-            codes = _Codes(exercise, participant, item.exclude_self)
-            if value not in codes:
-                raise AnswerError(
-                    f"{value!r} is not a participant code; use one of: {', '.join(codes)}"
-                )
-        return value
-    if isinstance(item, ParticipantsItem):
-        allowed = _Codes(exercise, participant, item.exclude_self) if exercise else None
-        return _check_list(item, value, allowed, "participant codes")
-    if isinstance(item, InfoItem):
-        raise AnswerError("this is an information note; it takes no answer")
     if isinstance(item, RepeatItem):
         problems = _check_repeat(
             item, value, (), exercise, participant, context or {}, complete=False
@@ -362,27 +243,14 @@ def check_answer(
         if problems:
             raise AnswerError("; ".join(str(p) for p in problems))
         return value
-    raise AnswerError(f"unsupported item type {item.type!r}")  # pragma: no cover
+    codes_for = None
+    if exercise is not None:
+        known = exercise
 
+        def codes_for(exclude_self: bool) -> _Codes:
+            return _Codes(known, participant, exclude_self)
 
-def _check_list(item: Any, value: Any, allowed: Iterable[str] | None, what: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise AnswerError(f"expected a list of {what}, but {_as_read(value)}")
-    if allowed is not None:
-        wrong = [v for v in value if v not in allowed]  # type: ignore[operator]
-        if wrong:
-            raise AnswerError(
-                f"{', '.join(map(repr, wrong))} not among the {what}: {', '.join(allowed)}"
-            )
-    if len(set(value)) != len(value):
-        raise AnswerError("a value is listed twice")
-    if item.min_selected is not None and len(value) < item.min_selected:
-        raise AnswerError(f"choose at least {item.min_selected}")
-    if item.max_selected is not None and len(value) > item.max_selected:
-        raise AnswerError(f"choose at most {item.max_selected}")
-    return list(value)
+    return item.check(value, codes_for)
 
 
 def _check_items(

@@ -18,23 +18,63 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from selfeval.model.conditions import Condition, ConditionError
-from selfeval.model.conditions import parse as parse_condition
-from selfeval.model.roles import REPORT_ROLES, ReportRoleName
+from selfeval.model.conditions import Condition
+from selfeval.model.items import (
+    ITEM_TYPES,
+    Choice,
+    DateItem,
+    InfoItem,
+    IntegerItem,
+    Item,
+    LocalText,
+    LocatedValueError,
+    LongTextItem,
+    MultipleChoiceItem,
+    NumberItem,
+    ParticipantItem,
+    ParticipantsItem,
+    QuotedStr,
+    RepeatItem,
+    ScaleItem,
+    SingleChoiceItem,
+    TextItem,
+    YesNoItem,
+    _Conditional,
+    text_in,
+)
+from selfeval.model.roles import REPORT_ROLES
 
 __all__ = [
+    "ITEM_TYPES",
     "KINDS",
     "Choice",
+    "DateItem",
+    "InfoItem",
+    "IntegerItem",
     "Item",
+    "Kind",
     "LocalText",
+    "LocatedValueError",
+    "LongTextItem",
     "MigratesFrom",
+    "MultipleChoiceItem",
+    "NumberItem",
+    "ParticipantItem",
+    "ParticipantsItem",
     "Questionnaire",
+    "QuotedStr",
     "RepeatItem",
+    "ScaleItem",
     "Section",
+    "SingleChoiceItem",
+    "TextItem",
+    "YesNoItem",
     "content_hash",
+    "expected_filename",
     "find_path",
     "iter_items",
     "semver_key",
+    "text_in",
 ]
 
 #: The three forms of involvement, and the kinds of questionnaire (``DESIGN.md`` §1).
@@ -46,264 +86,8 @@ _ID = r"^[a-z][a-z0-9_]*$"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 
-def _local_text(value: Any) -> Any:
-    if isinstance(value, str):
-        return {"nl": value, "en": value}
-    return value
-
-
-#: A text in Dutch and/or English: a plain string (same in both) or ``{nl: …, en: …}``.
-LocalText = Annotated[dict[Language, str], BeforeValidator(_local_text)]
-
-
-def text_in(text: dict[Language, str] | None, lang: str) -> str:
-    """Pick ``lang`` from a :data:`LocalText`, falling back to the other language."""
-    if not text:
-        return ""
-    return text.get(lang) or text.get("nl") or text.get("en") or ""  # type: ignore[call-overload]
-
-
-def _strict_str(value: Any) -> Any:
-    if value is not None and not isinstance(value, str):
-        raise ValueError(
-            f"must be a quoted string, but YAML read {value!r} as {type(value).__name__}; "
-            f"write it in quotes"
-        )
-    return value
-
-
-QuotedStr = Annotated[str, BeforeValidator(_strict_str)]
-
-
-class LocatedValueError(ValueError):
-    """A ValueError that knows where in the document it applies (a path of keys/indexes)."""
-
-    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
-        super().__init__(message)
-        self.loc = loc
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Choice(_Model):
-    """One option of a choice item: the stored ``value`` and its label."""
-
-    value: QuotedStr
-    label: LocalText
-
-
-class _Conditional(_Model):
-    """Something asked only when its ``when`` condition holds (items and sections)."""
-
-    when: str | None = Field(
-        default=None, description="Condition on earlier answers; see docs/questionnaire-format.md."
-    )
-
-    @cached_property
-    def condition(self) -> Condition | None:
-        """The parsed ``when``, or None.
-
-        A cached property, not a pydantic private attribute: it is read for
-        every answer checked, and a plain instance attribute is several times
-        cheaper to read (``docs/performance.md``).
-
-        Raises:
-            ConditionError: on first access, if ``when`` does not parse (which
-                :meth:`model_post_init` turns into a validation error at load time).
-        """
-        return None if self.when is None else parse_condition(self.when)
-
-    def model_post_init(self, context: Any) -> None:
-        """Parse ``when`` once, so a bad condition fails at load time."""
-        try:
-            self.condition  # noqa: B018 - parse now, cache for later
-        except ConditionError as exc:
-            raise LocatedValueError(
-                f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
-            ) from None
-
-
-class _ItemBase(_Conditional):
-    id: Annotated[str, Field(pattern=_ID, description="Unique id, lower_snake_case.")]
-    label: LocalText
-    help: LocalText | None = None
-    required: bool = False
-    report: ReportRoleName | None = Field(
-        default=None,
-        description="What the integrated report does with the answer (a report role; "
-        "docs/questionnaire-format.md). Not part of the content hash.",
-    )
-
-    def display(self, value: Any, lang: str) -> str:
-        """An answer as a reader of the report sees it (here: the value as text).
-
-        Args:
-            value: a stored answer of this item.
-            lang: the report language.
-
-        Returns:
-            The text shown; choice items show their labels (:class:`_Choosable`).
-        """
-        return str(value)
-
-
-class _Choosable:
-    """What a choice item knows: its choices' labels (mixed into the choice item types)."""
-
-    choices: list[Choice]
-
-    def display(self, value: Any, lang: str) -> str:
-        """The chosen value(s) as their labels in ``lang``, joined; an unknown value as is."""
-        values = value if isinstance(value, list) else [value]
-        labels = {c.value: text_in(c.label, lang) for c in self.choices}
-        return ", ".join(labels.get(v, str(v)) for v in values)
-
-
-class TextItem(_ItemBase):
-    """A one-line text answer."""
-
-    type: Literal["text"]
-    default: QuotedStr | None = None
-    min_length: int | None = Field(default=None, ge=0)
-    max_length: int | None = Field(default=None, ge=1)
-    pattern: str | None = None
-
-
-class LongTextItem(_ItemBase):
-    """A multi-line text answer (prompted with a multi-line editor)."""
-
-    type: Literal["long-text"]
-    default: QuotedStr | None = None
-    min_length: int | None = Field(default=None, ge=0)
-    max_length: int | None = Field(default=None, ge=1)
-
-
-class IntegerItem(_ItemBase):
-    """A whole number, optionally within ``min``..``max``."""
-
-    type: Literal["integer"]
-    default: int | None = None
-    min: int | None = None
-    max: int | None = None
-
-
-class NumberItem(_ItemBase):
-    """A decimal number, optionally within ``min``..``max``."""
-
-    type: Literal["number"]
-    default: float | None = None
-    min: float | None = None
-    max: float | None = None
-
-
-class DateItem(_ItemBase):
-    """A calendar date, stored as an ISO string ``YYYY-MM-DD``."""
-
-    type: Literal["date"]
-    default: QuotedStr | None = None
-
-
-class YesNoItem(_ItemBase):
-    """Yes or no, stored as ``true``/``false``."""
-
-    type: Literal["yes-no"]
-    default: bool | None = None
-
-
-class SingleChoiceItem(_Choosable, _ItemBase):
-    """Exactly one of ``choices``; stores the choice's ``value``."""
-
-    type: Literal["single-choice"]
-    choices: Annotated[list[Choice], Field(min_length=1)]
-    default: QuotedStr | None = None
-
-
-class MultipleChoiceItem(_Choosable, _ItemBase):
-    """Any number of ``choices`` (between ``min_selected`` and ``max_selected``)."""
-
-    type: Literal["multiple-choice"]
-    choices: Annotated[list[Choice], Field(min_length=1)]
-    default: list[QuotedStr] | None = None
-    min_selected: int | None = Field(default=None, ge=0)
-    max_selected: int | None = Field(default=None, ge=1)
-
-
-class ScaleItem(_ItemBase):
-    """A point on an integer scale ``min``..``max``, with optional labels per point."""
-
-    type: Literal["scale"]
-    min: int = 1
-    max: int = 5
-    labels: dict[int, LocalText] = Field(default_factory=dict)
-    default: int | None = None
-
-
-class ParticipantItem(_ItemBase):
-    """One participant of the exercise, stored as its code."""
-
-    type: Literal["participant"]
-    exclude_self: bool = False
-    default: QuotedStr | None = None
-
-
-class ParticipantsItem(_ItemBase):
-    """Several participants of the exercise, stored as a list of codes."""
-
-    type: Literal["participants"]
-    exclude_self: bool = False
-    min_selected: int | None = Field(default=None, ge=0)
-    max_selected: int | None = Field(default=None, ge=1)
-    default: list[QuotedStr] | None = None
-
-
-class InfoItem(_ItemBase):
-    """A note shown to the respondent; it asks nothing and stores nothing."""
-
-    type: Literal["info"]
-
-
-FindingKind = Literal["bottleneck", "blind-spot", "need", "opportunity", "activity", "document"]
-
-
-class RepeatItem(_ItemBase):
-    """A repeated group: a list of entries, each answering ``items``.
-
-    ``finding`` marks the group as a list of findings of that kind, which the
-    integrated report attributes and gives stable ids (``DESIGN.md`` §5).
-    """
-
-    type: Literal["repeat"]
-    items: Annotated[list[Item], Field(min_length=1)]
-    min_items: int = Field(default=0, ge=0)
-    max_items: int | None = Field(default=None, ge=1)
-    entry_label: LocalText | None = None
-    finding: FindingKind | None = None
-
-
-Item = Annotated[
-    TextItem
-    | LongTextItem
-    | IntegerItem
-    | NumberItem
-    | DateItem
-    | YesNoItem
-    | SingleChoiceItem
-    | MultipleChoiceItem
-    | ScaleItem
-    | ParticipantItem
-    | ParticipantsItem
-    | InfoItem
-    | RepeatItem,
-    Field(discriminator="type"),
-]
-RepeatItem.model_rebuild()
-
-ITEM_TYPES = (
-    "text", "long-text", "integer", "number", "date", "yes-no", "single-choice",
-    "multiple-choice", "scale", "participant", "participants", "info", "repeat",
-)  # fmt: skip
 
 
 class Section(_Conditional):

@@ -1,0 +1,532 @@
+"""Questionnaire item types: what each asks, how it checks and shows its answer.
+
+Items are a tagged union on ``type`` (:data:`Item`); a mistyped key is an
+error (``extra="forbid"``). Each item type owns what it knows about its
+answers, as copier's ``Question`` does (``copier/_user_data.py``):
+:meth:`parse` turns typed text into a value, :meth:`check` checks a stored
+answer and returns it in stored form, :meth:`display` shows it in the report.
+The terminal widget for each type stays in ``selfeval/cli/terminal.py``;
+checking whole responses (conditions, repeat groups, required answers) is
+:mod:`selfeval.model.answers`. The format is ``docs/questionnaire-format.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Container, Iterable
+from functools import cached_property
+from typing import Annotated, Any, Literal, Protocol
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from selfeval.model.conditions import Condition, ConditionError
+from selfeval.model.conditions import parse as parse_condition
+from selfeval.model.roles import ReportRoleName
+
+__all__ = [
+    "ITEM_TYPES",
+    "AnswerError",
+    "Choice",
+    "Codes",
+    "Item",
+    "LocalText",
+    "LocatedValueError",
+    "QuotedStr",
+    "RepeatItem",
+    "text_in",
+]
+
+Language = Literal["nl", "en"]
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its item; the message says what fits."""
+
+
+class Codes(Container[str], Iterable[str], Protocol):
+    """The participant codes a participant item accepts (membership, and listed for messages)."""
+
+
+#: ``codes_for(exclude_self)``: the codes a participant item accepts, or None to skip the check.
+CodesFor = Callable[[bool], Codes] | None
+
+
+def as_read(value: Any) -> str:
+    """Say what YAML made of an answer, in the user's terms, not Python's."""
+    if isinstance(value, bool):
+        return f"YAML read an unquoted word (such as NO, yes, on, off) as {str(value).lower()}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"YAML read an unquoted date or time as {value.isoformat()}"
+    if isinstance(value, int | float):
+        return f"YAML read an unquoted number as {value} (1.10 becomes 1.1, 007 becomes 7)"
+    if value is None:
+        return "the answer is empty"
+    if isinstance(value, str):
+        return f"got the text {value!r}"
+    if isinstance(value, list):
+        return "got a list"
+    if isinstance(value, dict):
+        return "got a mapping (key: value lines)"
+    return f"got {value!r}"
+
+
+def _local_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"nl": value, "en": value}
+    return value
+
+
+#: A text in Dutch and/or English: a plain string (same in both) or ``{nl: …, en: …}``.
+LocalText = Annotated[dict[Language, str], BeforeValidator(_local_text)]
+
+
+def text_in(text: dict[Language, str] | None, lang: str) -> str:
+    """Pick ``lang`` from a :data:`LocalText`, falling back to the other language."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("nl") or text.get("en") or ""  # type: ignore[call-overload]
+
+
+def _strict_str(value: Any) -> Any:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(
+            f"must be a quoted string, but YAML read {value!r} as {type(value).__name__}; "
+            f"write it in quotes"
+        )
+    return value
+
+
+QuotedStr = Annotated[str, BeforeValidator(_strict_str)]
+
+
+class LocatedValueError(ValueError):
+    """A ValueError that knows where in the document it applies (a path of keys/indexes)."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Model):
+    """One option of a choice item: the stored ``value`` and its label."""
+
+    value: QuotedStr
+    label: LocalText
+
+
+class _Conditional(_Model):
+    """Something asked only when its ``when`` condition holds (items and sections)."""
+
+    when: str | None = Field(
+        default=None, description="Condition on earlier answers; see docs/questionnaire-format.md."
+    )
+
+    @cached_property
+    def condition(self) -> Condition | None:
+        """The parsed ``when``, or None.
+
+        A cached property, not a pydantic private attribute: it is read for
+        every answer checked, and a plain instance attribute is several times
+        cheaper to read (``docs/performance.md``).
+
+        Raises:
+            ConditionError: on first access, if ``when`` does not parse (which
+                :meth:`model_post_init` turns into a validation error at load time).
+        """
+        return None if self.when is None else parse_condition(self.when)
+
+    def model_post_init(self, context: Any) -> None:
+        """Parse ``when`` once, so a bad condition fails at load time."""
+        try:
+            self.condition  # noqa: B018 - parse now, cache for later
+        except ConditionError as exc:
+            raise LocatedValueError(
+                f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
+            ) from None
+
+
+class _ItemBase(_Conditional):
+    id: Annotated[str, Field(pattern=_ID, description="Unique id, lower_snake_case.")]
+    label: LocalText
+    help: LocalText | None = None
+    required: bool = False
+    report: ReportRoleName | None = Field(
+        default=None,
+        description="What the integrated report does with the answer (a report role; "
+        "docs/questionnaire-format.md). Not part of the content hash.",
+    )
+
+    def parse(self, text: str) -> Any:
+        """Turn what a respondent typed into the value to :meth:`check` (here: as typed).
+
+        Raises:
+            AnswerError: the text is not a number or date where one is needed.
+        """
+        return text
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """Check one answer (not None) and return it in stored form.
+
+        Args:
+            value: the answer, as read from YAML or parsed.
+            codes_for: the participant codes a participant item accepts
+                (None: not checked).
+
+        Raises:
+            AnswerError: with a message that says what fits.
+        """
+        raise AnswerError(f"unsupported item type {self.type!r}")  # type: ignore[attr-defined]
+
+    def display(self, value: Any, lang: str) -> str:
+        """An answer as a reader of the report sees it (here: the value as text).
+
+        Args:
+            value: a stored answer of this item.
+            lang: the report language.
+
+        Returns:
+            The text shown; choice items show their labels (:class:`_Choosable`).
+        """
+        return str(value)
+
+
+class _Choosable:
+    """What a choice item knows: its choices' labels (mixed into the choice item types)."""
+
+    choices: list[Choice]
+
+    def display(self, value: Any, lang: str) -> str:
+        """The chosen value(s) as their labels in ``lang``, joined; an unknown value as is."""
+        values = value if isinstance(value, list) else [value]
+        labels = {c.value: text_in(c.label, lang) for c in self.choices}
+        return ", ".join(labels.get(v, str(v)) for v in values)
+
+
+class TextItem(_ItemBase):
+    """A one-line text answer."""
+
+    type: Literal["text"]
+    default: QuotedStr | None = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    pattern: str | None = None
+
+    def parse(self, text: str) -> Any:
+        """The text as typed; None when only whitespace."""
+        return text if text.strip() else None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """Text within ``min_length``/``max_length`` (and ``pattern`` for one line)."""
+        if not isinstance(value, str):
+            raise AnswerError(f"expected text, but {as_read(value)}; put the text in quotes")
+        if self.min_length is not None and len(value.strip()) < self.min_length:
+            raise AnswerError(f"must be at least {self.min_length} characters")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise AnswerError(f"must be at most {self.max_length} characters (is {len(value)})")
+        pattern = getattr(self, "pattern", None)
+        if pattern and not re.fullmatch(pattern, value):
+            raise AnswerError(f"must match the pattern {pattern}")
+        return value
+
+
+class LongTextItem(_ItemBase):
+    """A multi-line text answer (prompted with a multi-line editor)."""
+
+    type: Literal["long-text"]
+    default: QuotedStr | None = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+
+    def parse(self, text: str) -> Any:
+        """The text as typed; None when only whitespace."""
+        return text if text.strip() else None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """Text within ``min_length``/``max_length`` (and ``pattern`` for one line)."""
+        if not isinstance(value, str):
+            raise AnswerError(f"expected text, but {as_read(value)}; put the text in quotes")
+        if self.min_length is not None and len(value.strip()) < self.min_length:
+            raise AnswerError(f"must be at least {self.min_length} characters")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise AnswerError(f"must be at most {self.max_length} characters (is {len(value)})")
+        pattern = getattr(self, "pattern", None)
+        if pattern and not re.fullmatch(pattern, value):
+            raise AnswerError(f"must match the pattern {pattern}")
+        return value
+
+
+class IntegerItem(_ItemBase):
+    """A whole number, optionally within ``min``..``max``."""
+
+    type: Literal["integer"]
+    default: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+    def parse(self, text: str) -> Any:
+        """A whole number; None when empty."""
+        stripped = text.strip()
+        if not stripped:
+            return None
+        try:
+            return int(stripped)
+        except ValueError:
+            raise AnswerError(f"{stripped!r} is not a whole number") from None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A whole number within ``min``..``max``."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError(f"expected a whole number, but {as_read(value)}")
+        low, high = self.min, self.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise AnswerError(
+                f"must be between {low} and {high}"
+                if low is not None and high is not None
+                else f"{value} is out of range"
+            )
+        return value
+
+
+class NumberItem(_ItemBase):
+    """A decimal number, optionally within ``min``..``max``."""
+
+    type: Literal["number"]
+    default: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+    def parse(self, text: str) -> Any:
+        """A number (a decimal comma is fine); None when empty."""
+        stripped = text.strip()
+        if not stripped:
+            return None
+        try:
+            number = float(stripped.replace(",", "."))
+        except ValueError:
+            raise AnswerError(f"{stripped!r} is not a number") from None
+        return int(number) if number.is_integer() and "." not in stripped else number
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A number within ``min``..``max``."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AnswerError(f"expected a number, but {as_read(value)}")
+        if self.min is not None and value < self.min:
+            raise AnswerError(f"must be at least {self.min}")
+        if self.max is not None and value > self.max:
+            raise AnswerError(f"must be at most {self.max}")
+        return value
+
+
+class DateItem(_ItemBase):
+    """A calendar date, stored as an ISO string ``YYYY-MM-DD``."""
+
+    type: Literal["date"]
+    default: QuotedStr | None = None
+
+    def parse(self, text: str) -> Any:
+        """The date as typed (checked by :meth:`check`); None when empty."""
+        return text.strip() or None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """An ISO date ``YYYY-MM-DD`` (a YAML date becomes that string)."""
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise AnswerError(f"expected a date YYYY-MM-DD, but {as_read(value)}")
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        if len(value) != 10:
+            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+        return value
+
+
+class YesNoItem(_ItemBase):
+    """Yes or no, stored as ``true``/``false``."""
+
+    type: Literal["yes-no"]
+    default: bool | None = None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """``true`` or ``false``."""
+        if not isinstance(value, bool):
+            raise AnswerError(f"expected yes or no (true/false), but {as_read(value)}")
+        return value
+
+
+class SingleChoiceItem(_Choosable, _ItemBase):
+    """Exactly one of ``choices``; stores the choice's ``value``."""
+
+    type: Literal["single-choice"]
+    choices: Annotated[list[Choice], Field(min_length=1)]
+    default: QuotedStr | None = None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """One of the choices' values."""
+        allowed = [c.value for c in self.choices]
+        if value not in allowed:
+            raise AnswerError(f"{value!r} is not one of the choices: {', '.join(allowed)}")
+        return value
+
+
+class MultipleChoiceItem(_Choosable, _ItemBase):
+    """Any number of ``choices`` (between ``min_selected`` and ``max_selected``)."""
+
+    type: Literal["multiple-choice"]
+    choices: Annotated[list[Choice], Field(min_length=1)]
+    default: list[QuotedStr] | None = None
+    min_selected: int | None = Field(default=None, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A list of the choices' values, each once, within ``min/max_selected``."""
+        return _check_list(self, value, [c.value for c in self.choices], "choices")
+
+
+class ScaleItem(_ItemBase):
+    """A point on an integer scale ``min``..``max``, with optional labels per point."""
+
+    type: Literal["scale"]
+    min: int = 1
+    max: int = 5
+    labels: dict[int, LocalText] = Field(default_factory=dict)
+    default: int | None = None
+
+    def parse(self, text: str) -> Any:
+        """A whole number; None when empty."""
+        stripped = text.strip()
+        if not stripped:
+            return None
+        try:
+            return int(stripped)
+        except ValueError:
+            raise AnswerError(f"{stripped!r} is not a whole number") from None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A whole number within ``min``..``max``."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError(f"expected a whole number, but {as_read(value)}")
+        low, high = self.min, self.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise AnswerError(
+                f"must be between {low} and {high}"
+                if low is not None and high is not None
+                else f"{value} is out of range"
+            )
+        return value
+
+
+class ParticipantItem(_ItemBase):
+    """One participant of the exercise, stored as its code."""
+
+    type: Literal["participant"]
+    exclude_self: bool = False
+    default: QuotedStr | None = None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A participant code of the exercise (not the respondent's own with ``exclude_self``)."""
+        if not isinstance(value, str):
+            raise AnswerError(f"{value!r} is not a participant code")
+        if codes_for is not None:
+            codes = codes_for(self.exclude_self)
+            if value not in codes:
+                raise AnswerError(
+                    f"{value!r} is not a participant code; use one of: {', '.join(codes)}"
+                )
+        return value
+
+
+class ParticipantsItem(_ItemBase):
+    """Several participants of the exercise, stored as a list of codes."""
+
+    type: Literal["participants"]
+    exclude_self: bool = False
+    min_selected: int | None = Field(default=None, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+    default: list[QuotedStr] | None = None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A list of participant codes, each once, within ``min/max_selected``."""
+        allowed = codes_for(self.exclude_self) if codes_for is not None else None
+        return _check_list(self, value, allowed, "participant codes")
+
+
+class InfoItem(_ItemBase):
+    """A note shown to the respondent; it asks nothing and stores nothing."""
+
+    type: Literal["info"]
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """Nothing: a note takes no answer."""
+        raise AnswerError("this is an information note; it takes no answer")
+
+
+FindingKind = Literal["bottleneck", "blind-spot", "need", "opportunity", "activity", "document"]
+
+
+class RepeatItem(_ItemBase):
+    """A repeated group: a list of entries, each answering ``items``.
+
+    ``finding`` marks the group as a list of findings of that kind, which the
+    integrated report attributes and gives stable ids (``DESIGN.md`` §5).
+    """
+
+    type: Literal["repeat"]
+    items: Annotated[list[Item], Field(min_length=1)]
+    min_items: int = Field(default=0, ge=0)
+    max_items: int | None = Field(default=None, ge=1)
+    entry_label: LocalText | None = None
+    finding: FindingKind | None = None
+
+
+def _check_list(item: Any, value: Any, allowed: Codes | list[str] | None, what: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AnswerError(f"expected a list of {what}, but {as_read(value)}")
+    if allowed is not None:
+        wrong = [v for v in value if v not in allowed]
+        if wrong:
+            raise AnswerError(
+                f"{', '.join(map(repr, wrong))} not among the {what}: {', '.join(allowed)}"
+            )
+    if len(set(value)) != len(value):
+        raise AnswerError("a value is listed twice")
+    if item.min_selected is not None and len(value) < item.min_selected:
+        raise AnswerError(f"choose at least {item.min_selected}")
+    if item.max_selected is not None and len(value) > item.max_selected:
+        raise AnswerError(f"choose at most {item.max_selected}")
+    return list(value)
+
+
+Item = Annotated[
+    TextItem
+    | LongTextItem
+    | IntegerItem
+    | NumberItem
+    | DateItem
+    | YesNoItem
+    | SingleChoiceItem
+    | MultipleChoiceItem
+    | ScaleItem
+    | ParticipantItem
+    | ParticipantsItem
+    | InfoItem
+    | RepeatItem,
+    Field(discriminator="type"),
+]
+RepeatItem.model_rebuild()
+
+ITEM_TYPES = (
+    "text", "long-text", "integer", "number", "date", "yes-no", "single-choice",
+    "multiple-choice", "scale", "participant", "participants", "info", "repeat",
+)  # fmt: skip
