@@ -484,7 +484,8 @@ class AggregateResult:
     """What :func:`aggregate` did.
 
     Attributes:
-        written: files written (report, and ``reports/draft.yaml`` with ``--draft``).
+        written: files written (report, the figures beside a Markdown report,
+            and ``reports/draft.yaml`` with ``--draft``).
         warnings: messages for stderr.
         findings: number of findings in the report.
         responses: number of responses included.
@@ -550,14 +551,15 @@ def aggregate(
         for path in found.misplaced
     ]
     target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
+    beside: list[Path] = []
     with paused_gc():
         if fmt == "docx":
             from selfeval.report.docx import write_docx
 
             write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
         else:
-            write_report(built.report, target, fmt=fmt, template_dirs=[ws.templates_dir])
-    written = [target]
+            beside = write_report(built.report, target, fmt=fmt, template_dirs=[ws.templates_dir])
+    written = [target, *beside]
     if draft:
         draft_path = ws.root / REPORTS_DIR / "draft.yaml"
         data = draft_data(built.findings, exercise=exercise, created_from=built.created_from)

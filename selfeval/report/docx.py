@@ -237,7 +237,13 @@ class _Writer:
         fresh.add_lvlOverride(ilvl=0).add_startOverride(1)
         return int(fresh.numId)
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        weights: Sequence[float] = (),
+    ) -> Any:
+        """A table over the text width; ``weights`` share it out among the columns."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
@@ -245,6 +251,11 @@ class _Writer:
         name = self.style("Table Grid", "Table")
         if name:
             table.style = self.doc.styles[name]
+        table.autofit = False
+        section = self.doc.sections[0]
+        width = section.page_width - section.left_margin - section.right_margin
+        shares = list(weights) if len(weights) == len(header) else [1.0] * len(header)
+        widths = [int(width * w / sum(shares)) for w in shares]
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             cell.text = ""
             self.run(cell.paragraphs[0], text, bold=True)
@@ -260,6 +271,10 @@ class _Writer:
                     if j:
                         paragraph = cell.add_paragraph()
                     self.run(paragraph, line)
+        for column, w in zip(table.columns, widths, strict=True):
+            column.width = w
+            for cell in column.cells:
+                cell.width = w
         self.para()
         return table
 
@@ -542,7 +557,8 @@ class _Writer:
              row.described_by] + ([row.id] if self.ids else [])
             for row in r.roles
         ]  # fmt: skip
-        self.table(header + ([L["finding_id"]] if self.ids else []), rows)
+        weights = [2.9, 2.7, 3.3, 3.3, 3.1] + ([3.4] if self.ids else [])
+        self.table(header + ([L["finding_id"]] if self.ids else []), rows, weights)
         for row in r.roles:
             self.heading(row.name, 3)
             if row.view:
@@ -669,7 +685,7 @@ class _Writer:
                 ]
                 texts.append("\n".join(lines) or "—")
             rows.append([nature, direction, *texts])
-        self.table(["", "", L["departmental"], L["interdepartmental"]], rows)
+        self.table(["", "", L["departmental"], L["interdepartmental"]], rows, [2.6, 2.6, 5, 5])
         for v in r.opportunities:
             self.finding(v, 3)
 
@@ -687,6 +703,7 @@ class _Writer:
                  row.forms, row.remark]
                 for row in r.annex1
             ],
+            [6, 4.5, 5.5],
         )  # fmt: skip
         if r.not_received:
             self.para(L["not_received"])
@@ -706,7 +723,7 @@ class _Writer:
                 if not items:
                     rows.append([label, "—"] + ([""] if self.ids else []))
             header = [L["phase"], L["description"]] + ([L["finding_id"]] if self.ids else [])
-            self.table(header, rows)
+            self.table(header, rows, [3.5, 12.5] + ([4.5] if self.ids else []))
         if r.notes:
             self.heading(L["notes"], 1)
             self.numbered(r.notes)

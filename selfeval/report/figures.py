@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,6 +41,10 @@ _LEVEL_STYLE = {
 }
 _WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with 2.5 cm margins
 _PNG_DPI = 200
+#: Figure 1 draws at most this many departments (more would not be legible; the table has all).
+MAX_NODES = 24
+#: Figure 2 names at most this many findings per box; the rest are counted ("en 3 meer").
+MAX_ITEMS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +76,21 @@ def figures(report: Report) -> list[Figure]:
             reads ``roles``, ``matrix``, the findings lists and ``L``.
 
     Returns:
-        Figure 1 when the roles table has rows, Figure 2 when there is at
-        least one opportunity.
+        Figure 1 when the roles table has rows (at most :data:`MAX_NODES`),
+        Figure 2 when there is at least one opportunity (each box names at
+        most :data:`MAX_ITEMS` findings and counts the rest).
     """
     L = report.L
     found: list[Figure] = []
-    if report.roles:
+    more = L.get("figure_more", "and {n} more")
+
+    def capped(items: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+        if len(items) <= MAX_ITEMS:
+            return tuple(items)
+        rest = len(items) - (MAX_ITEMS - 1)
+        return (*items[: MAX_ITEMS - 1], ("…", more.format(n=rest)))
+
+    if report.roles and len(report.roles) <= MAX_NODES:
         nodes = tuple((row.name, row.level, row.own) for row in report.roles)
         edges: list[tuple[str, str]] = []
         for row in report.roles:
@@ -93,12 +107,12 @@ def figures(report: Report) -> list[Figure]:
         found.append(Figure("roles", 1, _caption(L, "figure_roles", 1), data))
     if report.opportunities:
         matrix = tuple(
-            (nature, direction, tuple(tuple((v.attribution, v.finding.title) for v in cell)
+            (nature, direction, tuple(capped([(v.attribution, v.finding.title) for v in cell])
                                       for cell in cells))
             for nature, direction, cells in report.matrix
         )  # fmt: skip
         panels = tuple(
-            (label, tuple((v.attribution, v.finding.title) for v in views))
+            (label, capped([(v.attribution, v.finding.title) for v in views]))
             for label, views in (
                 (L.get("blind_spots", "Blind spots"), report.blind_spots),
                 (L.get("bottlenecks", "Bottlenecks"), report.bottlenecks),
@@ -154,9 +168,13 @@ def _save(fig: Any, kind: Kind) -> bytes:
             fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None})
     data = out.getvalue()
     if kind == "svg":
-        # Inline in HTML: drop the XML prolog and DOCTYPE, keep the <svg> element.
+        # Inline in HTML: the <svg> element alone, without the XML prolog, DOCTYPE,
+        # RDF metadata and namespace declarations (HTML needs none; no URL is left).
         text = data.decode("utf-8")
-        data = text[text.index("<svg") :].encode("utf-8")
+        text = text[text.index("<svg") :]
+        text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+        text = re.sub(r'\s+xmlns(?::\w+)?="[^"]*"', "", text)
+        data = text.encode("utf-8")
     return data
 
 
@@ -266,7 +284,11 @@ def _draw_roles(
 def _lines(items: tuple[tuple[str, str], ...], width: int) -> list[str]:
     lines: list[str] = []
     for who, title in items:
-        wrapped = textwrap.wrap(f"{who}: {' '.join(str(title).split())}", width) or [""]
+        if who == "…":  # the count of the findings left out (MAX_ITEMS)
+            lines.append(f"  … {title}")
+            continue
+        text = textwrap.shorten(f"{who}: {' '.join(str(title).split())}", 160, placeholder=" …")
+        wrapped = textwrap.wrap(text, width) or [""]
         lines.append("• " + wrapped[0])
         lines += ["   " + w for w in wrapped[1:]]
     return lines
