@@ -362,3 +362,21 @@ def test_answers_file_with_an_empty_required_checklist_cannot_submit(
     result = runner.invoke(app, [*args, "--submit"])
     assert result.exit_code == 1
     assert "answers.yaml:1:7: must: a required answer is missing" in result.stderr
+
+
+def test_a_default_the_item_does_not_accept_is_an_error_at_its_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from fillkit import DEFAULTS, defaults_workspace
+
+    ws = defaults_workspace(tmp_path / "ws")
+    path = ws / "questionnaires" / "defaults-1.0.0.yaml"
+    path.write_text(DEFAULTS.replace("default: mid", "default: top"), "utf-8")
+    line = DEFAULTS.splitlines().index("        default: mid") + 1
+    for args in (["validate", str(ws)], ["fill", "-w", str(ws), "-p", "DEP1", "-q", "defaults"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, result.output
+        assert f"defaults-1.0.0.yaml:{line}:18: sections[0].items[5].default: the default of " in (
+            result.output
+        )
+        assert "'top' is not one of the choices: low, mid" in result.output

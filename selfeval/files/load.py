@@ -17,11 +17,13 @@ from pydantic import BaseModel, ValidationError
 from selfeval.errors import InputError, Location, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.files.resources import shipped_questionnaires
+from selfeval.model.answers import AnswerError, check_answer
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import (
     ITEM_TYPES,
     LocatedValueError,
     Questionnaire,
+    RepeatItem,
     content_hash,
     expected_filename,
 )
@@ -181,6 +183,7 @@ def load_questionnaire(path: Path) -> LoadedQuestionnaire:
     """
     data, _ = _read(path)
     questionnaire = parse_model(Questionnaire, data, path)
+    _check_defaults(questionnaire, path)
     expected = expected_filename(questionnaire)
     if path.name != expected:
         raise InputError(
@@ -193,6 +196,56 @@ def load_questionnaire(path: Path) -> LoadedQuestionnaire:
     if not questionnaire.role_items:
         questionnaire = _roles_from_shipped(questionnaire, digest, path)
     return LoadedQuestionnaire(questionnaire, path, digest)
+
+
+def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
+    """Every ``default:`` must be an answer its item accepts (``docs/questionnaire-format.md``).
+
+    A default is offered pre-filled to the respondent (``docs/fill.md``); one
+    that does not fit (not among the choices, out of range, not a date) would
+    be refused the moment it is accepted. Participant codes are not checked
+    here (they belong to the exercise, not the questionnaire).
+
+    Raises:
+        InputError: each such default (several: :class:`ValidationProblems`),
+            at its line, saying what fits.
+    """
+    found: list[tuple[tuple[str | int, ...], str]] = []
+
+    def walk(items: Any, loc: tuple[str | int, ...]) -> None:
+        for index, item in enumerate(items):
+            here = (*loc, index)
+            if isinstance(item, RepeatItem):
+                walk(item.items, (*here, "items"))
+                continue
+            default = getattr(item, "default", None)
+            if default is None:
+                continue
+            try:
+                check_answer(item, default)
+            except AnswerError as exc:
+                found.append(((*here, "default"), f"the default of {item.id!r} is not an "
+                              f"answer it accepts: {exc}"))  # fmt: skip
+
+    for s_index, section in enumerate(questionnaire.sections):
+        walk(section.items, ("sections", s_index, "items"))
+    if not found:
+        return
+    text = path.read_bytes().decode("utf-8-sig")
+    problems: list[InputError] = []
+    for loc, message in found:
+        where = yamlio.line_of(text, list(loc))
+        problems.append(
+            InputError(
+                f"{_dotted(loc)}: {message}",
+                location=Location(path, *where) if where else Location(path),
+                hint="give a default that fits the item, or leave it out",
+            )
+        )
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ValidationProblems(problems)
 
 
 def _roles_from_shipped(questionnaire: Questionnaire, digest: str, path: Path) -> Questionnaire:
