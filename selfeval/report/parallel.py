@@ -23,11 +23,12 @@ Measured in ``docs/performance.md``; the benchmark is ``benchmarks/run.py``.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -99,6 +100,30 @@ def _start_worker(func: Callable[[Any], Any]) -> None:
     global _worker_func
     _worker_func = func
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by _starting(): ignored now, so unblock
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _starting() -> Iterator[None]:
+    """Hold Ctrl-C back while the pool starts its workers and helper threads.
+
+    The workers are forked, and the pool's helper threads started, inside
+    this block, so they begin with SIGINT blocked: a worker cannot get it
+    before :func:`_start_worker` ignores it, and the helper threads never get
+    it at all. The kernel then delivers Ctrl-C to the main thread, which
+    raises KeyboardInterrupt at once; delivered to a helper thread, CPython
+    may not run the handler until the work is done (a Ctrl-C that seemed to
+    be ignored). A Ctrl-C pressed inside the block is delivered when it ends.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _apply(item: Any) -> Any:
@@ -150,7 +175,9 @@ def map_in_processes(
         max_workers=jobs, mp_context=_mp_context(), initializer=_start_worker, initargs=(func,)
     )
     try:
-        results = list(pool.map(_apply, items, chunksize=size))
+        with _starting():
+            pending = pool.map(_apply, items, chunksize=size)  # submits all; starts the pool
+        results = list(pending)
     except BrokenProcessPool:
         pool.shutdown(wait=False, cancel_futures=True)
         raise SelfevalError(
