@@ -2,7 +2,8 @@
 
 The core raises these; only the CLI (``selfeval.cli._app``) turns them into a
 message on stderr and an exit code. Exit codes follow the usual conventions:
-0 success, 1 invalid input or refused action, 2 usage error, 130 interrupted.
+0 success, 1 invalid input or refused action, 2 usage error, 70 internal
+error (a bug: ``EX_SOFTWARE`` of ``sysexits.h``), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class ExitStatus(IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
+    INTERNAL = 70
     INTERRUPTED = 130
 
 

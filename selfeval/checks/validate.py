@@ -16,7 +16,7 @@ See ``docs/files.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -422,18 +422,29 @@ def _check_texts(workspace: Workspace, report: Report) -> None:
             report.add(exc)
 
 
-def validate_workspace(workspace: Workspace) -> Report:
+#: Checks the template overrides in the given folders (the report's sandbox,
+#: :func:`selfeval.report.render.check_templates`; passed in by the CLI, as checks/
+#: does not import report/), returning one error per broken template.
+TemplateCheck = Callable[[Sequence[Path]], Sequence[SelfevalError]]
+
+
+def validate_workspace(
+    workspace: Workspace, *, template_check: TemplateCheck | None = None
+) -> Report:
     """Check a whole workspace.
 
     Checks the exercise file, every questionnaire, every response (against the
     exact questionnaire version it pins, and that it is where
     :meth:`Workspace.response_path` says), the report roles of the pinned and
     answered questionnaires (:meth:`Workspace.report_contract_problems`), the
-    earlier submitted versions kept by ``--reopen``, and anything else under
-    ``responses/`` (see the module docstring).
+    earlier submitted versions kept by ``--reopen``, the texts (``texts/*.md``
+    readable UTF-8) and template overrides (``templates/*.j2`` parse in the
+    sandbox), and anything else under ``responses/`` (see the module docstring).
 
     Args:
         workspace: the opened workspace.
+        template_check: parses the template overrides in ``templates/``
+            (file:line per broken one); None skips them.
 
     Returns:
         A :class:`Report` with problems (exit 1) and warnings; never raises
@@ -444,6 +455,12 @@ def validate_workspace(workspace: Workspace) -> Report:
     report = validate_paths(files, workspace=workspace)
     _check_texts(workspace, report)
     _check_contract(workspace, report)
+    if template_check is not None:
+        # A template _check_texts already refused (not UTF-8, conflict markers) once only.
+        refused = {str(p.location.path) for p in report.problems if p.location is not None}
+        for problem in template_check([workspace.templates_dir]):
+            if problem.location is None or str(problem.location.path) not in refused:
+                report.add(problem)
     for path in found.kept:
         report.checked.append(path)
         try:

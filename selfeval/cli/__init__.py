@@ -30,5 +30,16 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="selfeval")
+    """Console-script entry point.
+
+    ``--debug`` is an option of ``selfeval`` itself, but the internal-error
+    message says "run again with --debug", and users add it at the end: it is
+    moved to the front from anywhere before a ``--``.
+    """
+    import sys
+
+    args = sys.argv[1:]
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:end]:
+        args = ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
+    app(args=args, prog_name="selfeval")

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
+import click
 import typer
 
 from selfeval.errors import ExitStatus, SelfevalError, UsageError
@@ -222,12 +223,50 @@ def echo_err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+#: Set by ``--debug`` (or ``SELFEVAL_DEBUG=1``) for the command being run.
+_debug = False
+
+
+def debug_enabled() -> bool:
+    """True when ``--debug`` was given or ``SELFEVAL_DEBUG=1`` is set."""
+    return _debug or os.environ.get("SELFEVAL_DEBUG", "") not in ("", "0")
+
+
+def _where(exc: BaseException) -> str:
+    """``module.function`` of the innermost selfeval frame of ``exc`` (no values, no paths)."""
+    place = "selfeval"
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module == "selfeval" or module.startswith("selfeval."):
+            place = f"{module}.{tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    return place
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The one line an unexpected exception becomes: its type and where, never its message.
+
+    The message of an unexpected exception may quote an answer (``ValueError:
+    invalid literal … '<the answer>'``), so it is left out, as are local
+    variables; ``--debug`` shows the full traceback.
+    """
+    return (
+        f"internal error: {type(exc).__name__} in {_where(exc)}; "
+        f"run again with --debug and report it"
+    )
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Wrap a command: core errors become a message on stderr and an exit code.
+    """Wrap a command: every exception becomes one message on stderr and an exit code.
 
     ``SelfevalError`` → its message, exit 1 (2 for usage errors);
     ``KeyboardInterrupt``/``EOFError`` → "Interrupted.", exit 130;
-    an unexpected ``OSError`` → its file and reason, exit 1.
+    an unexpected ``OSError`` → its file and reason, exit 1;
+    anything else (a bug, a ``RecursionError``, ``MemoryError``) →
+    :func:`internal_error_line`, exit 70 — with ``--debug`` or
+    ``SELFEVAL_DEBUG=1`` also the traceback (without local variables).
+    Never a traceback otherwise (``docs/files.md``, "Security model").
     """
     # Start-up: resolve the command's string annotations (``from __future__ import
     # annotations``) once, here. typer otherwise evaluates every ``Annotated[...,
@@ -256,11 +295,26 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             # Last safety net: the core turns the file errors it expects into
             # SelfevalError; one it did not expect (a vanished folder, a full
             # disk mid-read) still gets a message, not a traceback.
+            if debug_enabled():
+                _print_traceback(exc)
             where = f"{exc.filename}: " if exc.filename else ""
-            echo_err(f"Error: {where}{exc.strerror or exc}")
+            echo_err(f"Error: {where}{exc.strerror or type(exc).__name__}")
             raise typer.Exit(int(ExitStatus.ERROR)) from None
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise  # typer's and click's own ways to end a command
+        except Exception as exc:  # the last boundary: anything not ours
+            if debug_enabled():
+                _print_traceback(exc)
+            echo_err(f"Error: {internal_error_line(exc)}")
+            raise typer.Exit(int(ExitStatus.INTERNAL)) from None
 
     return wrapper
+
+
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    echo_err("".join(traceback.format_exception(exc)).rstrip("\n"))
 
 
 def version_callback(value: bool) -> None:
@@ -287,5 +341,15 @@ def _root(
             help="Show the version and the YAML implementation in use, and exit.",
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="On an internal error, show the traceback (also: SELFEVAL_DEBUG=1). "
+            "It may quote answers; look before you share it.",
+        ),
+    ] = False,
 ) -> None:
     """Run an interdepartmental self-evaluation."""
+    global _debug
+    _debug = debug

@@ -37,12 +37,13 @@ def validate_command(
     """
     from selfeval.checks.validate import validate_paths, validate_workspace
     from selfeval.files.workspace import Workspace
+    from selfeval.report.render import check_templates
 
     if paths:
         ws = Workspace.open(workspace) if workspace else None
         report = validate_paths(paths, workspace=ws)
     else:
-        report = validate_workspace(Workspace.open(workspace))
+        report = validate_workspace(Workspace.open(workspace), template_check=check_templates)
     for problem in report.problems:
         echo_err(f"Error: {problem}")
     for warning in report.warnings:

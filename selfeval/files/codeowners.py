@@ -108,5 +108,6 @@ def write_codeowners(
             location=Location(target),
             hint="merge the lines by hand (run with --output - to print them), or remove it",
         )
-    yamlio.atomic_write_text(target, text)
+    # The default path is in the workspace and stays there; an explicit --output is the user's.
+    yamlio.atomic_write_text(target, text, within=None if path else workspace.root)
     return target

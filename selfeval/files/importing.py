@@ -343,9 +343,10 @@ def _write_all(
             if before is not None and _status(before, target) == "submitted":
                 kept = _kept_name(target, stamp)
                 undo.append((kept, None))
-                yamlio.atomic_write_text(kept, before)
+                yamlio.atomic_write_text(kept, before, within=workspace.root)
             undo.append((target, before))
-            yamlio.atomic_write_text(target, candidate.text)
+            # A link in the workspace must not carry an imported response elsewhere.
+            yamlio.atomic_write_text(target, candidate.text, within=workspace.root)
             done.append(
                 Imported(candidate.source, target, response, kept, replaced=before is not None)
             )

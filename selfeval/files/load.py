@@ -27,6 +27,7 @@ from selfeval.model.questionnaire import (
     content_hash,
     expected_filename,
 )
+from selfeval.model.questionnaire import MAX_BYTES as MAX_QUESTIONNAIRE_BYTES
 from selfeval.model.response import Response
 from selfeval.model.roles import REPORT_ROLES, missing_roles
 
@@ -42,8 +43,8 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read(path: Path) -> tuple[Any, str]:
-    data = yamlio.load(path)
+def _read(path: Path, *, max_bytes: int = yamlio.MAX_FILE_BYTES) -> tuple[Any, str]:
+    data = yamlio.load(path, max_bytes=max_bytes)
     if data is None:
         raise InputError(
             "the file is empty", location=Location(path), hint="see docs/ for the expected content"
@@ -178,10 +179,12 @@ def load_questionnaire(path: Path) -> LoadedQuestionnaire:
     """Load and check one questionnaire version file.
 
     Raises:
-        InputError: invalid YAML, invalid content, or a file name that does
-            not match ``<id>-<version>.yaml``.
+        InputError: invalid YAML, invalid content, a file over
+            :data:`~selfeval.model.questionnaire.MAX_BYTES` or with over
+            :data:`~selfeval.model.questionnaire.MAX_ITEMS` items, or a file
+            name that does not match ``<id>-<version>.yaml``.
     """
-    data, _ = _read(path)
+    data, _ = _read(path, max_bytes=MAX_QUESTIONNAIRE_BYTES)
     questionnaire = parse_model(Questionnaire, data, path)
     _check_defaults(questionnaire, path)
     expected = expected_filename(questionnaire)

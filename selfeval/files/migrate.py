@@ -448,7 +448,7 @@ def _write(workspace: Workspace, plan: Plan, clock: Any) -> Path:
                 f"-{counter}.yaml"
             )
             counter += 1
-        yamlio.atomic_write_text(kept, plan.path.read_text("utf-8"))
+        yamlio.atomic_write_text(kept, plan.path.read_text("utf-8"), within=workspace.root)
         new = workspace.questionnaire(plan.questionnaire, plan.to_version)
         record = Migration(
             from_version=plan.from_version,
@@ -470,7 +470,7 @@ def _write(workspace: Workspace, plan: Plan, clock: Any) -> Path:
             update.update(status="draft", submitted_at=None, reopened_from=kept.name)
         migrated = response.model_copy(update=update)
         try:
-            yamlio.write(plan.path, migrated.to_data())
+            yamlio.write(plan.path, migrated.to_data(), within=workspace.root)
         except BaseException:
             kept.unlink(missing_ok=True)
             raise

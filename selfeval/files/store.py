@@ -232,6 +232,11 @@ class ResponseStore:
                 location=Location(self.workspace.exercise_path),
                 hint=f"use one of: {', '.join(exercise.codes)}",
             )
+        # Nothing is created through a link that leaves the workspace: not the
+        # lock (or its folder), nor (see _write) the response itself.
+        root = self.workspace.root
+        yamlio.check_inside(self.path, root)
+        yamlio.check_inside(self.lock_path, root)
         self.workspace.prepare_state_dir()
         try:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,6 +254,15 @@ class ResponseStore:
                 f"(lock file {self.lock_path})",
                 hint="finish or close the other session first; the lock is released "
                 "when that process ends",
+            ) from None
+        except OSError as exc:
+            # A shared folder: the lock file was left by another user and is not ours to open.
+            raise LockedError(
+                f"cannot take the lock file {self.lock_path}: {exc.strerror or type(exc).__name__}",
+                location=Location(self.path),
+                hint="it was probably left by another user; if nobody is working on this "
+                "response, ask them (or the folder's owner) to delete the lock file, or make "
+                "it and its folder writable for your group",
             ) from None
         try:
             self._load()
@@ -381,7 +395,7 @@ class ResponseStore:
         if response.started_at is None:
             response.started_at = now
         response.updated_at = now
-        yamlio.write(self.path, response.to_data())
+        yamlio.write(self.path, response.to_data(), within=self.workspace.root)
         self._written = _snapshot(response.answers)
 
     def save_if_changed(self) -> bool:
@@ -469,7 +483,7 @@ class ResponseStore:
         while kept.exists():
             kept = self.path.with_name(f"{base}.submitted-{stamp}-{counter}.yaml")
             counter += 1
-        yamlio.atomic_write_text(kept, self.path.read_text("utf-8"))
+        yamlio.atomic_write_text(kept, self.path.read_text("utf-8"), within=self.workspace.root)
         response = self.response
         before = (response.status, response.submitted_at, response.reopened_from)
         response.status = "draft"

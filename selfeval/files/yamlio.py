@@ -33,16 +33,19 @@ from typing import Any, TextIO
 
 import yaml
 
-from selfeval.errors import InputError, Location
+from selfeval.errors import InputError, Location, RefusedError
 
 __all__ = [
     "LIBYAML",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "atomic_files",
     "atomic_path",
     "atomic_write_text",
     "atomic_writer",
+    "check_inside",
     "check_no_conflict",
+    "decode",
     "dump",
     "line_of",
     "load",
@@ -211,6 +214,15 @@ def _location(path: Path | str, mark: Any) -> Location:
     if mark is None:
         return Location(path)
     return Location(path, mark.line + 1, mark.column + 1)
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """Decode a file's bytes as UTF-8 (a byte-order mark dropped).
+
+    Raises:
+        InputError: not UTF-8, with the line and column of the first bad byte.
+    """
+    return _decode(data, path)
 
 
 def _decode(data: bytes, path: Path | str) -> str:
@@ -500,18 +512,48 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
-def _target(path: Path) -> tuple[Path, int]:
+def check_inside(path: Path, root: Path) -> Path:
+    """Where writing ``path`` really lands, refused unless it is inside ``root``.
+
+    A workspace may come from anyone (git, mail): a link in it — the file
+    itself, dangling or not, or a folder on the way — must not make selfeval
+    write elsewhere (``docs/files.md``, "Security model"). A path the user
+    names explicitly (``aggregate -o``) is not checked.
+
+    Returns:
+        The real path (links resolved).
+
+    Raises:
+        RefusedError: the real path is outside ``root``; nothing is written.
+    """
+    real = Path(os.path.realpath(path))
+    base = Path(os.path.realpath(root))
+    if real != base and base not in real.parents:
+        raise RefusedError(
+            f"this is a link to {real}, outside the workspace; selfeval does not write "
+            f"outside the workspace",
+            location=Location(path),
+            hint="remove the link (a plain file is then written in its place)",
+        )
+    return real
+
+
+def _target(path: Path, within: Path | None = None) -> tuple[Path, int]:
     """Where to write for ``path``, and with which permission bits.
 
     A symbolic link is written through (its target is replaced, the link
-    kept); an existing file keeps its mode; a new file gets the umask's mode.
+    kept) — but with ``within`` only when the target is inside that folder;
+    an existing file keeps its mode; a new file gets the umask's mode.
     ``mkstemp`` alone would leave every file ``0600``, unreadable for the
     colleagues a workspace is shared with.
 
     Raises:
         InputError: the path exists but is not a regular file (a device,
             folder or pipe), which a rename would silently replace.
+        RefusedError: ``within`` is given and the path leads outside it.
     """
+    if within is not None:
+        check_inside(path, within)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
         info = target.stat()
@@ -529,7 +571,9 @@ def _target(path: Path) -> tuple[Path, int]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, fsync: bool = True, binary: bool = False) -> Iterator[TextIO]:
+def atomic_writer(
+    path: Path, *, fsync: bool = True, binary: bool = False, within: Path | None = None
+) -> Iterator[TextIO]:
     r"""Open a text handle whose content replaces ``path`` atomically when the block ends.
 
     Write to the handle; on a normal exit the temporary file (same folder) is
@@ -541,6 +585,8 @@ def atomic_writer(path: Path, *, fsync: bool = True, binary: bool = False) -> It
             link is written through.
         fsync: flush to disk before the rename (on by default).
         binary: yield a binary handle instead (a ``.docx``, a picture).
+        within: the workspace: refuse a path whose real location (links
+            resolved) is outside it (:func:`check_inside`).
 
     Yields:
         A text handle (UTF-8, ``\n`` line ends), or a binary one.
@@ -548,8 +594,9 @@ def atomic_writer(path: Path, *, fsync: bool = True, binary: bool = False) -> It
     Raises:
         InputError: the folder is not writable, the disk is full, or the
             target is not a regular file; nothing is overwritten then.
+        RefusedError: ``within`` is given and the path leads outside it.
     """
-    target, mode = _target(path)
+    target, mode = _target(path, within)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -635,7 +682,97 @@ def atomic_path(path: Path, *, fsync: bool = True) -> Iterator[Path]:
         _fsync_dir(target.parent)
 
 
-def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
+@contextlib.contextmanager
+def atomic_files(
+    paths: Sequence[Path],
+    *,
+    fsync: bool = True,
+    within: Sequence[Path | None] = (),
+    binary: Sequence[bool] = (),
+) -> Iterator[list[Any]]:
+    """Open one handle per path; the files are replaced only when all were written.
+
+    Like :func:`atomic_writer` for a pair that must match (``aggregate
+    --draft``: the draft report and ``reports/draft.yaml``): every temporary
+    file is written and flushed first, then they are renamed one after the
+    other, in the order given. An error or interrupt before the renames
+    leaves every target as it was; only a crash between two renames (a few
+    microseconds) can leave a mismatched pair, which their common draft hash
+    then shows.
+
+    Args:
+        paths: the targets, in the order they are renamed.
+        fsync: flush to disk before the renames.
+        within: per path, the workspace it must stay in (see :func:`check_inside`),
+            or None; missing entries mean None.
+        binary: per path, True for a binary handle (a ``.docx``); missing entries
+            mean text (UTF-8, ``\n`` line ends).
+
+    Yields:
+        One handle per path, in order.
+
+    Raises:
+        InputError, RefusedError: as :func:`atomic_writer`; nothing is replaced then.
+    """
+    targets = [
+        _target(path, within[i] if i < len(within) else None) for i, path in enumerate(paths)
+    ]
+    temps: list[Path] = []
+    handles: list[Any] = []
+    current = paths[0] if paths else Path()
+    try:
+        try:
+            for path, (target, _) in zip(paths, targets, strict=True):
+                current = path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, name = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
+                temps.append(Path(name))
+                if len(handles) < len(binary) and binary[len(handles)]:
+                    handles.append(os.fdopen(fd, "wb"))
+                else:
+                    handles.append(os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
+        except OSError as exc:
+            raise InputError(
+                f"cannot write here: {exc.strerror}",
+                location=Location(current),
+                hint="check that the folder exists and is writable",
+            ) from None
+        yield handles
+        try:
+            for path, handle in zip(paths, handles, strict=True):
+                current = path
+                handle.flush()
+                if fsync:
+                    os.fsync(handle.fileno())
+                handle.close()
+            for tmp, (_, mode) in zip(temps, targets, strict=True):
+                os.chmod(tmp, mode)
+            for path, tmp, (target, _) in zip(paths, temps, targets, strict=True):
+                current = path
+                os.replace(tmp, target)
+        except OSError as exc:
+            raise InputError(
+                f"cannot write the file: {exc.strerror}",
+                location=Location(current),
+                hint="free disk space or fix the folder's permissions; nothing was overwritten",
+            ) from None
+    finally:
+        for handle in handles:
+            with contextlib.suppress(OSError):
+                handle.close()
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    if fsync:
+        for folder in {target.parent for target, _ in targets}:
+            _fsync_dir(folder)
+
+
+def atomic_write_text(
+    path: Path, text: str, *, fsync: bool = True, within: Path | None = None
+) -> None:
     r"""Write ``text`` to ``path`` atomically (temp file, fsync, rename).
 
     Args:
@@ -643,22 +780,24 @@ def atomic_write_text(path: Path, text: str, *, fsync: bool = True) -> None:
             link is written through; an existing file keeps its mode.
         text: the content, written as UTF-8 with ``\n`` line ends.
         fsync: flush to disk before the rename (on by default).
+        within: the workspace (see :func:`atomic_writer`).
 
     Raises:
         InputError: the folder is not writable, the disk is full, or the
             target is not a regular file; the target is then left as it was.
+        RefusedError: ``within`` is given and the path leads outside it.
     """
-    with atomic_writer(path, fsync=fsync) as handle:
+    with atomic_writer(path, fsync=fsync, within=within) as handle:
         handle.write(text)
 
 
-def write(path: Path, data: Any, *, fsync: bool = True) -> None:
+def write(path: Path, data: Any, *, fsync: bool = True, within: Path | None = None) -> None:
     """Dump ``data`` as YAML and write it atomically to ``path``.
 
     Raises:
-        InputError: as :func:`atomic_write_text`.
+        InputError, RefusedError: as :func:`atomic_write_text`.
     """
-    atomic_write_text(path, dump(data), fsync=fsync)
+    atomic_write_text(path, dump(data), fsync=fsync, within=within)
 
 
 def _walk(node: yaml.Node, path: Sequence[str | int]) -> yaml.Node | None:

@@ -157,8 +157,8 @@ class _Describer:
             if inner[0] == "cmp" and inner[1] == "==":
                 return self.compare(("cmp", "!=", inner[2], inner[3]))
             return self.w["not"].format(x=self.node(inner))
-        if kind in ("and", "or"):
-            return f"{self.node(node[1])} {self.w[kind]} {self.node(node[2])}"
+        if kind in ("and", "or"):  # a chain is one flat node: ("and", (a, b, c, …))
+            return f" {self.w[kind]} ".join(self.node(n) for n in node[1])
         if kind == "cmp":
             if node[1] == "in":
                 return self.membership(node, negated=False)

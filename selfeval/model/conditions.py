@@ -18,6 +18,13 @@ Comparing with an unanswered item gives false, never an error.
 
 Examples: ``involvement == 'strong'``, ``has_sources``,
 ``'research' in phases and not (count > 3)``.
+
+Limits (a questionnaire may come from anyone who can commit to a shared
+workspace): a condition is at most :data:`MAX_LENGTH` characters and nests
+``(``, ``[`` and ``not`` at most :data:`MAX_DEPTH` deep; beyond either it is
+refused with a :class:`ConditionError`. Within them, parsing and evaluating
+take time linear in the length (``and``/``or`` chains are flat nodes, not
+nested ones), and never recurse deeper than :data:`MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -27,7 +34,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Condition", "ConditionError", "parse"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Condition", "ConditionError", "parse"]
+
+#: Longest condition accepted, in characters (documented in docs/questionnaire-format.md).
+MAX_LENGTH = 2000
+#: Deepest nesting of ``(``, ``[`` and ``not`` accepted.
+MAX_DEPTH = 32
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -38,6 +50,8 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+_BLANK_TO_END = re.compile(r"\s*\Z")
+_NON_BLANK = re.compile(r"\S")
 _KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
 
 
@@ -59,12 +73,15 @@ class _Tok:
 def _tokenize(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     pos = 0
+    # Matches start at ``pos`` in the one string: no copy of the rest per token.
     while pos < len(text):
-        if text[pos:].strip() == "":
+        if _BLANK_TO_END.match(text, pos):
             break
         match = _TOKEN.match(text, pos)
         if not match:
-            raise ConditionError(f"unexpected character {text[pos:].strip()[0]!r}", pos)
+            bad = _NON_BLANK.search(text, pos)
+            where = bad.start() if bad else pos
+            raise ConditionError(f"unexpected character {text[where]!r}", where)
         kind = match.lastgroup or ""
         value = match.group(kind)
         start = match.start(kind)
@@ -77,7 +94,8 @@ def _tokenize(text: str) -> list[_Tok]:
 
 
 # Nodes are tuples: ("name", id) | ("lit", value) | ("list", [nodes])
-# | ("not", node) | ("and"|"or", left, right) | ("cmp", op, left, right).
+# | ("not", node) | ("and"|"or", (nodes...)) | ("cmp", op, left, right).
+# A chain ``a and b and c`` is one flat node, so its depth does not grow with its length.
 Node = tuple[Any, ...]
 
 
@@ -85,6 +103,13 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def enter(self, tok: _Tok) -> None:
+        """Count one more level of ``(``, ``[`` or ``not``; refuse past :data:`MAX_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"nested deeper than {MAX_DEPTH} levels", tok.pos)
 
     def peek(self) -> _Tok:
         return self.tokens[self.i]
@@ -109,23 +134,26 @@ class _Parser:
         return node
 
     def or_(self) -> Node:
-        node = self.and_()
+        nodes = [self.and_()]
         while self.peek().value == "or" and self.peek().kind == "kw":
             self.take()
-            node = ("or", node, self.and_())
-        return node
+            nodes.append(self.and_())
+        return nodes[0] if len(nodes) == 1 else ("or", tuple(nodes))
 
     def and_(self) -> Node:
-        node = self.not_()
+        nodes = [self.not_()]
         while self.peek().value == "and" and self.peek().kind == "kw":
             self.take()
-            node = ("and", node, self.not_())
-        return node
+            nodes.append(self.not_())
+        return nodes[0] if len(nodes) == 1 else ("and", tuple(nodes))
 
     def not_(self) -> Node:
         if self.peek().kind == "kw" and self.peek().value == "not":
-            self.take()
-            return ("not", self.not_())
+            tok = self.take()
+            self.enter(tok)
+            node = ("not", self.not_())
+            self.depth -= 1
+            return node
         return self.compare()
 
     def compare(self) -> Node:
@@ -155,10 +183,13 @@ class _Parser:
         if tok.kind == "name":
             return ("name", tok.value)
         if tok.value == "(":
+            self.enter(tok)
             node = self.or_()
             self.expect(")")
+            self.depth -= 1
             return node
         if tok.value == "[":
+            self.enter(tok)
             items: list[Node] = []
             if self.peek().value != "]":
                 items.append(self.operand())
@@ -166,6 +197,7 @@ class _Parser:
                     self.take()
                     items.append(self.operand())
             self.expect("]")
+            self.depth -= 1
             return ("list", items)
         raise ConditionError(f"expected a value but found {tok.value or 'the end'!r}", tok.pos)
 
@@ -181,7 +213,7 @@ def _names(node: Node) -> set[str]:
     if kind == "not":
         return _names(node[1])
     if kind in ("and", "or"):
-        return _names(node[1]) | _names(node[2])
+        return set().union(*(_names(n) for n in node[1]))
     return _names(node[2]) | _names(node[3])
 
 
@@ -213,9 +245,9 @@ def _truth(node: Node, answers: Mapping[str, Any]) -> bool:
     if kind == "not":
         return not _truth(node[1], answers)
     if kind == "and":
-        return _truth(node[1], answers) and _truth(node[2], answers)
+        return all(_truth(n, answers) for n in node[1])
     if kind == "or":
-        return _truth(node[1], answers) or _truth(node[2], answers)
+        return any(_truth(n, answers) for n in node[1])
     if kind == "cmp":
         op, left, right = node[1], _value(node[2], answers), _value(node[3], answers)
         if left is _MISSING or right is _MISSING:
@@ -267,8 +299,13 @@ def parse(text: str) -> Condition:
         The parsed :class:`Condition`.
 
     Raises:
-        ConditionError: the text does not follow the grammar above; carries
-            the offset of the problem.
+        ConditionError: the text does not follow the grammar above, is longer
+            than :data:`MAX_LENGTH` or nests deeper than :data:`MAX_DEPTH`;
+            carries the offset of the problem.
     """
+    if len(text) > MAX_LENGTH:
+        raise ConditionError(
+            f"it is {len(text):,} characters long; the limit is {MAX_LENGTH:,}", MAX_LENGTH
+        )
     tree = _Parser(text).parse()
     return Condition(text, tree, frozenset(_names(tree)))

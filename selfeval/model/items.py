@@ -146,8 +146,10 @@ class _Conditional(_Model):
         try:
             self.condition  # noqa: B018 - parse now, cache for later
         except ConditionError as exc:
+            when = self.when or ""
+            shown = when if len(when) <= 80 else f"{when[:60]}…"  # never the whole of a huge one
             raise LocatedValueError(
-                f"invalid 'when' condition {self.when!r}: {exc}", ("when",)
+                f"invalid 'when' condition {shown!r}: {exc}", ("when",)
             ) from None
 
 

@@ -176,12 +176,37 @@ def _check_migration(q: Questionnaire) -> None:
                 )
 
 
+#: Most items (repeat groups and the items inside them included) one questionnaire
+#: may have; a longer file is refused before its items are checked
+#: (``docs/files.md``, "Input limits"). The shipped self-evaluation has about 60.
+MAX_ITEMS = 2000
+#: Largest questionnaire file read, in bytes (1 MiB; the shipped self-evaluation is 18 KB).
+#: Smaller than the general ``yamlio.MAX_FILE_BYTES``: a questionnaire is read by every
+#: command, and one of several MB of tiny items would take seconds just to parse.
+MAX_BYTES = 1024 * 1024
+
+
+def _count_items(lists: list[Any], limit: int) -> int:
+    """Count the raw items in ``lists`` (nested repeat items included), stopping past ``limit``."""
+    count = 0
+    stack = list(lists)
+    while stack and count <= limit:
+        current = stack.pop()
+        if not isinstance(current, list):
+            continue
+        for item in current:
+            count += 1
+            if isinstance(item, dict) and isinstance(item.get("items"), list):
+                stack.append(item["items"])
+    return count
+
+
 class Questionnaire(_Model):
     """One version of a questionnaire.
 
     Raises (on construction) ``pydantic.ValidationError`` for a bad version,
-    an unknown item type, a duplicate id, or a ``when`` that names an item not
-    asked before it.
+    an unknown item type, a duplicate id, a ``when`` that names an item not
+    asked before it, or more than :data:`MAX_ITEMS` items.
     """
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
@@ -198,6 +223,20 @@ class Questionnaire(_Model):
         _check_migration(self)
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def _check_size(cls, data: Any) -> Any:
+        sections = data.get("sections") if isinstance(data, dict) else None
+        if isinstance(sections, list):
+            raw = [s.get("items") for s in sections if isinstance(s, dict)]
+            if _count_items(raw, MAX_ITEMS) > MAX_ITEMS:
+                raise LocatedValueError(
+                    f"the questionnaire has more than {MAX_ITEMS:,} items, the limit; "
+                    f"split it into several questionnaires",
+                    ("sections",),
+                )
+        return data
+
     @model_validator(mode="after")
     def _check_ids_and_conditions(self) -> Questionnaire:
         seen: set[str] = set()
@@ -207,8 +246,8 @@ class Questionnaire(_Model):
             if section.id in section_ids:
                 raise LocatedValueError(f"duplicate section id {section.id!r}", (*loc, "id"))
             section_ids.add(section.id)
-            _check_refs(section.condition, seen, f"section {section.id!r}", (*loc, "when"))
-            _check_items(section.items, seen, set(), f"section {section.id!r}", (*loc, "items"))
+            _check_refs(section.condition, (seen,), f"section {section.id!r}", (*loc, "when"))
+            _check_items(section.items, seen, (), f"section {section.id!r}", (*loc, "items"))
         _check_roles(self)
         return self
 
@@ -250,11 +289,19 @@ class Questionnaire(_Model):
 
 
 def _check_refs(
-    condition: Condition | None, known: set[str], where: str, loc: tuple[str | int, ...]
+    condition: Condition | None,
+    known: tuple[set[str], ...],
+    where: str,
+    loc: tuple[str | int, ...],
 ) -> None:
+    """Refuse a ``when`` naming an item not in any of the ``known`` scopes.
+
+    The scopes are looked up one by one, never merged: a union per item made
+    a questionnaire of n items take n² time.
+    """
     if condition is None:
         return
-    unknown = sorted(condition.names - known)
+    unknown = sorted(n for n in condition.names if not any(n in scope for scope in known))
     if unknown:
         raise LocatedValueError(
             f"the 'when' of {where} refers to {', '.join(map(repr, unknown))}, "
@@ -264,17 +311,23 @@ def _check_refs(
 
 
 def _check_items(
-    items: list[Any], seen: set[str], outer: set[str], where: str, loc: tuple[str | int, ...]
+    items: list[Any],
+    seen: set[str],
+    outer: tuple[set[str], ...],
+    where: str,
+    loc: tuple[str | int, ...],
 ) -> None:
+    """Check ids (unique in ``seen``) and ``when`` references (to ``seen`` or ``outer``)."""
+    scopes = (seen, *outer)
     for index, item in enumerate(items):
         item_loc = (*loc, index)
         if item.id in seen:
             raise LocatedValueError(f"duplicate item id {item.id!r} in {where}", (*item_loc, "id"))
-        _check_refs(item.condition, seen | outer, f"item {item.id!r}", (*item_loc, "when"))
+        _check_refs(item.condition, scopes, f"item {item.id!r}", (*item_loc, "when"))
         seen.add(item.id)
         if isinstance(item, RepeatItem):
             _check_items(
-                item.items, set(), seen | outer, f"repeat group {item.id!r}", (*item_loc, "items")
+                item.items, set(), scopes, f"repeat group {item.id!r}", (*item_loc, "items")
             )
 
 

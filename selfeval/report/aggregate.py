@@ -535,7 +535,7 @@ def aggregate(
             the report cannot be written.
         KeyboardInterrupt: Ctrl-C; nothing is written.
     """
-    from selfeval.report.render import write_report
+    from selfeval.report.render import render_into, write_figures_beside, write_report
 
     check_jobs(jobs)
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
@@ -551,20 +551,52 @@ def aggregate(
         for path in found.misplaced
     ]
     target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
-    beside: list[Path] = []
-    with paused_gc():
-        if fmt == "docx":
-            from selfeval.report.docx import write_docx
+    # The default report path is in the workspace and must stay there (a link in a
+    # shared workspace must not redirect it); an explicit -o is the user's choice.
+    within = ws.root if output is None else None
+    if not draft:
+        beside: list[Path] = []
+        with paused_gc():
+            if fmt == "docx":
+                from selfeval.report.docx import write_docx
 
-            write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
-        else:
-            beside = write_report(built.report, target, fmt=fmt, template_dirs=[ws.templates_dir])
-    written = [target, *beside]
-    if draft:
+                if within is not None:
+                    yamlio.check_inside(target, within)
+                write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
+            else:
+                beside = write_report(
+                    built.report, target, fmt=fmt, template_dirs=[ws.templates_dir], within=within
+                )
+        written = [target, *beside]
+    else:
+        # The draft report and draft.yaml are one pair (the peer reviews read the
+        # second, people the first): both are written to temporary files first and
+        # renamed together, and both carry the same draft hash.
         draft_path = ws.root / REPORTS_DIR / "draft.yaml"
         data = draft_data(built.findings, exercise=exercise, created_from=built.created_from)
-        yamlio.write(draft_path, data)
-        written.append(draft_path)
+        docx = fmt == "docx"
+        with (
+            paused_gc(),
+            yamlio.atomic_files(
+                [draft_path, target], within=[ws.root, within], binary=[False, docx]
+            ) as (draft_handle, report_handle),
+        ):
+            draft_handle.write(yamlio.dump(data))
+            if docx:
+                from selfeval.report.docx import find_reference, render_docx
+
+                reference = find_reference([ws.templates_dir])
+                report_handle.write(render_docx(built.report, reference=reference, ids=ids))
+            else:
+                render_into(
+                    built.report,
+                    report_handle,
+                    fmt=fmt,
+                    template_dirs=[ws.templates_dir],
+                    figure_files=True,
+                )
+        figures = write_figures_beside(built.report, target, within=within) if fmt == "md" else []
+        written = [target, draft_path, *figures]
     return AggregateResult(
         tuple(written), tuple(built.warnings), len(built.findings), len(built.created_from)
     )

@@ -12,15 +12,30 @@ Figures 1 and 2 (:mod:`selfeval.report.figures`): the HTML page carries them
 inline as SVG; the Markdown links PNG files written beside it
 (``figure-1-<hash>.png``). Templates see them as ``figures``
 (key → ``caption``, ``src``); a template that does not use it shows none.
+
+Every template, built-in or override, runs in Jinja2's
+``ImmutableSandboxedEnvironment``: it can read the report model, but cannot
+reach Python internals (``cycler.__init__.__globals__``), call anything
+unsafe or change the model. A workspace template is untrusted input (anyone
+who can commit to a shared workspace can add one), so the work of one
+render is bounded too: loop iterations (:data:`MAX_ITERATIONS`), numbers
+given to calls and repeated strings (:data:`MAX_NUMBER`), the output
+(:data:`MAX_OUTPUT_CHARS`) and the time (:data:`MAX_RENDER_SECONDS`). A breach,
+or any error a template raises, becomes one :class:`~selfeval.errors.InputError`
+naming the template file and line and never quoting the data
+(``docs/files.md``, "Security model").
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from selfeval.errors import InputError, Location
 from selfeval.report.model import Report
@@ -28,7 +43,20 @@ from selfeval.report.model import Report
 if TYPE_CHECKING:
     from selfeval.report.figures import Figure
 
-__all__ = ["TEMPLATE_DIR", "markdown_to_html", "render", "write_report"]
+__all__ = [
+    "MAX_ITERATIONS",
+    "MAX_NUMBER",
+    "MAX_OUTPUT_CHARS",
+    "MAX_RENDER_SECONDS",
+    "TEMPLATE_DIR",
+    "check_template_dirs",
+    "check_templates",
+    "markdown_to_html",
+    "render",
+    "render_into",
+    "write_figures_beside",
+    "write_report",
+]
 
 #: The package's own templates.
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -38,23 +66,130 @@ HTML_TEMPLATE = "integrated-report.html.j2"
 _FIGURE_SRC = "selfeval-figure:"
 _FIGURE_IMG = re.compile(r'<p><img src="selfeval-figure:(\w+)"[^>]*>.*?</p>', re.S)
 
+#: Most steps (loop iterations, calls, attribute look-ups, filters) one render may
+#: take. The worked example's report takes about 1,800 for 48,000 characters; one
+#: of 10,000 responses (204 million characters) about 8 million by that ratio.
+MAX_ITERATIONS = 50_000_000
+#: Largest number a template may pass to a call or filter, and longest string or
+#: list it may make with ``*`` (``"x" * n``); ``range()`` is limited to 100,000 by Jinja2.
+MAX_NUMBER = 1_000_000
+#: Longest report, in characters (a report of 10,000 responses has about 204 million).
+MAX_OUTPUT_CHARS = 1_000_000_000
+#: Longest a render may take, in seconds (10,000 responses render in about 12 s).
+MAX_RENDER_SECONDS = 300.0
+
+
+class _RenderLimit(Exception):
+    """A template went over one of the render limits (message says which)."""
+
+
+class _Budget:
+    """The work left to one render: iterations, output and a deadline."""
+
+    def __init__(self) -> None:
+        self.iterations = 0
+        self.output = 0
+        self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+
+    def tick(self, steps: int = 1) -> None:
+        self.iterations += steps
+        if self.iterations > MAX_ITERATIONS:
+            raise _RenderLimit(f"it runs over {MAX_ITERATIONS:,} loop iterations")
+        if time.monotonic() > self.deadline:
+            raise _RenderLimit(f"it takes longer than {MAX_RENDER_SECONDS:g} seconds")
+
+    def wrote(self, chars: int) -> None:
+        self.output += chars
+        if self.output > MAX_OUTPUT_CHARS:
+            raise _RenderLimit(f"its output is over {MAX_OUTPUT_CHARS:,} characters")
+        self.tick(0)
+
+
+#: The budget of the render running now (renders do not nest; one per process at a time).
+_budget: _Budget | None = None
+
+
+@contextlib.contextmanager
+def _bounded() -> Iterator[_Budget]:
+    global _budget
+    previous, _budget = _budget, _Budget()
+    try:
+        yield _budget
+    finally:
+        _budget = previous
+
+
+def _tick(steps: int = 1) -> None:
+    if _budget is not None:
+        _budget.tick(steps)
+
+
+def _check_numbers(args: Iterable[Any]) -> None:
+    for arg in args:
+        if type(arg) is int and abs(arg) > MAX_NUMBER:
+            raise _RenderLimit(f"it uses the number {arg:,}, over the limit of {MAX_NUMBER:,}")
+
+
+def _counted(iterable: Any) -> Iterator[Any]:
+    """Every ``{% for %}`` iterates through this: one tick per item."""
+    for item in iterable:
+        _tick()
+        yield item
+
+
+#: Characters that make Markdown (or raw HTML) anywhere in a line, and an entity (``&amp;``).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])|&(?=#?\w+;)")
+#: What makes a block when a line starts with it: heading, quote, list, setext
+#: underline, fence (``~~~``), ordered list (``1.`` / ``1)``).
+_MD_LINE_START = re.compile(r"^(?:([#>+=~-])|(\d+)([.)]))")
+
+
+def answer_text(line: str) -> str:
+    """One line of an answer as Markdown that shows it literally.
+
+    Answers are text, not Markdown (``docs/report.md``): a line ``# Heading``
+    must not become a heading of the report, nor ``<script>`` raw HTML, in the
+    ``.md`` as in the HTML made from it. Every character that Markdown reads
+    as markup is backslash-escaped, so the text reads the same in both.
+    """
+    line = _MD_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), line)
+    return _MD_LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), line
+    )
+
 
 def _inline(text: object) -> str:
-    return " ".join(str(text or "").split())
+    """An answer on one line (its line breaks become spaces), shown literally."""
+    return answer_text(" ".join(str(text or "").split()))
+
+
+#: A line of an answer that starts a point of a typed list (``- …``, ``• …``, ``1. …``).
+_POINT = re.compile(r"^(?:[-*+\u2022]|\d+[.)])\s")
 
 
 def _block(text: object) -> str:
-    lines = [line.rstrip() for line in str(text or "").strip().splitlines()]
+    """An answer as paragraphs: its blank lines kept, every line shown literally.
+
+    A line typed as a point of a list (``- …``, ``1. …``) starts on a line of
+    its own (a hard line break, ``\\`` at the end of the line before), so a
+    list typed in an answer still reads as one, without becoming Markdown.
+    """
+    raw = [line.strip() for line in str(text or "").strip().splitlines()]
+    lines = [answer_text(line) for line in raw]
+    for i in range(1, len(lines)):
+        if lines[i - 1] and raw[i] and _POINT.match(raw[i]):
+            lines[i - 1] += "\\"
     return "\n".join(lines)
 
 
 def _cell(text: object) -> str:
-    return _inline(text).replace("|", "\\|")
+    """An answer in a table cell (``|`` is escaped with the rest)."""
+    return _inline(text)
 
 
 def _points(text: object) -> str:
     """One point per line (the questionnaire asks roles that way) as a Markdown list."""
-    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    lines = [answer_text(line.strip()) for line in str(text or "").splitlines() if line.strip()]
     if len(lines) <= 1:
         return "".join(lines)
     return "\n".join(f"- {line}" for line in lines)
@@ -64,18 +199,153 @@ def _noterefs(numbers: Sequence[int]) -> str:
     return "".join(f" [{n}]" for n in numbers)
 
 
+def check_template_dirs(template_dirs: Sequence[Path]) -> list[Path]:
+    """The override folders that exist, each checked to be a readable folder.
+
+    A missing folder is no override; anything else that is not a readable
+    folder (a file, a dangling link, no permission) is an error, never a silent
+    fallback to the built-in templates (issue 10).
+
+    Raises:
+        InputError: naming the folder and what to do.
+    """
+    found: list[Path] = []
+    for folder in template_dirs:
+        if not os.path.lexists(folder):
+            continue
+        if not folder.is_dir():
+            raise InputError(
+                "the report template folder is not a folder (a file or a broken link)",
+                location=Location(folder),
+                hint="make templates/ a folder of template overrides, or remove it",
+            )
+        try:
+            with os.scandir(folder) as entries:
+                for _ in entries:
+                    pass
+        except OSError as exc:
+            raise InputError(
+                f"the report template folder cannot be read: {exc.strerror}",
+                location=Location(folder),
+                hint="fix its permissions, or remove it to use the built-in templates",
+            ) from None
+        found.append(folder)
+    return found
+
+
 def _environment(template_dirs: Sequence[Path], *, html: bool = False):  # type: ignore[no-untyped-def]
     import jinja2
+    from jinja2 import nodes
+    from jinja2.loaders import split_template_path
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    search = [str(d) for d in template_dirs if d.is_dir()] + [str(TEMPLATE_DIR)]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+    from selfeval.files.yamlio import decode as _decode
+
+    class _Sandbox(ImmutableSandboxedEnvironment):
+        """The sandbox, with every loop, call, attribute and ``*`` counted against the budget."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+            tree = super()._parse(source, name, filename)
+            for loop in tree.find_all(nodes.For):
+                loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None)
+            return tree
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _tick()
+            if operator == "**":
+                _check_numbers([right])
+                if type(left) is int and abs(left) > 1 and type(right) is int and right > 64:
+                    raise _RenderLimit("it raises a number to too high a power")
+            elif isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
+                count, seq = (
+                    (right, left) if isinstance(left, str | list | tuple) else (left, right)
+                )
+                if type(count) is int and count * len(seq) > MAX_NUMBER:
+                    raise _RenderLimit(f"it repeats a text or list past {MAX_NUMBER:,} items")
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            _tick()
+            _check_numbers(args)
+            _check_numbers(kwargs.values())
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            _tick()
+            return super().getattr(obj, attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            _tick()
+            return super().getitem(obj, argument)
+
+    class _Loader(jinja2.FileSystemLoader):
+        """Templates from the search path, read as UTF-8 with a clear error.
+
+        Never through a link that leaves their folder.
+        """
+
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)
+            for folder in self.searchpath:
+                filename = os.path.join(folder, *pieces)
+                if os.path.isfile(filename):
+                    break
+            else:
+                raise jinja2.TemplateNotFound(template)
+            real = os.path.realpath(filename)
+            if not real.startswith(os.path.realpath(folder) + os.sep):
+                raise InputError(
+                    "the report template is a link to a file outside the templates folder",
+                    location=Location(filename),
+                    hint="copy the template into templates/ instead of linking to it",
+                )
+            try:
+                data = Path(filename).read_bytes()
+            except OSError as exc:
+                raise InputError(
+                    f"the report template cannot be read: {exc.strerror or type(exc).__name__}",
+                    location=Location(filename),
+                    hint="check the file's permissions",
+                ) from None
+            text = _decode(data, filename)
+            mtime = os.path.getmtime(filename)
+
+            def uptodate() -> bool:
+                try:
+                    return os.path.getmtime(filename) == mtime
+                except OSError:
+                    return False
+
+            return text, os.path.normpath(filename), uptodate
+
+    search = [str(d) for d in check_template_dirs(template_dirs)] + [str(TEMPLATE_DIR)]
+    env = _Sandbox(
+        loader=_Loader(search),
         autoescape=html,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals.pop("lipsum", None)
     env.filters.update(inline=_inline, block=_block, cell=_cell, noterefs=_noterefs, points=_points)
+    for name, func in list(env.filters.items()):
+        env.filters[name] = _guarded(func)
+    env.filters["_counted"] = _counted
     return env
+
+
+def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that ticks the budget and refuses huge numbers (``"x" | center(10**9)``)."""
+
+    @functools.wraps(func)  # keeps jinja's pass_context/pass_environment markers
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        _check_numbers(args)
+        _check_numbers(kwargs.values())
+        return func(*args, **kwargs)
+
+    return guarded
 
 
 def markdown_to_html(text: str) -> str:
@@ -221,46 +491,158 @@ def render(
         The document text, ending with one newline.
 
     Raises:
-        InputError: an override template has a syntax error or uses an
-            unknown name (with the template file and line).
+        InputError: a template cannot be read, does not parse, fails while
+            rendering, does something the sandbox forbids or goes over a
+            render limit (with the template file and line when known); or the
+            override folder is not a readable folder.
     """
     import jinja2
 
     figures = _figures(report, fmt, figure_files)
     with _template_errors():
         template = _environment(template_dirs).get_template(MD_TEMPLATE)
-        text = _tidy(template.render(r=report, figures=figures))
-        if fmt == "html":
-            body = markdown_to_html(text)
-            if figures:
-                body = _inline_figures(body, report)
-            body = _with_contents(body, report.L.get("contents", "Contents"))
+    with _template_errors(template.filename), _bounded() as budget:
+        text = _tidy("".join(_metered(template.generate(r=report, figures=figures), budget)))
+    if fmt == "html":
+        body = markdown_to_html(text)
+        if figures:
+            body = _inline_figures(body, report)
+        body = _with_contents(body, report.L.get("contents", "Contents"))
+        with _template_errors():
             page = _environment(template_dirs, html=True).get_template(HTML_TEMPLATE)
-            text = page.render(
+        with _template_errors(page.filename), _bounded() as budget:
+            chunks = page.generate(
                 r=report,
                 body=jinja2.utils.markupsafe.Markup(body),
                 css_status=jinja2.utils.markupsafe.Markup(_css_string(_status_line(report))),
             )
+            text = "".join(_metered(chunks, budget))
     return text.rstrip("\n") + "\n"
 
 
+def _metered(chunks: Iterable[str], budget: _Budget) -> Iterator[str]:
+    for chunk in chunks:
+        budget.wrote(len(chunk))
+        yield chunk
+
+
+def check_templates(template_dirs: Sequence[Path]) -> list[InputError]:
+    """Parse every ``*.j2`` override in the sandbox, as ``validate`` does.
+
+    Args:
+        template_dirs: the override folders (a workspace's ``templates/``).
+
+    Returns:
+        One error per template that cannot be read or does not parse (file
+        and line); an override folder that is not a readable folder is one error.
+    """
+    try:
+        folders = check_template_dirs(template_dirs)
+    except InputError as exc:
+        return [exc]
+    if not folders:
+        return []  # no overrides: jinja2 is not even imported (validate stays quick)
+    problems: list[InputError] = []
+    env = _environment(folders)
+    for folder in folders:
+        for path in sorted(folder.glob("*.j2")):
+            try:
+                with _template_errors():
+                    env.get_template(path.name)
+            except InputError as exc:
+                problems.append(exc)
+    return problems
+
+
+def _template_place(exc: BaseException) -> Location | None:
+    """The template file and line where ``exc`` was raised (Jinja2 rewrites the traceback)."""
+    place = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            place = Location(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return place
+
+
+_TEMPLATE_HINT = "fix the template in the workspace's templates/ folder, or remove it"
+
+
 @contextlib.contextmanager
-def _template_errors() -> Iterator[None]:
+def _template_errors(template: str | None = None) -> Iterator[None]:
+    """Turn everything a template can raise into one InputError that quotes no data.
+
+    A runtime error's own message may quote an answer (``int('…')``), so only
+    its type and the template line are shown.
+    """
     import jinja2
+    from jinja2.sandbox import SecurityError
 
     try:
         yield
+    except InputError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             f"report template error: {exc.message}",
             location=Location(exc.filename or exc.name or "?", exc.lineno),
-            hint="fix the template in the workspace's templates/ folder, or remove it",
+            hint=_TEMPLATE_HINT,
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        place = _template_place(exc)
+        raise InputError(
+            f"report template {exc.name!r} does not exist"
+            + (f" (included at {place})" if place else ""),
+            location=place,
+            hint="add it to the workspace's templates/ folder, or remove the include",
         ) from None
     except jinja2.UndefinedError as exc:
+        message = (exc.message or "")[:200]
         raise InputError(
-            f"report template error: {exc.message}",
+            f"report template error: {message}",
+            location=_template_place(exc),
             hint="a template in the workspace's templates/ folder uses a name the report "
             "does not have; see docs/report.md",
+        ) from None
+    except SecurityError as exc:
+        raise InputError(
+            f"report template does something not allowed: {str(exc)[:200]}",
+            location=_template_place(exc),
+            hint="templates may only read the report; " + _TEMPLATE_HINT,
+        ) from None
+    except _RenderLimit as exc:
+        raise InputError(
+            f"report template stopped: {exc}",
+            location=_template_place(exc) or (Location(template) if template else None),
+            hint="templates must stay within the limits in docs/files.md; " + _TEMPLATE_HINT,
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"a report template is not UTF-8 text (byte {exc.start})",
+            location=_template_place(exc),
+            hint="save the template as UTF-8",
+        ) from None
+    except RecursionError as exc:
+        raise InputError(
+            "report template stopped: it calls itself too deeply",
+            location=_template_place(exc),
+            hint=_TEMPLATE_HINT,
+        ) from None
+    except OSError as exc:
+        if exc.filename is None:
+            raise  # writing the report failed, not reading a template: the writer says so
+        raise InputError(
+            f"a report template cannot be read: {exc.strerror or type(exc).__name__}",
+            location=Location(exc.filename) if exc.filename else _template_place(exc),
+            hint="check the files in the workspace's templates/ folder",
+        ) from None
+    except Exception as exc:
+        place = _template_place(exc)
+        if place is None:
+            raise  # not raised by a template: an internal error, for the CLI's boundary
+        raise InputError(
+            f"report template failed: {type(exc).__name__}", location=place, hint=_TEMPLATE_HINT
         ) from None
 
 
@@ -337,6 +719,7 @@ def write_report(
     fmt: Literal["md", "html"] = "md",
     template_dirs: Sequence[Path] = (),
     fsync: bool = True,
+    within: Path | None = None,
 ) -> list[Path]:
     """Render the report straight into ``path``, atomically; Markdown's figures beside it.
 
@@ -354,6 +737,9 @@ def write_report(
         fmt: ``md`` or ``html``.
         template_dirs: folders searched before the package's templates.
         fsync: flush to disk before the rename (on by default).
+        within: the workspace, when ``path`` is its default report path:
+            refuse a link that leads outside it
+            (:func:`selfeval.files.yamlio.check_inside`).
 
     Returns:
         The figure files written beside a Markdown report (none for HTML).
@@ -361,22 +747,63 @@ def write_report(
     Raises:
         InputError: a template error (see :func:`render`), or the file
             cannot be written; the target is then left as it was.
+        RefusedError: ``within`` is given and ``path`` leads outside it.
     """
     from selfeval.files.yamlio import atomic_writer
 
-    if fmt == "html":
-        text = render(report, fmt=fmt, template_dirs=template_dirs)
-        with atomic_writer(path, fsync=fsync) as handle:
-            handle.write(text)
+    with atomic_writer(path, fsync=fsync, within=within) as handle:
+        render_into(report, handle, fmt=fmt, template_dirs=template_dirs, figure_files=True)
+    if fmt != "md":
         return []
-    figures = _figures(report, fmt, True)
+    return write_figures_beside(report, path, fsync=fsync, within=within)
+
+
+def render_into(
+    report: Report,
+    handle: IO[str],
+    *,
+    fmt: Literal["md", "html"] = "md",
+    template_dirs: Sequence[Path] = (),
+    figure_files: bool = False,
+) -> None:
+    """Render the report into an open text handle (e.g. one of ``yamlio.atomic_files``).
+
+    Writes exactly ``render(report, fmt=fmt, template_dirs=template_dirs,
+    figure_files=figure_files)``; Markdown is streamed (see :func:`write_report`);
+    the figure files themselves are :func:`write_figures_beside`'s.
+
+    Raises:
+        InputError: a template error (see :func:`render`).
+    """
+    if fmt == "html":
+        handle.write(render(report, fmt=fmt, template_dirs=template_dirs))
+        return
+    figures = _figures(report, fmt, figure_files)
     with _template_errors():
         template = _environment(template_dirs).get_template(MD_TEMPLATE)
-        with atomic_writer(path, fsync=fsync) as handle:
-            _tidy_stream(template.generate(r=report, figures=figures), handle)
+    # Template errors become InputError here, inside the writer's block, so the
+    # writer removes its temporary file and does not mistake a missing include
+    # (an OSError) for a failed write.
+    with _template_errors(template.filename), _bounded() as budget:
+        _tidy_stream(_metered(template.generate(r=report, figures=figures), budget), handle)
+
+
+def write_figures_beside(
+    report: Report, path: Path, *, fsync: bool = True, within: Path | None = None
+) -> list[Path]:
+    """Write the figure files a Markdown report at ``path`` links (``figure-<n>-<hash>.png``).
+
+    Returns:
+        The files written.
+
+    Raises:
+        InputError, RefusedError: as :func:`selfeval.files.yamlio.atomic_writer`.
+    """
+    from selfeval.files.yamlio import atomic_writer
+
     written = []
     for target, data in _files_beside(report, path):
-        with atomic_writer(target, fsync=fsync, binary=True) as handle:
+        with atomic_writer(target, fsync=fsync, binary=True, within=within) as handle:
             handle.write(data)  # type: ignore[arg-type]
         written.append(target)
     return written
