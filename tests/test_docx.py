@@ -262,3 +262,18 @@ def test_libreoffice_renders_a_sensible_number_of_pages(final: Path, tmp_path: P
     pdf = (tmp_path / "integrated-report.pdf").read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
     assert 15 <= pages <= 60, pages
+
+
+def test_list_of_abbreviations_gives_full_names(document: Any, example: Path) -> None:
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Afkorting")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert ["BZK", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"] in rows
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    assert "Lijst van afkortingen" in _styled(document, "Heading 1")
+    assert any("lijst van afkortingen" in b for b in _styled(document, "List Bullet"))
+    # The Markdown report has the same list, and its reading guide promises it.
+    CliRunner().invoke(app, ["aggregate", "--workspace", str(example), "-o", str(example / "r.md")])
+    md = (example / "r.md").read_text("utf-8")
+    assert "## Lijst van afkortingen" in md
+    assert "| NCTb | Nationaal Coördinator Terrorismebestrijding |" in md
+    assert "- achterin staat een lijst van afkortingen" in md

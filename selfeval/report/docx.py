@@ -477,6 +477,11 @@ class _Writer:
         self.annexes()
         self.fill_toc()
 
+    def abbreviations(self) -> list[Any]:
+        """Annex 1 rows whose short name differs from the full name, by short name."""
+        rows = [row for row in self.r.annex1 if row.full_name and row.full_name != row.name]
+        return sorted(rows, key=lambda row: row.name)
+
     def labelled(self, label: str, value: str) -> None:
         paragraph = self.para(f"{label}: ")
         self.run(paragraph, value, bold=True)
@@ -498,6 +503,8 @@ class _Writer:
         self.para(L["reading_guide_text"])
         for line in r.reading_guide:
             self.run(self.bullet(), line)
+        if self.abbreviations():
+            self.run(self.bullet(), L["guide_abbreviations"])
         if self.ids and r.ids_note:
             self.para(r.ids_note.replace("`", ""))
 
@@ -724,6 +731,10 @@ class _Writer:
                     rows.append([label, "—"] + ([""] if self.ids else []))
             header = [L["phase"], L["description"]] + ([L["finding_id"]] if self.ids else [])
             self.table(header, rows, [3.5, 12.5] + ([4.5] if self.ids else []))
+        if self.abbreviations():
+            self.heading(L["abbreviations"], 1)
+            rows = [[row.name, row.full_name] for row in self.abbreviations()]
+            self.table([L["abbreviation"], L["meaning"]], rows, [3.5, 12.5])
         if r.notes:
             self.heading(L["notes"], 1)
             self.numbered(r.notes)

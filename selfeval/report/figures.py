@@ -44,7 +44,7 @@ _PNG_DPI = 200
 #: Figure 1 draws at most this many departments (more would not be legible; the table has all).
 MAX_NODES = 24
 #: Figure 2 names at most this many findings per box; the rest are counted ("en 3 meer").
-MAX_ITEMS = 8
+MAX_ITEMS = 15
 
 
 @dataclass(frozen=True, slots=True)
