@@ -169,6 +169,9 @@ def test_ctrl_c_during_aggregate_jobs_says_interrupted_without_tracebacks(
         [sys.executable, "-c", "from selfeval.cli import main; main()", "aggregate", "-w",
          str(ws), "-j", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # A shell's background job starts with Ctrl-C ignored, and Python keeps that;
+        # a user's terminal does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         writer = _open_when_read(held, timeout=60)
