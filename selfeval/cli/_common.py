@@ -12,7 +12,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
-import click
 import typer
 
 from selfeval.errors import ExitStatus, SelfevalError, UsageError
@@ -300,8 +299,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             where = f"{exc.filename}: " if exc.filename else ""
             echo_err(f"Error: {where}{exc.strerror or type(exc).__name__}")
             raise typer.Exit(int(ExitStatus.ERROR)) from None
-        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
-            raise  # typer's and click's own ways to end a command
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer's own ways to end a command (usage errors included)
         except Exception as exc:  # the last boundary: anything not ours
             if debug_enabled():
                 _print_traceback(exc)
