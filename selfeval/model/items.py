@@ -263,6 +263,38 @@ class LongTextItem(_ItemBase):
         return value
 
 
+def _parse_whole(text: str) -> int | None:
+    """A typed whole number (integer and scale items); None when empty.
+
+    Raises:
+        AnswerError: the text is not a whole number.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        return int(stripped)
+    except ValueError:
+        raise AnswerError(f"{stripped!r} is not a whole number") from None
+
+
+def _check_whole(value: Any, low: int | None, high: int | None) -> int:
+    """A stored whole number within ``low``..``high`` (integer and scale items).
+
+    Raises:
+        AnswerError: not a whole number (a YAML boolean included), or out of range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnswerError(f"expected a whole number, but {as_read(value)}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise AnswerError(
+            f"must be between {low} and {high}"
+            if low is not None and high is not None
+            else f"{value} is out of range"
+        )
+    return value
+
+
 class IntegerItem(_ItemBase):
     """A whole number, optionally within ``min``..``max``."""
 
@@ -273,26 +305,11 @@ class IntegerItem(_ItemBase):
 
     def parse(self, text: str) -> Any:
         """A whole number; None when empty."""
-        stripped = text.strip()
-        if not stripped:
-            return None
-        try:
-            return int(stripped)
-        except ValueError:
-            raise AnswerError(f"{stripped!r} is not a whole number") from None
+        return _parse_whole(text)
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A whole number within ``min``..``max``."""
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(f"expected a whole number, but {as_read(value)}")
-        low, high = self.min, self.max
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise AnswerError(
-                f"must be between {low} and {high}"
-                if low is not None and high is not None
-                else f"{value} is out of range"
-            )
-        return value
+        return _check_whole(value, self.min, self.max)
 
 
 class NumberItem(_ItemBase):
@@ -405,26 +422,11 @@ class ScaleItem(_ItemBase):
 
     def parse(self, text: str) -> Any:
         """A whole number; None when empty."""
-        stripped = text.strip()
-        if not stripped:
-            return None
-        try:
-            return int(stripped)
-        except ValueError:
-            raise AnswerError(f"{stripped!r} is not a whole number") from None
+        return _parse_whole(text)
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A whole number within ``min``..``max``."""
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(f"expected a whole number, but {as_read(value)}")
-        low, high = self.min, self.max
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise AnswerError(
-                f"must be between {low} and {high}"
-                if low is not None and high is not None
-                else f"{value} is out of range"
-            )
-        return value
+        return _check_whole(value, self.min, self.max)
 
 
 class ParticipantItem(_ItemBase):
