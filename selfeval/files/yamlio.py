@@ -571,6 +571,38 @@ def _target(path: Path, within: Path | None = None) -> tuple[Path, int]:
 
 
 @contextlib.contextmanager
+def _replace_on_success(
+    tmp: Path, target: Path, mode: int, path: Path, *, fsync: bool
+) -> Iterator[None]:
+    """Run the block that fills ``tmp``; then give it ``mode`` and rename it over ``target``.
+
+    The one commit step of :func:`atomic_writer` and :func:`atomic_path`: on an
+    error or interrupt ``tmp`` is removed and ``target`` is left as it was.
+
+    Raises:
+        InputError: the disk is full or the folder not writable (from ``OSError``).
+    """
+    try:
+        yield
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise InputError(
+            f"cannot write the file: {exc.strerror}",
+            location=Location(path),
+            hint="free disk space or fix the folder's permissions; nothing was overwritten",
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if fsync:
+        _fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
 def atomic_writer(
     path: Path, *, fsync: bool = True, binary: bool = False, within: Path | None = None
 ) -> Iterator[TextIO]:
@@ -607,7 +639,7 @@ def atomic_writer(
             hint="check that the folder exists and is writable",
         ) from None
     tmp = Path(tmp_name)
-    try:
+    with _replace_on_success(tmp, target, mode, path, fsync=fsync):
         opened = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         )
@@ -616,22 +648,6 @@ def atomic_writer(
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise InputError(
-            f"cannot write the file: {exc.strerror}",
-            location=Location(path),
-            hint="free disk space or fix the folder's permissions; nothing was overwritten",
-        ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if fsync:
-        _fsync_dir(target.parent)
 
 
 @contextlib.contextmanager
@@ -659,27 +675,11 @@ def atomic_path(path: Path, *, fsync: bool = True) -> Iterator[Path]:
             hint="check that the folder exists and is writable",
         ) from None
     tmp = Path(tmp_name)
-    try:
+    with _replace_on_success(tmp, target, mode, path, fsync=fsync):
         yield tmp
         if fsync:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise InputError(
-            f"cannot write the file: {exc.strerror}",
-            location=Location(path),
-            hint="free disk space or fix the folder's permissions; nothing was overwritten",
-        ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if fsync:
-        _fsync_dir(target.parent)
 
 
 @contextlib.contextmanager
