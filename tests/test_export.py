@@ -372,3 +372,14 @@ def test_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_dash_as_output_is_refused_not_a_folder_named_dash(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in a new-user trial: `export -o -` wrote `-/answers.csv` and exit 0."""
+    monkeypatch.chdir(example_ws)
+    result = runner.invoke(app, ["export", "--format", "csv", "-o", "-"])
+    assert result.exit_code == 2, result.output
+    assert "standard output" in result.output
+    assert not (example_ws / "-").exists()

@@ -27,6 +27,11 @@ def _format_of(fmt: _Format | None, output: Path | None) -> str:
     """``--format``, else the output's suffix (``.xlsx``, ``.json``, ``.csv``), else csv."""
     from selfeval.errors import UsageError
 
+    if output is not None and str(output) == "-":
+        raise UsageError(
+            "export writes files, not standard output: '-o -' would make a folder named '-'",
+            hint="give a file or folder name, e.g. -o export.xlsx or -o export/",
+        )
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     if fmt is None:
         return suffix if suffix in _Format.__members__ else "csv"
