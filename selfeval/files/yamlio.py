@@ -570,6 +570,26 @@ def _target(path: Path, within: Path | None = None) -> tuple[Path, int]:
     return target, stat.S_IMODE(info.st_mode)
 
 
+def _temp_beside(target: Path, path: Path) -> tuple[int, Path]:
+    """Create the temporary file beside ``target`` (its folder made if missing).
+
+    Returns the open descriptor and the temporary path.
+
+    Raises:
+        InputError: the folder cannot be made or written (named as ``path``).
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write here: {exc.strerror}",
+            location=Location(path),
+            hint="check that the folder exists and is writable",
+        ) from None
+    return fd, Path(tmp_name)
+
+
 @contextlib.contextmanager
 def _replace_on_success(
     tmp: Path, target: Path, mode: int, path: Path, *, fsync: bool
@@ -629,16 +649,7 @@ def atomic_writer(
         RefusedError: ``within`` is given and the path leads outside it.
     """
     target, mode = _target(path, within)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise InputError(
-            f"cannot write here: {exc.strerror}",
-            location=Location(path),
-            hint="check that the folder exists and is writable",
-        ) from None
-    tmp = Path(tmp_name)
+    fd, tmp = _temp_beside(target, path)
     with _replace_on_success(tmp, target, mode, path, fsync=fsync):
         opened = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
@@ -664,17 +675,8 @@ def atomic_path(path: Path, *, fsync: bool = True) -> Iterator[Path]:
             target is not a regular file; nothing is overwritten then.
     """
     target, mode = _target(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise InputError(
-            f"cannot write here: {exc.strerror}",
-            location=Location(path),
-            hint="check that the folder exists and is writable",
-        ) from None
-    tmp = Path(tmp_name)
+    fd, tmp = _temp_beside(target, path)
+    os.close(fd)
     with _replace_on_success(tmp, target, mode, path, fsync=fsync):
         yield tmp
         if fsync:

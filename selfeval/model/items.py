@@ -224,17 +224,8 @@ class TextItem(_ItemBase):
         return text if text.strip() else None
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
-        """Text within ``min_length``/``max_length`` (and ``pattern`` for one line)."""
-        if not isinstance(value, str):
-            raise AnswerError(f"expected text, but {as_read(value)}; put the text in quotes")
-        if self.min_length is not None and len(value.strip()) < self.min_length:
-            raise AnswerError(f"must be at least {self.min_length} characters")
-        if self.max_length is not None and len(value) > self.max_length:
-            raise AnswerError(f"must be at most {self.max_length} characters (is {len(value)})")
-        pattern = getattr(self, "pattern", None)
-        if pattern and not re.fullmatch(pattern, value):
-            raise AnswerError(f"must match the pattern {pattern}")
-        return value
+        """Text within ``min_length``/``max_length`` and ``pattern``."""
+        return _check_text(value, self.min_length, self.max_length, self.pattern)
 
 
 class LongTextItem(_ItemBase):
@@ -250,17 +241,30 @@ class LongTextItem(_ItemBase):
         return text if text.strip() else None
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
-        """Text within ``min_length``/``max_length`` (and ``pattern`` for one line)."""
-        if not isinstance(value, str):
-            raise AnswerError(f"expected text, but {as_read(value)}; put the text in quotes")
-        if self.min_length is not None and len(value.strip()) < self.min_length:
-            raise AnswerError(f"must be at least {self.min_length} characters")
-        if self.max_length is not None and len(value) > self.max_length:
-            raise AnswerError(f"must be at most {self.max_length} characters (is {len(value)})")
-        pattern = getattr(self, "pattern", None)
-        if pattern and not re.fullmatch(pattern, value):
-            raise AnswerError(f"must match the pattern {pattern}")
-        return value
+        """Text within ``min_length``/``max_length``."""
+        return _check_text(value, self.min_length, self.max_length, None)
+
+
+def _check_text(
+    value: Any, min_length: int | None, max_length: int | None, pattern: str | None
+) -> str:
+    """A stored text within the length bounds and, if given, matching ``pattern``.
+
+    Shared by text and long-text items.
+
+    Raises:
+        AnswerError: not text (a YAML scalar read as something else), too short,
+            too long, or not matching the pattern.
+    """
+    if not isinstance(value, str):
+        raise AnswerError(f"expected text, but {as_read(value)}; put the text in quotes")
+    if min_length is not None and len(value.strip()) < min_length:
+        raise AnswerError(f"must be at least {min_length} characters")
+    if max_length is not None and len(value) > max_length:
+        raise AnswerError(f"must be at most {max_length} characters (is {len(value)})")
+    if pattern and not re.fullmatch(pattern, value):
+        raise AnswerError(f"must match the pattern {pattern}")
+    return value
 
 
 def _parse_whole(text: str) -> int | None:
