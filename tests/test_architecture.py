@@ -38,6 +38,7 @@ class Import(NamedTuple):
 #: What each room may import (docs/architecture.md, "The rooms"); cli/ may import all.
 MAY_IMPORT = {
     "selfeval.errors": set(),
+    "selfeval.i18n": set(),
     "selfeval.model": {"selfeval.errors"},
     "selfeval.files": {"selfeval.model", "selfeval.errors"},
     "selfeval.fill": {"selfeval.files", "selfeval.model", "selfeval.errors"},
@@ -52,6 +53,10 @@ MAY_IMPORT = {
     "selfeval.checks": {"selfeval.files", "selfeval.model", "selfeval.errors"},
     "selfeval.export": {"selfeval.report", "selfeval.files", "selfeval.model", "selfeval.errors"},
 }
+# selfeval's own words (the gettext catalogues) are every room's but errors'.
+for _room, _allowed in MAY_IMPORT.items():
+    if _room not in ("selfeval.errors", "selfeval.i18n"):
+        _allowed.add("selfeval.i18n")
 
 
 def room(module: str) -> str:

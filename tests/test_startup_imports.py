@@ -17,7 +17,7 @@ import pytest
 
 HEAVY = [
     "questionary", "jinja2", "markdown_it", "pydantic", "yaml", "rich", "prompt_toolkit",
-    "xlsxwriter", "openpyxl", "docx", "matplotlib",
+    "xlsxwriter", "openpyxl", "docx", "matplotlib", "babel",
 ]  # fmt: skip
 
 #: Word output and the figures: loaded only by the commands that write them.
@@ -87,15 +87,21 @@ def test_command_help_loads_no_library_of_ours(command: str) -> None:
 @pytest.mark.parametrize(
     ("args", "not_needed"),
     [
-        (["validate"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "rich", *DRAW]),
-        (["status"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", *DRAW]),
+        (
+            ["validate"],
+            ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "rich", "babel", *DRAW],
+        ),
+        (["status"], ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "babel", *DRAW]),
         (
             ["aggregate", "-o", "r.md"],
             ["questionary", "prompt_toolkit", "markdown_it", "rich", "docx"],
         ),
         (
             ["schema"],
-            ["questionary", "prompt_toolkit", "jinja2", "markdown_it", "yaml", "rich", *DRAW],
+            [
+                *("questionary", "prompt_toolkit", "jinja2", "markdown_it", "yaml", "rich"),
+                *("babel", *DRAW),
+            ],
         ),
     ],
 )

@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from selfeval.i18n import N_, gettext, ngettext
 from selfeval.model.condition_words import Named, describe
 from selfeval.model.questionnaire import (
     InfoItem,
@@ -34,83 +35,27 @@ from selfeval.model.questionnaire import (
 
 __all__ = ["questionnaire_html", "questionnaire_markdown", "show_questionnaire"]
 
-_WORDS = {
-    "en": {
-        "version": "Version {version}",
-        "hash": "content hash",
-        "legend": "Questions marked *(required)* must be answered before the "
-        "questionnaire can be submitted.",
-        "required": "required",
-        "when": "Asked only when {text}.",
-        "section_when": "This part is asked only when {text}.",
-        "text": "Answer: a short text",
-        "long-text": "Answer: a text of one or more paragraphs",
-        "integer": "Answer: a whole number",
-        "number": "Answer: a number",
-        "date": "Answer: a date (YYYY-MM-DD)",
-        "yes-no": "Answer: yes or no",
-        "single-choice": "Answer: one of",
-        "multiple-choice": "Answer: any of",
-        "scale": "Answer: a point on the scale {low} to {high}",
-        "participant": "Answer: one of the departments taking part",
-        "participants": "Answer: any of the departments taking part",
-        "not_self": "not your own department",
-        "between": "between {low} and {high}",
-        "at_least": "at least {low}",
-        "at_most": "at most {high}",
-        "chars": "at most {n} characters",
-        "choose_at_least": "choose at least {n}",
-        "choose_at_most": "choose at most {n}",
-        "repeat": "Answer: a list of entries ({entry}), each answering:",
-        "entries_at_least": "at least {n}",
-        "entries_at_most": "at most {n}",
-        "finding": "Each entry appears in the integrated report as a finding ({kind}), "
-        "attributed to your department.",
-        "entry": "entry",
-    },
-    "nl": {
-        "version": "Versie {version}",
-        "hash": "inhoudshash",
-        "legend": "Vragen met *(verplicht)* moeten beantwoord zijn voordat de vragenlijst "
-        "kan worden ingediend.",
-        "required": "verplicht",
-        "when": "Alleen gevraagd als {text}.",
-        "section_when": "Dit onderdeel wordt alleen gevraagd als {text}.",
-        "text": "Antwoord: een korte tekst",
-        "long-text": "Antwoord: een tekst van een of meer alinea's",
-        "integer": "Antwoord: een geheel getal",
-        "number": "Antwoord: een getal",
-        "date": "Antwoord: een datum (JJJJ-MM-DD)",
-        "yes-no": "Antwoord: ja of nee",
-        "single-choice": "Antwoord: één van",
-        "multiple-choice": "Antwoord: een of meer van",
-        "scale": "Antwoord: een punt op de schaal {low} tot en met {high}",
-        "participant": "Antwoord: een van de deelnemende departementen",
-        "participants": "Antwoord: een of meer van de deelnemende departementen",
-        "not_self": "niet het eigen departement",
-        "between": "tussen {low} en {high}",
-        "at_least": "minstens {low}",
-        "at_most": "hoogstens {high}",
-        "chars": "hoogstens {n} tekens",
-        "choose_at_least": "kies er minstens {n}",
-        "choose_at_most": "kies er hoogstens {n}",
-        "repeat": "Antwoord: een lijst ({entry}), per item:",
-        "entries_at_least": "minstens {n}",
-        "entries_at_most": "hoogstens {n}",
-        "finding": "Elk item komt in de geïntegreerde rapportage als bevinding ({kind}), "
-        "toegeschreven aan uw departement.",
-        "entry": "item",
-    },
+#: What an item of each type takes, in words (its message in ``selfeval/locale``).
+_ANSWER = {
+    "text": N_("export.answer_text"),
+    "long-text": N_("export.answer_long-text"),
+    "integer": N_("export.answer_integer"),
+    "number": N_("export.answer_number"),
+    "date": N_("export.answer_date"),
+    "yes-no": N_("export.answer_yes-no"),
+    "single-choice": N_("export.answer_single-choice"),
+    "multiple-choice": N_("export.answer_multiple-choice"),
+    "participant": N_("export.answer_participant"),
+    "participants": N_("export.answer_participants"),
 }
-_KIND_WORDS = {
-    "nl": {
-        "bottleneck": "knelpunt",
-        "blind-spot": "blinde vlek",
-        "need": "behoefte",
-        "opportunity": "kans",
-        "activity": "beleidsactiviteit",
-        "document": "beleidsdocument",
-    },
+#: The kind of finding a repeat group's entries become.
+_KIND = {
+    "bottleneck": N_("export.kind_bottleneck"),
+    "blind-spot": N_("export.kind_blind-spot"),
+    "need": N_("export.kind_need"),
+    "opportunity": N_("export.kind_opportunity"),
+    "activity": N_("export.kind_activity"),
+    "document": N_("export.kind_document"),
 }
 
 
@@ -121,7 +66,6 @@ def _one_line(text: str) -> str:
 class _Writer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.w = _WORDS.get(lang, _WORDS["en"])
         self.lines: list[str] = []
 
     def t(self, text: Any) -> str:
@@ -147,56 +91,61 @@ class _Writer:
             self.item(item, numbers[id(item)], named, level)
 
     def item(self, item: Any, number: str, named: dict[str, Named], level: int) -> None:
-        w = self.w
         title = f"{'#' * level} {number} {_one_line(self.t(item.label))}"
         if item.required:
-            title += f" *({w['required']})*"
+            title += f" *({gettext(self.lang, 'export.required')})*"
         self.para(title)
         if item.help:
             self.para(f"*{_one_line(self.t(item.help))}*")
         if item.condition is not None:
-            self.para(w["when"].format(text=describe(item.condition, named, self.lang)))
+            self.para(
+                gettext(self.lang, "export.when", text=describe(item.condition, named, self.lang))
+            )
         self.answer(item)
         if isinstance(item, RepeatItem):
             if item.finding:
-                kind = _KIND_WORDS.get(self.lang, {}).get(item.finding, item.finding)
-                self.para(w["finding"].format(kind=kind))
+                msgid = _KIND.get(item.finding)
+                kind = gettext(self.lang, msgid) if msgid else item.finding
+                self.para(gettext(self.lang, "export.finding", kind=kind))
             self.items(item.items, number, named, min(level + 1, 6))
 
     def answer(self, item: Any) -> None:
-        w = self.w
         limits: list[str] = []
         if isinstance(item, TextItem | LongTextItem) and item.max_length:
-            limits.append(w["chars"].format(n=item.max_length))
+            limits.append(
+                ngettext(self.lang, "export.chars", "export.chars_plural", item.max_length)
+            )
         if isinstance(item, IntegerItem | NumberItem):
             if item.min is not None and item.max is not None:
-                limits.append(w["between"].format(low=item.min, high=item.max))
+                limits.append(gettext(self.lang, "export.between", low=item.min, high=item.max))
             elif item.min is not None:
-                limits.append(w["at_least"].format(low=item.min))
+                limits.append(gettext(self.lang, "export.at_least", low=item.min))
             elif item.max is not None:
-                limits.append(w["at_most"].format(high=item.max))
+                limits.append(gettext(self.lang, "export.at_most", high=item.max))
         if isinstance(item, MultipleChoiceItem | ParticipantsItem):
             if item.min_selected:
-                limits.append(w["choose_at_least"].format(n=item.min_selected))
+                limits.append(gettext(self.lang, "export.choose_at_least", n=item.min_selected))
             if item.max_selected:
-                limits.append(w["choose_at_most"].format(n=item.max_selected))
+                limits.append(gettext(self.lang, "export.choose_at_most", n=item.max_selected))
         if isinstance(item, ParticipantItem | ParticipantsItem) and item.exclude_self:
-            limits.append(w["not_self"])
+            limits.append(gettext(self.lang, "export.not_self"))
         if isinstance(item, RepeatItem):
-            entry = self.t(item.entry_label) if item.entry_label else w["entry"]
+            entry = (
+                self.t(item.entry_label) if item.entry_label else gettext(self.lang, "export.entry")
+            )
             counts = []
             if item.min_items:
-                counts.append(w["entries_at_least"].format(n=item.min_items))
+                counts.append(gettext(self.lang, "export.entries_at_least", n=item.min_items))
             if item.max_items:
-                counts.append(w["entries_at_most"].format(n=item.max_items))
+                counts.append(gettext(self.lang, "export.entries_at_most", n=item.max_items))
             if counts:
                 entry += "; " + ", ".join(counts)
-            self.para(w["repeat"].format(entry=entry))
+            self.para(gettext(self.lang, "export.repeat", entry=entry))
             return
         if isinstance(item, ScaleItem):
-            line = w["scale"].format(low=item.min, high=item.max)
+            line = gettext(self.lang, "export.answer_scale", low=item.min, high=item.max)
         else:
-            line = w[item.type]
+            line = gettext(self.lang, _ANSWER[item.type])
         if limits:
             line += " (" + ", ".join(limits) + ")"
         if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
@@ -229,15 +178,15 @@ def questionnaire_markdown(
         The document, ending with one newline. Deterministic.
     """
     out = _Writer(lang)
-    w = out.w
     out.para(f"# {_one_line(out.t(questionnaire.title))}")
-    meta = f"{questionnaire.id} · {w['version'].format(version=questionnaire.version)}"
+    version = gettext(lang, "export.version", version=questionnaire.version)
+    meta = f"{questionnaire.id} · {version}"
     if content_hash:
-        meta += f" · {w['hash']} `{content_hash}`"
+        meta += f" · {gettext(lang, 'export.hash')} `{content_hash}`"
     out.para(meta)
     if questionnaire.description:
         out.para(out.t(questionnaire.description).strip())
-    out.para(w["legend"])
+    out.para(gettext(lang, "export.legend"))
     named: dict[str, Named] = {}
     for n, section in enumerate(questionnaire.sections, start=1):
         out.para(f"## {n}. {_one_line(out.t(section.title))}")
@@ -245,7 +194,7 @@ def questionnaire_markdown(
             out.para(out.t(section.intro).strip())
         if section.condition is not None:
             text = describe(section.condition, named, lang)
-            out.para(f"*{w['section_when'].format(text=text)}*")
+            out.para(f"*{gettext(lang, 'export.section_when', text=text)}*")
         out.items(section.items, str(n), named, 3)
         # Later sections' conditions may name this section's items.
         numbered = [i for i in section.items if not isinstance(i, InfoItem)]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from selfeval.i18n import N_, gettext
 from selfeval.model.conditions import Condition
 from selfeval.model.questionnaire import (
     MultipleChoiceItem,
@@ -27,51 +28,28 @@ from selfeval.model.questionnaire import (
 
 __all__ = ["Named", "describe"]
 
+#: The message (``selfeval/locale``) for each part of a condition.
 _WORDS = {
-    "en": {
-        "set": "{q} is answered",
-        "yes": "{q} is answered yes",
-        "==": "the answer to {q} is {v}",
-        "!=": "the answer to {q} is not {v}",
-        "<": "the answer to {q} is less than {v}",
-        "<=": "the answer to {q} is at most {v}",
-        ">": "the answer to {q} is more than {v}",
-        ">=": "the answer to {q} is at least {v}",
-        "chosen": "{v} is chosen at {q}",
-        "not chosen": "{v} is not chosen at {q}",
-        "one of": "the answer to {q} is one of {v}",
-        "not one of": "the answer to {q} is none of {v}",
-        "not": "not ({x})",
-        "and": "and",
-        "or": "or",
-        "true": "yes",
-        "false": "no",
-        "null": "empty",
-        "question": "question {n} (“{label}”)",
-        "again": "question {n}",
-    },
-    "nl": {
-        "set": "{q} is beantwoord",
-        "yes": "op {q} is ja geantwoord",
-        "==": "het antwoord op {q} is {v}",
-        "!=": "het antwoord op {q} is niet {v}",
-        "<": "het antwoord op {q} is kleiner dan {v}",
-        "<=": "het antwoord op {q} is hoogstens {v}",
-        ">": "het antwoord op {q} is groter dan {v}",
-        ">=": "het antwoord op {q} is minstens {v}",
-        "chosen": "bij {q} is {v} gekozen",
-        "not chosen": "bij {q} is {v} niet gekozen",
-        "one of": "het antwoord op {q} is een van {v}",
-        "not one of": "het antwoord op {q} is geen van {v}",
-        "not": "niet ({x})",
-        "and": "en",
-        "or": "of",
-        "true": "ja",
-        "false": "nee",
-        "null": "leeg",
-        "question": "vraag {n} (“{label}”)",
-        "again": "vraag {n}",
-    },
+    "set": N_("condition.answered"),
+    "yes": N_("condition.answered_yes"),
+    "==": N_("condition.is"),
+    "!=": N_("condition.is_not"),
+    "<": N_("condition.less_than"),
+    "<=": N_("condition.at_most"),
+    ">": N_("condition.more_than"),
+    ">=": N_("condition.at_least"),
+    "chosen": N_("condition.chosen"),
+    "not chosen": N_("condition.not_chosen"),
+    "one of": N_("condition.one_of"),
+    "not one of": N_("condition.none_of"),
+    "not": N_("condition.not"),
+    "and": N_("condition.and"),
+    "or": N_("condition.or"),
+    "true": N_("condition.yes"),
+    "false": N_("condition.no"),
+    "null": N_("condition.empty"),
+    "question": N_("condition.question"),
+    "again": N_("condition.question_again"),
 }
 
 
@@ -98,7 +76,7 @@ def describe(condition: Condition, items: Mapping[str, Named], lang: str) -> str
         first time it is named). An id that ``items`` does not know is shown
         as it is.
     """
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = {part: gettext(lang, msgid) for part, msgid in _WORDS.items()}
     return _Describer(items, lang, words).node(condition.tree)
 
 

@@ -1,11 +1,13 @@
-"""The report's words: the shipped ``labels.yaml``, merged with a workspace override.
+"""The report's words: the ``report.*`` messages of the catalogues, with a workspace override.
 
-``selfeval/report/templates/labels.yaml`` holds every word and phrase of the
-integrated report per report language. A workspace may put its own
-``templates/labels.yaml`` beside its template overrides (``DESIGN.md`` §7,
-``docs/report.md``): only the keys it gives are replaced. A key the report
-does not know, a language other than ``nl``/``en``, or a value that is not
-text is an error with file and line, not silently ignored (issue 10).
+Every word and phrase of the integrated report is a message ``report.<key>``
+of selfeval's catalogues (:mod:`selfeval.i18n`, ``selfeval/locale/``); the
+templates and the report code read them as ``L.<key>`` / ``L["<key>"]``. A
+workspace may put its own ``templates/labels.yaml`` beside its template
+overrides (``DESIGN.md`` §7, ``docs/report.md``): only the keys it gives are
+replaced. A key the report does not know, a language other than ``nl``/``en``,
+or a value that is not text is an error with file and line, not silently
+ignored (issue 10).
 """
 
 from __future__ import annotations
@@ -14,15 +16,60 @@ import re
 from pathlib import Path
 from typing import Any
 
+from selfeval import i18n
 from selfeval.errors import InputError, Location
 from selfeval.files import yamlio
+from selfeval.i18n import N_
 
-__all__ = ["LABELS_FILE", "SHIPPED_LABELS", "load_labels"]
+__all__ = ["LABELS_FILE", "load_labels"]
 
+#: The workspace's override file, in its ``templates/`` folder.
 LABELS_FILE = "labels.yaml"
-#: The package's labels.
-SHIPPED_LABELS = Path(__file__).resolve().parent / "templates" / LABELS_FILE
-_LANGUAGES = ("nl", "en")
+_LANGUAGES = i18n.LANGUAGES
+_HINT = "the keys are the report.* messages of selfeval/locale/en/LC_MESSAGES/selfeval.po "
+_HINT += "(without 'report.'); docs/report.md"
+
+#: Labels the report code looks up by a value (an involvement level, a
+#: verdict, a form of involvement, …) rather than by name: listed here so
+#: that extraction (``babel.cfg``) sees them used.
+LOOKED_UP_BY_VALUE = (
+    # involvement levels (chapters.roles_table, figures)
+    N_("report.strong"),
+    N_("report.medium"),
+    N_("report.weak"),
+    # forms of involvement, also the peer-review rounds (chapters, views)
+    N_("report.self-evaluation"),
+    N_("report.peer-review-1"),
+    N_("report.peer-review-2"),
+    # a peer review's verdict on a finding (views.reaction)
+    N_("report.verdict_agree"),
+    N_("report.verdict_partly-agree"),
+    N_("report.verdict_disagree"),
+    N_("report.verdict_no-opinion"),
+    # a peer review's general answers, by role (chapters.other_input)
+    N_("report.recognition_fully"),
+    N_("report.recognition_largely"),
+    N_("report.recognition_partly"),
+    N_("report.recognition_not"),
+    N_("report.recognition_why"),
+    N_("report.experiences"),
+    N_("report.general_remarks"),
+    N_("report.missing"),
+    # the opportunity matrix's rows (chapters.opportunity_matrix)
+    N_("report.content"),
+    N_("report.process"),
+    N_("report.intensify"),
+    N_("report.develop"),
+    # the reading guide's fixed lines (chapters.reading_guide)
+    N_("report.guide_ch3"),
+    N_("report.guide_ch4"),
+    N_("report.guide_ch5"),
+    N_("report.guide_annex1"),
+    N_("report.guide_annex2"),
+    # figure captions (figures._caption)
+    N_("report.figure_roles"),
+    N_("report.figure_opportunities"),
+)
 
 
 def _problem(path: Path, keys: list[str], message: str, hint: str) -> InputError:
@@ -45,7 +92,7 @@ def _override(path: Path, known: set[str]) -> dict[str, dict[str, str]]:
     data: Any = yamlio.load(path)
     if data is None:
         return {}
-    hint = f"see {SHIPPED_LABELS.name} in selfeval/report/templates/ for the keys; docs/report.md"
+    hint = _HINT
     if not isinstance(data, dict):
         raise _problem(path, [], "a labels file is a mapping of languages (nl, en) to words", hint)
     found: dict[str, dict[str, str]] = {}
@@ -75,23 +122,20 @@ def _override(path: Path, known: set[str]) -> dict[str, dict[str, str]]:
 
 
 def load_labels(lang: str, override: Path | None = None) -> dict[str, str]:
-    """The report's words in ``lang``: the shipped labels, then the override's keys.
+    """The report's words in ``lang``: the catalogue's ``report.*`` messages, then the override's.
 
     Args:
         lang: the report language, ``nl`` or ``en``.
         override: a workspace ``templates/labels.yaml``; ignored when absent.
 
     Returns:
-        Label key → text: English as the fallback, then ``lang``, then the
-        override's ``lang`` keys.
+        Label key (the message id without ``report.``) → text: ``lang``'s
+        catalogue (English where it lacks one), then the override's ``lang`` keys.
 
     Raises:
         InputError: the override is unreadable or wrong (file:line, what to fix).
     """
-    base = yamlio.load(SHIPPED_LABELS)
-    words = dict(base.get("en", {}))
-    words.update(base.get(lang, {}))
+    words = i18n.messages(lang, "report")
     if override is not None and override.is_file():
-        known = {key for language in _LANGUAGES for key in base.get(language, {})}
-        words.update(_override(override, known).get(lang, {}))
+        words.update(_override(override, set(words)).get(lang, {}))
     return words

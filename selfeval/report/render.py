@@ -1,9 +1,10 @@
 """Rendering the report model to Markdown or one self-contained HTML page.
 
 Templates are Jinja2 files shipped in ``selfeval/report/templates/``
-(``integrated-report.md.j2``, ``_finding.md.j2``, ``integrated-report.html.j2``,
-``labels.yaml``); a workspace overrides any of them by putting a file with the
-same name in its ``templates/`` folder (``DESIGN.md`` §7). HTML is the
+(``integrated-report.md.j2``, ``_finding.md.j2``, ``integrated-report.html.j2``);
+a workspace overrides any of them by putting a file with the same name in its
+``templates/`` folder (``DESIGN.md`` §7), and the words by a ``labels.yaml``
+there (:mod:`selfeval.report.labels`). HTML is the
 Markdown rendered by markdown-it-py (raw HTML in answers is escaped, not
 passed through) inside a page with inline CSS: no network, printable.
 Output is deterministic: no timestamps, and every order comes from the model.
