@@ -185,7 +185,13 @@ def test_each_room_imports_only_the_rooms_below_it() -> None:
 def test_every_room_is_in_the_table() -> None:
     # A new folder under selfeval/ says what it may import (here and in docs/architecture.md).
     rooms = {room(module) for module in modules()} - {"selfeval", "selfeval.cli"}
-    assert sorted(rooms - set(MAY_IMPORT)) == []
+    assert sorted(rooms - set(MAY_IMPORT) - {"selfeval.__main__"}) == []
+
+
+def test_dunder_main_only_starts_the_cli() -> None:
+    # ``python -m selfeval`` is the console script by another door: it imports the CLI, nothing else.
+    targets = {room(i.module) for i in imports_of(PACKAGE / "__main__.py")}
+    assert targets == {"selfeval.cli"}
 
 
 def test_every_kind_of_import_is_seen() -> None:

@@ -127,3 +127,15 @@ def test_version_prints_the_installed_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith(f"selfeval {__version__}\nYAML: ")
+
+
+def test_python_dash_m_selfeval_runs_the_cli() -> None:
+    """``python -m selfeval --help`` works like the console script (no __main__ before)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "selfeval", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: selfeval" in done.stdout

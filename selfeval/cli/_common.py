@@ -10,7 +10,7 @@ import typing
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -29,6 +29,7 @@ __all__ = [
     "WorkspaceOption",
     "app",
     "check_session_flags",
+    "choices",
     "echo_err",
     "handle_errors",
     "report_session",
@@ -68,6 +69,35 @@ WorkspaceOption = Annotated[
 ]
 
 
+def choices(kind: type[StrEnum]) -> dict[str, Any]:
+    """``typer.Option`` settings that parse one of ``kind``'s values, with a plain message.
+
+    typer 0.29 parses enum options through pydantic and shows its prefix
+    ("Value error, 'pdf' is not one of …"); this parser says instead
+    "'pdf' is not one of the choices: md, html, docx" (exit 2, usage error),
+    and the help shows the choices as ``[md|html|docx]``.
+
+    Args:
+        kind: the enum whose values the option takes.
+
+    Returns:
+        ``parser`` and ``metavar`` for ``typer.Option(**choices(kind))``.
+    """
+    names = [member.value for member in kind]
+
+    def parse(value: str | StrEnum) -> StrEnum:
+        if isinstance(value, kind):
+            return value
+        try:
+            return kind(str(value))
+        except ValueError:
+            raise typer.BadParameter(
+                f"{value!r} is not one of the choices: {', '.join(names)}"
+            ) from None
+
+    return {"parser": parse, "metavar": "[" + "|".join(names) + "]"}
+
+
 class Lang(StrEnum):
     """Languages a questionnaire (and its session texts) can be asked in."""
 
@@ -77,7 +107,9 @@ class Lang(StrEnum):
 
 LangOption = Annotated[
     Lang | None,
-    typer.Option("--lang", help="Language of the questions. Default: the exercise's."),
+    typer.Option(
+        "--lang", help="Language of the questions. Default: the exercise's.", **choices(Lang)
+    ),
 ]
 
 

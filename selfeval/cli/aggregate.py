@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+from selfeval.cli._common import WorkspaceOption, app, choices, echo_err, handle_errors
 
 
 class _Format(StrEnum):
@@ -35,6 +35,7 @@ def aggregate_command(
             "-f",
             help="md (Markdown), html (one printable page) or docx (Word, with "
             "the workspace's templates/reference.docx as house style if there is one).",
+            **choices(_Format),
         ),
     ] = _Format.md,
     output: Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors, shown_path
+from selfeval.cli._common import WorkspaceOption, app, choices, echo_err, handle_errors, shown_path
 
 
 class _Format(StrEnum):
@@ -55,6 +55,7 @@ def export_command(
             help="csv (a folder with a file per table), xlsx (one workbook, a sheet per table) "
             "or json. Default: from the -o file name, else csv.",
             show_default=False,
+            **choices(_Format),
         ),
     ] = None,
     output: Annotated[
@@ -69,7 +70,13 @@ def export_command(
     ] = None,
     table: Annotated[
         _Table | None,
-        typer.Option("--table", "-t", help="Only this table (CSV: one file).", show_default=False),
+        typer.Option(
+            "--table",
+            "-t",
+            help="Only this table (CSV: one file).",
+            show_default=False,
+            **choices(_Table),
+        ),
     ] = None,
     category: Annotated[
         str | None,

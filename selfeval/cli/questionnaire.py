@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from selfeval.cli._common import LangOption, WorkspaceOption, app, handle_errors, shown_path
+from selfeval.cli._common import (
+    LangOption,
+    WorkspaceOption,
+    app,
+    choices,
+    handle_errors,
+    shown_path,
+)
 
 questionnaire_app = typer.Typer(
     help="Read the questionnaires of the workspace as documents.",
@@ -38,7 +45,9 @@ def show_command(
     workspace: WorkspaceOption = None,
     fmt: Annotated[
         _Format,
-        typer.Option("--format", "-f", help="md (Markdown) or html (one printable page)."),
+        typer.Option(
+            "--format", "-f", help="md (Markdown) or html (one printable page).", **choices(_Format)
+        ),
     ] = _Format.md,
     lang: LangOption = None,
     output: Annotated[
