@@ -34,4 +34,4 @@ def test_a_value_not_among_the_choices_is_a_usage_error_in_plain_words(
 
 def test_the_help_lists_the_choices() -> None:
     result = CliRunner().invoke(app, ["aggregate", "--help"], env={"COLUMNS": "200"})
-    assert "[md|html|docx]" in result.output
+    assert "<md|html|docx>" in result.output

@@ -75,7 +75,7 @@ def choices(kind: type[StrEnum]) -> dict[str, Any]:
     typer 0.29 parses enum options through pydantic and shows its prefix
     ("Value error, 'pdf' is not one of …"); this parser says instead
     "'pdf' is not one of the choices: md, html, docx" (exit 2, usage error),
-    and the help shows the choices as ``[md|html|docx]``.
+    and the help shows the choices as ``<md|html|docx>``.
 
     Args:
         kind: the enum whose values the option takes.
@@ -95,7 +95,7 @@ def choices(kind: type[StrEnum]) -> dict[str, Any]:
                 f"{value!r} is not one of the choices: {', '.join(names)}"
             ) from None
 
-    return {"parser": parse, "metavar": "[" + "|".join(names) + "]"}
+    return {"parser": parse, "metavar": "<" + "|".join(names) + ">"}
 
 
 class Lang(StrEnum):
