@@ -78,3 +78,16 @@ def test_an_unexpected_os_error_is_a_message_not_a_traceback(
     assert "Permission denied" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_init_on_a_file_says_it_is_a_file_not_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    """New-user trial: `init /etc/passwd` said "File exists" and hinted at write permissions."""
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine\n", "utf-8")
+    for target in (afile, afile / "ws"):
+        result = runner.invoke(app, ["init", str(target)])
+        assert result.exit_code == 1
+        said = " ".join(result.output.split())
+        assert f"{afile} is a file, not a folder" in said
+        assert "writable" not in said and "Traceback" not in said
+    assert afile.read_text("utf-8") == "mine\n"

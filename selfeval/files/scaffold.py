@@ -76,11 +76,18 @@ def init_workspace(target: Path, *, example: bool = False, force: bool = False) 
         The files written, relative to ``target``.
 
     Raises:
-        RefusedError: ``target`` already holds a workspace, or is not empty
-            and ``force`` is not given; nothing is written then.
+        RefusedError: ``target`` (or a folder above it) is a file, already
+            holds a workspace, or is not empty and ``force`` is not given;
+            nothing is written then.
         InputError: a file or folder cannot be written (disk full, read-only,
             a file in the way); the files already copied are left.
     """
+    in_the_way = next((p for p in (target, *target.parents) if p.exists()), None)
+    if in_the_way is not None and not in_the_way.is_dir():
+        raise RefusedError(
+            f"{in_the_way} is a file, not a folder: a workspace is a folder",
+            hint="give a new or empty folder for the workspace, e.g. `selfeval init my-exercise`",
+        )
     if (target / EXERCISE_FILE).exists():
         raise RefusedError(
             f"{target} already holds a workspace ({EXERCISE_FILE} exists)",
