@@ -100,6 +100,10 @@ def test_every_command_that_reads_the_conflicted_response_says_so(
     assert "self-evaluation.yaml:3:1: the file holds an unresolved git merge conflict" in err
     assert "line 3 starts with '<<<<<<<'" in err
     assert "resolve the merge conflict" in err
+    # The hint fits a merge as well as a rebase (it named only `git rebase --continue`).
+    said = " ".join(err.split())
+    assert "`git rebase --continue` after a pull with rebase" in said
+    assert "`git commit` after a merge" in said
     assert path.read_text("utf-8") == CONFLICTED  # nothing written over it
 
 

@@ -335,7 +335,8 @@ def check_no_conflict(text: str, path: Path | str = "<string>") -> None:
         location=Location(path, line, 1),
         hint="resolve the merge conflict: keep the right lines between the <<<<<<<, ======= "
         "and >>>>>>> markers, delete the marker lines, then `git add` the file and "
-        "continue (`git rebase --continue`); see docs/collaboration.md",
+        "finish what git stopped in: `git rebase --continue` after a pull with rebase, "
+        "`git commit` after a merge; see docs/collaboration.md",
     )
 
 
