@@ -91,7 +91,8 @@ def test_init_where_a_file_is_in_the_way(runner: CliRunner, tmp_path: Path) -> N
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 1
-    assert "cannot create the workspace: Not a directory" in result.stderr
+    assert f"{blocker} is a file, not a folder" in " ".join(result.stderr.split())
+    assert blocker.read_text("utf-8") == "not a folder\n"
 
 
 @pytest.mark.skipif(ROOT, reason="root writes through chmod; the ENOSPC tests stand in for it")
