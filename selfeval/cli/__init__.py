@@ -25,6 +25,7 @@ from selfeval.cli import export as _export  # noqa: F401  isort: skip
 from selfeval.cli import questionnaire as _questionnaire  # noqa: F401  isort: skip
 from selfeval.cli import migrate as _migrate  # noqa: F401  isort: skip
 from selfeval.cli import schema as _schema  # noqa: F401  isort: skip
+from selfeval.cli import cache as _cache  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

@@ -72,6 +72,14 @@ def aggregate_command(
             "(0: one per CPU core). Worth it from a few hundred responses on.",
         ),
     ] = 1,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse what earlier runs read from unchanged responses (.selfeval/cache/); "
+            "--no-cache reads and checks every response again.",
+        ),
+    ] = True,
 ) -> None:
     """Merge all responses into the integrated report.
 
@@ -79,6 +87,8 @@ def aggregate_command(
     (as validate does), and writes the report: each finding attributed to the
     departments that raised it, with a stable id, and the peer-review
     reactions woven in. Responses still in draft are left out, with a warning.
+    A response unchanged since an earlier run is not parsed again: what was
+    read from it is kept in .selfeval/cache/ (selfeval cache clear).
 
     Examples:
       selfeval aggregate
@@ -101,6 +111,7 @@ def aggregate_command(
         output=output,
         include_drafts=include_drafts,
         ids=ids,
+        cache=cache,
     )
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")

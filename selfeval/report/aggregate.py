@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,6 +37,7 @@ from selfeval.model.answers import active_answers, check_answers, inactive_answe
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
+from selfeval.report import readcache
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
@@ -53,10 +55,12 @@ __all__ = [
     "AggregateResult",
     "Built",
     "ParsedResponse",
+    "ReadCache",
     "ReadContext",
     "aggregate",
     "build",
     "paused_gc",
+    "read_cached",
     "read_one",
     "read_responses",
 ]
@@ -300,8 +304,94 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
     )
 
 
+@dataclass(frozen=True)
+class ReadCache:
+    """Where step 1's per-response cache is, and the key of what all its entries depend on.
+
+    Made once per run by :meth:`of` (before any worker starts); see
+    :mod:`selfeval.report.readcache` for what is cached and why an entry is
+    never trusted.
+    """
+
+    root: Path
+    context: str
+
+    @classmethod
+    def of(cls, ws: Workspace) -> ReadCache | None:
+        """The cache of ``ws`` (exercise and questionnaires loaded), or None when not writable."""
+        root = readcache.open_cache(ws)
+        if root is None:
+            return None
+        return cls(root, readcache.context_key(ws))
+
+
+def read_cached(
+    ctx: ReadContext, cache: ReadCache | None, path: Path, *, keep_answers: bool = False
+) -> ParsedResponse:
+    """:func:`read_one` through the per-response cache: the same result, parsed only on a miss.
+
+    The entry's key is the file's bytes, its workspace-relative path and
+    ``cache.context`` (:mod:`selfeval.report.readcache`). On a miss the file
+    is read with :func:`read_one` and, when it passed its checks and did not
+    change while being read, its result is stored. With ``cache`` None this
+    is :func:`read_one`.
+
+    Returns:
+        A :class:`ParsedResponse` equal to ``read_one(ctx, path, keep_answers=...)``.
+    """
+    if cache is None:
+        return read_one(ctx, path, keep_answers=keep_answers)
+    try:
+        info = path.stat()
+        regular = stat.S_ISREG(info.st_mode) and info.st_size <= yamlio.MAX_FILE_BYTES
+        content = path.read_bytes() if regular else None
+    except OSError:
+        content = None
+    if content is None:
+        # Not a plain readable file (a pipe, too large, gone): read_one
+        # reads it once and says what is wrong with it, with the file.
+        return read_one(ctx, path, keep_answers=keep_answers)
+    rel = _relative(path, ctx.ws.root)
+    key = readcache.entry_key(cache.context, rel, content)
+    hit = readcache.lookup(cache.root, key, need_stored=keep_answers)
+    if hit is not None and hit.rel == rel:
+        return ParsedResponse(
+            path,
+            hit.response,
+            (),
+            hit.rel,
+            hit.questionnaire,
+            hit.findings,
+            hit.not_counted,
+            hit.not_counted_ids,
+            hit.stored if keep_answers else None,
+        )
+    parsed = read_one(ctx, path, keep_answers=keep_answers)
+    if parsed.response is not None and parsed.questionnaire is not None and not parsed.errors:
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == content:  # not changed while it was read
+                readcache.store(
+                    cache.root,
+                    key,
+                    readcache.Cached(
+                        parsed.rel,
+                        parsed.response,
+                        parsed.questionnaire,
+                        parsed.findings,
+                        parsed.not_counted,
+                        parsed.not_counted_ids,
+                        parsed.stored,
+                    ),
+                )
+    return parsed
+
+
 def read_responses(
-    paths: Sequence[Path], workspace: Workspace | None = None, *, jobs: int = 1
+    paths: Sequence[Path],
+    workspace: Workspace | None = None,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
 ) -> list[ParsedResponse]:
     """Step 1: load, check and extract every response file, each on its own.
 
@@ -316,10 +406,13 @@ def read_responses(
         workspace: their workspace (default: the one containing the first path).
         jobs: worker processes (1: in this process; 0: one per CPU core), see
             :func:`selfeval.report.parallel.map_in_processes`.
+        cache: read through the per-response cache (:func:`read_cached`,
+            ``.selfeval/cache/``); a file unchanged since an earlier run is
+            then not parsed again.
 
     Returns:
         One :class:`ParsedResponse` per path, in the same order; the same
-        whatever ``jobs`` is.
+        whatever ``jobs`` and ``cache`` are.
 
     Raises:
         UsageError: ``jobs`` out of range.
@@ -330,8 +423,9 @@ def read_responses(
     if not paths:
         return []
     ctx = ReadContext.of(workspace or Workspace(find_workspace(start=paths[0].parent)))
+    store = ReadCache.of(ctx.ws) if cache else None
     with paused_gc():
-        return map_in_processes(partial(read_one, ctx), paths, jobs=jobs)
+        return map_in_processes(partial(read_cached, ctx, store), paths, jobs=jobs)
 
 
 def read_texts(ws: Workspace) -> dict[str, str]:
@@ -512,6 +606,7 @@ def aggregate(
     output: Path | None = None,
     include_drafts: bool = False,
     ids: bool | None = None,
+    cache: bool = True,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
@@ -525,6 +620,8 @@ def aggregate(
         include_drafts: include responses still in ``status: draft``.
         ids: show finding ids in the running text (default: in a draft only;
             Word output so far).
+        cache: read the responses through the per-response cache
+            (``.selfeval/cache/``, :func:`read_cached`); ``--no-cache`` turns it off.
 
     Returns:
         An :class:`AggregateResult`.
@@ -542,7 +639,7 @@ def aggregate(
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
     found = ws.discover_responses()
-    parsed = read_responses(found.current, ws, jobs=jobs)
+    parsed = read_responses(found.current, ws, jobs=jobs, cache=cache)
     built = build(ws, parsed, draft=draft, include_drafts=include_drafts)
     built.warnings[:0] = [
         f"{_relative(path, ws.root)}: not counted: a response counts only at "

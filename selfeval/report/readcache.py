@@ -1,0 +1,434 @@
+"""The per-response cache of the read step (issue 20): a re-run parses no unchanged response.
+
+A secretariat aggregates many times (the draft, after each peer review,
+after each edit of a text or template, the final report). What step 1
+(:func:`selfeval.report.aggregate.read_one`) makes of a response file — its
+checked, trimmed answers, its extracted findings, what is kept but not
+counted — depends only on:
+
+* the bytes of the file and where it lies in the workspace;
+* the exercise file (participants, incident category, language);
+* the questionnaires (their content hashes);
+* selfeval itself (its version and the source of its package).
+
+So the result is stored under a key made of all four, in
+``.selfeval/cache/read/<key>.json`` (``.selfeval/`` is git-ignored: it holds
+a ``.gitignore`` of ``*``, :meth:`~selfeval.files.workspace.Workspace.prepare_state_dir`).
+A change to any of them makes a new key; the old entry is never looked up
+again (``selfeval cache clear`` removes them all).
+
+The cache is workspace input, so it is **untrusted**: anyone can commit or
+mail a ``.selfeval/`` folder. An entry is plain JSON (no pickle: reading it
+cannot run code); it is read back through the same models the read step
+uses, with strict types, and used only when it names the key it is stored
+under. Anything else — a truncated, corrupt, foreign or stale file — is
+ignored and the response is read from its YAML again (and the entry
+rewritten). An entry is written only when it reads back equal to what it
+caches, atomically (a temporary file renamed into place), so two runs at
+once never see half an entry. Only responses that passed their checks are
+cached: a file with problems is always read again, so its errors keep
+their file:line.
+
+Nothing here prints; a cache that cannot be written (a read-only
+workspace) is silently not written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from selfeval.errors import InputError, Location
+from selfeval.files.workspace import Workspace
+from selfeval.model.response import Response
+from selfeval.report.findings import Finding, Source
+
+__all__ = [
+    "CACHE_DIR",
+    "FORMAT",
+    "cache_root",
+    "clear_cache",
+    "context_key",
+    "decode_entry",
+    "encode_entry",
+    "entry_key",
+    "lookup",
+    "open_cache",
+    "store",
+    "tool_fingerprint",
+]
+
+#: Where the cache lives, under the workspace's ``.selfeval/`` folder.
+CACHE_DIR = "cache"
+#: The layout of an entry; a different number is a stale entry.
+FORMAT = 1
+_READ = "read"
+
+
+def cache_root(ws: Workspace) -> Path:
+    """``.selfeval/cache/`` of the workspace (it may not exist)."""
+    return ws.state_dir / CACHE_DIR
+
+
+@functools.lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """The tool version as the cache sees it: a hash of selfeval's source, ``__version__`` in it.
+
+    The whole source is hashed (``selfeval/__init__.py`` holds ``__version__``),
+    so that a changed checkout (an editable install, a development build with
+    the same version number) never reuses entries made by different code.
+    Computed once per process (a few ms).
+    """
+    digest = hashlib.sha256(b"selfeval\0")
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def open_cache(ws: Workspace) -> Path | None:
+    """Make ``.selfeval/cache/`` ready for writing; None when it cannot be (read-only workspace).
+
+    ``.selfeval/`` is made by :meth:`~selfeval.files.workspace.Workspace.prepare_state_dir`,
+    with a ``.gitignore`` of ``*``, so nothing in it is ever committed.
+    """
+    root = cache_root(ws)
+    try:
+        ws.prepare_state_dir()
+        (root / _READ).mkdir(parents=True, exist_ok=True)
+    except (InputError, OSError):
+        return None
+    return root
+
+
+def _hash_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def context_key(ws: Workspace, *, version: str | None = None) -> str:
+    """What every entry of this workspace depends on besides its own file, as one hash.
+
+    The exercise file's bytes, each questionnaire's id, version and content
+    hash, and the tool fingerprint (:func:`tool_fingerprint`, or ``version``).
+    Call after the workspace's exercise and questionnaires loaded.
+    """
+    digest = hashlib.sha256(f"selfeval-read-cache {FORMAT}\0".encode())
+    digest.update((version if version is not None else tool_fingerprint()).encode() + b"\0")
+    digest.update((_hash_file(ws.exercise_path) or "-").encode() + b"\0")
+    for (qid, qversion), loaded in sorted(ws.questionnaires().items()):
+        digest.update(f"{qid}\0{qversion}\0{loaded.hash}\0".encode())
+    return digest.hexdigest()
+
+
+def entry_key(context: str, rel: str, content: bytes) -> str:
+    """The key of one response: the context, its workspace-relative path, its bytes."""
+    digest = hashlib.sha256(context.encode() + b"\0" + rel.encode() + b"\0")
+    digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+# --- encoding: plain JSON, dates tagged ----------------------------------------------
+
+
+def _tag(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _untag(mapping: dict[str, Any]) -> Any:
+    if len(mapping) == 1:
+        if isinstance(mapping.get("$date"), str):
+            return dt.date.fromisoformat(mapping["$date"])
+        if isinstance(mapping.get("$datetime"), str):
+            return dt.datetime.fromisoformat(mapping["$datetime"])
+    return mapping
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class _SourceData(_Strict):
+    document: str
+    year: int | None
+    page: str | None
+
+
+class _FindingData(_Strict):
+    id: str
+    kind: str
+    title: str
+    text: str
+    scope: str | None
+    raised_by: list[str]
+    concerns: list[str]
+    hash: str
+    questionnaire: str
+    source: str
+    details: dict[str, Any]
+    sources: list[_SourceData]
+    same_as: list[str]
+
+
+class _EntryData(_Strict):
+    format: int
+    key: str
+    rel: str
+    questionnaire: list[str]
+    response: dict[str, Any]
+    findings: list[_FindingData]
+    not_counted: list[str]
+    not_counted_ids: list[str]
+    stored: dict[str, Any] | None
+
+
+class Cached:
+    """What an entry holds: the parts of a ``ParsedResponse`` that are not the path."""
+
+    __slots__ = (
+        "findings",
+        "not_counted",
+        "not_counted_ids",
+        "questionnaire",
+        "rel",
+        "response",
+        "stored",
+    )
+
+    def __init__(
+        self,
+        rel: str,
+        response: Response,
+        questionnaire: tuple[str, str],
+        findings: tuple[Finding, ...],
+        not_counted: tuple[str, ...],
+        not_counted_ids: tuple[str, ...],
+        stored: dict[str, Any] | None,
+    ) -> None:
+        self.rel = rel
+        self.response = response
+        self.questionnaire = questionnaire
+        self.findings = findings
+        self.not_counted = not_counted
+        self.not_counted_ids = not_counted_ids
+        self.stored = stored
+
+
+def _finding_data(finding: Finding) -> dict[str, Any] | None:
+    if finding.merged or finding.others or finding.note is not None:
+        return None  # never so after step 1; not cached if it ever were
+    return {
+        "id": finding.id,
+        "kind": finding.kind,
+        "title": finding.title,
+        "text": finding.text,
+        "scope": finding.scope,
+        "raised_by": finding.raised_by,
+        "concerns": finding.concerns,
+        "hash": finding.hash,
+        "questionnaire": finding.questionnaire,
+        "source": finding.source,
+        "details": finding.details,
+        "sources": [
+            {"document": s.document, "year": s.year, "page": s.page} for s in finding.sources
+        ],
+        "same_as": finding.same_as,
+    }
+
+
+def encode_entry(key: str, cached: Cached) -> bytes | None:
+    """The JSON bytes of an entry, or None when it cannot be cached faithfully.
+
+    None when a value has no JSON form (only dates and datetimes are
+    tagged), or when the entry would not read back equal to ``cached``
+    (:func:`decode_entry`): such a response is simply read again next time.
+    """
+    findings = [_finding_data(f) for f in cached.findings]
+    if any(f is None for f in findings):
+        return None
+    data = {
+        "format": FORMAT,
+        "key": key,
+        "rel": cached.rel,
+        "questionnaire": list(cached.questionnaire),
+        "response": cached.response.model_dump(mode="python"),
+        "findings": findings,
+        "not_counted": list(cached.not_counted),
+        "not_counted_ids": list(cached.not_counted_ids),
+        "stored": cached.stored,
+    }
+    try:
+        encoded = json.dumps(
+            data, default=_tag, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+    except (TypeError, ValueError):
+        return None
+    back = decode_entry(encoded, key)
+    if back is None or not _same(back, cached):
+        return None
+    return encoded
+
+
+def _same(a: Cached, b: Cached) -> bool:
+    return (
+        a.rel == b.rel
+        and a.response == b.response
+        and a.questionnaire == b.questionnaire
+        and a.findings == b.findings
+        and a.not_counted == b.not_counted
+        and a.not_counted_ids == b.not_counted_ids
+        and a.stored == b.stored
+    )
+
+
+def decode_entry(raw: bytes, key: str) -> Cached | None:
+    """Read an entry back, or None for anything not exactly a valid entry under ``key``.
+
+    Never raises for bad content: invalid UTF-8 or JSON, a truncated file,
+    a wrong format number or key, a wrong type anywhere (strict), an
+    invalid response — each gives None.
+    """
+    try:
+        loaded = json.loads(raw.decode("utf-8"), object_hook=_untag)
+        data = _EntryData.model_validate(loaded)
+        if data.format != FORMAT or data.key != key or len(data.questionnaire) != 2:
+            return None
+        response = Response.model_validate(data.response)
+        findings = tuple(
+            Finding(
+                id=f.id,
+                kind=f.kind,
+                title=f.title,
+                text=f.text,
+                scope=f.scope,
+                raised_by=f.raised_by,
+                concerns=f.concerns,
+                hash=f.hash,
+                questionnaire=f.questionnaire,
+                source=f.source,
+                details=f.details,
+                sources=[Source(s.document, s.year, s.page) for s in f.sources],
+                same_as=f.same_as,
+            )
+            for f in data.findings
+        )
+    except (ValueError, TypeError, ValidationError, RecursionError):
+        return None
+    qid, version = data.questionnaire
+    return Cached(
+        data.rel,
+        response,
+        (qid, version),
+        findings,
+        tuple(data.not_counted),
+        tuple(data.not_counted_ids),
+        data.stored,
+    )
+
+
+# --- storage ---------------------------------------------------------------------------
+
+
+def _entry_path(root: Path, key: str) -> Path:
+    return root / _READ / key[:2] / f"{key}.json"
+
+
+#: Larger entries are not trusted (a response file is at most 10 MB of YAML).
+_MAX_ENTRY = 32 * 1024 * 1024
+
+
+def lookup(root: Path, key: str, *, need_stored: bool = False) -> Cached | None:
+    """The cached read of the response with this key, or None (a miss).
+
+    A missing, unreadable, oversized, corrupt or foreign entry is a miss.
+    With ``need_stored`` an entry without the stored answers is a miss too.
+    """
+    path = _entry_path(root, key)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(_MAX_ENTRY + 1)
+    except OSError:
+        return None
+    if len(raw) > _MAX_ENTRY:
+        return None
+    cached = decode_entry(raw, key)
+    if cached is None or (need_stored and cached.stored is None):
+        return None
+    return cached
+
+
+def store(root: Path, key: str, cached: Cached) -> bool:
+    """Write an entry atomically (temporary file, rename); False when not written.
+
+    Not written when the entry cannot be cached faithfully
+    (:func:`encode_entry`) or the folder is not writable. ``root`` is
+    :func:`cache_root`; its ``.selfeval/`` folder must exist already
+    (:func:`open_cache` makes it, with its ``.gitignore``). Not fsynced: a
+    crash can leave an empty or partial entry, which :func:`lookup` treats
+    as a miss.
+    """
+    encoded = encode_entry(key, cached)
+    if encoded is None:
+        return False
+    path = _entry_path(root, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(encoded)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
+
+
+def clear_cache(ws: Workspace) -> int:
+    """Remove ``.selfeval/cache/`` of the workspace (``selfeval cache clear``).
+
+    Returns:
+        The number of cache entries removed (0 when there was no cache).
+
+    Raises:
+        InputError: the folder could not be removed (permissions).
+    """
+    root = cache_root(ws)
+    if not root.exists():
+        return 0
+    count = sum(1 for _ in _entries(root))
+    try:
+        shutil.rmtree(root)
+    except OSError as exc:
+        raise InputError(
+            f"cannot remove the cache: {exc.strerror or exc}",
+            location=Location(root),
+            hint="check the folder's permissions, or delete it by hand",
+        ) from None
+    return count
+
+
+def _entries(root: Path) -> Iterable[Path]:
+    return (root / _READ).glob("*/*.json")

@@ -1,0 +1,218 @@
+"""The per-response cache of aggregate's read step (issue 20).
+
+What a user sees: a re-run with nothing changed parses no response YAML and
+writes the same report; any change to what a response's reading depends on
+(the response, a questionnaire, the exercise, selfeval itself) is seen at
+once; the secretariat's texts are never cached; a damaged or foreign cache
+entry is ignored and rebuilt; two aggregates at once leave a sound cache;
+``--no-cache`` and ``selfeval cache clear`` do what they say.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.files import yamlio
+from selfeval.report import readcache
+
+REPORT = Path("reports/integrated-report.md")
+BZ = Path("responses/falende-staten/BZ/self-evaluation.yaml")
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
+    """Every response file whose YAML is parsed (yamlio.load of a file under responses/)."""
+    seen: list[Path] = []
+    real = yamlio.load
+
+    def counting(path: Path, **kwargs: object) -> object:
+        if "responses" in Path(path).parts:
+            seen.append(Path(path))
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yamlio, "load", counting)
+    yield seen
+
+
+def _aggregate(runner: CliRunner, ws: Path, *args: str) -> str:
+    result = runner.invoke(app, ["aggregate", "-w", str(ws), *args])
+    assert result.exit_code == 0, result.output
+    return (ws / REPORT).read_text("utf-8")
+
+
+def _entries(ws: Path) -> list[Path]:
+    return sorted((ws / ".selfeval" / "cache" / "read").glob("*/*.json"))
+
+
+def test_a_rerun_with_nothing_changed_parses_no_response_and_writes_the_same_report(
+    runner: CliRunner, example_ws: Path, parsed: list[Path]
+) -> None:
+    uncached = _aggregate(runner, example_ws, "--no-cache")
+    assert len(parsed) >= 9 and not _entries(example_ws)  # --no-cache: read, nothing stored
+    parsed.clear()
+    first = _aggregate(runner, example_ws)
+    assert len(parsed) >= 9
+    assert len(_entries(example_ws)) == len(parsed)
+    parsed.clear()
+    again = _aggregate(runner, example_ws)
+    assert parsed == []
+    assert again == first == uncached
+
+
+def test_a_rerun_with_jobs_reads_the_cache_too(
+    runner: CliRunner, example_ws: Path, parsed: list[Path]
+) -> None:
+    first = _aggregate(runner, example_ws)
+    parsed.clear()
+    assert _aggregate(runner, example_ws, "--jobs", "2") == first
+    assert parsed == []
+
+
+def test_a_changed_response_is_read_again(
+    runner: CliRunner, example_ws: Path, parsed: list[Path]
+) -> None:
+    _aggregate(runner, example_ws)
+    path = example_ws / BZ
+    text = path.read_text("utf-8")
+    assert "Kenmerkend is het ontbreken" in text
+    path.write_text(text.replace("Kenmerkend is het ontbreken", "Typerend is het ontbreken"))
+    parsed.clear()
+    report = _aggregate(runner, example_ws)
+    assert parsed == [example_ws / BZ]  # only the changed file
+    assert "Typerend is het ontbreken" in report
+    assert "Kenmerkend is het ontbreken" not in report
+
+
+def test_a_changed_questionnaire_is_not_hidden_by_the_cache(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    _aggregate(runner, example_ws)
+    questionnaire = example_ws / "questionnaires" / "self-evaluation-1.0.0.yaml"
+    text = questionnaire.read_text("utf-8")
+    assert "nl: Zelfevaluatie\n" in text
+    questionnaire.write_text(text.replace("nl: Zelfevaluatie\n", "nl: Zelfevaluatie (bis)\n"))
+    result = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
+    # The responses pin the questionnaire's hash: checked again, not served from the cache.
+    assert result.exit_code != 0
+    assert "hash" in result.output and "self-evaluation.yaml" in result.output
+
+
+def test_a_changed_exercise_is_not_hidden_by_the_cache(runner: CliRunner, example_ws: Path) -> None:
+    _aggregate(runner, example_ws)
+    exercise = example_ws / "selfeval.yaml"
+    data = yamlio.load(exercise)
+    data["participants"] = [p for p in data["participants"] if p["code"] != "BZ"]
+    yamlio.write(exercise, data)
+    result = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
+    assert result.exit_code != 0
+    assert "'BZ' is not in selfeval.yaml" in result.output
+
+
+def test_a_changed_text_shows_in_the_report(runner: CliRunner, example_ws: Path) -> None:
+    _aggregate(runner, example_ws)
+    preface = example_ws / "texts" / "preface.md"
+    preface.write_text("Een nieuw voorwoord van het secretariaat.\n", "utf-8")
+    assert "Een nieuw voorwoord van het secretariaat." in _aggregate(runner, example_ws)
+
+
+def test_another_tool_version_reads_every_response_again(
+    runner: CliRunner, example_ws: Path, parsed: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _aggregate(runner, example_ws)
+    count = len(parsed)
+    parsed.clear()
+    monkeypatch.setattr(readcache, "tool_fingerprint", lambda: "selfeval 99.0.0")
+    assert _aggregate(runner, example_ws) == first
+    assert len(parsed) == count
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: b"\xff\xfe garbage", id="not-utf8"),
+        pytest.param(lambda raw: b"cos\nsystem\n(S'echo pwned'\ntR.", id="a-pickle"),
+        pytest.param(
+            lambda raw: json.dumps({**json.loads(raw), "key": "0" * 64}).encode(), id="foreign-key"
+        ),
+        pytest.param(
+            lambda raw: json.dumps({**json.loads(raw), "findings": "lots"}).encode(),
+            id="wrong-type",
+        ),
+        pytest.param(
+            lambda raw: json.dumps({**json.loads(raw), "format": 0}).encode(), id="stale-format"
+        ),
+    ],
+)
+def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
+    runner: CliRunner, example_ws: Path, parsed: list[Path], damage: object
+) -> None:
+    first = _aggregate(runner, example_ws)
+    entries = _entries(example_ws)
+    for entry in entries:
+        entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    parsed.clear()
+    assert _aggregate(runner, example_ws) == first
+    assert len(parsed) == len(entries)  # every response read from its YAML again
+    parsed.clear()
+    assert _aggregate(runner, example_ws) == first
+    assert parsed == []  # and the entries were rewritten
+
+
+def test_two_aggregates_at_once_leave_a_sound_cache(
+    runner: CliRunner, example_ws: Path, parsed: list[Path]
+) -> None:
+    command = [
+        sys.executable, "-c", "from selfeval.cli import main; main()",
+        "aggregate", "-w", str(example_ws),
+    ]  # fmt: skip
+    outputs = [example_ws / "reports" / f"run-{n}.md" for n in (1, 2)]
+    procs = [
+        subprocess.Popen([*command, "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for out in outputs
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    assert outputs[0].read_text("utf-8") == outputs[1].read_text("utf-8")
+    assert not list((example_ws / ".selfeval" / "cache").rglob("*.tmp"))
+    report = _aggregate(runner, example_ws)
+    assert parsed == []  # every entry sound and used
+    assert report == outputs[0].read_text("utf-8")
+
+
+def test_cache_clear_removes_the_cache(
+    runner: CliRunner, example_ws: Path, parsed: list[Path]
+) -> None:
+    _aggregate(runner, example_ws)
+    count = len(_entries(example_ws))
+    result = runner.invoke(app, ["cache", "clear", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    assert f"Removed {count} cached responses" in result.stdout
+    assert not (example_ws / ".selfeval" / "cache").exists()
+    parsed.clear()
+    _aggregate(runner, example_ws)
+    assert len(parsed) == count
+
+
+def test_the_cache_is_never_committed(runner: CliRunner, example_ws: Path) -> None:
+    _aggregate(runner, example_ws)
+    state = example_ws / ".selfeval"
+    assert (state / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+
+
+def test_a_read_only_workspace_still_aggregates_without_a_cache(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readcache, "open_cache", lambda ws: None)
+    _aggregate(runner, example_ws)
+    assert not _entries(example_ws)
