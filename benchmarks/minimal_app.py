@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import typer
 
-COMMANDS = ["init", "fill", "aggregate", "peer-review", "status", "validate", "schema"]
+COMMANDS = [
+    "init", "fill", "aggregate", "peer-review", "import", "status", "validate", "codeowners",
+    "export", "migrate", "schema",
+]  # fmt: skip
+GROUPS = {"questionnaire": ["show"], "cache": ["clear"]}
 
 app = typer.Typer(
     name="selfeval",
@@ -35,6 +39,12 @@ def _make(name: str) -> None:
 
 for _name in COMMANDS:
     _make(_name)
+
+for _group, _names in GROUPS.items():
+    _sub = typer.Typer(help="A group.", no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(_sub, name=_group)
+    for _name in _names:
+        _sub.command(_name)(lambda: None)
 
 if __name__ == "__main__":
     app(prog_name="selfeval")

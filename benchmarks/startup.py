@@ -98,8 +98,19 @@ def heavy_modules_loaded(args: list[str] | None) -> list[str]:
     return [m for m in marker.removeprefix("LOADED:").split(",") if m]
 
 
-def measure(repeat: int = 20) -> dict[str, Any]:
-    """Start-up times and their ratios to the minimal app.
+def example_workspace(target: Path) -> Path:
+    """The worked example, laid out by ``selfeval init --example`` in ``target`` (made once)."""
+    if not (target / "selfeval.yaml").exists():
+        subprocess.run([*selfeval_cmd(), "init", "--example", str(target)], check=True,
+                       capture_output=True)  # fmt: skip
+    return target
+
+
+def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
+    """Start-up times and their ratios to the minimal app (and ``status`` to ``--help``).
+
+    With ``example`` (a worked-example workspace), ``selfeval status`` on it
+    is timed too and compared with ``selfeval --help`` (issue 20).
 
     Returns:
         ``{"times": {name: Timing}, "ratios": {name: {"median", "best", "cpu"}},
@@ -116,6 +127,8 @@ def measure(repeat: int = 20) -> dict[str, Any]:
         "selfeval status --help": [*selfeval, "status", "--help"],
         "selfeval --version": [*selfeval, "--version"],
     }
+    if example is not None:
+        commands["selfeval status (worked example)"] = [*selfeval, "status", "-w", str(example)]
     runs = timings(commands, repeat)
 
     def ratio(ours: Timing, floor: Timing) -> dict[str, float]:
@@ -131,6 +144,10 @@ def measure(repeat: int = 20) -> dict[str, Any]:
             runs["selfeval status --help"], runs["minimal status --help"]
         ),
     }
+    if example is not None:
+        ratios["selfeval status (worked example) / selfeval --help"] = ratio(
+            runs["selfeval status (worked example)"], runs["selfeval --help"]
+        )
     loaded = {
         "import selfeval.cli": heavy_modules_loaded(None),
         "selfeval --help": heavy_modules_loaded(["--help"]),

@@ -1,12 +1,26 @@
-"""``selfeval aggregate`` and ``selfeval validate`` on a generated workspace, against the floor.
+"""``selfeval aggregate`` (first run, re-runs, ``--jobs``, ``--draft``) and ``validate`` against the floor.
 
 The floor (``benchmarks/floor.py``) reads and C-parses the same response files
-in one process and does nothing else. Each command runs as a user runs it
-(a fresh process, start-up included) and is measured for wall time and
-peak memory of its whole process tree (workers included).
+in one process, keeping nothing. Each command runs as a user runs it (a
+fresh process, start-up included) and is measured for wall time and peak
+memory of its whole process tree (workers included).
+
+One *round* runs, in this order (the cache state each needs is made first):
+
+1. the floor;
+2. ``aggregate`` with an empty cache (``selfeval cache clear`` first): the first run;
+3. ``aggregate`` again, nothing changed: the re-run;
+4. ``aggregate --draft``, nothing changed (compared with 3: the same cache state);
+5. ``aggregate`` after one response changed (a comment line added to it);
+6. ``aggregate --jobs N`` with an empty cache;
+7. ``validate`` (optional).
+
+Rounds are repeated and each figure's *best* (shortest) run is kept: on a
+shared machine other processes only ever add time. Ratios are taken between
+figures of the same rounds.
 
 Usage:
-    python benchmarks/workload.py WORKSPACE [--jobs 1 2] [--timeout TIMES_FLOOR]
+    python benchmarks/workload.py WORKSPACE [--rounds 3] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -14,7 +28,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,108 +40,166 @@ from measure import Run, mb, run, selfeval_cmd
 
 FLOOR = str(Path(__file__).with_name("floor.py"))
 
+#: The figures of one round, in the order they run.
+FLOOR_NAME = "floor (read + C-parse, nothing kept)"
+FIRST = "aggregate, first run (empty cache)"
+RERUN = "aggregate, re-run, nothing changed"
+DRAFT = "aggregate --draft, re-run"
+CHANGED = "aggregate, re-run, one response changed"
+VALIDATE = "validate"
 
-@dataclass(frozen=True)
+
+def jobs_name(jobs: int) -> str:
+    """The figure name of ``aggregate --jobs N`` with an empty cache."""
+    return f"aggregate --jobs {jobs}, first run"
+
+
+@dataclass
 class Measured:
-    """One command measured on one workspace."""
+    """All runs of one command on one workspace."""
 
     name: str
-    run: Run
-    timed_out: bool
+    runs: list[Run] = field(default_factory=list)
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
-        """True when the command finished with exit 0."""
-        return not self.timed_out and self.run.returncode == 0
+        """True when every run finished with exit 0 in time."""
+        return not self.timed_out and all(r.returncode == 0 for r in self.runs)
+
+    @property
+    def best(self) -> Run:
+        """The shortest run (other work on the machine only ever adds time)."""
+        return min(self.runs, key=lambda r: r.wall)
+
+    @property
+    def wall(self) -> float:
+        """Seconds of the best run."""
+        return self.best.wall
+
+    @property
+    def peak(self) -> int:
+        """The largest peak memory of all runs (bytes)."""
+        return max(r.peak for r in self.runs)
 
 
-def supports_jobs() -> bool:
-    """Whether this build's ``selfeval aggregate`` has ``--jobs``."""
-    out = subprocess.run(
-        [*selfeval_cmd(), "aggregate", "--help"], capture_output=True, text=True
-    ).stdout
-    return "--jobs" in out
+def clear_cache(workspace: Path) -> None:
+    """``selfeval cache clear`` on the workspace (a no-op on a build without the cache)."""
+    subprocess.run(
+        [*selfeval_cmd(), "cache", "clear", "-w", str(workspace)],
+        capture_output=True,
+        check=False,
+    )
+
+
+def touch_one(workspace: Path, round_no: int) -> Path:
+    """Change one response: a comment line at its end, different each round."""
+    path = response_files(workspace)[len(response_files(workspace)) // 2]
+    text = path.read_text("utf-8")
+    text = text.split("\n# benchmark edit", 1)[0].rstrip("\n") + "\n"
+    path.write_text(text + f"# benchmark edit {round_no}\n", "utf-8")
+    return path
 
 
 def measure(
     workspace: Path,
     *,
-    jobs: list[int],
-    timeout: float = 4.0,
-    timeout_floor: float = 20.0,
-    validate: bool = True,
+    rounds: int = 1,
+    jobs: int = 2,
+    timeout: float = 6.0,
+    timeout_floor: float = 30.0,
+    validate: bool = False,
 ) -> dict[str, Any]:
-    """Measure the floor, validate and aggregate (once per ``jobs`` value) on ``workspace``.
+    """Measure a round of commands ``rounds`` times on ``workspace`` (see the module doc).
 
     A command is given up (and shown as timed out) after ``timeout`` times
-    the floor's time, but never before ``timeout_floor`` seconds; this keeps
-    a whole run within minutes even when a command scales badly. The floor
-    itself gets ``timeout * 100`` seconds.
+    the floor's time, but never before ``timeout_floor`` seconds.
 
     Returns:
-        ``{"files": n, "size": bytes, "runs": [Measured, ...]}``; the floor is first.
+        ``{"files": n, "size": bytes, "figures": {name: Measured}}``.
     """
     files = response_files(workspace)
     size = sum(p.stat().st_size for p in files)
     selfeval = selfeval_cmd()
-    commands: list[tuple[str, list[str]]] = [
-        ("floor (read + C-parse)", [sys.executable, FLOOR, str(workspace)])
-    ]
-    if validate:
-        commands.append(("validate", [*selfeval, "validate", "-w", str(workspace)]))
-    has_jobs = supports_jobs()
-    for n in jobs:
-        if n == 1:
-            commands.append(("aggregate", [*selfeval, "aggregate", "-w", str(workspace)]))
-        elif has_jobs:
-            commands.append(
-                (
-                    f"aggregate --jobs {n}",
-                    [*selfeval, "aggregate", "-w", str(workspace), "-j", str(n)],
-                )
-            )
-    runs: list[Measured] = []
-    for name, cmd in commands:
-        limit = timeout * 100 if not runs else max(timeout_floor, timeout * runs[0].run.wall)
+    ws = ["-w", str(workspace)]
+    aggregate = [*selfeval, "aggregate", *ws]
+    figures: dict[str, Measured] = {}
+
+    def timed(name: str, cmd: list[str]) -> None:
+        measured = figures.setdefault(name, Measured(name))
+        floor = figures.get(FLOOR_NAME)
+        limit = None
+        if floor is not None and floor.runs and name != FLOOR_NAME:
+            limit = max(timeout_floor, timeout * floor.wall)
         result = run(cmd, timeout=limit)
-        runs.append(Measured(name, result, timed_out=result.wall >= limit))
-    return {"files": len(files), "size": size, "runs": runs, "jobs_supported": has_jobs}
+        measured.runs.append(result)
+        if limit is not None and result.wall >= limit:
+            measured.timed_out = True
+
+    for round_no in range(rounds):
+        timed(FLOOR_NAME, [sys.executable, FLOOR, str(workspace)])
+        clear_cache(workspace)
+        timed(FIRST, aggregate)
+        timed(RERUN, aggregate)
+        timed(DRAFT, [*aggregate, "--draft"])
+        touch_one(workspace, round_no)
+        timed(CHANGED, aggregate)
+        if jobs > 1:
+            clear_cache(workspace)
+            timed(jobs_name(jobs), [*aggregate, "--jobs", str(jobs)])
+        if validate:
+            timed(VALIDATE, [*selfeval, "validate", *ws])
+    return {"files": len(files), "size": size, "figures": figures}
+
+
+def baseline_rss() -> int:
+    """Peak RSS of an interpreter that has imported what aggregate imports, and done nothing.
+
+    Subtracted from a command's peak memory before comparing it with the
+    size of the responses (the target is "2x the data, plus the interpreter").
+    """
+    code = (
+        "import selfeval.cli, selfeval.report.aggregate, selfeval.report.render, "
+        "selfeval.report.readcache, jinja2, yaml"
+    )
+    return run([sys.executable, "-c", code]).peak
 
 
 def report(result: dict[str, Any], label: str = "") -> list[str]:
     """Lines to print: time, ratio to the floor, peak memory and its ratio to the size on disk."""
     size = result["size"]
-    runs: list[Measured] = result["runs"]
-    floor = runs[0].run.wall
+    figures: dict[str, Measured] = result["figures"]
+    floor = figures[FLOOR_NAME].wall
+    runs = len(figures[FLOOR_NAME].runs)
     lines = [
-        f"{label}{result['files']} responses, {mb(size)} on disk "
-        f"(times: wall, start-up included; memory: peak RSS of the process tree)"
+        f"{label}{result['files']} responses, {mb(size)} on disk (best of {runs} "
+        f"interleaved rounds; wall time, start-up included; memory: peak RSS of the process tree)"
     ]
-    for m in runs:
-        r = m.run
-        ratio = r.wall / floor
+    for m in figures.values():
+        r = m.best
         status = ""
         if m.timed_out:
             status = "  TIMED OUT (ratio is a lower bound)"
-        elif r.returncode != 0:
-            last = (r.stderr.strip().splitlines() or ["?"])[-1]
-            status = f"  exit {r.returncode}: {last[:120]}"
+        elif not m.ok:
+            bad = next(r for r in m.runs if r.returncode != 0)
+            last = (bad.stderr.strip().splitlines() or ["?"])[-1]
+            status = f"  exit {bad.returncode}: {last[:120]}"
         lines.append(
-            f"  {m.name:<26} {r.wall:8.2f} s  {ratio:5.2f}x floor   "
-            f"peak {mb(r.peak):>9}  {r.peak / size:5.2f}x size on disk{status}"
+            f"  {m.name:<40} {r.wall:8.2f} s  {r.wall / floor:5.2f}x floor   "
+            f"peak {mb(m.peak):>9}  {m.peak / size:5.2f}x size on disk{status}"
         )
-    if not result["jobs_supported"]:
-        lines.append("  (aggregate has no --jobs option in this build; parallel run skipped)")
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--timeout", type=float, default=4.0, help="give up at this x floor")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--validate", action="store_true")
     args = parser.parse_args()
-    print("\n".join(report(measure(args.workspace, jobs=args.jobs, timeout=args.timeout))))
+    result = measure(args.workspace, rounds=args.rounds, jobs=args.jobs, validate=args.validate)
+    print("\n".join(report(result)))
 
 
 if __name__ == "__main__":

@@ -127,19 +127,24 @@ def test_run_quick_prints_every_figure() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "Machine: " in out
-    assert "selfeval --help / minimal typer app" in out
-    assert "selfeval status --help / minimal" in out
-    assert "floor (read + C-parse)" in out
+    assert "Machine: " in out and "load average" in out
+    assert "floor (read + C-parse, nothing kept)" in out
+    # Every target of issue 20, each with a ratio and a mark.
     for figure in (
-        "validate / floor, 5 responses",
-        "aggregate / floor, 5 responses",
-        "aggregate peak RSS / size on disk, 5",
-        "aggregate --jobs 2 / floor, 5 responses",
-        "fill: Enter -> next prompt",
+        "selfeval --help / minimal typer app",
+        "selfeval status (worked example) / selfeval --help",
+        "aggregate first run, 5 / floor",
+        "aggregate re-run, nothing changed, 5 / floor",
+        "aggregate re-run, one response changed, 5 / floor",
+        "aggregate --jobs 2 first run, 5 / floor",
+        "aggregate --draft / aggregate (re-runs), 5",
+        "aggregate first run: (peak RSS - baseline) / data, 5",
+        "fill: Enter -> next prompt drawn, median",
+        "fill: Enter -> next prompt drawn, p95",
     ):
-        assert figure in out
-    assert "failed (exit" not in out
+        line = next((x for x in out.splitlines() if figure in x), "")
+        assert line.lstrip()[:1] in ("✔", "✘"), (figure, out)
+    assert "failed" not in out and "not measured" not in out
     assert "heavy modules after `import selfeval.cli`: none" in out
 
 

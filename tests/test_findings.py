@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from selfeval.cli import app
@@ -16,11 +19,13 @@ from selfeval.model.response import QuestionnaireRef, Response
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
+    draft_data,
     draft_hash,
     finding_hash,
     load_draft,
     report_order,
     response_findings,
+    write_draft,
 )
 from selfeval.report.merges import merge_findings
 
@@ -164,3 +169,61 @@ def test_load_draft_errors(tmp_path: Path) -> None:
     yamlio.write(bad, {"draft": {"hash": "x"}, "findings": []})
     with pytest.raises(InputError, match="exercise"):
         load_draft(bad)
+
+
+# --- reports/draft.yaml is streamed (issue 20) ----------------------------------------
+
+_words = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_codes = st.lists(st.sampled_from(["BZ", "DEF", "NO", "on", "FIN"]), max_size=3)
+_findings = st.lists(
+    st.builds(
+        lambda i, kind, title, text, scope, raised, concerns, merged: Finding(
+            f"X.f{i}", kind, title, text, scope, raised, concerns, finding_hash(kind, title, text),
+            "self-evaluation", "responses/x", merged=merged,
+        ),
+        st.integers(0, 10**6), st.sampled_from(["need", "role", "opportunity"]), _words,
+        _words, st.none() | st.sampled_from(["departmental", "interdepartmental"]), _codes,
+        _codes, st.lists(_words, max_size=2),
+    ),
+    max_size=4,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(_findings, st.lists(_words, max_size=3))
+def test_the_streamed_draft_reads_back_as_the_draft_data(
+    findings: list[Finding], created_from: list[str]
+) -> None:
+    exercise = Workspace(REPO).exercise
+    handle = io.StringIO()
+    write_draft(handle, findings, exercise=exercise, created_from=created_from)
+    expected = draft_data(findings, exercise=exercise, created_from=created_from)
+    assert yamlio.load_text(handle.getvalue()) == expected
+
+
+def test_aggregate_draft_writes_the_draft_data_with_one_hash(
+    example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.report import findings as findings_module
+
+    calls: list[int] = []
+    real = findings_module.draft_hash
+
+    def counting(found: Any) -> str:
+        calls.append(1)
+        return real(found)
+
+    monkeypatch.setattr(findings_module, "draft_hash", counting)
+    monkeypatch.setattr("selfeval.report.aggregate.draft_hash", counting)
+    result = CliRunner().invoke(app, ["aggregate", "--draft", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1  # computed once, for the report and draft.yaml alike
+    ws = Workspace(example_ws)
+    text = (example_ws / "reports" / "draft.yaml").read_text("utf-8")
+    draft = load_draft(example_ws / "reports" / "draft.yaml")
+    report = (example_ws / "reports" / "integrated-report-draft.md").read_text("utf-8")
+    assert draft.draft.hash == real(draft.findings) and draft.draft.hash in report
+    data = yamlio.load_text(text)
+    assert data["draft"]["exercise"] == ws.exercise.project
+    assert [f["id"] for f in data["findings"]] == [f.id for f in draft.findings]
+    assert "text: |" in text  # multi-line texts stay readable as literal blocks

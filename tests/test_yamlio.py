@@ -211,3 +211,48 @@ def test_an_interrupted_streaming_write_leaves_the_old_file(tmp_path: Path) -> N
         raise KeyboardInterrupt
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
+
+
+# --- the streaming writer's scalars (issue 20: reports/draft.yaml is streamed) -----------
+
+_MORE_TRICKY = [
+    "x\n\n", "x\n \ny", "\u2028", "a\u2029b", "\x85", "\ufeff", "\x7f", "\x9f", "a\rb",
+    "line\n\tindented", "   ", "x  \ny  ", "#not a comment\nx", "---\n...", "-", ".", "a: b\nc",
+    "😀 emoji\nnext", "\x00", "\ufffe", "BZ", "role.BZK", "sha256:0f", "y", "n",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TRICKY + _MORE_TRICKY)
+@pytest.mark.parametrize("indent", [0, 2, 6])
+def test_scalar_reads_back_as_the_same_string(text: str, indent: int) -> None:
+    pad = " " * indent
+    document = f"{pad}k: {yamlio.scalar(text, indent)}\n{pad}after: 1\n"
+    if indent:
+        document = "outer:\n" + document if indent == 2 else "outer:\n  - inner:\n" + document
+    loaded = yamlio.load_text(document)
+    while "k" not in loaded:
+        loaded = loaded["outer"] if "outer" in loaded else loaded["inner"]
+        loaded = loaded[0] if isinstance(loaded, list) else loaded
+    assert loaded == {"k": text, "after": 1}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(), st.sampled_from([0, 2, 4]))
+def test_any_string_the_streaming_writer_writes_reads_back_identical(
+    text: str, indent: int
+) -> None:
+    pad = " " * indent
+    document = ("k0:\n" if indent else "") + f"{pad}k: {yamlio.scalar(text, indent)}\n"
+    loaded = yamlio.load_text(document)
+    assert (loaded["k0"] if indent else loaded) == {"k": text}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\t:#-'\"é\u2028"), max_size=30))
+def test_multi_line_text_reads_back_identical(text: str) -> None:
+    assert yamlio.load_text(f"- k: {yamlio.scalar(text, 2)}\n") == [{"k": text}]
+
+
+@pytest.mark.parametrize("value", [None, True, False, 0, -3, 2006])
+def test_scalar_writes_plain_values(value: object) -> None:
+    assert yamlio.load_text(f"k: {yamlio.scalar(value)}\n") == {"k": value}  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ Rules (``DESIGN.md`` §6):
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import stat
@@ -50,7 +51,9 @@ __all__ = [
     "line_of",
     "load",
     "load_text",
+    "quoted",
     "read_text",
+    "scalar",
     "write",
 ]
 
@@ -495,6 +498,77 @@ def dump(data: Any) -> str:
         width=100,
     )
     return text
+
+
+#: Characters a double-quoted scalar must escape beyond what ``json.dumps`` escapes:
+#: DEL and the C1 controls (not printable in YAML), the line and paragraph
+#: separators and NEL (YAML 1.1 line breaks), the byte-order mark, surrogates,
+#: and the two non-characters.
+_YAML_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+#: Strings that may go out plain when the resolver also reads them as strings.
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*(?::[A-Za-z0-9_./-]+)?\Z")
+#: What a literal block (``|``) cannot hold as it is: controls, tabs, CR, and the above.
+_NOT_LITERAL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+)
+_resolver = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+def quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar on one line (JSON escapes, and YAML's own).
+
+    Reads back as exactly ``text`` (``tests/test_yamlio.py`` has the property test).
+    """
+    return _YAML_ESCAPE.sub(_escaped, json.dumps(text, ensure_ascii=False))
+
+
+def _literal_ok(text: str) -> bool:
+    if not text or text[0] in " \n" or text.endswith("\n\n") or _NOT_LITERAL.search(text):
+        return False
+    return all(line.strip(" ") or not line for line in text.split("\n"))
+
+
+def scalar(value: str | int | bool | None, indent: int = 0) -> str:
+    """One value as YAML text, for after ``key: `` or ``- `` in a streamed document.
+
+    The same rule as :func:`dump`: the value reads back (through :func:`load_text`)
+    as exactly itself. Short identifiers go out plain when YAML would read them
+    as strings (not ``NO``, ``on``, ``1.10``, ``2006-05-16``, ``null`` …); text
+    with line breaks as a literal block (``|`` / ``|-``) when that keeps it
+    exactly, its lines indented by ``indent + 2`` spaces; anything else
+    double-quoted (:func:`quoted`).
+
+    Args:
+        value: a string, an integer, a boolean or None.
+        indent: the indentation of the key this value belongs to.
+
+    Returns:
+        The text, without a final line break.
+
+    Raises:
+        TypeError: another type of value.
+    """
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"cannot write a {type(value).__name__} as a YAML scalar")
+    if _PLAIN.match(value) and _resolver.resolve(yaml.ScalarNode, value, (True, False)) == _STR:
+        return value
+    if "\n" in value and _literal_ok(value):
+        pad = " " * (indent + 2)
+        body = value[:-1] if value.endswith("\n") else value
+        lines = "\n".join(pad + line if line else "" for line in body.split("\n"))
+        return ("|\n" if value.endswith("\n") else "|-\n") + lines
+    return quoted(value)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -41,10 +41,10 @@ from selfeval.report import readcache
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
-    draft_data,
     draft_hash,
     report_order,
     response_findings,
+    write_draft,
 )
 from selfeval.report.labels import LABELS_FILE, load_labels
 from selfeval.report.merges import load_merges, merge_findings
@@ -670,7 +670,6 @@ def aggregate(
         # second, people the first): both are written to temporary files first and
         # renamed together, and both carry the same draft hash.
         draft_path = ws.root / REPORTS_DIR / "draft.yaml"
-        data = draft_data(built.findings, exercise=exercise, created_from=built.created_from)
         docx = fmt == "docx"
         with (
             paused_gc(),
@@ -678,7 +677,13 @@ def aggregate(
                 [draft_path, target], within=[ws.root, within], binary=[False, docx]
             ) as (draft_handle, report_handle),
         ):
-            draft_handle.write(yamlio.dump(data))
+            write_draft(
+                draft_handle,
+                built.findings,
+                exercise=exercise,
+                created_from=built.created_from,
+                hash=built.report.draft_hash,  # computed once, in build()
+            )
             if docx:
                 from selfeval.report.docx import find_reference, render_docx
 

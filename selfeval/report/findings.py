@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +46,7 @@ __all__ = [
     "report_order",
     "response_findings",
     "role_findings",
+    "write_draft",
 ]
 
 #: Every kind of finding, in the order the report discusses them.
@@ -456,7 +457,11 @@ def draft_hash(findings: Iterable[Finding | DraftFinding]) -> str:
 
 
 def draft_data(
-    findings: Sequence[Finding], *, exercise: Exercise, created_from: Sequence[str]
+    findings: Sequence[Finding],
+    *,
+    exercise: Exercise,
+    created_from: Sequence[str],
+    hash: str | None = None,
 ) -> dict[str, Any]:
     """The content of ``reports/draft.yaml`` as plain data (deterministic).
 
@@ -464,13 +469,15 @@ def draft_data(
         findings: merged findings in report order.
         exercise: for the project and incident category.
         created_from: workspace-relative response paths used.
+        hash: the draft hash when already computed (default: :func:`draft_hash`).
 
     Returns:
-        ``{"draft": {...}, "findings": [...]}`` ready for :func:`selfeval.files.yamlio.write`.
+        ``{"draft": {...}, "findings": [...]}`` ready for :func:`selfeval.files.yamlio.write`;
+        :func:`write_draft` streams the same content.
     """
     return {
         "draft": {
-            "hash": draft_hash(findings),
+            "hash": hash if hash is not None else draft_hash(findings),
             "exercise": exercise.project,
             "incident_category": exercise.incident_category.id,
             "created_from": sorted(created_from),
@@ -490,6 +497,60 @@ def draft_data(
             for f in findings
         ],
     }
+
+
+def _draft_list(key: str, values: Sequence[str], indent: str) -> str:
+    if not values:
+        return f"{indent}{key}: []\n"
+    return f"{indent}{key}:\n" + "".join(
+        f"{indent}- {yamlio.scalar(v, len(indent))}\n" for v in values
+    )
+
+
+def write_draft(
+    handle: TextIO,
+    findings: Sequence[Finding],
+    *,
+    exercise: Exercise,
+    created_from: Sequence[str],
+    hash: str | None = None,
+) -> None:
+    """Stream ``reports/draft.yaml`` into ``handle``, one finding at a time.
+
+    The document is the one :func:`draft_data` describes (it loads back equal
+    to it, ``tests/test_findings.py``), written without building it whole or
+    going through PyYAML's representer: every value goes through
+    :func:`selfeval.files.yamlio.scalar`, which keeps yamlio's rule that a
+    string reads back as exactly itself.
+
+    Args:
+        handle: a text handle (``yamlio.atomic_files`` gives one).
+        findings: merged findings in report order.
+        exercise: for the project and incident category.
+        created_from: workspace-relative response paths used.
+        hash: the draft hash when already computed (default: :func:`draft_hash`).
+    """
+    scalar = yamlio.scalar
+    digest = hash if hash is not None else draft_hash(findings)
+    handle.write(
+        f"draft:\n  hash: {scalar(digest)}\n  exercise: {scalar(exercise.project, 2)}\n"
+        f"  incident_category: {scalar(exercise.incident_category.id, 2)}\n"
+        + _draft_list("created_from", sorted(created_from), "  ")
+    )
+    if not findings:
+        handle.write("findings: []\n")
+        return
+    handle.write("findings:\n")
+    for f in findings:
+        handle.write(
+            f"- id: {scalar(f.id, 2)}\n  kind: {scalar(f.kind, 2)}\n"
+            f"  title: {scalar(f.title, 2)}\n  text: {scalar(f.text, 2)}\n"
+            f"  scope: {scalar(f.scope, 2)}\n"
+            + _draft_list("raised_by", f.raised_by, "  ")
+            + _draft_list("concerns", f.concerns, "  ")
+            + _draft_list("merged", f.merged, "  ")
+            + f"  hash: {scalar(f.hash, 2)}\n"
+        )
 
 
 def load_draft(path: Path) -> Draft:
