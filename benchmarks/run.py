@@ -17,7 +17,7 @@ Nothing here is a test: timings depend on the machine and its load (printed
 first); see ``docs/performance.md`` for a run.
 
 Usage:
-    python benchmarks/run.py                    # full run (tens of minutes on a busy 2-core machine)
+    python benchmarks/run.py                    # full run (tens of minutes, busy 2 cores)
     python benchmarks/run.py --quick            # tiny sizes, seconds (the smoke test runs this)
     python benchmarks/run.py --keep /tmp/bench  # keep the generated workspaces for the next run
 """
@@ -197,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         fill = None
     else:
         fill = fill_latency(args.quick)
-        for line in (fill or {}).get("lines", ["Fill latency: benchmarks/fill_latency.py not found"]):
+        missing = ["Fill latency: benchmarks/fill_latency.py not found"]
+        for line in (fill or {}).get("lines", missing):
             print(line)
     prompt = (fill or {}).get("B")
     figures.append(

@@ -1,4 +1,4 @@
-"""``selfeval aggregate`` (first run, re-runs, ``--jobs``, ``--draft``) and ``validate`` against the floor.
+"""``selfeval aggregate`` (first run, re-runs, ``--jobs``, ``--draft``) against the floor.
 
 The floor (``benchmarks/floor.py``) reads and C-parses the same response files
 in one process, keeping nothing. Each command runs as a user runs it (a

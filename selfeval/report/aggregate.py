@@ -20,6 +20,7 @@ CLI makes. Nothing here prints: warnings are returned.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import re
 import stat
@@ -166,9 +167,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    """The workspace root with links resolved: once per run, not once per response file."""
+    return root.resolve()
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(_resolved(root)).as_posix()
     except ValueError:
         return path.as_posix()
 
