@@ -162,14 +162,14 @@ def main(argv: list[str] | None = None) -> int:
             Figure("selfeval --help / minimal typer app (best of runs)",
                    f"{times['selfeval --help'].best * 1000:.0f} / "
                    f"{times['minimal --help'].best * 1000:.0f} ms "
-                   f"(median {r['median']:.2f}x)", r["best"], 1.1)
+                   f"(median {r['median']:.2f}x, CPU {r['cpu']:.2f}x)", r["best"], 1.1)
         )  # fmt: skip
         r = ratios["selfeval status (worked example) / selfeval --help"]
         figures.append(
             Figure("selfeval status (worked example) / selfeval --help",
                    f"{times['selfeval status (worked example)'].best * 1000:.0f} / "
                    f"{times['selfeval --help'].best * 1000:.0f} ms "
-                   f"(median {r['median']:.2f}x)", r["best"], 2.0)
+                   f"(median {r['median']:.2f}x, CPU {r['cpu']:.2f}x)", r["best"], 2.0)
         )  # fmt: skip
 
         baseline = workload.baseline_rss()
@@ -231,8 +231,9 @@ def _workload_figures(
         if m is None or not m.ok:
             why = "timed out" if m is not None and m.timed_out else "failed"
             return Figure(f"{label}, {size:,} / floor", why, None, limit)
-        return Figure(f"{label}, {size:,} / floor", f"{m.wall:.2f} / {floor.wall:.2f} s",
-                      m.wall / floor.wall, limit)  # fmt: skip
+        return Figure(f"{label}, {size:,} / floor",
+                      f"{m.wall:.2f} / {floor.wall:.2f} s (CPU {m.cpu / floor.cpu:.2f}x: "
+                      f"{m.cpu:.2f} / {floor.cpu:.2f} s)", m.wall / floor.wall, limit)  # fmt: skip
 
     out = [
         vs_floor(workload.FIRST, "aggregate first run", 1.0),
@@ -244,7 +245,8 @@ def _workload_figures(
     if draft is not None and plain is not None and draft.ok and plain.ok:
         out.append(
             Figure(f"aggregate --draft / aggregate (re-runs), {size:,}",
-                   f"{draft.wall:.2f} / {plain.wall:.2f} s", draft.wall / plain.wall, 1.2)
+                   f"{draft.wall:.2f} / {plain.wall:.2f} s (CPU {draft.cpu / plain.cpu:.2f}x)",
+                   draft.wall / plain.wall, 1.2)
         )  # fmt: skip
     first = figs.get(workload.FIRST)
     if first is not None:

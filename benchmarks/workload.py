@@ -78,6 +78,11 @@ class Measured:
         return self.best.wall
 
     @property
+    def cpu(self) -> float:
+        """Least CPU seconds of all runs (user + system, workers included)."""
+        return min(r.cpu for r in self.runs)
+
+    @property
     def peak(self) -> int:
         """The largest peak memory of all runs (bytes)."""
         return max(r.peak for r in self.runs)
@@ -170,6 +175,7 @@ def report(result: dict[str, Any], label: str = "") -> list[str]:
     size = result["size"]
     figures: dict[str, Measured] = result["figures"]
     floor = figures[FLOOR_NAME].wall
+    floor_cpu = figures[FLOOR_NAME].cpu or 1e-9
     runs = len(figures[FLOOR_NAME].runs)
     lines = [
         f"{label}{result['files']} responses, {mb(size)} on disk (best of {runs} "
@@ -186,6 +192,7 @@ def report(result: dict[str, Any], label: str = "") -> list[str]:
             status = f"  exit {bad.returncode}: {last[:120]}"
         lines.append(
             f"  {m.name:<40} {r.wall:8.2f} s  {r.wall / floor:5.2f}x floor   "
+            f"CPU {m.cpu:7.2f} s {m.cpu / floor_cpu:5.2f}x   "
             f"peak {mb(m.peak):>9}  {m.peak / size:5.2f}x size on disk{status}"
         )
     return lines
