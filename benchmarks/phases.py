@@ -31,10 +31,18 @@ def rss_mb() -> float:
         return int(handle.read().split()[1]) * 4096 / 1e6
 
 
+def _cpu(since: float) -> str:
+    """CPU seconds of this process since ``since`` (the machine's load hardly moves it)."""
+    return f"CPU {time.process_time() - since:.2f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument(
+        "--cache", action="store_true", help="read through .selfeval/cache/ (run twice: warm)"
+    )
     parser.add_argument("--profile-build", action="store_true")
     args = parser.parse_args()
 
@@ -48,24 +56,32 @@ def main() -> None:
     files = ws.response_files()
     size = sum(p.stat().st_size for p in files)
     print(f"{len(files)} responses, {size / 1e6:.1f} MB; after imports: {rss_mb():.0f} MB")
-    start = time.perf_counter()
-    parsed = pipeline.read_responses(files, ws, jobs=args.jobs)
-    print(f"  read    {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
+    start, cpu = time.perf_counter(), time.process_time()
+    parsed = pipeline.read_responses(files, ws, jobs=args.jobs, cache=args.cache)
+    print(f"  read    {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   {_cpu(cpu)}")
     profile = cProfile.Profile() if args.profile_build else None
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if profile is not None:
         profile.enable()
     built = pipeline.build(ws, parsed)
     if profile is not None:
         profile.disable()
-    print(f"  build   {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB")
+    print(f"  build   {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   {_cpu(cpu)}")
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
     print(
         f"  render  {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   "
-        f"report {len(text) / 1e6:.1f} M characters"
+        f"report {len(text) / 1e6:.1f} M characters   {_cpu(cpu)}"
+    )
+    from selfeval.report.figures import figures
+
+    start, cpu = time.perf_counter(), time.process_time()
+    drawn = [f.picture("png") for f in figures(built.report)]
+    print(
+        f"  figures {time.perf_counter() - start:6.2f} s   ({len(drawn)} PNG, matplotlib "
+        f"imported and drawn; CPU {time.process_time() - cpu:.2f} s)"
     )
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
