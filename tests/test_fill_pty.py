@@ -52,7 +52,7 @@ def wrapped(text: str) -> str:
 
 
 #: What a multi-line prompt shows once it is live. The question and the
-#: "Esc then Enter" hint above it are printed before prompt_toolkit puts the
+#: "Enter on an empty line" hint above it are printed before prompt_toolkit puts the
 #: terminal in raw mode; keys sent then are cooked by the line discipline
 #: (Esc echoes as ``^[`` and is never seen as Esc).
 LIVE_LONG_TEXT = "›"
@@ -91,7 +91,9 @@ def ws(tmp_path: Path) -> Path:
 def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
-    answer_long(child, "Esc then Enter to finish", "1.10" + ENTER + "Defensie: ja" + ESC_ENTER)
+    answer_long(
+        child, "Enter on an empty line finishes", "1.10" + ENTER + "Defensie: ja" + ENTER + ENTER
+    )
     answer(child, "Count", "7" + ENTER)
     answer(child, r"Agree \*", ENTER)  # Yes: why_not is not asked
     answer(child, r"Level \*", DOWN + ENTER)
@@ -99,7 +101,7 @@ def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     answer(child, "Points: 0 filled in", ENTER)  # Add point
     answer(child, r"\[Point 1\] Title \*", "NO" + ENTER)
     answer(child, r"\[Point 1\] Year", "2006" + ENTER)
-    answer(child, "Points: 1 filled in", ENTER)  # Done (the default now)
+    answer(child, "Points: 1 filled in", DOWN + ENTER)  # Done: always second, ↓ Enter
     answer(child, r"Date \*", "2006-05-16" + ENTER)
     child.expect("Your answers")
     answer(child, "What would you like to do", ENTER)  # Submit
@@ -125,7 +127,7 @@ def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
 def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
-    answer_long(child, "Esc then Enter to finish", "één" + ESC_ENTER)
+    answer_long(child, "Enter on an empty line finishes", "één" + ESC_ENTER)  # Esc Enter: still
     answer(child, "Count", "3" + ENTER)
     answer(child, r"Agree \*", CTRL_C)
     child.expect("Interrupted. Every answer given is saved in")
@@ -155,7 +157,7 @@ def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
 def test_kill_9_leaves_the_last_saved_draft_intact(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
-    answer_long(child, "Esc then Enter to finish", "half getypt")
+    answer_long(child, "Enter on an empty line finishes", "half getypt")
     child.kill(signal.SIGKILL)
     child.close(force=True)
     path = ws / "responses/mijn-incidentcategorie/DEP1/mini.yaml"
@@ -180,7 +182,7 @@ def test_long_questions_of_the_shipped_questionnaire_show_in_an_80_column_termin
     child.expect(wrapped("Hoe omschrijft uw departement de incidentcategorie?"))
     answer_long(
         child,
-        wrapped("Esc en dan Enter om af te ronden"),
+        wrapped("Enter op een lege regel rondt af"),
         "Staten die hun kerntaken niet meer uitvoeren." + ESC_ENTER,
     )
     child.expect(wrapped("Welke oorzaken onderscheidt uw departement?"))

@@ -18,6 +18,7 @@ from selfeval.model.answers import AnswerError, Progress, check_answer
 from selfeval.model.questionnaire import Item
 
 DOWN = "\x1b[B"
+UP = "\x1b[A"
 ENTER = "\r"
 ESC_ENTER = "\x1b\r"
 CTRL_C = "\x03"
@@ -316,3 +317,132 @@ def test_a_default_not_accepted_is_not_recorded(tmp_path: Any) -> None:
         walk_with_keys(root, BACKSPACE * 2 + "ja" + ENTER + CTRL_C)
     # the text default was changed before Enter; the count default was never accepted
     assert response_of(root, qid="defaults")["answers"] == {"text": "ja"}
+
+
+# -- issue 16: going back, long texts a person can finish, typed text kept ---------------
+
+LEFT = "\x1b[D"
+CTRL_B = "\x02"
+
+
+def back_context(of: Any) -> AskContext:
+    from dataclasses import replace
+
+    return replace(context(of), can_go_back=True)
+
+
+def test_long_text_finishes_on_enter_on_an_empty_line(keys: Any) -> None:
+    the_item = item(type="long-text")
+    keys.send_text("eerste regel" + ENTER + "tweede" + ENTER + ENTER)
+    p, out = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == "eerste regel\ntweede"
+    assert "Enter op een lege regel rondt af" in out.getvalue()
+    assert "$EDITOR" not in out.getvalue()
+
+
+def test_enter_on_an_empty_long_text_is_no_answer(keys: Any) -> None:
+    the_item = item(type="long-text")
+    keys.send_text(ENTER)
+    p, _ = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) is None
+
+
+@pytest.mark.parametrize("kind", ["text", "long-text"])
+def test_ctrl_c_in_a_text_prompt_hands_over_what_was_typed(keys: Any, kind: str) -> None:
+    from selfeval.fill.prompter import TypedInterrupt
+
+    the_item = item(type=kind)
+    keys.send_text("half getypt" + CTRL_C)
+    p, _ = prompter(keys)
+    with pytest.raises(TypedInterrupt) as caught:
+        p.ask(the_item, None, context(the_item))
+    assert caught.value.text == "half getypt"
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        ({"type": "text"}, "half" + CTRL_B),
+        ({"type": "long-text"}, "half" + CTRL_B),
+        ({"type": "yes-no"}, LEFT),
+        ({"type": "yes-no"}, DOWN + DOWN + DOWN + ENTER),  # the "previous question" entry
+        ({"type": "multiple-choice", "choices": [{"value": "a", "label": "A"}]}, " " + LEFT),
+    ],
+    ids=["text", "long-text", "select-key", "select-entry", "checkbox"],
+)
+def test_previous_question_from_every_kind_of_prompt(
+    keys: Any, data: dict[str, Any], typed: str
+) -> None:
+    from selfeval.fill.prompter import GoBack
+
+    the_item = item(**data)
+    keys.send_text(typed)
+    p, _ = prompter(keys)
+    with pytest.raises(GoBack):
+        p.ask(the_item, None, back_context(the_item))
+
+
+def test_a_menu_with_a_previous_entry_takes_the_left_key(keys: Any) -> None:
+    from selfeval.fill.prompter import BACK
+
+    keys.send_text(LEFT)
+    p, _ = prompter(keys)
+    options = [Option("add", "Toevoegen"), Option("done", "Klaar"), Option(BACK, "← Vorige")]
+    assert p.choose("Wat nu?", options, default="add") == BACK
+
+
+def test_lists_do_not_wrap_around(keys: Any) -> None:
+    keys.send_text(DOWN * 5 + ENTER + UP * 5 + ENTER)
+    p, _ = prompter(keys)
+    options = [Option("add", "Toevoegen"), Option("done", "Klaar"), Option("edit", "Wijzigen")]
+    assert p.choose("Wat nu?", options, default="add") == "edit"
+    assert p.choose("Wat nu?", options, default="edit") == "add"
+
+
+def test_the_editor_is_visual_or_editor_else_nano_never_vi(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from selfeval.cli import terminal
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr(terminal.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert terminal._editor() == ["/usr/bin/nano"]
+    monkeypatch.setattr(terminal.shutil, "which", lambda name: None)
+    assert terminal._editor() is None  # no nano: no editor key, and never vi
+    monkeypatch.setenv("EDITOR", "code --wait")
+    assert terminal._editor() == ["code", "--wait"]
+    monkeypatch.setenv("VISUAL", "gedit")
+    assert terminal._editor() == ["gedit"]
+
+
+def test_long_answers_are_shown_broken_at_spaces() -> None:
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.layout.processors import TransformationInput
+
+    from selfeval.cli.terminal import _WordWrap
+
+    text = "Bij een falende staat in de regio zijn de economische gevolgen voor Curaçao groot"
+    ti = TransformationInput(
+        None,
+        Document(text),
+        0,
+        lambda i: i,
+        [("", text)],
+        width=24,
+        height=10,  # type: ignore[arg-type]
+    )
+    result = _WordWrap(prefix=4).apply_transformation(ti)
+    shown = "".join(f[1] for f in result.fragments)
+    rows = [shown[i : i + 20] for i in range(0, len(shown), 20)]
+    assert [r.strip() for r in rows] == [
+        "Bij een falende",
+        "staat in de regio",
+        "zijn de economische",
+        "gevolgen voor",
+        "Curaçao groot",
+    ]
+    end = len(text)
+    assert result.display_to_source(result.source_to_display(end)) == end
+    cur = text.index("Curaçao")
+    assert shown[result.source_to_display(cur)] == "C"

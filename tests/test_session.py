@@ -13,7 +13,15 @@ from selfeval.errors import InputError
 from selfeval.files import yamlio
 from selfeval.files.store import ResponseStore
 from selfeval.files.workspace import Workspace
-from selfeval.fill.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.fill.prompter import (
+    AskContext,
+    GoBack,
+    Notice,
+    Option,
+    ReviewRow,
+    SectionInfo,
+    TypedInterrupt,
+)
 from selfeval.fill.session import FillSession
 from selfeval.model.questionnaire import Item, SingleChoiceItem
 
@@ -23,6 +31,17 @@ class Interrupt:
 
     def __init__(self, eof: bool = False) -> None:
         self.eof = eof
+
+
+class Back:
+    """A scripted step that asks for the previous question (Ctrl-B)."""
+
+
+class Typed:
+    """A scripted step that types ``text`` and presses Ctrl-C before confirming."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class Scripted:
@@ -52,6 +71,10 @@ class Scripted:
         )
         if isinstance(reply, Interrupt):
             raise EOFError if reply.eof else KeyboardInterrupt
+        if isinstance(reply, Back):
+            raise GoBack
+        if isinstance(reply, Typed):
+            raise TypedInterrupt(reply.text)
         return reply
 
     def show_section(self, info: SectionInfo) -> None:
@@ -134,6 +157,7 @@ def test_a_whole_walk_with_repeat_entries_added_edited_removed_then_submitted(
             ask("points.2.year", 1999),
             choose("edit"),
             choose("1"),  # which entry
+            choose("*"),  # all its questions
             ask("points.1.title", "1.10"),
             ask("points.1.year", 2001),
             choose("remove"),

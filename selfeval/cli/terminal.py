@@ -29,20 +29,39 @@ and rich at the top costs nothing elsewhere.
 from __future__ import annotations
 
 import functools
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 import prompt_toolkit.application.application as _pt_application
 import questionary
+from prompt_toolkit.document import Document
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from questionary import Choice
+from questionary.prompts.common import InquirerControl
 from rich.console import Console
 from rich.markup import escape
 
-from selfeval.fill.prompter import AskContext, Notice, Option, ReviewRow, SectionInfo
+from selfeval.fill.local import shown_date
+from selfeval.fill.prompter import (
+    BACK,
+    AskContext,
+    GoBack,
+    Notice,
+    Option,
+    ReviewRow,
+    SectionInfo,
+    TypedInterrupt,
+)
 from selfeval.model.answers import AnswerError, parse_typed
 from selfeval.model.questionnaire import (
+    DateItem,
     Item,
     LongTextItem,
     MultipleChoiceItem,
@@ -60,14 +79,35 @@ _BLANK = "\x00blank"  # questionary cannot use None as a choice value
 
 _UI: dict[str, dict[str, str]] = {
     "multiline": {
-        "nl": "(meerdere regels; Esc en dan Enter om af te ronden; Ctrl-X Ctrl-E opent $EDITOR)",
-        "en": "(several lines; press Esc then Enter to finish; Ctrl-X Ctrl-E opens $EDITOR)",
+        "nl": "(meerdere regels; Enter op een lege regel rondt af)",
+        "en": "(several lines; Enter on an empty line finishes)",
+    },
+    "editor": {"nl": "Ctrl-E: schrijven in {editor}", "en": "Ctrl-E: write in {editor}"},
+    "back_key": {"nl": "Ctrl-B: vorige vraag", "en": "Ctrl-B: previous question"},
+    "back": {"nl": "← Vorige vraag", "en": "← Previous question"},
+    "unconfirmed": {
+        "nl": "Dit typte u vóór de onderbreking; het is nog niet bevestigd. Maak het af en "
+        "bevestig het.",
+        "en": "You typed this before the interruption; it is not confirmed yet. Finish it and "
+        "confirm it.",
+    },
+    "no_editor": {
+        "nl": "Geen editor gevonden; typ de tekst hier.",
+        "en": "No editor found; type the text here.",
     },
     "checkbox": {
         "nl": "(spatie kiest, Enter bevestigt)",
         "en": "(Space to select, Enter to confirm)",
     },
     "select": {"nl": "(pijltjestoetsen, Enter kiest)", "en": "(arrow keys, Enter to choose)"},
+    "select_back": {
+        "nl": "(pijltjestoetsen, Enter kiest, ← vorige vraag)",
+        "en": "(arrow keys, Enter to choose, ← previous question)",
+    },
+    "checkbox_back": {
+        "nl": "(spatie kiest, Enter bevestigt, ← vorige vraag)",
+        "en": "(Space to select, Enter to confirm, ← previous question)",
+    },
     "blank": {"nl": "(geen antwoord)", "en": "(no answer)"},
     "yes": {"nl": "Ja", "en": "Yes"},
     "no": {"nl": "Nee", "en": "No"},
@@ -144,6 +184,12 @@ def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
     return "\n".join(out)
 
 
+def _add_keys(question: questionary.Question, bindings: KeyBindings) -> None:
+    """Add ``bindings`` to a question's; they win over questionary's own for the same keys."""
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+
+
 def _eof_on_ctrl_d(question: questionary.Question) -> questionary.Question:
     """Make Ctrl-D end the session at any prompt, as Ctrl-C does."""
     bindings = KeyBindings()
@@ -152,9 +198,158 @@ def _eof_on_ctrl_d(question: questionary.Question) -> questionary.Question:
     def _(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
-    app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+    _add_keys(question, bindings)
     return question
+
+
+def _no_wrap_around(question: questionary.Question) -> None:
+    """↓ on the last entry of a list stays there (questionary jumps to the first)."""
+    for control in question.application.layout.find_all_controls():
+        if not isinstance(control, InquirerControl):
+            continue
+        ic = control
+
+        def step(by: int, ic: InquirerControl = ic) -> None:
+            index = ic.pointed_at + by
+            while 0 <= index < ic.choice_count:
+                choice = ic.choices[index]
+                if not choice.disabled:
+                    ic.pointed_at = index
+                    return
+                index += by
+
+        ic.select_next = lambda: step(1)  # type: ignore[method-assign]
+        ic.select_previous = lambda: step(-1)  # type: ignore[method-assign]
+        # The loops around these calls stop once the entry pointed at is valid.
+
+
+def _editor() -> list[str] | None:
+    """The editor "write in an editor" opens: ``$VISUAL``/``$EDITOR`` when set, else a plain one.
+
+    Never vi unasked: without ``$VISUAL``/``$EDITOR`` it is Notepad on Windows
+    and nano elsewhere; None when there is none (the key is then not offered).
+    """
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return shlex.split(value, posix=sys.platform != "win32")
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        return ["notepad"]
+    nano = shutil.which("nano")
+    return [nano] if nano else None
+
+
+def _editor_name(command: list[str]) -> str:
+    return os.path.basename(command[0]) or command[0]
+
+
+class _WordWrap(Processor):
+    """Show a multi-line answer broken at spaces, not in the middle of words.
+
+    prompt_toolkit wraps a long line at the screen edge, wherever that falls.
+    This processor pads the line before a word that would be split, so the
+    word starts on the next screen line; the text itself is not changed
+    (the cursor maps through the padding).
+
+    Args:
+        prefix: columns taken by the prompt before every screen line.
+    """
+
+    def __init__(self, prefix: int) -> None:
+        self.prefix = prefix
+
+    def apply_transformation(self, transformation_input: TransformationInput) -> Transformation:
+        ti = transformation_input
+        room = ti.width - self.prefix
+        fragments = ti.fragments
+        text = "".join(f[1] for f in fragments)
+        if room < 10 or len(text) <= room:
+            return Transformation(fragments)
+        pads: list[tuple[int, int]] = []  # (position in text, spaces inserted before it)
+        column = 0
+        index = 0
+        while index < len(text):
+            if text[index] == " ":
+                column += 1
+                index += 1
+            else:
+                end = index
+                while end < len(text) and text[end] != " ":
+                    end += 1
+                length = end - index
+                if column and column + length > room and length <= room:
+                    pads.append((index, room - column))
+                    column = 0
+                column += length
+                index = end
+            column %= room
+        if not pads:
+            return Transformation(fragments)
+        out: list[Any] = []
+        position = 0  # where the current fragment starts in the line
+        next_pad = 0
+        for fragment in fragments:
+            style, piece = fragment[0], fragment[1]
+            start = 0
+            while next_pad < len(pads) and pads[next_pad][0] < position + len(piece):
+                at, width = pads[next_pad]
+                cut = at - position
+                out.append((style, piece[start:cut]))
+                out.append((style, " " * width))
+                start = cut
+                next_pad += 1
+            out.append((style, piece[start:]))
+            position += len(piece)
+
+        def to_display(source: int) -> int:
+            return source + sum(width for at, width in pads if at <= source)
+
+        def to_source(display: int) -> int:
+            added = 0
+            for at, width in pads:
+                if display < at + added:
+                    break
+                if display < at + added + width:
+                    return at
+                added += width
+            return display - added
+
+        return Transformation(out, source_to_display=to_display, display_to_source=to_source)
+
+
+def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
+    """Enter on an empty last line finishes a long text (Esc Enter still does); Ctrl-E edits.
+
+    Enter elsewhere starts a new line. The empty line itself is not part of
+    the answer. Ctrl-E (and Ctrl-X Ctrl-E) write the text in ``editor``.
+    """
+
+    @bindings.add("enter", eager=True)
+    def _(event: Any) -> None:
+        buffer = event.current_buffer
+        document = buffer.document
+        if document.is_cursor_at_the_end and not document.current_line:
+            text = buffer.text[:-1] if buffer.text.endswith("\n") else buffer.text
+            buffer.document = Document(text, len(text))
+            buffer.validate_and_handle()
+        else:
+            buffer.newline(copy_margin=False)
+
+    if editor is None:
+        return
+
+    def run_editor(filename: str) -> bool:
+        try:
+            return subprocess.call([*editor, filename]) == 0
+        except OSError:
+            return False
+
+    @bindings.add("c-e", eager=True)
+    @bindings.add("c-x", "c-e", eager=True)
+    def _(event: Any) -> None:
+        buffer = event.current_buffer
+        buffer._open_file_in_editor = run_editor  # never prompt_toolkit's fallback to vi
+        buffer.open_in_editor(validate_and_handle=False)
 
 
 class TerminalPrompter:
@@ -230,9 +425,14 @@ class TerminalPrompter:
     # -- asking ------------------------------------------------------------------
 
     def choose(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
-        """Pick one of ``options`` from a list; returns the option's value."""
+        """Pick one of ``options`` from a list; returns the option's value.
+
+        When one option is "previous question" (:data:`BACK`), ← and Ctrl-B choose it too.
+        """
         pairs = [(o.label, o.value) for o in options]
-        return str(self._pick(message, pairs, default, _ui("select", self._lang)))
+        back = any(o.value == BACK for o in options)
+        instruction = _ui("select_back" if back else "select", self._lang)
+        return str(self._pick(message, pairs, default, instruction, back=back))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
         """A yes/no question about the session (j/y/n, Enter takes the default).
@@ -275,11 +475,15 @@ class TerminalPrompter:
             self.console.print(f"[dim]{escape(context.help)}[/]")
         if context.error:
             self.console.print(f"[bold red]x {escape(context.error)}[/]")
+        if context.unconfirmed:
+            self.console.print(f"[yellow]! {escape(_ui('unconfirmed', context.lang))}[/]")
         message = context.label
         if context.entry:
             message = f"[{context.entry}] {message}"
         if context.required:
             message += " *"
+        if context.hint:
+            message += f" ({context.hint})"
         if isinstance(item, YesNoItem):
             options = [(_ui("yes", context.lang), True), (_ui("no", context.lang), False)]
             return self._select(message, options, current, context)
@@ -312,9 +516,11 @@ class TerminalPrompter:
         return self._ask(question)
 
     def _text(self, item: Item, message: str, current: Any, context: AskContext) -> Any:
+        parse = context.parse or functools.partial(parse_typed, item)
+
         def validate(text: str) -> bool | str:
             try:
-                value = parse_typed(item, text)
+                value = parse(text)
             except AnswerError as exc:
                 return str(exc)
             if value is None:
@@ -322,25 +528,54 @@ class TerminalPrompter:
             problem = context.validate(value)
             return True if problem is None else problem
 
+        lang = context.lang
+        keys = _ui("back_key", lang) if context.can_go_back else ""
         extra: dict[str, Any] = {}
+        bindings = KeyBindings()
         if isinstance(item, LongTextItem):
             # prompt_toolkit draws a multi-line prompt whose message is wider
             # than the terminal as an empty screen (the message becomes the
             # prefix of every line). So the question and how to finish go
             # above it, where rich wraps them, and the prompt itself is short.
-            self.console.print(
-                f"[bold]? {escape(message)}[/] [dim]{escape(_ui('multiline', context.lang))}[/]"
-            )
+            editor = _editor()
+            hint = _ui("multiline", lang)[:-1]
+            if keys:
+                hint += " · " + keys
+            if editor:
+                hint += " · " + _ui("editor", lang, editor=_editor_name(editor))
+            self.console.print(f"[bold]? {escape(message)}[/] [dim]{escape(hint + ')')}[/]")
             message = "›"
-            extra = {"multiline": True, "instruction": "", "enable_open_in_editor": True}
+            extra = {
+                "multiline": True,
+                "instruction": "",
+                "enable_open_in_editor": editor is not None,
+                "input_processors": [_WordWrap(prefix=4)],
+            }
+            _long_text_keys(bindings, editor)
         else:
-            message = self._message(message, "")
+            extra = {"instruction": f"({keys})" if keys else ""}
+            message = self._message(message, extra["instruction"])
+
+        if context.can_go_back:
+
+            @bindings.add("c-b", eager=True)
+            def _(event: Any) -> None:
+                event.app.exit(exception=GoBack, style="class:aborting")
+
+        @bindings.add("c-c", eager=True)
+        def _(event: Any) -> None:
+            text = event.app.current_buffer.text
+            event.app.exit(exception=TypedInterrupt(text), style="class:aborting")
+
+        if isinstance(current, str) and isinstance(item, DateItem):
+            current = shown_date(current, lang)
         default = "" if current is None else str(current)
         question = questionary.text(
             message, default=default, validate=validate, **extra, **self._io
         )
+        _add_keys(question, bindings)
         text = self._ask(question)
-        return parse_typed(item, text)
+        return parse(text)
 
     def _message(self, message: str, instruction: str) -> str:
         """The question, broken at spaces to fit the terminal, leaving room for ``instruction``.
@@ -361,12 +596,19 @@ class TerminalPrompter:
         return _wrap(label, self.console.width, first=indent, indent=indent)
 
     def _pick(
-        self, message: str, options: list[tuple[str, Any]], default: Any, instruction: str
+        self,
+        message: str,
+        options: list[tuple[str, Any]],
+        default: Any,
+        instruction: str,
+        *,
+        back: bool = False,
     ) -> Any:
         """A list to pick one from; the question and every label shown in full.
 
         The prompt is erased once answered and the answer printed by rich,
-        which wraps at spaces (prompt_toolkit would split words).
+        which wraps at spaces (prompt_toolkit would split words). ↓ on the
+        last entry stays there. With ``back``, ← and Ctrl-B choose :data:`BACK`.
         """
         choices = [Choice(self._choice(label, _SELECT_INDENT), value) for label, value in options]
         values = [value for _, value in options]
@@ -377,6 +619,16 @@ class TerminalPrompter:
             instruction=instruction,
             **self._io,
         )
+        _no_wrap_around(question)
+        if back:
+            bindings = KeyBindings()
+
+            @bindings.add("left", eager=True)
+            @bindings.add("c-b", eager=True)
+            def _(event: Any) -> None:
+                event.app.exit(result=BACK)
+
+            _add_keys(question, bindings)
         answer = self._asked(question)
         shown = next((label for label, value in options if value == answer), str(answer))
         self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
@@ -386,7 +638,13 @@ class TerminalPrompter:
         self, message: str, options: list[tuple[str, Any]], current: Any, context: AskContext
     ) -> Any:
         offered = [*options, (_ui("blank", context.lang), _BLANK)]
-        answer = self._pick(message, offered, current, _ui("select", context.lang))
+        back = context.can_go_back
+        if back:
+            offered.append((_ui("back", context.lang), BACK))
+        instruction = _ui("select_back" if back else "select", context.lang)
+        answer = self._pick(message, offered, current, instruction, back=back)
+        if answer == BACK:
+            raise GoBack
         return None if answer == _BLANK else answer
 
     def _checkbox(
@@ -397,7 +655,7 @@ class TerminalPrompter:
             Choice(self._choice(label, _CHECKBOX_INDENT), value, checked=value in chosen)
             for label, value in options
         ]
-        instruction = _ui("checkbox", context.lang)
+        instruction = _ui("checkbox_back" if context.can_go_back else "checkbox", context.lang)
 
         def validate(selected: list[Any]) -> bool | str:
             # An empty selection too: a required checklist refuses it here, in place.
@@ -411,6 +669,16 @@ class TerminalPrompter:
             instruction=instruction,
             **self._io,
         )
+        _no_wrap_around(question)
+        if context.can_go_back:
+            bindings = KeyBindings()
+
+            @bindings.add("left", eager=True)
+            @bindings.add("c-b", eager=True)
+            def _(event: Any) -> None:
+                event.app.exit(exception=GoBack, style="class:aborting")
+
+            _add_keys(question, bindings)
         answer = list(self._asked(question))
         labels = dict((value, label) for label, value in options)
         shown = ", ".join(labels.get(v, str(v)) for v in answer) or _ui("none_chosen", context.lang)

@@ -17,13 +17,15 @@ saving. Rules:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Literal
 
 from selfeval.files.store import IncompleteError
-from selfeval.fill.prompter import Notice, Option, Path_, offered
+from selfeval.fill.local import local_time
+from selfeval.fill.prompter import BACK, GoBack, Notice, Option, Path_, offered
 from selfeval.fill.prompter import message as _t
-from selfeval.fill.review import problem_lines, section_summary
+from selfeval.fill.review import label_path, problem_lines, section_summary
 from selfeval.fill.walker import Walker
 from selfeval.model.answers import Problem, active_answers, progress, visible
 from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
@@ -62,21 +64,22 @@ class Menus:
                     _t(
                         "resume_submitted" if submitted else "resume",
                         lang,
-                        updated=(
+                        updated=local_time(
                             self.store.response.submitted_at
                             if submitted
-                            else self.store.response.updated_at
-                        )
-                        or "-",
+                            else self.store.response.updated_at,
+                            lang,
+                        ),
                         answered=now.answered,
                         done=now.required_answered,
                         required=now.required,
                     ),
-                    section_summary(self.questionnaire, self.store.answers, self.lang),
+                    section_summary(self.questionnaire, self.store.answers, self.lang)
+                    + self._unconfirmed_lines(),
                 )
             )
             options = []
-            if self.walker.has_unasked_anywhere():
+            if self.walker.has_unasked_anywhere() or self.store.response.unconfirmed:
                 options.append(Option("continue", _t("continue", lang)))
             options += [
                 Option("revisit", _t("revisit", lang)),
@@ -86,22 +89,68 @@ class Menus:
             default = "continue" if options[0].value == "continue" else "review"
             choice = self.prompter.choose(_t("what_now", lang), options, default=default)
             if choice == "continue":
-                self.walker.walk(only_unasked=True)
+                self._finish_unconfirmed()
+                self.walker.walk_all(only_unasked=True)
                 return True
             if choice == "review":
                 return True
             if choice == "quit":
                 return False
-            self.walker.walk(sections=[self._pick_section()])
+            self._revisit()
 
-    def _pick_section(self) -> int:
+    def _unconfirmed_lines(self) -> tuple[str, ...]:
+        """One line per text typed but not confirmed in an earlier session."""
+        return tuple(
+            _t(
+                "unconfirmed_line",
+                self.lang,
+                label=label_path(self.questionnaire, _path(k, "."), self.lang),
+            )
+            for k in self.store.response.unconfirmed
+        )
+
+    def _finish_unconfirmed(self) -> None:
+        """Ask first each question whose typed text was never confirmed (Ctrl-C)."""
+        for key in list(self.store.response.unconfirmed):
+            with contextlib.suppress(GoBack):
+                self.walker.groups.ask_at(_path(key, "."))
+            self.store.response.unconfirmed.pop(key, None)  # gone from the questionnaire, say
+
+    def _pick_section(self) -> int | None:
         active = active_answers(self.questionnaire, self.store.answers)
         options = [
             Option(str(i), f"{i + 1}. {text_in(s.title, self.lang)}")
             for i, s in enumerate(self.questionnaire.sections)
             if visible(s, active)
         ]
-        return int(self.prompter.choose(_t("which_section", self.lang), options))
+        options.append(Option(BACK, _t("back_menu", self.lang)))
+        choice = self.prompter.choose(_t("which_section", self.lang), options)
+        return None if choice == BACK else int(choice)
+
+    def _revisit(self) -> None:
+        """Walk one chosen section again; going back from its first question ends it."""
+        index = self._pick_section()
+        if index is None:
+            return
+        with contextlib.suppress(GoBack):
+            self.walker.walk(sections=[index])
+
+    def _change_one(self) -> None:
+        """Let the respondent pick one answer (section, then question) and ask only that."""
+        while True:
+            index = self._pick_section()
+            if index is None:
+                return
+            options = [
+                Option(_key(path), label) for path, label in self.walker.groups.questions_of(index)
+            ]
+            options.append(Option(BACK, _t("back", self.lang)))
+            choice = self.prompter.choose(_t("which_answer", self.lang), options)
+            if choice == BACK:
+                continue
+            with contextlib.suppress(GoBack):
+                self.walker.groups.ask_at(_path(choice))
+            return
 
     def finish(self) -> Literal["submitted", "draft"]:
         """Review all answers, then submit, answer what is missing, revisit, or stop.
@@ -119,12 +168,16 @@ class Menus:
             if self.store.unchanged_submitted:
                 options = [
                     Option("keep", _t("keep_submitted", lang)),
+                    Option("change", _t("change_one", lang)),
                     Option("revisit", _t("revisit", lang)),
                 ]
                 choice = self.prompter.choose(_t("what_now", lang), options, default="keep")
                 if choice == "keep":
                     return "submitted"
-                self.walker.walk(sections=[self._pick_section()])
+                if choice == "change":
+                    self._change_one()
+                else:
+                    self._revisit()
                 continue
             if problems:
                 self.prompter.show_notice(
@@ -134,7 +187,11 @@ class Menus:
                 options = [Option("missing", _t("missing", lang))]
             else:
                 options = [Option("submit", _t("submit", lang))]
-            options += [Option("revisit", _t("revisit", lang)), Option("quit", _t("quit", lang))]
+            options += [
+                Option("change", _t("change_one", lang)),
+                Option("revisit", _t("revisit", lang)),
+                Option("quit", _t("quit", lang)),
+            ]
             if problems:
                 # Still offered (last but one), never the default: choosing it
                 # says why it cannot be done yet.
@@ -145,10 +202,14 @@ class Menus:
             if choice == "quit":
                 return "draft"
             if choice == "missing":
-                self._ask_missing(problems)
+                with contextlib.suppress(GoBack):
+                    self._ask_missing(problems)
+                continue
+            if choice == "change":
+                self._change_one()
                 continue
             if choice == "revisit":
-                self.walker.walk(sections=[self._pick_section()])
+                self._revisit()
                 continue
             if not problems and not self.prompter.confirm(_t("confirm_submit", lang), default=True):
                 continue
@@ -184,7 +245,7 @@ class Menus:
                     self.walker.repeat(item, answers, (item.id,), {}, resume=False)
                 else:
                     answers[item.id] = self.walker.ask_item(
-                        item, offered(item, answers), path=(item.id,)
+                        item, offered(item, answers), path=(item.id,), back=True
                     )
                     self.walker.save_answer(item, answers[item.id])
                 continue
@@ -207,7 +268,7 @@ class Menus:
                 continue
             name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
             entry[sub.id] = self.walker.ask_item(
-                sub, offered(sub, entry), path=path, scope=answers, entry=name
+                sub, offered(sub, entry), path=path, scope=answers, entry=name, back=True
             )
             self.walker.save_answer(sub, entry[sub.id])
 
@@ -216,3 +277,12 @@ class Menus:
             return self.questionnaire.item(str(item_id))
         except KeyError:
             return None
+
+
+def _key(path: Path_) -> str:
+    """A path as a menu value, e.g. ``bottlenecks/0/title`` (ids hold no ``/``)."""
+    return "/".join(str(p) for p in path)
+
+
+def _path(key: str, separator: str = "/") -> Path_:
+    return tuple(int(p) if p.isdigit() else p for p in key.split(separator))

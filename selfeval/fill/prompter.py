@@ -27,12 +27,15 @@ from selfeval.model.questionnaire import (
 )
 
 __all__ = [
+    "BACK",
     "AskContext",
+    "GoBack",
     "Notice",
     "Option",
     "Prompter",
     "ReviewRow",
     "SectionInfo",
+    "TypedInterrupt",
     "format_value",
     "message",
     "offered",
@@ -40,6 +43,32 @@ __all__ = [
 
 #: An answer's place: item ids and entry indexes, e.g. ``("bottlenecks", 0, "title")``.
 Path_ = tuple[str | int, ...]
+
+#: The value of the "previous question" entry of a menu. A prompter that
+#: offers a key for going back (as well as the entry) returns this value for it.
+BACK = "\x00back"
+
+
+class GoBack(Exception):
+    """Raised by :meth:`Prompter.ask` when the respondent asks for the previous question.
+
+    Only when :attr:`AskContext.can_go_back` is true. The engine then asks the
+    question before (or, at the first question of a repeat entry, shows the
+    group's menu again); nothing is saved for the question left.
+    """
+
+
+class TypedInterrupt(KeyboardInterrupt):
+    """Ctrl-C in a text prompt, carrying what was typed but not confirmed.
+
+    The engine keeps ``text`` in the response as an *unconfirmed* answer
+    (:attr:`~selfeval.model.response.Response.unconfirmed`) and offers it
+    again, marked as such, when the session resumes.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -99,6 +128,14 @@ class AskContext:
         validate: returns None when a value (in stored form) fits, else the
             message saying why not; prompters call it while the user types.
         error: why the previous attempt was refused, when asking again.
+        can_go_back: the prompt may raise :class:`GoBack` (a key and, in a
+            list, an entry "previous question").
+        unconfirmed: the text offered was typed in an earlier session and
+            never confirmed (Ctrl-C); the prompter says so.
+        parse: turns what was typed into the stored form, raising
+            ``AnswerError`` with a message in the session language; None:
+            :func:`selfeval.model.answers.parse_typed`.
+        hint: how to answer, e.g. the date format, shown with the question.
     """
 
     path: Path_
@@ -110,6 +147,10 @@ class AskContext:
     participants: tuple[tuple[str, str], ...]
     validate: Callable[[Any], str | None]
     error: str | None = None
+    can_go_back: bool = False
+    unconfirmed: bool = False
+    parse: Callable[[str], Any] | None = None
+    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,8 +208,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nl": "Concept van {updated}: {answered} beantwoord, verplicht {done}/{required}.",
         "en": "Draft of {updated}: {answered} answered, required {done}/{required}.",
     },
+    "unconfirmed_line": {
+        "nl": "Nog niet bevestigd (getypt vóór de onderbreking): {label}",
+        "en": "Not yet confirmed (typed before the interruption): {label}",
+    },
     "what_now": {"nl": "Wat wilt u doen?", "en": "What would you like to do?"},
     "which_section": {"nl": "Welk onderdeel?", "en": "Which section?"},
+    "which_answer": {"nl": "Welk antwoord?", "en": "Which answer?"},
+    "change_one": {"nl": "Eén antwoord wijzigen", "en": "Change one answer"},
+    "back_menu": {"nl": "← Terug naar het menu", "en": "← Back to the menu"},
     "review_title": {"nl": "Uw antwoorden", "en": "Your answers"},
     "confirm_submit": {
         "nl": "Nu indienen? Daarna kunt u alleen met --reopen nog wijzigen.",
@@ -195,6 +243,26 @@ _TEXTS: dict[str, dict[str, str]] = {
     "done": {"nl": "Klaar met {label}", "en": "Done with {label}"},
     "entries": {"nl": "{label}: {count} ingevuld", "en": "{label}: {count} filled in"},
     "which_entry": {"nl": "Welke?", "en": "Which one?"},
+    "back": {"nl": "← Vorige vraag", "en": "← Previous question"},
+    "first_question": {
+        "nl": "Dit is de eerste vraag; er is geen vorige.",
+        "en": "This is the first question; there is none before it.",
+    },
+    "at_least": {"nl": "(minstens {count})", "en": "(at least {count})"},
+    "too_few": {
+        "nl": "Voor indienen is minstens {count} nodig bij {label}; u kunt dit later aanvullen.",
+        "en": "Submitting needs at least {count} in {label}; you can add them later.",
+    },
+    "new_entry": {
+        "nl": "Nieuw: {entry}. Ctrl-B bij de eerste vraag annuleert het.",
+        "en": "New: {entry}. Ctrl-B at its first question cancels it.",
+    },
+    "cancelled": {"nl": "{entry} is geannuleerd.", "en": "{entry} is cancelled."},
+    "all_questions": {"nl": "Alle vragen opnieuw", "en": "All its questions again"},
+    "which_question": {
+        "nl": "Wat wilt u wijzigen aan {entry}?",
+        "en": "What would you like to change in {entry}?",
+    },
     "confirm_remove": {"nl": "{entry} verwijderen?", "en": "Remove {entry}?"},
     "yes": {"nl": "ja", "en": "yes"},
     "no": {"nl": "nee", "en": "no"},
@@ -252,6 +320,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "end_interrupted": {
         "nl": "Onderbroken. Elk gegeven antwoord is bewaard in {path} ({counts}).",
         "en": "Interrupted. Every answer given is saved in {path} ({counts}).",
+    },
+    "end_kept_typed": {
+        "nl": "Wat u typte bij '{label}' is bewaard als concept-antwoord (nog niet bevestigd); "
+        "u krijgt het de volgende keer terug om af te maken.",
+        "en": "What you typed at '{label}' is kept as a draft answer (not yet confirmed); "
+        "you get it back next time to finish.",
     },
     "end_resume": {"nl": "Verder met: {command}", "en": "Resume with: {command}"},
     "end_continue": {"nl": "Verder met: {command}", "en": "Continue with: {command}"},

@@ -50,6 +50,8 @@ class SessionResult:
             (peer review only) ``listed``.
         path: the response file.
         reopened: the kept submitted version, when the run reopened one.
+        kept_typed: the label of the question whose typed text was kept,
+            unconfirmed, when the session was interrupted.
         still_submitted: the response was submitted and nothing changed it
             (``--reopen`` given, but no answer differed); it stays submitted.
         lang: the session language (``nl``/``en``), for the closing lines.
@@ -60,14 +62,17 @@ class SessionResult:
     reopened: Path | None = None
     still_submitted: bool = False
     lang: str = "en"
+    kept_typed: str | None = None
 
     def counts(self) -> str:
         """How far the response is, e.g. "12 beantwoord, verplicht 5/14"."""
         raise NotImplementedError
 
     def closing_notes(self) -> list[str]:
-        """Lines to show before the closing lines (none by default)."""
-        return []
+        """Lines to show before the closing lines: typed text kept, if any."""
+        if self.kept_typed is None:
+            return []
+        return [_t("end_kept_typed", self.lang, label=self.kept_typed)]
 
     def submitted_text(self, path: str) -> str:
         """The line that says the response is submitted (``path`` as shown)."""
@@ -106,10 +111,11 @@ class Outcome(SessionResult):
         )  # fmt: skip
 
     def closing_notes(self) -> list[str]:
-        """The answers kept but not counted, if any."""
-        if not self.inactive:
-            return []
-        return [_t("end_inactive", self.lang, items=", ".join(self.inactive))]
+        """Typed text kept unconfirmed, and the answers kept but not counted, if any."""
+        notes = super().closing_notes()
+        if self.inactive:
+            notes.append(_t("end_inactive", self.lang, items=", ".join(self.inactive)))
+        return notes
 
     def missing_text(self) -> str | None:
         """The required items still missing, by label."""
@@ -160,7 +166,7 @@ class FillSession:
                 if not self.menus.resume():
                     return self._outcome("draft")
             else:
-                self.walker.walk(only_unasked=False)
+                self.walker.walk_all(only_unasked=False)
             return self._outcome(self.menus.finish())
         except (KeyboardInterrupt, EOFError):
             self.store.save_if_changed()
@@ -197,6 +203,7 @@ class FillSession:
         return outcome_of(
             self.store, state, lang=self.lang,
             inactive=tuple(inactive_answers(self.walker.questionnaire, self.store.answers)),
+            kept_typed=self.walker.kept_typed if state == "interrupted" else None,
         )  # fmt: skip
 
 
@@ -206,6 +213,7 @@ def outcome_of(
     *,
     lang: str,
     inactive: tuple[str, ...] = (),
+    kept_typed: str | None = None,
 ) -> Outcome:
     """The :class:`Outcome` of a response as it is now, complete when it is made.
 
@@ -215,6 +223,8 @@ def outcome_of(
         lang: the session language, for the closing lines and the labels of
             what is missing.
         inactive: ids of answers kept but not counted, to name at the end.
+        kept_typed: the label of the question whose typed text was kept
+            unconfirmed at Ctrl-C, to name at the end.
     """
     questionnaire = store.loaded.questionnaire
     now = progress(questionnaire, store.answers)
@@ -226,5 +236,6 @@ def outcome_of(
         reopened=store.reopened,
         still_submitted=store.unchanged_submitted,
         lang=lang,
+        kept_typed=kept_typed,
         missing_labels=tuple(label_path(questionnaire, (i,), lang) for i in now.missing),
     )

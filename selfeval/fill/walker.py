@@ -30,14 +30,17 @@ from typing import Any
 
 from selfeval.errors import InputError
 from selfeval.files.store import ResponseStore
+from selfeval.fill.groups import Groups, last_asked
+from selfeval.fill.local import date_hint, parse_answer, say_problem
 from selfeval.fill.prompter import (
     AskContext,
+    GoBack,
     Notice,
-    Option,
     Path_,
     Prompter,
     ReviewRow,
     SectionInfo,
+    TypedInterrupt,
     format_value,
     offered,
 )
@@ -54,6 +57,7 @@ from selfeval.model.answers import (
     visible,
 )
 from selfeval.model.questionnaire import (
+    DateItem,
     InfoItem,
     Item,
     MultipleChoiceItem,
@@ -83,34 +87,71 @@ class Walker:
         self.questionnaire = store.loaded.questionnaire
         exercise = store.workspace.exercise
         self._exercise = exercise
-        self._names = {p.code: p.name for p in exercise.participants}
+        self.names = {p.code: p.name for p in exercise.participants}
         self._inactive: set[str] = set(inactive_answers(self.questionnaire, store.answers))
         self._told_reopened = store.reopened is not None
+        #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C.
+        self.kept_typed: str | None = None
+        self.groups = Groups(self)
 
     # -- public ------------------------------------------------------------------
 
     def walk(self, *, sections: Sequence[int] | None = None, only_unasked: bool = False) -> None:
         """Ask the visible items of the given sections (all by default), saving each.
 
+        "Previous question" works throughout: from the first question of a
+        section it goes to the last question of the section before.
+
         Args:
             sections: 0-based section indexes, or None for all.
             only_unasked: ask only items not asked before (resume), re-entering
-                the repeat group last worked in.
+                the repeat group last worked in. Items the respondent goes
+                back to are asked again, and so is each one after them up to
+                where they were.
+
+        Raises:
+            GoBack: the respondent went back from the first question walked.
         """
         answers = self.store.answers
-        resume_in = _last_asked(list(self.questionnaire.items()), answers) if only_unasked else None
-        for index, section in enumerate(self.questionnaire.sections):
-            if sections is not None and index not in sections:
-                continue
+        every = self.questionnaire.sections
+        resume_in = last_asked(list(self.questionnaire.items()), answers) if only_unasked else None
+        order = [i for i in range(len(every)) if sections is None or i in sections]
+        position, from_end = 0, False
+        while position < len(order):
+            index = order[position]
+            section = every[index]
             active = active_answers(self.questionnaire, answers)
-            if not visible(section, active):
-                continue
-            if only_unasked and not self._has_unasked(
-                section.items, active, resume_in, container=answers
-            ):
+            skip = not visible(section, active) or (
+                not from_end
+                and only_unasked
+                and not self.has_unasked(section.items, active, resume_in, container=answers)
+            )
+            if skip:
+                position += -1 if from_end else 1
+                if position < 0:
+                    raise GoBack
                 continue
             self._show_section(index, section)
-            self._ask_items(section.items, answers, (), {}, only_unasked, resume_in)
+            try:
+                self.ask_list(
+                    section.items, answers, (), {}, only_unasked=only_unasked,
+                    resume_in=resume_in, from_end=from_end,
+                )  # fmt: skip
+            except GoBack:
+                if position == 0:
+                    raise
+                position, from_end = position - 1, True
+                continue
+            position, from_end = position + 1, False
+
+    def walk_all(self, *, only_unasked: bool) -> None:
+        """:meth:`walk` every section; going back from the very first question says so."""
+        while True:
+            try:
+                self.walk(only_unasked=only_unasked)
+                return
+            except GoBack:
+                self.prompter.show_notice(Notice("info", _t("first_question", self.lang)))
 
     def ask_item(
         self,
@@ -121,6 +162,7 @@ class Walker:
         scope: Mapping[str, Any] | None = None,
         entry: str | None = None,
         warn_blank: bool = True,
+        back: bool = False,
     ) -> Any:
         """Ask one item until the answer fits, and return it in stored form.
 
@@ -130,6 +172,12 @@ class Walker:
         A checklist (multiple choice, participants) left empty is an answer
         (``[]``) when the item is optional; a required one is asked again
         until something is ticked (``docs/fill.md``).
+
+        Text typed but not confirmed when the respondent pressed Ctrl-C is
+        kept in the response as *unconfirmed*
+        (:attr:`~selfeval.model.response.Response.unconfirmed`) and offered,
+        marked as such, the next time this item is asked; it counts only
+        once confirmed.
 
         Args:
             item: any item except info and repeat.
@@ -141,18 +189,33 @@ class Walker:
             entry: the repeat entry's display name, if any.
             warn_blank: warn when a required item is left blank (callers that
                 handle a blank answer themselves pass False).
+            back: the respondent may ask for the previous question.
 
         Returns:
             The checked answer, ``[]`` for an optional checklist left empty,
             or None when left blank.
+
+        Raises:
+            GoBack: (only with ``back``) the respondent asked for the previous question.
+            KeyboardInterrupt: Ctrl-C (any text typed is kept as unconfirmed first).
         """
-        context = self._context(item, path, scope or {}, entry)
+        context = self._context(item, path, scope or {}, entry, back=back)
+        key = ".".join(str(p) for p in path)
+        drafts = self.store.response.unconfirmed
+        if key in drafts:
+            current = drafts[key]
+            context = replace(context, unconfirmed=True)
         while True:
-            value = self.prompter.ask(item, current, context)
+            try:
+                value = self.prompter.ask(item, current, context)
+            except TypedInterrupt as exc:
+                self._keep_typed(key, item, exc.text, current)
+                raise
+            self._confirmed(key)
             if value == [] and _is_checklist(item):
                 if not item.required:
                     return []  # "none of these" is an answer to an optional checklist
-                context = replace(context, error=_t("choose_one", self.lang))
+                context = replace(context, error=_t("choose_one", self.lang), unconfirmed=False)
                 current = None
                 continue
             if not is_answered(value):
@@ -162,45 +225,123 @@ class Walker:
             try:
                 return self._check(item, value, scope or {})
             except AnswerError as exc:
-                context = replace(context, error=str(exc))
+                context = replace(
+                    context, error=say_problem(str(exc), self.lang), unconfirmed=False
+                )
                 current = value
+
+    def _keep_typed(self, key: str, item: Item, text: str, current: Any) -> None:
+        """Keep text typed before Ctrl-C as the item's unconfirmed answer, if it is new."""
+        if not text.strip() or self.store.submitted:
+            return
+        if isinstance(current, str) and text == current:
+            return
+        self.store.response.unconfirmed[key] = text
+        self.kept_typed = text_in(item.label, self.lang)
+        self.store.save()
+
+    def _confirmed(self, key: str) -> None:
+        if self.store.response.unconfirmed.pop(key, None) is not None:
+            self.store.save()
 
     def review_rows(self) -> list[ReviewRow]:
         """Every section and item with its answer and state (see :func:`review_rows`)."""
-        return review_rows(self.questionnaire, self.store.answers, self.lang, names=self._names)
+        return review_rows(self.questionnaire, self.store.answers, self.lang, names=self.names)
 
     # -- the walk ----------------------------------------------------------------
 
-    def _ask_items(
+    def ask_list(
         self,
         items: Sequence[Item],
         container: dict[str, Any],
         base: Path_,
         outer: Mapping[str, Any],
+        *,
         only_unasked: bool,
         resume_in: str | None,
+        group: RepeatItem | None = None,
+        entry: str | None = None,
+        from_end: bool = False,
     ) -> None:
-        for item in items:
-            # Recomputed per item: an answer just given can switch a later item on or off.
-            scope = {**outer, **active_answers(self.questionnaire, container)}
+        """Ask ``items`` in order into ``container`` (the answers, or one repeat entry).
+
+        Going back from an item asks the visible item before it; from the first
+        one it raises :class:`GoBack` to the caller. ``from_end`` starts at the
+        last visible item (the respondent came back from what follows).
+        """
+
+        def scope_now() -> dict[str, Any]:
+            if group is None:
+                return {**outer, **active_answers(self.questionnaire, container)}
+            return {**outer, **active_entry(group, container, outer)}
+
+        # Items before `again` are asked even when asked before: the respondent
+        # went back to one of them and walks forward from there.
+        again = len(items) if from_end else 0
+        index = _previous(items, len(items), scope_now()) if from_end else 0
+        if index is None:
+            raise GoBack
+        while index < len(items):
+            item = items[index]
+            scope = scope_now()
             if not visible(item, scope):
+                index += 1
                 continue
             if isinstance(item, InfoItem):
-                if not only_unasked:
+                if not only_unasked or self._next_is_asked(
+                    items, index, container, scope, again, resume_in
+                ):
                     self.prompter.show_notice(Notice("info", text_in(item.label, self.lang)))
+                index += 1
                 continue
-            asked = item.id in container
-            if only_unasked and asked and item.id != resume_in:
+            if only_unasked and index >= again and item.id in container and item.id != resume_in:
+                index += 1
                 continue
-            if isinstance(item, RepeatItem):
-                self.repeat(item, container, (*base, item.id), scope, resume=only_unasked)
+            path = (*base, item.id)
+            try:
+                if isinstance(item, RepeatItem):
+                    self.repeat(
+                        item, container, path, scope, entry=entry,
+                        resume=only_unasked and index >= again,
+                    )  # fmt: skip
+                else:
+                    value = self.ask_item(
+                        item, offered(item, container), path=path, scope=outer, entry=entry,
+                        back=True,
+                    )  # fmt: skip
+                    container[item.id] = value
+                    self.save_answer(item, value)
+            except GoBack:
+                before = _previous(items, index, scope_now())
+                if before is None:
+                    raise
+                again = max(again, index + 1)
+                index = before
                 continue
-            value = self.ask_item(
-                item, offered(item, container), path=(*base, item.id), scope=outer,
-                entry=None,
-            )  # fmt: skip
-            container[item.id] = value
-            self.save_answer(item, value)
+            index += 1
+
+    def _next_is_asked(
+        self,
+        items: Sequence[Item],
+        index: int,
+        container: Mapping[str, Any],
+        scope: Mapping[str, Any],
+        again: int,
+        resume_in: str | None,
+    ) -> bool:
+        """Whether the first visible question after the note at ``index`` will be asked."""
+        after = next(
+            (
+                i
+                for i in range(index + 1, len(items))
+                if not isinstance(items[i], InfoItem) and visible(items[i], scope)
+            ),
+            None,
+        )
+        if after is None:
+            return False
+        item = items[after]
+        return after < again or item.id not in container or item.id == resume_in
 
     def repeat(
         self,
@@ -210,60 +351,10 @@ class Walker:
         outer: Mapping[str, Any],
         *,
         resume: bool,
+        entry: str | None = None,
     ) -> None:
-        """Run the menu of a repeat group (add, edit, remove, done) until done.
-
-        Args:
-            item: the repeat group.
-            container: the answers (or entry) holding the group's list.
-            path: the group's place, e.g. ``("bottlenecks",)``.
-            outer: the active answers visible to conditions inside the entries.
-            resume: first finish the last entry, if it has items not yet asked.
-        """
-        lang = self.lang
-        label = text_in(item.label, lang)
-        entry_name = text_in(item.entry_label or item.label, lang)
-        entries = container.get(item.id)
-        if not isinstance(entries, list):
-            entries = []
-        container[item.id] = entries
-        scope = outer  # the active answers around the entries (active_answers, active_entry)
-        if resume and entries and isinstance(entries[-1], dict):
-            last = entries[-1]
-            inner_resume = _last_asked(item.items, last)
-            inner = {**scope, **active_entry(item, last, scope)}
-            if self._has_unasked(item.items, inner, inner_resume, container=last):
-                self.entry(item, entries, len(entries) - 1, path, scope, only_unasked=True)
-        while True:
-            count = len(entries)
-            options = [Option("add", _t("add", lang, entry=entry_name))]
-            if count:
-                options.append(Option("edit", _t("edit", lang, entry=entry_name.lower())))
-                options.append(Option("remove", _t("remove", lang, entry=entry_name.lower())))
-            options.append(Option("done", _t("done", lang, label=label.lower())))
-            short = item.max_items is not None and count >= item.max_items
-            if short:
-                options = options[1:]
-            default = "add" if count < max(item.min_items, 1) and not short else "done"
-            message = _t("entries", lang, label=label, count=count)
-            choice = self.prompter.choose(message, options, default=default)
-            if choice == "done":
-                self.save_answer()
-                return
-            if choice == "add":
-                entries.append({})
-                self.save_answer()
-                self.entry(item, entries, count, path, scope, only_unasked=False)
-                continue
-            index = self._pick_entry(item, entries, entry_name)
-            if choice == "edit":
-                self.entry(item, entries, index, path, scope, only_unasked=False)
-            elif self.prompter.confirm(
-                _t("confirm_remove", lang, entry=self._entry_title(item, entries, index)),
-                default=False,
-            ):
-                del entries[index]
-                self.save_answer()
+        """Run the menu of a repeat group (see :meth:`Groups.repeat`)."""
+        self.groups.repeat(item, container, path, outer, resume=resume, entry=entry)
 
     def entry(
         self,
@@ -275,52 +366,8 @@ class Walker:
         *,
         only_unasked: bool,
     ) -> None:
-        """Ask the fields of entry ``index`` of a repeat group, saving each.
-
-        Args:
-            item: the repeat group.
-            entries: its list of entries.
-            index: which entry (0-based).
-            path: the group's place.
-            scope: the active answers visible to conditions inside the entry.
-            only_unasked: ask only fields not asked before (resume).
-        """
-        entry = entries[index]
-        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
-        resume_in = _last_asked(item.items, entry) if only_unasked else None
-        for sub in item.items:
-            inner = {**scope, **active_entry(item, entry, scope)}
-            if not visible(sub, inner):
-                continue
-            if isinstance(sub, InfoItem):
-                self.prompter.show_notice(Notice("info", text_in(sub.label, self.lang)))
-                continue
-            if only_unasked and sub.id in entry and sub.id != resume_in:
-                continue
-            sub_path = (*path, index, sub.id)
-            if isinstance(sub, RepeatItem):
-                self.repeat(sub, entry, sub_path, inner, resume=only_unasked)
-                continue
-            entry[sub.id] = self.ask_item(
-                sub, offered(sub, entry), path=sub_path, scope=scope, entry=name
-            )
-            self.save_answer(sub, entry[sub.id])
-
-    def _pick_entry(self, item: RepeatItem, entries: list[Any], name: str) -> int:
-        if len(entries) == 1:
-            return 0
-        options = [Option(str(i), self._entry_title(item, entries, i)) for i in range(len(entries))]
-        return int(self.prompter.choose(_t("which_entry", self.lang), options))
-
-    def _entry_title(self, item: RepeatItem, entries: list[Any], index: int) -> str:
-        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
-        entry = entries[index] if isinstance(entries[index], dict) else {}
-        for sub in item.items:
-            value = entry.get(sub.id)
-            if isinstance(value, str) and value.strip():
-                first = value.strip().splitlines()[0]
-                return f"{name}: {first[:60]}"
-        return name
+        """Ask the fields of one repeat entry (see :meth:`Groups.entry`)."""
+        self.groups.entry(item, entries, index, path, scope, only_unasked=only_unasked)
 
     # -- helpers -----------------------------------------------------------------
 
@@ -335,7 +382,7 @@ class Walker:
             )
         )
 
-    def _has_unasked(
+    def has_unasked(
         self,
         items: Sequence[Item],
         scope: Mapping[str, Any],
@@ -343,6 +390,7 @@ class Walker:
         *,
         container: Mapping[str, Any] | None = None,
     ) -> bool:
+        """Whether some visible item of ``items`` is still to be asked (or is ``resume_in``)."""
         container = scope if container is None else container
         for item in items:
             if isinstance(item, InfoItem) or not visible(item, scope):
@@ -354,17 +402,23 @@ class Walker:
     def has_unasked_anywhere(self) -> bool:
         """Whether some visible item was never asked (so "continue" has somewhere to go)."""
         answers = self.store.answers
-        resume_in = _last_asked(list(self.questionnaire.items()), answers)
+        resume_in = last_asked(list(self.questionnaire.items()), answers)
         active = active_answers(self.questionnaire, answers)
         for section in self.questionnaire.sections:
-            if visible(section, active) and self._has_unasked(
+            if visible(section, active) and self.has_unasked(
                 section.items, active, resume_in, container=answers
             ):
                 return True
         return False
 
     def _context(
-        self, item: Item, path: Path_, scope: Mapping[str, Any], entry: str | None
+        self,
+        item: Item,
+        path: Path_,
+        scope: Mapping[str, Any],
+        entry: str | None,
+        *,
+        back: bool = False,
     ) -> AskContext:
         participants: tuple[tuple[str, str], ...] = ()
         if isinstance(item, ParticipantItem | ParticipantsItem):
@@ -380,8 +434,11 @@ class Walker:
             try:
                 self._check(item, value, scope)
             except AnswerError as exc:
-                return str(exc)
+                return say_problem(str(exc), self.lang)
             return None
+
+        def parse(text: str) -> Any:
+            return parse_answer(item, text, self.lang)
 
         return AskContext(
             path=path,
@@ -392,6 +449,9 @@ class Walker:
             entry=entry,
             participants=participants,
             validate=validate,
+            can_go_back=back,
+            parse=parse,
+            hint=date_hint(self.lang) if isinstance(item, DateItem) else None,
         )
 
     def _check(self, item: Item, value: Any, scope: Mapping[str, Any]) -> Any:
@@ -419,7 +479,7 @@ class Walker:
         except InputError as exc:
             if item is None or not is_answered(value):
                 raise
-            shown = format_value(item, value, self.lang, names=self._names)
+            shown = format_value(item, value, self.lang, names=self.names)
             raise InputError(
                 f"{exc.message}; your answer to {text_in(item.label, self.lang)!r} was not "
                 f"saved, here it is:\n{shown}",
@@ -468,16 +528,10 @@ def _is_checklist(item: Item) -> bool:
     return isinstance(item, MultipleChoiceItem | ParticipantsItem)
 
 
-def _last_asked(items: Sequence[Item], container: Mapping[str, Any]) -> str | None:
-    """The id of the last repeat group asked, if it is the last item asked at all.
-
-    That is where the respondent was when the session stopped, so resuming
-    re-enters that group (to finish its entry or add another).
-    """
-    last: Item | None = None
-    for item in items:
-        if item.id in container and not isinstance(item, InfoItem):
-            last = item
-    if isinstance(last, RepeatItem):
-        return last.id
+def _previous(items: Sequence[Item], index: int, scope: Mapping[str, Any]) -> int | None:
+    """The index of the last visible question before ``index``, or None."""
+    for before in range(index - 1, -1, -1):
+        item = items[before]
+        if not isinstance(item, InfoItem) and visible(item, scope):
+            return before
     return None

@@ -94,6 +94,10 @@ class Response(_Model):
         answers: item id → answer (repeat groups are lists of mappings).
         reactions: for peer reviews, one per finding reacted to.
         migrations: each ``selfeval migrate`` of this response, oldest first.
+        unconfirmed: text typed into a prompt but not confirmed when the session
+            was interrupted (Ctrl-C), by the answer's dotted path. It is not an
+            answer: nothing counts, checks or reports it; ``fill`` offers it
+            again, marked as such, and it becomes the answer once confirmed.
     """
 
     questionnaire: QuestionnaireRef
@@ -108,11 +112,12 @@ class Response(_Model):
     answers: dict[str, Any] = Field(default_factory=dict)
     reactions: list[Reaction] = Field(default_factory=list)
     migrations: list[Migration] = Field(default_factory=list)
+    unconfirmed: dict[str, str] = Field(default_factory=dict)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for YAML, in a stable key order, leaving out empty optional fields."""
         data = self.model_dump(mode="python", exclude_none=True)
-        for key in ("reactions", "migrations"):
+        for key in ("reactions", "migrations", "unconfirmed"):
             if not data.get(key):
                 data.pop(key, None)
         return data

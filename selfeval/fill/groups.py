@@ -1,0 +1,417 @@
+"""Repeat groups in a filling session: their menu, their entries, and one answer picked.
+
+:class:`Groups` is the part of a :class:`~selfeval.fill.walker.Walker` that
+runs a repeat group's menu (add, done, edit, remove, previous question) and
+asks an entry's questions through the walker; it also finds one answer by its
+place (:meth:`Groups.ask_at`), so that the review can change a single answer,
+also one inside an entry, instead of a whole section (issue 16).
+
+Rules (``docs/fill.md``): the menu keeps one order and starts on its first
+entry; a group that needs entries is marked ``*`` with "at least N", and
+leaving it short is allowed but said; the group's help is shown above its
+menu; a new entry is cancelled by going back from its first question while
+nothing in it is answered; editing an entry asks one chosen question, or all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from selfeval.files.store import ResponseStore
+from selfeval.fill.prompter import (
+    BACK,
+    GoBack,
+    Notice,
+    Option,
+    Path_,
+    Prompter,
+    format_value,
+    offered,
+)
+from selfeval.fill.prompter import message as _t
+from selfeval.model.answers import active_answers, active_entry, is_answered, visible
+from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
+
+__all__ = ["Asker", "Groups", "last_asked"]
+
+
+class Asker(Protocol):
+    """What :class:`Groups` needs of its walker (:class:`~selfeval.fill.walker.Walker`)."""
+
+    prompter: Prompter
+    lang: str
+    questionnaire: Questionnaire
+    store: ResponseStore
+    names: dict[str, str]
+
+    def ask_item(
+        self,
+        item: Item,
+        current: Any,
+        *,
+        path: Path_,
+        scope: Mapping[str, Any] | None = None,
+        entry: str | None = None,
+        warn_blank: bool = True,
+        back: bool = False,
+    ) -> Any:
+        """Ask one item until the answer fits."""
+
+    def save_answer(self, item: Item | None = None, value: Any = None) -> None:
+        """Save now and tell what changed."""
+
+    def ask_list(
+        self,
+        items: Sequence[Item],
+        container: dict[str, Any],
+        base: Path_,
+        outer: Mapping[str, Any],
+        *,
+        only_unasked: bool,
+        resume_in: str | None,
+        group: RepeatItem | None = None,
+        entry: str | None = None,
+        from_end: bool = False,
+    ) -> None:
+        """Ask ``items`` in order into ``container``."""
+
+    def has_unasked(
+        self,
+        items: Sequence[Item],
+        scope: Mapping[str, Any],
+        resume_in: str | None,
+        *,
+        container: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Whether some visible item of ``items`` is still to be asked."""
+
+
+class Groups:
+    """Repeat-group menus and picking one answer, for a walker.
+
+    Args:
+        walker: asks and saves (:class:`~selfeval.fill.walker.Walker`).
+    """
+
+    def __init__(self, walker: Asker) -> None:
+        self.walker = walker
+        self.prompter = walker.prompter
+        self.lang = walker.lang
+        self.questionnaire = walker.questionnaire
+        self.store = walker.store
+        self._names = walker.names
+
+    def repeat(
+        self,
+        item: RepeatItem,
+        container: dict[str, Any],
+        path: Path_,
+        outer: Mapping[str, Any],
+        *,
+        resume: bool,
+        entry: str | None = None,
+    ) -> None:
+        """Run the menu of a repeat group (add, done, edit, remove, back) until done.
+
+        The menu always lists its options in one order, starting on the first:
+        add (while there is room), done, edit, remove, previous question. The
+        group's help is shown above it; a group that needs entries is marked
+        ``*`` with "at least N". A new entry can be cancelled by going back
+        from its first question (an entry with nothing answered is removed);
+        editing an entry asks one chosen question, or all of them.
+
+        Args:
+            item: the repeat group.
+            container: the answers (or entry) holding the group's list.
+            path: the group's place, e.g. ``("bottlenecks",)``.
+            outer: the active answers visible to conditions inside the entries.
+            resume: first finish the last entry, if it has items not yet asked.
+            entry: the repeat entry this group is inside (for its name), if any.
+
+        Raises:
+            GoBack: the respondent chose "previous question".
+        """
+        lang = self.lang
+        label = text_in(item.label, lang)
+        shown = f"{entry} › {label}" if entry else label
+        entry_name = text_in(item.entry_label or item.label, lang)
+        entries = container.get(item.id)
+        if not isinstance(entries, list):
+            entries = []
+        container[item.id] = entries
+        scope = outer  # the active answers around the entries (active_answers, active_entry)
+        helptext = text_in(item.help, lang)
+        if helptext:
+            self.prompter.show_notice(Notice("info", helptext))
+        if resume and entries and isinstance(entries[-1], dict):
+            last = entries[-1]
+            inner_resume = last_asked(item.items, last)
+            inner = {**scope, **active_entry(item, last, scope)}
+            if self.walker.has_unasked(item.items, inner, inner_resume, container=last):
+                with contextlib.suppress(GoBack):
+                    self.entry(item, entries, len(entries) - 1, path, scope, only_unasked=True)
+        least = max(item.min_items, 0)
+        while True:
+            count = len(entries)
+            options = []
+            if item.max_items is None or count < item.max_items:
+                options.append(Option("add", _t("add", lang, entry=entry_name)))
+            options.append(Option("done", _t("done", lang, label=label.lower())))
+            if count:
+                options.append(Option("edit", _t("edit", lang, entry=entry_name.lower())))
+                options.append(Option("remove", _t("remove", lang, entry=entry_name.lower())))
+            options.append(Option(BACK, _t("back", lang)))
+            head = shown + (" *" if least else "")
+            if least and count < least:
+                head += " " + _t("at_least", lang, count=least)
+            message = _t("entries", lang, label=head, count=count)
+            choice = self.prompter.choose(message, options, default=options[0].value)
+            if choice == BACK:
+                raise GoBack
+            if choice == "done":
+                if count < least:
+                    self.prompter.show_notice(
+                        Notice("warning", _t("too_few", lang, count=least, label=label))
+                    )
+                self.walker.save_answer()
+                return
+            if choice == "add":
+                entries.append({})
+                self.walker.save_answer()
+                self.prompter.show_notice(
+                    Notice("info", _t("new_entry", lang, entry=f"{entry_name} {count + 1}"))
+                )
+                try:
+                    self.entry(item, entries, count, path, scope, only_unasked=False)
+                except GoBack:
+                    if not any(is_answered(v) for v in entries[count].values()):
+                        del entries[count]
+                        self.walker.save_answer()
+                        self.prompter.show_notice(
+                            Notice("info", _t("cancelled", lang, entry=f"{entry_name} {count + 1}"))
+                        )
+                continue
+            index = self._pick_entry(item, entries)
+            if index is None:
+                continue
+            if choice == "edit":
+                with contextlib.suppress(GoBack):
+                    self._edit_entry(item, entries, index, path, scope)
+            elif self.prompter.confirm(
+                _t("confirm_remove", lang, entry=self._entry_title(item, entries, index)),
+                default=False,
+            ):
+                del entries[index]
+                self.walker.save_answer()
+
+    def _edit_entry(
+        self,
+        item: RepeatItem,
+        entries: list[Any],
+        index: int,
+        path: Path_,
+        scope: Mapping[str, Any],
+    ) -> None:
+        """Ask one chosen question of an entry, or all of them."""
+        entry = entries[index]
+        inner = {**scope, **active_entry(item, entry, scope)}
+        fields = [
+            sub for sub in item.items if not isinstance(sub, InfoItem) and visible(sub, inner)
+        ]
+        options = [Option("*", _t("all_questions", self.lang))]
+        for sub in fields:
+            options.append(Option(sub.id, self._summary(sub, entry.get(sub.id))))
+        options.append(Option(BACK, _t("back", self.lang)))
+        title = self._entry_title(item, entries, index)
+        choice = self.prompter.choose(_t("which_question", self.lang, entry=title), options)
+        if choice == BACK:
+            return
+        if choice == "*":
+            self.entry(item, entries, index, path, scope, only_unasked=False)
+            return
+        self.ask_at((*path, index, choice), container=entry, outer=scope, group=item)
+
+    def ask_at(
+        self,
+        path: Path_,
+        *,
+        container: dict[str, Any] | None = None,
+        outer: Mapping[str, Any] | None = None,
+        group: RepeatItem | None = None,
+    ) -> None:
+        """Ask the one item at ``path`` (a question, or a repeat group's menu) and save it.
+
+        Args:
+            path: e.g. ``("role",)`` or ``("bottlenecks", 0, "concerned")``.
+            container: the mapping holding the item (found from ``path`` when None).
+            outer: the active answers around it (for entries).
+            group: the repeat group ``container`` is an entry of.
+
+        Raises:
+            GoBack: the respondent went back instead of answering.
+        """
+        if container is None:
+            found = self._locate(path)
+            if found is None:
+                return
+            container, outer, group = found
+        outer = outer or {}
+        item_id = path[-1]
+        items = group.items if group else list(self.questionnaire.items())
+        item = next((i for i in items if i.id == item_id), None)
+        if item is None or isinstance(item, InfoItem):
+            return
+        entry = None
+        if group is not None and isinstance(path[-2], int):
+            entry = f"{text_in(group.entry_label or group.label, self.lang)} {path[-2] + 1}"
+        if isinstance(item, RepeatItem):
+            scope = (
+                {**outer, **active_answers(self.questionnaire, container)}
+                if group is None
+                else {**outer, **active_entry(group, container, outer)}
+            )
+            self.repeat(item, container, path, scope, resume=False, entry=entry)
+            return
+        value = self.walker.ask_item(
+            item, offered(item, container), path=path, scope=outer, entry=entry, back=True
+        )
+        container[item.id] = value
+        self.walker.save_answer(item, value)
+
+    def _locate(
+        self, path: Path_
+    ) -> tuple[dict[str, Any], Mapping[str, Any], RepeatItem | None] | None:
+        """The container, outer scope and repeat group of the item at ``path``, if it exists."""
+        container: dict[str, Any] = self.store.answers
+        outer: Mapping[str, Any] = {}
+        group: RepeatItem | None = None
+        items: Sequence[Item] = list(self.questionnaire.items())
+        rest = list(path[:-1])
+        while rest:
+            item_id, index = rest[0], rest[1] if len(rest) > 1 else None
+            found = next((i for i in items if i.id == item_id), None)
+            entries = container.get(str(item_id))
+            if (
+                not isinstance(found, RepeatItem)
+                or not isinstance(index, int)
+                or not isinstance(entries, list)
+                or not 0 <= index < len(entries)
+                or not isinstance(entries[index], dict)
+            ):
+                return None
+            scope = (
+                {**outer, **active_answers(self.questionnaire, container)}
+                if group is None
+                else {**outer, **active_entry(group, container, outer)}
+            )
+            outer, group, container = scope, found, entries[index]
+            items = found.items
+            rest = rest[2:]
+        return container, outer, group
+
+    def questions_of(self, section: int) -> list[tuple[Path_, str]]:
+        """The questions of a section to pick one from: ``(path, "Label: answer")``.
+
+        Visible questions in order; a repeat group is listed itself (its menu)
+        and then each visible question of each entry, as ``Entry 1 › Label: answer``.
+        """
+        answers = self.store.answers
+        active = active_answers(self.questionnaire, answers)
+        out: list[tuple[Path_, str]] = []
+        for item in self.questionnaire.sections[section].items:
+            if isinstance(item, InfoItem) or not visible(item, active):
+                continue
+            value = answers.get(item.id)
+            out.append(((item.id,), self._summary(item, value)))
+            if not isinstance(item, RepeatItem) or not isinstance(value, list):
+                continue
+            name = text_in(item.entry_label or item.label, self.lang)
+            for index, entry in enumerate(value):
+                if not isinstance(entry, dict):
+                    continue
+                inner = {**active, **active_entry(item, entry, active)}
+                for sub in item.items:
+                    if isinstance(sub, InfoItem) or not visible(sub, inner):
+                        continue
+                    summary = self._summary(sub, entry.get(sub.id))
+                    out.append(((item.id, index, sub.id), f"{name} {index + 1} › {summary}"))
+        return out
+
+    def _summary(self, item: Item, value: Any) -> str:
+        """``Label: answer`` shortened to one line, for menus that pick a question."""
+        label = text_in(item.label, self.lang)
+        if isinstance(item, RepeatItem):
+            count = len(value) if isinstance(value, list) else 0
+            return f"{label} ({count})"
+        shown = format_value(item, value, self.lang, names=self._names)
+        if not shown:
+            return f"{label}: —"
+        first = shown.strip().splitlines()[0]
+        more = len(first) > 50 or "\n" in shown.strip()
+        return f"{label}: {first[:50]}{'…' if more else ''}"
+
+    def entry(
+        self,
+        item: RepeatItem,
+        entries: list[Any],
+        index: int,
+        path: Path_,
+        scope: Mapping[str, Any],
+        *,
+        only_unasked: bool,
+    ) -> None:
+        """Ask the fields of entry ``index`` of a repeat group, saving each.
+
+        Args:
+            item: the repeat group.
+            entries: its list of entries.
+            index: which entry (0-based).
+            path: the group's place.
+            scope: the active answers visible to conditions inside the entry.
+            only_unasked: ask only fields not asked before (resume).
+
+        Raises:
+            GoBack: the respondent went back from the entry's first question.
+        """
+        entry = entries[index]
+        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
+        resume_in = last_asked(item.items, entry) if only_unasked else None
+        self.walker.ask_list(
+            item.items, entry, (*path, index), scope, only_unasked=only_unasked,
+            resume_in=resume_in, group=item, entry=name,
+        )  # fmt: skip
+
+    def _pick_entry(self, item: RepeatItem, entries: list[Any]) -> int | None:
+        if len(entries) == 1:
+            return 0
+        options = [Option(str(i), self._entry_title(item, entries, i)) for i in range(len(entries))]
+        options.append(Option(BACK, _t("back", self.lang)))
+        choice = self.prompter.choose(_t("which_entry", self.lang), options)
+        return None if choice == BACK else int(choice)
+
+    def _entry_title(self, item: RepeatItem, entries: list[Any], index: int) -> str:
+        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
+        entry = entries[index] if isinstance(entries[index], dict) else {}
+        for sub in item.items:
+            value = entry.get(sub.id)
+            if isinstance(value, str) and value.strip():
+                first = value.strip().splitlines()[0]
+                return f"{name}: {first[:60]}"
+        return name
+
+
+def last_asked(items: Sequence[Item], container: Mapping[str, Any]) -> str | None:
+    """The id of the last repeat group asked, if it is the last item asked at all.
+
+    That is where the respondent was when the session stopped, so resuming
+    re-enters that group (to finish its entry or add another).
+    """
+    last: Item | None = None
+    for item in items:
+        if item.id in container and not isinstance(item, InfoItem):
+            last = item
+    if isinstance(last, RepeatItem):
+        return last.id
+    return None
