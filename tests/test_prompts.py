@@ -203,7 +203,7 @@ def test_section_notice_and_review_render(keys: Any) -> None:
     assert "x Kan niet indienen\n  - naam ontbreekt" in text
     assert "  Naam: Financiën" in text
     assert "  Datum: ontbreekt" in text
-    assert "Waarom: geen tijd (telt niet mee" in text
+    assert "Waarom: geen tijd — telt niet mee" in text
 
 
 def test_long_text_can_be_written_in_the_editor(
@@ -446,3 +446,34 @@ def test_long_answers_are_shown_broken_at_spaces() -> None:
     assert result.display_to_source(result.source_to_display(end)) == end
     cur = text.index("Curaçao")
     assert shown[result.source_to_display(cur)] == "C"
+
+
+def test_a_review_longer_than_the_screen_is_shown_a_page_at_a_time(keys: Any) -> None:
+    rows = [ReviewRow(0, "Onderdeel 1", "", "heading")]
+    rows += [ReviewRow(1, f"Vraag {n}", f"antwoord {n}", "answered") for n in range(1, 9)]
+    rows += [ReviewRow(0, "Onderdeel 2", "", "heading"), ReviewRow(1, "Datum", "", "missing")]
+    rows += [ReviewRow(1, "Waarom", "geen tijd", "inactive")]
+    rows += [ReviewRow(1, "Tekst", "regel een\nregel twee", "answered")]
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=16, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
+    keys.send_text(ENTER + ENTER + ENTER + DOWN + ENTER)  # next, previous, next, done
+    p.show_review("Uw antwoorden", rows)
+    text = out.getvalue()
+    assert "Uw antwoorden (1 ontbreekt, 1 telt niet mee)" in text
+    assert text.count("Pagina 1 van 2") >= 1
+    assert text.count("Pagina 2 van 2") >= 2
+    first = text.index("Pagina 1 van 2")
+    second = text.index("Pagina 2 van 2")
+    assert "Vraag 8: antwoord 8" in text[first:second]
+    assert "Onderdeel 2" not in text[first:second]  # pages break between sections
+    assert "Datum: ontbreekt" in text[second:]
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert lines[lines.index("  Tekst:") + 1] == "      regel een"  # under its own indent
+    assert "Waarom: geen tijd — telt niet mee" in text
+
+
+def test_a_short_review_is_printed_at_once(keys: Any) -> None:
+    p, out = prompter(keys)
+    p.show_review("Uw antwoorden", [ReviewRow(1, "Naam", "x", "answered")])
+    assert "Naam: x" in out.getvalue()

@@ -61,6 +61,7 @@ class Scripted:
         self.reviews: list[list[ReviewRow]] = []
         self.menus: list[tuple[str, list[str], str | None]] = []
         self.offered: dict[str, Any] = {}
+        self.confirms: list[str] = []
         self.on_ask = on_ask
 
     def _next(self, kind: str, key: str) -> Any:
@@ -105,6 +106,7 @@ class Scripted:
         return str(self._next("choose", key))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
+        self.confirms.append(message)
         return bool(self._next("confirm", "confirm"))
 
 
@@ -416,7 +418,7 @@ def test_an_entry_missing_a_required_field_blocks_submit_and_is_asked_directly(
     assert default == "missing"
     assert values.index("missing") < values.index("submit")
     warning = [n for n in prompter.notices if n.kind == "warning"][-1]
-    assert warning.text == "Nog niet compleet: 1 antwoorden ontbreken of kloppen niet."
+    assert warning.text == "Nog niet compleet: 1 antwoord ontbreekt of klopt niet."
     assert warning.details == ("Punten › Punt 1 › Titel: ontbreekt",)
     assert prompter.contexts[-1].entry == "Punt 1"
     # once complete, submit is the default
@@ -440,7 +442,7 @@ def test_submit_chosen_while_an_entry_is_incomplete_is_refused_in_the_session_la
     assert outcome.state == "draft"
     assert outcome.progress.missing == ("points",)
     error = next(n for n in prompter.notices if n.kind == "error")
-    assert error.text == "Indienen kan nog niet: 1 antwoorden ontbreken of kloppen niet."
+    assert error.text == "Indienen kan nog niet: 1 antwoord ontbreekt of klopt niet."
     assert error.details == ("Punten › Punt 1 › Titel: ontbreekt",)
     assert response_of(ws.root)["status"] == "draft"
 

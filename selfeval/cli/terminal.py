@@ -120,10 +120,18 @@ _UI: dict[str, dict[str, str]] = {
         "en": "{answered} answered · required {done}/{required}",
     },
     "required": {"nl": "verplicht", "en": "required"},
+    "count_missing": {"nl": "{count} ontbreken", "en": "{count} missing"},
+    "count_missing_one": {"nl": "1 ontbreekt", "en": "1 missing"},
+    "count_inactive": {"nl": "{count} tellen niet mee", "en": "{count} not counted"},
+    "count_inactive_one": {"nl": "1 telt niet mee", "en": "1 not counted"},
+    "page": {"nl": "Pagina {page} van {count}", "en": "Page {page} of {count}"},
+    "next_page": {"nl": "Volgende pagina", "en": "Next page"},
+    "previous_page": {"nl": "Vorige pagina", "en": "Previous page"},
+    "done_reading": {"nl": "Klaar met lezen", "en": "Done reading"},
     "missing": {"nl": "ontbreekt", "en": "missing"},
     "inactive": {
-        "nl": "telt niet mee (voorwaarde geldt niet)",
-        "en": "not counted (condition false)",
+        "nl": "telt niet mee: de vraag hoort niet meer bij uw antwoorden",
+        "en": "not counted: the question no longer applies",
     },
 }
 #: Columns before a choice's text: the pointer (" » ") and, in a checklist, the box ("○ ").
@@ -155,6 +163,8 @@ _share_default_key_bindings()
 
 
 def _ui(key: str, lang: str, **values: Any) -> str:
+    if values.get("count") == 1 and f"{key}_one" in _UI:
+        key = f"{key}_one"
     texts = _UI[key]
     return (texts.get(lang) or texts["en"]).format(**values)
 
@@ -317,6 +327,11 @@ class _WordWrap(Processor):
         return Transformation(out, source_to_display=to_display, display_to_source=to_source)
 
 
+def _participant(code: str, name: str) -> str:
+    """A participant as listed: ``FIN — Financiën``, or the code alone when it is its name."""
+    return code if not name or name == code else f"{code} — {name}"
+
+
 def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
     """Enter on an empty last line finishes a long text (Esc Enter still does); Ctrl-E edits.
 
@@ -352,6 +367,23 @@ def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
         buffer.open_in_editor(validate_and_handle=False)
 
 
+def _pages(blocks: list[list[Any]], size: int) -> list[list[Any]]:
+    """Lines grouped into pages of at most ``size``, breaking between blocks where possible.
+
+    A block counts one line per renderable (long answers may take more; the
+    page size leaves room for that).
+    """
+    pages: list[list[Any]] = [[]]
+    for block in blocks:
+        if pages[-1] and len(pages[-1]) + len(block) > size:
+            pages.append([])
+        for line in block:
+            if len(pages[-1]) >= size:
+                pages.append([])
+            pages[-1].append(line)
+    return pages
+
+
 class TerminalPrompter:
     """Ask and show through questionary and rich.
 
@@ -359,6 +391,8 @@ class TerminalPrompter:
         console: where headings, help and notices go (default: stdout).
         input: a prompt_toolkit input (tests pass a pipe input).
         output: a prompt_toolkit output (tests pass ``DummyOutput``).
+        page: show a review longer than the screen a page at a time
+            (default: when the console is a terminal).
         lang: ``nl`` or ``en``, for the prompter's own texts (item texts come
             in the session's language through :class:`AskContext`).
     """
@@ -370,9 +404,12 @@ class TerminalPrompter:
         input: Any = None,
         output: Any = None,
         lang: str = "nl",
+        page: bool | None = None,
     ) -> None:
         self.console = console or Console(highlight=False)
         self._lang = lang
+        #: Page a long review: by default when the console is a terminal.
+        self._page = self.console.is_terminal if page is None else page
         self._io: dict[str, Any] = {}
         if input is not None:
             self._io["input"] = input
@@ -402,25 +439,98 @@ class TerminalPrompter:
             self.console.print(f"  - {escape(detail)}")
 
     def show_review(self, title: str, rows: Sequence[ReviewRow]) -> None:
-        """Print every answer, indented by depth; missing and not-counted ones marked."""
+        """Show every answer, indented by depth, with what is missing or not counted marked.
+
+        A review longer than the screen is shown a page at a time (pages
+        break at section headings where they can), with a menu to go to the
+        next or previous page or to stop reading; a short one is printed at
+        once. Long answers wrap at spaces under their own indent.
+        """
         lang = self._lang
-        self.console.print()
-        self.console.rule(f"[bold]{escape(title)}")
+        missing = sum(1 for r in rows if r.state == "missing")
+        inactive = sum(1 for r in rows if r.state == "inactive")
+        counts = []
+        if missing:
+            counts.append(_ui("count_missing", lang, count=missing))
+        if inactive:
+            counts.append(_ui("count_inactive", lang, count=inactive))
+        head = title + (f" ({', '.join(counts)})" if counts else "")
+        blocks = self._review_blocks(rows)
+        height = self.console.height
+        size = max(height - 7, 5)
+        lines = [line for block in blocks for line in block]
+        if not self._page or len(lines) + 2 <= height - 4:
+            self.console.print()
+            self.console.rule(f"[bold]{escape(head)}")
+            for line in lines:
+                self.console.print(line, highlight=False)
+            return
+        pages = _pages(blocks, size)
+        index = 0
+        while True:
+            self.console.clear()
+            self.console.rule(f"[bold]{escape(head)}")
+            self.console.print(
+                f"[dim]{_ui('page', lang, page=index + 1, count=len(pages))}[/]", highlight=False
+            )
+            for line in pages[index]:
+                self.console.print(line, highlight=False)
+            options = []
+            if index + 1 < len(pages):
+                options.append(("next", _ui("next_page", lang)))
+            if index:
+                options.append(("previous", _ui("previous_page", lang)))
+            options.append(("done", _ui("done_reading", lang)))
+            pairs = [(label, value) for value, label in options]
+            choice = self._pick(
+                _ui("page", lang, page=index + 1, count=len(pages)),
+                pairs,
+                options[0][0],
+                _ui("select", lang),
+                echo=False,
+            )
+            if choice == "done":
+                return
+            index += 1 if choice == "next" else -1
+
+    def _review_blocks(self, rows: Sequence[ReviewRow]) -> list[list[Any]]:
+        """The review as renderables, one list per section (a heading of depth 0 starts one)."""
+        from rich.padding import Padding
+        from rich.text import Text
+
+        lang = self._lang
+        width = self.console.width
+        blocks: list[list[Any]] = []
+
+        def add(text: Text, indent: int) -> None:
+            # One renderable per screen line, so that pages can be counted.
+            for piece in text.wrap(self.console, max(width - indent, 20)):
+                blocks[-1].append(Padding(piece, (0, 0, 0, indent)))
+
         for row in rows:
-            pad = "  " * row.depth
-            label = escape(row.label)
+            if row.depth == 0 or not blocks:
+                blocks.append([])
+            indent = 2 * row.depth
+            label = Text(row.label, style="bold" if row.state == "heading" else "")
             if row.state == "heading":
-                self.console.print(f"{pad}[bold]{label}[/]")
+                add(label, indent)
                 continue
-            value = escape(row.value).replace("\n", "\n" + pad + "    ")
+            line = label + Text(": ")
             if row.state == "missing":
-                self.console.print(f"{pad}{label}: [bold red]{_ui('missing', lang)}[/]")
-            elif row.state == "inactive":
-                self.console.print(f"{pad}[dim]{label}: {value} ({_ui('inactive', lang)})[/]")
+                line.append(_ui("missing", lang), style="bold red")
             elif row.state == "blank":
-                self.console.print(f"{pad}{label}: [dim]—[/]")
+                line.append("—", style="dim")
+            elif row.state == "inactive":
+                line.append(row.value.split("\n")[0] + " — " + _ui("inactive", lang))
+                line.stylize("dim")
+            elif "\n" in row.value or len(row.value) > 60:
+                add(line, indent)
+                add(Text(row.value), indent + 4)
+                continue
             else:
-                self.console.print(f"{pad}{label}: {value}")
+                line.append(row.value)
+            add(line, indent)
+        return blocks
 
     # -- asking ------------------------------------------------------------------
 
@@ -497,13 +607,13 @@ class TerminalPrompter:
                 options.append((f"{point} {label}".strip(), point))
             return self._select(message, options, current, context)
         if isinstance(item, ParticipantItem):
-            options = [(f"{code} — {name}", code) for code, name in context.participants]
+            options = [(_participant(code, name), code) for code, name in context.participants]
             return self._select(message, options, current, context)
         if isinstance(item, MultipleChoiceItem):
             options = [(text_in(c.label, context.lang), c.value) for c in item.choices]
             return self._checkbox(message, options, current, context)
         if isinstance(item, ParticipantsItem):
-            options = [(f"{code} — {name}", code) for code, name in context.participants]
+            options = [(_participant(code, name), code) for code, name in context.participants]
             return self._checkbox(message, options, current, context)
         return self._text(item, message, current, context)
 
@@ -603,6 +713,7 @@ class TerminalPrompter:
         instruction: str,
         *,
         back: bool = False,
+        echo: bool = True,
     ) -> Any:
         """A list to pick one from; the question and every label shown in full.
 
@@ -630,8 +741,9 @@ class TerminalPrompter:
 
             _add_keys(question, bindings)
         answer = self._asked(question)
-        shown = next((label for label, value in options if value == answer), str(answer))
-        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
+        if echo:
+            shown = next((label for label, value in options if value == answer), str(answer))
+            self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
         return answer
 
     def _select(

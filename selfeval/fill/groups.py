@@ -396,9 +396,13 @@ class Groups:
         entry = entries[index] if isinstance(entries[index], dict) else {}
         for sub in item.items:
             value = entry.get(sub.id)
-            if isinstance(value, str) and value.strip():
-                first = value.strip().splitlines()[0]
-                return f"{name}: {first[:60]}"
+            if isinstance(sub, RepeatItem | InfoItem) or not is_answered(value):
+                continue
+            shown = format_value(sub, value, self.lang, names=self._names).strip()
+            if shown:
+                first = shown.splitlines()[0]
+                cut = len(first) > 60 or "\n" in shown
+                return f"{name}: {first[:60]}{'…' if cut else ''}"
         return name
 
 

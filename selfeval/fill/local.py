@@ -67,16 +67,18 @@ def say_problem(text: str, lang: str) -> str:
     """
     if lang != "nl":
         return text
-    parts = []
-    for part in text.split("; "):
-        for pattern, dutch in _DUTCH:
-            match = re.fullmatch(pattern, part)
-            if match:
-                parts.append(dutch.format(**match.groupdict()))
-                break
-        else:
-            parts.append(part)
-    return "; ".join(parts)
+    whole = _dutch(text)
+    if whole is not None:
+        return whole
+    return "; ".join(_dutch(part) or part for part in text.split("; "))
+
+
+def _dutch(text: str) -> str | None:
+    for pattern, dutch in _DUTCH:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return dutch.format(**match.groupdict())
+    return None
 
 
 def parse_answer(item: Item, text: str, lang: str) -> Any:
@@ -99,9 +101,12 @@ def parse_answer(item: Item, text: str, lang: str) -> Any:
                     say_problem(f"{text.strip()!r} is not a date; write it as YYYY-MM-DD", lang)
                 ) from None
     try:
-        return parse_typed(item, text)
+        value = parse_typed(item, text)
+        if isinstance(item, DateItem) and value is not None:
+            value = item.check(value)  # a date that is no date is said at once
     except AnswerError as exc:
         raise AnswerError(say_problem(str(exc), lang)) from None
+    return value
 
 
 def shown_date(value: str, lang: str) -> str:

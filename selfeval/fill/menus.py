@@ -186,6 +186,7 @@ class Menus:
                 )  # fmt: skip
                 options = [Option("missing", _t("missing", lang))]
             else:
+                self.prompter.show_notice(Notice("success", _t("complete", lang)))
                 options = [Option("submit", _t("submit", lang))]
             options += [
                 Option("change", _t("change_one", lang)),

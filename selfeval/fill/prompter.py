@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from selfeval.fill.local import shown_date
 from selfeval.model.answers import Progress, is_answered
 from selfeval.model.questionnaire import (
+    DateItem,
     Item,
     MultipleChoiceItem,
     ParticipantItem,
@@ -219,15 +221,20 @@ _TEXTS: dict[str, dict[str, str]] = {
     "back_menu": {"nl": "← Terug naar het menu", "en": "← Back to the menu"},
     "review_title": {"nl": "Uw antwoorden", "en": "Your answers"},
     "confirm_submit": {
-        "nl": "Nu indienen? Daarna kunt u alleen met --reopen nog wijzigen.",
-        "en": "Submit now? Afterwards, changes need --reopen.",
+        "nl": "Nu indienen? Wilt u daarna nog iets wijzigen, dan moet u het eerst heropenen "
+        "(zie de instructie).",
+        "en": "Submit now? To change anything afterwards you first reopen it (see the "
+        "instructions).",
     },
-    "submitted": {"nl": "Ingediend.", "en": "Submitted."},
+    "submitted": {
+        "nl": "Ingediend. Dank u wel! Het secretariaat neemt uw antwoorden op in het concept.",
+        "en": "Submitted. Thank you! The secretariat takes your answers into the draft report.",
+    },
     "inactive": {
-        "nl": "Uw antwoord op {label!r} telt niet meer mee: de voorwaarde ervan geldt niet "
-        "meer. Het blijft in het bestand staan.",
-        "en": "Your answer to {label!r} no longer counts: its condition is now false. It "
-        "stays in the file.",
+        "nl": "Uw antwoord op '{label}' telt niet meer mee: door uw nieuwe antwoord hoort die "
+        "vraag er niet meer bij. Het blijft bewaard en telt weer als u terugkiest.",
+        "en": "Your answer to '{label}' no longer counts: after your new answer that question "
+        "no longer applies. It is kept, and counts again if you change back.",
     },
     "blank_required": {
         "nl": "Leeg gelaten; dit is verplicht vóór indienen.",
@@ -270,9 +277,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nl": "Nog niet compleet: {count} antwoorden ontbreken of kloppen niet.",
         "en": "Not complete yet: {count} answers are missing or invalid.",
     },
+    "missing_list_one": {
+        "nl": "Nog niet compleet: 1 antwoord ontbreekt of klopt niet.",
+        "en": "Not complete yet: 1 answer is missing or invalid.",
+    },
     "cannot_submit": {
         "nl": "Indienen kan nog niet: {count} antwoorden ontbreken of kloppen niet.",
         "en": "Cannot submit yet: {count} answers are missing or invalid.",
+    },
+    "cannot_submit_one": {
+        "nl": "Indienen kan nog niet: 1 antwoord ontbreekt of klopt niet.",
+        "en": "Cannot submit yet: 1 answer is missing or invalid.",
+    },
+    "complete": {
+        "nl": "Alles is ingevuld. U kunt indienen.",
+        "en": "Everything is answered. You can submit.",
     },
     "problem_missing": {"nl": "ontbreekt", "en": "missing"},
     "problem_few": {
@@ -346,14 +365,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Interrupted. Everything given is saved in {path} ({counts}).",
     },
     "end_inactive": {
-        "nl": "Bewaard maar niet meegeteld (hun voorwaarde geldt niet meer): {items}",
-        "en": "Kept but not counted (their condition no longer holds): {items}",
+        "nl": "Bewaard maar niet meegeteld, omdat de vraag niet meer bij uw antwoorden hoort: "
+        "{items}",
+        "en": "Kept but not counted, as the question no longer applies after your answers: {items}",
     },
 }
 
 
 def message(key: str, lang: str, **values: Any) -> str:
-    """The session text ``key`` in ``lang`` (English when missing), filled with ``values``."""
+    """The session text ``key`` in ``lang`` (English when missing), filled with ``values``.
+
+    A text with a ``count`` of 1 is taken from ``<key>_one`` when there is one
+    (singular: "1 antwoord ontbreekt", not "1 antwoorden ontbreken").
+    """
+    if values.get("count") == 1 and f"{key}_one" in _TEXTS:
+        key = f"{key}_one"
     texts = _TEXTS[key]
     return (texts.get(lang) or texts["en"]).format(**values)
 
@@ -398,6 +424,8 @@ def format_value(
         return ", ".join(
             f"{c} ({names[c]})" if c in names and names[c] != c else str(c) for c in codes
         )
+    if isinstance(item, DateItem) and isinstance(value, str):
+        return shown_date(value, lang)
     if isinstance(item, ScaleItem) and value in item.labels:
         return f"{value} ({text_in(item.labels[value], lang)})"
     if isinstance(value, list):

@@ -94,12 +94,14 @@ class Outcome(SessionResult):
     Attributes (besides those of :class:`SessionResult`):
         progress: progress at the end.
         inactive: ids of answers kept but not counted (condition false).
+        inactive_labels: the same by their labels in ``lang``.
         missing_labels: the items in ``progress.missing`` by their labels in ``lang``.
     """
 
     state: Literal["submitted", "draft", "interrupted"]
     progress: Progress
     inactive: tuple[str, ...] = ()
+    inactive_labels: tuple[str, ...] = ()
     missing_labels: tuple[str, ...] = ()
 
     def counts(self) -> str:
@@ -114,7 +116,8 @@ class Outcome(SessionResult):
         """Typed text kept unconfirmed, and the answers kept but not counted, if any."""
         notes = super().closing_notes()
         if self.inactive:
-            notes.append(_t("end_inactive", self.lang, items=", ".join(self.inactive)))
+            labels = self.inactive_labels or self.inactive
+            notes.append(_t("end_inactive", self.lang, items=", ".join(labels)))
         return notes
 
     def missing_text(self) -> str | None:
@@ -238,4 +241,5 @@ def outcome_of(
         lang=lang,
         kept_typed=kept_typed,
         missing_labels=tuple(label_path(questionnaire, (i,), lang) for i in now.missing),
+        inactive_labels=tuple(label_path(questionnaire, (i,), lang) for i in inactive),
     )
