@@ -19,6 +19,7 @@ from selfeval.cli import app
 from selfeval.errors import RefusedError, UsageError
 from selfeval.files import yamlio
 from selfeval.files.scaffold import init_workspace
+from selfeval.files.store import SubmittedError
 from selfeval.files.workspace import Workspace
 from selfeval.peer_review.run import StaleDraftError, choose_round, run_peer_review
 from selfeval.report.findings import draft_hash, finding_hash
@@ -164,7 +165,9 @@ class FakePrompter:
 
     def shown_findings(self) -> list[str]:
         """Ids of the findings shown, from the last line of each finding notice."""
-        return [d[-1].strip("()") for k, t, d in self.notices if k == "info" and t.startswith("[")]
+        return [
+            d[-1].split(": ", 1)[1] for k, t, d in self.notices if k == "info" and t.startswith("[")
+        ]
 
 
 def review(root: Path, participant: str, script: Sequence[Any], **options: Any) -> Any:
@@ -548,10 +551,56 @@ def test_stale_draft_error_lists_changes(ws: Path) -> None:
     review(ws, "DEF", ["agree", Interrupt])
     findings = [f for f in draft_findings() if f["id"] != "role.BZ"]
     write_draft(ws, findings)
+    answers = ws / "empty.yaml"
+    answers.write_text("{}\n", "utf-8")
     with pytest.raises(StaleDraftError) as caught:
-        review(ws, "DEF", [])
+        run_peer_review(Workspace.open(ws), participant="DEF", answers_file=answers)
     assert caught.value.changes.gone == ("role.BZ",)
     assert caught.value.changes.unchanged == ()
+
+
+def test_a_changed_draft_in_a_session_is_explained_by_title_and_taken_with_consent(
+    ws: Path,
+) -> None:
+    review(ws, "DEF", ["agree", "agree", Interrupt])
+    findings = draft_findings()
+    role_bzk = next(f for f in findings if f["id"] == "role.BZK")
+    role_bzk["text"] = "BZ: BZK is betrokken bij wederopbouw en bestuur."
+    role_bzk["hash"] = finding_hash("role", role_bzk["title"], role_bzk["text"])
+    write_draft(ws, findings)
+    before = response_of(ws, "DEF", "peer-review-1")
+
+    declined, prompter = review(ws, "DEF", [False], lang="nl")
+    assert declined.state == "draft"
+    warning = next(n for n in prompter.notices if n[0] == "warning")
+    assert warning[1] == "Het concept-rapport is gewijzigd sinds u met deze collegiale toets begon."
+    assert warning[2] == (
+        f"Gewijzigd sinds uw reactie (u krijgt ze opnieuw): {role_bzk['title']}",
+        "Nieuw of nog zonder reactie: Afstemming met de Wereldbank",
+        "Ongewijzigd; uw reactie blijft staan: 1 bevinding",
+    )
+    assert "sha256" not in str(prompter.notices)
+    assert declined.closing_notes() == ["Gestopt op uw verzoek; er is niets gewijzigd."]
+    assert response_of(ws, "DEF", "peer-review-1") == before
+
+    taken, prompter = review(ws, "DEF", [True, "agree", "agree", Interrupt], lang="nl")
+    assert prompter.shown_findings() == ["role.BZK", "BZ.needs.wereldbank"]
+    assert taken.closing_notes()[0] == "Uw collegiale toets volgt nu het nieuwe concept-rapport."
+    after = response_of(ws, "DEF", "peer-review-1")
+    assert after["draft"]["hash"] != before["draft"]["hash"]
+
+
+def test_a_submitted_peer_review_is_reopened_in_the_same_command_with_consent(ws: Path) -> None:
+    review(ws, "DEF", ["agree", "agree", "agree", *ROUND_1_REST])
+    assert response_of(ws, "DEF", "peer-review-1")["status"] == "submitted"
+    with pytest.raises(SubmittedError):
+        review(ws, "DEF", [False], lang="nl")
+    result, prompter = review(
+        ws, "DEF", [True, True, "disagree", "Toch niet.", None, Interrupt], lang="en"
+    )
+    assert prompter.notices[0][1].startswith("Your peer review 1 was submitted on ")
+    assert result.reopened is not None
+    assert response_of(ws, "DEF", "peer-review-1")["status"] == "draft"
 
 
 def test_a_new_draft_without_reactions_yet_is_simply_taken(ws: Path, runner: CliRunner) -> None:

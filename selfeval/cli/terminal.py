@@ -125,6 +125,10 @@ _UI: dict[str, dict[str, str]] = {
     "count_inactive": {"nl": "{count} tellen niet mee", "en": "{count} not counted"},
     "count_inactive_one": {"nl": "1 telt niet mee", "en": "1 not counted"},
     "page": {"nl": "Pagina {page} van {count}", "en": "Page {page} of {count}"},
+    "page_prompt": {
+        "nl": "U leest pagina {page} van {count}.",
+        "en": "You are reading page {page} of {count}.",
+    },
     "next_page": {"nl": "Volgende pagina", "en": "Next page"},
     "previous_page": {"nl": "Vorige pagina", "en": "Previous page"},
     "done_reading": {"nl": "Klaar met lezen", "en": "Done reading"},
@@ -140,6 +144,7 @@ _CHECKBOX_INDENT = 5
 
 _STYLE = {"info": "cyan", "warning": "yellow", "error": "bold red", "success": "bold green"}
 _MARK = {"info": "i", "warning": "!", "error": "x", "success": "✓"}
+# (a "panel" notice is framed instead; see TerminalPrompter.show_notice)
 
 
 def _share_default_key_bindings() -> None:
@@ -432,11 +437,29 @@ class TerminalPrompter:
             self.console.print(escape(info.intro))
 
     def show_notice(self, notice: Notice) -> None:
-        """Print a notice, coloured by kind, with its details as a list."""
+        """Print a notice, coloured by kind, with its details as a list and its body as text.
+
+        A ``panel`` notice (the opening and closing of a session) is framed,
+        its details one per line.
+        """
+        from rich.padding import Padding
+
+        if notice.kind == "panel":
+            from rich.panel import Panel
+
+            lines = "\n".join(escape(d) for d in notice.details)
+            self.console.print()
+            self.console.print(
+                Panel(lines, title=f"[bold]{escape(notice.text)}[/]", title_align="left")
+            )
+            return
         style = _STYLE[notice.kind]
         self.console.print(f"[{style}]{_MARK[notice.kind]} {escape(notice.text)}[/]")
         for detail in notice.details:
-            self.console.print(f"  - {escape(detail)}")
+            self.console.print(Padding(f"- {escape(detail)}", (0, 0, 0, 2), expand=False))
+        for paragraph in notice.body.split("\n\n"):
+            if paragraph.strip():
+                self.console.print(Padding(escape(paragraph.strip()), (0, 0, 0, 4), expand=False))
 
     def show_review(self, title: str, rows: Sequence[ReviewRow]) -> None:
         """Show every answer, indented by depth, with what is missing or not counted marked.
@@ -483,7 +506,7 @@ class TerminalPrompter:
             options.append(("done", _ui("done_reading", lang)))
             pairs = [(label, value) for value, label in options]
             choice = self._pick(
-                _ui("page", lang, page=index + 1, count=len(pages)),
+                _ui("page_prompt", lang, page=index + 1, count=len(pages)),
                 pairs,
                 options[0][0],
                 _ui("select", lang),
@@ -505,7 +528,7 @@ class TerminalPrompter:
         def add(text: Text, indent: int) -> None:
             # One renderable per screen line, so that pages can be counted.
             for piece in text.wrap(self.console, max(width - indent, 20)):
-                blocks[-1].append(Padding(piece, (0, 0, 0, indent)))
+                blocks[-1].append(Padding(piece, (0, 0, 0, indent), expand=False))
 
         for row in rows:
             if row.depth == 0 or not blocks:

@@ -19,18 +19,38 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from selfeval.files.store import IncompleteError
 from selfeval.fill.local import local_time
-from selfeval.fill.prompter import BACK, GoBack, Notice, Option, Path_, offered
+from selfeval.fill.prompter import BACK, GoBack, Notice, Option, Path_, ReviewRow, offered
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import label_path, problem_lines, section_summary
 from selfeval.fill.walker import Walker
 from selfeval.model.answers import Problem, active_answers, progress, visible
 from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
-__all__ = ["Menus"]
+__all__ = ["Menus", "ReviewPart"]
+
+
+class ReviewPart(Protocol):
+    """More to review before submitting, beside the questionnaire (peer review: the reactions).
+
+    Its rows follow the questionnaire's in the review; its options join the
+    review menu, and choosing one calls :meth:`run`.
+    """
+
+    def rows(self) -> list[ReviewRow]:
+        """The part's rows for the review."""
+        ...
+
+    def options(self) -> list[Option]:
+        """What the review menu offers for this part (e.g. "change a reaction")."""
+        ...
+
+    def run(self, choice: str) -> None:
+        """Do what option ``choice`` says."""
+        ...
 
 
 class Menus:
@@ -39,10 +59,12 @@ class Menus:
     Args:
         walker: asks and saves (:class:`~selfeval.fill.walker.Walker`); the
             menus send it to sections, repeat groups and single items.
+        extra: more to review and change before submitting (:class:`ReviewPart`).
     """
 
-    def __init__(self, walker: Walker) -> None:
+    def __init__(self, walker: Walker, extra: ReviewPart | None = None) -> None:
         self.walker = walker
+        self.extra = extra
         self.store = walker.store
         self.prompter = walker.prompter
         self.lang = walker.lang
@@ -163,7 +185,11 @@ class Menus:
         """
         lang = self.lang
         while True:
-            self.prompter.show_review(_t("review_title", lang), self.walker.review_rows())
+            rows = self.walker.review_rows()
+            extra = self.extra.options() if self.extra else []
+            if self.extra:
+                rows += self.extra.rows()
+            self.prompter.show_review(_t("review_title", lang), rows)
             problems = self.store.problems(complete=True)
             if self.store.unchanged_submitted:
                 options = [
@@ -190,6 +216,7 @@ class Menus:
                 options = [Option("submit", _t("submit", lang))]
             options += [
                 Option("change", _t("change_one", lang)),
+                *extra,
                 Option("revisit", _t("revisit", lang)),
                 Option("quit", _t("quit", lang)),
             ]
@@ -208,6 +235,9 @@ class Menus:
                 continue
             if choice == "change":
                 self._change_one()
+                continue
+            if self.extra and choice in {o.value for o in extra}:
+                self.extra.run(choice)
                 continue
             if choice == "revisit":
                 self._revisit()

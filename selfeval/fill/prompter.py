@@ -86,14 +86,18 @@ class Notice:
     """A message for the respondent.
 
     Attributes:
-        kind: ``info``, ``warning``, ``error`` or ``success``.
-        text: one sentence.
+        kind: ``info``, ``warning``, ``error`` or ``success``; ``panel`` for
+            the opening and closing texts of a session (framed).
+        text: one sentence (a panel: its title).
         details: further lines (e.g. one per missing item).
+        body: paragraphs shown after the details as running text (a
+            finding's text, say), separated by blank lines.
     """
 
-    kind: Literal["info", "warning", "error", "success"]
+    kind: Literal["info", "warning", "error", "success", "panel"]
     text: str
     details: tuple[str, ...] = ()
+    body: str = ""
 
 
 @dataclass(frozen=True)

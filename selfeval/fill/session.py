@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from selfeval.files.store import ResponseStore
-from selfeval.fill.menus import Menus
+from selfeval.fill.menus import Menus, ReviewPart
 from selfeval.fill.prompter import Path_, Prompter, ReviewRow
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import label_path
@@ -134,18 +134,27 @@ class FillSession:
         store: the opened (locked) response store.
         prompter: asks and shows (see :class:`~selfeval.fill.prompter.Prompter`).
         lang: ``nl`` or ``en``; labels fall back to the other language.
+        extra: more to review and change before submitting (peer review:
+            the reactions; :class:`~selfeval.fill.menus.ReviewPart`).
 
     Attributes:
         walker: asks and saves (:class:`~selfeval.fill.walker.Walker`).
         menus: resume, review and submit (:class:`~selfeval.fill.menus.Menus`).
     """
 
-    def __init__(self, store: ResponseStore, prompter: Prompter, *, lang: str = "nl") -> None:
+    def __init__(
+        self,
+        store: ResponseStore,
+        prompter: Prompter,
+        *,
+        lang: str = "nl",
+        extra: ReviewPart | None = None,
+    ) -> None:
         self.store = store
         self.prompter = prompter
         self.lang = lang
         self.walker = Walker(store, prompter, lang=lang)
-        self.menus = Menus(self.walker)
+        self.menus = Menus(self.walker, extra)
 
     def run(self) -> Outcome:
         """Fill the response: resume menu (if a draft exists), walk, review, submit.

@@ -9,37 +9,31 @@ saw it, so the final report can tell a reaction to a since-edited finding
 
 This module holds the reaction-level rules: checking an answers file's
 ``reactions:`` list (:func:`reactions_from_data`), merging
-(:func:`merge_reactions`), completeness (:func:`reaction_problems`), and the
-interactive step that asks them through the ``fill`` engine's
-:meth:`~selfeval.fill.walker.Walker.ask_item` (:func:`walk_reactions`). The
-peer-review flow around it is :mod:`selfeval.peer_review.run`.
+(:func:`merge_reactions`) and completeness (:func:`reaction_problems`).
+Asking them interactively is :mod:`selfeval.peer_review.asking`; the
+peer-review flow around both is :mod:`selfeval.peer_review.run`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.model.response import VERDICTS, Reaction
 
 if TYPE_CHECKING:
-    from selfeval.fill.walker import Walker
-    from selfeval.model.questionnaire import LongTextItem, SingleChoiceItem
     from selfeval.report.findings import Draft, DraftFinding
 
 __all__ = [
     "NEEDS_COMMENT",
-    "ReactionItems",
     "canonical_id",
     "is_current",
     "merge_reactions",
-    "reaction_items",
     "reaction_problems",
     "reactions_from_data",
-    "walk_reactions",
 ]
 
 #: Verdicts that need a comment saying why (issue 5).
@@ -265,266 +259,3 @@ def is_current(reaction: Reaction | None, finding: DraftFinding) -> bool:
     if reaction.finding_hash is not None and reaction.finding_hash != finding.hash:
         return False
     return not reaction_problems([reaction])
-
-
-# -- asking reactions interactively ----------------------------------------------------
-
-_VERDICT_LABELS = {
-    "agree": {"nl": "Eens", "en": "Agree"},
-    "partly-agree": {"nl": "Deels eens", "en": "Partly agree"},
-    "disagree": {"nl": "Oneens", "en": "Disagree"},
-    "no-opinion": {"nl": "Geen mening", "en": "No opinion"},
-}
-_KIND_LABELS = {
-    "role": {"nl": "Rol", "en": "Role"},
-    "bottleneck": {"nl": "Knelpunt", "en": "Bottleneck"},
-    "blind-spot": {"nl": "Blinde vlek", "en": "Blind spot"},
-    "need": {"nl": "Behoefte/ambitie", "en": "Need/ambition"},
-    "opportunity": {"nl": "Kans", "en": "Opportunity"},
-    "activity": {"nl": "Beleidsactiviteit", "en": "Policy activity"},
-    "document": {"nl": "Beleidsdocument", "en": "Policy document"},
-}
-_TEXTS = {
-    "heading": {
-        "nl": "Reacties op de conceptrapportage: {count} bevindingen, nog {todo} te gaan.",
-        "en": "Reactions to the draft report: {count} findings, {todo} to go.",
-    },
-    "finding": {"nl": "[{n}/{count}] {kind}: {title}", "en": "[{n}/{count}] {kind}: {title}"},
-    "raised_by": {"nl": "Aangegeven door: {names}", "en": "Raised by: {names}"},
-    "changed": {
-        "nl": "De tekst is gewijzigd sinds uw reactie; uw eerdere reactie staat als standaard.",
-        "en": "The text changed since your reaction; your earlier reaction is the default.",
-    },
-    "all_done": {
-        "nl": "Alle {count} bevindingen hebben een reactie. Wilt u ze opnieuw langslopen?",
-        "en": "All {count} findings have a reaction. Go through them again?",
-    },
-    "none": {
-        "nl": "De conceptrapportage bevat geen bevindingen waarop u in deze ronde reageert.",
-        "en": "The draft has no findings for you to react to in this round.",
-    },
-    "review": {"nl": "Uw reacties", "en": "Your reactions"},
-    "verdict": {
-        "nl": "Uw reactie op deze bevinding",
-        "en": "Your reaction to this finding",
-    },
-    "comment": {
-        "nl": "Toelichting: wat klopt er niet of niet helemaal?",
-        "en": "Comment: what is not (quite) right?",
-    },
-    "correction": {
-        "nl": "Voorgestelde correctie (optioneel)",
-        "en": "Proposed correction (optional)",
-    },
-    "verdict_help": {
-        "nl": "Reageren is niet verplicht: '(geen antwoord)' slaat deze bevinding over.",
-        "en": "Reacting is not required: '(no answer)' skips this finding.",
-    },
-    "skipped": {
-        "nl": "Overgeslagen: geen reactie op deze bevinding (u kunt later nog reageren).",
-        "en": "Skipped: no reaction to this finding (you can still react later).",
-    },
-    "comment_needed": {
-        "nl": "Bij '{verdict}' hoort een toelichting: wat klopt er niet? Wat wilt u doen?",
-        "en": "'{verdict}' needs a comment saying what is not right. What would you like to do?",
-    },
-    "write": {"nl": "Toelichting schrijven", "en": "Write the comment"},
-    "change": {"nl": "Een ander oordeel kiezen", "en": "Choose another verdict"},
-    "skip": {
-        "nl": "Deze bevinding overslaan (geen reactie)",
-        "en": "Skip this finding (no reaction)",
-    },
-}
-
-
-def _say(key: str, lang: str, **values: Any) -> str:
-    texts = _TEXTS[key]
-    return (texts.get(lang) or texts["en"]).format(**values)
-
-
-class ReactionItems(NamedTuple):
-    """The items asked per finding, built in code (not in any questionnaire file)."""
-
-    verdict: SingleChoiceItem
-    comment: LongTextItem
-    optional_comment: LongTextItem
-    correction: LongTextItem
-
-
-def reaction_items() -> ReactionItems:
-    """Build the items asked per finding, labelled in Dutch and English.
-
-    Returns:
-        The verdict (single choice of :data:`~selfeval.model.response.VERDICTS`;
-        not required: leaving it blank skips the finding), the comment
-        (required, for partly agree and disagree), the same comment as
-        optional (to revisit one given earlier with another verdict), and
-        the optional correction.
-    """
-    from selfeval.model.questionnaire import LongTextItem, SingleChoiceItem
-
-    verdict = SingleChoiceItem.model_validate(
-        {
-            "id": "verdict",
-            "type": "single-choice",
-            "required": False,
-            "label": _TEXTS["verdict"],
-            "help": _TEXTS["verdict_help"],
-            "choices": [{"value": v, "label": _VERDICT_LABELS[v]} for v in VERDICTS],
-        }
-    )
-
-    def text(key: str, *, required: bool) -> LongTextItem:
-        return LongTextItem.model_validate(
-            {"id": key, "type": "long-text", "required": required, "label": _TEXTS[key]}
-        )
-
-    return ReactionItems(
-        verdict,
-        text("comment", required=True),
-        text("comment", required=False),
-        text("correction", required=False),
-    )
-
-
-def walk_reactions(
-    session: Walker, selection: Sequence[DraftFinding], *, names: dict[str, str]
-) -> bool:
-    """Ask a reaction to each finding not yet reacted to (as it reads now), saving each answer.
-
-    Per finding: the finding is shown (kind, title, who raised it, text),
-    then the verdict; for partly agree and disagree a comment and an
-    optional correction. One rule in both modes (``docs/peer-review.md``):
-    reacting to a finding is not required, but a reaction given is complete.
-    So "no answer" at the verdict skips the finding (an earlier reaction
-    stays as it was), and a blank comment after partly agree or disagree
-    offers to write it, to choose another verdict, or to skip the finding.
-    The verdict is saved at once, so Ctrl-C never loses it; a reaction
-    still missing its comment is asked again on resume. When every finding
-    already has a current reaction, the reviewer may go through them again.
-
-    Args:
-        session: the walker of the fill session (its store and prompter are used).
-        selection: the reviewer's findings, in report order.
-        names: participant code → display name.
-
-    Returns:
-        True when done, False when interrupted (``KeyboardInterrupt``/``EOFError``).
-    """
-    from selfeval.fill.prompter import Notice, ReviewRow
-
-    store, prompter, lang = session.store, session.prompter, session.lang
-    response = store.response
-    count = len(selection)
-    try:
-        if not selection:
-            prompter.show_notice(Notice("info", _say("none", lang)))
-            return True
-        existing = {r.finding: r for r in response.reactions}
-        pending = [f for f in selection if not is_current(existing.get(f.id), f)]
-        if not pending and prompter.confirm(_say("all_done", lang, count=count), default=False):
-            pending = list(selection)
-        if pending:
-            prompter.show_notice(
-                Notice("info", _say("heading", lang, count=count, todo=len(pending)))
-            )
-        order = [f.id for f in selection]
-        position = {f.id: n for n, f in enumerate(selection, start=1)}
-        for finding in pending:
-            old = {r.finding: r for r in response.reactions}.get(finding.id)
-            kind = _KIND_LABELS.get(finding.kind, {}).get(lang, finding.kind)
-            raised = ", ".join(names.get(c, c) for c in finding.raised_by)
-            details = (
-                _say("raised_by", lang, names=raised),
-                *(line for line in finding.text.strip().splitlines() if line.strip()),
-                f"({finding.id})",
-            )
-            title = _say(
-                "finding", lang, n=position[finding.id], count=count, kind=kind,
-                title=finding.title,
-            )  # fmt: skip
-            prompter.show_notice(Notice("info", title, details))
-            if old and old.finding_hash not in (None, finding.hash):
-                prompter.show_notice(Notice("warning", _say("changed", lang)))
-            if _react(session, finding, old, order) is None:
-                prompter.show_notice(Notice("info", _say("skipped", lang)))
-        rows = [
-            ReviewRow(
-                1,
-                f"{r.finding}",
-                _VERDICT_LABELS[r.verdict].get(lang, r.verdict)
-                + (f" — {r.comment.strip()}" if r.comment else ""),
-                "answered",
-            )
-            for r in response.reactions
-            if r.finding in position
-        ]
-        prompter.show_review(_say("review", lang), rows)
-    except (KeyboardInterrupt, EOFError):
-        return False
-    return True
-
-
-def _react(
-    session: Walker, finding: DraftFinding, old: Reaction | None, order: Sequence[str]
-) -> Reaction | None:
-    """Ask and save one reaction; None when the reviewer skips the finding."""
-    from selfeval.fill.prompter import Option
-
-    store, prompter, lang = session.store, session.prompter, session.lang
-    response = store.response
-    items = reaction_items()
-    base = ("reactions", finding.id)
-    # Until this finding's questions are done, keep the hash the earlier
-    # reaction was given on, so an interruption re-asks it on resume.
-    keep_hash = old.finding_hash if old and not is_current(old, finding) else finding.hash
-    default = old.verdict if old else None
-    while True:
-        verdict = session.ask_item(items.verdict, default, path=(*base, "verdict"))
-        if verdict is None:
-            return None  # skipped: an earlier reaction stays as it was
-        reaction = Reaction(
-            finding=finding.id,
-            finding_hash=keep_hash,
-            verdict=verdict,
-            comment=old.comment if old else None,
-            correction=old.correction if old else None,
-        )
-        response.reactions = merge_reactions(response.reactions, [reaction], order)
-        session.save()
-        # A comment is required with partly agree and disagree; one given
-        # earlier is shown again (never dropped unasked) with any verdict.
-        needs_comment = verdict in NEEDS_COMMENT
-        if not (needs_comment or reaction.comment or reaction.correction):
-            break
-        item = items.comment if needs_comment else items.optional_comment
-        path = (*base, "comment")
-        comment = session.ask_item(item, reaction.comment, path=path, warn_blank=False)
-        choice = "write"
-        while needs_comment and comment is None:
-            label = _VERDICT_LABELS[verdict].get(lang, verdict)
-            options = [Option(key, _say(key, lang)) for key in ("write", "change", "skip")]
-            choice = prompter.choose(
-                _say("comment_needed", lang, verdict=label), options, default="write"
-            )
-            if choice != "write":
-                break
-            comment = session.ask_item(item, None, path=path, warn_blank=False)
-        if choice == "change":
-            default = None
-            continue
-        if choice == "skip":
-            # Back to how it was: the earlier reaction, or none.
-            others = [r for r in response.reactions if r.finding != finding.id]
-            response.reactions = merge_reactions(others, [old] if old else [], order)
-            session.save()
-            return None
-        reaction.comment = comment
-        session.save()
-        reaction.correction = session.ask_item(
-            items.correction, reaction.correction, path=(*base, "correction")
-        )
-        break
-    reaction.finding_hash = finding.hash
-    session.save()
-    return reaction

@@ -25,6 +25,7 @@ front of it and knows nothing of terminals.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,13 +47,19 @@ from selfeval.fill.session import SessionResult
 from selfeval.model.answers import check_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import DraftRef, Reaction
+from selfeval.peer_review.asking import say
+from selfeval.peer_review.drafts import (
+    DraftChanges,
+    StaleDraftError,
+    compare_draft,
+    consent_to_new_draft,
+    submitted_and_reopened,
+)
 from selfeval.peer_review.reactions import (
-    canonical_id,
     is_current,
     merge_reactions,
     reaction_problems,
     reactions_from_data,
-    walk_reactions,
 )
 
 if TYPE_CHECKING:
@@ -160,118 +167,6 @@ def findings_for_reviewer(draft: Draft, participant: str, round_: int) -> list[D
     return draft.findings_for_peer_review_2(participant)
 
 
-# -- stale drafts --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DraftChanges:
-    """How the draft given now differs from the one a response pinned.
-
-    Reactions record each finding's hash, so changes are known for every
-    finding reacted to; a finding without a reaction may be new or simply
-    not reached yet.
-
-    Attributes:
-        old_hash: the draft hash the response pins (None: none pinned yet).
-        new_hash: the hash of the draft given now.
-        unchanged: reacted-to findings whose text is the same (carried over).
-        changed: reacted-to findings whose text changed (asked again).
-        gone: reacted-to findings no longer in the draft (or no longer this
-            reviewer's); their reactions are kept, and the final report
-            lists them as reactions to changed or gone findings.
-        unreacted: the reviewer's findings without a reaction (new or not
-            reached yet).
-    """
-
-    old_hash: str | None
-    new_hash: str
-    unchanged: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    gone: tuple[str, ...] = ()
-    unreacted: tuple[str, ...] = ()
-
-    @property
-    def stale(self) -> bool:
-        """True when the response pins a different draft than the one given."""
-        return self.old_hash is not None and self.old_hash != self.new_hash
-
-    def lines(self) -> list[str]:
-        """The changes, one line per group (for messages)."""
-        lines = []
-        for label, ids in (
-            ("changed since your reaction (asked again)", self.changed),
-            ("gone from the draft (your reaction is kept and listed as such)", self.gone),
-            ("new or not yet reacted to", self.unreacted),
-            ("unchanged (your reaction is carried over)", self.unchanged),
-        ):
-            if ids:
-                lines.append(f"{label}: {', '.join(ids)}")
-        return lines
-
-
-def compare_draft(
-    pinned: str | None,
-    reactions: Sequence[Reaction],
-    draft: Draft,
-    selection: Sequence[DraftFinding],
-) -> DraftChanges:
-    """Compare a response's reactions with the draft given now.
-
-    Args:
-        pinned: the draft hash the response pins (``Response.draft.hash``).
-        reactions: the response's reactions.
-        draft: the draft given now.
-        selection: this reviewer's findings in it.
-
-    Returns:
-        The :class:`DraftChanges`.
-    """
-    current = {f.id: f for f in selection}
-    unchanged: list[str] = []
-    changed: list[str] = []
-    gone: list[str] = []
-    for reaction in reactions:
-        canonical = canonical_id(draft, reaction.finding)
-        finding = current.get(canonical) if canonical else None
-        if finding is None:
-            gone.append(reaction.finding)
-        elif reaction.finding_hash is None or reaction.finding_hash == finding.hash:
-            unchanged.append(reaction.finding)
-        else:
-            changed.append(reaction.finding)
-    reacted = {canonical_id(draft, r.finding) for r in reactions}
-    unreacted = [f.id for f in selection if f.id not in reacted]
-    return DraftChanges(
-        pinned, draft.draft.hash, tuple(unchanged), tuple(changed), tuple(gone), tuple(unreacted)
-    )
-
-
-class StaleDraftError(RefusedError):
-    """The response reacts to another version of the draft; refused without ``--rebase``.
-
-    Attributes:
-        changes: what differs, finding by finding.
-    """
-
-    def __init__(self, changes: DraftChanges, *, location: Location | None = None) -> None:
-        self.changes = changes
-        super().__init__(
-            f"this peer review was started on another version of the draft "
-            f"({(changes.old_hash or '')[:19]}…, now {changes.new_hash[:19]}…)",
-            location=location,
-            hint="run again with --rebase to carry your reactions over to the new draft "
-            "(unchanged ones are kept, changed ones asked again, none is deleted), "
-            "or give the draft you started on with --draft",
-        )
-
-    def __str__(self) -> str:
-        head = super().__str__().split("\n  hint:")[0]
-        lines = [head, *(f"  - {line}" for line in self.changes.lines())]
-        if self.hint:
-            lines.append(f"  hint: {self.hint}")
-        return "\n".join(lines)
-
-
 # -- the command's one call ------------------------------------------------------------
 
 
@@ -307,8 +202,8 @@ class PeerReviewResult(SessionResult):
         return message("end_reacted", self.lang, done=self.reacted, count=len(self.findings))
 
     def closing_notes(self) -> list[str]:
-        """The notes (invited, moved to a new draft), one line each."""
-        return [f"Note: {note}." for note in self.notes]
+        """The notes (invited, moved to a new draft, typed text kept), one line each."""
+        return [*self.notes, *super().closing_notes()]
 
     def submitted_text(self, path: str) -> str:
         """The line that says the peer review of this round is submitted, with the counts."""
@@ -478,12 +373,13 @@ def run_peer_review(
         )
     selection = findings_for_reviewer(draft, participant, choice.round)
     path = workspace.response_path(participant, choice.questionnaire_id)
+    language = lang or exercise.language
     notes: list[str] = []
     if choice.invited:
         notes.append(
-            f"{participant} is not down for {choice.questionnaire_id} in {EXERCISE_FILE}; "
-            f"it takes part as invited"
-        )
+            say("invited", language if not list_only else "en", participant=participant,
+                round=choice.round, file=EXERCISE_FILE)
+        )  # fmt: skip
     if list_only:
         return PeerReviewResult(
             state="listed", path=path, round=choice.round, invited=choice.invited,
@@ -491,7 +387,13 @@ def run_peer_review(
         )  # fmt: skip
     if answers_file is None and (submit or prompter is None):
         raise ValueError("run_peer_review: submit needs an answers_file; asking needs a prompter")
-    language = lang or exercise.language
+    asker = prompter(language) if answers_file is None and prompter is not None else None
+    if (
+        asker is not None
+        and not reopen
+        and submitted_and_reopened(path, choice.round, asker, language)
+    ):
+        reopen = True
 
     with open_for_session(
         workspace, participant, choice.questionnaire_id, reopen=reopen, clock=clock
@@ -500,11 +402,21 @@ def run_peer_review(
         pinned = response.draft.hash if response.draft else None
         changes = compare_draft(pinned, response.reactions, draft, selection)
         if changes.stale and response.reactions:
-            if not rebase:
-                raise StaleDraftError(changes, location=Location(path))
-            notes.append("moved to the new draft; " + "; ".join(changes.lines()))
+            if not rebase and (
+                asker is None or not consent_to_new_draft(changes, draft, asker, language)
+            ):
+                if asker is None:
+                    raise StaleDraftError(changes, location=Location(path))
+                return PeerReviewResult(
+                    state="draft", path=path, round=choice.round, invited=choice.invited,
+                    findings=selection, reactions=list(response.reactions), changes=changes,
+                    notes=[*notes, say("declined", language)],
+                    still_submitted=store.unchanged_submitted, lang=language,
+                )  # fmt: skip
+            notes.append(say("moved", language))
         response.draft = DraftRef(hash=draft.draft.hash, path=_relative(draft_path, workspace.root))
         state: Literal["submitted", "draft", "interrupted"]
+        kept_typed = None
         if answers_file is not None:
             _apply_answers_file(
                 store, answers_file, draft=draft, selection=selection, submit=submit
@@ -512,19 +424,39 @@ def run_peer_review(
             state = "submitted" if submit else "draft"
         else:
             from selfeval.fill.session import FillSession
+            from selfeval.peer_review.asking import ReactionReview, walk_reactions
 
-            assert prompter is not None
-            session = FillSession(store, prompter(language), lang=language)
-            session.save()
+            assert asker is not None
             names = {p.code: p.name for p in exercise.participants}
+            session = FillSession(store, asker, lang=language)
+            session.menus.extra = ReactionReview(
+                session.walker, selection, names=names, round_=choice.round
+            )
+            session.save()
             state = (
                 session.run().state
-                if walk_reactions(session.walker, selection, names=names)
+                if walk_reactions(
+                    session.walker, selection, names=names, round_=choice.round,
+                    draft_report=_draft_report(workspace),
+                )
                 else "interrupted"
-            )
+            )  # fmt: skip
+            kept_typed = session.walker.kept_typed if state == "interrupted" else None
         return PeerReviewResult(
             state=state, path=path, round=choice.round, invited=choice.invited,
             findings=selection, reactions=list(store.response.reactions), changes=changes,
             reopened=store.reopened, notes=notes, still_submitted=store.unchanged_submitted,
-            lang=language,
+            lang=language, kept_typed=kept_typed,
         )  # fmt: skip
+
+
+def _draft_report(workspace: Workspace) -> str | None:
+    """The draft report ``aggregate --draft`` wrote (md, html or docx), as the user finds it."""
+    for suffix in ("md", "html", "docx"):
+        report = workspace.root / "reports" / f"integrated-report-draft.{suffix}"
+        if report.is_file():
+            try:
+                return os.path.relpath(report)
+            except ValueError:  # pragma: no cover - another drive on Windows
+                return str(report)
+    return None

@@ -1,0 +1,204 @@
+"""A peer review and the draft it reacts to: what changed since it started, and consent.
+
+A response pins the draft it reacts to (its hash) and each reaction the hash
+of its finding as read (``docs/findings.md`` §6). When the draft given now is
+another one, :func:`compare_draft` says what changed, finding by finding. From
+an answers file that is refused (:class:`StaleDraftError`) unless ``--rebase``
+is given; in a session the reviewer is told what changed, by finding title, in
+the session language and asked to continue (:func:`consent_to_new_draft`), and
+a submitted review is reopened the same way (:func:`submitted_and_reopened`):
+one command, with consent (issue 16).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from selfeval.errors import Location, RefusedError, SelfevalError
+from selfeval.files.store import SubmittedError
+from selfeval.model.response import Reaction
+from selfeval.peer_review.asking import say
+from selfeval.peer_review.reactions import canonical_id
+
+if TYPE_CHECKING:
+    from selfeval.fill.prompter import Prompter
+    from selfeval.report.findings import Draft, DraftFinding
+
+__all__ = [
+    "DraftChanges",
+    "StaleDraftError",
+    "compare_draft",
+    "consent_to_new_draft",
+    "submitted_and_reopened",
+]
+
+
+@dataclass(frozen=True)
+class DraftChanges:
+    """How the draft given now differs from the one a response pinned.
+
+    Reactions record each finding's hash, so changes are known for every
+    finding reacted to; a finding without a reaction may be new or simply
+    not reached yet.
+
+    Attributes:
+        old_hash: the draft hash the response pins (None: none pinned yet).
+        new_hash: the hash of the draft given now.
+        unchanged: reacted-to findings whose text is the same (carried over).
+        changed: reacted-to findings whose text changed (asked again).
+        gone: reacted-to findings no longer in the draft (or no longer this
+            reviewer's); their reactions are kept, and the final report
+            lists them as reactions to changed or gone findings.
+        unreacted: the reviewer's findings without a reaction (new or not
+            reached yet).
+    """
+
+    old_hash: str | None
+    new_hash: str
+    unchanged: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    gone: tuple[str, ...] = ()
+    unreacted: tuple[str, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        """True when the response pins a different draft than the one given."""
+        return self.old_hash is not None and self.old_hash != self.new_hash
+
+    def lines(self) -> list[str]:
+        """The changes, one line per group (for messages)."""
+        lines = []
+        for label, ids in (
+            ("changed since your reaction (asked again)", self.changed),
+            ("gone from the draft (your reaction is kept and listed as such)", self.gone),
+            ("new or not yet reacted to", self.unreacted),
+            ("unchanged (your reaction is carried over)", self.unchanged),
+        ):
+            if ids:
+                lines.append(f"{label}: {', '.join(ids)}")
+        return lines
+
+
+def compare_draft(
+    pinned: str | None,
+    reactions: Sequence[Reaction],
+    draft: Draft,
+    selection: Sequence[DraftFinding],
+) -> DraftChanges:
+    """Compare a response's reactions with the draft given now.
+
+    Args:
+        pinned: the draft hash the response pins (``Response.draft.hash``).
+        reactions: the response's reactions.
+        draft: the draft given now.
+        selection: this reviewer's findings in it.
+
+    Returns:
+        The :class:`DraftChanges`.
+    """
+    current = {f.id: f for f in selection}
+    unchanged: list[str] = []
+    changed: list[str] = []
+    gone: list[str] = []
+    for reaction in reactions:
+        canonical = canonical_id(draft, reaction.finding)
+        finding = current.get(canonical) if canonical else None
+        if finding is None:
+            gone.append(reaction.finding)
+        elif reaction.finding_hash is None or reaction.finding_hash == finding.hash:
+            unchanged.append(reaction.finding)
+        else:
+            changed.append(reaction.finding)
+    reacted = {canonical_id(draft, r.finding) for r in reactions}
+    unreacted = [f.id for f in selection if f.id not in reacted]
+    return DraftChanges(
+        pinned, draft.draft.hash, tuple(unchanged), tuple(changed), tuple(gone), tuple(unreacted)
+    )
+
+
+class StaleDraftError(RefusedError):
+    """The response reacts to another version of the draft; refused without ``--rebase``.
+
+    Attributes:
+        changes: what differs, finding by finding.
+    """
+
+    def __init__(self, changes: DraftChanges, *, location: Location | None = None) -> None:
+        self.changes = changes
+        super().__init__(
+            f"this peer review was started on another version of the draft "
+            f"({(changes.old_hash or '')[:19]}…, now {changes.new_hash[:19]}…)",
+            location=location,
+            hint="run again with --rebase to carry your reactions over to the new draft "
+            "(unchanged ones are kept, changed ones asked again, none is deleted), "
+            "or give the draft you started on with --draft",
+        )
+
+    def __str__(self) -> str:
+        head = super().__str__().split("\n  hint:")[0]
+        lines = [head, *(f"  - {line}" for line in self.changes.lines())]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) -> bool:
+    """Whether the response at ``path`` is submitted and the reviewer agrees to reopen it.
+
+    Asked through ``asker`` in ``lang`` (the submission time in local time);
+    this is what ``--reopen`` does, with consent, in one command.
+
+    Raises:
+        SubmittedError: it is submitted and the reviewer does not want to reopen it.
+    """
+    from selfeval.files.load import load_response
+    from selfeval.fill.local import local_time
+    from selfeval.fill.prompter import Notice
+
+    if not path.is_file():
+        return False
+    try:
+        response = load_response(path)
+    except SelfevalError:
+        return False  # open_for_session says what is wrong with it
+    if response.status != "submitted":
+        return False
+    when = local_time(response.submitted_at, lang)
+    asker.show_notice(Notice("info", say("submitted_before", lang, round=round_, when=when)))
+    if asker.confirm(say("confirm_reopen", lang), default=True):
+        return True
+    raise SubmittedError(path, response.participant, response.submitted_at)
+
+
+def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, lang: str) -> bool:
+    """Say what changed in the draft, by finding title, and ask to continue on it.
+
+    What ``--rebase`` does, with consent, in one command: reactions to
+    unchanged findings stay, changed ones are asked again, nothing is deleted.
+
+    Returns:
+        True when the reviewer agrees.
+    """
+    from selfeval.fill.prompter import Notice
+
+    def titles(ids: Sequence[str]) -> str:
+        named = []
+        for fid in ids:
+            try:
+                named.append(draft.finding(fid).title)
+            except KeyError:
+                named.append(fid)  # gone from the draft: only its reference is known
+        return "; ".join(named)
+
+    details = []
+    for key, ids in (("stale_changed", changes.changed), ("stale_gone", changes.gone),
+                     ("stale_new", changes.unreacted)):  # fmt: skip
+        if ids:
+            details.append(say(key, lang, titles=titles(ids)))
+    if changes.unchanged:
+        details.append(say("stale_unchanged", lang, count=len(changes.unchanged)))
+    asker.show_notice(Notice("warning", say("stale", lang), tuple(details)))
+    return asker.confirm(say("confirm_stale", lang), default=True)
