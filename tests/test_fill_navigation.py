@@ -207,3 +207,15 @@ def test_text_typed_before_ctrl_c_is_kept_unconfirmed_and_offered_again(ws: Work
     data = response_of(ws.root)
     assert data["answers"]["remark"] == "half getypt, af"
     assert "unconfirmed" not in data
+
+
+def test_a_session_opens_with_who_what_how_long_and_how_to_stop(ws: Workspace) -> None:
+    prompter = Scripted([ask("name", Interrupt())])
+    run(ws, prompter, lang="nl")
+    panel = prompter.notices[0]
+    assert panel.kind == "panel"
+    assert panel.text == "Mini — Departement 1 (DEP1)"
+    assert panel.details[0] == "U beantwoordt deze vragenlijst namens Departement 1 (DEP1)."
+    assert panel.details[1].startswith("2 onderdelen, 10 vragen: reken op ongeveer")
+    assert any("Ctrl-C" in line for line in panel.details)
+    assert any("Ctrl-B" in line for line in panel.details)

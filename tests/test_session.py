@@ -217,8 +217,8 @@ def test_interrupt_keeps_answers_and_resume_continues_at_the_next_item(
 
     second = Scripted([choose("continue"), ask("count", 4), ask("agree", Interrupt())])
     assert run(ws, second).state == "interrupted"
-    assert "Draft of" in second.notices[0].text
-    assert second.notices[0].details == ("1. Basics: 1/5", "2. Findings: 0/3")
+    assert "Draft of" in second.notices[1].text
+    assert second.notices[1].details == ("1. Basics: 1/5", "2. Findings: 0/3")
     assert response_of(ws.root)["answers"] == {"name": "Financiën", "remark": None, "count": 4}
 
 

@@ -218,6 +218,28 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nl": "Nog niet bevestigd (getypt vóór de onderbreking): {label}",
         "en": "Not yet confirmed (typed before the interruption): {label}",
     },
+    "opening_who": {
+        "nl": "U beantwoordt deze vragenlijst namens {who}.",
+        "en": "You answer this questionnaire for {who}.",
+    },
+    "opening_size": {
+        "nl": "{sections} onderdelen, {questions} vragen: reken op ongeveer {minutes} minuten.",
+        "en": "{sections} sections, {questions} questions: allow about {minutes} minutes.",
+    },
+    "opening_saved": {
+        "nl": "Elk antwoord wordt meteen bewaard. Eerder gegeven antwoorden staan al klaar.",
+        "en": "Every answer is saved at once. Answers given before are filled in already.",
+    },
+    "opening_keys": {
+        "nl": "Vorige vraag: Ctrl-B (in een lijst ook ←). Lange tekst afronden: Enter op een "
+        "lege regel.",
+        "en": "Previous question: Ctrl-B (in a list also ←). Finish a long text: Enter on an "
+        "empty line.",
+    },
+    "opening_stop": {
+        "nl": "Stoppen: Ctrl-C. Hetzelfde commando gaat later verder waar u was.",
+        "en": "Stop: Ctrl-C. The same command later continues where you were.",
+    },
     "what_now": {"nl": "Wat wilt u doen?", "en": "What would you like to do?"},
     "which_section": {"nl": "Welk onderdeel?", "en": "Which section?"},
     "which_answer": {"nl": "Welk antwoord?", "en": "Which answer?"},

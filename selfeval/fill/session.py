@@ -25,12 +25,12 @@ from typing import Any, Literal
 
 from selfeval.files.store import ResponseStore
 from selfeval.fill.menus import Menus, ReviewPart
-from selfeval.fill.prompter import Path_, Prompter, ReviewRow
+from selfeval.fill.prompter import Notice, Path_, Prompter, ReviewRow
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import label_path
 from selfeval.fill.walker import Walker
 from selfeval.model.answers import Progress, inactive_answers, progress
-from selfeval.model.questionnaire import Item
+from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
 __all__ = ["FillSession", "Outcome", "SessionResult", "outcome_of"]
 
@@ -156,8 +156,41 @@ class FillSession:
         self.walker = Walker(store, prompter, lang=lang)
         self.menus = Menus(self.walker, extra)
 
-    def run(self) -> Outcome:
+    def opening(self, *, title: str | None = None, first: Sequence[str] = ()) -> None:
+        """Show the opening panel: what, for whom, how long; saving, going back and stopping.
+
+        Args:
+            title: the panel's title (default: the questionnaire's title and the participant).
+            first: lines to show first (peer review: the findings to react to).
+        """
+        lang = self.lang
+        questionnaire = self.walker.questionnaire
+        code = self.store.participant
+        name = self.walker.names.get(code, code)
+        who = code if name == code else f"{name} ({code})"
+        questions = _count_questions(list(questionnaire.items()))
+        lines = list(first)
+        description = text_in(questionnaire.description, lang) if questionnaire.description else ""
+        if description:
+            lines.append(description.strip().split("\n\n")[0].replace("\n", " "))
+        lines += [
+            _t("opening_who", lang, who=who),
+            _t(
+                "opening_size", lang, sections=len(questionnaire.sections), questions=questions,
+                minutes=max(5, round(questions * 0.6 / 5) * 5),
+            ),
+            _t("opening_saved", lang),
+            _t("opening_keys", lang),
+            _t("opening_stop", lang),
+        ]  # fmt: skip
+        heading = title or f"{text_in(questionnaire.title, lang)} — {who}"
+        self.prompter.show_notice(Notice("panel", heading, tuple(lines)))
+
+    def run(self, *, opening: bool = True) -> Outcome:
         """Fill the response: resume menu (if a draft exists), walk, review, submit.
+
+        Args:
+            opening: show the opening panel first (:meth:`opening`).
 
         Returns:
             The :class:`Outcome`; ``interrupted`` when the prompter raised
@@ -173,6 +206,8 @@ class FillSession:
         """
         if self.store.submitted:
             self.store.save()  # refuses, unless reopening is allowed (then a no-op)
+        if opening:
+            self.opening()
         try:
             if self.store.answers:
                 if not self.menus.resume():
@@ -217,6 +252,15 @@ class FillSession:
             inactive=tuple(inactive_answers(self.walker.questionnaire, self.store.answers)),
             kept_typed=self.walker.kept_typed if state == "interrupted" else None,
         )  # fmt: skip
+
+
+def _count_questions(items: Sequence[Item]) -> int:
+    """Questions asked once each (a repeat group counts its questions once, not itself)."""
+    return sum(
+        _count_questions(item.items) if isinstance(item, RepeatItem) else 1
+        for item in items
+        if not isinstance(item, InfoItem)
+    )
 
 
 def outcome_of(

@@ -84,6 +84,18 @@ _TEXTS = {
     "which_finding": {"nl": "Welke bevinding?", "en": "Which finding?"},
     "back": {"nl": "← Terug naar het menu", "en": "← Back to the menu"},
     # Starting a peer review (selfeval.peer_review.run).
+    "opening_title": {"nl": "Collegiale toets {round}", "en": "Peer review {round}"},
+    "opening_findings": {
+        "nl": "Eerst reageert u op {count} bevindingen uit het concept-rapport; daarna volgen "
+        "de vragen hieronder.",
+        "en": "First you react to {count} findings of the draft report; the questions below "
+        "follow.",
+    },
+    "opening_findings_one": {
+        "nl": "Eerst reageert u op 1 bevinding uit het concept-rapport; daarna volgen de "
+        "vragen hieronder.",
+        "en": "First you react to 1 finding of the draft report; the questions below follow.",
+    },
     "submitted_before": {
         "nl": "Uw collegiale toets {round} is al ingediend op {when}.",
         "en": "Your peer review {round} was submitted on {when}.",

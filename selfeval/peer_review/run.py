@@ -433,8 +433,12 @@ def run_peer_review(
                 session.walker, selection, names=names, round_=choice.round
             )
             session.save()
+            session.opening(
+                title=say("opening_title", language, round=choice.round),
+                first=[say("opening_findings", language, count=len(selection))],
+            )
             state = (
-                session.run().state
+                session.run(opening=False).state
                 if walk_reactions(
                     session.walker, selection, names=names, round_=choice.round,
                     draft_report=_draft_report(workspace),
