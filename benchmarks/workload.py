@@ -64,13 +64,14 @@ class Measured:
 
     @property
     def ok(self) -> bool:
-        """True when every run finished with exit 0 in time."""
-        return not self.timed_out and all(r.returncode == 0 for r in self.runs)
+        """True when at least one run finished with exit 0 in time (a run given up is killed)."""
+        return any(r.returncode == 0 for r in self.runs)
 
     @property
     def best(self) -> Run:
-        """The shortest run (other work on the machine only ever adds time)."""
-        return min(self.runs, key=lambda r: r.wall)
+        """The shortest finished run (other work on the machine only ever adds time)."""
+        finished = [r for r in self.runs if r.returncode == 0] or self.runs
+        return min(finished, key=lambda r: r.wall)
 
     @property
     def wall(self) -> float:
@@ -79,8 +80,8 @@ class Measured:
 
     @property
     def cpu(self) -> float:
-        """Least CPU seconds of all runs (user + system, workers included)."""
-        return min(r.cpu for r in self.runs)
+        """Least CPU seconds of the finished runs (user + system, workers included)."""
+        return min(r.cpu for r in self.runs if r.returncode == 0 or not self.ok)
 
     @property
     def peak(self) -> int:
@@ -184,8 +185,10 @@ def report(result: dict[str, Any], label: str = "") -> list[str]:
     for m in figures.values():
         r = m.best
         status = ""
-        if m.timed_out:
+        if m.timed_out and not m.ok:
             status = "  TIMED OUT (ratio is a lower bound)"
+        elif m.timed_out:
+            status = f"  ({sum(x.returncode != 0 for x in m.runs)} of {len(m.runs)} runs timed out)"
         elif not m.ok:
             bad = next(r for r in m.runs if r.returncode != 0)
             last = (bad.stderr.strip().splitlines() or ["?"])[-1]
