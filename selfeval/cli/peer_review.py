@@ -102,7 +102,8 @@ def peer_review_command(
     (required for partly agree and disagree) and an optional correction; then
     the round's questionnaire. Every answer is saved at once; Ctrl-C stops and
     prints how to resume (exit 130). If the draft changed since the review
-    started, the changed findings are listed and --rebase is needed.
+    started, the session says what changed and asks to go on with it (with
+    --answers, --rebase is needed); a submitted review is reopened on request.
 
     Examples:
 
