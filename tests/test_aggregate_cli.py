@@ -241,7 +241,7 @@ def test_peer_review_2_own_role_and_involvement_join_the_roles_table(
     assert "| Financiën | gemiddeld (eigen opgave) |" in text
     row = text[text.index("#### Financiën\n") :]
     row = row[: row.index("code: `role.FIN`")]
-    assert "BZ: Rol als gevolg van de relatie met de Wereldbank" in row
+    assert "**Volgens BZ:** Rol als gevolg van de relatie met de Wereldbank" in row
     assert (
         "**Eigen omschrijving (collegiale toets 2):** Schuldverlichting via de Wereldbank." in row
     )

@@ -47,6 +47,7 @@ from selfeval.errors import InputError
 
 if TYPE_CHECKING:
     from selfeval.report.model import FindingView, ReactionView, Report
+    from selfeval.report.views import AuthoredText
 
 __all__ = ["REFERENCE_DOC", "render_docx", "write_docx"]
 
@@ -528,9 +529,33 @@ class _Writer:
                 for doc in d.documents:
                     paragraph = self.bullet()
                     self.run(paragraph, _one_line(doc.finding.title), italic=True)
-                    if doc.finding.text:
-                        self.run(paragraph, f" — {_one_line(doc.finding.text)}")
+                    if doc.texts:
+                        self.run(paragraph, f" — {self.inline_texts(doc)}")
                     self.id_suffix(paragraph, doc.id)
+
+    def inline_texts(self, v: FindingView) -> str:
+        """A finding's texts on one line, each with its authors where the report must say them."""
+        return " — ".join(
+            (f"{self.L['text_by'].format(names=t.by)} " if t.named else "") + _one_line(t.text)
+            for t in v.texts
+        )
+
+    def authored(self, t: AuthoredText, *, notes: Sequence[int] = (), points: bool = False) -> None:
+        """A department's text as paragraphs, led by its authors when the report must say them."""
+        if not t.named:
+            if points and len(_lines(t.text)) > 1:
+                for line in _lines(t.text):
+                    self.run(self.bullet(), line)
+            else:
+                self.block(t.text, notes=notes)
+            return
+        chunks = _paragraphs(t.text) or [[""]]
+        paragraph = self.para(f"{self.L['text_by'].format(names=t.by)} ", bold=True)
+        self.run(paragraph, " ".join(chunks[0]))
+        if len(chunks) == 1:
+            self.notes(paragraph, notes)
+        else:
+            self.block("\n\n".join("\n".join(chunk) for chunk in chunks[1:]), notes=notes)
 
     def labelled_block(self, label: str, text: str) -> None:
         chunks = _paragraphs(text)
@@ -569,12 +594,8 @@ class _Writer:
         for row in r.roles:
             self.heading(row.name, 3)
             if row.view:
-                text = row.view.finding.text
-                if row.described_by == L["own_self_evaluation"] and len(_lines(text)) > 1:
-                    for line in _lines(text):
-                        self.run(self.bullet(), line)
-                else:
-                    self.block(text)
+                for t in row.view.texts:
+                    self.authored(t, points=row.own)
                 self.reactions(row.view.reactions)
             if row.own_role:
                 self.labelled_block(L["own_description"], row.own_role)
@@ -589,7 +610,7 @@ class _Writer:
             for v in items:
                 paragraph = self.bullet()
                 self.run(paragraph, f"{v.attribution}: ", bold=True)
-                self.run(paragraph, _one_line(v.finding.text))
+                self.run(paragraph, self.inline_texts(v))
                 self.notes(paragraph, v.notes)
                 if v.origin:
                     self.run(paragraph, f" ({v.origin})", italic=True)
@@ -634,10 +655,8 @@ class _Writer:
     def finding(self, v: FindingView, level: int) -> None:
         L = self.L
         self.heading(f"{v.attribution}: {_one_line(v.finding.title)}", level)
-        if v.finding.text:
-            self.block(v.finding.text, notes=v.notes)
-        for name, text in v.others:
-            self.labelled_block(L["also_said"].format(name=name).rstrip(":"), text)
+        for i, t in enumerate(v.texts):
+            self.authored(t, notes=v.notes if i == len(v.texts) - 1 else ())
         if v.finding.note:
             self.para(_one_line(v.finding.note), italic=True)
         meta = []
@@ -725,7 +744,7 @@ class _Writer:
             for label, items in phases:
                 for v in items:
                     notes = "".join(f" [{n}]" for n in v.notes)
-                    row = [label, _one_line(v.finding.text) + notes]
+                    row = [label, self.inline_texts(v) + notes]
                     rows.append(row + ([v.id] if self.ids else []))
                 if not items:
                     rows.append([label, "—"] + ([""] if self.ids else []))

@@ -113,6 +113,10 @@ class Finding:
         merged: ids merged into this one (aliases), after :func:`merge_findings`.
         others: the merged-in findings themselves, to show their texts.
         note: an editorial note from ``texts/merges.yaml``.
+        written_by: codes of the departments that wrote ``text`` — the
+            finding's own ``raised_by`` from before a merge widened it (set
+            by :func:`selfeval.report.merges.merge_findings`); empty when it
+            is ``raised_by``.
     """
 
     id: str
@@ -131,6 +135,7 @@ class Finding:
     merged: list[str] = field(default_factory=list)
     others: list[Finding] = field(default_factory=list)
     note: str | None = None
+    written_by: list[str] = field(default_factory=list)
 
     @property
     def participant(self) -> str:

@@ -182,6 +182,7 @@ def merge_findings(
         if len(members) > 1:
             raised = {c for m in members for c in m.raised_by}
             concerns = {c for m in members for c in m.concerns}
+            finding.written_by = list(finding.raised_by)
             finding.raised_by = [c for c in codes if c in raised]
             finding.concerns = [c for c in codes if c in concerns]
             finding.merged = [m.id for m in members[1:]]

@@ -9,6 +9,7 @@ chapters is the same view with the same note numbers. Plain data; no files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,7 +17,72 @@ from selfeval.model.exercise import Exercise
 from selfeval.model.response import Reaction
 from selfeval.report.findings import Finding, Source, SourceResponse
 
-__all__ = ["FindingView", "ReactionView", "Views", "join_names"]
+__all__ = ["AuthoredText", "FindingView", "ReactionView", "Views", "join_names", "texts_by_author"]
+
+
+@dataclass(slots=True)
+class AuthoredText:
+    """A text a department wrote, with who wrote it: no department text goes without its author.
+
+    Attributes:
+        authors: names of the departments that wrote it (several when their
+            texts were the same, word for word).
+        by: ``authors`` joined (``BZ en Defensie``).
+        text: as written.
+        named: the report must name the authors with the text (``Volgens BZ:``):
+            the heading above it names someone else, or more than these
+            authors, and the text does not begin with an author's name.
+    """
+
+    authors: list[str]
+    by: str
+    text: str
+    named: bool
+
+
+def _begins_with_a_name(text: str, names: Sequence[str]) -> bool:
+    """``Defensie geeft aan …`` begins with ``Defensie``: the text names its author itself."""
+    start = text.lstrip(" *_‘'\"(")
+    return any(re.match(rf"{re.escape(name)}(?![\w-])", start) for name in names)
+
+
+def texts_by_author(
+    texts: Sequence[tuple[str, str]], heading: Sequence[str], and_word: str
+) -> list[AuthoredText]:
+    """Department texts with their authors, the same text of several authors once.
+
+    Args:
+        texts: (author name, text) in the report's order; empty texts are left out.
+        heading: the names the heading above the texts gives as its authors
+            (``[]`` when the heading names the department described, as in
+            the roles overview).
+        and_word: the report's word for "and".
+
+    Returns:
+        One :class:`AuthoredText` per distinct text, in first-seen order. A
+        text is ``named`` when there is more than one, or when its authors
+        are not exactly the heading's — unless it begins with an author's name.
+    """
+    grouped: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    for name, text in texts:
+        key = text.strip()
+        if not key:
+            continue
+        shown.setdefault(key, text)
+        if name not in grouped.setdefault(key, []):
+            grouped[key].append(name)
+    several = len(grouped) > 1
+    return [
+        AuthoredText(
+            authors=names,
+            by=join_names(names, and_word),
+            text=shown[key],
+            named=(several or sorted(names) != sorted(heading))
+            and not _begins_with_a_name(key, names),
+        )
+        for key, names in grouped.items()
+    ]
 
 
 @dataclass(slots=True)
@@ -48,11 +114,15 @@ class FindingView:
     """A finding as the report shows it.
 
     Attributes:
-        finding: the merged finding.
+        finding: the merged finding (its ``text`` is one department's: show
+            ``texts``).
         attribution: who raised it ("BZ en Defensie").
         concerns: names of the departments concerned, joined.
         single_source: raised by one department only (shown as a caveat).
-        others: (name, text) of merged-in findings whose text differs.
+        texts: the finding's texts with their authors: one per department
+            that wrote a different text (a merged finding), the same text of
+            several departments once; a role described by others has one per
+            describing department.
         notes: numbers of its source notes.
         reactions: peer-review reactions to it.
         origin: "ingebracht in collegiale toets 2" for findings from peer reviews.
@@ -62,7 +132,7 @@ class FindingView:
     attribution: str
     concerns: str
     single_source: bool
-    others: list[tuple[str, str]] = field(default_factory=list)
+    texts: list[AuthoredText] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)
     reactions: list[ReactionView] = field(default_factory=list)
     origin: str | None = None
@@ -136,11 +206,20 @@ class Views:
         """The finding as shown, made once (its notes are numbered on first view)."""
         if finding.id in self._views:
             return self._views[finding.id]
-        others = [
-            (self.name(o.participant), o.text)
-            for o in finding.others
-            if o.text.strip() and o.text.strip() != finding.text.strip()
-        ]
+        if finding.kind == "role" and "views" in finding.details:
+            # Described by others: each describing department's own words (findings.role_findings).
+            written = [(self.name(by), text) for by, text, _, _ in finding.details["views"]]
+            heading: list[str] = []
+        else:
+            written = [
+                (self.name(code), finding.text) for code in finding.written_by or finding.raised_by
+            ]
+            written += [
+                (self.name(code), other.text)
+                for other in finding.others
+                for code in other.raised_by
+            ]
+            heading = [self.name(code) for code in finding.raised_by]
         origin = None
         if finding.questionnaire != "self-evaluation" and finding.kind != "role":
             origin = self.L["from_peer_review"].format(
@@ -152,7 +231,7 @@ class Views:
             concerns=self.names_of(finding.concerns),
             single_source=len(finding.raised_by) == 1
             and finding.kind in ("bottleneck", "blind-spot", "opportunity"),
-            others=others,
+            texts=texts_by_author(written, heading, self.L["and"]),
             notes=[self.note(s) for s in finding.sources],
             reactions=self.reactions.get(finding.id, []),
             origin=origin,
