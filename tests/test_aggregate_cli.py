@@ -92,7 +92,10 @@ def test_missing_peer_review_is_named(runner: CliRunner, example_ws: Path) -> No
     (example_ws / CAT / "AZ" / "peer-review-2.yaml").unlink()
     assert run(runner, example_ws).exit_code == 0
     annex = report(example_ws).split("## Bijlage 1", 1)[1]
-    assert "Verwacht maar niet (ingediend) ontvangen:\n\n- AZ (collegiale toets 2)\n" in annex
+    assert (
+        "Verwacht, maar niet ontvangen of nog niet ingediend:\n\n- AZ (collegiale toets 2)\n"
+        in annex
+    )
 
 
 def test_reaction_to_changed_or_removed_finding_is_listed_not_dropped(
@@ -240,7 +243,7 @@ def test_peer_review_2_own_role_and_involvement_join_the_roles_table(
     text = report(example_ws)
     assert "| Financiën | gemiddeld (eigen opgave) |" in text
     row = text[text.index("#### Financiën\n") :]
-    row = row[: row.index("code: `role.FIN`")]
+    row = row[: row.index("Code: `role.FIN`")]
     assert "**Volgens BZ:** Rol als gevolg van de relatie met de Wereldbank" in row
     assert (
         "**Eigen omschrijving (collegiale toets 2):** Schuldverlichting via de Wereldbank." in row

@@ -86,7 +86,7 @@ def finding_blocks(report: str) -> list[tuple[str, str, list[str]]]:
     """(heading, main id, merged ids) of each finding block in the report."""
     blocks = []
     for block in re.split(r"\n(?=#{4,5} )", report):
-        match = re.search(r"^code: `([^`]+)`(?: — Samengevoegd met: (.+))?$", block, re.M)
+        match = re.search(r"^Code: `([^`]+)`(?: — Samengevoegd met: (.+))?$", block, re.M)
         if match and block.startswith("#"):
             merged = [m.strip() for m in match.group(2).split(",")] if match.group(2) else []
             blocks.append((block.splitlines()[0], match.group(1), merged))
@@ -134,7 +134,7 @@ def test_merged_findings_are_attributed_to_both(report: str) -> None:
     assert "Samengevoegd met: DEF.bottlenecks.capaciteit-politie-justitie" in block
     # and through texts/merges.yaml:
     assert (
-        "code: `BZ.bottlenecks.relaties-ez-financien` — Samengevoegd met: "
+        "Code: `BZ.bottlenecks.relaties-ez-financien` — Samengevoegd met: "
         "DEF.bottlenecks.relatie-financien-wereldbank" in report
     )
 

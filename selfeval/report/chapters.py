@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfeval.i18n import ngettext
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import KINDS, Questionnaire, SingleChoiceItem, text_in
 from selfeval.report.findings import Finding, SourceResponse
@@ -359,10 +360,20 @@ def annex2(
     ]
 
 
-def preface_caveat(L: dict[str, str], shown: Sequence[FindingView]) -> str | None:
-    """The preface's caveat, when a bottleneck, blind spot or opportunity has one source."""
+def preface_caveat(lang: str, shown: Sequence[FindingView]) -> str | None:
+    """The preface's caveat, when a bottleneck, blind spot or opportunity has one source.
+
+    Its words agree with the counts (``ngettext``): "1 van de 12 … is
+    gebaseerd", "8 van de 12 … zijn gebaseerd", and "alle 5 …" when every one
+    has a single source (not "5 van de 5").
+    """
     single = sum(1 for v in shown if v.single_source)
-    return L["caveat"].format(single=single, total=len(shown)) if single else None
+    if not single:
+        return None
+    total = len(shown)
+    if single == total:
+        return ngettext(lang, "report.caveat_all", "report.caveat_all_plural", total)
+    return ngettext(lang, "report.caveat_some", "report.caveat_some_plural", single, total=total)
 
 
 def reading_guide(

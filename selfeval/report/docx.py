@@ -640,7 +640,7 @@ class _Writer:
                     self.run(paragraph, _one_line(text))
         if r.stale:
             self.heading(f"4.5 {L['stale_reactions']}", 2)
-            self.para(L["stale_intro"])
+            self.para(r.stale_intro)
             for x in r.stale:
                 paragraph = self.bullet()
                 self.run(paragraph, f"{x.finding} ({x.reason}): ")
@@ -665,7 +665,8 @@ class _Writer:
         if v.origin:
             meta.append(v.origin)
         if meta:
-            self.para("; ".join(meta) + ".", italic=True)
+            line = "; ".join(meta)
+            self.para(line[:1].upper() + line[1:] + ".", italic=True)
         if v.single_source:
             self.para(L["single_source"], italic=True)
         self.reactions(v.reactions)

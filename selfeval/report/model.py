@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from selfeval.i18n import format_date, ngettext
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import KINDS, Questionnaire, text_in
 from selfeval.report import chapters
@@ -91,6 +92,8 @@ class Report:
     matrix: list[tuple[str, str, list[list[FindingView]]]]
     other_input: list[OtherInput]
     stale: list[ReactionView]
+    #: The sentence above the stale reactions, agreeing with their number.
+    stale_intro: str
     annex1: list[Annex1Row]
     not_received: list[str]
     annex2: list[tuple[str, list[tuple[str, list[FindingView]]]]]
@@ -98,13 +101,6 @@ class Report:
     draft_hash: str | None = None
     #: Peer-review reactions by finding id (merged aliases routed to the survivor).
     reactions: dict[str, list[ReactionView]] = field(default_factory=dict)
-
-
-def _format_date(value: str, lang: str) -> str:
-    parts = value.split("-")
-    if lang == "nl" and len(parts) == 3:
-        return f"{parts[2]}-{parts[1]}-{parts[0]}"
-    return value
 
 
 def build_report(data: ReportInput) -> Report:
@@ -160,12 +156,12 @@ def build_report(data: ReportInput) -> Report:
         title=text_in(exercise.title, lang),
         project=exercise.project,
         category=category,
-        date=_format_date(exercise.date, lang),
+        date=format_date(exercise.date, lang),
         status=exercise.status,
         secretariat=exercise.secretariat,
         is_draft=data.draft,
         texts=dict(data.texts),
-        caveat=chapters.preface_caveat(L, shown),
+        caveat=chapters.preface_caveat(lang, shown),
         reading_guide=guide,
         ids_note=ids_note,
         departments=departments,
@@ -179,6 +175,9 @@ def build_report(data: ReportInput) -> Report:
         matrix=matrix,
         other_input=other,
         stale=views.stale,
+        stale_intro=ngettext(
+            lang, "report.stale_intro", "report.stale_intro_plural", len(views.stale)
+        ),
         annex1=annex_rows,
         not_received=not_received,
         annex2=annex2,
