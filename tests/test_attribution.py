@@ -221,3 +221,10 @@ def test_templates_show_a_finding_s_text_only_with_its_authors() -> None:
         if re.search(r"\.finding\.text\b", line)
     ]
     assert users == [], "show FindingView.texts (AuthoredText), not finding.text"
+
+
+def test_an_activity_that_names_its_department_is_not_led_by_the_name_again(markdown: str) -> None:
+    activities = _section(markdown, "#### Onderzoek en risicoanalyses")
+    assert "**BZ**: BZ laat" not in activities
+    assert "\n- BZ laat (mede met Defensie) onderzoek doen" in activities
+    assert "\n- **Defensie**: Risicoanalyse: continue assessments" in activities

@@ -111,7 +111,7 @@ def test_tables_for_roles_matrix_and_annexes(document: Any) -> None:
         "Bron",
     ] in headers
     assert ["", "", "Departementaal", "Interdepartementaal"] in headers
-    assert ["Ministerie", "Vorm van betrokkenheid", "Opmerking"] in headers
+    assert ["Departement", "Vorm van betrokkenheid", "Opmerking"] in headers
     assert headers.count(["Fase", "Beschrijving"]) == 4  # Annex 2: BZ, Defensie, BZK, Justitie
     for table in document.tables:
         assert table.style is not None and table.style.name == "Table Grid"
@@ -121,7 +121,7 @@ def test_tables_for_roles_matrix_and_annexes(document: Any) -> None:
 
 
 def test_full_names_in_annex_1(document: Any) -> None:
-    annex = next(t for t in document.tables if t.rows[0].cells[0].text == "Ministerie")
+    annex = next(t for t in document.tables if t.rows[0].cells[1].text == "Vorm van betrokkenheid")
     names = [r.cells[0].text for r in annex.rows[1:]]
     assert "Ministerie van Buitenlandse Zaken (incl. Ontwikkelingssamenwerking) (BZ)" in names
     assert "Nationaal Coördinator Terrorismebestrijding (NCTb)" in names

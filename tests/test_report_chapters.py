@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from selfeval.files.load import load_questionnaire
+from selfeval.i18n import ngettext
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
@@ -178,8 +179,13 @@ def test_annex2_has_a_table_per_department_with_activities(views: Views) -> None
 def test_preface_caveat_and_reading_guide(views: Views) -> None:
     one = views.view(_finding("BZ.bottlenecks.1", "bottleneck"))
     two = views.view(_finding("X.bottlenecks.1", "bottleneck", raised_by=["BZ", "FIN"]))
-    assert chapters.preface_caveat(L, [two]) is None
-    assert chapters.preface_caveat(L, [one, two]) == L["caveat"].format(single=1, total=2)
+    assert chapters.preface_caveat("en", [two]) is None
+    assert chapters.preface_caveat("en", [one, two]) == ngettext(
+        "en", "report.caveat_some", "report.caveat_some_plural", 1, total=2
+    )
+    assert "1 of the 2 bottlenecks" in ngettext(
+        "en", "report.caveat_some", "report.caveat_some_plural", 1, total=2
+    )
     guide, ids_note = chapters.reading_guide(L, "Failing states", [one])
     assert guide[0] == L["guide_ch2"].format(category="Failing states")
     assert "BZ.bottlenecks.1" in ids_note

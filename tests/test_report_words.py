@@ -192,6 +192,13 @@ def test_kansen_en_mogelijkheden_throughout(dutch: str) -> None:
     assert "blinde vlekken, kansen en mogelijkheden" in caveat
 
 
+def test_one_citation_style_for_documents_and_notes(dutch: str) -> None:
+    # the notes' style (the seed's footnotes): title, year
+    assert "\n3. TK 2005-2006, 27 925, nr. 193.\n" in dutch
+    assert "\n- Beleidsvisie 2006, 2005 (`DEF.documents.beleidsvisie-2006`)\n" in dutch
+    assert "(2005)*" not in dutch
+
+
 # --- English -----------------------------------------------------------------------------------
 
 

@@ -386,7 +386,7 @@ class _Writer:
     def properties(self) -> None:
         props = self.doc.core_properties
         try:
-            when = dt.datetime.fromisoformat(self._iso_date()).replace(tzinfo=dt.UTC)
+            when = dt.datetime.fromisoformat(self.r.iso_date).replace(tzinfo=dt.UTC)
         except ValueError:
             when = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
         props.created = props.modified = props.last_printed = when
@@ -405,12 +405,6 @@ class _Writer:
             update = OxmlElement("w:updateFields")
             update.set(qn("w:val"), "true")
             settings.append(update)
-
-    def _iso_date(self) -> str:
-        parts = self.r.date.split("-")
-        if len(parts) == 3 and len(parts[0]) == 2:  # 16-05-2006 (Dutch order)
-            parts.reverse()
-        return "-".join(parts)
 
     def toc(self) -> None:
         self.para(self.L.get("contents", "Contents"), style="TOC Heading", bold=True)
@@ -528,7 +522,7 @@ class _Writer:
                 self.para(f"{L['documents']}:", bold=True)
                 for doc in d.documents:
                     paragraph = self.bullet()
-                    self.run(paragraph, _one_line(doc.finding.title), italic=True)
+                    self.run(paragraph, _one_line(doc.cited_title))
                     if doc.texts:
                         self.run(paragraph, f" — {self.inline_texts(doc)}")
                     self.id_suffix(paragraph, doc.id)
@@ -609,7 +603,8 @@ class _Writer:
                 self.run(self.bullet(), L["none"])
             for v in items:
                 paragraph = self.bullet()
-                self.run(paragraph, f"{v.attribution}: ", bold=True)
+                if not v.names_its_authors:
+                    self.run(paragraph, f"{v.attribution}: ", bold=True)
                 self.run(paragraph, self.inline_texts(v))
                 self.notes(paragraph, v.notes)
                 if v.origin:

@@ -73,7 +73,9 @@ class Report:
     title: str
     project: str
     category: str
+    #: The exercise's date as running text says it (``16 mei 2006``), and as given (ISO).
     date: str
+    iso_date: str
     status: str
     secretariat: str | None
     is_draft: bool
@@ -157,6 +159,7 @@ def build_report(data: ReportInput) -> Report:
         project=exercise.project,
         category=category,
         date=format_date(exercise.date, lang),
+        iso_date=exercise.date,
         status=exercise.status,
         secretariat=exercise.secretariat,
         is_draft=data.draft,

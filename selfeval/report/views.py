@@ -32,12 +32,15 @@ class AuthoredText:
         named: the report must name the authors with the text (``Volgens BZ:``):
             the heading above it names someone else, or more than these
             authors, and the text does not begin with an author's name.
+        names_itself: the text begins with an author's name (``Defensie
+            geeft aan …``), so a name put before it would say it twice.
     """
 
     authors: list[str]
     by: str
     text: str
     named: bool
+    names_itself: bool = False
 
 
 def _begins_with_a_name(text: str, names: Sequence[str]) -> bool:
@@ -73,16 +76,14 @@ def texts_by_author(
         if name not in grouped.setdefault(key, []):
             grouped[key].append(name)
     several = len(grouped) > 1
-    return [
-        AuthoredText(
-            authors=names,
-            by=join_names(names, and_word),
-            text=shown[key],
-            named=(several or sorted(names) != sorted(heading))
-            and not _begins_with_a_name(key, names),
+    found = []
+    for key, names in grouped.items():
+        names_itself = _begins_with_a_name(key, names)
+        named = (several or sorted(names) != sorted(heading)) and not names_itself
+        found.append(
+            AuthoredText(names, join_names(names, and_word), shown[key], named, names_itself)
         )
-        for key, names in grouped.items()
-    ]
+    return found
 
 
 @dataclass(slots=True)
@@ -141,6 +142,25 @@ class FindingView:
     def id(self) -> str:
         """The finding's stable id."""
         return self.finding.id
+
+    @property
+    def cited_title(self) -> str:
+        """A policy document's title as the notes cite it: ``Beleidsvisie 2006, 2005``.
+
+        The finding's title carries the year as ``(2005)`` (it is hashed that
+        way, ``docs/findings.md``); the report cites title and year in one
+        style, the source notes' (``_source_text``).
+        """
+        title = self.finding.title
+        year = self.finding.details.get("year")
+        if year is not None and title.endswith(f" ({year})"):
+            return f"{title.removesuffix(f' ({year})')}, {year}"
+        return title
+
+    @property
+    def names_its_authors(self) -> bool:
+        """Each of its texts begins with its author's name: a list item needs no name before it."""
+        return bool(self.texts) and all(t.names_itself for t in self.texts)
 
 
 def join_names(names: Sequence[str], word: str) -> str:
