@@ -234,7 +234,7 @@ class Cached:
 
 
 def _finding_data(finding: Finding) -> dict[str, Any] | None:
-    if finding.merged or finding.others or finding.note is not None:
+    if finding.merged or finding.others or finding.written_by or finding.note is not None:
         return None  # never so after step 1; not cached if it ever were
     return {
         "id": finding.id,
