@@ -71,7 +71,7 @@ class Script:
 
     def menu(self, message: str, values: list[str]) -> str:
         if "add" in values or "done" in values:
-            group = message.rsplit(":", 1)[0]
+            group = message.rsplit(":", 1)[0].split(" › ")[-1]  # a nested group names its entry
             count = int(message.rsplit(":", 1)[1].split()[0])
             wanted = next((n for label, n in ENTRIES.items() if group.startswith(label)), 0)
             return "add" if count < wanted and "add" in values else "done"
