@@ -4,9 +4,10 @@ The workspace is laid out by the real ``selfeval init`` command; the exercise
 file is then replaced by one with N synthetic participants (codes ``P00001``,
 ``P00002``, …), all doing a self-evaluation of "falende staten". Each
 participant gets one submitted response to the shipped self-evaluation
-(1.0.0), answered item by item from the questionnaire itself, so every item
-type is covered (long Dutch texts with diacritics, choices, participants,
-scales, dates, nested repeat groups with sources). Answers are valid:
+(1.1.0, its phases declared by the exercise), answered item by item from the
+questionnaire itself, so every item type is covered (long Dutch texts with
+diacritics, choices, participants, scales, dates, nested repeat groups with
+sources). Answers are valid:
 ``selfeval validate`` accepts the workspace (the smoke test checks that).
 
 Deterministic: the same N and seed give the same files.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from selfeval.files import yamlio
-from selfeval.files.load import load_questionnaire
+from selfeval.files.workspace import Workspace
 from selfeval.model.questionnaire import (
     DateItem,
     InfoItem,
@@ -46,7 +47,17 @@ from selfeval.model.response import QuestionnaireRef, Response
 
 CATEGORY = "falende-staten"
 QUESTIONNAIRE = "self-evaluation"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+#: The phases the self-evaluation offers (``choices_from: phases``), declared by the exercise.
+PHASES = [
+    {
+        "value": "growing-tensions",
+        "label": {"nl": "Groeiende tegenstellingen", "en": "Growing tensions"},
+    },
+    {"value": "decay", "label": {"nl": "Verval", "en": "Decay"}},
+    {"value": "failure", "label": {"nl": "Falen", "en": "Failure"}},
+    {"value": "recovery", "label": {"nl": "Herstel", "en": "Recovery"}},
+]
 
 # Sentences in the register of the seed report, with the diacritics users type.
 SENTENCES = [
@@ -234,6 +245,7 @@ def exercise_data(codes: list[str]) -> dict[str, Any]:
         "incident_category": {
             "id": CATEGORY,
             "name": {"nl": "Falende staten", "en": "Failing states"},
+            "choices": {"phases": PHASES},
         },
         "date": "2006-05-16",
         "status": "intern werkdocument",
@@ -275,7 +287,7 @@ def make_workspace(target: Path, count: int, *, seed: int = 2006) -> list[Path]:
     )
     codes = participant_codes(count)
     yamlio.write(target / "selfeval.yaml", exercise_data(codes), fsync=False)
-    loaded = load_questionnaire(target / "questionnaires" / f"{QUESTIONNAIRE}-{VERSION}.yaml")
+    loaded = Workspace(target).questionnaire(QUESTIONNAIRE, VERSION)  # phases bound in
     rng = random.Random(seed)
     paths: list[Path] = []
     folder = target / "responses" / CATEGORY

@@ -19,7 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from selfeval.cli import app
-from selfeval.files.load import load_questionnaire, load_response
+from selfeval.files.load import load_response
+from selfeval.files.workspace import Workspace
 from selfeval.model.questionnaire import ITEM_TYPES, iter_items
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -46,7 +47,7 @@ def test_generated_workspace_is_valid(small_ws: Path, runner: CliRunner) -> None
 def test_generated_responses_are_submitted_and_pin_the_shipped_questionnaire(
     small_ws: Path,
 ) -> None:
-    loaded = load_questionnaire(small_ws / "questionnaires" / "self-evaluation-1.0.0.yaml")
+    loaded = Workspace(small_ws).questionnaire("self-evaluation", generate.VERSION)
     files = floor.response_files(small_ws)
     assert [f.parent.name for f in files] == ["P00001", "P00002", "P00003", "P00004", "P00005"]
     for path in files:
@@ -56,7 +57,7 @@ def test_generated_responses_are_submitted_and_pin_the_shipped_questionnaire(
 
 
 def test_generated_answers_cover_every_item_type_that_takes_an_answer(small_ws: Path) -> None:
-    loaded = load_questionnaire(small_ws / "questionnaires" / "self-evaluation-1.0.0.yaml")
+    loaded = Workspace(small_ws).questionnaire("self-evaluation", generate.VERSION)
     types = {item.id: item.type for item in iter_items(list(loaded.questionnaire.items()))}
     seen: set[str] = set()
 

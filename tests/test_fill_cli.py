@@ -224,8 +224,8 @@ SHIPPED_COMPLETE = """\
 definition: |
   Staten die hun kerntaken niet meer kunnen uitvoeren.
 causes: Armoede, conflict.
-phases: [growing-tensions, decay, failure, recovery]
-phases_note: Herstel voorkomt terugval.
+phases: [prevention, response, aftercare]  # the template exercise's phases
+phases_note: Nazorg voorkomt terugval.
 documents:
   - title: Notitie Wederopbouw na gewapend conflict
     year: 2005

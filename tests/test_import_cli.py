@@ -95,7 +95,7 @@ def test_the_same_file_again_is_no_change(runner: CliRunner, example_ws: Path, m
     [
         (("participant: BZ", "participant: XYZ"), "participant 'XYZ' is not in selfeval.yaml"),
         (
-            ("version: 1.0.0", "version: 9.9.9"),
+            ("  version: ", "  version: 9.9.9  # was "),
             "questionnaire self-evaluation@9.9.9, which this workspace does not have",
         ),
         (

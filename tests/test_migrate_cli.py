@@ -13,13 +13,19 @@ from selfeval.cli import app
 from selfeval.files import yamlio
 
 CAT = Path("responses") / "falende-staten"
+#: The self-evaluation version the worked example's responses answer, and two later
+#: versions made up by these tests (not shipped).
+OLD = yamlio.load(Path(__file__).resolve().parents[1] / "selfeval.yaml")["questionnaires"][
+    "self-evaluation"
+]
+NEW, LATER = "1.90.0", "1.91.0"
 
 
 def new_version(ws: Path, migrates_from: dict[str, Any] | None = None, *, pin: bool = True) -> Path:
-    """Publish self-evaluation 1.1.0: `causes` renamed to `root_causes`, `completed_by`
+    """Publish self-evaluation NEW: `causes` renamed to `root_causes`, `completed_by`
     removed, the roles' involvement `medium` renamed to `moderate`; pin it."""
-    data = yamlio.load(ws / "questionnaires" / "self-evaluation-1.0.0.yaml")
-    data["version"] = "1.1.0"
+    data = yamlio.load(ws / "questionnaires" / f"self-evaluation-{OLD}.yaml")
+    data["version"] = NEW
     for section in data["sections"]:
         kept = []
         for item in section["items"]:
@@ -35,17 +41,17 @@ def new_version(ws: Path, migrates_from: dict[str, Any] | None = None, *, pin: b
             kept.append(item)
         section["items"] = kept
     data["migrates_from"] = migrates_from or {
-        "version": "1.0.0",
+        "version": OLD,
         "renamed": {"causes": "root_causes"},
         "removed": ["completed_by"],
         "choices": {"other_roles.involvement": {"medium": "moderate"}},
     }
-    path = ws / "questionnaires" / "self-evaluation-1.1.0.yaml"
+    path = ws / "questionnaires" / f"self-evaluation-{NEW}.yaml"
     yamlio.write(path, data)
     if pin:
         exercise = ws / "selfeval.yaml"
         text = exercise.read_text("utf-8")
-        exercise.write_text(text.replace("self-evaluation: '1.0.0'", "self-evaluation: '1.1.0'"))
+        exercise.write_text(text.replace(f"self-evaluation: '{OLD}'", f"self-evaluation: '{NEW}'"))
     return path
 
 
@@ -61,16 +67,16 @@ def test_status_and_validate_name_responses_on_an_older_version(
     assert checked.exit_code == 0, checked.output
     for code in ("BZ", "DEF"):
         assert (
-            f"{code}/self-evaluation.yaml: answers self-evaluation 1.0.0, but selfeval.yaml "
-            "pins 1.1.0"
+            f"{code}/self-evaluation.yaml: answers self-evaluation {OLD}, but selfeval.yaml "
+            f"pins {NEW}"
         ) in checked.stderr
         assert f"`selfeval migrate self-evaluation --participant {code}`" in checked.stderr
     assert "peer-review-1.yaml: answers" not in checked.stderr
     table = run(runner, example_ws, "status").stdout
-    assert "on 1.0.0, pinned 1.1.0: selfeval migrate self-evaluation --participant BZ" in table
+    assert f"on {OLD}, pinned {NEW}: selfeval migrate self-evaluation --participant BZ" in table
     rows = json.loads(run(runner, example_ws, "status", "--json").stdout)["rows"]
     bz = next(r for r in rows if r["participant"] == "BZ")
-    assert (bz["version"], bz["pinned"]) == ("1.0.0", "1.1.0")
+    assert (bz["version"], bz["pinned"]) == (OLD, NEW)
     assert bz["migrate"] == "selfeval migrate self-evaluation --participant BZ"
 
 
@@ -82,11 +88,11 @@ def test_dry_run_shows_what_would_change_and_writes_nothing(
     result = run(runner, example_ws, "migrate", "--dry-run")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "BZ/self-evaluation.yaml: self-evaluation 1.0.0 → 1.1.0" in out
+    assert f"BZ/self-evaluation.yaml: self-evaluation {OLD} → {NEW}" in out
     assert "renamed: causes: now root_causes" in out
-    assert "NOT CARRIED: completed_by: removed in 1.1.0" in out
+    assert f"NOT CARRIED: completed_by: removed in {NEW}" in out
     assert "choice: other_roles[0].involvement: 'medium' → 'moderate'" in out
-    assert "Dry run: 2 response(s) would be migrated to self-evaluation 1.1.0" in out
+    assert f"Dry run: 2 response(s) would be migrated to self-evaluation {NEW}" in out
     assert {p: p.read_bytes() for p in (example_ws / "responses").rglob("*.yaml")} == before
 
 
@@ -98,24 +104,24 @@ def test_migrate_keeps_the_old_file_and_records_the_migration(
     old = yamlio.load(path)
     result = run(runner, example_ws, "migrate", "self-evaluation", "--participant", "BZ")
     assert result.exit_code == 0, result.output
-    kept = [p for p in path.parent.iterdir() if ".migrated-1.0.0-" in p.name]
+    kept = [p for p in path.parent.iterdir() if f".migrated-{OLD}-" in p.name]
     assert len(kept) == 1
     assert yamlio.load(kept[0]) == old  # the old file, byte for byte in content
     new = yamlio.load(path)
-    assert new["questionnaire"]["version"] == "1.1.0"
+    assert new["questionnaire"]["version"] == NEW
     assert new["answers"]["root_causes"] == old["answers"]["causes"]
     assert "causes" not in new["answers"] and "completed_by" not in new["answers"]
     assert new["answers"]["other_roles"][0]["involvement"] == "moderate"
     assert new["status"] == "submitted"  # a declared removal is no reason to resubmit
     (record,) = new["migrations"]
-    assert (record["from_version"], record["to_version"]) == ("1.0.0", "1.1.0")
+    assert (record["from_version"], record["to_version"]) == (OLD, NEW)
     assert record["kept"] == kept[0].name
     assert record["not_carried"] == ["completed_by"]
     assert kept[0].name in result.stdout
-    # DEF was not asked for: still on 1.0.0, still named by validate.
+    # DEF was not asked for: still on OLD, still named by validate.
     checked = run(runner, example_ws, "validate")
     assert checked.exit_code == 0, checked.output
-    assert "DEF/self-evaluation.yaml: answers self-evaluation 1.0.0" in checked.stderr
+    assert f"DEF/self-evaluation.yaml: answers self-evaluation {OLD}" in checked.stderr
     assert "BZ/self-evaluation.yaml: answers" not in checked.stderr
     report = run(runner, example_ws, "aggregate")
     assert report.exit_code == 0, report.output
@@ -126,15 +132,15 @@ def test_migrate_keeps_the_old_file_and_records_the_migration(
 def test_an_answer_that_does_not_fit_is_listed_kept_and_the_response_becomes_a_draft(
     runner: CliRunner, example_ws: Path
 ) -> None:
-    # 1.1.0 renames 'medium' to 'moderate' but forgets to say so.
+    # NEW renames 'medium' to 'moderate' but forgets to say so.
     new_version(
         example_ws,
-        {"version": "1.0.0", "renamed": {"causes": "root_causes"}, "removed": ["completed_by"]},
+        {"version": OLD, "renamed": {"causes": "root_causes"}, "removed": ["completed_by"]},
     )
     path = example_ws / CAT / "BZ" / "self-evaluation.yaml"
     result = run(runner, example_ws, "migrate", "--participant", "BZ")
     assert result.exit_code == 0, result.output
-    assert "NOT CARRIED: other_roles[0].involvement: does not fit 1.1.0" in result.stdout
+    assert f"NOT CARRIED: other_roles[0].involvement: does not fit {NEW}" in result.stdout
     assert "now a draft" in result.stdout
     new = yamlio.load(path)
     assert new["status"] == "draft"
@@ -155,18 +161,18 @@ def test_no_declared_way_from_the_old_version_is_an_error(
     yamlio.write(data, content)
     result = run(runner, example_ws, "migrate")
     assert result.exit_code == 1
-    assert "no migration from self-evaluation 1.0.0 to 1.1.0" in result.stderr
+    assert f"no migration from self-evaluation {OLD} to {NEW}" in result.stderr
     assert "migrates_from" in result.stderr
 
 
 @pytest.mark.parametrize(
     ("migrates_from", "message"),
     [
-        ({"version": "1.0.0", "renamed": {"causes": "oorzaken"}}, "has no item 'oorzaken'"),
-        ({"version": "1.0.0", "colour": "red"}, "colour"),
-        ({"version": "1.2.0"}, "must be older than this version"),
+        ({"version": OLD, "renamed": {"causes": "oorzaken"}}, "has no item 'oorzaken'"),
+        ({"version": OLD, "colour": "red"}, "colour"),
+        ({"version": LATER}, "must be older than this version"),
         (
-            {"version": "1.0.0", "choices": {"involvement": {"strong": "huge"}}},
+            {"version": OLD, "choices": {"involvement": {"strong": "huge"}}},
             "'huge', which is not one of its choices",
         ),
     ],

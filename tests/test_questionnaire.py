@@ -21,6 +21,7 @@ PUBLISHED = {
     "self-evaluation-1.0.0.yaml": "sha256:1e1efcae1259b86b351a9c99e57004d0408851e5adca0aec14e999de038ab9d0",
     "peer-review-1-1.0.0.yaml": "sha256:618a2c59877c56b576bc4a94005463db5c5841a9e91a1d4cce41b586e84bec6c",
     "peer-review-2-1.0.0.yaml": "sha256:a3c0f0f4641735630911c609116b60535829cdff9bff236c751e0d7e7cc5b588",
+    "self-evaluation-1.1.0.yaml": "sha256:2628163c547450b30540fe11fc9f6d0c8443308bf65dbc1a189413e2355d3130",
 }
 
 

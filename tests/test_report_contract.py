@@ -21,8 +21,11 @@ from selfeval.files import yamlio
 from selfeval.files.load import load_questionnaire
 
 CATEGORY = "falende-staten"
+#: The version of each questionnaire the worked example pins, and a later one made up here.
+PINNED = yamlio.load(Path(__file__).resolve().parents[1] / "selfeval.yaml")["questionnaires"]
+NEW = "1.90.0"
 
-#: (questionnaire, participant whose response moves to 1.1.0, item renamed; its role is its old id)
+#: (questionnaire, participant whose response moves to NEW, item renamed; its role is its old id)
 RENAMES = [
     ("self-evaluation", "BZ", "causes"),  # chapter 2 (report/model.py)
     ("self-evaluation", "BZ", "gives_input_to"),  # roles table (report/parts.py)
@@ -34,9 +37,9 @@ RENAMES = [
 
 
 def _new_version(ws: Path, qid: str, old_id: str, *, keep_role: bool) -> Path:
-    """Publish ``<qid>-1.1.0.yaml``: 1.0.0 with the top-level item ``old_id`` renamed."""
-    text = (ws / "questionnaires" / f"{qid}-1.0.0.yaml").read_text("utf-8")
-    text = text.replace("version: '1.0.0'", "version: '1.1.0'")
+    """Publish ``<qid>-NEW.yaml``: the pinned version with the top-level item ``old_id`` renamed."""
+    text = (ws / "questionnaires" / f"{qid}-{PINNED[qid]}.yaml").read_text("utf-8")
+    text = text.replace(f"version: '{PINNED[qid]}'", f"version: '{NEW}'")
     # Take out the renamed item's role declaration (if this version of selfeval has one) ...
     text = re.sub(rf"\n +report: {old_id}\n", "\n", text)
     top = f"\n      - id: {old_id}\n"  # a top-level item (sub-items are indented deeper)
@@ -44,16 +47,16 @@ def _new_version(ws: Path, qid: str, old_id: str, *, keep_role: bool) -> Path:
     new = f"\n      - id: new_{old_id}\n"
     if keep_role:  # ... and declare it on the renamed item.
         new += f"        report: {old_id}\n"
-    path = ws / "questionnaires" / f"{qid}-1.1.0.yaml"
+    path = ws / "questionnaires" / f"{qid}-{NEW}.yaml"
     path.write_text(text.replace(top, new), "utf-8")
     return path
 
 
 def _move_response(ws: Path, qid: str, participant: str, old_id: str, new_hash: str) -> None:
-    """Move one response to 1.1.0, its answer under the new item id (as a migration would)."""
+    """Move one response to NEW, its answer under the new item id (as a migration would)."""
     path = ws / "responses" / CATEGORY / participant / f"{qid}.yaml"
     data = yamlio.load(path)
-    data["questionnaire"]["version"] = "1.1.0"
+    data["questionnaire"]["version"] = NEW
     data["questionnaire"]["hash"] = new_hash
     answers = data["answers"]
     assert old_id in answers, f"{participant} does not answer {old_id}"
@@ -68,7 +71,7 @@ def _renamed_workspace(
     _move_response(ws, qid, participant, old_id, load_questionnaire(path).hash)
     exercise = ws / "selfeval.yaml"
     text = exercise.read_text("utf-8")
-    exercise.write_text(text.replace(f"{qid}: '1.0.0'", f"{qid}: '1.1.0'"), "utf-8")
+    exercise.write_text(text.replace(f"{qid}: '{PINNED[qid]}'", f"{qid}: '{NEW}'"), "utf-8")
     return path
 
 

@@ -203,7 +203,7 @@ def _row(
             # Its content claims another place: aggregate refuses it, so it is not "submitted".
             raise misplaced
         ref = response.questionnaire
-        loaded = workspace.questionnaire(ref.id, ref.version)
+        loaded = workspace.questionnaire(ref.id, ref.version, category=response.incident_category)
     except SelfevalError as exc:
         error = exc
         if exc.location is None and not isinstance(exc, ValidationProblems):

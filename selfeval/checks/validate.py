@@ -168,16 +168,19 @@ def _placement_problems(
 
 
 def _pinned(
-    workspace: Workspace, qid: str, version: str, response: Path, report: Report
+    workspace: Workspace, qid: str, version: str, response: Path, report: Report, category: str
 ) -> LoadedQuestionnaire:
     """The questionnaire version a response pins, loaded from its own file only.
 
     Unlike :meth:`Workspace.questionnaires`, one broken questionnaire file
     does not stop responses to the other questionnaires from being checked.
+    Its ``choices_from:`` items are bound to the response's incident category
+    by the same loader :meth:`Workspace.questionnaire` uses.
 
     Raises:
         InputError: the pinned version's file is invalid (located in that file).
-        NotFoundError: no file for that version (located in the response).
+        NotFoundError: no file for that version (located in the response), or
+            the response's incident category is not in the exercise.
     """
     folder = workspace.questionnaires_dir
     path = folder / f"{qid}-{version}.yaml"
@@ -190,6 +193,8 @@ def _pinned(
         found = report._questionnaires[path]
         if isinstance(found, SelfevalError):
             raise found
+        if found.choice_lists:
+            return workspace.questionnaire(qid, version, category=category)
         return found
     versions = sorted(
         (p.name[len(qid) + 1 : -len(".yaml")] for p in folder.glob(f"{qid}-*.yaml")),
@@ -214,7 +219,7 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
         return
     ref = response.questionnaire
     try:
-        loaded = _pinned(workspace, ref.id, ref.version, path, report)
+        loaded = _pinned(workspace, ref.id, ref.version, path, report, response.incident_category)
     except SelfevalError as exc:
         where = exc.location.path if exc.location else None
         if where is None or Path(where) == path or Path(where) not in report.checked:
@@ -388,6 +393,16 @@ def _stray(path: Path, workspace: Workspace, report: Report) -> None:
     )
 
 
+def _check_choice_lists(workspace: Workspace, report: Report) -> None:
+    """Every pinned questionnaire's ``choices_from:`` list is declared by every category."""
+    try:
+        problems = workspace.choice_list_problems()
+    except SelfevalError:
+        return  # an invalid questionnaire or exercise file: reported when it was checked
+    for problem in problems:
+        report.add(problem)
+
+
 def _check_contract(workspace: Workspace, report: Report) -> None:
     """The report roles the pinned and the answered questionnaires must declare (issue 10)."""
     answered = [q for q in report._questionnaires.values() if isinstance(q, LoadedQuestionnaire)]
@@ -454,6 +469,7 @@ def validate_workspace(
     files = [workspace.exercise_path, *workspace.questionnaire_files(), *found.current]
     report = validate_paths(files, workspace=workspace)
     _check_texts(workspace, report)
+    _check_choice_lists(workspace, report)
     _check_contract(workspace, report)
     if template_check is not None:
         # A template _check_texts already refused (not UTF-8, conflict markers) once only.

@@ -148,7 +148,10 @@ class _Writer:
             line = gettext(self.lang, _ANSWER[item.type])
         if limits:
             line += " (" + ", ".join(limits) + ")"
-        if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        if isinstance(item, SingleChoiceItem | MultipleChoiceItem) and not item.choices:
+            # A file shown on its own: the exercise's incident category supplies the choices.
+            self.para(f"{line} {gettext(self.lang, 'export.choices_from', name=item.choices_from)}.")
+        elif isinstance(item, SingleChoiceItem | MultipleChoiceItem):
             self.para(line + ":")
             self.para("\n".join(f"- {_one_line(self.t(c.label))}" for c in item.choices))
         elif isinstance(item, ScaleItem) and item.labels:

@@ -165,7 +165,9 @@ def export(
             parsed = read_one(ctx, path, keep_answers=True)
             response = parsed.response
             if response is not None and parsed.questionnaire is not None:
-                questionnaire = ws.questionnaires()[parsed.questionnaire].questionnaire
+                questionnaire = ws.questionnaire(
+                    *parsed.questionnaire, category=response.incident_category
+                ).questionnaire
                 handed_in.setdefault(response.participant, []).append(
                     (*parsed.questionnaire, response.status, questionnaire.kind)
                 )

@@ -189,7 +189,7 @@ def _check(workspace: Workspace, candidate: _Candidate) -> tuple[Response, Path]
         raise InputError(exc.message, location=Location(candidate.source), hint=exc.hint) from None
     ref = response.questionnaire
     try:
-        loaded = workspace.questionnaire(ref.id, ref.version)
+        loaded = workspace.questionnaire(ref.id, ref.version, category=response.incident_category)
     except NotFoundError as exc:
         raise NotFoundError(
             f"the response answers questionnaire {ref.id}@{ref.version}, which this workspace "

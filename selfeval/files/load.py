@@ -18,12 +18,13 @@ from selfeval.errors import InputError, Location, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.files.resources import shipped_questionnaires
 from selfeval.model.answers import AnswerError, check_answer
-from selfeval.model.exercise import Exercise
+from selfeval.model.exercise import EXERCISE_FILE, Exercise, IncidentCategory
 from selfeval.model.questionnaire import (
     ITEM_TYPES,
     LocatedValueError,
     Questionnaire,
     RepeatItem,
+    bind_choice_lists,
     content_hash,
     expected_filename,
 )
@@ -168,23 +169,54 @@ def parse_model(model: type[M], data: Any, path: Path, *, text: str | None = Non
 
 @dataclass(frozen=True)
 class LoadedQuestionnaire:
-    """A questionnaire with where it came from and its content hash."""
+    """A questionnaire with where it came from and its content hash.
+
+    Attributes:
+        questionnaire: the model.
+        path: its file.
+        hash: the content hash of the file (:func:`~selfeval.model.questionnaire.content_hash`);
+            the same bound or not: a category's choice lists are checked by value.
+        choice_lists: the names of the exercise choice lists its items use
+            (``choices_from:``), in file order; empty for most questionnaires.
+        category: the incident category whose choice lists are bound in, or
+            None (not bound: its ``choices_from:`` items have no choices yet).
+    """
 
     questionnaire: Questionnaire
     path: Path
     hash: str
+    choice_lists: tuple[str, ...] = ()
+    category: str | None = None
 
 
-def load_questionnaire(path: Path) -> LoadedQuestionnaire:
+def load_questionnaire(
+    path: Path, *, category: IncidentCategory | None = None
+) -> LoadedQuestionnaire:
     """Load and check one questionnaire version file.
+
+    Args:
+        path: the file.
+        category: bind its ``choices_from:`` items to this incident category's
+            choice lists (:func:`~selfeval.model.questionnaire.bind_choice_lists`);
+            None: leave them unbound (enough to check the file itself). Commands
+            get a bound questionnaire from :meth:`selfeval.files.workspace.Workspace.questionnaire`.
 
     Raises:
         InputError: invalid YAML, invalid content, a file over
             :data:`~selfeval.model.questionnaire.MAX_BYTES` or with over
-            :data:`~selfeval.model.questionnaire.MAX_ITEMS` items, or a file
-            name that does not match ``<id>-<version>.yaml``.
+            :data:`~selfeval.model.questionnaire.MAX_ITEMS` items, a file
+            name that does not match ``<id>-<version>.yaml``, or (``category``
+            given) a ``choices_from:`` list the category does not declare.
     """
     data, _ = _read(path, max_bytes=MAX_QUESTIONNAIRE_BYTES)
+    # The hash is the file's: a response pins the questionnaire it answered. The
+    # category's choice lists are checked by value, as every answer is, so that the
+    # secretariat can correct a label or add a phase without invalidating responses.
+    digest = content_hash(data)
+    lists = category.choice_lists() if category is not None else {}
+    data, uses = bind_choice_lists(data, lists)
+    if category is not None:
+        _check_lists_declared(path, category, uses)
     questionnaire = parse_model(Questionnaire, data, path)
     _check_defaults(questionnaire, path)
     expected = expected_filename(questionnaire)
@@ -195,10 +227,44 @@ def load_questionnaire(path: Path) -> LoadedQuestionnaire:
             location=Location(path),
             hint=f"rename the file to {expected}",
         )
-    digest = content_hash(data)
     if not questionnaire.role_items:
-        questionnaire = _roles_from_shipped(questionnaire, digest, path)
-    return LoadedQuestionnaire(questionnaire, path, digest)
+        questionnaire = _roles_from_shipped(questionnaire, digest, path, lists)
+    names = tuple(dict.fromkeys(name for _, name in uses))
+    bound = category.id if category is not None else None
+    return LoadedQuestionnaire(questionnaire, path, digest, names, bound)
+
+
+def _check_lists_declared(
+    path: Path, category: IncidentCategory, uses: list[tuple[tuple[str | int, ...], str]]
+) -> None:
+    """Every ``choices_from:`` names a list the incident category declares (issue 12).
+
+    Raises:
+        InputError: each list that is not declared (several:
+            :class:`ValidationProblems`), at its line in the questionnaire.
+    """
+    missing = [(loc, name) for loc, name in uses if name not in category.choices]
+    if not missing:
+        return
+    text = path.read_bytes().decode("utf-8-sig")
+    declared = ", ".join(sorted(category.choices)) or "none"
+    problems = [
+        InputError(
+            f"{_dotted(loc)}: the item takes its choices from the list {name!r}, which "
+            f"incident category {category.id!r} does not declare in {EXERCISE_FILE} "
+            f"(it declares: {declared})",
+            location=Location(path, *where)
+            if (where := yamlio.line_of(text, list(loc)))
+            else Location(path),
+            hint=f"add 'choices: {{{name}: [...]}}' to the incident category in "
+            f"{EXERCISE_FILE} (docs/files.md, 'Choice lists'), or pin a questionnaire "
+            f"version that lists its own choices",
+        )
+        for loc, name in missing
+    ]
+    if len(problems) == 1:
+        raise problems[0]
+    raise ValidationProblems(problems)
 
 
 def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
@@ -222,8 +288,8 @@ def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
                 walk(item.items, (*here, "items"))
                 continue
             default = getattr(item, "default", None)
-            if default is None:
-                continue
+            if default is None or (getattr(item, "choices_from", None) and not item.choices):
+                continue  # an unbound choices_from item is checked once bound
             try:
                 check_answer(item, default)
             except AnswerError as exc:
@@ -251,7 +317,12 @@ def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
         raise ValidationProblems(problems)
 
 
-def _roles_from_shipped(questionnaire: Questionnaire, digest: str, path: Path) -> Questionnaire:
+def _roles_from_shipped(
+    questionnaire: Questionnaire,
+    digest: str,
+    path: Path,
+    lists: dict[str, list[dict[str, object]]],
+) -> Questionnaire:
     """A copy made before report roles existed takes them from the shipped file it equals.
 
     Workspaces copy their questionnaires in at ``init`` (``DESIGN.md`` §7), so
@@ -267,7 +338,7 @@ def _roles_from_shipped(questionnaire: Questionnaire, digest: str, path: Path) -
             continue
         data = yamlio.load(shipped)
         if content_hash(data) == digest:
-            return parse_model(Questionnaire, data, shipped)
+            return parse_model(Questionnaire, bind_choice_lists(data, lists)[0], shipped)
     return questionnaire
 
 

@@ -168,7 +168,7 @@ class Plan:
 
 
 def _steps(
-    workspace: Workspace, qid: str, start: str, target: str
+    workspace: Workspace, qid: str, start: str, target: str, category: str
 ) -> list[tuple[LoadedQuestionnaire, LoadedQuestionnaire]]:
     """The (old, new) version pairs from ``start`` to ``target``, following ``migrates_from``.
 
@@ -177,7 +177,7 @@ def _steps(
             ``migrates_from:`` leads from ``start`` to ``target``.
     """
     chain: list[tuple[LoadedQuestionnaire, LoadedQuestionnaire]] = []
-    newer = workspace.questionnaire(qid, target)
+    newer = workspace.questionnaire(qid, target, category=category)
     while newer.questionnaire.version != start:
         declared = newer.questionnaire.migrates_from
         if declared is None or semver_key(declared.version) < semver_key(start):
@@ -189,7 +189,7 @@ def _steps(
                 hint="the new version's file must say what changed since the old one, in "
                 "'migrates_from:' (see docs/migrate.md)",
             )
-        older = workspace.questionnaire(qid, declared.version)
+        older = workspace.questionnaire(qid, declared.version, category=category)
         chain.append((older, newer))
         newer = older
     chain.reverse()
@@ -320,8 +320,8 @@ def plan_migration(workspace: Workspace, path: Path, response: Response, target:
     plan = Plan(path, response.participant, ref.id, ref.version, target)
     plan.was_submitted = response.status == "submitted"
     try:
-        steps = _steps(workspace, ref.id, ref.version, target)
-        old = workspace.questionnaire(ref.id, ref.version)
+        steps = _steps(workspace, ref.id, ref.version, target, response.incident_category)
+        old = workspace.questionnaire(ref.id, ref.version, category=response.incident_category)
         if old.hash != ref.hash:
             raise InputError(
                 f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, but "
@@ -343,7 +343,7 @@ def plan_migration(workspace: Workspace, path: Path, response: Response, target:
         )
         answers = step.run(answers)
     plan.answers = answers
-    new = workspace.questionnaire(ref.id, target).questionnaire
+    new = workspace.questionnaire(ref.id, target, category=response.incident_category).questionnaire
     plan.missing = [
         str(p)
         for p in check_answers(
@@ -449,7 +449,9 @@ def _write(workspace: Workspace, plan: Plan, clock: Any) -> Path:
             )
             counter += 1
         yamlio.atomic_write_text(kept, plan.path.read_text("utf-8"), within=workspace.root)
-        new = workspace.questionnaire(plan.questionnaire, plan.to_version)
+        new = workspace.questionnaire(
+            plan.questionnaire, plan.to_version, category=response.incident_category
+        )
         record = Migration(
             from_version=plan.from_version,
             from_hash=response.questionnaire.hash,

@@ -8,9 +8,13 @@ example workspace (``DESIGN.md`` §3).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-__all__ = ["example_files", "shipped_questionnaires", "template_dir"]
+__all__ = ["example_files", "newest_questionnaires", "shipped_questionnaires", "template_dir"]
+
+#: ``<id>-<MAJOR.MINOR.PATCH>.yaml``, the name of a questionnaire version file.
+_VERSION_FILE = re.compile(r"^(?P<id>.+)-(?P<version>\d+\.\d+\.\d+)\.yaml$")
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGE = _HERE.parent
@@ -27,6 +31,24 @@ def _root() -> Path:
 def shipped_questionnaires() -> list[Path]:
     """The questionnaire version files shipped with this release, sorted by name."""
     return sorted((_root() / "questionnaires").glob("*.yaml"))
+
+
+def newest_questionnaires() -> list[Path]:
+    """The newest shipped version of each questionnaire, sorted by name.
+
+    What ``selfeval init`` copies into a new, empty workspace: the generic
+    questionnaires, without the older versions the worked example's history
+    needs (self-evaluation 1.0.0 listed its incident category's phases; issue 12).
+    """
+    newest: dict[str, tuple[tuple[int, ...], Path]] = {}
+    for path in shipped_questionnaires():
+        match = _VERSION_FILE.match(path.name)
+        if match is None:
+            continue
+        key = tuple(int(part) for part in match["version"].split("."))
+        if match["id"] not in newest or key > newest[match["id"]][0]:
+            newest[match["id"]] = (key, path)
+    return sorted(path for _, path in newest.values())
 
 
 def example_files() -> list[tuple[Path, Path]]:

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from selfeval.errors import InputError, Location, RefusedError
-from selfeval.files.resources import example_files, shipped_questionnaires, template_dir
+from selfeval.files.resources import example_files, newest_questionnaires, template_dir
 from selfeval.model.exercise import EXERCISE_FILE
 
 __all__ = ["GITATTRIBUTES", "GITIGNORE", "init_workspace"]
@@ -103,7 +103,8 @@ def init_workspace(target: Path, *, example: bool = False, force: bool = False) 
     else:
         template = template_dir()
         pairs = [(p, p.relative_to(template)) for p in sorted(template.rglob("*")) if p.is_file()]
-        pairs += [(p, Path("questionnaires") / p.name) for p in shipped_questionnaires()]
+        # The newest version of each questionnaire only: older ones serve the worked example.
+        pairs += [(p, Path("questionnaires") / p.name) for p in newest_questionnaires()]
     written: list[Path] = []
     try:
         for source, relative in pairs:

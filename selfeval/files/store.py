@@ -289,7 +289,9 @@ class ResponseStore:
                     hint=f"leave out @{self.requested_version} to continue with "
                     f"{ref.version}; moving answers to another version is a migration",
                 )
-            loaded = self.workspace.questionnaire(ref.id, ref.version)
+            loaded = self.workspace.questionnaire(
+                ref.id, ref.version, category=response.incident_category
+            )
             if loaded.hash != ref.hash:
                 raise InputError(
                     f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, "

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from selfeval.errors import InputError, Location, NotFoundError, SelfevalError, UsageError
+from selfeval.errors import (
+    InputError,
+    Location,
+    NotFoundError,
+    SelfevalError,
+    UsageError,
+    ValidationProblems,
+)
 from selfeval.files import yamlio
 from selfeval.files.load import (
     LoadedQuestionnaire,
@@ -39,7 +46,13 @@ from selfeval.files.load import (
     load_exercise,
     load_questionnaire,
 )
-from selfeval.model.exercise import CODE_PATTERN, EXERCISE_FILE, SLUG_PATTERN, Exercise
+from selfeval.model.exercise import (
+    CODE_PATTERN,
+    EXERCISE_FILE,
+    SLUG_PATTERN,
+    Exercise,
+    IncidentCategory,
+)
 from selfeval.model.questionnaire import KINDS, semver_key
 from selfeval.model.response import Response
 
@@ -158,6 +171,9 @@ class Workspace:
     _questionnaires: dict[tuple[str, str], LoadedQuestionnaire] | None = field(
         default=None, repr=False
     )
+    _bound: dict[tuple[str, str, str], LoadedQuestionnaire] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def open(cls, explicit: Path | None = None) -> Workspace:
@@ -227,8 +243,53 @@ class Workspace:
         """The versions of questionnaire ``qid`` in the workspace, oldest first."""
         return sorted((v for (i, v) in self.questionnaires() if i == qid), key=semver_key)
 
-    def questionnaire(self, qid: str, version: str | None = None) -> LoadedQuestionnaire:
-        """One questionnaire version: the given one, the exercise's pin, or the newest.
+    def questionnaire(
+        self, qid: str, version: str | None = None, *, category: str | None = None
+    ) -> LoadedQuestionnaire:
+        """One questionnaire version as asked in one incident category.
+
+        The one place every command (fill, status, validate, aggregate, export,
+        import, migrate, ``questionnaire show``) gets the questionnaire a
+        response answers, so they all read the same choices: the version is
+        the given one, the exercise's pin, or the newest; its ``choices_from:``
+        items get the category's choice lists from ``selfeval.yaml`` (issue 12).
+
+        Args:
+            qid: the questionnaire id.
+            version: the version; None: the exercise's pin, else the newest.
+            category: the incident category id; None: the exercise's first.
+
+        Raises:
+            NotFoundError: no such questionnaire, version or incident category.
+            InputError: the file is invalid, or it uses a choice list the
+                category does not declare.
+        """
+        loaded = self._version(qid, version)
+        if not loaded.choice_lists:
+            return loaded  # nothing to bind: the file as it is
+        chosen = self.incident_category(category)
+        key = (qid, loaded.questionnaire.version, chosen.id)
+        if key not in self._bound:
+            self._bound[key] = load_questionnaire(loaded.path, category=chosen)
+        return self._bound[key]
+
+    def incident_category(self, category: str | None = None) -> IncidentCategory:
+        """The exercise's incident category ``category`` (None: the first).
+
+        Raises:
+            NotFoundError: the exercise has no such category.
+        """
+        try:
+            return self.exercise.category(category)
+        except KeyError:
+            known = ", ".join(c.id for c in self.exercise.categories)
+            raise NotFoundError(
+                f"the exercise has no incident category {category!r}",
+                hint=f"its incident categories: {known} ({EXERCISE_FILE})",
+            ) from None
+
+    def _version(self, qid: str, version: str | None) -> LoadedQuestionnaire:
+        """The file of one questionnaire version, unbound (see :meth:`questionnaire`).
 
         Raises:
             NotFoundError: no such questionnaire or version.
@@ -256,6 +317,33 @@ class Workspace:
             InputError: a questionnaire file is invalid.
         """
         return [self.questionnaire(kind) for kind in KINDS if self.versions(kind)]
+
+    def choice_list_problems(self) -> list[SelfevalError]:
+        """The pinned questionnaires' ``choices_from:`` lists an incident category lacks.
+
+        Every pinned questionnaire is bound to every incident category of the
+        exercise (:meth:`questionnaire`), so a list a category does not
+        declare is found before anyone fills in (``validate``), not when the
+        first response arrives.
+
+        Returns:
+            One error per missing list and category, located in the questionnaire.
+
+        Raises:
+            InputError: a questionnaire or the exercise file is invalid.
+        """
+        problems: list[SelfevalError] = []
+        for category in self.exercise.categories:
+            for kind in KINDS:
+                if not self.versions(kind):
+                    continue
+                try:
+                    self.questionnaire(kind, category=category.id)
+                except ValidationProblems as exc:
+                    problems += exc.problems
+                except SelfevalError as exc:
+                    problems.append(exc)
+        return problems
 
     def report_contract_problems(
         self, answered: Iterable[LoadedQuestionnaire] = ()

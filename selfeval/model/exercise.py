@@ -12,8 +12,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from selfeval.model.items import CHOICE_LIST_PATTERN
 from selfeval.model.questionnaire import (
     KINDS,
+    Choice,
     Kind,
     LocalText,
     LocatedValueError,
@@ -62,11 +64,46 @@ class Participant(_Model):
         return self
 
 
+ChoiceListName = Annotated[str, Field(pattern=CHOICE_LIST_PATTERN)]
+
+
 class IncidentCategory(_Model):
-    """The incident category evaluated: ``id`` is used in paths, ``name`` in the report."""
+    """The incident category evaluated.
+
+    Attributes:
+        id: used in paths (``responses/<id>/``).
+        name: shown in the report.
+        choices: the category's own choice lists, by name (``phases``): a
+            questionnaire item with ``choices_from: phases`` offers these
+            choices (issue 12: the vocabulary of an incident category lives
+            with the exercise, not in a generic questionnaire).
+    """
 
     id: Annotated[str, Field(pattern=SLUG_PATTERN)]
     name: LocalText
+    choices: dict[ChoiceListName, Annotated[list[Choice], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+
+    @model_validator(mode="after")
+    def _unique_values(self) -> IncidentCategory:
+        for name, listed in self.choices.items():
+            seen: set[str] = set()
+            for index, choice in enumerate(listed):
+                if choice.value in seen:
+                    raise LocatedValueError(
+                        f"choice list {name!r}: the value {choice.value!r} is listed twice",
+                        ("choices", name, index, "value"),
+                    )
+                seen.add(choice.value)
+        return self
+
+    def choice_lists(self) -> dict[str, list[dict[str, object]]]:
+        """The choice lists as plain data, to bind into a questionnaire (``choices_from:``)."""
+        return {
+            name: [choice.model_dump() for choice in listed]
+            for name, listed in self.choices.items()
+        }
 
 
 class Exercise(_Model):
@@ -137,6 +174,24 @@ class Exercise(_Model):
     def code_set(self) -> frozenset[str]:
         """Participant codes as a set, for O(1) membership tests."""
         return self._code_set
+
+    @property
+    def categories(self) -> tuple[IncidentCategory, ...]:
+        """The incident categories evaluated, in file order."""
+        return (self.incident_category,)
+
+    def category(self, category_id: str | None = None) -> IncidentCategory:
+        """The incident category ``category_id``; None: the first (the only one, usually).
+
+        Raises:
+            KeyError: no such category in the exercise.
+        """
+        if category_id is None:
+            return self.categories[0]
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
 
     def category_name(self) -> str:
         """The incident category's name in the report language."""

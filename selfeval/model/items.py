@@ -18,7 +18,7 @@ from collections.abc import Callable, Container, Iterable
 from functools import cached_property
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from selfeval.model.conditions import Condition, ConditionError
 from selfeval.model.conditions import parse as parse_condition
@@ -198,16 +198,44 @@ class _ItemBase(_Conditional):
         return str(value)
 
 
+#: The name of a choice list an exercise declares per incident category (``choices_from:``).
+CHOICE_LIST_PATTERN = _ID
+
+
 class _Choosable:
-    """What a choice item knows: its choices' labels (mixed into the choice item types)."""
+    """What a choice item knows: its choices' labels (mixed into the choice item types).
+
+    A choice item lists its ``choices``, or names a list the exercise declares
+    for its incident category (``choices_from: phases``): the category's
+    vocabulary lives with the exercise, not in a generic questionnaire (issue
+    12). :func:`selfeval.model.questionnaire.bind_choice_lists` fills such an
+    item's choices in before the questionnaire is used; until then it has none.
+    """
 
     choices: list[Choice]
+    choices_from: str | None
 
     def display(self, value: Any, lang: str) -> str:
         """The chosen value(s) as their labels in ``lang``, joined; an unknown value as is."""
         values = value if isinstance(value, list) else [value]
         labels = {c.value: text_in(c.label, lang) for c in self.choices}
         return ", ".join(labels.get(v, str(v)) for v in values)
+
+
+def _check_choice_source(item: Any) -> Any:
+    """A choice item has ``choices`` or ``choices_from``, exactly one of the two."""
+    if item.choices_from is not None and item.choices:
+        raise LocatedValueError(
+            f"item {item.id!r} has both 'choices' and 'choices_from'; give one of the two",
+            ("choices_from",),
+        )
+    if item.choices_from is None and not item.choices:
+        raise LocatedValueError(
+            f"item {item.id!r} needs 'choices' (at least one), or 'choices_from' naming a "
+            f"choice list of the exercise's incident category",
+            ("choices",),
+        )
+    return item
 
 
 class TextItem(_ItemBase):
@@ -390,8 +418,17 @@ class SingleChoiceItem(_Choosable, _ItemBase):
     """Exactly one of ``choices``; stores the choice's ``value``."""
 
     type: Literal["single-choice"]
-    choices: Annotated[list[Choice], Field(min_length=1)]
+    choices: list[Choice] = Field(default_factory=list)
+    choices_from: Annotated[str | None, Field(pattern=CHOICE_LIST_PATTERN)] = Field(
+        default=None,
+        description="Name of a choice list the exercise declares for its incident category "
+        "(selfeval.yaml, incident_category.choices); instead of choices.",
+    )
     default: QuotedStr | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Any:
+        return _check_choice_source(self)
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """One of the choices' values."""
@@ -405,10 +442,19 @@ class MultipleChoiceItem(_Choosable, _ItemBase):
     """Any number of ``choices`` (between ``min_selected`` and ``max_selected``)."""
 
     type: Literal["multiple-choice"]
-    choices: Annotated[list[Choice], Field(min_length=1)]
+    choices: list[Choice] = Field(default_factory=list)
+    choices_from: Annotated[str | None, Field(pattern=CHOICE_LIST_PATTERN)] = Field(
+        default=None,
+        description="Name of a choice list the exercise declares for its incident category "
+        "(selfeval.yaml, incident_category.choices); instead of choices.",
+    )
     default: list[QuotedStr] | None = None
     min_selected: int | None = Field(default=None, ge=0)
     max_selected: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Any:
+        return _check_choice_source(self)
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A list of the choices' values, each once, within ``min/max_selected``."""

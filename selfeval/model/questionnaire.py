@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -69,6 +69,7 @@ __all__ = [
     "SingleChoiceItem",
     "TextItem",
     "YesNoItem",
+    "bind_choice_lists",
     "content_hash",
     "expected_filename",
     "find_path",
@@ -162,6 +163,8 @@ def _check_migration(q: Questionnaire) -> None:
             )
     for path, values in m.choices.items():
         item = find_path(items, path)
+        if getattr(item, "choices_from", None) is not None and not item.choices:
+            continue  # checked when bound to an exercise's choice list
         allowed = [c.value for c in getattr(item, "choices", [])]
         if not allowed:
             raise LocatedValueError(
@@ -416,6 +419,61 @@ def _without_roles(data: Any) -> Any:
         for section in data["sections"]
     ]
     return {**data, "sections": sections}
+
+
+def bind_choice_lists(
+    data: Any, lists: Mapping[str, list[dict[str, Any]]]
+) -> tuple[Any, list[tuple[tuple[str | int, ...], str]]]:
+    """Fill in the choices of every ``choices_from:`` item from an exercise's choice lists.
+
+    The vocabulary of an incident category (the seed's phases: growing
+    tensions, decay, failure, recovery) lives in the exercise file, per
+    category, and a generic questionnaire names the list (``choices_from:
+    phases``); issue 12. Binding works on the loaded YAML, before the model
+    checks it, so the bound questionnaire is an ordinary one. The content hash
+    stays the file's (:func:`content_hash` of the unbound data): answers are
+    checked against the bound choices by value.
+
+    Args:
+        data: a questionnaire file's loaded YAML (not changed).
+        lists: list name → choices as plain data (``[{value, label}, ...]``),
+            from the incident category's ``choices:``.
+
+    Returns:
+        ``(bound, uses)``: a copy of ``data`` in which each item naming a
+        known list has ``choices:`` instead of ``choices_from:``, and the
+        (location, list name) of every ``choices_from:`` in the file, in file
+        order. A name not in ``lists`` stays unbound; the caller says so.
+    """
+    uses: list[tuple[tuple[str | int, ...], str]] = []
+
+    def items(found: Any, loc: tuple[str | int, ...]) -> Any:
+        if not isinstance(found, list):
+            return found
+        out = []
+        for index, item in enumerate(found):
+            if isinstance(item, dict):
+                here = (*loc, index)
+                name = item.get("choices_from")
+                if isinstance(name, str):
+                    uses.append(((*here, "choices_from"), name))
+                    if name in lists and "choices" not in item:
+                        item = {k: v for k, v in item.items() if k != "choices_from"}
+                        item["choices"] = lists[name]
+                if isinstance(item.get("items"), list):
+                    item = {**item, "items": items(item["items"], (*here, "items"))}
+            out.append(item)
+        return out
+
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return data, uses
+    sections = [
+        {**section, "items": items(section.get("items"), ("sections", index, "items"))}
+        if isinstance(section, dict) and "items" in section
+        else section
+        for index, section in enumerate(data["sections"])
+    ]
+    return {**data, "sections": sections}, uses
 
 
 def content_hash(data: Any) -> str:

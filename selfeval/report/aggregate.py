@@ -206,7 +206,7 @@ def _check(
         )
         return None
     try:
-        loaded = ws.questionnaire(ref.id, ref.version)
+        loaded = ws.questionnaire(ref.id, ref.version, category=response.incident_category)
     except SelfevalError as exc:
         problems.append(
             InputError(
@@ -525,9 +525,8 @@ def _build(
         if response is None or item.questionnaire is None:
             problems.extend(item.errors)
             continue
-        source = SourceResponse(
-            response, questionnaires[item.questionnaire].questionnaire, item.rel
-        )
+        loaded = ws.questionnaire(*item.questionnaire, category=response.incident_category)
+        source = SourceResponse(response, loaded.questionnaire, item.rel)
         if response.status == "draft" and not include_drafts:
             left_out.append((source, item.findings))
         else:
