@@ -150,7 +150,8 @@ class _Writer:
             line += " (" + ", ".join(limits) + ")"
         if isinstance(item, SingleChoiceItem | MultipleChoiceItem) and not item.choices:
             # A file shown on its own: the exercise's incident category supplies the choices.
-            self.para(f"{line} {gettext(self.lang, 'export.choices_from', name=item.choices_from)}.")
+            listed = gettext(self.lang, "export.choices_from", name=item.choices_from)
+            self.para(f"{line} {listed}.")
         elif isinstance(item, SingleChoiceItem | MultipleChoiceItem):
             self.para(line + ":")
             self.para("\n".join(f"- {_one_line(self.t(c.label))}" for c in item.choices))
