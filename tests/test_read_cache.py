@@ -95,7 +95,8 @@ def test_a_changed_questionnaire_is_not_hidden_by_the_cache(
     runner: CliRunner, example_ws: Path
 ) -> None:
     _aggregate(runner, example_ws)
-    questionnaire = example_ws / "questionnaires" / "self-evaluation-1.0.0.yaml"
+    pinned = yamlio.load(example_ws / "selfeval.yaml")["questionnaires"]["self-evaluation"]
+    questionnaire = example_ws / "questionnaires" / f"self-evaluation-{pinned}.yaml"
     text = questionnaire.read_text("utf-8")
     assert "nl: Zelfevaluatie\n" in text
     questionnaire.write_text(text.replace("nl: Zelfevaluatie\n", "nl: Zelfevaluatie (bis)\n"))
