@@ -159,3 +159,19 @@ def test_a_category_without_the_list_is_told_where_to_declare_it(
         out,
     ), out
     assert "Traceback" not in out
+
+
+def test_an_english_report_of_the_worked_example_has_no_dutch_title_page(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    path = example_ws / "selfeval.yaml"
+    path.write_text(path.read_text("utf-8").replace("language: nl", "language: en"), "utf-8")
+    code, out = invoke(runner, "aggregate", "--workspace", str(example_ws))
+    assert code == 0, out
+    report = (example_ws / "reports" / "integrated-report.md").read_text("utf-8")
+    title_page = report[: report.index("## ")]
+    assert "**National Security Project**" in title_page
+    assert "Status: internal working document" in title_page
+    for dutch in ("Nationale Veiligheid", "werkdocument", "Secretariaat"):
+        assert dutch not in title_page
+    assert "*Secretariat of the National Security Project*" in report

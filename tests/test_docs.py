@@ -24,6 +24,25 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert readme_commands()[1] in ci.splitlines()
 
 
+def test_exercise_file_reference_is_generated_from_the_model() -> None:
+    """docs/files.md and docs/new-exercise.md list every key of selfeval.yaml (issue 12)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "exercise_reference.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    from selfeval.model.exercise import Exercise
+
+    text = (REPO / "docs" / "files.md").read_text("utf-8")
+    for key in Exercise.model_fields:
+        assert f"| `{key}` |" in text, key
+
+
 def test_cli_reference_is_generated_from_the_current_help() -> None:
     import subprocess
     import sys

@@ -224,6 +224,6 @@ def test_aggregate_draft_writes_the_draft_data_with_one_hash(
     report = (example_ws / "reports" / "integrated-report-draft.md").read_text("utf-8")
     assert draft.draft.hash == real(draft.findings) and draft.draft.hash in report
     data = yamlio.load_text(text)
-    assert data["draft"]["exercise"] == ws.exercise.project
+    assert data["draft"]["exercise"] == ws.exercise.text(ws.exercise.project)
     assert [f["id"] for f in data["findings"]] == [f.id for f in draft.findings]
     assert "text: |" in text  # multi-line texts stay readable as literal blocks

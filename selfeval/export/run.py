@@ -212,7 +212,7 @@ def export(
             meta = {
                 "format": "selfeval-export",
                 "version": 1,
-                "project": exercise.project,
+                "project": exercise.text(exercise.project),
                 "incident_category": own,
                 "language": exercise.language,
             }

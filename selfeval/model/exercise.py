@@ -50,12 +50,28 @@ class Participant(_Model):
         note: optional remark shown in Annex 1.
     """
 
-    code: Annotated[str, Field(pattern=CODE_PATTERN)]
-    name: QuotedStr
-    full_name: QuotedStr
-    kind: Literal["ministry", "other"] = "ministry"
-    involvement: Annotated[list[Kind], Field(min_length=1)]
-    note: LocalText | None = None
+    code: Annotated[str, Field(pattern=CODE_PATTERN)] = Field(
+        description="Short id used in file names and finding ids (BZ, FIN): a letter, then "
+        "letters, digits, '-' or '_', at most 32."
+    )
+    name: QuotedStr = Field(
+        description="Short name in attributions ('according to Financiën') and tables."
+    )
+    full_name: QuotedStr = Field(
+        description="Full name (Ministerie van Financiën), in Annex 1 and the list of "
+        "abbreviations."
+    )
+    kind: Literal["ministry", "other"] = Field(
+        default="ministry",
+        description="ministry, or other for an entity that is not a ministry (Annex 1 says so).",
+    )
+    involvement: Annotated[list[Kind], Field(min_length=1)] = Field(
+        description="Forms of involvement, one or more of self-evaluation, peer-review-1, "
+        "peer-review-2: the questionnaires the participant answers."
+    )
+    note: LocalText | None = Field(
+        default=None, description="A remark shown in Annex 1: one text or {nl: …, en: …}."
+    )
 
     @model_validator(mode="after")
     def _no_duplicate_forms(self) -> Participant:
@@ -79,10 +95,15 @@ class IncidentCategory(_Model):
             with the exercise, not in a generic questionnaire).
     """
 
-    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
-    name: LocalText
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)] = Field(
+        description="Used in paths (responses/ID/): lower-case letters, digits and '-'."
+    )
+    name: LocalText = Field(description="What the report calls it: one text or {nl: …, en: …}.")
     choices: dict[ChoiceListName, Annotated[list[Choice], Field(min_length=1)]] = Field(
-        default_factory=dict
+        default_factory=dict,
+        description="The category's own choice lists, by name (phases): a questionnaire "
+        "item with choices_from: phases offers them. The shipped self-evaluation needs "
+        "phases.",
     )
 
     @model_validator(mode="after")
@@ -122,15 +143,38 @@ class Exercise(_Model):
         participants: who takes part, in Annex 1 order.
     """
 
-    project: QuotedStr
-    title: LocalText
-    incident_category: IncidentCategory
-    date: QuotedStr
-    status: QuotedStr = "intern werkdocument"
-    language: Literal["nl", "en"] = "nl"
-    secretariat: QuotedStr | None = None
-    questionnaires: dict[str, QuotedStr] = Field(default_factory=dict)
-    participants: Annotated[list[Participant], Field(min_length=1)]
+    project: LocalText = Field(
+        description="Project name on the title page: one text or {nl: …, en: …}."
+    )
+    title: LocalText = Field(description="The report's title: one text or {nl: …, en: …}.")
+    incident_category: IncidentCategory = Field(
+        description="The incident category evaluated (its keys: below)."
+    )
+    date: QuotedStr = Field(
+        description="The report's date on the title page, quoted: '2027-03-01' (an ISO "
+        "date is written out per language)."
+    )
+    status: LocalText = Field(
+        default={"nl": "intern werkdocument", "en": "internal working document"},
+        description="The status line of the title page: one text or {nl: …, en: …}.",
+    )
+    language: Literal["nl", "en"] = Field(
+        default="nl",
+        description="Language of the report and of the questions: nl or en. A text given "
+        "in the other language only is used as it is.",
+    )
+    secretariat: LocalText | None = Field(
+        default=None,
+        description="Who writes the report; signs the preface. One text or {nl: …, en: …}.",
+    )
+    questionnaires: dict[str, QuotedStr] = Field(
+        default_factory=dict,
+        description="Questionnaire id → the version this exercise uses ('1.1.0'). An id left "
+        "out uses the newest version in questionnaires/; pin before the first response.",
+    )
+    participants: Annotated[list[Participant], Field(min_length=1)] = Field(
+        description="Who takes part, in the order of Annex 1 (their keys: below)."
+    )
 
     _codes: tuple[str, ...] = PrivateAttr(default=())
     _code_set: frozenset[str] = PrivateAttr(default=frozenset())
@@ -192,6 +236,10 @@ class Exercise(_Model):
             if category.id == category_id:
                 return category
         raise KeyError(category_id)
+
+    def text(self, value: dict[str, str] | None) -> str:
+        """A text of the exercise file (``project``, ``status``…) in the report language."""
+        return text_in(value, self.language)  # type: ignore[arg-type]
 
     def category_name(self) -> str:
         """The incident category's name in the report language."""

@@ -116,8 +116,14 @@ class _Model(BaseModel):
 class Choice(_Model):
     """One option of a choice item: the stored ``value`` and its label."""
 
-    value: QuotedStr
-    label: LocalText
+    value: QuotedStr = Field(
+        description="What a response stores when this choice is made: keep it once answers "
+        "arrive (a quoted string)."
+    )
+    label: LocalText = Field(
+        description="What fill offers and the report shows: one text, or {nl: …, en: …}; "
+        "can be improved any time."
+    )
 
 
 class _Conditional(_Model):

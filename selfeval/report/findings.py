@@ -483,7 +483,7 @@ def draft_data(
     return {
         "draft": {
             "hash": hash if hash is not None else draft_hash(findings),
-            "exercise": exercise.project,
+            "exercise": exercise.text(exercise.project),
             "incident_category": exercise.incident_category.id,
             "created_from": sorted(created_from),
         },
@@ -538,7 +538,8 @@ def write_draft(
     scalar = yamlio.scalar
     digest = hash if hash is not None else draft_hash(findings)
     handle.write(
-        f"draft:\n  hash: {scalar(digest)}\n  exercise: {scalar(exercise.project, 2)}\n"
+        f"draft:\n  hash: {scalar(digest)}\n"
+        f"  exercise: {scalar(exercise.text(exercise.project), 2)}\n"
         f"  incident_category: {scalar(exercise.incident_category.id, 2)}\n"
         + _draft_list("created_from", sorted(created_from), "  ")
     )

@@ -1,0 +1,125 @@
+"""docs/new-exercise.md works: its commands, run in order, make a second exercise's report.
+
+The guide's ``sh`` blocks are run as written, through the CLI only (issue 12):
+a new workspace, an English exercise on another incident category with other
+participants, their answers, the draft, the peer reviews and the final report.
+The report is then checked against the guide's own files: nothing of the
+worked example, every participant's full name, every opportunity in the
+matrix. The blocks may only use ``selfeval``, ``cd``, ``mkdir -p`` and
+``cat > FILE <<'EOF'`` (so that what the guide shows is what ran).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from exercisekit import worked_example_words
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.files import yamlio
+from selfeval.files.load import load_questionnaire
+
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "new-exercise.md"
+SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
+HEREDOC = re.compile(r"^cat > (\S+) <<'EOF'$")
+
+
+def run_guide(runner: CliRunner, start: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run every ``sh`` block of the guide in ``start``; return the folder it ends in."""
+    monkeypatch.chdir(start)
+    here = start
+    for block in SH_BLOCK.findall(GUIDE.read_text("utf-8")):
+        lines = iter(block.splitlines())
+        for line in lines:
+            if heredoc := HEREDOC.match(line):
+                body = []
+                for text in lines:
+                    if text == "EOF":
+                        break
+                    body.append(text + "\n")
+                (here / heredoc[1]).write_text("".join(body), "utf-8")
+            elif line.startswith("mkdir -p "):
+                (here / line.removeprefix("mkdir -p ")).mkdir(parents=True, exist_ok=True)
+            elif line.startswith("cd "):
+                here = here / line.removeprefix("cd ")
+                monkeypatch.chdir(here)
+            elif line.startswith("selfeval "):
+                result = runner.invoke(app, shlex.split(line)[1:], env={"COLUMNS": "120"})
+                assert result.exit_code == 0, f"{line}\n{result.stdout}{result.stderr}"
+            else:
+                pytest.fail(f"the guide runs {line!r}: use only selfeval, cd, mkdir -p, cat > F")
+    return here
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The guide's workspace after its last command."""
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        return run_guide(CliRunner(), tmp_path_factory.mktemp("guide"), monkeypatch)
+    finally:
+        monkeypatch.undo()
+
+
+def opportunities(ws: Path) -> list[str]:
+    """The id of every opportunity in the guide's answer files (from any questionnaire)."""
+    ids = []
+    for path in sorted((ws / "answers").glob("*.yaml")):
+        code, _, qid = path.stem.partition("-")
+        prefix = code if qid == "self-evaluation" else f"{code}.{qid}"
+        for entry in yamlio.load(path).get("opportunities") or []:
+            ids.append(f"{prefix}.opportunities.{entry['key']}")
+    return ids
+
+
+def test_the_guide_makes_a_final_report_of_its_own_exercise(finished: Path) -> None:
+    report = (finished / "reports" / "integrated-report.md").read_text("utf-8")
+    assert report.startswith("# Integrated report of the interdepartmental self-evaluation")
+    assert "Cyber attacks on vital infrastructure" in report
+    assert worked_example_words(report) == []
+    html = (finished / "reports" / "integrated-report.html").read_text("utf-8")
+    assert worked_example_words(html) == []
+
+
+def test_every_participant_is_shown_with_its_full_name(finished: Path) -> None:
+    report = (finished / "reports" / "integrated-report.md").read_text("utf-8")
+    for participant in yamlio.load(finished / "selfeval.yaml")["participants"]:
+        assert participant["full_name"] in report, participant["code"]
+
+
+def test_the_matrix_holds_every_opportunity(finished: Path) -> None:
+    report = (finished / "reports" / "integrated-report.md").read_text("utf-8")
+    matrix = report[report.index("| | | ") :]
+    matrix = matrix[: matrix.index("\n\n")]
+    expected = opportunities(finished)
+    assert len(expected) >= 2
+    for finding in expected:
+        assert f"(`{finding}`)" in matrix, finding
+
+
+def test_the_english_exercise_has_no_dutch_title_page(finished: Path) -> None:
+    report = (finished / "reports" / "integrated-report.md").read_text("utf-8")
+    title_page = report[: report.index("## ")]
+    assert "Status: internal working document" in title_page
+    assert "werkdocument" not in report and "Incidentcategorie" not in report
+
+
+def test_the_category_specific_version_in_the_guide_is_valid(tmp_path: Path) -> None:
+    """The guide's example items and migrates_from, put into a copy of the generic version."""
+    text = GUIDE.read_text("utf-8")
+    part = text[text.index("## A category-specific questionnaire version") :]
+    blocks = re.findall(r"```yaml\n(.*?)```", part, re.DOTALL)
+    migrates_from, items = (yamlio.load_text(re.sub(r"(?m)^   ", "", b)) for b in blocks)
+    shipped = Path(__file__).resolve().parents[1] / "questionnaires"
+    data = yamlio.load(shipped / "self-evaluation-1.1.0.yaml")
+    data["version"] = "1.1.1"
+    data["migrates_from"] = migrates_from["migrates_from"]
+    data["sections"][0]["items"] += items
+    path = tmp_path / "self-evaluation-1.1.1.yaml"
+    yamlio.write(path, data)
+    loaded = load_questionnaire(path).questionnaire
+    assert loaded.item("sectors").type == "multiple-choice"
