@@ -242,11 +242,17 @@ def _row(
     return row, None
 
 
-def workspace_status(workspace: Workspace) -> Status:
-    """Gather the state of every expected response in a workspace.
+def workspace_status(workspace: Workspace, category: str | None = None) -> Status:
+    """Gather the state of every expected response in one incident category.
+
+    Expected is one response per participant taking part in the category
+    (:meth:`~selfeval.model.exercise.Exercise.takes_part_in`) and form of
+    involvement; a participant answers per category (issue 12).
 
     Args:
         workspace: the opened workspace.
+        category: the incident category id (None: the exercise's first);
+            ``selfeval status`` gathers every category in turn.
 
     Returns:
         A :class:`Status`. A response file that cannot be read becomes a row
@@ -258,13 +264,15 @@ def workspace_status(workspace: Workspace) -> Status:
             (nothing can be counted without them).
     """
     exercise = workspace.exercise
+    chosen = workspace.incident_category(category).id
     workspace.questionnaires()  # fail early, once, on a broken questionnaire file
     rows: list[StatusRow] = []
     problems: list[SelfevalError] = []
     seen: set[Path] = set()
-    for participant in exercise.participants:
+    taking_part = [p for p in exercise.participants if exercise.takes_part_in(p, chosen)]
+    for participant in taking_part:
         for qid in participant.involvement:
-            path = workspace.response_path(participant.code, qid)
+            path = workspace.response_path(participant.code, qid, chosen)
             seen.add(path)
             row, error = _row(
                 workspace, participant.code, participant.name, qid, path, expected=True
@@ -274,9 +282,10 @@ def workspace_status(workspace: Workspace) -> Status:
                 problems.append(error)
     names = {p.code: p.name for p in exercise.participants}
     found = workspace.discover_responses()
+    folder = workspace.category_dir(chosen)
     for path in found.current:
         code, qid = path.parent.name, path.stem
-        if path in seen or qid not in KINDS:
+        if path in seen or qid not in KINDS or path.parent.parent != folder:
             continue  # other names are `selfeval validate`'s business
         row, error = _row(workspace, code, names.get(code, code), qid, path, expected=False)
         rows.append(row)
@@ -285,7 +294,7 @@ def workspace_status(workspace: Workspace) -> Status:
     expected_rows = [r for r in rows if r.expected]
     counts = {state: sum(r.state == state for r in expected_rows) for state in STATES}
     summary = Summary(
-        participants=len(exercise.participants),
+        participants=len(taking_part),
         expected=len(expected_rows),
         counts=counts,
         unexpected=len(rows) - len(expected_rows),
@@ -297,7 +306,7 @@ def workspace_status(workspace: Workspace) -> Status:
     )
     return Status(
         root=workspace.root,
-        incident_category=exercise.incident_category.id,
+        incident_category=chosen,
         rows=rows,
         summary=summary,
         problems=problems,

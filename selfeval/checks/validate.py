@@ -232,6 +232,21 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
     if exercise is not None and _inside(path, workspace.responses_dir):
         for problem in _placement_problems(path, response, workspace, exercise):
             report.add(problem)
+        if response.participant in exercise.codes and response.incident_category in (
+            workspace.category_ids
+        ):
+            member = exercise.participant(response.participant)
+            if not exercise.takes_part_in(member, response.incident_category):
+                report.warn(
+                    InputError(
+                        f"participant {response.participant} answered for incident category "
+                        f"{response.incident_category}, but its categories in {EXERCISE_FILE} "
+                        f"are: {', '.join(member.categories or ())}",
+                        location=Location(path),
+                        hint=f"add {response.incident_category} to its categories in "
+                        f"{EXERCISE_FILE}, or delete this response; the report leaves it out",
+                    )
+                )
         if response.participant in exercise.codes:
             involvement = exercise.participant(response.participant).involvement
             if ref.id not in involvement:

@@ -57,6 +57,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        help="Incident category id (selfeval.yaml). Default: the exercise's only one; "
+        "an exercise with several needs it.",
+        show_default=False,
+    ),
+]
+
 WorkspaceOption = Annotated[
     Path | None,
     typer.Option(

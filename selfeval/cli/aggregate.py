@@ -21,6 +21,15 @@ class _Format(StrEnum):
 @handle_errors
 def aggregate_command(
     workspace: WorkspaceOption = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            help="Report on this incident category only. Default: every category of the "
+            "exercise, one report each (in reports/<category>/ when there are several).",
+            show_default=False,
+        ),
+    ] = None,
     draft: Annotated[
         bool,
         typer.Option(
@@ -100,6 +109,8 @@ def aggregate_command(
       selfeval aggregate --format docx
 
       selfeval aggregate --jobs 2
+
+      selfeval aggregate --category risicolanden
     """
     from selfeval.report.aggregate import aggregate
 
@@ -112,6 +123,7 @@ def aggregate_command(
         include_drafts=include_drafts,
         ids=ids,
         cache=cache,
+        category=category,
     )
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")

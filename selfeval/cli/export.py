@@ -82,7 +82,7 @@ def export_command(
         str | None,
         typer.Option(
             "--category",
-            help="Incident category id to export. Default: the exercise's.",
+            help="Incident category id to export. Default: every category of the exercise.",
             show_default=False,
         ),
     ] = None,

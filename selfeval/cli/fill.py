@@ -9,6 +9,7 @@ import typer
 
 from selfeval.cli._common import (
     AnswersOption,
+    CategoryOption,
     LangOption,
     ReopenOption,
     SubmitOption,
@@ -44,6 +45,7 @@ def fill_command(
             show_default=False,
         ),
     ] = None,
+    category: CategoryOption = None,
     workspace: WorkspaceOption = None,
     lang: LangOption = None,
     answers: AnswersOption = None,
@@ -65,6 +67,7 @@ def fill_command(
       selfeval fill --participant BZ
       selfeval fill -p DEF --answers def-answers.yaml --submit
       selfeval fill -p BZ --reopen
+      selfeval fill -p DEF --category risicolanden
     """
     from selfeval.files.workspace import Workspace
     from selfeval.fill.run import choose_questionnaire, run_fill
@@ -73,6 +76,7 @@ def fill_command(
     # A wrong participant or questionnaire is the first thing to hear about,
     # before "no terminal" (a mistyped code would otherwise hide behind it).
     choose_questionnaire(ws, participant, questionnaire)
+    ws.one_category(category)
     check_session_flags(
         answers, submit=submit, interactive=sys.stdin.isatty(), answers_doc="docs/fill.md"
     )
@@ -85,11 +89,13 @@ def fill_command(
         submit=submit,
         reopen=reopen,
         prompter=terminal_prompter,
+        category=category,
     )
     resume = resume_command(
         "fill",
         participant,
         ("--questionnaire", questionnaire),
+        ("--category", category),
         workspace=workspace,
         lang=lang.value if lang else None,
     )

@@ -11,6 +11,7 @@ import typer
 
 from selfeval.cli._common import (
     AnswersOption,
+    CategoryOption,
     LangOption,
     ReopenOption,
     SubmitOption,
@@ -76,6 +77,7 @@ def peer_review_command(
             **choices(Round),
         ),
     ] = None,
+    category: CategoryOption = None,
     workspace: WorkspaceOption = None,
     lang: LangOption = None,
     answers: AnswersOption = None,
@@ -138,6 +140,7 @@ def peer_review_command(
         list_only=list_findings,
         lang=lang.value if lang else None,
         prompter=terminal_prompter,
+        category=category,
     )
     if result.state == "listed":
         _report_listed(result)
@@ -147,6 +150,7 @@ def peer_review_command(
         participant,
         ("--round", round_.value if round_ else None),
         ("--draft", draft),
+        ("--category", category),
         workspace=workspace,
         lang=lang.value if lang else None,
     )

@@ -101,6 +101,15 @@ def build_table(status: Status) -> Table:
 @handle_errors
 def status_command(
     workspace: WorkspaceOption = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            help="Only this incident category. Default: every category of the exercise, "
+            "one table each.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the status as JSON, for scripts.")
     ] = False,
@@ -110,40 +119,53 @@ def status_command(
     One row per participant and expected questionnaire (from the forms of
     involvement in selfeval.yaml): not started, draft (required questions
     answered, last saved), reopened, or submitted (when); then a summary line
-    and the peer reviews still missing. Exit 0; exit 1 when a response file
-    cannot be read (each such file is named with its line).
+    and the peer reviews still missing. An exercise with several incident
+    categories gets one table per category (a participant answers per
+    category); with --json, {"categories": [...]} holds one status each.
+    Exit 0; exit 1 when a response file cannot be read (each such file is
+    named with its line).
 
     Examples:
 
     \b
       selfeval status
       selfeval status --json | jq '.summary'
+      selfeval status --category risicolanden
     """
     from selfeval.checks.status import workspace_status
     from selfeval.files.workspace import Workspace
 
-    status = workspace_status(Workspace.open(workspace))
+    ws = Workspace.open(workspace)
+    chosen = [category] if category else [c.id for c in ws.exercise.categories]
+    statuses = [workspace_status(ws, one) for one in chosen]
     if as_json:
         import json
 
-        typer.echo(json.dumps(status.to_data(), ensure_ascii=False, indent=2))
+        data = (
+            statuses[0].to_data()
+            if len(statuses) == 1
+            else {"categories": [status.to_data() for status in statuses]}
+        )
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from rich.console import Console
 
         console = Console(highlight=False)
-        console.print(build_table(status))
-        console.print(status.summary.line(), markup=False)
-        missing = status.summary.missing_peer_reviews
-        if missing:
-            listed = ", ".join(f"{p} ({q})" for p, q in missing)
-            console.print(f"Peer reviews still missing: {listed}", markup=False)
-    for path in status.not_counted:
+        for status in statuses:
+            console.print(build_table(status))
+            console.print(status.summary.line(), markup=False)
+            missing = status.summary.missing_peer_reviews
+            if missing:
+                listed = ", ".join(f"{p} ({q})" for p, q in missing)
+                console.print(f"Peer reviews still missing: {listed}", markup=False)
+    for path in statuses[0].not_counted:  # the same files in every category's status
         echo_err(
             f"Warning: {path}: not counted: a response counts only at "
             f"responses/<category>/<participant>/<questionnaire id>.yaml "
             f"(run `selfeval validate` to see where it belongs)"
         )
-    for problem in status.problems:
+    problems = [problem for status in statuses for problem in status.problems]
+    for problem in problems:
         echo_err(f"Error: {problem}")
-    if status.problems:
+    if problems:
         raise typer.Exit(1)

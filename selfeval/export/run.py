@@ -118,8 +118,8 @@ def export(
         workspace: the workspace folder (default: found from the current folder).
         fmt: ``csv`` (a folder of files), ``xlsx`` (one workbook) or ``json``.
         output: where to write (default :func:`default_output`).
-        category: the incident category to export; it must be the
-            exercise's (an exercise evaluates one today, ``DESIGN.md`` §8).
+        category: the incident category to export (None: every one of the
+            exercise; the answers table says each row's category).
         include_drafts: also export responses still in ``status: draft``
             (as ``aggregate --include-drafts``).
         table: only this table (``answers``, ``findings``, ``participants``).
@@ -143,12 +143,14 @@ def export(
     ws = Workspace.open(workspace)
     ctx = ReadContext.of(ws)  # exercise and every questionnaire loaded and checked, up front
     exercise = ws.exercise
-    own = exercise.incident_category.id
-    if category is not None and category != own:
+    every = [c.id for c in exercise.categories]
+    if category is not None and category not in every:
         raise UsageError(
-            f"this exercise evaluates incident category {own!r}, not {category!r}",
-            hint=f"use --category {own}, or run export in the workspace of {category!r}",
+            f"this exercise evaluates incident category {', '.join(map(repr, every))}, "
+            f"not {category!r}",
+            hint=f"use --category {every[0]}, or run export in the workspace of {category!r}",
         )
+    chosen = [category] if category is not None else every
     target = output if output is not None else default_output(ws, fmt, _only(tables))
     paths = response_order(ws, ws.response_files())
     result = ExportResult([])
@@ -164,7 +166,8 @@ def export(
         for done, path in enumerate(paths, start=1):
             parsed = read_one(ctx, path, keep_answers=True)
             response = parsed.response
-            if response is not None and parsed.questionnaire is not None:
+            wanted = response is not None and response.incident_category in chosen
+            if response is not None and wanted and parsed.questionnaire is not None:
                 questionnaire = ws.questionnaire(
                     *parsed.questionnaire, category=response.incident_category
                 ).questionnaire
@@ -191,12 +194,16 @@ def export(
             else:
                 for _ in read():
                     pass
-            built = build(ws, parsed_all, include_drafts=include_drafts)
-            result.warnings += built.warnings
+            built = [
+                build(ws, parsed_all, include_drafts=include_drafts, category=one) for one in chosen
+            ]
+            for each in built:
+                result.warnings += each.warnings
             if which is ANSWERS:
                 return
         if which is FINDINGS:
-            yield from _count(finding_rows(built, exercise), counts, FINDINGS.name)
+            rows = (row for each in built for row in finding_rows(each, exercise))
+            yield from _count(rows, counts, FINDINGS.name)
         elif which is PARTICIPANTS:
             rows = participant_rows(exercise, handed_in)
             yield from _count(rows, counts, PARTICIPANTS.name)
@@ -213,7 +220,7 @@ def export(
                 "format": "selfeval-export",
                 "version": 1,
                 "project": exercise.text(exercise.project),
-                "incident_category": own,
+                "incident_category": chosen[0] if len(chosen) == 1 else chosen,
                 "language": exercise.language,
             }
             result.written = [writers.write_json(target, tables, produce, meta)]

@@ -128,7 +128,6 @@ class AnswerRows:
 
     def __init__(self, exercise: Exercise, lang: str) -> None:
         self._lang = lang
-        self._category = exercise.incident_category.id
         self._full = {p.code: p.full_name for p in exercise.participants}
         self._names = {p.code: p.name for p in exercise.participants}
         self._labels: dict[int, str] = {}
@@ -154,7 +153,7 @@ class AnswerRows:
         """
         code = response.participant
         head = (
-            self._category,
+            response.incident_category,
             code,
             self._full.get(code, ""),
             questionnaire.id,

@@ -62,7 +62,12 @@ def codeowners_text(workspace: Workspace, team_pattern: str, secretariat: str | 
                 hint="an owner is @user, @org/team or an e-mail address; several are "
                 "separated by spaces",
             )
-    category = exercise.incident_category.id
+    folders = [
+        (f"/responses/{category.id}/{code}/", owner)
+        for category in exercise.categories
+        for code, owner in owners
+        if exercise.takes_part_in(exercise.participant(code), category.id)
+    ]
     lines = [
         f"{HEADER} from selfeval.yaml: each department owns",
         "# its own responses folder. Run it again after changing the participants.",
@@ -70,9 +75,9 @@ def codeowners_text(workspace: Workspace, team_pattern: str, secretariat: str | 
     ]
     if secretariat:
         lines.append(f"* {secretariat}")
-    width = max(len(f"/responses/{category}/{code}/") for code, _ in owners) if owners else 0
-    for code, owner in owners:
-        lines.append(f"{f'/responses/{category}/{code}/':<{width}} {owner}")
+    width = max(len(folder) for folder, _ in folders) if folders else 0
+    for folder, owner in folders:
+        lines.append(f"{folder:<{width}} {owner}")
     return "\n".join(lines) + "\n"
 
 

@@ -289,7 +289,9 @@ def import_responses(
     with contextlib.ExitStack() as locks:
         workspace.prepare_state_dir()
         for _, response, target in checked:
-            lock_path = workspace.lock_path(response.participant, response.questionnaire.id)
+            lock_path = workspace.lock_path(
+                response.participant, response.questionnaire.id, response.incident_category
+            )
             lock_path.parent.mkdir(parents=True, exist_ok=True)
             lock = FileLock(lock_path, timeout=0, is_singleton=False)
             try:

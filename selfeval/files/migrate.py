@@ -142,6 +142,7 @@ class Plan:
         was_submitted: whether it is submitted now.
         missing: required answers the new version asks that it lacks.
         error: why it cannot be migrated (then nothing else is set).
+        category: the incident category the response is for.
     """
 
     path: Path
@@ -155,6 +156,7 @@ class Plan:
     was_submitted: bool = False
     missing: list[str] = field(default_factory=list)
     error: SelfevalError | None = None
+    category: str | None = None
 
     @property
     def not_carried(self) -> list[str]:
@@ -318,6 +320,7 @@ def plan_migration(workspace: Workspace, path: Path, response: Response, target:
     """
     ref = response.questionnaire
     plan = Plan(path, response.participant, ref.id, ref.version, target)
+    plan.category = response.incident_category
     plan.was_submitted = response.status == "submitted"
     try:
         steps = _steps(workspace, ref.id, ref.version, target, response.incident_category)
@@ -434,7 +437,9 @@ def migrate_workspace(
 
 def _write(workspace: Workspace, plan: Plan, clock: Any) -> Path:
     """Keep the old file beside the response and write the migrated one (under its lock)."""
-    store = ResponseStore(workspace, plan.participant, plan.questionnaire, clock=clock)
+    store = ResponseStore(
+        workspace, plan.participant, plan.questionnaire, clock=clock, category=plan.category
+    )
     with store:
         response = store.response
         moment = clock()

@@ -169,6 +169,8 @@ class ResponseStore:
             version an existing draft pins, else the exercise's pin, else the
             newest (:meth:`selfeval.files.workspace.Workspace.questionnaire`).
         clock: returns the current aware UTC time.
+        category: the incident category the response is for (None: the
+            exercise's first; :meth:`Workspace.one_category` picks it for a command).
 
     Raises (on entering):
         LockedError: another process holds the lock.
@@ -188,14 +190,17 @@ class ResponseStore:
         *,
         version: str | None = None,
         clock: Clock = utc_now,
+        category: str | None = None,
     ) -> None:
         self.workspace = workspace
         self.participant = participant
         self.questionnaire_id = questionnaire_id
         self.requested_version = version
         self.clock = clock
-        self.path: Path = workspace.response_path(participant, questionnaire_id)
-        self.lock_path: Path = workspace.lock_path(participant, questionnaire_id)
+        #: The incident category this response is for (issue 12).
+        self.category: str = workspace.incident_category(category).id
+        self.path: Path = workspace.response_path(participant, questionnaire_id, self.category)
+        self.lock_path: Path = workspace.lock_path(participant, questionnaire_id, self.category)
         self._lock = FileLock(self.lock_path, timeout=0, is_singleton=False)
         self._loaded: LoadedQuestionnaire | None = None
         self._response: Response | None = None
@@ -305,13 +310,15 @@ class ResponseStore:
             if response.status == "submitted":
                 self._submitted_content = _content(response)
             return
-        loaded = self.workspace.questionnaire(self.questionnaire_id, self.requested_version)
+        loaded = self.workspace.questionnaire(
+            self.questionnaire_id, self.requested_version, category=self.category
+        )
         q = loaded.questionnaire
         self._loaded = loaded
         self._response = Response(
             questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=loaded.hash),
             participant=self.participant,
-            incident_category=self.workspace.exercise.incident_category.id,
+            incident_category=self.category,
         )
 
     def _check_owner(self, response: Response) -> None:
@@ -511,6 +518,7 @@ def open_for_session(
     version: str | None = None,
     reopen: bool = False,
     clock: Clock = utc_now,
+    category: str | None = None,
 ) -> Iterator[ResponseStore]:
     """Open (lock, load or start) a response for a fill or peer-review session.
 
@@ -526,6 +534,8 @@ def open_for_session(
         version: an explicit version, or None (see :class:`ResponseStore`).
         reopen: allow changing a submitted response (``--reopen``).
         clock: returns the current aware UTC time.
+        category: the incident category the response is for (None: the
+            exercise's first; :meth:`Workspace.one_category` picks it for a command).
 
     Yields:
         The opened store; the lock is released when the block ends.
@@ -536,7 +546,7 @@ def open_for_session(
             :class:`ResponseStore` raises them on entering.
     """
     with ResponseStore(
-        workspace, participant, questionnaire_id, version=version, clock=clock
+        workspace, participant, questionnaire_id, version=version, clock=clock, category=category
     ) as store:
         if store.submitted:
             if not reopen:

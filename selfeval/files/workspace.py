@@ -288,6 +288,24 @@ class Workspace:
                 hint=f"its incident categories: {known} ({EXERCISE_FILE})",
             ) from None
 
+    def one_category(self, category: str | None) -> str:
+        """The incident category a command that writes one response works in.
+
+        The one rule ``fill``, ``peer-review`` and ``import`` share: the
+        category given (``--category``), else the exercise's only one.
+
+        Raises:
+            UsageError: none given while the exercise has several.
+            NotFoundError: the exercise has no such category.
+        """
+        if category is None and len(self.exercise.categories) > 1:
+            known = ", ".join(c.id for c in self.exercise.categories)
+            raise UsageError(
+                f"this exercise has several incident categories ({known}): say which one",
+                hint="pass --category ID",
+            )
+        return self.incident_category(category).id
+
     def _version(self, qid: str, version: str | None) -> LoadedQuestionnaire:
         """The file of one questionnaire version, unbound (see :meth:`questionnaire`).
 
@@ -366,55 +384,74 @@ class Workspace:
         every = {q.path: q for q in (*self.pinned_questionnaires(), *answered)}
         return [p for path in sorted(every) for p in contract_problems(every[path])]
 
-    def category_dir(self) -> Path:
-        """``responses/<incident category id>/``."""
-        category = self.exercise.incident_category.id
+    def category_dir(self, category: str | None = None) -> Path:
+        """``responses/<incident category id>/`` of ``category`` (None: the exercise's first).
+
+        Raises:
+            NotFoundError: the exercise has no such incident category.
+        """
+        category = self.incident_category(category).id
         if not _SLUG.match(category):  # already enforced by the model; defence in depth
             raise UsageError(f"invalid incident category id {category!r}")
         return self.responses_dir / category
 
-    def response_path(self, participant: str, questionnaire_id: str) -> Path:
+    def response_path(
+        self, participant: str, questionnaire_id: str, category: str | None = None
+    ) -> Path:
         """Where a participant's response to a questionnaire lives.
 
-        ``responses/<category>/<participant>/<questionnaire id>.yaml``.
+        ``responses/<category>/<participant>/<questionnaire id>.yaml``; a
+        participant answers once per incident category (issue 12).
+
+        Args:
+            participant: the participant code.
+            questionnaire_id: the questionnaire id.
+            category: the incident category id (None: the exercise's first).
 
         Raises:
             UsageError: the participant code or questionnaire id is malformed
                 (which is what keeps ``../x`` and absolute paths out).
+            NotFoundError: the exercise has no such incident category.
         """
         check_code(participant)
         if questionnaire_id not in KINDS and not _SLUG.match(questionnaire_id):
             raise UsageError(f"{questionnaire_id!r} is not a valid questionnaire id")
-        return self.category_dir() / participant / f"{questionnaire_id}.yaml"
+        return self.category_dir(category) / participant / f"{questionnaire_id}.yaml"
 
     def place_of(self, response: Response) -> Path:
         """Where a response belongs, from what it says it is.
 
-        :meth:`response_path` of its participant and questionnaire id, when
-        its incident category is the exercise's. The rule a response is found
-        by (:func:`placement_error`: ``validate``, ``status``, ``aggregate``,
-        ``fill``) and placed by (``import``).
+        :meth:`response_path` of its participant, questionnaire id and incident
+        category, when that category is one of the exercise's. The rule a
+        response is found by (:func:`placement_error`: ``validate``,
+        ``status``, ``aggregate``, ``export``, ``fill``) and placed by
+        (``import``): which category a response belongs to is the one it
+        names, and it counts only in that category's folder.
 
         Raises:
-            InputError: the response is for another incident category.
+            InputError: the response is for an incident category the exercise lacks.
             UsageError: its participant code or questionnaire id is malformed.
         """
-        category = self.exercise.incident_category.id
-        if response.incident_category != category:
+        known = [category.id for category in self.exercise.categories]
+        if response.incident_category not in known:
             raise InputError(
                 f"the response is for incident category {response.incident_category!r}, but "
-                f"this exercise evaluates {category!r}",
-                hint=f"a workspace holds one incident category; keep this response in the "
-                f"workspace for {response.incident_category!r}",
+                f"this exercise evaluates {', '.join(map(repr, known))}",
+                hint=f"keep this response in the workspace for {response.incident_category!r}, "
+                f"or add that category to {EXERCISE_FILE} (incident_categories)",
             )
-        return self.response_path(response.participant, response.questionnaire.id)
+        return self.response_path(
+            response.participant, response.questionnaire.id, response.incident_category
+        )
 
     @property
     def state_dir(self) -> Path:
         """``.selfeval/``: local state of running commands (lock files), never shared."""
         return self.root / STATE_DIR
 
-    def lock_path(self, participant: str, questionnaire_id: str) -> Path:
+    def lock_path(
+        self, participant: str, questionnaire_id: str, category: str | None = None
+    ) -> Path:
         """The lock file held while a command changes one response.
 
         ``.selfeval/locks/<category>/<participant>/<questionnaire id>.lock``:
@@ -426,7 +463,7 @@ class Workspace:
         Raises:
             UsageError: as :meth:`response_path`.
         """
-        response = self.response_path(participant, questionnaire_id)
+        response = self.response_path(participant, questionnaire_id, category)
         relative = response.relative_to(self.responses_dir).with_suffix(".lock")
         return self.state_dir / "locks" / relative
 
@@ -462,11 +499,11 @@ class Workspace:
     def is_response_place(self, path: Path) -> bool:
         """True when ``path`` is where a current response lives.
 
-        That is ``responses/<the exercise's incident category>/<folder>/<name>.yaml``
+        That is ``responses/<one of the exercise's incident categories>/<folder>/<name>.yaml``
         with a folder shaped like a participant code and a name shaped like a
         questionnaire id (so ``DEF (copy)/`` and ``x (copy).yaml`` are not).
         """
-        folder = self.category_dir()
+        folder = self.responses_dir
         try:
             relative = path.relative_to(folder)  # no file system call for the usual case
         except ValueError:
@@ -476,11 +513,17 @@ class Workspace:
                 return False
         parts = relative.parts
         return (
-            len(parts) == 2
-            and bool(_CODE.match(parts[0]))
+            len(parts) == 3
+            and parts[0] in self.category_ids
+            and bool(_CODE.match(parts[1]))
             and path.suffix == ".yaml"
             and bool(_SLUG.match(path.name.removesuffix(".yaml")))
         )
+
+    @cached_property
+    def category_ids(self) -> frozenset[str]:
+        """The ids of the exercise's incident categories (computed once)."""
+        return frozenset(category.id for category in self.exercise.categories)
 
     def discover_responses(self) -> ResponseFiles:
         """Sort the files under ``responses/`` by the one discovery rule (:class:`ResponseFiles`).
@@ -544,7 +587,7 @@ def placement_error(workspace: Workspace, path: Path, response: Response) -> Sel
         expected = workspace.place_of(response)  # the place rule, shared with `import`
     except SelfevalError as exc:
         where: tuple[int, ...] = ()
-        if response.incident_category != workspace.exercise.incident_category.id:
+        if response.incident_category not in workspace.category_ids:
             text = path.read_text("utf-8-sig")
             where = yamlio.line_of(text, ["incident_category"]) or ()
         return InputError(exc.message, location=Location(path, *where), hint=exc.hint)

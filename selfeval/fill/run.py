@@ -221,6 +221,7 @@ def run_fill(
     reopen: bool = False,
     prompter: Callable[[str], Prompter] | None = None,
     clock: Clock = utc_now,
+    category: str | None = None,
 ) -> Outcome:
     """Fill one response: interactively through ``prompter``, or from ``answers_file``.
 
@@ -235,6 +236,8 @@ def run_fill(
         prompter: builds the prompter for a language (interactive only; the
             CLI checks first that there is a terminal, or an answers file).
         clock: current aware UTC time.
+        category: the incident category to answer for (``--category``); None:
+            the exercise's only one (:meth:`~selfeval.files.workspace.Workspace.one_category`).
 
     Returns:
         The :class:`~selfeval.fill.session.Outcome`; ``reopened`` is set when a
@@ -258,8 +261,17 @@ def run_fill(
     if answers_file is None and (submit or prompter is None):
         raise ValueError("run_fill: submit needs an answers_file; asking needs a prompter")
     language = lang or workspace.exercise.language
+    chosen = workspace.one_category(category)
+    member = workspace.exercise.participant(participant)
+    if not workspace.exercise.takes_part_in(member, chosen):
+        raise RefusedError(
+            f"{participant} does not answer for incident category {chosen!r}: its categories "
+            f"in {EXERCISE_FILE} are {', '.join(member.categories or ())}",
+            location=Location(workspace.exercise_path),
+            hint=f"pass --category with one of those, or add {chosen} to its categories",
+        )
     with open_for_session(
-        workspace, participant, qid, version=version, reopen=reopen, clock=clock
+        workspace, participant, qid, version=version, reopen=reopen, clock=clock, category=chosen
     ) as store:
         if answers_file is not None:
             return fill_from_answers(store, answers_file, submit=submit, lang=language)

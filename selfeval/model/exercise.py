@@ -72,6 +72,11 @@ class Participant(_Model):
     note: LocalText | None = Field(
         default=None, description="A remark shown in Annex 1: one text or {nl: …, en: …}."
     )
+    categories: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] | None = Field(
+        default=None,
+        description="With several incident categories: the ids of those this participant "
+        "answers for (one response per category); left out: every category.",
+    )
 
     @model_validator(mode="after")
     def _no_duplicate_forms(self) -> Participant:
@@ -127,6 +132,35 @@ class IncidentCategory(_Model):
         }
 
 
+def _categories_of(exercise: Exercise) -> tuple[IncidentCategory, ...]:
+    """The categories of ``incident_category`` or ``incident_categories`` (exactly one given).
+
+    Raises:
+        LocatedValueError: both or neither given, or an id used twice.
+    """
+    single, several = exercise.incident_category, exercise.incident_categories
+    if single is not None and several is not None:
+        raise LocatedValueError(
+            "give incident_category (one) or incident_categories (several), not both",
+            ("incident_categories",),
+        )
+    if single is None and several is None:
+        raise LocatedValueError(
+            "required key 'incident_category' is missing (or 'incident_categories' for several)",
+            ("incident_category",),
+        )
+    found = (single,) if single is not None else tuple(several or ())
+    seen: set[str] = set()
+    for index, category in enumerate(found):
+        if category.id in seen:
+            raise LocatedValueError(
+                f"incident category {category.id!r} is listed twice",
+                ("incident_categories", index, "id"),
+            )
+        seen.add(category.id)
+    return found
+
+
 class Exercise(_Model):
     """The whole exercise file.
 
@@ -147,8 +181,16 @@ class Exercise(_Model):
         description="Project name on the title page: one text or {nl: …, en: …}."
     )
     title: LocalText = Field(description="The report's title: one text or {nl: …, en: …}.")
-    incident_category: IncidentCategory = Field(
-        description="The incident category evaluated (its keys: below)."
+    incident_category: IncidentCategory | None = Field(
+        default=None,
+        description="The incident category evaluated (its keys: below). For several, give "
+        "incident_categories instead.",
+    )
+    incident_categories: Annotated[list[IncidentCategory], Field(min_length=1)] | None = Field(
+        default=None,
+        description="Several incident categories in one exercise, each with the keys of "
+        "incident_category: a participant answers per category, and each gets its own "
+        "responses/ID/ folder, status and report. Instead of incident_category.",
     )
     date: QuotedStr = Field(
         description="The report's date on the title page, quoted: '2027-03-01' (an ISO "
@@ -176,12 +218,15 @@ class Exercise(_Model):
         description="Who takes part, in the order of Annex 1 (their keys: below)."
     )
 
+    _categories: tuple[IncidentCategory, ...] = PrivateAttr(default=())
     _codes: tuple[str, ...] = PrivateAttr(default=())
     _code_set: frozenset[str] = PrivateAttr(default=frozenset())
     _by_code: dict[str, Participant] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Exercise:
+        self._categories = _categories_of(self)
+        known = {category.id for category in self._categories}
         seen: set[str] = set()
         for index, participant in enumerate(self.participants):
             if participant.code.lower() in seen:
@@ -190,6 +235,19 @@ class Exercise(_Model):
                     ("participants", index, "code"),
                 )
             seen.add(participant.code.lower())
+            for at, category in enumerate(participant.categories or ()):
+                if category not in known:
+                    raise LocatedValueError(
+                        f"unknown incident category {category!r}; the exercise's are: "
+                        f"{', '.join(sorted(known))}",
+                        ("participants", index, "categories", at),
+                    )
+        for index, category in enumerate(self._categories):
+            if not any(self.takes_part_in(p, category.id) for p in self.participants):
+                raise LocatedValueError(
+                    f"no participant takes part in incident category {category.id!r}",
+                    ("incident_categories", index, "id"),
+                )
         self._codes = tuple(p.code for p in self.participants)
         self._code_set = frozenset(self._codes)
         self._by_code = {p.code: p for p in self.participants}
@@ -221,8 +279,36 @@ class Exercise(_Model):
 
     @property
     def categories(self) -> tuple[IncidentCategory, ...]:
-        """The incident categories evaluated, in file order."""
-        return (self.incident_category,)
+        """The incident categories evaluated, in file order (one, usually)."""
+        return self._categories
+
+    def for_category(self, category_id: str) -> Exercise:
+        """The exercise as one incident category sees it: that category, its participants.
+
+        What the report of one category is built from (``aggregate --category``):
+        the same file with ``incident_category`` the one chosen and only the
+        participants taking part in it (:meth:`takes_part_in`), so the title
+        page, Annex 1 and the draft name that category alone. An exercise with
+        one category is returned as it is.
+
+        Raises:
+            KeyError: no such category.
+        """
+        chosen = self.category(category_id)
+        if self.incident_category is not None:
+            return self  # one category: the exercise as it is
+        data = self.model_dump(exclude={"incident_categories"})
+        data["incident_category"] = chosen.model_dump()
+        data["participants"] = [
+            {**p.model_dump(), "categories": None}
+            for p in self.participants
+            if self.takes_part_in(p, chosen.id)
+        ]
+        return Exercise.model_validate(data)
+
+    def takes_part_in(self, participant: Participant, category_id: str) -> bool:
+        """Whether ``participant`` answers for incident category ``category_id``."""
+        return participant.categories is None or category_id in participant.categories
 
     def category(self, category_id: str | None = None) -> IncidentCategory:
         """The incident category ``category_id``; None: the first (the only one, usually).
@@ -241,6 +327,6 @@ class Exercise(_Model):
         """A text of the exercise file (``project``, ``status``…) in the report language."""
         return text_in(value, self.language)  # type: ignore[arg-type]
 
-    def category_name(self) -> str:
-        """The incident category's name in the report language."""
-        return text_in(self.incident_category.name, self.language)
+    def category_name(self, category_id: str | None = None) -> str:
+        """An incident category's name (None: the first) in the report language."""
+        return text_in(self.category(category_id).name, self.language)

@@ -304,6 +304,7 @@ def run_peer_review(
     lang: str | None = None,
     prompter: Callable[[str], Prompter] | None = None,
     clock: Clock = utc_now,
+    category: str | None = None,
 ) -> PeerReviewResult:
     """Run one peer review: pick the round, check the draft, collect reactions, save.
 
@@ -320,7 +321,8 @@ def run_peer_review(
     Args:
         workspace: the opened workspace.
         participant: the reviewer's code.
-        draft_path: the draft file; default ``reports/draft.yaml`` in the workspace.
+        draft_path: the draft file; default ``reports/draft.yaml`` in the workspace
+            (``reports/<category>/draft.yaml`` with several incident categories).
         round_: 1 or 2, or None to follow the involvement (:func:`choose_round`).
         answers_file: answers and reactions to apply without prompting.
         submit: with ``answers_file``: submit in the same run.
@@ -337,6 +339,9 @@ def run_peer_review(
         prompter: builds the prompter for a language (interactive only; the
             CLI checks first that there is a terminal, or an answers file).
         clock: returns the current aware UTC time (timestamps).
+        category: picks the default draft in an exercise with several incident
+            categories (``reports/<category>/draft.yaml``); the response is for
+            the category the draft names.
 
     Returns:
         The :class:`PeerReviewResult`.
@@ -361,18 +366,29 @@ def run_peer_review(
     exercise = workspace.exercise
     choice = choose_round(exercise, participant, round_)
     if draft_path is None:
-        draft_path = workspace.root / DEFAULT_DRAFT
+        from selfeval.report.aggregate import reports_dir
+
+        draft_path = reports_dir(workspace, workspace.one_category(category)) / "draft.yaml"
     draft = load_draft(draft_path)
-    category = exercise.incident_category.id
-    if draft.draft.incident_category != category:
+    # The draft says which incident category it is about: the reactions are for that one.
+    category = draft.draft.incident_category
+    if category not in workspace.category_ids:
+        known = ", ".join(sorted(workspace.category_ids))
         raise InputError(
-            f"this draft is about incident category {draft.draft.incident_category!r}, "
-            f"but the workspace evaluates {category!r}",
+            f"this draft is about incident category {category!r}, "
+            f"but the workspace evaluates {known}",
             location=Location(draft_path),
             hint="give this workspace's draft (`selfeval aggregate --draft` writes it)",
         )
+    member = exercise.participant(participant)
+    if not exercise.takes_part_in(member, category):
+        raise RefusedError(
+            f"{participant} does not take part in incident category {category!r}",
+            location=Location(workspace.exercise_path),
+            hint=f"give the draft of one of its categories: {', '.join(member.categories or ())}",
+        )
     selection = findings_for_reviewer(draft, participant, choice.round)
-    path = workspace.response_path(participant, choice.questionnaire_id)
+    path = workspace.response_path(participant, choice.questionnaire_id, category)
     language = lang or exercise.language
     notes: list[str] = []
     if choice.invited:
@@ -396,7 +412,12 @@ def run_peer_review(
         reopen = True
 
     with open_for_session(
-        workspace, participant, choice.questionnaire_id, reopen=reopen, clock=clock
+        workspace,
+        participant,
+        choice.questionnaire_id,
+        reopen=reopen,
+        clock=clock,
+        category=category,
     ) as store:
         response = store.response
         pinned = response.draft.hash if response.draft else None

@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
+from selfeval.errors import InputError, Location, SelfevalError, UsageError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
 from selfeval.files.workspace import Workspace, find_workspace, placement_error
@@ -125,13 +125,13 @@ class ReadContext:
     Attributes:
         ws: the workspace (questionnaires loaded).
         codes: the exercise's participant codes.
-        category: the exercise's incident category id.
+        categories: the exercise's incident category ids.
         lang: the report language.
     """
 
     ws: Workspace
     codes: frozenset[str]
-    category: str
+    categories: frozenset[str]
     lang: str
 
     @classmethod
@@ -143,7 +143,7 @@ class ReadContext:
         """
         exercise = ws.exercise
         ws.questionnaires()
-        return cls(ws, exercise.code_set, exercise.incident_category.id, exercise.language)
+        return cls(ws, exercise.code_set, ws.category_ids, exercise.language)
 
 
 @contextlib.contextmanager
@@ -276,7 +276,7 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
         # What the file says it is does not match where it lies: counting it would
         # credit its answers to the wrong department (issue 10), so the run stops.
         return ParsedResponse(path, None, (misplaced,), rel=rel)
-    if response.incident_category != ctx.category:
+    if response.incident_category not in ctx.categories:
         # Left out with a warning in step 2, unchecked (as before the checks moved here).
         return ParsedResponse(path, _trimmed(response, None), rel=rel)
     problems: list[SelfevalError] = []
@@ -478,14 +478,18 @@ def build(
     *,
     draft: bool = False,
     include_drafts: bool = False,
+    category: str | None = None,
 ) -> Built:
-    """Step 2: merge step 1's results and build the report model.
+    """Step 2: merge step 1's results and build the report model of one incident category.
 
     Args:
         ws: the workspace.
         parsed: step 1's results.
         draft: build the draft report (ids prominent, no reactions expected).
         include_drafts: also include responses still in ``status: draft``.
+        category: the incident category to report on (None: the exercise's
+            first); only its responses count, and the report sees the exercise
+            as that category does (:meth:`~selfeval.model.exercise.Exercise.for_category`).
 
     Returns:
         A :class:`Built`.
@@ -496,7 +500,7 @@ def build(
             answers; every problem is listed with file:line.
     """
     with paused_gc():
-        return _build(ws, parsed, draft=draft, include_drafts=include_drafts)
+        return _build(ws, parsed, draft=draft, include_drafts=include_drafts, category=category)
 
 
 def _build(
@@ -505,21 +509,29 @@ def _build(
     *,
     draft: bool,
     include_drafts: bool,
+    category: str | None = None,
 ) -> Built:
-    exercise = ws.exercise
+    category = ws.incident_category(category).id
+    exercise = ws.exercise.for_category(category)
     questionnaires = ws.questionnaires()
     problems: list[SelfevalError] = []
     warnings: list[str] = []
     included: list[tuple[SourceResponse, Sequence[Finding]]] = []
     left_out: list[tuple[SourceResponse, Sequence[Finding]]] = []
     not_counted_ids: list[str] = []
-    category = exercise.incident_category.id
     for item in parsed:
         response = item.response
         if response is not None and response.incident_category != category:
+            continue  # another category's response: its own report has it
+        if (
+            response is not None
+            and response.participant in ws.exercise.code_set
+            and response.participant not in exercise.code_set
+        ):
             warnings.append(
-                f"{item.rel or _relative(item.path, ws.root)}: left out, it is about incident "
-                f"category {response.incident_category!r}, not {category!r}"
+                f"{item.rel or _relative(item.path, ws.root)}: left out: "
+                f"{response.participant} does not take part in incident category {category!r} "
+                f"(its categories in {EXERCISE_FILE})"
             )
             continue
         if response is None or item.questionnaire is None:
@@ -597,10 +609,25 @@ class AggregateResult:
     responses: int
 
 
-def default_output(ws: Workspace, *, draft: bool, fmt: Format) -> Path:
-    """``reports/integrated-report[-draft].md|html|docx`` inside the workspace."""
+def reports_dir(ws: Workspace, category: str | None = None) -> Path:
+    """Where the reports of one incident category go (issue 12).
+
+    ``reports/``, or ``reports/<category>/`` in an exercise with several.
+    The one rule ``aggregate`` (reports, ``draft.yaml``) and ``peer-review``
+    (its default ``--draft``) share.
+
+    Raises:
+        NotFoundError: the exercise has no such category.
+    """
+    chosen = ws.incident_category(category).id
+    folder = ws.root / REPORTS_DIR
+    return folder / chosen if len(ws.exercise.categories) > 1 else folder
+
+
+def default_output(ws: Workspace, *, draft: bool, fmt: Format, category: str | None = None) -> Path:
+    """``reports/[<category>/]integrated-report[-draft].md|html|docx`` in the workspace."""
     name = "integrated-report-draft" if draft else "integrated-report"
-    return ws.root / REPORTS_DIR / f"{name}.{fmt}"
+    return reports_dir(ws, category) / f"{name}.{fmt}"
 
 
 def aggregate(
@@ -613,6 +640,7 @@ def aggregate(
     include_drafts: bool = False,
     ids: bool | None = None,
     cache: bool = True,
+    category: str | None = None,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
@@ -628,6 +656,9 @@ def aggregate(
             Word output so far).
         cache: read the responses through the per-response cache
             (``.selfeval/cache/``, :func:`read_cached`); ``--no-cache`` turns it off.
+        category: report on this incident category only; None: every
+            category of the exercise, one report each
+            (:func:`reports_dir`; ``-o`` needs a category then).
 
     Returns:
         An :class:`AggregateResult`.
@@ -638,22 +669,55 @@ def aggregate(
             the report cannot be written.
         KeyboardInterrupt: Ctrl-C; nothing is written.
     """
-    from selfeval.report.render import render_into, write_figures_beside, write_report
-
     check_jobs(jobs)
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
+    every = [c.id for c in exercise.categories]  # in file order
+    chosen = [ws.incident_category(category).id] if category else every
+    if output is not None and len(chosen) > 1:
+        raise UsageError(
+            f"-o names one file, but this exercise has {len(chosen)} incident categories",
+            hint="add --category ID, or leave out -o (each report goes to reports/<category>/)",
+        )
     found = ws.discover_responses()
     parsed = read_responses(found.current, ws, jobs=jobs, cache=cache)
-    built = build(ws, parsed, draft=draft, include_drafts=include_drafts)
-    built.warnings[:0] = [
+    written: list[Path] = []
+    warnings: list[str] = [
         f"{_relative(path, ws.root)}: not counted: a response counts only at "
         f"responses/<category>/<participant>/<questionnaire id>.yaml "
         f"(run `selfeval validate` to see where it belongs)"
         for path in found.misplaced
     ]
-    target = output if output is not None else default_output(ws, draft=draft, fmt=fmt)
+    findings = responses = 0
+    for one in chosen:
+        built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
+        warnings += built.warnings
+        written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
+        findings += len(built.findings)
+        responses += len(built.created_from)
+    return AggregateResult(tuple(written), tuple(warnings), findings, responses)
+
+
+def _write(
+    ws: Workspace,
+    built: Built,
+    *,
+    draft: bool,
+    fmt: Format,
+    output: Path | None,
+    ids: bool | None,
+    category: str,
+) -> list[Path]:
+    """Write one category's report (and, for a draft, its ``draft.yaml``); return the files."""
+    from selfeval.report.render import render_into, write_figures_beside, write_report
+
+    exercise = ws.exercise.for_category(category)
+    target = (
+        output
+        if output is not None
+        else default_output(ws, draft=draft, fmt=fmt, category=category)
+    )
     # The default report path is in the workspace and must stay there (a link in a
     # shared workspace must not redirect it); an explicit -o is the user's choice.
     within = ws.root if output is None else None
@@ -675,7 +739,7 @@ def aggregate(
         # The draft report and draft.yaml are one pair (the peer reviews read the
         # second, people the first): both are written to temporary files first and
         # renamed together, and both carry the same draft hash.
-        draft_path = ws.root / REPORTS_DIR / "draft.yaml"
+        draft_path = reports_dir(ws, category) / "draft.yaml"
         docx = fmt == "docx"
         with (
             paused_gc(),
@@ -705,6 +769,4 @@ def aggregate(
                 )
         figures = write_figures_beside(built.report, target, within=within) if fmt == "md" else []
         written = [target, draft_path, *figures]
-    return AggregateResult(
-        tuple(written), tuple(built.warnings), len(built.findings), len(built.created_from)
-    )
+    return written

@@ -484,7 +484,7 @@ def draft_data(
         "draft": {
             "hash": hash if hash is not None else draft_hash(findings),
             "exercise": exercise.text(exercise.project),
-            "incident_category": exercise.incident_category.id,
+            "incident_category": exercise.categories[0].id,
             "created_from": sorted(created_from),
         },
         "findings": [
@@ -540,7 +540,7 @@ def write_draft(
     handle.write(
         f"draft:\n  hash: {scalar(digest)}\n"
         f"  exercise: {scalar(exercise.text(exercise.project), 2)}\n"
-        f"  incident_category: {scalar(exercise.incident_category.id, 2)}\n"
+        f"  incident_category: {scalar(exercise.categories[0].id, 2)}\n"
         + _draft_list("created_from", sorted(created_from), "  ")
     )
     if not findings:

@@ -1,0 +1,191 @@
+"""Several incident categories in one exercise (issue 12; the seed's Defensie covered two).
+
+A participant answers per category (``fill --category``); ``status`` shows
+each category; ``aggregate`` writes one report per category (``--category``
+for one); validate, export and fill agree on which response belongs to which
+category: the one it names, in that category's folder
+(:meth:`selfeval.files.workspace.Workspace.place_of`). All through the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+
+EXERCISE = """\
+project: Two-category review
+title: Integrated report
+incident_categories:
+  - id: floods
+    name: River floods
+    choices:
+      phases:
+        - {value: warn, label: Warning}
+        - {value: evacuate, label: Evacuation}
+  - id: droughts
+    name: Droughts
+    choices:
+      phases:
+        - {value: ration, label: Rationing}
+date: '2027-05-01'
+language: en
+participants:
+  - code: WAT
+    name: Water
+    full_name: Ministry of Water
+    involvement: [self-evaluation]
+  - code: AGR
+    name: Agriculture
+    full_name: Ministry of Agriculture
+    involvement: [self-evaluation]
+    categories: [droughts]
+"""
+
+
+def answers(phase: str, title: str) -> str:
+    return f"""\
+definition: What the category means to us.
+phases: [{phase}]
+role: Our role.
+involvement: strong
+activities:
+  - {{key: plan, phase: development, description: A plan.}}
+has_bottlenecks: true
+bottlenecks:
+  - {{key: one, title: {title}, description: What goes wrong.}}
+completed_by: Someone
+completed_on: '2027-04-01'
+"""
+
+
+def run(runner: CliRunner, ws: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [*args, "--workspace", str(ws)], env={"COLUMNS": "150"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def ws(runner: CliRunner, tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    (target / "selfeval.yaml").write_text(EXERCISE, "utf-8")
+    for name, phase, title in (
+        ("wat-floods", "evacuate", "Flood bottleneck"),
+        ("wat-droughts", "ration", "Drought bottleneck of Water"),
+        ("agr-droughts", "ration", "Drought bottleneck of Agriculture"),
+    ):
+        (target / f"{name}.yaml").write_text(answers(phase, title), "utf-8")
+    return target
+
+
+def fill(runner: CliRunner, ws: Path, code: str, category: str | None, name: str) -> tuple:
+    extra = ["--category", category] if category else []
+    return run(
+        runner, ws, "fill", "-p", code, *extra, "--answers", str(ws / f"{name}.yaml"), "--submit"
+    )
+
+
+def filled(runner: CliRunner, ws: Path) -> Path:
+    assert fill(runner, ws, "WAT", "floods", "wat-floods")[0] == 0
+    assert fill(runner, ws, "WAT", "droughts", "wat-droughts")[0] == 0
+    assert fill(runner, ws, "AGR", "droughts", "agr-droughts")[0] == 0
+    return ws
+
+
+def test_a_participant_answers_per_category(runner: CliRunner, ws: Path) -> None:
+    code, _, err = fill(runner, ws, "WAT", None, "wat-floods")
+    assert code == 2
+    assert "several incident categories (floods, droughts)" in err and "--category" in err
+    # Each category's own phases are the choices: a drought phase is no flood phase.
+    code, _, err = fill(runner, ws, "WAT", "floods", "wat-droughts")
+    assert code == 1 and "'ration' not among the choices: warn, evacuate" in err
+    filled(runner, ws)
+    assert (ws / "responses/floods/WAT/self-evaluation.yaml").is_file()
+    assert (ws / "responses/droughts/WAT/self-evaluation.yaml").is_file()
+    code, _, err = fill(runner, ws, "AGR", "floods", "agr-droughts")
+    assert code == 1 and "AGR does not answer for incident category 'floods'" in err
+    code, out, err = run(runner, ws, "validate")
+    assert code == 0, out + err
+
+
+def test_status_per_category(runner: CliRunner, ws: Path) -> None:
+    fill(runner, ws, "WAT", "floods", "wat-floods")
+    code, out, _ = run(runner, ws, "status")
+    assert code == 0
+    assert "Responses — floods" in out and "Responses — droughts" in out
+    floods = out[out.index("Responses — floods") : out.index("Responses — droughts")]
+    assert "AGR" not in floods and "submitted" in floods
+    droughts = out[out.index("Responses — droughts") :]
+    assert "submitted" not in droughts.split("\n\n")[0]
+    data = json.loads(run(runner, ws, "status", "--json")[1])
+    assert [c["incident_category"] for c in data["categories"]] == ["floods", "droughts"]
+    assert [len(c["rows"]) for c in data["categories"]] == [1, 2]
+    only = json.loads(run(runner, ws, "status", "--json", "--category", "droughts")[1])
+    assert only["incident_category"] == "droughts"
+    assert {r["participant"] for r in only["rows"]} == {"WAT", "AGR"}
+
+
+def test_aggregate_writes_one_report_per_category(runner: CliRunner, ws: Path) -> None:
+    filled(runner, ws)
+    code, out, err = run(runner, ws, "aggregate")
+    assert code == 0, out + err
+    floods = (ws / "reports/floods/integrated-report.md").read_text("utf-8")
+    droughts = (ws / "reports/droughts/integrated-report.md").read_text("utf-8")
+    assert "River floods" in floods and "Flood bottleneck" in floods
+    assert "Drought" not in floods and "Ministry of Agriculture" not in floods
+    assert "Droughts" in droughts and "Flood bottleneck" not in droughts
+    assert "Drought bottleneck of Water" in droughts
+    assert "Drought bottleneck of Agriculture" in droughts
+    assert "Evacuation" in floods and "Rationing" in droughts
+
+
+def test_aggregate_category_writes_that_report_only(runner: CliRunner, ws: Path) -> None:
+    filled(runner, ws)
+    code, out, err = run(runner, ws, "aggregate", "--category", "droughts", "--draft")
+    assert code == 0, out + err
+    assert (ws / "reports/droughts/draft.yaml").is_file()
+    assert not (ws / "reports/floods").exists()
+    # Peer review reads the draft of the category it is asked for.
+    listed = ("peer-review", "-p", "AGR", "--round", "1", "--list")
+    code, out, err = run(runner, ws, *listed, "--category", "droughts")
+    assert code == 0, out + err
+    assert "WAT.bottlenecks.one" in out
+    code, _, err = run(runner, ws, *listed)
+    assert code == 2 and "several incident categories" in err
+    code, _, err = run(runner, ws, "aggregate", "--category", "storms")
+    assert code != 0 and "no incident category 'storms'" in err
+    code, _, err = run(runner, ws, "aggregate", "-o", str(ws / "one.md"))
+    assert code == 2 and "--category" in err
+
+
+def test_export_says_each_rows_category(runner: CliRunner, ws: Path) -> None:
+    filled(runner, ws)
+    folder = ws / "out"
+    code, out, err = run(runner, ws, "export", "--format", "csv", "-o", str(folder))
+    assert code == 0, out + err
+    with (folder / "answers.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    pairs = {(r["category"], r["participant"]) for r in rows}
+    assert pairs == {("floods", "WAT"), ("droughts", "WAT"), ("droughts", "AGR")}
+    code, out, err = run(
+        runner, ws, "export", "--format", "csv", "--category", "floods", "-o", str(ws / "f")
+    )
+    assert code == 0, out + err
+    with (ws / "f" / "answers.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert {r["category"] for r in csv.DictReader(handle)} == {"floods"}
+
+
+def test_a_response_in_another_categorys_folder_is_not_counted(runner: CliRunner, ws: Path) -> None:
+    filled(runner, ws)
+    source = ws / "responses/droughts/AGR/self-evaluation.yaml"
+    target = ws / "responses/floods/AGR/self-evaluation.yaml"
+    target.parent.mkdir(parents=True)
+    source.rename(target)
+    code, _, err = run(runner, ws, "validate")
+    assert code == 1
+    assert "selfeval only counts it at responses/droughts/AGR/self-evaluation.yaml" in err
