@@ -35,6 +35,23 @@ PHASES_NL = [
     "Beleidsevaluatie",
 ]
 FINDING_ITEMS = ("bottlenecks", "blind_spots", "needs", "opportunities")
+#: The seed's Figure 2, right-hand side ("geordende bevindingen"): every opportunity with
+#: its row (nature, direction), column (scope), attribution and a word of its title.
+SEED_FIGURE_2 = [
+    ("Kansen (inhoud)", "intensiveren bestaand beleid", 0, "BZ", "conflictpreventie"),
+    ("Kansen (inhoud)", "intensiveren bestaand beleid", 0, "BZ en Defensie", "capaciteit van politie"),
+    ("Kansen (inhoud)", "intensiveren bestaand beleid", 0, "Defensie", "Security sector reform"),
+    ("Kansen (inhoud)", "intensiveren bestaand beleid", 0, "Defensie en AZ", "inlichtingenfunctie"),
+    ("Kansen (inhoud)", "intensiveren bestaand beleid", 0, "Justitie", "operationele ondersteuning"),
+    ("Kansen (inhoud)", "ontwikkelen nieuw beleid", 0, "BZ", "geïntegreerde benadering"),
+    ("Kansen (inhoud)", "ontwikkelen nieuw beleid", 0, "Justitie", "prioriteitslanden"),
+    ("Kansen (inhoud)", "ontwikkelen nieuw beleid", 0, "BZK", "eigen relatie met de EU"),
+    ("Kansen (inhoud)", "ontwikkelen nieuw beleid", 1, "NCTb", "nationale veiligheid"),
+    ("Mogelijkheden (proces)", "intensiveren bestaand beleid", 1, "BZ en Defensie", "EZ/bedrijfsleven"),
+    ("Mogelijkheden (proces)", "intensiveren bestaand beleid", 1, "Defensie", "Stuurgroep"),
+    ("Mogelijkheden (proces)", "intensiveren bestaand beleid", 1, "BZK", "proactieve houding"),
+    ("Mogelijkheden (proces)", "ontwikkelen nieuw beleid", 1, "Defensie", "Integrale operationele"),
+]  # fmt: skip
 
 
 def aggregate(runner: CliRunner, ws: Path, *args: str) -> str:
@@ -265,3 +282,39 @@ def test_draft_lists_every_finding_for_peer_review(runner: CliRunner, example_ws
     text = (example_ws / "reports" / "integrated-report-draft.md").read_text("utf-8")
     assert "conceptrapportage ter reactie in de collegiale toets" in text
     assert draft.draft.hash in text
+
+
+def matrix_entries(report: str) -> list[tuple[str, str, int, str, str]]:
+    """(nature, direction, column, attribution, title) of every opportunity in the matrix."""
+    table = section(report, "| | | Departementaal | Interdepartementaal |", "\n\n")
+    entries = []
+    for nature, direction, *cells in table_rows(table):
+        for column, cell in enumerate(cells):
+            for entry in cell.split(" · ") if cell != "—" else []:
+                who, title = entry.split(": ", 1)
+                entries.append((nature, direction, column, who, title))
+    return entries
+
+
+def test_figure_2_holds_the_seed_entries_with_the_seed_attributions(report: str) -> None:
+    entries = matrix_entries(report)
+    assert len(entries) == len(SEED_FIGURE_2) == 13
+    shown = sorted(entry[:4] for entry in entries)
+    assert shown == sorted(seed[:4] for seed in SEED_FIGURE_2)
+    for nature, direction, column, who, word in SEED_FIGURE_2:
+        titles = [e[4] for e in entries if e[:4] == (nature, direction, column, who)]
+        assert any(word in title for title in titles), (who, word, titles)
+
+
+def test_figure_2_shows_what_each_peer_review_opportunity_answers(report: str) -> None:
+    answered = {who: title for *_, who, title in matrix_entries(report)}
+    assert "antwoord op `AZ.peer-review-2.needs.inlichtingenfunctie`" in answered["Defensie en AZ"]
+    assert "antwoord op `NCTb.peer-review-1.needs.nationale-veiligheid`" in answered["NCTb"]
+
+
+def test_a_need_raised_in_peer_review_1_joins_the_needs_chapter(report: str) -> None:
+    needs = section(report, "### 4.3 ", "### 4.4 ")
+    heading = "##### NCTb: Het Nederlandse buitenlandse beleid (meer) baseren op het belang"
+    assert heading in needs
+    assert "ingebracht in collegiale toets 1" in section(needs, heading, "code: ")
+    assert "Grote Meren" not in section(report, "### 4.4 ", "## 5 ")

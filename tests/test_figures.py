@@ -146,7 +146,9 @@ def test_answer_text_is_drawn_as_text_not_as_math(tmp_path: Path) -> None:
 def _report(roles: int, opportunities: int) -> Any:
     row = SimpleNamespace
     views = [
-        SimpleNamespace(attribution="P", finding=SimpleNamespace(title=f"kans {i}"))
+        SimpleNamespace(
+            attribution="P", finding=SimpleNamespace(title=f"kans {i}"), id=f"P.o.{i}", answers=[]
+        )
         for i in range(opportunities)
     ]
     return SimpleNamespace(
@@ -175,7 +177,7 @@ def test_figure_2_counts_what_does_not_fit() -> None:
     _, matrix, _ = figure.data
     cell = matrix[0][2][0]
     assert len(cell) == figures_module.MAX_ITEMS
-    assert cell[-1] == ("…", f"and {500 - figures_module.MAX_ITEMS + 1} more")
+    assert cell[-1] == ("…", f"and {500 - figures_module.MAX_ITEMS + 1} more", "")
 
 
 def test_html_has_contents_and_prints_on_a4_with_page_numbers(html: str) -> None:
@@ -187,3 +189,33 @@ def test_html_has_contents_and_prints_on_a4_with_page_numbers(html: str) -> None
     assert "size: A4" in html
     assert "counter(page)" in html
     assert '@top-center { content: "intern werkdocument"' in html
+
+
+def test_figure_2_draws_a_line_from_each_finding_to_each_opportunity_that_answers_it() -> None:
+    def view(fid: str, who: str, title: str, answers: list[Any] = ()) -> Any:  # type: ignore[assignment]
+        return SimpleNamespace(
+            id=fid, attribution=who, finding=SimpleNamespace(title=title), answers=list(answers)
+        )
+
+    spot = view("A.blind_spots.1", "A", "blinde vlek")
+    need = view("B.needs.1", "B", "behoefte")
+    other = view("B.needs.2", "B", "behoefte zonder kans")
+    both = view("A.opportunities.1", "A", "kans op beide", [spot, need])
+    one = view("B.opportunities.1", "B", "kans op één", [need])
+    none = view("C.opportunities.1", "C", "kans zonder bevinding")
+    report = SimpleNamespace(
+        L={}, roles=[], opportunities=[both, one, none],
+        matrix=[("inhoud", "intensiveren", [[both, none], [one]])],
+        blind_spots=[spot], bottlenecks=[], needs_departmental=[need, other],
+        needs_interdepartmental=[],
+    )  # fmt: skip
+    (figure,) = figures_module.figures(report)
+    svg = figure.picture("svg").decode("utf-8")
+    text = _svg_texts(svg)
+    # The findings are numbered on the left; each opportunity names the numbers it answers.
+    assert "A: kans op beide (← 1, 2)" in text
+    assert "B: kans op één (← 2)" in text
+    assert "C: kans zonder bevinding" in text and "C: kans zonder bevinding (←" not in text
+    # One line per link (3), drawn in the link colour; no line for the need without one.
+    patches = re.findall(r'<g id="patch_\d+">(.*?)</g>', svg, re.S)
+    assert sum("stroke: #2f5597" in p for p in patches) == 3

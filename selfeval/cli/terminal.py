@@ -702,7 +702,12 @@ class TerminalPrompter:
 
         if isinstance(current, str) and isinstance(item, DateItem):
             current = shown_date(current, lang)
-        default = "" if current is None else str(current)
+        if current is None:
+            default = ""
+        elif isinstance(current, list):  # finding ids: typed and shown comma-separated
+            default = ", ".join(map(str, current))
+        else:
+            default = str(current)
         question = questionary.text(
             message, default=default, validate=validate, **extra, **self._io
         )

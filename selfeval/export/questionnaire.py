@@ -47,6 +47,7 @@ _ANSWER = {
     "multiple-choice": N_("export.answer_multiple-choice"),
     "participant": N_("export.answer_participant"),
     "participants": N_("export.answer_participants"),
+    "findings": N_("export.answer_findings"),
 }
 #: The kind of finding a repeat group's entries become.
 _KIND = {

@@ -25,10 +25,12 @@ from selfeval.model.conditions import parse as parse_condition
 from selfeval.model.roles import ReportRoleName
 
 __all__ = [
+    "FINDING_ID",
     "ITEM_TYPES",
     "AnswerError",
     "Choice",
     "Codes",
+    "FindingsItem",
     "Item",
     "LocalText",
     "LocatedValueError",
@@ -530,6 +532,48 @@ class InfoItem(_ItemBase):
         raise AnswerError("this is an information note; it takes no answer")
 
 
+#: A finding id as ``docs/findings.md`` §2 defines it: ``BZ.needs.3``,
+#: ``FIN.peer-review-2.needs.eigen-relatie-eu``, ``role.BZK``.
+FINDING_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+){1,3}$")
+
+
+class FindingsItem(_ItemBase):
+    """Findings this entry refers to, stored as a list of finding ids.
+
+    In an ``opportunity`` group, the item ``answers`` names the bottlenecks,
+    blind spots and needs the opportunity answers (the seed's Figure 2):
+    ids of the draft report (``reports/draft.yaml``) or of the respondent's
+    own findings in the same response. Here only the form of each id is
+    checked; whether it names a finding is checked against all findings when
+    the report is built (:func:`selfeval.report.links.link_answers`).
+    """
+
+    type: Literal["findings"]
+    min_selected: int | None = Field(default=None, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+    default: list[QuotedStr] | None = None
+
+    def parse(self, text: str) -> Any:
+        """Ids separated by commas or spaces; None when empty."""
+        ids = [part for part in re.split(r"[\s,;]+", text) if part]
+        return ids or None
+
+    def check(self, value: Any, codes_for: CodesFor = None) -> Any:
+        """A list of finding ids, each once, within ``min/max_selected``."""
+        ids = _check_list(self, value, None, "finding ids")
+        wrong = [v for v in ids if not FINDING_ID.match(v)]
+        if wrong:
+            raise AnswerError(
+                f"{', '.join(map(repr, wrong))} is not a finding id; write it as in "
+                f"reports/draft.yaml, e.g. ABC.needs.2 or ABC.peer-review-2.needs.1"
+            )
+        return ids
+
+    def display(self, value: Any, lang: str) -> str:
+        """The ids, comma-separated."""
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 FindingKind = Literal["bottleneck", "blind-spot", "need", "opportunity", "activity", "document"]
 
 
@@ -581,6 +625,7 @@ Item = Annotated[
     | ParticipantItem
     | ParticipantsItem
     | InfoItem
+    | FindingsItem
     | RepeatItem,
     Field(discriminator="type"),
 ]
@@ -588,5 +633,5 @@ RepeatItem.model_rebuild()
 
 ITEM_TYPES = (
     "text", "long-text", "integer", "number", "date", "yes-no", "single-choice",
-    "multiple-choice", "scale", "participant", "participants", "info", "repeat",
+    "multiple-choice", "scale", "participant", "participants", "findings", "info", "repeat",
 )  # fmt: skip

@@ -29,7 +29,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval.errors import (
     InputError,
@@ -271,6 +271,8 @@ def _apply_answers_file(
                 hint="add it to the answers file" if missing else None,
             )
         )
+    if not problems:
+        errors += _link_problems(store, answers, draft, path, text)
     order = [f.id for f in selection]
     reactions = merge_reactions(store.response.reactions, incoming, order)
     if submit and not errors:
@@ -288,6 +290,40 @@ def _apply_answers_file(
     store.save(answers)
     if submit and not store.submitted:
         store.submit()
+
+
+def _link_problems(
+    store: ResponseStore, answers: dict[str, Any], draft: Draft, path: Path, text: str
+) -> list[SelfevalError]:
+    """Each opportunity's ``answers`` against the draft and the response's own needs.
+
+    The same rule as the report's (:func:`selfeval.report.links.link_problem`),
+    checked here already, at the line of the answers file, while the
+    respondent can still fix it.
+    """
+    from selfeval.report.findings import SourceResponse, response_findings
+    from selfeval.report.links import HINT, link_problem
+
+    response = store.response.model_copy(update={"answers": answers})
+    source = SourceResponse(response, store.loaded.questionnaire, path.name)
+    own = response_findings(source, store.workspace.exercise.language)
+    kinds = {i: f.kind for f in draft.findings for i in (f.id, *f.merged)}
+    kinds.update((f.id, f.kind) for f in own)
+    errors: list[SelfevalError] = []
+    for finding in own:
+        for index, fid in enumerate(finding.answers):
+            problem = link_problem(fid, kinds)
+            if problem is None:
+                continue
+            found = yamlio.line_of(text, [*finding.place, "answers", index])
+            errors.append(
+                InputError(
+                    f"answers of {finding.id} {problem}",
+                    location=Location(path, *found) if found else Location(path),
+                    hint=HINT,
+                )
+            )
+    return errors
 
 
 def run_peer_review(

@@ -43,11 +43,13 @@ from selfeval.report.findings import (
     Finding,
     SourceResponse,
     draft_hash,
+    load_draft,
     report_order,
     response_findings,
     write_draft,
 )
 from selfeval.report.labels import LABELS_FILE, load_labels
+from selfeval.report.links import link_answers
 from selfeval.report.merges import load_merges, merge_findings
 from selfeval.report.model import TEXTS, Report, ReportInput, build_report
 from selfeval.report.parallel import check_jobs, map_in_processes
@@ -503,6 +505,17 @@ def build(
         return _build(ws, parsed, draft=draft, include_drafts=include_drafts, category=category)
 
 
+def _draft_ids(path: Path, wanted: str) -> frozenset[str] | None:
+    """The finding ids (and merged ids) of ``path`` when it is the draft with hash ``wanted``."""
+    try:
+        draft = load_draft(path)
+    except SelfevalError:
+        return None
+    if draft.draft.hash != wanted:
+        return None
+    return frozenset(i for f in draft.findings for i in (f.id, *f.merged))
+
+
 def _build(
     ws: Workspace,
     parsed: Sequence[ParsedResponse],
@@ -569,6 +582,16 @@ def _build(
     )
     warnings += merge_warnings
     sources = [source for source, _ in included]
+    warnings += link_answers(
+        merged,
+        aliases,
+        root=ws.root,
+        codes=exercise.codes,
+        left_out=skipped_ids,
+        not_counted=not_counted_ids,
+        draft_hashes={s.path: s.response.draft.hash for s in sources if s.response.draft},
+        draft_ids=partial(_draft_ids, ws.root / REPORTS_DIR / "draft.yaml"),
+    )
     report = build_report(
         ReportInput(
             exercise,

@@ -659,6 +659,8 @@ class _Writer:
             meta.append(f"{L['concerns']}: {v.concerns}")
         if v.origin:
             meta.append(v.origin)
+        if v.answers:
+            meta.append(f"{L['answers']} {', '.join(a.id for a in v.answers)}")
         if meta:
             line = "; ".join(meta)
             self.para(line[:1].upper() + line[1:] + ".", italic=True)
@@ -703,6 +705,11 @@ class _Writer:
                 lines = [
                     f"{v.attribution}: {_one_line(v.finding.title)}"
                     + (f" ({v.id})" if self.ids else "")
+                    + (
+                        f" ({L['answers']} {', '.join(a.id for a in v.answers)})"
+                        if v.answers
+                        else ""
+                    )
                     for v in cell
                 ]
                 texts.append("\n".join(lines) or "—")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from selfeval.report.model import Report
+    from selfeval.report.views import FindingView
 
 __all__ = ["Figure", "figures"]
 
@@ -45,6 +46,10 @@ _PNG_DPI = 200
 MAX_NODES = 24
 #: Figure 2 names at most this many findings per box; the rest are counted ("en 3 meer").
 MAX_ITEMS = 15
+#: Figure 2: the colour of the finding numbers and of the lines to the opportunities.
+_LINK = "#2f5597"
+#: Figure 2: hanging indents (in) after a finding's number and an opportunity's bullet.
+_HANG_NUMBER, _HANG_BULLET = 0.15, 0.08
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +89,11 @@ def figures(report: Report) -> list[Figure]:
     found: list[Figure] = []
     more = L.get("figure_more", "and {n} more")
 
-    def capped(items: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    def capped(items: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
         if len(items) <= MAX_ITEMS:
             return tuple(items)
         rest = len(items) - (MAX_ITEMS - 1)
-        return (*items[: MAX_ITEMS - 1], ("…", more.format(n=rest)))
+        return (*items[: MAX_ITEMS - 1], ("…", more.format(n=rest), ""))
 
     if report.roles and len(report.roles) <= MAX_NODES:
         nodes = tuple((row.name, row.level, row.own) for row in report.roles)
@@ -106,13 +111,10 @@ def figures(report: Report) -> list[Figure]:
         data = (nodes, tuple(dict.fromkeys(edges)), legend)
         found.append(Figure("roles", 1, _caption(L, "figure_roles", 1), data))
     if report.opportunities:
-        matrix = tuple(
-            (nature, direction, tuple(capped([(v.attribution, v.finding.title) for v in cell])
-                                      for cell in cells))
-            for nature, direction, cells in report.matrix
-        )  # fmt: skip
-        panels = tuple(
-            (label, capped([(v.attribution, v.finding.title) for v in views]))
+        # The findings on the left are numbered; each opportunity names the numbers of
+        # those it answers, and a line joins them (the seed's "from … to …").
+        panels_raw = [
+            (label, views)
             for label, views in (
                 (L.get("blind_spots", "Blind spots"), report.blind_spots),
                 (L.get("bottlenecks", "Bottlenecks"), report.bottlenecks),
@@ -122,7 +124,28 @@ def figures(report: Report) -> list[Figure]:
                 ),
             )
             if views
-        )
+        ]
+        refs: dict[str, str] = {}  # finding id → its number on the left
+        panels_list: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
+        for label, views in panels_raw:
+            items: list[tuple[str, ...]] = []
+            for v in views:
+                refs[v.id] = str(len(refs) + 1)
+                items.append((v.attribution, v.finding.title, refs[v.id]))
+            panels_list.append((label, capped(items)))
+        panels = tuple(panels_list)
+        visible = {ref for _, items in panels for *_, ref in items if ref}
+
+        def answered(v: FindingView) -> str:
+            numbers = [refs[a.id] for a in v.answers if refs.get(a.id) in visible]
+            return ",".join(numbers)
+
+        matrix = tuple(
+            (nature, direction, tuple(capped([(v.attribution, v.finding.title, answered(v))
+                                              for v in cell])
+                                      for cell in cells))
+            for nature, direction, cells in report.matrix
+        )  # fmt: skip
         heads = (
             L.get("figure_findings", "Findings"),
             L.get("opportunities", "Opportunities"),
@@ -281,56 +304,72 @@ def _draw_roles(
     ax.text(x + 0.55, 0.2, gives, va="center", fontsize=7.5, parse_math=False)
 
 
-def _lines(items: tuple[tuple[str, str], ...], width: int) -> list[str]:
-    lines: list[str] = []
-    for who, title in items:
-        if who == "…":  # the count of the findings left out (MAX_ITEMS)
-            lines.append(f"  … {title}")
-            continue
-        text = textwrap.shorten(f"{who}: {' '.join(str(title).split())}", 160, placeholder=" …")
-        wrapped = textwrap.wrap(text, width) or [""]
-        lines.append("• " + wrapped[0])
-        lines += ["   " + w for w in wrapped[1:]]
-    return lines
+def _item_lines(who: str, title: str, width: int, refs: str = "") -> list[str]:
+    """One finding as wrapped lines (its bullet or number is drawn apart, as a hanging indent)."""
+    if who == "…":  # the count of the findings left out (MAX_ITEMS)
+        return [f"… {title}"]
+    text = textwrap.shorten(f"{who}: {' '.join(str(title).split())}", 160, placeholder=" …")
+    if refs:  # a no-break space keeps the arrow with its first number
+        text += f" (←\u00a0{refs.replace(',', ', ')})"
+    return textwrap.wrap(text, width) or [""]
 
 
 def _draw_opportunities(
     fig: Any,
-    panels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-    matrix: tuple[tuple[str, str, tuple[tuple[tuple[str, str], ...], ...]], ...],
+    panels: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...],
+    matrix: tuple[tuple[str, str, tuple[tuple[tuple[str, str, str], ...], ...]], ...],
     heads: tuple[str, str, str, str],
 ) -> None:
+    """Figure 2: numbered findings left, the matrix right, and their links.
+
+    A line runs from each finding to each opportunity that answers it, ending at the
+    matrix's edge level with the opportunity, which names the finding's number ("(← 3, 12)").
+    """
     from matplotlib.patches import FancyArrowPatch, Rectangle
 
     findings_head, opportunities_head, dep_head, inter_head = heads
     size, line = 6.3, 0.105  # font size (pt) and line height (in)
-    left_w, gap, label_w = 1.75, 0.3, 0.95
+    linked = any(refs for _, _, cells in matrix for cell in cells for *_, refs in cell)
+    left_w, label_w = 1.75, 0.95
+    gap = 0.55 if linked else 0.3
     cell_w = (_WIDTH_IN - left_w - gap - label_w - 0.1) / 2
     chars_left = int(left_w / 0.053)
     chars_cell = int(cell_w / 0.053)
     chars_label = int(label_w / 0.056)
+    # Left: per box its heading lines and, per finding, (number, lines).
     left = [
-        (textwrap.wrap(label, int(left_w / 0.06)) or [""], _lines(items, chars_left))
+        (
+            textwrap.wrap(label, int(left_w / 0.06)) or [""],
+            [(ref, _item_lines(who, title, chars_left - 3)) for who, title, ref in items],
+        )
         for label, items in panels
     ]
     rows = [
         (
             textwrap.wrap(nature, chars_label) or [""],
             textwrap.wrap(direction, chars_label) or [""],
-            [_lines(cell, chars_cell) or ["—"] for cell in cells],
+            [
+                [(refs, _item_lines(who, title, chars_cell - 2, refs)) for who, title, refs in cell]
+                for cell in cells
+            ],
         )
         for nature, direction, cells in matrix
-    ]
+    ]  # fmt: skip
+
+    def count(entries: list[tuple[str, list[str]]]) -> int:
+        return sum(len(lines) for _, lines in entries) or 1  # "—" for an empty cell
+
     row_h = [
-        max(*(len(c) for c in cells), len(n) + len(d) + 0.5) * line + 0.16 for n, d, cells in rows
+        max(*(count(c) for c in cells), len(n) + len(d) + 0.5) * line + 0.16 for n, d, cells in rows
     ]
-    left_h = sum((len(head) + len(lines)) * line + 0.2 for head, lines in left)
+    left_h = sum((len(head) + count(entries)) * line + 0.2 for head, entries in left)
     body = max(sum(row_h), left_h)
     head_h = 0.45
     height = body + head_h + 0.1
     ax = _canvas(fig, height)
     top = height - 0.05
     ink = "#111111"
+    text = {"fontsize": size, "color": ink, "linespacing": 1.15, "parse_math": False}
     # Headings.
     ax.text(left_w / 2, top - 0.12, findings_head, ha="center", va="center", fontsize=8,
             fontweight="bold", parse_math=False)  # fmt: skip
@@ -340,24 +379,24 @@ def _draw_opportunities(
     for i, head in enumerate((dep_head, inter_head)):
         ax.text(gx + label_w + (i + 0.5) * cell_w, top - 0.33, head, ha="center",
                 va="center", fontsize=7, fontweight="bold", parse_math=False)  # fmt: skip
-    # Left: the findings, one box per kind.
+    # Left: the findings, one box per kind, each finding drawn at its own line.
+    starts: dict[str, float] = {}  # finding number → y of the middle of its first line
     y = top - head_h
-    for head, lines in left:
-        h = (len(head) + len(lines)) * line + 0.1
+    for head, entries in left:
+        h = (len(head) + count(entries)) * line + 0.1
         ax.add_patch(Rectangle((0.02, y - h), left_w - 0.04, h, facecolor="#f2f2f2",
                                edgecolor="#7f7f7f", linewidth=0.8))  # fmt: skip
-        ax.text(0.08, y - 0.04, "\n".join(head), va="top", fontsize=size, fontweight="bold",
-                color=ink, linespacing=1.15, parse_math=False)  # fmt: skip
-        ax.text(0.08, y - 0.04 - len(head) * line, "\n".join(lines), va="top",
-                fontsize=size, color=ink, linespacing=1.15, parse_math=False)  # fmt: skip
+        ax.text(0.08, y - 0.04, "\n".join(head), va="top", fontweight="bold", **text)
+        at = y - 0.04 - len(head) * line
+        for ref, lines in entries:
+            if ref:
+                ax.text(0.08, at, ref, va="top", fontweight="bold", **{**text, "color": _LINK})
+                starts[ref] = at - line / 2
+            ax.text(0.08 + _HANG_NUMBER, at, "\n".join(lines), va="top", **text)
+            at -= len(lines) * line
         y -= h + 0.1
-    # Arrow from the findings to the opportunities.
-    mid = top - head_h - body / 2
-    ax.add_patch(
-        FancyArrowPatch((left_w + 0.02, mid), (gx - 0.02, mid), arrowstyle="simple",
-                        mutation_scale=16, color="#7f7f7f")
-    )  # fmt: skip
-    # Right: the matrix.
+    # Right: the matrix, each opportunity drawn at its own line.
+    ends: list[tuple[str, float]] = []  # (numbers it answers, y of its first line)
     y = top - head_h
     fills = ("#deebf7", "#fbe5d6")  # content, process
     natures = list(dict.fromkeys(tuple(n) for n, _, _ in rows))
@@ -365,15 +404,35 @@ def _draw_opportunities(
         fill = fills[natures.index(tuple(nature)) % 2]
         ax.add_patch(Rectangle((gx, y - h), label_w, h, facecolor=fill, edgecolor="#7f7f7f",
                                linewidth=0.8))  # fmt: skip
-        ax.text(gx + 0.05, y - 0.06, "\n".join(nature), va="top", fontsize=size,
-                fontweight="bold", linespacing=1.15, parse_math=False)  # fmt: skip
+        ax.text(gx + 0.05, y - 0.06, "\n".join(nature), va="top", fontweight="bold", **text)
         ax.text(gx + 0.05, y - 0.06 - (len(nature) + 0.4) * line, "\n".join(direction),
-                va="top", fontsize=size, style="italic", linespacing=1.15,
-                parse_math=False)  # fmt: skip
-        for i, lines in enumerate(cells):
+                va="top", style="italic", **text)  # fmt: skip
+        for i, entries in enumerate(cells):
             x = gx + label_w + i * cell_w
             ax.add_patch(Rectangle((x, y - h), cell_w, h, facecolor="white",
                                    edgecolor="#7f7f7f", linewidth=0.8))  # fmt: skip
-            ax.text(x + 0.05, y - 0.06, "\n".join(lines), va="top", fontsize=size,
-                    color=ink, linespacing=1.15, parse_math=False)  # fmt: skip
+            at = y - 0.06
+            if not entries:
+                ax.text(x + 0.05, at, "—", va="top", **text)
+            for refs, lines in entries:
+                ax.text(x + 0.05, at, "•", va="top", **text)
+                ax.text(x + 0.05 + _HANG_BULLET, at, "\n".join(lines), va="top", **text)
+                if refs:
+                    ends.append((refs, at - line / 2))
+                at -= len(lines) * line
         y -= h
+    # From the findings to the opportunities: one line per link, or one arrow when none.
+    if not linked:
+        mid = top - head_h - body / 2
+        ax.add_patch(
+            FancyArrowPatch((left_w + 0.02, mid), (gx - 0.02, mid), arrowstyle="simple",
+                            mutation_scale=16, color="#7f7f7f")
+        )  # fmt: skip
+    for refs, y_end in ends:
+        for ref in refs.split(","):
+            if ref in starts:
+                ax.add_patch(
+                    FancyArrowPatch((left_w - 0.02, starts[ref]), (gx, y_end),
+                                    arrowstyle="-|>", mutation_scale=6, shrinkA=0, shrinkB=0,
+                                    color=_LINK, alpha=0.6, linewidth=0.6, zorder=3)
+                )  # fmt: skip

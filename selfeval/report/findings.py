@@ -117,6 +117,11 @@ class Finding:
             finding's own ``raised_by`` from before a merge widened it (set
             by :func:`selfeval.report.merges.merge_findings`); empty when it
             is ``raised_by``.
+        answers: for opportunities, the ids of the findings it answers (the
+            entry's ``answers``; after :func:`selfeval.report.links.link_answers`,
+            the surviving ids of bottlenecks, blind spots and needs, in report order).
+        place: where the entry is in its response's answers (``("opportunities", 2)``),
+            to point at file:line.
     """
 
     id: str
@@ -136,6 +141,8 @@ class Finding:
     others: list[Finding] = field(default_factory=list)
     note: str | None = None
     written_by: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    place: tuple[str | int, ...] = ()
 
     @property
     def participant(self) -> str:
@@ -189,6 +196,7 @@ def _entry_finding(
     item: RepeatItem,
     source: SourceResponse,
     lang: str,
+    place: tuple[str | int, ...] = (),
 ) -> Finding:
     sub = {i.id: i for i in item.items}
     details: dict[str, Any] = {}
@@ -212,6 +220,7 @@ def _entry_finding(
     scope = entry.get("scope") if kind in ("need", "opportunity") else None
     concerns = [c for c in entry.get("departments") or [] if isinstance(c, str)]
     same_as = [s for s in entry.get("same_as") or [] if isinstance(s, str)]
+    answers = entry.get("answers") if kind == "opportunity" else None
     return Finding(
         id=fid,
         kind=kind,
@@ -226,6 +235,8 @@ def _entry_finding(
         details=details,
         sources=_sources(entry),
         same_as=same_as,
+        answers=[a for a in answers or [] if isinstance(a, str)],
+        place=place,
     )
 
 
@@ -354,7 +365,8 @@ def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
                 continue
             key = entry.get("key") if isinstance(entry.get("key"), str) else str(position)
             fid = f"{prefix}.{item.id}.{key}"
-            findings.append(_entry_finding(item.finding, fid, entry, item, source, lang))
+            place = (item.id, position - 1)
+            findings.append(_entry_finding(item.finding, fid, entry, item, source, lang, place))
     return findings
 
 
@@ -412,6 +424,7 @@ class DraftFinding(_Model):
     concerns: list[str] = Field(default_factory=list)
     merged: list[str] = Field(default_factory=list)
     hash: str
+    answers: list[str] = Field(default_factory=list)
 
 
 class Draft(_Model):
@@ -480,6 +493,23 @@ def draft_data(
         ``{"draft": {...}, "findings": [...]}`` ready for :func:`selfeval.files.yamlio.write`;
         :func:`write_draft` streams the same content.
     """
+
+    def entry(f: Finding) -> dict[str, Any]:
+        data = {
+            "id": f.id,
+            "kind": f.kind,
+            "title": f.title,
+            "text": f.text,
+            "scope": f.scope,
+            "raised_by": list(f.raised_by),
+            "concerns": list(f.concerns),
+            "merged": list(f.merged),
+            "hash": f.hash,
+        }
+        if f.kind == "opportunity":
+            data["answers"] = list(f.answers)
+        return data
+
     return {
         "draft": {
             "hash": hash if hash is not None else draft_hash(findings),
@@ -487,20 +517,7 @@ def draft_data(
             "incident_category": exercise.categories[0].id,
             "created_from": sorted(created_from),
         },
-        "findings": [
-            {
-                "id": f.id,
-                "kind": f.kind,
-                "title": f.title,
-                "text": f.text,
-                "scope": f.scope,
-                "raised_by": list(f.raised_by),
-                "concerns": list(f.concerns),
-                "merged": list(f.merged),
-                "hash": f.hash,
-            }
-            for f in findings
-        ],
+        "findings": [entry(f) for f in findings],
     }
 
 

@@ -144,6 +144,9 @@ def build_report(data: ReportInput) -> Report:
     needs_dep = [views.view(f) for f in needs if f.scope != "interdepartmental"]
     needs_inter = [views.view(f) for f in needs if f.scope == "interdepartmental"]
     opportunities = [views.view(f) for f in findings if f.kind == "opportunity"]
+    by_id = {f.id: f for f in findings}
+    for v in opportunities:  # after the findings they answer, so note numbers keep their order
+        v.answers = [views.view(by_id[a]) for a in v.finding.answers if a in by_id]
     matrix = chapters.opportunity_matrix(L, opportunities)
     other = chapters.other_input(views, sources)
     annex_rows, not_received = chapters.annex1(views, sources)

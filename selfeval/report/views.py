@@ -127,6 +127,8 @@ class FindingView:
         notes: numbers of its source notes.
         reactions: peer-review reactions to it.
         origin: "ingebracht in collegiale toets 2" for findings from peer reviews.
+        answers: for an opportunity, the bottlenecks, blind spots and needs it
+            answers (``Finding.answers``), in report order.
     """
 
     finding: Finding
@@ -137,6 +139,7 @@ class FindingView:
     notes: list[int] = field(default_factory=list)
     reactions: list[ReactionView] = field(default_factory=list)
     origin: str | None = None
+    answers: list[FindingView] = field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -1,0 +1,188 @@
+"""Which findings an opportunity answers: the lines of the seed report's Figure 2.
+
+An opportunity entry names, in its ``answers`` item (type ``findings``), the
+bottlenecks, blind spots and needs it answers: ids of the draft report
+(``reports/draft.yaml``) in a peer review, or the respondent's own (or
+others') findings in a self-evaluation. :func:`link_answers` checks every
+such id against the findings of the report, once, for ``aggregate`` (and so
+for the draft, the report and ``export``), and routes merged ids to the
+finding that survives (``docs/findings.md`` §7).
+
+The rule for an id that names no finding:
+
+* it names a finding of a draft response left out, or of an answer kept but
+  not counted: a warning, the link is left out (as for ``same_as``);
+* it names another department's finding, from a peer review made against a
+  draft that is no longer ``reports/draft.yaml`` (the draft was made again
+  since), or it was in the draft the peer review answered but the finding
+  is gone now (its response changed): a warning, the link is left out — the
+  respondent could not have known, and the report must still be made;
+* otherwise (a self-evaluation; the respondent's own findings, which it has
+  in front of it; a department not in the exercise; a peer review against
+  the current draft naming an id not in it): an error at the file and line.
+
+An id that names a finding which is not a bottleneck, blind spot or need is
+an error at the file and line. Nothing here prints; warnings are returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
+from selfeval.files import yamlio
+from selfeval.report.findings import Finding
+
+__all__ = ["ANSWERABLE", "link_answers", "link_problem"]
+
+#: The kinds of finding an opportunity can answer (the left side of Figure 2).
+ANSWERABLE = ("blind-spot", "bottleneck", "need")
+#: What to do about a wrong id.
+HINT = (
+    "name the bottlenecks, blind spots and needs it answers by their ids in reports/draft.yaml, "
+    "or those of your own needs (ABC.needs.2, ABC.peer-review-2.needs.1); see docs/findings.md"
+)
+
+
+def link_problem(fid: str, kinds: Mapping[str, str]) -> str | None:
+    """Why ``fid`` cannot be something an opportunity answers, or None when it can.
+
+    The one rule that ``aggregate`` (:func:`link_answers`) and ``peer-review``
+    (checking an answers file against the draft) share.
+
+    Args:
+        fid: an id from an opportunity's ``answers``.
+        kinds: finding id (and merged alias) → kind, of every finding the
+            respondent could name.
+
+    Returns:
+        The problem in words, or None.
+    """
+    kind = kinds.get(fid)
+    if kind is None:
+        return f"names {fid!r}, which is not a finding of any response"
+    if kind not in ANSWERABLE:
+        return (
+            f"names {fid}, a finding of kind {kind!r}; an opportunity answers bottlenecks, "
+            f"blind spots or needs"
+        )
+    return None
+
+
+def link_answers(
+    findings: Sequence[Finding],
+    aliases: Mapping[str, str],
+    *,
+    root: Path,
+    codes: Collection[str] = (),
+    left_out: Iterable[str] = (),
+    not_counted: Iterable[str] = (),
+    draft_hashes: Mapping[str, str] | None = None,
+    draft_ids: Callable[[str], frozenset[str] | None] | None = None,
+) -> list[str]:
+    """Resolve every opportunity's ``answers`` to surviving finding ids, in place.
+
+    Args:
+        findings: merged findings in report order
+            (:func:`selfeval.report.merges.merge_findings`); an opportunity's
+            merged-in members bring their links along.
+        aliases: merged-away id → surviving id.
+        root: the workspace folder (``Finding.source`` is relative to it), to
+            name the file and line of a wrong id.
+        codes: the exercise's participant codes (an id of another department
+            is never excused).
+        left_out: ids of findings of draft responses left out.
+        not_counted: ids findings of answers kept but not counted would have had.
+        draft_hashes: response path (workspace-relative) → hash of the draft
+            its peer review answered.
+        draft_ids: draft hash → the ids (and merged ids) of that draft when it
+            is the current ``reports/draft.yaml``, else None.
+
+    Returns:
+        Warnings, one line each, with the file.
+
+    Raises:
+        InputError: one wrong id (``ValidationProblems`` for several), each
+            with file:line and what to do.
+    """
+    by_id = {f.id: f for f in findings}
+    kinds = {f.id: f.kind for f in findings}
+    order = {f.id: n for n, f in enumerate(findings)}
+    skipped, inactive = set(left_out), set(not_counted)
+    hashes = draft_hashes or {}
+    texts: dict[str, str] = {}
+    warnings: list[str] = []
+    problems: list[SelfevalError] = []
+
+    def where(member: Finding, index: int) -> Location:
+        path = root / member.source
+        if member.source not in texts:
+            try:
+                texts[member.source] = path.read_text("utf-8-sig")
+            except OSError:
+                texts[member.source] = ""
+        keys = ["answers", *member.place, "answers", index]
+        found = yamlio.line_of(texts[member.source], keys) if member.place else None
+        return Location(path, *found) if found else Location(path)
+
+    def gone_since_draft(member: Finding, fid: str) -> str | None:
+        """Why a peer review's unknown id is only a warning, or None."""
+        answered = hashes.get(member.source)
+        own = member.id.rsplit(".", 2)[0] + "."  # BZ. or FIN.peer-review-2.
+        department = fid.split(".", 1)[0] if not fid.startswith("role.") else fid[5:]
+        if answered is None or fid.startswith(own) or department not in codes:
+            return None
+        ids = draft_ids(answered) if draft_ids is not None else None
+        if ids is None:
+            return (
+                f"the draft this peer review answered ({answered[:19]}…) is no longer "
+                f"reports/draft.yaml, so {fid} cannot be checked"
+            )
+        if fid in ids:
+            return f"{fid} was in the draft this peer review answered but is no finding now"
+        return None
+
+    for finding in findings:
+        if finding.kind != "opportunity":
+            continue
+        linked: list[str] = []
+        for member in (finding, *finding.others):
+            for index, fid in enumerate(member.answers):
+                target = aliases.get(fid, fid)
+                what = f"answers of {member.id}"
+                problem = link_problem(target, kinds)
+                if target not in by_id:
+                    if fid in skipped:
+                        warnings.append(
+                            f"{member.source}: {what} names {fid}, a finding of a draft "
+                            f"response left out; the link is not shown"
+                        )
+                        continue
+                    if fid in inactive:
+                        warnings.append(
+                            f"{member.source}: {what} names {fid}, an answer kept but not "
+                            f"counted (the condition of its question is false); the link is "
+                            f"not shown"
+                        )
+                        continue
+                    if (why := gone_since_draft(member, fid)) is not None:
+                        warnings.append(f"{member.source}: {what}: {why}; the link is not shown")
+                        continue
+                if problem is not None:
+                    problems.append(
+                        InputError(
+                            f"{what} {problem.replace(repr(target), repr(fid), 1)}",
+                            location=where(member, index),
+                            hint=HINT,
+                        )
+                    )
+                    continue
+                if target not in linked:
+                    linked.append(target)
+        finding.answers = sorted(linked, key=order.__getitem__)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ValidationProblems(problems)
+    return warnings
