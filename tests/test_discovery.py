@@ -29,11 +29,11 @@ def test_a_copy_in_another_folder_is_named_and_not_counted(
     runner: CliRunner, example_ws: Path
 ) -> None:
     before = aggregate(runner, example_ws)
-    assert "70 findings from 9 responses." in before.stdout
+    assert "76 findings from 9 responses." in before.stdout
     shutil.copytree(example_ws / CAT / "DEF", example_ws / CAT / "DEF (copy)")
     result = aggregate(runner, example_ws)
     assert result.exit_code == 0, result.output
-    assert "70 findings from 9 responses." in result.stdout
+    assert "76 findings from 9 responses." in result.stdout
     assert "responses/falende-staten/DEF (copy)/self-evaluation.yaml: not counted" in result.stderr
     data = json.loads(status(runner, example_ws).stdout)
     assert "responses/falende-staten/DEF (copy)/self-evaluation.yaml" in data["not_counted"]
@@ -49,7 +49,7 @@ def test_a_copy_in_another_categorys_folder_is_not_counted(
     shutil.copytree(example_ws / CAT / "BZ", example_ws / "responses" / "terrorisme" / "BZ")
     result = aggregate(runner, example_ws)
     assert result.exit_code == 0, result.output
-    assert "70 findings from 9 responses." in result.stdout
+    assert "76 findings from 9 responses." in result.stdout
     assert "responses/terrorisme/BZ/self-evaluation.yaml: not counted" in result.stderr
 
 

@@ -107,8 +107,8 @@ def test_csv_export_of_the_worked_example(runner: CliRunner, example_ws: Path) -
         "participants.csv",
     ]
     answers = _csv(folder / "answers.csv")
-    assert len(answers) == _submitted_answers(example_ws) == 267
-    assert "267 answers from 9 responses, 70 findings, 8 participants." in result.stdout
+    assert len(answers) == _submitted_answers(example_ws) == 310
+    assert "310 answers from 9 responses, 76 findings, 8 participants." in result.stdout
     findings = _csv(folder / "findings.csv")
     assert [f["id"] for f in findings] == _draft_ids(runner, example_ws)
     participants = _csv(folder / "participants.csv")
@@ -124,7 +124,7 @@ def test_csv_export_of_the_worked_example(runner: CliRunner, example_ws: Path) -
     ]
     fin = participants[6]
     assert (fin["name"], fin["full_name"]) == ("Financiën", "Ministerie van Financiën")
-    assert fin["submitted"] == "peer-review-2@1.0.0"
+    assert fin["submitted"] == "peer-review-2@1.1.0"
     raw = (folder / "answers.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads Financiën
     assert raw.split(b"\r\n")[0].startswith(b'\xef\xbb\xbf"category","participant"')  # RFC 4180
@@ -183,7 +183,7 @@ def test_json_export_has_the_same_tables_typed(runner: CliRunner, example_ws: Pa
     data = json.loads((example_ws / "out.json").read_text("utf-8"))
     assert (data["format"], data["incident_category"]) == ("selfeval-export", "falende-staten")
     assert len(data["answers"]) == _submitted_answers(example_ws)
-    assert len(data["findings"]) == 70 and len(data["participants"]) == 8
+    assert len(data["findings"]) == 76 and len(data["participants"]) == 8
     phases = next(a for a in data["answers"] if a["item"] == "phases")
     assert phases["value"] == ["growing-tensions", "decay", "failure", "recovery"]
     assert phases["active"] is True
@@ -206,7 +206,7 @@ def test_xlsx_export_one_sheet_per_table_header_frozen_filtered(
         widths = [d.width for d in sheet.column_dimensions.values()]
         assert widths and all(4 <= w <= 61 for w in widths)
     assert sheet_rows(book["answers"]) == _submitted_answers(example_ws)
-    assert sheet_rows(book["findings"]) == 70
+    assert sheet_rows(book["findings"]) == 76
 
 
 def sheet_rows(sheet: Any) -> int:
@@ -301,7 +301,7 @@ def test_drafts_are_left_out_unless_asked_for(runner: CliRunner, example_ws: Pat
     jus = next(p for p in _csv(folder / "participants.csv") if p["code"] == "JUS")
     assert (jus["submitted"], jus["drafts"], jus["missing"]) == (
         "",
-        "peer-review-2@1.0.0",
+        "peer-review-2@1.1.0",
         "peer-review-2",
     )
     _export(runner, example_ws, "--include-drafts")
@@ -358,10 +358,12 @@ def test_a_table_longer_than_an_excel_sheet_continues_on_the_next(
     monkeypatch.setattr(writers, "EXCEL_MAX_ROWS", 101)  # 100 rows and a header per sheet
     result = export(workspace=example_ws, fmt="xlsx")
     book = openpyxl.load_workbook(result.written[0], read_only=True)
-    assert book.sheetnames == ["answers", "answers (2)", "answers (3)", "findings", "participants"]
-    sizes = [len(list(book[name].iter_rows())) - 1 for name in book.sheetnames[:3]]
-    assert sizes == [100, 100, 67]
-    assert result.counts["answers"] == 267
+    assert book.sheetnames == [
+        "answers", "answers (2)", "answers (3)", "answers (4)", "findings", "participants",
+    ]  # fmt: skip
+    sizes = [len(list(book[name].iter_rows())) - 1 for name in book.sheetnames[:4]]
+    assert sizes == [100, 100, 100, 10]
+    assert result.counts["answers"] == 310
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
@@ -372,7 +374,7 @@ def test_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     child = pexpect.spawn(exe, ["export"], cwd=str(example_ws), env=env, encoding="utf-8",
                           dimensions=(24, 100), timeout=60)  # fmt: skip
     child.expect(r"Reading responses.*9/9")
-    child.expect("267 answers from 9 responses")
+    child.expect("310 answers from 9 responses")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

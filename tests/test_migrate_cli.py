@@ -125,7 +125,7 @@ def test_migrate_keeps_the_old_file_and_records_the_migration(
     assert "BZ/self-evaluation.yaml: answers" not in checked.stderr
     report = run(runner, example_ws, "aggregate")
     assert report.exit_code == 0, report.output
-    assert "70 findings from 9 responses." in report.stdout
+    assert "76 findings from 9 responses." in report.stdout
     assert "migrated" not in report.stderr  # the kept old file is not counted
 
 

@@ -55,7 +55,7 @@ def test_show_prints_sections_numbered_questions_choices_and_required(
     runner: CliRunner, example_ws: Path
 ) -> None:
     result = runner.invoke(
-        app, ["questionnaire", "show", "peer-review-1", "-w", str(example_ws), "--lang", "en"]
+        app, ["questionnaire", "show", "peer-review-1@1.0.0", "-w", str(example_ws), "--lang", "en"]
     )
     assert result.exit_code == 0, result.output
     out = result.stdout

@@ -38,6 +38,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import textwrap
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -660,7 +661,7 @@ class _Writer:
         if v.origin:
             meta.append(v.origin)
         if v.answers:
-            meta.append(f"{L['answers']} {', '.join(a.id for a in v.answers)}")
+            meta.append(f"{L['answers']} {self.answered(v)}")
         if meta:
             line = "; ".join(meta)
             self.para(line[:1].upper() + line[1:] + ".", italic=True)
@@ -690,6 +691,15 @@ class _Writer:
         if x.correction:
             self.run(paragraph, f" {L['correction']} “{_one_line(x.correction)}”")
 
+    def answered(self, v: FindingView) -> str:
+        """What an opportunity answers: ids with ``--ids``, else who raised what (shortened)."""
+        if self.ids:
+            return ", ".join(a.id for a in v.answers)
+        return "; ".join(
+            f"{a.attribution}: {textwrap.shorten(_one_line(a.finding.title), 70, placeholder=' …')}"
+            for a in v.answers
+        )
+
     def conclusions(self) -> None:
         r, L = self.r, self.L
         self.heading(f"5 {L['chapter_conclusions']}", 1)
@@ -705,11 +715,7 @@ class _Writer:
                 lines = [
                     f"{v.attribution}: {_one_line(v.finding.title)}"
                     + (f" ({v.id})" if self.ids else "")
-                    + (
-                        f" ({L['answers']} {', '.join(a.id for a in v.answers)})"
-                        if v.answers
-                        else ""
-                    )
+                    + (f" ({L['answers']} {self.answered(v)})" if v.answers else "")
                     for v in cell
                 ]
                 texts.append("\n".join(lines) or "—")
