@@ -182,7 +182,11 @@ def review(root: Path, participant: str, script: Sequence[Any], **options: Any) 
 
 
 #: The round-1 questionnaire's items after the reactions, then review → submit → confirm.
-ROUND_1_REST = ["largely", None, None, "Kol. A. de Vries, Defensie", "submit", True]
+#: (peer-review-1 1.1.0: recognition, general remarks, missing, needs and opportunities
+#: (no entries), completed by.)
+ROUND_1_REST = [
+    "largely", None, None, "done", "done", "Kol. A. de Vries, Defensie", "submit", True,
+]  # fmt: skip
 
 
 # -- round choice --------------------------------------------------------------------------
@@ -240,8 +244,8 @@ def test_round_2_reviewer_is_asked_only_about_its_own_role(ws: Path) -> None:
         "partly-agree", "Wij beheren ook de exportkredietverzekering.", None,  # role.FIN
         "agree",  # the Wereldbank need
         # peer-review-2: role, involvement, activities (done), experiences, needs (done),
-        # general remarks, completed by; then review → quit (stay a draft).
-        None, "medium", "done", None, "done", None, "J. Jansen, Financiën", "quit",
+        # opportunities (done), general remarks, completed by; then review → quit (a draft).
+        None, "medium", "done", None, "done", "done", None, "J. Jansen, Financiën", "quit",
     ]  # fmt: skip
     result, prompter = review(ws, "FIN", script)
     assert result.state == "draft"

@@ -87,6 +87,9 @@ def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> 
     child.expect_exact("What is missing from the draft report?")
     child.expect_exact(LIVE_LONG_TEXT)
     child.send(FINISH_LONG_TEXT)
+    for group in ("needs/ambitions", "opportunities"):  # peer-review-1 1.1.0: none of either
+        child.expect_exact(f"Done with {group}")
+        child.send(DOWN + ENTER)
     child.expect_exact("Completed by")
     child.send("Kol. A. de Vries" + ENTER)
     child.expect_exact("What would you like to do?")
