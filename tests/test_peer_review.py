@@ -684,3 +684,43 @@ def test_reopen_interactively_then_ctrl_c_before_any_change_leaves_it_submitted(
     assert result.state == "interrupted"
     assert result.still_submitted and result.reopened is None
     assert path.read_bytes() == before
+
+
+def test_an_opportunity_is_offered_the_drafts_findings_and_the_reviewers_own_needs(
+    ws: Path,
+) -> None:
+    class Recording(FakePrompter):
+        offered: tuple[tuple[str, str], ...] = ()
+
+        def ask(self, item: Any, current: Any, context: Any) -> Any:
+            if context.path[-1] == "answers":
+                self.offered = context.findings
+            return super().ask(item, current, context)
+
+    script = [
+        *["agree"] * 7,  # the seven findings of the draft, all raised by others
+        "largely", None, None,  # recognition, general remarks, missing
+        "add", "Nationale veiligheid", "Meer nadruk op nationale veiligheid.",
+        "interdepartmental", None, "done", "done",  # one need (no departments, no sources)
+        "add", "Inzet naar dreiging", "Bij de keuze voor inzet uitgaan van de dreiging.",
+        "interdepartmental", "content", "develop", None,
+        ["NCTb.peer-review-1.needs.1", "BZ.needs.wereldbank"], "done", "done",
+        "J. de Boer, NCTb", "quit",
+    ]  # fmt: skip
+    prompter = Recording(script)
+    result = run_peer_review(
+        Workspace.open(ws), participant="NCTb", prompter=lambda lang: prompter
+    )
+    assert result.state == "draft"
+    offered = dict(prompter.offered)
+    # The draft's bottlenecks, blind spots and needs (no roles), and its own need, by id.
+    assert list(offered) == [
+        "BZ.bottlenecks.capaciteit-politie-justitie", "BZ.needs.wereldbank",
+        "DEF.blind_spots.1", "NCTb.peer-review-1.needs.1",
+    ]  # fmt: skip
+    assert offered["BZ.needs.wereldbank"] == "BZ: Afstemming met de Wereldbank"
+    assert offered["NCTb.peer-review-1.needs.1"] == "Nationale veiligheid"
+    saved = response_of(ws, "NCTb", "peer-review-1")
+    assert saved["answers"]["opportunities"][0]["answers"] == [
+        "NCTb.peer-review-1.needs.1", "BZ.needs.wereldbank",
+    ]  # fmt: skip

@@ -62,6 +62,7 @@ from selfeval.fill.prompter import (
 from selfeval.model.answers import AnswerError, parse_typed
 from selfeval.model.questionnaire import (
     DateItem,
+    FindingsItem,
     Item,
     LongTextItem,
     MultipleChoiceItem,
@@ -637,6 +638,11 @@ class TerminalPrompter:
             return self._checkbox(message, options, current, context)
         if isinstance(item, ParticipantsItem):
             options = [(_participant(code, name), code) for code, name in context.participants]
+            return self._checkbox(message, options, current, context)
+        if isinstance(item, FindingsItem) and context.findings:
+            options = [(f"{fid} — {title}", fid) for fid, title in context.findings]
+            known = {fid for fid, _ in context.findings}
+            options += [(fid, fid) for fid in current or [] if fid not in known]
             return self._checkbox(message, options, current, context)
         return self._text(item, message, current, context)
 

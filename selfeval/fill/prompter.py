@@ -142,6 +142,9 @@ class AskContext:
             ``AnswerError`` with a message in the session language; None:
             :func:`selfeval.model.answers.parse_typed`.
         hint: how to answer, e.g. the date format, shown with the question.
+        findings: (finding id, what it says) pairs offered for a ``findings``
+            item: the respondent's own bottlenecks, blind spots and needs so
+            far, and in a peer review those of the draft.
     """
 
     path: Path_
@@ -157,6 +160,7 @@ class AskContext:
     unconfirmed: bool = False
     parse: Callable[[str], Any] | None = None
     hint: str | None = None
+    findings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,8 @@ class FillSession:
         lang: ``nl`` or ``en``; labels fall back to the other language.
         extra: more to review and change before submitting (peer review:
             the reactions; :class:`~selfeval.fill.menus.ReviewPart`).
+        findings: (id, what it says) of the findings a ``findings`` item may
+            name besides the respondent's own (a peer review: the draft's).
 
     Attributes:
         walker: asks and saves (:class:`~selfeval.fill.walker.Walker`).
@@ -149,11 +151,12 @@ class FillSession:
         *,
         lang: str = "nl",
         extra: ReviewPart | None = None,
+        findings: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.store = store
         self.prompter = prompter
         self.lang = lang
-        self.walker = Walker(store, prompter, lang=lang)
+        self.walker = Walker(store, prompter, lang=lang, findings=findings)
         self.menus = Menus(self.walker, extra)
 
     def opening(self, *, title: str | None = None, first: Sequence[str] = ()) -> None:

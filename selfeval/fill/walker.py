@@ -47,10 +47,12 @@ from selfeval.fill.prompter import (
 from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import review_rows
 from selfeval.model.answers import (
+    ANSWERABLE,
     AnswerError,
     active_answers,
     active_entry,
     check_answer,
+    entry_findings,
     inactive_answers,
     is_answered,
     progress,
@@ -58,6 +60,7 @@ from selfeval.model.answers import (
 )
 from selfeval.model.questionnaire import (
     DateItem,
+    FindingsItem,
     InfoItem,
     Item,
     MultipleChoiceItem,
@@ -78,10 +81,20 @@ class Walker:
         store: the opened (locked) response store.
         prompter: asks and shows (see :class:`~selfeval.fill.prompter.Prompter`).
         lang: ``nl`` or ``en``; labels fall back to the other language.
+        findings: (id, what it says) of findings a ``findings`` item may name
+            besides the respondent's own (a peer review: the draft's).
     """
 
-    def __init__(self, store: ResponseStore, prompter: Prompter, *, lang: str = "nl") -> None:
+    def __init__(
+        self,
+        store: ResponseStore,
+        prompter: Prompter,
+        *,
+        lang: str = "nl",
+        findings: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.store = store
+        self._findings = tuple(findings)
         self.prompter = prompter
         self.lang = lang
         self.questionnaire = store.loaded.questionnaire
@@ -428,6 +441,15 @@ class Walker:
                 if not (item.exclude_self and p.code == self.store.participant)
             )
 
+        findings: tuple[tuple[str, str], ...] = ()
+        if isinstance(item, FindingsItem):
+            own = entry_findings(
+                self.questionnaire, self.store.participant, self.store.answers, ANSWERABLE
+            )
+            offered = dict(self._findings)
+            offered.update((fid, title) for fid, _, title in own)
+            findings = tuple(offered.items())
+
         def validate(value: Any) -> str | None:
             if value == [] and _is_checklist(item):
                 return _t("choose_one", self.lang) if item.required else None
@@ -452,6 +474,7 @@ class Walker:
             can_go_back=back,
             parse=parse,
             hint=date_hint(self.lang) if isinstance(item, DateItem) else None,
+            findings=findings,
         )
 
     def _check(self, item: Item, value: Any, scope: Mapping[str, Any]) -> Any:
@@ -525,7 +548,7 @@ class Walker:
 
 def _is_checklist(item: Item) -> bool:
     """Whether ``item`` is answered with a list ticked from a checklist."""
-    return isinstance(item, MultipleChoiceItem | ParticipantsItem)
+    return isinstance(item, MultipleChoiceItem | ParticipantsItem | FindingsItem)
 
 
 def _previous(items: Sequence[Item], index: int, scope: Mapping[str, Any]) -> int | None:

@@ -28,6 +28,7 @@ from selfeval.model.questionnaire import (
 )
 
 __all__ = [
+    "ANSWERABLE",
     "ENTRY_KEYS",
     "AnswerError",
     "Problem",
@@ -36,6 +37,8 @@ __all__ = [
     "active_entry",
     "check_answer",
     "check_answers",
+    "entry_findings",
+    "finding_id",
     "inactive_answers",
     "is_answered",
     "parse_typed",
@@ -43,6 +46,8 @@ __all__ = [
     "visible",
 ]
 
+#: The kinds of finding an opportunity can answer (its ``answers``; the left of Figure 2).
+ANSWERABLE = ("blind-spot", "bottleneck", "need")
 #: Keys a repeat-group entry may carry besides its items' ids.
 ENTRY_KEYS = ("key", "same_as")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -460,3 +465,54 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
             if (item.required and not has) or incomplete:
                 missing.append(item.id)
     return Progress(answered, required, required_answered, tuple(missing))
+
+
+def finding_id(
+    participant: str, questionnaire: Questionnaire, item_id: str, entry: Any, position: int
+) -> str:
+    """The stable id of one entry of a ``finding:`` repeat group (``docs/findings.md`` §2).
+
+    Args:
+        participant: the respondent's code.
+        questionnaire: the questionnaire answered (a self-evaluation's ids
+            leave its id out).
+        item_id: the repeat group's id.
+        entry: the entry (its ``key``, when it has one, is the last part).
+        position: the entry's 1-based position in the group.
+
+    Returns:
+        ``<P>.<item>.<key or n>`` in a self-evaluation, else
+        ``<P>.<questionnaire id>.<item>.<key or n>``.
+    """
+    prefix = participant
+    if questionnaire.kind != "self-evaluation":
+        prefix += f".{questionnaire.id}"
+    key = entry.get("key") if isinstance(entry, dict) else None
+    return f"{prefix}.{item_id}.{key if isinstance(key, str) else position}"
+
+
+def entry_findings(
+    questionnaire: Questionnaire,
+    participant: str,
+    answers: Mapping[str, Any],
+    kinds: Iterable[str],
+) -> list[tuple[str, str, str]]:
+    """The findings a response's answers hold so far, of the given kinds.
+
+    What ``fill`` offers an opportunity's ``answers`` item: the respondent's
+    own bottlenecks, blind spots and needs, by the ids the report gives them.
+
+    Returns:
+        ``(id, kind, title)`` per entry, in item and entry order.
+    """
+    wanted = set(kinds)
+    found: list[tuple[str, str, str]] = []
+    for item in questionnaire.items():
+        if not isinstance(item, RepeatItem) or item.finding not in wanted:
+            continue
+        entries = answers.get(item.id)
+        for position, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+            if isinstance(entry, dict):
+                fid = finding_id(participant, questionnaire, item.id, entry, position)
+                found.append((fid, item.finding or "", str(entry.get("title") or "")))
+    return found

@@ -44,7 +44,7 @@ from selfeval.files import yamlio
 from selfeval.files.store import ResponseStore, open_for_session, utc_now
 from selfeval.fill.prompter import message
 from selfeval.fill.session import SessionResult
-from selfeval.model.answers import check_answers
+from selfeval.model.answers import ANSWERABLE, check_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import DraftRef, Reaction
 from selfeval.peer_review.asking import say
@@ -485,7 +485,12 @@ def run_peer_review(
 
             assert asker is not None
             names = {p.code: p.name for p in exercise.participants}
-            session = FillSession(store, asker, lang=language)
+            answerable = [
+                (f.id, f"{', '.join(names.get(c, c) for c in f.raised_by)}: {f.title}")
+                for f in draft.findings
+                if f.kind in ANSWERABLE
+            ]
+            session = FillSession(store, asker, lang=language, findings=answerable)
             session.menus.extra = ReactionReview(
                 session.walker, selection, names=names, round_=choice.round
             )

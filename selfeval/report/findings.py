@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from selfeval.errors import InputError, Location
 from selfeval.files import yamlio
+from selfeval.model.answers import finding_id
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import Questionnaire, RepeatItem
 from selfeval.model.response import Response
@@ -350,9 +351,6 @@ def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
         §2) and hash (§5, computed once here).
     """
     response = source.response
-    prefix = response.participant
-    if source.questionnaire.kind != "self-evaluation":
-        prefix += f".{source.questionnaire.id}"
     findings: list[Finding] = []
     for item in source.questionnaire.items():
         if not isinstance(item, RepeatItem) or item.finding is None:
@@ -363,8 +361,7 @@ def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
         for position, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict):
                 continue
-            key = entry.get("key") if isinstance(entry.get("key"), str) else str(position)
-            fid = f"{prefix}.{item.id}.{key}"
+            fid = finding_id(response.participant, source.questionnaire, item.id, entry, position)
             place = (item.id, position - 1)
             findings.append(_entry_finding(item.finding, fid, entry, item, source, lang, place))
     return findings

@@ -32,12 +32,11 @@ from pathlib import Path
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
+from selfeval.model.answers import ANSWERABLE
 from selfeval.report.findings import Finding
 
 __all__ = ["ANSWERABLE", "link_answers", "link_problem"]
 
-#: The kinds of finding an opportunity can answer (the left side of Figure 2).
-ANSWERABLE = ("blind-spot", "bottleneck", "need")
 #: What to do about a wrong id.
 HINT = (
     "name the bottlenecks, blind spots and needs it answers by their ids in reports/draft.yaml, "
