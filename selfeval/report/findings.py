@@ -570,6 +570,7 @@ def write_draft(
             + _draft_list("concerns", f.concerns, "  ")
             + _draft_list("merged", f.merged, "  ")
             + f"  hash: {scalar(f.hash, 2)}\n"
+            + (_draft_list("answers", f.answers, "  ") if f.kind == "opportunity" else "")
         )
 
 

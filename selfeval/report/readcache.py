@@ -72,7 +72,7 @@ __all__ = [
 #: Where the cache lives, under the workspace's ``.selfeval/`` folder.
 CACHE_DIR = "cache"
 #: The layout of an entry; a different number is a stale entry.
-FORMAT = 1
+FORMAT = 2  # 2: findings carry `answers` and `place` (issue 12)
 _READ = "read"
 
 
@@ -187,6 +187,8 @@ class _FindingData(_Strict):
     details: dict[str, Any]
     sources: list[_SourceData]
     same_as: list[str]
+    answers: list[str]
+    place: list[str | int]
 
 
 class _EntryData(_Strict):
@@ -252,6 +254,8 @@ def _finding_data(finding: Finding) -> dict[str, Any] | None:
             {"document": s.document, "year": s.year, "page": s.page} for s in finding.sources
         ],
         "same_as": finding.same_as,
+        "answers": finding.answers,
+        "place": list(finding.place),
     }
 
 
@@ -328,6 +332,8 @@ def decode_entry(raw: bytes, key: str) -> Cached | None:
                 details=f.details,
                 sources=[Source(s.document, s.year, s.page) for s in f.sources],
                 same_as=f.same_as,
+                answers=f.answers,
+                place=tuple(f.place),
             )
             for f in data.findings
         )
