@@ -708,9 +708,7 @@ def test_an_opportunity_is_offered_the_drafts_findings_and_the_reviewers_own_nee
         "J. de Boer, NCTb", "quit",
     ]  # fmt: skip
     prompter = Recording(script)
-    result = run_peer_review(
-        Workspace.open(ws), participant="NCTb", prompter=lambda lang: prompter
-    )
+    result = run_peer_review(Workspace.open(ws), participant="NCTb", prompter=lambda lang: prompter)
     assert result.state == "draft"
     offered = dict(prompter.offered)
     # The draft's bottlenecks, blind spots and needs (no roles), and its own need, by id.
