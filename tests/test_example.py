@@ -316,5 +316,5 @@ def test_a_need_raised_in_peer_review_1_joins_the_needs_chapter(report: str) -> 
     needs = section(report, "### 4.3 ", "### 4.4 ")
     heading = "##### NCTb: Het Nederlandse buitenlandse beleid (meer) baseren op het belang"
     assert heading in needs
-    assert "ingebracht in collegiale toets 1" in section(needs, heading, "code: ")
+    assert "ingebracht in collegiale toets 1" in section(needs, heading, "\n#####")
     assert "Grote Meren" not in section(report, "### 4.4 ", "## 5 ")
