@@ -22,8 +22,8 @@ PUBLISHED = {
     "peer-review-1-1.0.0.yaml": "sha256:618a2c59877c56b576bc4a94005463db5c5841a9e91a1d4cce41b586e84bec6c",
     "peer-review-2-1.0.0.yaml": "sha256:a3c0f0f4641735630911c609116b60535829cdff9bff236c751e0d7e7cc5b588",
     "self-evaluation-1.1.0.yaml": "sha256:2628163c547450b30540fe11fc9f6d0c8443308bf65dbc1a189413e2355d3130",
-    "peer-review-1-1.1.0.yaml": "sha256:7709bab455842921bd4009fddf3ff923e2f82876e4ec26003b6e407a40861b6e",
-    "peer-review-2-1.1.0.yaml": "sha256:c1c2c175b06cc0edb36a48bdcbd22ab7ad345e0f996085033192e7a462a6af1d",
+    "peer-review-1-1.1.0.yaml": "sha256:544631d75eb4366074eea2dc32348be1411d3bd69c3b40950f53232a0cb02f3d",
+    "peer-review-2-1.1.0.yaml": "sha256:d2e74911e73532cd559a3d2d00ed59a513eea927b9a844e5c46f8ef5eb36a830",
 }
 
 
