@@ -77,7 +77,7 @@ def table_rows(text: str) -> list[list[str]]:
 
 @pytest.fixture
 def report(runner: CliRunner, example_ws: Path) -> str:
-    aggregate(runner, example_ws)
+    aggregate(runner, example_ws, "--ids")  # the final report shows ids only when asked
     return (example_ws / "reports" / "integrated-report.md").read_text("utf-8")
 
 
@@ -251,7 +251,7 @@ class _Collector(HTMLParser):
 def test_html_parses_and_has_the_same_findings(
     runner: CliRunner, example_ws: Path, report: str
 ) -> None:
-    aggregate(runner, example_ws, "--format", "html")
+    aggregate(runner, example_ws, "--format", "html", "--ids")
     page = (example_ws / "reports" / "integrated-report.html").read_text("utf-8")
     parser = _Collector()
     parser.feed(page)

@@ -103,8 +103,10 @@ def test_markdown_links_png_files_written_beside_it(example: Path) -> None:
     result = _aggregate(example)
     reports = example / "reports"
     md = (reports / "integrated-report.md").read_text("utf-8")
-    links = re.findall(r"!\[(Figuur \d: [^\]]+)\]\((figure-\d-[0-9a-f]{10}\.png)\)", md)
-    assert [caption for caption, _ in links] == [
+    links = re.findall(r"!\[(Figuur \d toont [^\]]+)\]\((figure-\d-[0-9a-f]{10}\.png)\)", md)
+    assert len(links) == 2  # the alt text says what each shows (tests/test_accessibility.py)
+    captions = re.findall(r"^\*(Figuur \d: [^*]+)\*$", md, re.M)
+    assert captions == [
         "Figuur 1: interdepartementale samenwerking rond de incidentcategorie",
         "Figuur 2: van blinde vlekken, knelpunten en behoeften naar kansen en mogelijkheden",
     ]

@@ -68,7 +68,7 @@ def aggregate_command(
         typer.Option(
             "--ids/--no-ids",
             help="Show finding ids in the running text. Default: in the draft, not in the "
-            "final report (Word output).",
+            "final report.",
             show_default=False,
         ),
     ] = None,

@@ -51,7 +51,7 @@ from selfeval.report.findings import (
 from selfeval.report.labels import LABELS_FILE, load_labels
 from selfeval.report.links import link_answers
 from selfeval.report.merges import load_merges, merge_findings
-from selfeval.report.model import TEXTS, Report, ReportInput, build_report
+from selfeval.report.model import OPTIONAL_TEXTS, TEXTS, Report, ReportInput, build_report
 from selfeval.report.parallel import check_jobs, map_in_processes
 
 __all__ = [
@@ -606,7 +606,7 @@ def _build(
         )
     )
     for name, text in report.texts.items():
-        if not text:
+        if not text and name not in OPTIONAL_TEXTS:
             warnings.append(
                 f"texts/{name}.md is empty or still the template's placeholder, so that part "
                 f"of the report is blank; the secretariat writes it there, in Markdown"
@@ -675,8 +675,8 @@ def aggregate(
         fmt: ``md``, ``html`` or ``docx`` (:mod:`selfeval.report.docx`).
         output: report path (default :func:`default_output`).
         include_drafts: include responses still in ``status: draft``.
-        ids: show finding ids in the running text (default: in a draft only;
-            Word output so far).
+        ids: show finding ids in the running text (default: in a draft only),
+            in every format.
         cache: read the responses through the per-response cache
             (``.selfeval/cache/``, :func:`read_cached`); ``--no-cache`` turns it off.
         category: report on this incident category only; None: every
@@ -755,7 +755,12 @@ def _write(
                 write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
             else:
                 beside = write_report(
-                    built.report, target, fmt=fmt, template_dirs=[ws.templates_dir], within=within
+                    built.report,
+                    target,
+                    fmt=fmt,
+                    template_dirs=[ws.templates_dir],
+                    within=within,
+                    ids=ids,
                 )
         written = [target, *beside]
     else:
@@ -789,6 +794,7 @@ def _write(
                     fmt=fmt,
                     template_dirs=[ws.templates_dir],
                     figure_files=True,
+                    ids=ids,
                 )
         figures = write_figures_beside(built.report, target, within=within) if fmt == "md" else []
         written = [target, draft_path, *figures]

@@ -24,6 +24,7 @@ __all__ = [
     "PHASES",
     "Annex1Row",
     "DepartmentView",
+    "GlanceRow",
     "OtherInput",
     "RoleRow",
     "activities_by_phase",
@@ -34,6 +35,7 @@ __all__ = [
     "other_input",
     "phase_labels",
     "preface_caveat",
+    "reactions_at_a_glance",
     "reading_guide",
     "roles",
 ]
@@ -376,16 +378,109 @@ def preface_caveat(lang: str, shown: Sequence[FindingView]) -> str | None:
     return ngettext(lang, "report.caveat_some", "report.caveat_some_plural", single, total=total)
 
 
+@dataclass
+class GlanceRow:
+    """One row of the reactions-at-a-glance table.
+
+    Attributes:
+        view: the finding reacted to.
+        label: how the table names it ("BZ: Capaciteit politie en justitie").
+        agree, partly, disagree: the names of the departments that agreed,
+            partly agreed or disagreed, joined ("BZK en EZ"); empty when none.
+    """
+
+    view: FindingView
+    label: str
+    agree: str
+    partly: str
+    disagree: str
+
+
+def reactions_at_a_glance(views: Views, shown: Sequence[FindingView]) -> list[GlanceRow]:
+    """The reactions-at-a-glance table: per finding reacted to, who agreed, partly, disagreed.
+
+    Args:
+        views: the shared views (names).
+        shown: the findings in the order the report shows them (roles,
+            bottlenecks, blind spots, needs, opportunities).
+
+    Returns:
+        One row per finding with at least one agree / partly-agree /
+        disagree reaction ("no opinion" is left out), in report order; a
+        department is named once per column.
+    """
+    rows: list[GlanceRow] = []
+    seen: set[str] = set()
+    for v in shown:
+        if v.id in seen:
+            continue
+        seen.add(v.id)
+        by_verdict: dict[str, list[str]] = {"agree": [], "partly-agree": [], "disagree": []}
+        for x in v.reactions:
+            names = by_verdict.get(x.verdict)
+            if names is not None and x.participant not in names:
+                names.append(x.participant)
+        if not any(by_verdict.values()):
+            continue
+        title = " ".join(str(v.finding.title or "").split())
+        rows.append(
+            GlanceRow(
+                view=v,
+                label=f"{v.attribution}: {title}" if v.attribution else title,
+                agree=views.names_of(by_verdict["agree"]),
+                partly=views.names_of(by_verdict["partly-agree"]),
+                disagree=views.names_of(by_verdict["disagree"]),
+            )
+        )
+    return rows
+
+
 def reading_guide(
-    L: dict[str, str], category: str, shown: Sequence[FindingView]
+    L: dict[str, str],
+    category: str,
+    shown: Sequence[FindingView],
+    *,
+    summary: bool = False,
+    figures: int = 0,
+    glance: bool = False,
+    annex2: bool = False,
+    abbreviations: bool = False,
+    notes: bool = False,
 ) -> tuple[list[str], str]:
     """Chapter 1's reading guide, and the note on finding ids (with an id from this report).
+
+    The guide promises only what the report holds (issue 13): the
+    chapters always; the summary, the figures, the reactions-at-a-glance
+    table, Annex 2, the list of abbreviations and the notes only when the
+    report has them.
+
+    Args:
+        L: the report's words.
+        category: the incident category's name.
+        shown: the findings the caveat counts (the ids note takes its example from them).
+        summary: the report has an executive summary (``texts/summary.md``).
+        figures: how many figures the report has.
+        glance: the report has the reactions-at-a-glance table.
+        annex2: the report has Annex 2 (activities per department).
+        abbreviations: the report has a list of abbreviations.
+        notes: the report has numbered source notes.
 
     Returns:
         (the guide's points, the ids note; empty when the report has no finding to cite).
     """
-    guide = [L["guide_ch2"].format(category=category)] + [
-        L[k] for k in ("guide_ch3", "guide_ch4", "guide_ch5", "guide_annex1", "guide_annex2")
-    ]
+    guide = [L["guide_summary"]] if summary else []
+    guide += [L["guide_ch2"].format(category=category), L["guide_ch3"]]
+    if figures:
+        guide.append(L["guide_figures"])
+    guide += [L["guide_ch4"]]
+    if glance:
+        guide.append(L["guide_glance"])
+    guide += [L["guide_ch5"], L["guide_annex1"]]
+    if annex2:
+        guide.append(L["guide_annex2"])
+    if abbreviations:
+        guide.append(L["guide_abbreviations"])
+    if notes:
+        guide.append(L["guide_notes"])
     example = next((v.id for v in shown), None)
     return guide, (L["guide_ids"].format(example=example) if example else "")

@@ -56,6 +56,14 @@ __all__ = ["REFERENCE_DOC", "render_docx", "write_docx"]
 REFERENCE_DOC = "reference.docx"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _TOC_LEVELS = 2  # levels pre-filled into the table of contents
+#: Table text size (pt), and the width of one character of it and a cell's padding (cm),
+#: generous for a bold sans or serif face, to size columns so words do not break.
+_TABLE_PT = 9.5
+_CHAR_CM = 0.2
+_CELL_PAD_CM = 0.45
+_EMU_PER_CM = 360000
+#: The report language as Word names it (core properties, proofing language).
+_LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
 
 
 def find_reference(template_dirs: Sequence[Path]) -> Path | None:
@@ -157,6 +165,7 @@ class _Writer:
         self.styles = {s.name for s in self.doc.styles}
         self.headings: list[tuple[int, str]] = []
         self.toc_paragraph: Any = None
+        self.table_number = 0
         body = self.doc.element.body
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
@@ -244,11 +253,22 @@ class _Writer:
         header: Sequence[str],
         rows: Sequence[Sequence[str]],
         weights: Sequence[float] = (),
+        caption: str = "",
     ) -> Any:
-        """A table over the text width; ``weights`` share it out among the columns."""
+        """A numbered, captioned table over the text width; ``weights`` share the width out.
+
+        The caption ("Tabel 2: …") goes above the table in the Caption style,
+        kept with it; the header row is marked as one (``tblHeader``: screen
+        readers announce it, Word repeats it on each page).
+        """
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
+        if caption:
+            self.table_number += 1
+            label = f"{self.L.get('table', 'Table')} {self.table_number}: {caption}"
+            paragraph = self.para(label, style="Caption", italic="Caption" not in self.styles)
+            paragraph.paragraph_format.keep_with_next = True
         table = self.doc.add_table(rows=1, cols=len(header))
         name = self.style("Table Grid", "Table")
         if name:
@@ -257,10 +277,10 @@ class _Writer:
         section = self.doc.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         shares = list(weights) if len(weights) == len(header) else [1.0] * len(header)
-        widths = [int(width * w / sum(shares)) for w in shares]
+        widths = _column_widths(width, header, rows, shares)
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             cell.text = ""
-            self.run(cell.paragraphs[0], text, bold=True)
+            self.table_text(self.run(cell.paragraphs[0], text, bold=True))
         marker = OxmlElement("w:tblHeader")  # repeat the header row on each page
         table.rows[0]._tr.get_or_add_trPr().append(marker)
         marker.set(qn("w:val"), "true")
@@ -272,13 +292,20 @@ class _Writer:
                 for j, line in enumerate(lines):
                     if j:
                         paragraph = cell.add_paragraph()
-                    self.run(paragraph, line)
+                    self.table_text(self.run(paragraph, line))
         for column, w in zip(table.columns, widths, strict=True):
             column.width = w
             for cell in column.cells:
                 cell.width = w
         self.para()
         return table
+
+    def table_text(self, run: Any) -> None:
+        """Table text a size smaller than body text (a house style keeps its own)."""
+        if self.reference is None:
+            from docx.shared import Pt
+
+            run.font.size = Pt(_TABLE_PT)
 
     def markdown(self, text: str, *, shift: int = 1) -> None:
         """The secretariat's Markdown (``texts/*.md``): headings, paragraphs, lists, emphasis."""
@@ -348,8 +375,18 @@ class _Writer:
         paragraph = self.para()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
-        paragraph.add_run().add_picture(io.BytesIO(figure.picture("png")), width=Cm(16))
+        shape = paragraph.add_run().add_picture(io.BytesIO(figure.picture("png")), width=Cm(16))
+        # Word's alt text: what the figure shows, not its name (issue 19).
+        shape._inline.docPr.set("descr", figure.alt)
+        shape._inline.docPr.set("title", figure.caption)
         self.para(figure.caption, style="Caption", italic="Caption" not in self.styles)
+        if figure.rows:
+            self.table(
+                figure.header,
+                [["\n".join(cell) or "—" for cell in row] for row in figure.rows],
+                [4] + [6] * (len(figure.header) - 1),
+                caption=self.L["table_figure"].format(number=figure.number),
+            )
 
     # -- page setup, header, footer, TOC ----------------------------------------------
 
@@ -397,6 +434,8 @@ class _Writer:
         props.author = props.last_modified_by = self.r.secretariat or self.r.project
         props.keywords = props.comments = props.category = ""
         props.content_status = self.r.status
+        props.language = _LANGUAGE_TAGS.get(self.r.lang, self.r.lang)
+        self._default_language(props.language)
         # Word fills in the table of contents and page numbers on opening.
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -406,6 +445,30 @@ class _Writer:
             update = OxmlElement("w:updateFields")
             update.set(qn("w:val"), "true")
             settings.append(update)
+
+    def _default_language(self, tag: str) -> None:
+        """The document's proofing language (``w:lang`` in the default run properties)."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        styles = self.doc.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is None:
+            defaults = OxmlElement("w:docDefaults")
+            styles.insert(0, defaults)
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = OxmlElement("w:rPrDefault")
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            rpr_default.append(rpr)
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), tag)
 
     def toc(self) -> None:
         self.para(self.L.get("contents", "Contents"), style="TOC Heading", bold=True)
@@ -464,6 +527,7 @@ class _Writer:
         self.para().add_run().add_break(WD_BREAK.PAGE)
         self.toc()
         self.para().add_run().add_break(WD_BREAK.PAGE)
+        self.summary()
         self.preface()
         self.introduction()
         self.category()
@@ -473,14 +537,16 @@ class _Writer:
         self.annexes()
         self.fill_toc()
 
-    def abbreviations(self) -> list[Any]:
-        """Annex 1 rows whose short name differs from the full name, by short name."""
-        rows = [row for row in self.r.annex1 if row.full_name and row.full_name != row.name]
-        return sorted(rows, key=lambda row: row.name)
-
     def labelled(self, label: str, value: str) -> None:
         paragraph = self.para(f"{label}: ")
         self.run(paragraph, value, bold=True)
+
+    def summary(self) -> None:
+        """The executive summary (``texts/summary.md``), left out when empty."""
+        text = self.r.texts.get("summary", "")
+        if text:
+            self.heading(self.L["summary"], 1)
+            self.markdown(text)
 
     def preface(self) -> None:
         r = self.r
@@ -499,8 +565,6 @@ class _Writer:
         self.para(L["reading_guide_text"])
         for line in r.reading_guide:
             self.run(self.bullet(), line)
-        if self.abbreviations():
-            self.run(self.bullet(), L["guide_abbreviations"])
         if self.ids and r.ids_note:
             self.para(r.ids_note.replace("`", ""))
 
@@ -584,8 +648,13 @@ class _Writer:
              row.described_by] + ([row.id] if self.ids else [])
             for row in r.roles
         ]  # fmt: skip
-        weights = [2.9, 2.7, 3.3, 3.3, 3.1] + ([3.4] if self.ids else [])
-        self.table(header + ([L["finding_id"]] if self.ids else []), rows, weights)
+        rows = [[value or "—" for value in row] for row in rows]
+        weights = [3.2, 3.4, 3.3, 3.3, 3.1] + ([3.4] if self.ids else [])
+        caption = L["table_roles"]
+        if "roles" in self.figures:
+            number = self.figures["roles"].number
+            caption += f" ({L['table_figure'].format(number=number)})"
+        self.table(header + ([L["finding_id"]] if self.ids else []), rows, weights, caption)
         for row in r.roles:
             self.heading(row.name, 3)
             if row.view:
@@ -626,8 +695,21 @@ class _Writer:
         self.finding_list(r.needs_departmental, 4)
         self.heading(f"4.3.2 {L['needs_interdepartmental']}", 3)
         self.finding_list(r.needs_interdepartmental, 4)
+        section = 3
+        if r.glance:
+            section += 1
+            self.heading(f"4.{section} {L['reactions_glance']}", 2)
+            self.para(L["glance_intro"])
+            rows = [
+                [row.label + (f" ({row.view.id})" if self.ids else ""),
+                 row.agree or "—", row.partly or "—", row.disagree or "—"]
+                for row in r.glance
+            ]  # fmt: skip
+            header = [L["glance_finding"], L["glance_agree"], L["glance_partly"]]
+            self.table([*header, L["glance_disagree"]], rows, [7, 3, 3, 3], L["table_glance"])
         if r.other_input:
-            self.heading(f"4.4 {L['other_input']}", 2)
+            section += 1
+            self.heading(f"4.{section} {L['other_input']}", 2)
             for o in r.other_input:
                 self.heading(f"{o.name} ({o.round})", 3)
                 for label, text in o.lines:
@@ -635,7 +717,8 @@ class _Writer:
                     self.run(paragraph, f"{label}: ", bold=True)
                     self.run(paragraph, _one_line(text))
         if r.stale:
-            self.heading(f"4.5 {L['stale_reactions']}", 2)
+            section += 1
+            self.heading(f"4.{section} {L['stale_reactions']}", 2)
             self.para(r.stale_intro)
             for x in r.stale:
                 paragraph = self.bullet()
@@ -707,20 +790,22 @@ class _Writer:
         self.heading(f"5.1 {L['opportunities']}", 2)
         self.para(L["matrix_intro"])
         if "opportunities" in self.figures:
-            self.picture(self.figures["opportunities"])
-        rows = []
-        for nature, direction, cells in r.matrix:
-            texts = []
-            for cell in cells:
-                lines = [
-                    f"{v.attribution}: {_one_line(v.finding.title)}"
-                    + (f" ({v.id})" if self.ids else "")
-                    + (f" ({L['answers']} {self.answered(v)})" if v.answers else "")
-                    for v in cell
-                ]
-                texts.append("\n".join(lines) or "—")
-            rows.append([nature, direction, *texts])
-        self.table(["", "", L["departmental"], L["interdepartmental"]], rows, [2.6, 2.6, 5, 5])
+            self.picture(self.figures["opportunities"])  # with its table, the matrix
+        else:
+            rows = []
+            for nature, direction, cells in r.matrix:
+                texts = []
+                for cell in cells:
+                    lines = [
+                        f"{v.attribution}: {_one_line(v.finding.title)}"
+                        + (f" ({v.id})" if self.ids else "")
+                        + (f" ({L['answers']} {self.answered(v)})" if v.answers else "")
+                        for v in cell
+                    ]
+                    texts.append("\n".join(lines) or "—")
+                rows.append([f"{nature}, {direction}", *texts])
+            header = [L["opportunity_kind"], L["departmental"], L["interdepartmental"]]
+            self.table(header, rows, [4, 6, 6], L["table_matrix"])
         for v in r.opportunities:
             self.finding(v, 3)
 
@@ -739,6 +824,7 @@ class _Writer:
                 for row in r.annex1
             ],
             [6, 4.5, 5.5],
+            L["table_annex1"],
         )  # fmt: skip
         if r.not_received:
             self.para(L["not_received"])
@@ -746,7 +832,8 @@ class _Writer:
                 self.run(self.bullet(), item)
         else:
             self.para(L["all_received"])
-        self.heading(L["annex2"], 1)
+        if r.annex2:
+            self.heading(L["annex2"], 1)
         for title, phases in r.annex2:
             self.heading(title, 2)
             rows = []
@@ -758,14 +845,37 @@ class _Writer:
                 if not items:
                     rows.append([label, "—"] + ([""] if self.ids else []))
             header = [L["phase"], L["description"]] + ([L["finding_id"]] if self.ids else [])
-            self.table(header, rows, [3.5, 12.5] + ([4.5] if self.ids else []))
-        if self.abbreviations():
+            self.table(header, rows, [5.2, 10.8] + ([4.5] if self.ids else []), title)
+        if r.abbreviations:
             self.heading(L["abbreviations"], 1)
-            rows = [[row.name, row.full_name] for row in self.abbreviations()]
-            self.table([L["abbreviation"], L["meaning"]], rows, [3.5, 12.5])
+            rows = [[short, full] for short, full in r.abbreviations]
+            header = [L["abbreviation"], L["meaning"]]
+            self.table(header, rows, [3.5, 12.5], L["table_abbreviations"])
         if r.notes:
             self.heading(L["notes"], 1)
             self.numbered(r.notes)
+
+
+def _column_widths(
+    total: int, header: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]
+) -> list[int]:
+    """Column widths (EMU) over ``total``: no word is broken, the rest is shared by ``shares``.
+
+    Each column first gets room for its longest word (header in bold
+    included), so "Departement" or "Beleidsontwikkeling" never breaks
+    mid-word; what is left is shared out in proportion to ``shares``. If
+    the longest words alone do not fit, the columns get ``shares`` alone.
+    """
+    longest = [max((len(w) for w in str(h).split()), default=0) for h in header]
+    for row in rows:
+        for i, value in enumerate(row):
+            words = str(value or "").split()
+            longest[i] = max(longest[i], max((len(w) for w in words), default=0))
+    least = [int((n * _CHAR_CM + _CELL_PAD_CM) * _EMU_PER_CM) for n in longest]
+    spare = total - sum(least)
+    if spare < 0:
+        return [int(total * w / sum(shares)) for w in shares]
+    return [m + int(spare * w / sum(shares)) for m, w in zip(least, shares, strict=True)]
 
 
 def _one_line(text: object) -> str:

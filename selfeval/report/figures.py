@@ -54,19 +54,30 @@ _HANG_NUMBER, _HANG_BULLET = 0.15, 0.08
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One figure: a caption and a way to get its picture.
+    """One figure: a caption, its text alternative, its data as a table, and its picture.
 
     Attributes:
         key: ``roles`` (Figure 1) or ``opportunities`` (Figure 2).
         number: 1 or 2.
         caption: "Figuur 1: …" in the report's language.
         data: the hashable facts it is drawn from (memoisation key).
+        alt: what the figure shows, in words, for a reader who cannot see it
+            (the HTML's ``aria-label``, the Markdown's alt text, Word's
+            ``descr``); issue 19.
+        header: the column headers of the table with the same data.
+        rows: that table's rows, each cell a tuple of lines; the first cell
+            names the row. Uncapped: the table has what the picture leaves out.
+            Empty when the report's own table right after the figure has the
+            same facts (Figure 1: the roles table).
     """
 
     key: str
     number: int
     caption: str
     data: tuple[Any, ...]
+    alt: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     def picture(self, kind: Kind) -> bytes:
         """The figure as PNG bytes or SVG text (UTF-8 bytes), the same bytes for the same data."""
@@ -109,7 +120,7 @@ def figures(report: Report) -> list[Figure]:
             L.get("figure_gives_input", "gives input to"),
         )
         data = (nodes, tuple(dict.fromkeys(edges)), legend)
-        found.append(Figure("roles", 1, _caption(L, "figure_roles", 1), data))
+        found.append(_roles_figure(L, _caption(L, "figure_roles", 1), data))
     if report.opportunities:
         # The findings on the left are numbered; each opportunity names the numbers of
         # those it answers, and a line joins them (the seed's "from … to …").
@@ -153,10 +164,78 @@ def figures(report: Report) -> list[Figure]:
             L.get("interdepartmental", "Interdepartmental"),
         )
         data = (panels, matrix, heads)
+        number = len(found) + 1
         found.append(
-            Figure("opportunities", len(found) + 1, _caption(L, "figure_opportunities", 2), data)
+            _opportunities_figure(L, number, _caption(L, "figure_opportunities", 2), data, report)
         )
     return found
+
+
+def _roles_figure(L: dict[str, str], caption: str, data: tuple[Any, ...]) -> Figure:
+    """Figure 1 with its text alternative and table: each department, its level, whom it feeds."""
+    nodes, edges, _ = data
+    level_word = {lv: L.get(lv, lv) for lv in ("strong", "medium", "weak")}
+    unknown = L.get("figure_level_unknown", "?")
+    gives: dict[str, list[str]] = {}
+    for a, b in edges:
+        gives.setdefault(a, []).append(b)
+    names = [n for n, _, _ in nodes]
+    names += [n for pair in edges for n in pair if n not in names]
+    level = {n: lv for n, lv, _ in nodes}
+    by_level = [
+        f"{level_word[lv]}: {', '.join(n for n in names if level.get(n) == lv)}"
+        for lv in ("strong", "medium", "weak")
+        if any(level.get(n) == lv for n in names)
+    ]
+    if any(level.get(n) is None for n in names):
+        by_level.append(f"{unknown}: {', '.join(n for n in names if level.get(n) is None)}")
+    arrows = "; ".join(f"{a} → {', '.join(gives[a])}" for a in names if gives.get(a))
+    alt = L.get("figure_alt_roles", "Figure {number}: {levels}; {edges}.").format(
+        number=1,
+        count=len(names),
+        levels="; ".join(by_level),
+        edges=arrows or L.get("figure_alt_no_edges", "—"),
+    )
+    # Its table is the roles table right after it (the same facts and more), not a copy.
+    return Figure("roles", 1, caption, data, alt)
+
+
+def _opportunities_figure(
+    L: dict[str, str], number: int, caption: str, data: tuple[Any, ...], report: Report
+) -> Figure:
+    """Figure 2 with its text alternative and table (every opportunity, none capped)."""
+    findings = ", ".join(
+        f"{label}: {n}"
+        for label, n in (
+            (L.get("blind_spots", "Blind spots"), len(report.blind_spots)),
+            (L.get("bottlenecks", "Bottlenecks"), len(report.bottlenecks)),
+            (
+                L.get("needs", "Needs"),
+                len(report.needs_departmental) + len(report.needs_interdepartmental),
+            ),
+        )
+        if n
+    )
+    dep, inter = L.get("departmental", "Departmental"), L.get("interdepartmental", "Inter")
+    cells = "; ".join(
+        f"{nature}, {direction}: {dep} {len(c[0])}, {inter} {len(c[1])}"
+        for nature, direction, c in report.matrix
+    )
+    alt = L.get("figure_alt_opportunities", "Figure {number}: {findings}; {cells}.").format(
+        number=number, findings=findings, cells=cells
+    )
+    header = (L.get("opportunity_kind", "Kind"), dep, inter)
+    rows = tuple(
+        (
+            (f"{nature}, {direction}",),
+            *(
+                tuple(f"{v.attribution}: {' '.join(str(v.finding.title).split())}" for v in cell)
+                for cell in cells
+            ),
+        )
+        for nature, direction, cells in report.matrix
+    )
+    return Figure("opportunities", number, caption, data, alt, header, rows)
 
 
 def _caption(L: dict[str, str], key: str, number: int) -> str:

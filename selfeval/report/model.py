@@ -24,14 +24,24 @@ from selfeval.i18n import format_date, ngettext
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import KINDS, Questionnaire, text_in
 from selfeval.report import chapters
-from selfeval.report.chapters import Annex1Row, DepartmentView, OtherInput, RoleRow
+from selfeval.report.chapters import Annex1Row, DepartmentView, GlanceRow, OtherInput, RoleRow
 from selfeval.report.findings import Finding, SourceResponse
 from selfeval.report.views import FindingView, ReactionView, Views
 
-__all__ = ["TEXTS", "FindingView", "ReactionView", "Report", "ReportInput", "build_report"]
+__all__ = [
+    "OPTIONAL_TEXTS",
+    "TEXTS",
+    "FindingView",
+    "ReactionView",
+    "Report",
+    "ReportInput",
+    "build_report",
+]
 
 #: The secretariat's narrative texts, ``texts/<name>.md`` (``DESIGN.md`` §5).
-TEXTS = ("preface", "introduction", "incident-category", "conclusions")
+TEXTS = ("summary", "preface", "introduction", "incident-category", "conclusions")
+#: Texts that are empty by default and left out of the report when empty (no warning).
+OPTIONAL_TEXTS = ("summary",)
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,10 @@ class Report:
     draft_hash: str | None = None
     #: Peer-review reactions by finding id (merged aliases routed to the survivor).
     reactions: dict[str, list[ReactionView]] = field(default_factory=dict)
+    #: The reactions-at-a-glance table (chapter 4), one row per finding reacted to.
+    glance: list[GlanceRow] = field(default_factory=list)
+    #: (short name, full name) of every participant whose names differ, by short name.
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)
 
 
 def build_report(data: ReportInput) -> Report:
@@ -154,8 +168,15 @@ def build_report(data: ReportInput) -> Report:
 
     shown = [*bottlenecks, *blind_spots, *opportunities]
     category = exercise.category_name()
-    guide, ids_note = chapters.reading_guide(L, category, shown)
-    return Report(
+    reacted = [
+        *(row.view for row in role_rows if row.view),
+        *bottlenecks,
+        *blind_spots,
+        *needs_dep,
+        *needs_inter,
+        *opportunities,
+    ]
+    report = Report(
         lang=lang,
         L=L,
         title=text_in(exercise.title, lang),
@@ -168,8 +189,8 @@ def build_report(data: ReportInput) -> Report:
         is_draft=data.draft,
         texts=dict(data.texts),
         caveat=chapters.preface_caveat(lang, shown),
-        reading_guide=guide,
-        ids_note=ids_note,
+        reading_guide=[],
+        ids_note="",
         departments=departments,
         roles=role_rows,
         activities=by_phase,
@@ -190,4 +211,25 @@ def build_report(data: ReportInput) -> Report:
         notes=views.notes,
         draft_hash=data.draft_hash,
         reactions=views.reactions,
+        glance=chapters.reactions_at_a_glance(views, reacted),
+        abbreviations=sorted(
+            (row.name, row.full_name)
+            for row in annex_rows
+            if row.full_name and row.full_name != row.name
+        ),
     )
+    # The reading guide promises only what the report holds, figures included.
+    from selfeval.report.figures import figures
+
+    report.reading_guide, report.ids_note = chapters.reading_guide(
+        L,
+        category,
+        shown,
+        summary=bool(report.texts.get("summary")),
+        figures=len(figures(report)),
+        glance=bool(report.glance),
+        annex2=bool(annex2),
+        abbreviations=bool(report.abbreviations),
+        notes=bool(report.notes),
+    )
+    return report

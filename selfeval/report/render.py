@@ -365,7 +365,11 @@ def _figures(report: Report, fmt: str, files: bool) -> dict[str, dict[str, str]]
         return {}
     return {
         f.key: {
+            "number": f.number,
             "caption": f.caption,
+            "alt": f.alt,
+            "header": f.header,
+            "rows": f.rows,
             "src": f"{_FIGURE_SRC}{f.key}" if fmt == "html" else _figure_name(f),
         }
         for f in figures(report)
@@ -476,6 +480,7 @@ def render(
     fmt: Literal["md", "html"] = "md",
     template_dirs: Sequence[Path] = (),
     figure_files: bool = False,
+    ids: bool | None = None,
 ) -> str:
     """Render the report.
 
@@ -487,6 +492,8 @@ def render(
         figure_files: Markdown only: link the figures as PNG files beside
             it (``figure-<n>-<hash>.png``, written by :func:`write_report`);
             False: no figures. HTML always has them, inline.
+        ids: show finding ids in the running text (None: in a draft only;
+            ``--ids`` / ``--no-ids``).
 
     Returns:
         The document text, ending with one newline.
@@ -503,7 +510,8 @@ def render(
     with _template_errors():
         template = _environment(template_dirs).get_template(MD_TEMPLATE)
     with _template_errors(template.filename), _bounded() as budget:
-        text = _tidy("".join(_metered(template.generate(r=report, figures=figures), budget)))
+        chunks = template.generate(r=report, figures=figures, ids=_show_ids(report, ids))
+        text = _tidy("".join(_metered(chunks, budget)))
     if fmt == "html":
         body = markdown_to_html(text)
         if figures:
@@ -519,6 +527,11 @@ def render(
             )
             text = "".join(_metered(chunks, budget))
     return text.rstrip("\n") + "\n"
+
+
+def _show_ids(report: Report, ids: bool | None) -> bool:
+    """Finding ids in the running text: as asked, else in a draft only (issue 13)."""
+    return report.is_draft if ids is None else ids
 
 
 def _metered(chunks: Iterable[str], budget: _Budget) -> Iterator[str]:
@@ -721,6 +734,7 @@ def write_report(
     template_dirs: Sequence[Path] = (),
     fsync: bool = True,
     within: Path | None = None,
+    ids: bool | None = None,
 ) -> list[Path]:
     """Render the report straight into ``path``, atomically; Markdown's figures beside it.
 
@@ -741,6 +755,7 @@ def write_report(
         within: the workspace, when ``path`` is its default report path:
             refuse a link that leads outside it
             (:func:`selfeval.files.yamlio.check_inside`).
+        ids: show finding ids in the running text (None: in a draft only).
 
     Returns:
         The figure files written beside a Markdown report (none for HTML).
@@ -753,7 +768,9 @@ def write_report(
     from selfeval.files.yamlio import atomic_writer
 
     with atomic_writer(path, fsync=fsync, within=within) as handle:
-        render_into(report, handle, fmt=fmt, template_dirs=template_dirs, figure_files=True)
+        render_into(
+            report, handle, fmt=fmt, template_dirs=template_dirs, figure_files=True, ids=ids
+        )
     if fmt != "md":
         return []
     return write_figures_beside(report, path, fsync=fsync, within=within)
@@ -766,18 +783,19 @@ def render_into(
     fmt: Literal["md", "html"] = "md",
     template_dirs: Sequence[Path] = (),
     figure_files: bool = False,
+    ids: bool | None = None,
 ) -> None:
     """Render the report into an open text handle (e.g. one of ``yamlio.atomic_files``).
 
     Writes exactly ``render(report, fmt=fmt, template_dirs=template_dirs,
-    figure_files=figure_files)``; Markdown is streamed (see :func:`write_report`);
+    figure_files=figure_files, ids=ids)``; Markdown is streamed (see :func:`write_report`);
     the figure files themselves are :func:`write_figures_beside`'s.
 
     Raises:
         InputError: a template error (see :func:`render`).
     """
     if fmt == "html":
-        handle.write(render(report, fmt=fmt, template_dirs=template_dirs))
+        handle.write(render(report, fmt=fmt, template_dirs=template_dirs, ids=ids))
         return
     figures = _figures(report, fmt, figure_files)
     with _template_errors():
@@ -786,7 +804,8 @@ def render_into(
     # writer removes its temporary file and does not mistake a missing include
     # (an OSError) for a failed write.
     with _template_errors(template.filename), _bounded() as budget:
-        _tidy_stream(_metered(template.generate(r=report, figures=figures), budget), handle)
+        chunks = template.generate(r=report, figures=figures, ids=_show_ids(report, ids))
+        _tidy_stream(_metered(chunks, budget), handle)
 
 
 def write_figures_beside(
