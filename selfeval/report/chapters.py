@@ -21,6 +21,7 @@ from selfeval.report.findings import Finding, SourceResponse
 from selfeval.report.views import FindingView, Views
 
 __all__ = [
+    "FIGURE_MAX_NODES",
     "PHASES",
     "Annex1Row",
     "DepartmentView",
@@ -31,6 +32,7 @@ __all__ = [
     "annex1",
     "annex2",
     "departments",
+    "figure_keys",
     "opportunity_matrix",
     "other_input",
     "phase_labels",
@@ -39,6 +41,9 @@ __all__ = [
     "reading_guide",
     "roles",
 ]
+
+#: Figure 1 draws at most this many departments (more would not be legible; the table has all).
+FIGURE_MAX_NODES = 24
 
 #: The four phases of the policy process, in the report's order (``DESIGN.md`` §4.2).
 PHASES = ("research", "development", "implementation", "evaluation")
@@ -433,6 +438,21 @@ def reactions_at_a_glance(views: Views, shown: Sequence[FindingView]) -> list[Gl
             )
         )
     return rows
+
+
+def figure_keys(roles: Sequence[RoleRow], opportunities: Sequence[FindingView]) -> list[str]:
+    """Which figures the report has: ``roles`` (Figure 1), ``opportunities`` (Figure 2).
+
+    Figure 1 when the roles table has rows, at most :data:`FIGURE_MAX_NODES`;
+    Figure 2 when there is an opportunity. :mod:`selfeval.report.figures`
+    draws them; the reading guide promises them (one rule for both).
+    """
+    keys = []
+    if roles and len(roles) <= FIGURE_MAX_NODES:
+        keys.append("roles")
+    if opportunities:
+        keys.append("opportunities")
+    return keys
 
 
 def reading_guide(

@@ -26,6 +26,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from selfeval.report.chapters import FIGURE_MAX_NODES, figure_keys
+
 if TYPE_CHECKING:
     from selfeval.report.model import Report
     from selfeval.report.views import FindingView
@@ -43,7 +45,7 @@ _LEVEL_STYLE = {
 _WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with 2.5 cm margins
 _PNG_DPI = 200
 #: Figure 1 draws at most this many departments (more would not be legible; the table has all).
-MAX_NODES = 24
+MAX_NODES = FIGURE_MAX_NODES
 #: Figure 2 names at most this many findings per box; the rest are counted ("en 3 meer").
 MAX_ITEMS = 15
 #: Figure 2: the colour of the finding numbers and of the lines to the opportunities.
@@ -106,7 +108,8 @@ def figures(report: Report) -> list[Figure]:
         rest = len(items) - (MAX_ITEMS - 1)
         return (*items[: MAX_ITEMS - 1], ("…", more.format(n=rest), ""))
 
-    if report.roles and len(report.roles) <= MAX_NODES:
+    keys = figure_keys(report.roles, report.opportunities)
+    if "roles" in keys:
         nodes = tuple((row.name, row.level, row.own) for row in report.roles)
         edges: list[tuple[str, str]] = []
         for row in report.roles:
@@ -121,7 +124,7 @@ def figures(report: Report) -> list[Figure]:
         )
         data = (nodes, tuple(dict.fromkeys(edges)), legend)
         found.append(_roles_figure(L, _caption(L, "figure_roles", 1), data))
-    if report.opportunities:
+    if "opportunities" in keys:
         # The findings on the left are numbered; each opportunity names the numbers of
         # those it answers, and a line joins them (the seed's "from … to …").
         panels_raw = [

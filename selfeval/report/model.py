@@ -219,14 +219,12 @@ def build_report(data: ReportInput) -> Report:
         ),
     )
     # The reading guide promises only what the report holds, figures included.
-    from selfeval.report.figures import figures
-
     report.reading_guide, report.ids_note = chapters.reading_guide(
         L,
         category,
         shown,
         summary=bool(report.texts.get("summary")),
-        figures=len(figures(report)),
+        figures=len(chapters.figure_keys(role_rows, opportunities)),
         glance=bool(report.glance),
         annex2=bool(annex2),
         abbreviations=bool(report.abbreviations),
