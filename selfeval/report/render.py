@@ -200,6 +200,11 @@ def _noterefs(numbers: Sequence[int]) -> str:
     return "".join(f" [{n}]" for n in numbers)
 
 
+def _noterefs_linked(numbers: Sequence[int]) -> str:
+    """Note numbers as links to the notes (``[1]`` → ``#note-1``): the HTML's Markdown."""
+    return "".join(f" [\\[{n}\\]](#note-{n})" for n in numbers)
+
+
 def check_template_dirs(template_dirs: Sequence[Path]) -> list[Path]:
     """The override folders that exist, each checked to be a readable folder.
 
@@ -234,7 +239,9 @@ def check_template_dirs(template_dirs: Sequence[Path]) -> list[Path]:
     return found
 
 
-def _environment(template_dirs: Sequence[Path], *, html: bool = False):  # type: ignore[no-untyped-def]
+def _environment(  # type: ignore[no-untyped-def]
+    template_dirs: Sequence[Path], *, html: bool = False, note_links: bool = False
+):
     import jinja2
     from jinja2 import nodes
     from jinja2.loaders import split_template_path
@@ -329,7 +336,8 @@ def _environment(template_dirs: Sequence[Path], *, html: bool = False):  # type:
         undefined=jinja2.StrictUndefined,
     )
     env.globals.pop("lipsum", None)
-    env.filters.update(inline=_inline, block=_block, cell=_cell, noterefs=_noterefs, points=_points)
+    noterefs = _noterefs_linked if note_links else _noterefs
+    env.filters.update(inline=_inline, block=_block, cell=_cell, noterefs=noterefs, points=_points)
     for name, func in list(env.filters.items()):
         env.filters[name] = _guarded(func)
     env.filters["_counted"] = _counted
@@ -412,6 +420,8 @@ def _inline_figures(body: str, report: Report) -> str:
         if f is None:
             return match.group(0)
         svg = f.picture("svg").decode("utf-8")
+        # The picture is one image to assistive technology, named by what it shows.
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(f.alt)}" ', 1)
         return (
             f'<figure class="figure" id="figure-{f.number}">\n{svg}\n'
             f"<figcaption>{escape(f.caption)}</figcaption>\n</figure>"
@@ -420,7 +430,7 @@ def _inline_figures(body: str, report: Report) -> str:
     return _FIGURE_IMG.sub(figure, body)
 
 
-_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -428,10 +438,15 @@ def _with_contents(body: str, title: str) -> str:
     """Give chapters and sections an id and put a table of contents before the first chapter."""
     entries: list[tuple[int, str, str]] = []
 
+    count = 0
+
     def anchor(match: re.Match[str]) -> str:
+        nonlocal count
         level, inner = int(match.group(1)), match.group(2)
-        ident = f"s{len(entries) + 1}"
-        entries.append((level, ident, _TAG.sub("", inner)))
+        count += 1
+        ident = f"s{count}"
+        if level in (2, 3):
+            entries.append((level, ident, _TAG.sub("", inner)))
         return f'<h{level} id="{ident}">{inner}</h{level}>'
 
     body = _HEADING.sub(anchor, body)
@@ -454,9 +469,64 @@ def _with_contents(body: str, title: str) -> str:
                 open_sub = True
             items.append(f"<li>{link}</li>")
     items.append("</ul></li>" if open_sub else "</li>")
-    nav = f'<nav class="toc">\n<h2>{title}</h2>\n<ul>{"".join(items)}</ul>\n</nav>\n'
-    first = body.find('<h2 id="s1">')
+    nav = (
+        f'<nav class="toc" aria-labelledby="contents">\n<h2 id="contents">{title}</h2>\n'
+        f"<ul>{''.join(items)}</ul>\n</nav>\n"
+    )
+    first = body.find(f'<h2 id="{entries[0][1]}">')
     return body[:first] + nav + body[first:]
+
+
+_TABLE = re.compile(r"(?:<p><em>([^<]*)</em></p>\n)?<table>\n(.*?)</table>", re.S)
+_ROW_START = re.compile(r"<tr>\n<td>(.*?)</td>", re.S)
+
+
+def _table(match: re.Match[str]) -> str:
+    """A table with its caption, ``scope``d column headers and the first column as row headers.
+
+    The Markdown gives each table a caption as an emphasised paragraph right
+    before it ("*Tabel 2: …*"); here it becomes the ``<caption>``.
+    """
+    caption, inner = match.group(1), match.group(2)
+    head, _, body = inner.partition("</thead>")
+    head = head.replace("<th>", '<th scope="col">')
+    body = _ROW_START.sub(r'<tr>\n<th scope="row">\1</th>', body)
+    return (
+        "<table>\n"
+        + (f"<caption>{caption}</caption>\n" if caption else "")
+        + head
+        + "</thead>"
+        + body
+        + "</table>"
+    )
+
+
+def _accessible(body: str, report: Report) -> str:
+    """What the HTML needs beyond the Markdown for a screen-reader user (issue 19).
+
+    Tables get captions and header scopes (:func:`_table`); the caveat
+    becomes a labelled note instead of a quotation; the notes get anchors
+    for the linked note numbers.
+    """
+    from markupsafe import escape
+
+    body = _TABLE.sub(_table, body)
+    if report.caveat:
+        quoted = markdown_to_html(f"> {report.caveat}").strip()
+        label = escape(report.L["caveat_label"])
+        inner = quoted.removeprefix("<blockquote>").removesuffix("</blockquote>")
+        note = f'<aside class="caveat" role="note" aria-label="{label}">{inner}</aside>'
+        body = body.replace(quoted, note, 1)
+    if report.notes:
+        heading = f"<h2>{escape(report.L.get('notes', 'Notes'))}</h2>\n<ol>\n"
+        start = body.rfind(heading)
+        if start >= 0:
+            start += len(heading)
+            end = body.index("</ol>", start)
+            numbered = iter(range(1, len(report.notes) + 1))
+            items = re.sub(r"<li>", lambda _: f'<li id="note-{next(numbered)}">', body[start:end])
+            body = body[:start] + items + body[end:]
+    return body
 
 
 def _status_line(report: Report) -> str:
@@ -508,7 +578,8 @@ def render(
 
     figures = _figures(report, fmt, figure_files)
     with _template_errors():
-        template = _environment(template_dirs).get_template(MD_TEMPLATE)
+        env = _environment(template_dirs, note_links=fmt == "html")
+        template = env.get_template(MD_TEMPLATE)
     with _template_errors(template.filename), _bounded() as budget:
         chunks = template.generate(r=report, figures=figures, ids=_show_ids(report, ids))
         text = _tidy("".join(_metered(chunks, budget)))
@@ -516,6 +587,7 @@ def render(
         body = markdown_to_html(text)
         if figures:
             body = _inline_figures(body, report)
+        body = _accessible(body, report)
         body = _with_contents(body, report.L.get("contents", "Contents"))
         with _template_errors():
             page = _environment(template_dirs, html=True).get_template(HTML_TEMPLATE)
