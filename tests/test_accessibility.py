@@ -158,6 +158,7 @@ def test_one_main_landmark_holds_the_report_and_the_contents_are_a_nav(
     pages: dict[str, Path],
 ) -> None:
     page = _html(pages)
+    assert "<span lang=" not in page  # the worked example's own texts are all in Dutch
     body = page[page.index("<body>") : page.index("</body>")]
     assert body.count("<main>") == 1
     assert body.strip().removeprefix("<body>").strip().startswith("<main>")
@@ -287,3 +288,27 @@ def test_word_figure_2_has_its_data_as_a_table_right_after_it(pages: dict[str, P
     at = next(i for i, t in enumerate(texts) if t.startswith("Figuur 2:"))
     assert texts[at + 1].startswith("Tabel ") and "gegevens van figuur 2" in texts[at + 1]
     assert kinds[at + 2] == "tbl"
+
+
+def test_text_shown_in_another_language_is_marked_with_lang(tmp_path: Path) -> None:
+    from selfeval.files import yamlio
+
+    ws = tmp_path / "example"
+    init_workspace(ws, example=True)
+    data: Any = yamlio.load(ws / "selfeval.yaml")
+    data["incident_category"]["name"] = {"en": "Failing states"}  # no Dutch name: shown in English
+    data["participants"][2]["note"] = {"en": "Not a ministry."}
+    (ws / "selfeval.yaml").write_text(yamlio.dump(data), "utf-8")
+    out = ws / "r.html"
+    result = CliRunner().invoke(
+        app, ["aggregate", "--workspace", str(ws), "-f", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert '<html lang="nl">' in page
+    assert 'Incidentcategorie: <strong><span lang="en">Failing states</span></strong>' in page
+    assert re.search(
+        r'<h2 id="s\d+">2 De incidentcategorie ‘<span lang="en">Failing states</span>’</h2>', page
+    )
+    assert '<span lang="en">Not a ministry.</span>' in page
+    assert 'aria-label="Figuur 1' in page  # attributes are left alone

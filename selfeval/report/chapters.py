@@ -33,6 +33,7 @@ __all__ = [
     "annex2",
     "departments",
     "figure_keys",
+    "foreign_fragments",
     "opportunity_matrix",
     "other_input",
     "phase_labels",
@@ -438,6 +439,32 @@ def reactions_at_a_glance(views: Views, shown: Sequence[FindingView]) -> list[Gl
             )
         )
     return rows
+
+
+def foreign_fragments(exercise: Exercise) -> dict[str, str]:
+    """Texts the report shows in another language than its own, with that language.
+
+    A text of ``selfeval.yaml`` given in several languages (title, incident
+    category, a participant's note) but not in the report language is shown
+    in the one it has (:func:`text_in` falls back); the HTML marks it with
+    ``lang`` so a screen reader pronounces it right (WCAG 3.1.2, issue 19).
+    Answers are not here: the tool cannot know their language.
+
+    Returns:
+        Shown text → its language (``en``), empty when all are in the report language.
+    """
+    lang = exercise.language
+    found: dict[str, str] = {}
+    texts = [exercise.title, exercise.incident_category.name]
+    texts += [p.note for p in exercise.participants]
+    for text in texts:
+        if not text or text.get(lang):  # type: ignore[call-overload]
+            continue
+        shown = text_in(text, lang)
+        other = next(k for k, v in text.items() if v == shown)
+        if shown.strip() and other != lang:
+            found[shown] = other
+    return found
 
 
 def figure_keys(roles: Sequence[RoleRow], opportunities: Sequence[FindingView]) -> list[str]:

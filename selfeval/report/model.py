@@ -117,6 +117,9 @@ class Report:
     glance: list[GlanceRow] = field(default_factory=list)
     #: (short name, full name) of every participant whose names differ, by short name.
     abbreviations: list[tuple[str, str]] = field(default_factory=list)
+    #: Texts shown in another language than the report's, with that language
+    #: (:func:`selfeval.report.chapters.foreign_fragments`).
+    foreign: dict[str, str] = field(default_factory=dict)
 
 
 def build_report(data: ReportInput) -> Report:
@@ -212,6 +215,7 @@ def build_report(data: ReportInput) -> Report:
         draft_hash=data.draft_hash,
         reactions=views.reactions,
         glance=chapters.reactions_at_a_glance(views, reacted),
+        foreign=chapters.foreign_fragments(exercise),
         abbreviations=sorted(
             (row.name, row.full_name)
             for row in annex_rows

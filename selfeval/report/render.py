@@ -517,6 +517,7 @@ def _accessible(body: str, report: Report) -> str:
         inner = quoted.removeprefix("<blockquote>").removesuffix("</blockquote>")
         note = f'<aside class="caveat" role="note" aria-label="{label}">{inner}</aside>'
         body = body.replace(quoted, note, 1)
+    body = _mark_languages(body, report.foreign)
     if report.notes:
         heading = f"<h2>{escape(report.L.get('notes', 'Notes'))}</h2>\n<ol>\n"
         start = body.rfind(heading)
@@ -527,6 +528,32 @@ def _accessible(body: str, report: Report) -> str:
             items = re.sub(r"<li>", lambda _: f'<li id="note-{next(numbered)}">', body[start:end])
             body = body[:start] + items + body[end:]
     return body
+
+
+_TEXT_NODE = re.compile(r"(<svg\b.*?</svg>)|>([^<]+)<", re.S)
+
+
+def _mark_languages(body: str, foreign: dict[str, str]) -> str:
+    """Wrap each text the report shows in another language in ``<span lang="…">``.
+
+    Only in text between tags, never in an attribute or inside a figure's SVG.
+    """
+    if not foreign:
+        return body
+    from markupsafe import escape
+
+    shown = {str(escape(text)): lang for text, lang in foreign.items()}
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(shown, key=len, reverse=True)))
+
+    def text_node(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1)
+        text = pattern.sub(
+            lambda m: f'<span lang="{shown[m.group(0)]}">{m.group(0)}</span>', match.group(2)
+        )
+        return f">{text}<"
+
+    return _TEXT_NODE.sub(text_node, body)
 
 
 def _status_line(report: Report) -> str:
