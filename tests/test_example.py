@@ -286,9 +286,10 @@ def test_draft_lists_every_finding_for_peer_review(runner: CliRunner, example_ws
 
 def matrix_entries(report: str) -> list[tuple[str, str, int, str, str]]:
     """(nature, direction, column, attribution, title) of every opportunity in the matrix."""
-    table = section(report, "| | | Departementaal | Interdepartementaal |", "\n\n")
+    table = section(report, "| Soort | Departementaal | Interdepartementaal |", "\n\n")
     entries = []
-    for nature, direction, *cells in table_rows(table):
+    for kind, *cells in table_rows(table):
+        nature, direction = kind.split(", ")
         for column, cell in enumerate(cells):
             for entry in cell.split(" · ") if cell != "—" else []:
                 who, title = entry.split(": ", 1)
@@ -308,8 +309,9 @@ def test_figure_2_holds_the_seed_entries_with_the_seed_attributions(report: str)
 
 def test_figure_2_shows_what_each_peer_review_opportunity_answers(report: str) -> None:
     answered = {who: title for *_, who, title in matrix_entries(report)}
-    assert "antwoord op `AZ.peer-review-2.needs.inlichtingenfunctie`" in answered["Defensie en AZ"]
-    assert "antwoord op `NCTb.peer-review-1.needs.nationale-veiligheid`" in answered["NCTb"]
+    # Figure 2's table names what each opportunity answers by title and author (ids or not).
+    assert "(antwoord op Verbeteren van de inlichtingenfunctie (AZ))" in answered["Defensie en AZ"]
+    assert "antwoord op Het Nederlandse buitenlandse beleid" in answered["NCTb"]
 
 
 def test_a_need_raised_in_peer_review_1_joins_the_needs_chapter(report: str) -> None:

@@ -228,14 +228,21 @@ def _opportunities_figure(
         number=number, findings=findings, cells=cells
     )
     header = (L.get("opportunity_kind", "Kind"), dep, inter)
+    answers = L.get("answers", "answers")
+
+    def entry(v: FindingView) -> str:
+        # The opportunity, and the findings it answers by title and author (the figure's lines).
+        text = f"{v.attribution}: {' '.join(str(v.finding.title).split())}"
+        if v.answers:
+            named = "; ".join(
+                f"{textwrap.shorten(str(a.finding.title), 70, placeholder=' …')} ({a.attribution})"
+                for a in v.answers
+            )
+            text += f" ({answers} {named})"
+        return text
+
     rows = tuple(
-        (
-            (f"{nature}, {direction}",),
-            *(
-                tuple(f"{v.attribution}: {' '.join(str(v.finding.title).split())}" for v in cell)
-                for cell in cells
-            ),
-        )
+        ((f"{nature}, {direction}",), *(tuple(entry(v) for v in cell) for cell in cells))
         for nature, direction, cells in report.matrix
     )
     return Figure("opportunities", number, caption, data, alt, header, rows)
