@@ -389,3 +389,86 @@ def test_dash_as_output_is_refused_not_a_folder_named_dash(
     assert result.exit_code == 2, result.output
     assert "standard output" in result.output
     assert not (example_ws / "-").exists()
+
+
+# -- where the files go (new-user trial, issue 11 leftover) -----------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_an_output_deep_in_missing_folders_is_refused(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, fmt: str
+) -> None:
+    """Seen in a new-user trial: `export -o /nonexist/dir/x.xlsx` made /nonexist/dir."""
+    target = tmp_path / "nonexist" / "dir" / ("out" if fmt == "csv" else f"x.{fmt}")
+    result = runner.invoke(app, ["export", "-w", str(example_ws), "-f", fmt, "-o", str(target)])
+    assert result.exit_code == 1, result.output
+    assert f"the folder {tmp_path / 'nonexist'} does not exist" in result.stderr
+    assert "mkdir -p" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "nonexist").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_the_last_folder_level_of_an_output_is_made(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, fmt: str
+) -> None:
+    """`-o new/x.xlsx` makes `new/`, and a CSV export `-o new` its folder `new/`."""
+    target = tmp_path / "new" if fmt == "csv" else tmp_path / "new" / f"x.{fmt}"
+    _export(runner, example_ws, "-f", fmt, "-o", str(target))
+    assert (target / "answers.csv" if fmt == "csv" else target).is_file()
+
+
+def test_aggregate_refuses_an_output_deep_in_missing_folders_too(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "nonexist" / "dir" / "report.md"
+    result = runner.invoke(app, ["aggregate", "-w", str(example_ws), "-o", str(target)])
+    assert result.exit_code == 1, result.output
+    assert f"the folder {tmp_path / 'nonexist'} does not exist" in result.stderr
+    assert not (tmp_path / "nonexist").exists()
+
+
+def test_export_and_aggregate_show_paths_the_same_way(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in a new-user trial: export printed relative paths where aggregate printed absolute.
+
+    Now both: relative to the current folder when the file is inside it, else absolute.
+    """
+    monkeypatch.chdir(example_ws)
+    aggregated = runner.invoke(app, ["aggregate"])
+    exported = runner.invoke(app, ["export", "-f", "xlsx"])
+    assert "Wrote reports/integrated-report.md\n" in aggregated.stdout
+    assert "Wrote reports/export/export.xlsx\n" in exported.stdout
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    aggregated = runner.invoke(app, ["aggregate", "-o", str(outside / "r.md")])
+    exported = runner.invoke(app, ["export", "-o", str(outside / "x.json")])
+    assert f"Wrote {outside / 'r.md'}\n" in aggregated.stdout
+    assert f"Wrote {outside / 'x.json'}\n" in exported.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+@pytest.mark.parametrize("link", ["reports", "reports/export", "file"])
+def test_default_output_does_not_follow_a_link_out_of_the_workspace(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, fmt: str, link: str
+) -> None:
+    """A workspace is untrusted input (issue 11): a link in it must not redirect the export."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    reports = example_ws / "reports"
+    if link == "file":
+        name = "answers.csv" if fmt == "csv" else f"export.{fmt}"
+        (reports / "export").mkdir(parents=True)
+        (outside / name).write_text("precious", "utf-8")
+        (reports / "export" / name).symlink_to(outside / name)
+    else:
+        if link == "reports/export":
+            reports.mkdir(exist_ok=True)
+        (example_ws / link).symlink_to(outside, target_is_directory=True)
+    result = runner.invoke(app, ["export", "-w", str(example_ws), "-f", fmt])
+    assert result.exit_code == 1, result.output
+    assert "outside the workspace" in result.stderr and "Traceback" not in result.output
+    left = sorted(p.name for p in outside.rglob("*"))
+    assert left == (["answers.csv" if fmt == "csv" else f"export.{fmt}"] if link == "file" else [])
+    if link == "file":
+        assert next(outside.iterdir()).read_text("utf-8") == "precious"

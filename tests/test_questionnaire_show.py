@@ -163,3 +163,15 @@ def test_a_condition_in_words(when: str, english: str) -> None:
         for n, item in enumerate(questionnaire.sections[0].items, start=1)
     }
     assert describe(parse(when), items, "en") == english
+
+
+def test_an_output_deep_in_missing_folders_is_refused(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    """The same rule as export and aggregate: selfeval makes only the last folder of `-o`."""
+    target = tmp_path / "nonexist" / "dir" / "q.md"
+    args = ["questionnaire", "show", "self-evaluation", "-w", str(example_ws), "-o", str(target)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert f"the folder {tmp_path / 'nonexist'} does not exist" in result.stderr
+    assert not (tmp_path / "nonexist").exists()

@@ -252,11 +252,16 @@ def report_session(result: SessionResult, resume: str) -> None:
 
 
 def shown_path(path: Path) -> str:
-    """``path`` as the user best recognises it: relative to the current folder when possible."""
+    """``path`` as every command shows it: relative when inside the current folder, else absolute.
+
+    ``reports/integrated-report.md`` when run in the workspace;
+    ``/tmp/out/x.xlsx`` for a file elsewhere (never ``../../tmp/out/x.xlsx``).
+    """
+    absolute = Path(os.path.abspath(path))
     try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
+        return str(absolute.relative_to(Path.cwd()))
+    except (ValueError, OSError):  # outside the current folder, or no current folder
+        return str(absolute)
 
 
 def echo_err(message: str) -> None:

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, choices, echo_err, handle_errors
+from selfeval.cli._common import (
+    WorkspaceOption,
+    app,
+    choices,
+    echo_err,
+    handle_errors,
+    shown_path,
+)
 
 
 class _Format(StrEnum):
@@ -128,5 +135,5 @@ def aggregate_command(
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")
     for path in result.written:
-        typer.echo(f"Wrote {path}")
+        typer.echo(f"Wrote {shown_path(path)}")
     typer.echo(f"{result.findings} findings from {result.responses} responses.")

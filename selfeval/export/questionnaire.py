@@ -281,7 +281,7 @@ def show_questionnaire(
     from selfeval.errors import UsageError
     from selfeval.files.load import load_questionnaire
     from selfeval.files.workspace import Workspace, split_ref
-    from selfeval.files.yamlio import atomic_write_text
+    from selfeval.files.yamlio import atomic_write_text, check_output_folder
 
     if fmt not in ("md", "html"):
         raise UsageError(f"unknown format {fmt!r}", hint="use md or html")
@@ -297,5 +297,6 @@ def show_questionnaire(
     render = questionnaire_html if fmt == "html" else questionnaire_markdown
     text = render(loaded.questionnaire, lang=lang, content_hash=loaded.hash)
     if output is not None:
+        check_output_folder(output.parent, output)  # no tree of new folders
         atomic_write_text(output, text)
     return text

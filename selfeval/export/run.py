@@ -31,6 +31,7 @@ from selfeval.export.tables import (
     participant_rows,
 )
 from selfeval.files.workspace import Workspace
+from selfeval.files.yamlio import check_inside, check_output_folder
 from selfeval.model.questionnaire import KINDS
 
 __all__ = ["FORMATS", "ExportResult", "Progress", "default_output", "export", "response_order"]
@@ -151,7 +152,17 @@ def export(
             hint=f"use --category {every[0]}, or run export in the workspace of {category!r}",
         )
     chosen = [category] if category is not None else every
-    target = output if output is not None else default_output(ws, fmt, _only(tables))
+    within: Path | None = None
+    if output is None:
+        # The default path is in the workspace and must stay there: a link in a
+        # shared workspace must not redirect it (docs/files.md, "Security model").
+        # Checked here, before any file is read, and again as each file is written.
+        target, within = default_output(ws, fmt, _only(tables)), ws.root
+        check_inside(target, within)
+    else:
+        target = output  # the user's choice, but no tree of new folders
+        folder = writers.csv_folder(output, tables) if fmt == "csv" else None
+        check_output_folder(folder if folder is not None else output.parent, output)
     paths = response_order(ws, ws.response_files())
     result = ExportResult([])
     counts = result.counts
@@ -211,9 +222,9 @@ def export(
 
     with paused_gc():
         if fmt == "csv":
-            result.written = writers.write_csv(target, tables, produce)
+            result.written = writers.write_csv(target, tables, produce, within=within)
         elif fmt == "xlsx":
-            path, warnings = writers.write_xlsx(target, tables, produce)
+            path, warnings = writers.write_xlsx(target, tables, produce, within=within)
             result.written, result.warnings = [path], [*result.warnings, *warnings]
         else:
             meta = {
@@ -223,7 +234,7 @@ def export(
                 "incident_category": chosen[0] if len(chosen) == 1 else chosen,
                 "language": exercise.language,
             }
-            result.written = [writers.write_json(target, tables, produce, meta)]
+            result.written = [writers.write_json(target, tables, produce, meta, within=within)]
     return result
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "EXCEL_MAX_ROWS",
     "FORMULA_START",
     "Produce",
+    "csv_folder",
     "flat",
     "neutralise",
     "write_csv",
@@ -110,29 +111,45 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(target: Path, tables: Sequence[Table], produce: Produce) -> list[Path]:
+def csv_folder(target: Path, tables: Sequence[Table]) -> Path | None:
+    """The folder of a CSV export to ``target``, or None when it is one table's file.
+
+    ``target`` is a file only for one table and a name ending in ``.csv``;
+    else it is the folder the tables' ``<table>.csv`` files go into.
+    """
+    return None if len(tables) == 1 and target.suffix.lower() == ".csv" else target
+
+
+def write_csv(
+    target: Path, tables: Sequence[Table], produce: Produce, *, within: Path | None = None
+) -> list[Path]:
     """Write each table as a CSV file: UTF-8 with a BOM, every field quoted (RFC 4180).
 
     Args:
-        target: a folder (``<table>.csv`` per table), or with one table its file.
+        target: a folder (``<table>.csv`` per table), or with one table its
+            file (:func:`csv_folder`).
         tables: which tables, in order.
         produce: rows per table.
+        within: the workspace, for a default path: refuse to write where a
+            link leads out of it (:func:`selfeval.files.yamlio.check_inside`).
 
     Returns:
         The files written.
 
     Raises:
         InputError: a file cannot be written; no file is replaced then.
+        RefusedError: ``within`` is given and a path leads outside it.
     """
-    if len(tables) == 1 and target.suffix.lower() == ".csv":
+    folder = csv_folder(target, tables)
+    if folder is None:
         paths = [target]
     else:
-        _folder(target)
-        paths = [target / f"{table.name}.csv" for table in tables]
+        _folder(folder)
+        paths = [folder / f"{table.name}.csv" for table in tables]
     # All files are replaced together at the end, or none (ExitStack unwinds each writer).
     with contextlib.ExitStack() as stack:
         for table, path in zip(tables, paths, strict=True):
-            handle = stack.enter_context(atomic_writer(path))
+            handle = stack.enter_context(atomic_writer(path, within=within))
             handle.write("\ufeff")  # so Excel reads UTF-8 (Financiën), not the ANSI code page
             writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
             writer.writerow(table.columns)
@@ -150,7 +167,12 @@ def _folder(target: Path) -> None:
 
 
 def write_json(
-    target: Path, tables: Sequence[Table], produce: Produce, meta: dict[str, Any]
+    target: Path,
+    tables: Sequence[Table],
+    produce: Produce,
+    meta: dict[str, Any],
+    *,
+    within: Path | None = None,
 ) -> Path:
     """Write the tables as one JSON document: ``meta``'s keys, then one list of objects per table.
 
@@ -158,10 +180,13 @@ def write_json(
     booleans stay typed, nothing is neutralised (it is data for scripts).
     One row per line, in a stable order, so two exports diff well.
 
+    ``within``: as :func:`write_csv`.
+
     Raises:
         InputError: the file cannot be written; an earlier file is left as it was.
+        RefusedError: ``within`` is given and the path leads outside it.
     """
-    with atomic_writer(target) as handle:
+    with atomic_writer(target, within=within) as handle:
         handle.write("{\n")
         for key, value in meta.items():
             handle.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
@@ -179,7 +204,9 @@ def write_json(
     return target
 
 
-def write_xlsx(target: Path, tables: Sequence[Table], produce: Produce) -> tuple[Path, list[str]]:
+def write_xlsx(
+    target: Path, tables: Sequence[Table], produce: Produce, *, within: Path | None = None
+) -> tuple[Path, list[str]]:
     """Write one worksheet per table into an Excel workbook (XlsxWriter).
 
     Every sheet has its header row frozen, an autofilter and column widths
@@ -190,16 +217,19 @@ def write_xlsx(target: Path, tables: Sequence[Table], produce: Produce) -> tuple
     sheet ``<name> (2)``; a text longer than 32,767 characters is cut (said
     in a warning: the CSV and JSON keep it whole).
 
+    ``within``: as :func:`write_csv`.
+
     Returns:
         (the file, warnings).
 
     Raises:
         InputError: the file cannot be written; an earlier file is left as it was.
+        RefusedError: ``within`` is given and the path leads outside it.
     """
     import xlsxwriter
 
     warnings: list[str] = []
-    with atomic_path(target) as tmp:
+    with atomic_path(target, within=within) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
             {

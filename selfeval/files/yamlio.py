@@ -46,6 +46,7 @@ __all__ = [
     "atomic_writer",
     "check_inside",
     "check_no_conflict",
+    "check_output_folder",
     "decode",
     "dump",
     "line_of",
@@ -613,6 +614,46 @@ def check_inside(path: Path, root: Path) -> Path:
     return real
 
 
+def check_output_folder(folder: Path, path: Path | None = None) -> None:
+    """Refuse an output whose folder would need more than one new folder level.
+
+    The rule for every path a user names with ``-o`` (``aggregate``,
+    ``export``, ``questionnaire show``): selfeval makes at most the last
+    folder of it (``-o out/report.md`` makes ``out/``), as ``mkdir`` without
+    ``-p`` does; a typo such as ``-o /nonexist/dir/x.xlsx`` is refused rather
+    than growing a tree of folders from the root. Default paths inside the
+    workspace (``reports/``, ``reports/export/``) are made as needed.
+
+    Args:
+        folder: the folder the output goes into (for a CSV export, the folder
+            of files itself).
+        path: the output as the user named it, for the message (default ``folder``).
+
+    Raises:
+        InputError: ``folder``'s parent does not exist (the nearest missing
+            folder is named), or ``folder`` exists and is not a folder.
+    """
+    where = Location(path if path is not None else folder)
+    folder = Path(os.path.abspath(folder))
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise InputError(
+            f"{folder} is a file, not a folder", location=where, hint="choose another output path"
+        )
+    if folder.parent.is_dir():
+        return
+    missing = folder.parent
+    while not missing.parent.is_dir() and missing.parent != missing:
+        missing = missing.parent
+    raise InputError(
+        f"the folder {missing} does not exist; selfeval makes only the last folder of an "
+        f"output path",
+        location=where,
+        hint=f"create the folders first (mkdir -p {folder.parent}), or choose another output path",
+    )
+
+
 def _target(path: Path, within: Path | None = None) -> tuple[Path, int]:
     """Where to write for ``path``, and with which permission bits.
 
@@ -737,7 +778,9 @@ def atomic_writer(
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path, *, fsync: bool = True) -> Iterator[Path]:
+def atomic_path(
+    path: Path, *, fsync: bool = True, within: Path | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` that replaces it when the block ends.
 
     For writers that want a file name rather than a handle (a spreadsheet
@@ -745,11 +788,18 @@ def atomic_path(path: Path, *, fsync: bool = True) -> Iterator[Path]:
     on an error or interrupt the temporary file is removed and ``path`` is
     left as it was; a new file gets the umask's mode, an existing one keeps its.
 
+    Args:
+        path: the target file; its folder is created if missing.
+        fsync: flush to disk before the rename (on by default).
+        within: the workspace: refuse a path whose real location (links
+            resolved) is outside it (:func:`check_inside`).
+
     Raises:
         InputError: the folder is not writable, the disk is full, or the
             target is not a regular file; nothing is overwritten then.
+        RefusedError: ``within`` is given and the path leads outside it.
     """
-    target, mode = _target(path)
+    target, mode = _target(path, within)
     fd, tmp = _temp_beside(target, path)
     os.close(fd)
     with _replace_on_success(tmp, target, mode, path, fsync=fsync):

@@ -744,6 +744,8 @@ def _write(
     # The default report path is in the workspace and must stay there (a link in a
     # shared workspace must not redirect it); an explicit -o is the user's choice.
     within = ws.root if output is None else None
+    if output is not None:
+        yamlio.check_output_folder(output.parent, output)  # no tree of new folders
     if not draft:
         beside: list[Path] = []
         with paused_gc():
