@@ -778,9 +778,7 @@ def atomic_writer(
 
 
 @contextlib.contextmanager
-def atomic_path(
-    path: Path, *, fsync: bool = True, within: Path | None = None
-) -> Iterator[Path]:
+def atomic_path(path: Path, *, fsync: bool = True, within: Path | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` that replaces it when the block ends.
 
     For writers that want a file name rather than a handle (a spreadsheet
