@@ -119,19 +119,22 @@ def aggregate_command(
 
       selfeval aggregate --category risicolanden
     """
+    from selfeval.cli.progress import progress_bar
     from selfeval.report.aggregate import aggregate
 
-    result = aggregate(
-        workspace,
-        jobs=jobs,
-        draft=draft,
-        fmt=fmt.value,
-        output=output,
-        include_drafts=include_drafts,
-        ids=ids,
-        cache=cache,
-        category=category,
-    )
+    with progress_bar() as progress:
+        result = aggregate(
+            workspace,
+            jobs=jobs,
+            draft=draft,
+            fmt=fmt.value,
+            output=output,
+            include_drafts=include_drafts,
+            ids=ids,
+            cache=cache,
+            category=category,
+            progress=progress,
+        )
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")
     for path in result.written:

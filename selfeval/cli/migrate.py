@@ -56,13 +56,20 @@ def migrate_command(
       selfeval migrate self-evaluation --participant BZ
       selfeval migrate self-evaluation --to 1.1.0
     """
+    from selfeval.cli.progress import progress_bar
     from selfeval.files.migrate import migrate_workspace
     from selfeval.files.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    result = migrate_workspace(
-        ws, questionnaires=questionnaires, participant=participant, to=to, dry_run=dry_run
-    )
+    with progress_bar() as progress:
+        result = migrate_workspace(
+            ws,
+            questionnaires=questionnaires,
+            participant=participant,
+            to=to,
+            dry_run=dry_run,
+            progress=progress,
+        )
     failed = 0
     for plan in result.plans:
         where = shown_path(plan.path)

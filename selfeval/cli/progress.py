@@ -1,9 +1,10 @@
 """A progress bar for long runs, on a terminal only.
 
 The core reports progress through a callback ``progress(stage, done, total)``
-(:data:`selfeval.export.run.Progress`); :func:`progress_bar` turns it into
-a rich bar on stderr when stderr is a terminal, and into nothing otherwise
-(a pipe, a file, a CI log, a test), so scripts and logs never see it.
+(:data:`selfeval.files.workspace.Progress`: ``aggregate``, ``export``,
+``migrate``); :func:`progress_bar` turns it into a rich bar on stderr when
+stderr is a terminal, and into nothing otherwise (a pipe, a file, a CI log, a
+test), so scripts and logs never see it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def progress_bar(stream: IO[str] | None = None) -> Iterator[Callback]:
     """Yield a progress callback that draws a rich bar on ``stream`` (default stderr).
 
     The bar is drawn only when ``stream`` is a terminal, shows the stage, a
-    bar, done/total and the time left, and is removed when the block ends.
+    bar, done/total and the time left (a moving bar while ``total`` is 0,
+    not known yet), and is removed when the block ends.
 
     Yields:
         ``progress(stage, done, total)``: one bar per stage name.
@@ -56,10 +58,11 @@ def progress_bar(stream: IO[str] | None = None) -> Iterator[Callback]:
     tasks: dict[str, int] = {}
 
     def update(stage: str, done: int, total: int) -> None:
+        size = total if total > 0 else None  # None: rich's moving bar
         task = tasks.get(stage)
         if task is None:
-            task = tasks[stage] = bars.add_task(stage, total=total)
-        bars.update(task, completed=done, total=total)
+            task = tasks[stage] = bars.add_task(stage, total=size)
+        bars.update(task, completed=done, total=size)
 
     with bars:
         yield update

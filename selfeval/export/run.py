@@ -13,7 +13,7 @@ Nothing here prints: progress goes to a callback, warnings are returned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -30,18 +30,15 @@ from selfeval.export.tables import (
     finding_rows,
     participant_rows,
 )
-from selfeval.files.workspace import Workspace
+from selfeval.files.workspace import Progress, Workspace
 from selfeval.files.yamlio import check_inside, check_output_folder
 from selfeval.model.questionnaire import KINDS
 
-__all__ = ["FORMATS", "ExportResult", "Progress", "default_output", "export", "response_order"]
+__all__ = ["FORMATS", "ExportResult", "default_output", "export", "response_order"]
 
 Format = Literal["csv", "xlsx", "json"]
 #: The formats ``selfeval export`` writes.
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json")
-#: ``progress(stage, done, total)``: called as files are read (``total`` known
-#: up front) and once per table written; for a progress bar on a terminal.
-Progress = Callable[[str, int, int], None]
 EXPORT_DIR = "export"
 
 
@@ -124,7 +121,8 @@ def export(
         include_drafts: also export responses still in ``status: draft``
             (as ``aggregate --include-drafts``).
         table: only this table (``answers``, ``findings``, ``participants``).
-        progress: called as the work goes (see :data:`Progress`).
+        progress: told as the work goes (:data:`selfeval.files.workspace.Progress`):
+            per file read, and once per table written.
 
     Returns:
         An :class:`ExportResult`.
@@ -136,7 +134,7 @@ def export(
             that cannot be written (no file is half-written then).
     """
     from selfeval.export import writers
-    from selfeval.report.aggregate import ReadContext, build, paused_gc, read_one
+    from selfeval.report.aggregate import READING, ReadContext, build, paused_gc, read_one
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
@@ -173,7 +171,7 @@ def export(
 
     def read() -> Iterator[Row]:
         """Read every response, yielding its answers' rows; keep what build() needs."""
-        report("Reading responses", 0, len(paths))
+        report(READING, 0, len(paths))
         for done, path in enumerate(paths, start=1):
             parsed = read_one(ctx, path, keep_answers=True)
             response = parsed.response
@@ -191,7 +189,7 @@ def export(
                         response, questionnaire, parsed.stored, parsed.not_counted
                     )
             parsed_all.append(replace(parsed, stored=None))
-            report("Reading responses", done, len(paths))
+            report(READING, done, len(paths))
 
     built = None
 

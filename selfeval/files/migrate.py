@@ -35,7 +35,7 @@ from selfeval.errors import InputError, Location, NotFoundError, SelfevalError
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
 from selfeval.files.store import ResponseStore, file_stamp, iso_stamp, utc_now
-from selfeval.files.workspace import Workspace
+from selfeval.files.workspace import Progress, Workspace, no_progress
 from selfeval.model.answers import (
     ENTRY_KEYS,
     AnswerError,
@@ -62,6 +62,10 @@ __all__ = [
     "plan_migration",
     "version_drift",
 ]
+
+
+#: The progress stage of :func:`migrate_workspace`.
+MIGRATING = "Migrating responses"
 
 
 def migrate_command(questionnaire_id: str, participant: str) -> str:
@@ -384,6 +388,7 @@ def migrate_workspace(
     to: str | None = None,
     dry_run: bool = False,
     clock: Any = utc_now,
+    progress: Progress = no_progress,
 ) -> MigrateResult:
     """Migrate every response on an older questionnaire version (the one call of ``migrate``).
 
@@ -397,6 +402,7 @@ def migrate_workspace(
         to: the version to move to (default: the exercise's pin, else the newest).
         dry_run: plan only; write nothing.
         clock: the current aware UTC time (tests inject it).
+        progress: told ``("Migrating responses", done, total)`` per response file looked at.
 
     Returns:
         A :class:`MigrateResult`. Plans with an ``error`` were not written.
@@ -414,7 +420,10 @@ def migrate_workspace(
     result = MigrateResult()
     for qid in qids:
         result.target[qid] = workspace.questionnaire(qid, to).questionnaire.version
-    for path in workspace.discover_responses().current:
+    paths = workspace.discover_responses().current
+    progress(MIGRATING, 0, len(paths))
+    for done, path in enumerate(paths, start=1):
+        progress(MIGRATING, done - 1, len(paths))
         response = load_response(path)
         ref = response.questionnaire
         if ref.id not in result.target:
@@ -432,6 +441,7 @@ def migrate_workspace(
             result.kept[path] = _write(workspace, plan, clock)
         except SelfevalError as exc:  # e.g. locked by a running fill: the others go on
             plan.error = exc
+    progress(MIGRATING, len(paths), len(paths))
     return result
 
 

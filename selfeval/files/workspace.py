@@ -26,7 +26,7 @@ is that place. Anything else is never counted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -58,13 +58,26 @@ from selfeval.model.response import Response
 
 __all__ = [
     "KEPT_MARKERS",
+    "Progress",
     "ResponseFiles",
     "Workspace",
     "find_workspace",
     "is_kept_version",
+    "no_progress",
     "placement_error",
     "split_ref",
 ]
+
+#: ``progress(stage, done, total)``: told as a long run over a workspace's
+#: responses goes (``aggregate``, ``export``, ``migrate``): ``stage`` names the
+#: step ("Reading responses"), ``total`` is 0 while not known. The terminal turns
+#: it into a progress bar (``selfeval.cli.progress``); the core never prints.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The :data:`Progress` callback that shows nothing (the default everywhere)."""
+
 
 #: Earlier versions of a response kept beside it (``fill --reopen``,
 #: ``selfeval migrate``): ``<questionnaire id><marker><stamp>.yaml``; never counted.

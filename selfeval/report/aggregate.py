@@ -33,7 +33,13 @@ from typing import Any, Literal
 from selfeval.errors import InputError, Location, SelfevalError, UsageError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
-from selfeval.files.workspace import Workspace, find_workspace, placement_error
+from selfeval.files.workspace import (
+    Progress,
+    Workspace,
+    find_workspace,
+    no_progress,
+    placement_error,
+)
 from selfeval.model.answers import active_answers, check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import Questionnaire
@@ -70,6 +76,8 @@ __all__ = [
 
 Format = Literal["md", "html", "docx"]
 REPORTS_DIR = "reports"
+#: The progress stages of :func:`aggregate` (and ``export``'s reading).
+READING, WRITING = "Reading responses", "Writing the report"
 MERGES_FILE = "merges.yaml"
 #: An HTML comment in a text file: a note to the secretariat, not report text.
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -401,6 +409,7 @@ def read_responses(
     *,
     jobs: int = 1,
     cache: bool = False,
+    progress: Progress = no_progress,
 ) -> list[ParsedResponse]:
     """Step 1: load, check and extract every response file, each on its own.
 
@@ -418,6 +427,7 @@ def read_responses(
         cache: read through the per-response cache (:func:`read_cached`,
             ``.selfeval/cache/``); a file unchanged since an earlier run is
             then not parsed again.
+        progress: told ``("Reading responses", done, total)`` as files are read.
 
     Returns:
         One :class:`ParsedResponse` per path, in the same order; the same
@@ -433,8 +443,15 @@ def read_responses(
         return []
     ctx = ReadContext.of(workspace or Workspace(find_workspace(start=paths[0].parent)))
     store = ReadCache.of(ctx.ws) if cache else None
+    total = len(paths)
+    progress(READING, 0, total)
     with paused_gc():
-        return map_in_processes(partial(read_cached, ctx, store), paths, jobs=jobs)
+        return map_in_processes(
+            partial(read_cached, ctx, store),
+            paths,
+            jobs=jobs,
+            done=lambda n: progress(READING, n, total),
+        )
 
 
 def read_texts(ws: Workspace) -> dict[str, str]:
@@ -664,6 +681,7 @@ def aggregate(
     ids: bool | None = None,
     cache: bool = True,
     category: str | None = None,
+    progress: Progress = no_progress,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
@@ -682,6 +700,8 @@ def aggregate(
         category: report on this incident category only; None: every
             category of the exercise, one report each
             (:func:`reports_dir`; ``-o`` needs a category then).
+        progress: told as the work goes: :data:`READING` per file read,
+            :data:`WRITING` (total 0 until done) while the report is rendered.
 
     Returns:
         An :class:`AggregateResult`.
@@ -704,7 +724,8 @@ def aggregate(
             hint="add --category ID, or leave out -o (each report goes to reports/<category>/)",
         )
     found = ws.discover_responses()
-    parsed = read_responses(found.current, ws, jobs=jobs, cache=cache)
+    parsed = read_responses(found.current, ws, jobs=jobs, cache=cache, progress=progress)
+    progress(WRITING, 0, 0)
     written: list[Path] = []
     warnings: list[str] = [
         f"{_relative(path, ws.root)}: not counted: a response counts only at "
@@ -719,6 +740,7 @@ def aggregate(
         written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
         findings += len(built.findings)
         responses += len(built.created_from)
+    progress(WRITING, 1, 1)
     return AggregateResult(tuple(written), tuple(warnings), findings, responses)
 
 

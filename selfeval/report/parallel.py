@@ -138,8 +138,17 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
+def _ignore(done: int) -> None:
+    """No one to tell."""
+
+
 def map_in_processes(
-    func: Callable[[T], R], items: Sequence[T], *, jobs: int = 1, chunksize: int | None = None
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int = 1,
+    chunksize: int | None = None,
+    done: Callable[[int], None] | None = None,
 ) -> list[R]:
     """Apply ``func`` to every item, in ``jobs`` worker processes, keeping the order.
 
@@ -154,6 +163,8 @@ def map_in_processes(
         jobs: worker processes; 1 runs in this process without a pool. Fewer
             workers are started when there are few items.
         chunksize: items per message to a worker (default :func:`chunk_size`).
+        done: called with the number of items done so far, as results come in
+            (for a progress bar), in order.
 
     Returns:
         ``[func(item) for item in items]``, in the same order.
@@ -168,8 +179,13 @@ def map_in_processes(
     """
     jobs = check_jobs(jobs)
     jobs = min(jobs, max(1, len(items) // MIN_ITEMS_PER_JOB))
+    tell = done or _ignore
     if jobs <= 1:
-        return [func(item) for item in items]
+        results = []
+        for item in items:
+            results.append(func(item))
+            tell(len(results))
+        return results
     size = chunksize or chunk_size(len(items), jobs)
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=_mp_context(), initializer=_start_worker, initargs=(func,)
@@ -177,7 +193,10 @@ def map_in_processes(
     try:
         with _starting():
             pending = pool.map(_apply, items, chunksize=size)  # submits all; starts the pool
-        results = list(pending)
+        results = []
+        for result in pending:
+            results.append(result)
+            tell(len(results))
     except BrokenProcessPool:
         pool.shutdown(wait=False, cancel_futures=True)
         raise SelfevalError(
