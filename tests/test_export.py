@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -472,3 +473,72 @@ def test_default_output_does_not_follow_a_link_out_of_the_workspace(
     assert left == (["answers.csv" if fmt == "csv" else f"export.{fmt}"] if link == "file" else [])
     if link == "file":
         assert next(outside.iterdir()).read_text("utf-8") == "precious"
+
+
+# -- the XLSX writer (selfeval/export/xlsx.py) --------------------------------------------------
+
+
+def _calc() -> str | None:
+    """soffice, when LibreOffice's spreadsheet (Calc) is installed with it."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    program = Path(os.path.realpath(soffice)).parent
+    return soffice if any(program.glob("libsclo.*")) else None
+
+
+@pytest.mark.skipif(_calc() is None, reason="LibreOffice Calc is not installed")
+def test_libreoffice_calc_reads_the_workbook_as_written(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    """A real spreadsheet opens the XLSX: every sheet, every row, text stays text, no formula run."""
+    _tricky(example_ws)
+    _export(runner, example_ws, "-o", str(tmp_path / "x.xlsx"))
+    _export(runner, example_ws, "-o", str(tmp_path / "csv"))
+    filter_ = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run(
+        [str(_calc()), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", filter_, "--outdir", str(tmp_path / "lo-out"), str(tmp_path / "x.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    for table in ("answers", "findings", "participants"):
+        calc = _csv(tmp_path / "lo-out" / f"x-{table}.csv")
+        ours = _csv(tmp_path / "csv" / f"{table}.csv")
+        assert len(calc) == len(ours) > 0
+        assert list(calc[0]) == list(ours[0])
+    calc = {r["path"]: r["value"] for r in _csv(tmp_path / "lo-out" / "x-answers.csv")
+            if r["participant"] == "DEF"}  # fmt: skip
+    assert calc["completed_on"] == "2006-05-16"
+    assert (calc["documents[1].title"], calc["documents[2].title"]) == ("NO", "1.10")
+    assert calc["documents[3].title"] == "0755"
+    assert calc["documents[3].note"] == "Financiën"
+    assert calc["documents[1].note"] == HYPERLINK  # the text, not a formula's result
+    assert calc["documents[2].note"] == AT_SUM
+
+
+def test_the_workbook_is_the_same_bytes_for_the_same_responses(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    _export(runner, example_ws, "-o", str(tmp_path / "a.xlsx"))
+    _export(runner, example_ws, "-o", str(tmp_path / "b.xlsx"))
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_xml_special_characters_and_control_characters_are_escaped(tmp_path: Path) -> None:
+    """`&`, `<`, a control character or text shaped like Excel's `_x0041_` escape: valid XML."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from selfeval.export.xlsx import Workbook, escape
+
+    assert escape("a & <b>") == "a &amp; &lt;b&gt;"
+    assert escape("a\rb\x01") == "a_x000D_b_x0001_"  # as Excel writes them
+    assert escape("_x0041_") == "_x005F_x0041_"  # so Excel reads back _x0041_, not A
+    with (tmp_path / "t.xlsx").open("wb") as handle:
+        book = Workbook(handle)
+        book.add_sheet("s", ["a", "b"], iter([("x & <y>", " lead\x02"), (3, True)]))
+        book.close()
+    sheet = zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml")
+    ElementTree.fromstring(sheet)  # well-formed
+    rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.values)
+    assert rows == [("a", "b"), ("x & <y>", " lead_x0002_"), (3, True)]
