@@ -175,3 +175,81 @@ def test_an_output_deep_in_missing_folders_is_refused(
     assert result.exit_code == 1, result.output
     assert f"the folder {tmp_path / 'nonexist'} does not exist" in result.stderr
     assert not (tmp_path / "nonexist").exists()
+
+
+# -- Word ----------------------------------------------------------------------------------------
+
+
+def _show_docx(runner: CliRunner, ws: Path, target: Path, *args: str) -> Path:
+    result = runner.invoke(
+        app, ["questionnaire", "show", "self-evaluation", "-w", str(ws), "-o", str(target), *args]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Wrote {target}\n"
+    return target
+
+
+def test_word_document_in_word_styles_on_a4(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    docx = pytest.importorskip("docx")
+    path = _show_docx(runner, example_ws, tmp_path / "zelfevaluatie.docx")  # format from the name
+    document = docx.Document(str(path))
+    styled: dict[str, list[str]] = {}
+    for paragraph in document.paragraphs:
+        styled.setdefault(paragraph.style.name, []).append(paragraph.text)
+    assert styled["Title"] == ["Zelfevaluatie"]
+    assert styled["Heading 1"][0].startswith("1. ")
+    assert any(h.startswith("1.1 ") and h.endswith("(verplicht)") for h in styled["Heading 2"])
+    assert "1.5.1 Titel (verplicht)" in styled["Heading 3"]  # a repeated group's questions
+    assert "Groeiende tegenstellingen" in styled["List Bullet"]  # the choices, listed
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Alleen gevraagd als" in text  # a `when` in words
+    markdown = runner.invoke(
+        app, ["questionnaire", "show", "self-evaluation", "-w", str(example_ws)]
+    ).stdout
+    for line in markdown.splitlines():  # every heading of the Markdown is in the document
+        if line.startswith("#"):
+            words = line.lstrip("#").strip().replace("*", "")
+            assert words in text, words
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert "self-evaluation 1.0.0" in section.header.paragraphs[0].text
+    assert "PAGE" in section.footer._element.xml
+    props = document.core_properties
+    assert (props.title, props.subject, props.language) == (
+        "Zelfevaluatie",
+        "self-evaluation 1.0.0",
+        "nl",
+    )
+
+
+def test_word_document_is_the_same_bytes_each_time(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    first = _show_docx(runner, example_ws, tmp_path / "a.docx").read_bytes()
+    second = _show_docx(runner, example_ws, tmp_path / "b.docx", "--format", "docx").read_bytes()
+    assert first == second
+
+
+def test_word_document_keeps_labels_as_text(runner: CliRunner, tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    source = tmp_path / "custom-2.1.0.yaml"
+    source.write_text(CUSTOM, "utf-8")
+    target = tmp_path / "custom.docx"
+    result = runner.invoke(app, ["questionnaire", "show", str(source), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(target))
+    assert document.paragraphs[0].text == "Proef <script>alert(1)</script>"
+
+
+def test_word_needs_an_output_file_and_a_matching_name(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    base = ["questionnaire", "show", "self-evaluation", "-w", str(example_ws)]
+    result = runner.invoke(app, [*base, "--format", "docx"])
+    assert result.exit_code == 2, result.output
+    assert "give -o" in result.stderr and "self-evaluation.docx" in result.stderr
+    result = runner.invoke(app, [*base, "--format", "md", "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 2 and "does not match" in result.stderr
+    assert not (tmp_path / "x.docx").exists()

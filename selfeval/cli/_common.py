@@ -31,6 +31,7 @@ __all__ = [
     "check_session_flags",
     "choices",
     "echo_err",
+    "format_of",
     "handle_errors",
     "report_session",
     "resume_command",
@@ -106,6 +107,31 @@ def choices(kind: type[StrEnum]) -> dict[str, Any]:
             ) from None
 
     return {"parser": parse, "metavar": "<" + "|".join(names) + ">"}
+
+
+def format_of(kind: type[StrEnum], fmt: StrEnum | None, output: Path | None, default: str) -> str:
+    """The output format: ``--format``, else the ``-o`` file's suffix, else ``default``.
+
+    The one rule of ``export`` and ``questionnaire show``: ``-o analyse.xlsx``
+    alone writes XLSX; a ``--format`` the file name contradicts
+    (``--format md -o x.docx``) is a usage error rather than a file whose
+    name lies about its content.
+
+    Raises:
+        UsageError: ``fmt`` and the suffix of ``output`` name different formats.
+    """
+    from selfeval.errors import UsageError
+
+    names = [member.value for member in kind]
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if fmt is None:
+        return suffix if suffix in names else default
+    if suffix in names and suffix != fmt.value:
+        raise UsageError(
+            f"--format {fmt.value} does not match the output file {output}",
+            hint=f"name the file .{fmt.value}, or leave --format out",
+        )
+    return str(fmt.value)
 
 
 class Lang(StrEnum):

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, choices, echo_err, handle_errors, shown_path
+from selfeval.cli._common import (
+    WorkspaceOption,
+    app,
+    choices,
+    echo_err,
+    format_of,
+    handle_errors,
+    shown_path,
+)
 
 
 class _Format(StrEnum):
@@ -32,15 +40,7 @@ def _format_of(fmt: _Format | None, output: Path | None) -> str:
             "export writes files, not standard output: '-o -' would make a folder named '-'",
             hint="give a file or folder name, e.g. -o export.xlsx or -o export/",
         )
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    if fmt is None:
-        return suffix if suffix in _Format.__members__ else "csv"
-    if suffix in _Format.__members__ and suffix != fmt.value:
-        raise UsageError(
-            f"--format {fmt.value} does not match the output file {output}",
-            hint=f"name the file .{fmt.value}, or leave --format out",
-        )
-    return fmt.value
+    return format_of(_Format, fmt, output, "csv")
 
 
 @app.command("export")

@@ -13,6 +13,7 @@ from selfeval.cli._common import (
     WorkspaceOption,
     app,
     choices,
+    format_of,
     handle_errors,
     shown_path,
 )
@@ -28,6 +29,7 @@ app.add_typer(questionnaire_app, name="questionnaire")
 class _Format(StrEnum):
     md = "md"
     html = "html"
+    docx = "docx"
 
 
 @questionnaire_app.command("show")
@@ -44,11 +46,16 @@ def show_command(
     ],
     workspace: WorkspaceOption = None,
     fmt: Annotated[
-        _Format,
+        _Format | None,
         typer.Option(
-            "--format", "-f", help="md (Markdown) or html (one printable page).", **choices(_Format)
+            "--format",
+            "-f",
+            help="md (Markdown), html (one printable page) or docx (Word; needs -o). "
+            "Default: from the -o file name, else md.",
+            show_default=False,
+            **choices(_Format),
         ),
-    ] = _Format.md,
+    ] = None,
     lang: LangOption = None,
     output: Annotated[
         Path | None,
@@ -66,8 +73,8 @@ def show_command(
     Sections and numbered questions, with their help text, the kind of answer
     (choices listed), which are required, and when a question is asked (its
     `when` condition in words). Meant for departments that want to read the
-    questionnaire first, or circulate it for internal sign-off. Word output
-    (.docx) is planned; see docs/export.md.
+    questionnaire first, or circulate it for internal sign-off: as Markdown,
+    one printable HTML page, or a Word document (A4, Word's heading styles).
 
     Examples:
 
@@ -75,17 +82,19 @@ def show_command(
       selfeval questionnaire show self-evaluation
       selfeval questionnaire show peer-review-1@1.0.0 --lang en
       selfeval questionnaire show self-evaluation --format html -o zelfevaluatie.html
+      selfeval questionnaire show self-evaluation -o zelfevaluatie.docx
     """
     from selfeval.export.questionnaire import show_questionnaire
 
-    text = show_questionnaire(
+    document = show_questionnaire(
         ref,
         workspace=workspace,
-        fmt=fmt.value,
+        fmt=format_of(_Format, fmt, output, "md"),
         lang=lang.value if lang is not None else None,
         output=output,
     )
     if output is None:
-        typer.echo(text, nl=False)
+        assert isinstance(document, str)  # docx needs -o (a usage error otherwise)
+        typer.echo(document, nl=False)
     else:
         typer.echo(f"Wrote {shown_path(output)}")

@@ -5,8 +5,8 @@ Markdown: its title, version and content hash, then per section its
 questions, numbered (``2.3``; inside a repeat group ``2.3.1``), each with its
 help text, what kind of answer it takes (the choices listed), whether it is
 required, and when it is asked, in words (:mod:`selfeval.model.condition_words`).
-:func:`questionnaire_html` is the same as one printable HTML page. Word
-(``.docx``) is the Word issue's; see ``docs/export.md``.
+:func:`questionnaire_html` is the same as one printable HTML page, and
+:mod:`selfeval.export.questionnaire_docx` the same as a Word document.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from selfeval.model.questionnaire import (
     text_in,
 )
 
-__all__ = ["questionnaire_html", "questionnaire_markdown", "show_questionnaire"]
+__all__ = ["FORMATS", "questionnaire_html", "questionnaire_markdown", "show_questionnaire"]
 
 #: What an item of each type takes, in words (its message in ``selfeval/locale``).
 _ANSWER = {
@@ -250,6 +250,10 @@ def questionnaire_html(
     return _PAGE.format(lang=lang, title=title, body=body)
 
 
+#: The formats of ``selfeval questionnaire show``.
+FORMATS = ("md", "html", "docx")
+
+
 def show_questionnaire(
     ref: str,
     *,
@@ -257,7 +261,7 @@ def show_questionnaire(
     fmt: str = "md",
     lang: str | None = None,
     output: Path | None = None,
-) -> str:
+) -> str | bytes:
     """The document for ``selfeval questionnaire show`` (its one call).
 
     Args:
@@ -265,26 +269,33 @@ def show_questionnaire(
             version the exercise's, else the newest), or the path of a
             questionnaire file (``.yaml``; no workspace needed).
         workspace: the workspace folder (default: found from the current folder).
-        fmt: ``md`` or ``html``.
+        fmt: ``md``, ``html`` or ``docx``
+            (:func:`selfeval.export.questionnaire_docx.questionnaire_docx`).
         lang: ``nl`` or ``en``; default the exercise's language (for a file
             outside a workspace: the questionnaire's first language).
-        output: also write the document there, atomically.
+        output: also write the document there, atomically (required for docx).
 
     Returns:
-        The document text.
+        The document: text (md, html) or bytes (docx).
 
     Raises:
         NotFoundError: no such questionnaire or version (the hint lists those there are).
         InputError: the questionnaire file is invalid, or ``output`` cannot be written.
-        UsageError: an unknown format.
+        UsageError: an unknown format; docx without ``output``.
     """
     from selfeval.errors import UsageError
     from selfeval.files.load import load_questionnaire
     from selfeval.files.workspace import Workspace, split_ref
-    from selfeval.files.yamlio import atomic_write_text, check_output_folder
+    from selfeval.files.yamlio import atomic_writer, check_output_folder
 
-    if fmt not in ("md", "html"):
-        raise UsageError(f"unknown format {fmt!r}", hint="use md or html")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
+    if fmt == "docx" and output is None:
+        qid = Path(ref).stem if Path(ref).suffix in (".yaml", ".yml") else ref.split("@")[0]
+        raise UsageError(
+            "a Word document is a file, not text for the terminal: give -o",
+            hint=f"e.g. -o {qid}.docx",
+        )
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         loaded = load_questionnaire(path)
@@ -294,9 +305,16 @@ def show_questionnaire(
         qid, version = split_ref(ref)
         loaded = ws.questionnaire(qid, version)
         lang = lang or ws.exercise.language
-    render = questionnaire_html if fmt == "html" else questionnaire_markdown
-    text = render(loaded.questionnaire, lang=lang, content_hash=loaded.hash)
+    document: str | bytes
+    if fmt == "docx":
+        from selfeval.export.questionnaire_docx import questionnaire_docx
+
+        document = questionnaire_docx(loaded.questionnaire, lang=lang, content_hash=loaded.hash)
+    else:
+        render = questionnaire_html if fmt == "html" else questionnaire_markdown
+        document = render(loaded.questionnaire, lang=lang, content_hash=loaded.hash)
     if output is not None:
         check_output_folder(output.parent, output)  # no tree of new folders
-        atomic_write_text(output, text)
-    return text
+        with atomic_writer(output, binary=isinstance(document, bytes)) as handle:
+            handle.write(document)
+    return document

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from selfeval.report.model import FindingView, ReactionView, Report
     from selfeval.report.views import AuthoredText
 
-__all__ = ["REFERENCE_DOC", "render_docx", "write_docx"]
+__all__ = ["REFERENCE_DOC", "normalise_zip", "render_docx", "write_docx"]
 
 #: The house-style document looked for in a workspace's ``templates/`` folder.
 REFERENCE_DOC = "reference.docx"
@@ -123,11 +123,14 @@ def render_docx(report: Report, *, reference: Path | None = None, ids: bool | No
     writer.build()
     out = io.BytesIO()
     writer.doc.save(out)
-    return _normalise_zip(out.getvalue())
+    return normalise_zip(out.getvalue())
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """The same package with fixed entry dates and attributes (zip dates are the clock's)."""
+def normalise_zip(data: bytes) -> bytes:
+    """The same package with fixed entry dates and attributes (zip dates are the clock's).
+
+    Also for the questionnaire document (:mod:`selfeval.export.questionnaire_docx`).
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
