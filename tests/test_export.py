@@ -542,3 +542,39 @@ def test_xml_special_characters_and_control_characters_are_escaped(tmp_path: Pat
     ElementTree.fromstring(sheet)  # well-formed
     rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.values)
     assert rows == [("a", "b"), ("x & <y>", " lead_x0002_"), (3, True)]
+
+
+# -- the same read step as aggregate --------------------------------------------------------------
+
+
+def test_export_reads_through_aggregates_cache(
+    example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second export (or an export after aggregate) parses no unchanged response again."""
+    from selfeval.export.run import export
+    from selfeval.report import aggregate as step
+
+    first = export(workspace=example_ws, fmt="json", output=example_ws / "a.json")
+
+    def no_parsing(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a response was parsed again")
+
+    monkeypatch.setattr(step, "read_one", no_parsing)
+    second = export(workspace=example_ws, fmt="json", output=example_ws / "b.json")
+    assert (example_ws / "a.json").read_bytes() == (example_ws / "b.json").read_bytes()
+    assert first.counts == second.counts == {"answers": 267, "findings": 70, "participants": 8}
+    with pytest.raises(AssertionError, match="parsed again"):
+        export(workspace=example_ws, fmt="json", output=example_ws / "c.json", cache=False)
+
+
+def test_a_misplaced_copy_is_named_and_not_exported_as_aggregate_says(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    copy = example_ws / "responses/falende-staten/DEF (copy)/self-evaluation.yaml"
+    copy.parent.mkdir()
+    shutil.copy(example_ws / DEF_SE, copy)
+    exported = runner.invoke(app, ["export", "-w", str(example_ws)])
+    aggregated = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
+    warning = "DEF (copy)/self-evaluation.yaml: not counted"
+    assert warning in exported.stderr and warning in aggregated.stderr
+    assert "267 answers from 9 responses" in exported.stdout

@@ -92,6 +92,14 @@ def export_command(
             "--include-drafts", help="Also export responses not yet submitted (status: draft)."
         ),
     ] = False,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse what earlier runs read from unchanged responses (.selfeval/cache/); "
+            "--no-cache reads and checks every response again.",
+        ),
+    ] = True,
 ) -> None:
     """Export every answer, finding and participant for analysts: CSV, XLSX or JSON.
 
@@ -124,6 +132,7 @@ def export_command(
             category=category,
             include_drafts=include_drafts,
             table=table.value if table is not None else None,
+            cache=cache,
             progress=progress,
         )
     for warning in result.warnings:

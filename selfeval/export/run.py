@@ -1,10 +1,11 @@
 """``selfeval export``: every answer, finding and participant out as CSV, XLSX or JSON.
 
-The one call of the command is :func:`export`. It reads each response the
-way ``selfeval aggregate`` does (:func:`selfeval.report.aggregate.read_one`:
-loaded, checked against its questionnaire, findings extracted, which answers
-count decided), writes its answers as rows at once, keeps only what the
-report needs, and then runs the
+The one call of the command is :func:`export`. It reads each response
+through ``selfeval aggregate``'s read step
+(:func:`selfeval.report.aggregate.each_response`: the same per-response cache,
+then loaded, checked against its questionnaire, findings extracted, which
+answers count decided), writes its answers as rows at once, keeps only what
+the report needs, and then runs the
 report pipeline's :func:`~selfeval.report.aggregate.build` for the findings,
 merges and peer-review reactions. So the export holds what the report holds,
 and refuses what ``aggregate`` refuses (an invalid response, with file:line).
@@ -30,7 +31,7 @@ from selfeval.export.tables import (
     finding_rows,
     participant_rows,
 )
-from selfeval.files.workspace import Progress, Workspace
+from selfeval.files.workspace import Progress, Workspace, no_progress
 from selfeval.files.yamlio import check_inside, check_output_folder
 from selfeval.model.questionnaire import KINDS
 
@@ -108,7 +109,8 @@ def export(
     category: str | None = None,
     include_drafts: bool = False,
     table: str | None = None,
-    progress: Progress | None = None,
+    cache: bool = True,
+    progress: Progress = no_progress,
 ) -> ExportResult:
     """Export the answers, findings and participants (the one call of ``selfeval export``).
 
@@ -121,6 +123,9 @@ def export(
         include_drafts: also export responses still in ``status: draft``
             (as ``aggregate --include-drafts``).
         table: only this table (``answers``, ``findings``, ``participants``).
+        cache: read through the per-response cache, as ``aggregate`` does
+            (:func:`selfeval.report.aggregate.each_response`); ``--no-cache``
+            turns it off.
         progress: told as the work goes (:data:`selfeval.files.workspace.Progress`):
             per file read, and once per table written.
 
@@ -134,7 +139,13 @@ def export(
             that cannot be written (no file is half-written then).
     """
     from selfeval.export import writers
-    from selfeval.report.aggregate import READING, ReadContext, build, paused_gc, read_one
+    from selfeval.report.aggregate import (
+        ReadContext,
+        build,
+        each_response,
+        misplaced_warnings,
+        paused_gc,
+    )
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
@@ -161,19 +172,17 @@ def export(
         target = output  # the user's choice, but no tree of new folders
         folder = writers.csv_folder(output, tables) if fmt == "csv" else None
         check_output_folder(folder if folder is not None else output.parent, output)
-    paths = response_order(ws, ws.response_files())
-    result = ExportResult([])
+    found = ws.discover_responses()
+    paths = response_order(ws, found.current)
+    result = ExportResult([], misplaced_warnings(ws, found.misplaced))
     counts = result.counts
     answer_rows = AnswerRows(exercise, exercise.language)
     parsed_all = []
     handed_in: dict[str, list[tuple[str, str, str, str]]] = {}
-    report = progress or (lambda stage, done, total: None)
 
     def read() -> Iterator[Row]:
         """Read every response, yielding its answers' rows; keep what build() needs."""
-        report(READING, 0, len(paths))
-        for done, path in enumerate(paths, start=1):
-            parsed = read_one(ctx, path, keep_answers=True)
+        for parsed in each_response(ctx, paths, cache=cache, keep_answers=True, progress=progress):
             response = parsed.response
             wanted = response is not None and response.incident_category in chosen
             if response is not None and wanted and parsed.questionnaire is not None:
@@ -189,7 +198,6 @@ def export(
                         response, questionnaire, parsed.stored, parsed.not_counted
                     )
             parsed_all.append(replace(parsed, stored=None))
-            report(READING, done, len(paths))
 
     built = None
 
@@ -216,7 +224,7 @@ def export(
         elif which is PARTICIPANTS:
             rows = participant_rows(exercise, handed_in)
             yield from _count(rows, counts, PARTICIPANTS.name)
-        report(f"Writing {which.name}", 1, 1)
+        progress(f"Writing {which.name}", 1, 1)
 
     with paused_gc():
         if fmt == "csv":

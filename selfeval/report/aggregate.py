@@ -68,6 +68,8 @@ __all__ = [
     "ReadContext",
     "aggregate",
     "build",
+    "each_response",
+    "misplaced_warnings",
     "paused_gc",
     "read_cached",
     "read_one",
@@ -454,6 +456,46 @@ def read_responses(
         )
 
 
+def each_response(
+    ctx: ReadContext,
+    paths: Sequence[Path],
+    *,
+    cache: bool = False,
+    keep_answers: bool = False,
+    progress: Progress = no_progress,
+) -> Iterator[ParsedResponse]:
+    """Step 1 one file at a time, in order: :func:`read_responses` for a caller that streams.
+
+    ``selfeval export`` writes each response's answers as it is read
+    (``keep_answers``), so the stored answers of only one response are held
+    at a time; it reads through the same cache and tells the same progress
+    as ``aggregate``.
+
+    Yields:
+        One :class:`ParsedResponse` per path, as :func:`read_cached` gives it.
+    """
+    store = ReadCache.of(ctx.ws) if cache else None
+    total = len(paths)
+    progress(READING, 0, total)
+    for done, path in enumerate(paths, start=1):
+        yield read_cached(ctx, store, path, keep_answers=keep_answers)
+        progress(READING, done, total)
+
+
+def misplaced_warnings(ws: Workspace, misplaced: Sequence[Path]) -> list[str]:
+    """The warning for each file under ``responses/`` that is not at a response place.
+
+    Such a file is not counted (``Workspace.discover_responses``); aggregate
+    and export say so in the same words.
+    """
+    return [
+        f"{_relative(path, ws.root)}: not counted: a response counts only at "
+        f"responses/<category>/<participant>/<questionnaire id>.yaml "
+        f"(run `selfeval validate` to see where it belongs)"
+        for path in misplaced
+    ]
+
+
 def read_texts(ws: Workspace) -> dict[str, str]:
     """The secretariat's narrative texts (``texts/<name>.md``), as the report shows them.
 
@@ -727,12 +769,7 @@ def aggregate(
     parsed = read_responses(found.current, ws, jobs=jobs, cache=cache, progress=progress)
     progress(WRITING, 0, 0)
     written: list[Path] = []
-    warnings: list[str] = [
-        f"{_relative(path, ws.root)}: not counted: a response counts only at "
-        f"responses/<category>/<participant>/<questionnaire id>.yaml "
-        f"(run `selfeval validate` to see where it belongs)"
-        for path in found.misplaced
-    ]
+    warnings: list[str] = misplaced_warnings(ws, found.misplaced)
     findings = responses = 0
     for one in chosen:
         built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
