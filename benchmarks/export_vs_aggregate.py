@@ -10,6 +10,7 @@ to a temporary folder.
 Usage:
     python benchmarks/export_vs_aggregate.py                     # 1,000 responses
     python benchmarks/export_vs_aggregate.py --sizes 1000 10000 --keep /tmp/bench
+    python benchmarks/export_vs_aggregate.py --cache warm        # both from the per-response cache
     python benchmarks/export_vs_aggregate.py --quick             # 5 responses (the smoke test)
 """
 
@@ -32,16 +33,29 @@ from measure import Run, mb, run, selfeval_cmd
 TARGET = 1.5  # export within 1.5x aggregate
 
 
-def measure(ws: Path, formats: list[str], repeat: int, out: Path) -> dict[str, list[Run]]:
-    """Run aggregate and export (each format) ``repeat`` times, interleaved."""
+def measure(
+    ws: Path, formats: list[str], repeat: int, out: Path, cache: str
+) -> dict[str, list[Run]]:
+    """Run aggregate and export (each format) ``repeat`` times, interleaved.
+
+    ``cache``: ``off`` runs both with ``--no-cache`` (every response read and
+    checked: the read step costs the same for both); ``warm`` runs each
+    command once first, uncounted, so both read every response from the
+    per-response cache (``.selfeval/cache/``), as a second run does.
+    """
     selfeval = selfeval_cmd()
-    commands = {"aggregate": [*selfeval, "aggregate", "-w", str(ws)]}
+    flag = ["--no-cache"] if cache == "off" else []
+    commands = {"aggregate": [*selfeval, "aggregate", "-w", str(ws), *flag]}
     for fmt in formats:
         target = out / (f"export-{fmt}" if fmt == "csv" else f"export.{fmt}")
         commands[f"export --format {fmt}"] = [
-            *selfeval, "export", "-w", str(ws), "--format", fmt, "-o", str(target),
+            *selfeval, "export", "-w", str(ws), "--format", fmt, "-o", str(target), *flag,
         ]  # fmt: skip
     runs: dict[str, list[Run]] = {name: [] for name in commands}
+    if cache == "warm":
+        for name, cmd in commands.items():
+            if run(cmd).returncode != 0:
+                raise SystemExit(f"{name} failed in the warm-up run")
     for _ in range(repeat):
         for name, cmd in commands.items():
             result = run(cmd)
@@ -88,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="5 responses, one run each")
     parser.add_argument("--keep", type=Path, help="generate workspaces here and keep them")
+    parser.add_argument(
+        "--cache",
+        choices=["off", "warm"],
+        default="off",
+        help="off: both with --no-cache (default); warm: both reading the per-response cache",
+    )
     args = parser.parse_args(argv)
     sizes = [5] if args.quick else args.sizes
     repeat = 1 if args.quick else args.repeat
@@ -104,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Generated {size} responses in {time.perf_counter() - start:.1f} s")
             out = Path(tmp) / f"out-{size}"
             out.mkdir(parents=True, exist_ok=True)
-            figures += report(size, measure(ws, args.formats, repeat, out))
+            print(f"Cache: {args.cache}")
+            figures += report(size, measure(ws, args.formats, repeat, out, args.cache))
     print("\nAgainst the target of issue 14 (export <= 1.5x aggregate, wall time):")
     for name, ratio, cpu_ratio, met in figures:
         verdict = "MET " if met else "MISS"
