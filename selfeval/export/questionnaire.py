@@ -309,7 +309,10 @@ def show_questionnaire(
     if fmt == "docx":
         from selfeval.export.questionnaire_docx import questionnaire_docx
 
-        document = questionnaire_docx(loaded.questionnaire, lang=lang, content_hash=loaded.hash)
+        markdown = questionnaire_markdown(loaded.questionnaire, lang=lang, content_hash=loaded.hash)
+        document = questionnaire_docx(
+            loaded.questionnaire, markdown, lang=lang, content_hash=loaded.hash
+        )
     else:
         render = questionnaire_html if fmt == "html" else questionnaire_markdown
         document = render(loaded.questionnaire, lang=lang, content_hash=loaded.hash)

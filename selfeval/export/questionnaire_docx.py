@@ -35,14 +35,17 @@ _HEADINGS = {1: "Title", 2: "Heading 1", 3: "Heading 2", 4: "Heading 3", 5: "Hea
 
 
 def questionnaire_docx(
-    questionnaire: Questionnaire, *, lang: str, content_hash: str | None = None
+    questionnaire: Questionnaire, markdown: str, *, lang: str, content_hash: str | None = None
 ) -> bytes:
-    """The questionnaire as ``.docx`` bytes: the Markdown document, in Word styles.
+    """The questionnaire as ``.docx`` bytes: its Markdown document, in Word styles.
 
     Args:
-        questionnaire: the version to show.
+        questionnaire: the version shown (title, id and version for the
+            header and the document properties).
+        markdown: its document, from
+            :func:`selfeval.export.questionnaire.questionnaire_markdown`.
         lang: ``nl`` or ``en``.
-        content_hash: the definition's hash (shown under the title and in the header).
+        content_hash: the definition's hash (shown in the header).
 
     Returns:
         The document (a zip package); the same bytes for the same arguments.
@@ -50,10 +53,8 @@ def questionnaire_docx(
     import docx
     from docx.shared import Mm
 
-    from selfeval.export.questionnaire import questionnaire_markdown
     from selfeval.report.docx import normalise_zip
 
-    text = questionnaire_markdown(questionnaire, lang=lang, content_hash=content_hash)
     document = docx.Document()
     body = document.element.body
     for child in list(body):
@@ -69,7 +70,7 @@ def questionnaire_docx(
     header.style = document.styles["Header"]
     header.add_run(f"{title} · {where}" + (f" · {content_hash[:19]}…" if content_hash else ""))
     _page_number(section.footer.paragraphs[0], document)
-    _Markdown(document).write(text)
+    _Markdown(document).write(markdown)
     props = document.core_properties
     props.created = props.modified = props.last_printed = _DATE
     props.revision = 1
