@@ -475,7 +475,7 @@ def test_default_output_does_not_follow_a_link_out_of_the_workspace(
         assert next(outside.iterdir()).read_text("utf-8") == "precious"
 
 
-# -- the XLSX writer (selfeval/export/xlsx.py) --------------------------------------------------
+# -- the XLSX as a spreadsheet reads it (XlsxWriter) --------------------------------------------------
 
 
 def _calc() -> str | None:
@@ -523,28 +523,6 @@ def test_the_workbook_is_the_same_bytes_for_the_same_responses(
     _export(runner, example_ws, "-o", str(tmp_path / "b.xlsx"))
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 
-
-def test_xml_special_characters_and_control_characters_are_escaped(tmp_path: Path) -> None:
-    """`&`, `<`, a control character or text shaped like Excel's `_x0041_` escape: valid XML."""
-    import zipfile
-    from xml.etree import ElementTree
-
-    from selfeval.export.xlsx import Workbook, escape
-
-    assert escape("a & <b>") == "a &amp; &lt;b&gt;"
-    assert escape("a\rb\x01") == "a_x000D_b_x0001_"  # as Excel writes them
-    assert escape("_x0041_") == "_x005F_x0041_"  # so Excel reads back _x0041_, not A
-    with (tmp_path / "t.xlsx").open("wb") as handle:
-        book = Workbook(handle)
-        book.add_sheet("s", ["a", "b"], iter([("x & <y>", " lead\x02"), (3, True)]))
-        book.close()
-    sheet = zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml")
-    ElementTree.fromstring(sheet)  # well-formed
-    rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.values)
-    assert rows == [("a", "b"), ("x & <y>", " lead_x0002_"), (3, True)]
-
-
-# -- the same read step as aggregate --------------------------------------------------------------
 
 
 def test_export_reads_through_aggregates_cache(

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -32,7 +31,6 @@ from typing import Any
 
 from selfeval.errors import InputError, Location
 from selfeval.export.tables import Row, Table
-from selfeval.export.xlsx import MAX_CELL, MAX_ROWS
 from selfeval.files.yamlio import atomic_path, atomic_writer
 
 __all__ = [
@@ -54,9 +52,13 @@ Produce = Callable[[Table], Iterable[Row]]
 #: What makes a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Rows in one Excel worksheet, the header included; more go on a next sheet.
-EXCEL_MAX_ROWS = MAX_ROWS
-#: Characters Excel keeps in one cell; a longer text is cut in the XLSX.
-EXCEL_MAX_CELL = MAX_CELL
+EXCEL_MAX_ROWS = 1_048_576
+#: Characters Excel keeps in one cell.
+EXCEL_MAX_CELL = 32_767
+#: Column widths in characters: at least the header, at most this.
+_MAX_WIDTH = 60
+#: Rows sampled per sheet to size the columns.
+_WIDTH_SAMPLE = 200
 
 
 def neutralise(text: str) -> str:
@@ -205,7 +207,7 @@ def write_json(
 def write_xlsx(
     target: Path, tables: Sequence[Table], produce: Produce, *, within: Path | None = None
 ) -> tuple[Path, list[str]]:
-    """Write one worksheet per table into an Excel workbook (:mod:`selfeval.export.xlsx`).
+    """Write one worksheet per table into an Excel workbook (XlsxWriter).
 
     Every sheet has its header row frozen, an autofilter and column widths
     fitted to the first rows. Text is always written as a string cell (so
@@ -224,27 +226,95 @@ def write_xlsx(
         InputError: the file cannot be written; an earlier file is left as it was.
         RefusedError: ``within`` is given and the path leads outside it.
     """
-    from selfeval.export import xlsx
+    import xlsxwriter
 
     warnings: list[str] = []
-    with atomic_path(target, within=within) as tmp, tmp.open("wb") as handle:
-        book = xlsx.Workbook(handle, quote_prefix=FORMULA_START, flatten=flat)
-        for table in tables:
-            rows = iter(produce(table))
-            part = 1
-            while True:
-                name = table.name if part == 1 else f"{table.name} ({part})"
-                book.add_sheet(name, table.columns, rows, max_rows=EXCEL_MAX_ROWS)
-                more = next(rows, None)
-                if more is None:
-                    break
-                rows = itertools.chain([more], rows)
-                part += 1
-        book.close()
-    if book.cut:
-        warnings.append(
-            f"{book.cut} cell{'s' if book.cut != 1 else ''} longer than Excel's "
-            f"{EXCEL_MAX_CELL:,} characters were cut in {target.name}; the CSV and JSON "
-            "exports keep them whole"
+    with atomic_path(target, within=within) as tmp:
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,  # rows go to disk as written
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
         )
+        sheets = _Sheets(book)
+        for table in tables:
+            sheets.write(table, produce(table))
+        try:
+            book.close()
+        except (OSError, xlsxwriter.exceptions.XlsxWriterException) as exc:
+            raise InputError(
+                f"cannot write the workbook: {exc}",
+                location=Location(target),
+                hint="free disk space or fix the folder's permissions; nothing was overwritten",
+            ) from None
+        if sheets.cut:
+            warnings.append(
+                f"{sheets.cut} cell{'s' if sheets.cut != 1 else ''} longer than Excel's "
+                f"{EXCEL_MAX_CELL:,} characters were cut in {target.name}; the CSV and JSON "
+                "exports keep them whole"
+            )
     return target, warnings
+
+
+class _Sheets:
+    """Writes tables into a workbook, sheet by sheet (XlsxWriter, constant-memory mode)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.header = book.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1})
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.cut = 0
+
+    def write(self, table: Table, rows: Iterable[Row]) -> None:
+        part = 1
+        sheet, widths = self._sheet(table, part)
+        r = 0
+        for row in rows:
+            if r == EXCEL_MAX_ROWS - 1:
+                self._finish(sheet, table, r, widths)
+                part += 1
+                sheet, widths = self._sheet(table, part)
+                r = 0
+            r += 1
+            sample = r <= _WIDTH_SAMPLE
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is list:
+                    value, kind = flat(value), str
+                if kind is str:
+                    if len(value) > EXCEL_MAX_CELL:
+                        value = value[:EXCEL_MAX_CELL]
+                        self.cut += 1
+                    quoted = self.quoted if value.startswith(FORMULA_START) else None
+                    sheet.write_string(r, c, value, quoted)
+                elif kind is bool:
+                    sheet.write_boolean(r, c, value)
+                elif kind is int or kind is float:
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(value))
+                if sample:
+                    width = len(str(value).partition("\n")[0]) + 2
+                    if width > widths[c]:
+                        widths[c] = min(width, _MAX_WIDTH)
+        self._finish(sheet, table, r, widths)
+
+    def _sheet(self, table: Table, part: int) -> tuple[Any, list[int]]:
+        name = table.name if part == 1 else f"{table.name} ({part})"
+        sheet = self.book.add_worksheet(name)
+        for c, column in enumerate(table.columns):
+            sheet.write_string(0, c, column, self.header)
+        sheet.freeze_panes(1, 0)
+        return sheet, [len(column) + 3 for column in table.columns]
+
+    def _finish(self, sheet: Any, table: Table, last: int, widths: list[int]) -> None:
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, width)
+        sheet.autofilter(0, 0, max(last, 1), len(table.columns) - 1)
+        # Text that looks like a number is text on purpose: no green warning triangles.
+        sheet.ignore_errors({"number_stored_as_text": f"A1:XFD{EXCEL_MAX_ROWS}"})
