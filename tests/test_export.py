@@ -524,7 +524,6 @@ def test_the_workbook_is_the_same_bytes_for_the_same_responses(
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 
 
-
 def test_export_reads_through_aggregates_cache(
     example_ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -540,7 +539,7 @@ def test_export_reads_through_aggregates_cache(
     monkeypatch.setattr(step, "read_one", no_parsing)
     second = export(workspace=example_ws, fmt="json", output=example_ws / "b.json")
     assert (example_ws / "a.json").read_bytes() == (example_ws / "b.json").read_bytes()
-    assert first.counts == second.counts == {"answers": 267, "findings": 70, "participants": 8}
+    assert first.counts == second.counts == {"answers": 310, "findings": 76, "participants": 8}
     with pytest.raises(AssertionError, match="parsed again"):
         export(workspace=example_ws, fmt="json", output=example_ws / "c.json", cache=False)
 
@@ -555,4 +554,4 @@ def test_a_misplaced_copy_is_named_and_not_exported_as_aggregate_says(
     aggregated = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
     warning = "DEF (copy)/self-evaluation.yaml: not counted"
     assert warning in exported.stderr and warning in aggregated.stderr
-    assert "267 answers from 9 responses" in exported.stdout
+    assert "310 answers from 9 responses" in exported.stdout

@@ -47,7 +47,7 @@ def test_aggregate_shows_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     child = _on_a_terminal(example_ws, "aggregate")
     child.expect(r"Reading responses.*9/9")
     child.expect("Writing the report")
-    child.expect("70 findings from 9 responses")
+    child.expect("76 findings from 9 responses")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -55,7 +55,7 @@ def test_aggregate_shows_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
 
 def test_aggregate_shows_no_progress_bar_when_piped(example_ws: Path) -> None:
     result = _piped(example_ws, "aggregate")
-    assert "70 findings from 9 responses." in result.stdout
+    assert "76 findings from 9 responses." in result.stdout
     assert "Reading responses" not in result.stderr and "Writing the report" not in result.stderr
     assert "\x1b[" not in result.stdout + result.stderr
 

@@ -226,6 +226,8 @@ def write_xlsx(
         InputError: the file cannot be written; an earlier file is left as it was.
         RefusedError: ``within`` is given and the path leads outside it.
     """
+    import datetime
+
     import xlsxwriter
 
     warnings: list[str] = []
@@ -239,6 +241,10 @@ def write_xlsx(
                 "strings_to_urls": False,
             },
         )
+        # Same responses, same bytes (a workbook diffed or checked in): the package's
+        # creation date is fixed, as the docx report's is; XlsxWriter's zip entries are dated
+        # 1980-01-01 already.
+        book.set_properties({"created": datetime.datetime(1980, 1, 1)})
         sheets = _Sheets(book)
         for table in tables:
             sheets.write(table, produce(table))
