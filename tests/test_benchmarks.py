@@ -149,6 +149,7 @@ def test_run_quick_prints_every_figure() -> None:
     assert "heavy modules after `import selfeval.cli`: none" in out
 
 
+@pytest.mark.slow  # a benchmark's smoke test: the slow tier
 def test_phases_times_each_step_of_aggregate(small_ws: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(BENCH / "phases.py"), str(small_ws), "--jobs", "2"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reliakit import Command, assert_refused_cleanly, invoke, require, targets
@@ -63,8 +64,25 @@ WRONG_TYPE: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-@pytest.mark.parametrize("damage", sorted(DAMAGE))
-@pytest.mark.parametrize(("command", "target"), targets())
+def _damage_cases() -> list[Any]:
+    """Every damage for every file every command reads; the default tier a covering sample.
+
+    The default tier takes each (command, file) once, with the damages in turn, so every
+    command, every file it reads and every damage is tried; the whole cross product
+    (460 runs) is the ``slow`` tier (``pytest -m slow``).
+    """
+    cases = []
+    for n, param in enumerate(targets()):
+        command, target = param.values
+        for m, damage in enumerate(sorted(DAMAGE)):
+            marks = () if m == n % len(DAMAGE) else (pytest.mark.slow,)
+            cases.append(
+                pytest.param(command, target, damage, marks=marks, id=f"{param.id}-{damage}")
+            )
+    return cases
+
+
+@pytest.mark.parametrize(("command", "target", "damage"), _damage_cases())
 def test_damaged_file_is_one_clear_error(
     runner: CliRunner, ws: Path, command: Command, target: str, damage: str
 ) -> None:
