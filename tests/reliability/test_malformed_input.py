@@ -114,7 +114,19 @@ def test_wrong_type_is_one_clear_error(
     assert fragment in result.stderr
 
 
-@pytest.mark.parametrize(("command", "target"), targets())
+def _one_command_per_kind() -> list[Any]:
+    """Every (command, file) pair; the default tier the first command reading each kind of file."""
+    seen: set[str] = set()
+    cases = []
+    for param in targets():
+        command, target = param.values
+        marks = (pytest.mark.slow,) if target in seen else ()
+        seen.add(target)
+        cases.append(pytest.param(command, target, marks=marks, id=param.id))
+    return cases
+
+
+@pytest.mark.parametrize(("command", "target"), _one_command_per_kind())
 def test_byte_order_mark_is_accepted(
     runner: CliRunner, ws: Path, command: Command, target: str
 ) -> None:
