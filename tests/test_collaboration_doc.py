@@ -35,6 +35,7 @@ def test_the_page_has_the_steps() -> None:
         assert step in text
 
 
+@pytest.mark.slow  # ~10 s of real git; tests/test_git_workflow.py covers the workflow by default
 def test_collaboration_doc_commands_run(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -139,8 +139,8 @@ def test_another_tool_version_reads_every_response_again(
     "damage",
     [
         pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
-        pytest.param(lambda raw: b"", id="empty"),
-        pytest.param(lambda raw: b"\xff\xfe garbage", id="not-utf8"),
+        pytest.param(lambda raw: b"", id="empty", marks=pytest.mark.slow),
+        pytest.param(lambda raw: b"\xff\xfe garbage", id="not-utf8", marks=pytest.mark.slow),
         pytest.param(lambda raw: b"cos\nsystem\n(S'echo pwned'\ntR.", id="a-pickle"),
         pytest.param(
             lambda raw: json.dumps({**json.loads(raw), "key": "0" * 64}).encode(), id="foreign-key"
