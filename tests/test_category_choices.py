@@ -15,33 +15,12 @@ import re
 from pathlib import Path
 
 import pytest
+from exercisekit import worked_example_words
 from typer.testing import CliRunner
 
 from selfeval.cli import app
 from selfeval.files import yamlio
 from selfeval.files.resources import newest_questionnaires, template_dir
-
-#: Words of the worked example (falende staten, 2006) and its participants: none may
-#: appear in a new, empty workspace.
-WORKED_EXAMPLE_WORDS = (
-    "falende",
-    "staten",
-    "failing",
-    "Groeiende tegenstellingen",
-    "growing tensions",
-    "Verval",
-    "Falen",
-    "Herstel",
-    "BZK",
-    "Defensie",
-    "Buitenlandse Zaken",
-    "NCTb",
-    "Terrorismebestrijding",
-    "Nationale Veiligheid",
-    "Financiën",
-    "Justitie",
-    "2006",
-)
 
 
 def invoke(runner: CliRunner, *args: str) -> tuple[int, str]:
@@ -60,10 +39,7 @@ def test_init_workspace_has_no_word_of_the_worked_example(
         if not path.is_file():
             continue
         text = path.read_text("utf-8")
-        for word in WORKED_EXAMPLE_WORDS:
-            for match in re.finditer(re.escape(word), text, re.IGNORECASE):
-                line = text.count("\n", 0, match.start()) + 1
-                found.append(f"{path.relative_to(target)}:{line}: {word}")
+        found += [f"{path.relative_to(target)}:{hit}" for hit in worked_example_words(text)]
     assert found == []
 
 
