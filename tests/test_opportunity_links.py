@@ -187,3 +187,41 @@ def test_peer_review_refuses_an_answers_file_naming_an_id_not_in_the_draft(ws: P
     assert f"BZK-peer-review-2.yaml:{line[0]}:" in err
     assert "'BZ.bottlenecks.capacitiet', which is not a finding of any response" in err
     assert not (ws / CAT / "BZK" / "peer-review-2.yaml").exists()
+
+
+def _validate(ws: Path) -> object:
+    return CliRunner().invoke(app, ["validate", "--workspace", str(ws)])
+
+
+def test_validate_refuses_a_peer_review_naming_an_id_not_in_the_draft_it_answered(
+    ws: Path,
+) -> None:
+    _draft_of_the_peer_reviews(ws)  # reports/draft.yaml is the draft the peer reviews answered
+    jus = ws / CAT / "JUS" / "peer-review-2.yaml"
+    assert _validate(ws).exit_code == 0
+    line = _set_answers(jus, "opportunities", 1, ["BZ.bottlenecks.capacitiet"])
+    result = _validate(ws)
+    assert result.exit_code == 1, result.output
+    err = " ".join(result.stderr.split())
+    assert f"JUS/peer-review-2.yaml:{line}:" in err
+    assert "'BZ.bottlenecks.capacitiet', which is not a finding of any response" in err
+    # A merged-away id of the draft and the response's own need are links.
+    _set_answers(jus, "opportunities", 1, ["DEF.bottlenecks.capaciteit-politie-justitie",
+                                           "JUS.peer-review-2.needs.beleid-prioriteitslanden"])  # fmt: skip
+    assert _validate(ws).exit_code == 0
+
+
+def test_validate_without_the_draft_checks_the_ids_the_respondent_had(ws: Path) -> None:
+    # No reports/draft.yaml: another department's id cannot be checked (aggregate warns),
+    # but the respondent's own needs and a department not in the exercise can.
+    jus = ws / CAT / "JUS" / "peer-review-2.yaml"
+    _set_answers(jus, "opportunities", 1, ["BZ.bottlenecks.capacitiet"])
+    assert _validate(ws).exit_code == 0
+    line = _set_answers(jus, "opportunities", 1, ["JUS.peer-review-2.needs.beleid",
+                                                  "XYZ.needs.1"])  # fmt: skip
+    result = _validate(ws)
+    assert result.exit_code == 1, result.output
+    err = " ".join(result.stderr.split())
+    assert f"JUS/peer-review-2.yaml:{line}:" in err
+    assert "'JUS.peer-review-2.needs.beleid', which is not a finding of any response" in err
+    assert "'XYZ.needs.1', which is not a finding of any response" in err

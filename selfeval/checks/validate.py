@@ -44,6 +44,7 @@ from selfeval.files.workspace import (
 )
 from selfeval.model.answers import check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.links import response_link_problems
 from selfeval.model.response import Response
 
 __all__ = ["Report", "validate_paths", "validate_workspace"]
@@ -66,6 +67,10 @@ class Report:
     # Questionnaire files loaded while checking responses (or the error each
     # raised), so N responses to one version parse it once, not N times.
     _questionnaires: dict[Path, LoadedQuestionnaire | SelfevalError] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # Draft files read for peer reviews' links: path → (hash, finding id → kind), or None.
+    _drafts: dict[Path, tuple[str, dict[str, str]] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -146,6 +151,71 @@ def _answers_problems(
             InputError(
                 f"answers.{problem}",
                 location=Location(path, *where) if where else Location(path),
+            )
+        )
+    return problems
+
+
+def _draft_kinds(workspace: Workspace, response: Response, report: Report) -> dict[str, str] | None:
+    """Finding id (and merged id) → kind of the draft a peer review answered, if at hand.
+
+    None when the response names no draft, or its file is gone, unreadable or
+    has been made again since (another hash): then the ids of other
+    departments cannot be checked here (``aggregate`` warns about them).
+    """
+    ref = response.draft
+    if ref is None or not ref.path:
+        return None
+    path = (workspace.root / ref.path).resolve()
+    if path not in report._drafts:
+        report._drafts[path] = None
+        try:
+            data = yamlio.load(path) if path.is_file() else None
+        except SelfevalError:
+            data = None
+        head = data.get("draft") if isinstance(data, dict) else None
+        listed = data.get("findings") if isinstance(data, dict) else None
+        if (
+            isinstance(head, dict)
+            and isinstance(head.get("hash"), str)
+            and isinstance(listed, list)
+        ):
+            kinds: dict[str, str] = {}
+            for finding in listed:
+                if isinstance(finding, dict) and isinstance(finding.get("kind"), str):
+                    merged = finding.get("merged")
+                    for fid in [finding.get("id"), *(merged if isinstance(merged, list) else [])]:
+                        if isinstance(fid, str):
+                            kinds[fid] = finding["kind"]
+            report._drafts[path] = (head["hash"], kinds)
+    found = report._drafts[path]
+    return found[1] if found is not None and found[0] == ref.hash else None
+
+
+def _link_problems(
+    path: Path,
+    response: Response,
+    loaded: LoadedQuestionnaire,
+    workspace: Workspace,
+    exercise: Exercise,
+    report: Report,
+) -> list[SelfevalError]:
+    """The ids the response's opportunities answer (:func:`response_link_problems`)."""
+    text = path.read_text("utf-8-sig")
+    problems: list[SelfevalError] = []
+    for problem in response_link_problems(
+        loaded.questionnaire,
+        response.participant,
+        response.answers,
+        draft=_draft_kinds(workspace, response, report),
+        codes=exercise.codes,
+    ):
+        where = yamlio.line_of(text, ["answers", *problem.path])
+        problems.append(
+            InputError(
+                problem.message,
+                location=Location(path, *where) if where else Location(path),
+                hint=problem.hint,
             )
         )
     return problems
@@ -259,8 +329,12 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                         f"this response; the report only uses what is asked for",
                     )
                 )
-    for problem in _answers_problems(path, response, loaded, exercise):
+    answer_problems = _answers_problems(path, response, loaded, exercise)
+    for problem in answer_problems:
         report.add(problem)
+    if exercise is not None and not answer_problems:
+        for problem in _link_problems(path, response, loaded, workspace, exercise, report):
+            report.add(problem)
     if exercise is not None and not is_kept_version(path):
         drift = version_drift(workspace, path, response)
         if drift is not None:

@@ -297,32 +297,29 @@ def _link_problems(
 ) -> list[SelfevalError]:
     """Each opportunity's ``answers`` against the draft and the response's own needs.
 
-    The same rule as the report's (:func:`selfeval.report.links.link_problem`),
-    checked here already, at the line of the answers file, while the
-    respondent can still fix it.
+    The rule ``validate`` and ``aggregate`` apply too
+    (:func:`selfeval.model.links.response_link_problems`), checked here already,
+    at the line of the answers file, while the respondent can still fix it.
     """
-    from selfeval.report.findings import SourceResponse, response_findings
-    from selfeval.report.links import HINT, link_problem
+    from selfeval.model.links import response_link_problems
 
-    response = store.response.model_copy(update={"answers": answers})
-    source = SourceResponse(response, store.loaded.questionnaire, path.name)
-    own = response_findings(source, store.workspace.exercise.language)
     kinds = {i: f.kind for f in draft.findings for i in (f.id, *f.merged)}
-    kinds.update((f.id, f.kind) for f in own)
     errors: list[SelfevalError] = []
-    for finding in own:
-        for index, fid in enumerate(finding.answers):
-            problem = link_problem(fid, kinds)
-            if problem is None:
-                continue
-            found = yamlio.line_of(text, [*finding.place, "answers", index])
-            errors.append(
-                InputError(
-                    f"answers of {finding.id} {problem}",
-                    location=Location(path, *found) if found else Location(path),
-                    hint=HINT,
-                )
+    for problem in response_link_problems(
+        store.loaded.questionnaire,
+        store.participant,
+        answers,
+        draft=kinds,
+        codes=store.workspace.exercise.codes,
+    ):
+        found = yamlio.line_of(text, list(problem.path))
+        errors.append(
+            InputError(
+                problem.message,
+                location=Location(path, *found) if found else Location(path),
+                hint=problem.hint,
             )
+        )
     return errors
 
 

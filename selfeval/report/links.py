@@ -21,8 +21,11 @@ The rule for an id that names no finding:
   in front of it; a department not in the exercise; a peer review against
   the current draft naming an id not in it): an error at the file and line.
 
-An id that names a finding which is not a bottleneck, blind spot or need is
-an error at the file and line. Nothing here prints; warnings are returned.
+A self-evaluation's opportunity names only the bottlenecks, blind spots and
+needs of its own response. An id that names a finding which is not a
+bottleneck, blind spot or need is an error at the file and line. The rule for
+one id is :func:`selfeval.model.links.link_problem`, which ``validate`` and
+``peer-review`` call as well. Nothing here prints; warnings are returned.
 """
 
 from __future__ import annotations
@@ -32,41 +35,10 @@ from pathlib import Path
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
-from selfeval.model.answers import ANSWERABLE
+from selfeval.model.links import ANSWERABLE, HINT, SELF_EVALUATION_HINT, link_problem
 from selfeval.report.findings import Finding
 
-__all__ = ["ANSWERABLE", "link_answers", "link_problem"]
-
-#: What to do about a wrong id.
-HINT = (
-    "name the bottlenecks, blind spots and needs it answers by their ids in reports/draft.yaml, "
-    "or those of your own needs (ABC.needs.2, ABC.peer-review-2.needs.1); see docs/findings.md"
-)
-
-
-def link_problem(fid: str, kinds: Mapping[str, str]) -> str | None:
-    """Why ``fid`` cannot be something an opportunity answers, or None when it can.
-
-    The one rule that ``aggregate`` (:func:`link_answers`) and ``peer-review``
-    (checking an answers file against the draft) share.
-
-    Args:
-        fid: an id from an opportunity's ``answers``.
-        kinds: finding id (and merged alias) → kind, of every finding the
-            respondent could name.
-
-    Returns:
-        The problem in words, or None.
-    """
-    kind = kinds.get(fid)
-    if kind is None:
-        return f"names {fid!r}, which is not a finding of any response"
-    if kind not in ANSWERABLE:
-        return (
-            f"names {fid}, a finding of kind {kind!r}; an opportunity answers bottlenecks, "
-            f"blind spots or needs"
-        )
-    return None
+__all__ = ["ANSWERABLE", "HINT", "link_answers", "link_problem"]
 
 
 def link_answers(
@@ -107,6 +79,10 @@ def link_answers(
     """
     by_id = {f.id: f for f in findings}
     kinds = {f.id: f.kind for f in findings}
+    by_source: dict[str, dict[str, str]] = {}  # a self-evaluation's own findings, by file
+    for finding in findings:
+        for member in (finding, *finding.others):
+            by_source.setdefault(member.source, {})[member.id] = member.kind
     order = {f.id: n for n, f in enumerate(findings)}
     skipped, inactive = set(left_out), set(not_counted)
     hashes = draft_hashes or {}
@@ -150,7 +126,12 @@ def link_answers(
             for index, fid in enumerate(member.answers):
                 target = aliases.get(fid, fid)
                 what = f"answers of {member.id}"
-                problem = link_problem(target, kinds)
+                own_only = member.questionnaire == "self-evaluation"
+                problem = (
+                    link_problem(fid, by_source.get(member.source, {}), own_only=True)
+                    if own_only
+                    else link_problem(target, kinds)
+                )
                 if target not in by_id:
                     if fid in skipped:
                         warnings.append(
@@ -173,7 +154,7 @@ def link_answers(
                         InputError(
                             f"{what} {problem.replace(repr(target), repr(fid), 1)}",
                             location=where(member, index),
-                            hint=HINT,
+                            hint=SELF_EVALUATION_HINT if own_only else HINT,
                         )
                     )
                     continue
