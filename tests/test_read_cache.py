@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from selfeval.cli import app
 from selfeval.files import yamlio
-from selfeval.report import readcache
+from selfeval.report import readcache, sealed
 
 REPORT = Path("reports/integrated-report.md")
 BZ = Path("responses/falende-staten/BZ/self-evaluation.yaml")
@@ -186,6 +186,10 @@ def test_two_aggregates_at_once_leave_a_sound_cache(
         assert proc.returncode == 0, err.decode()
     assert outputs[0].read_text("utf-8") == outputs[1].read_text("utf-8")
     assert not list((example_ws / ".selfeval" / "cache").rglob("*.tmp"))
+    pictures = list((example_ws / ".selfeval" / "cache" / "figures").glob("*/*.*"))
+    assert pictures  # both runs kept the figures, and every entry is whole and ours
+    for entry in pictures:
+        assert sealed.read_sealed(entry, "figure", entry.stem, limit=1 << 25) is not None
     report = _aggregate(runner, example_ws)
     assert parsed == []  # every entry sound and used
     assert report == outputs[0].read_text("utf-8")

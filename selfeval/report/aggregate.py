@@ -81,6 +81,8 @@ REPORTS_DIR = "reports"
 #: The progress stages of :func:`aggregate` (and ``export``'s reading).
 READING, WRITING = "Reading responses", "Writing the report"
 MERGES_FILE = "merges.yaml"
+#: The figures' folder in ``.selfeval/cache/`` (:func:`selfeval.report.figures.cached_in`).
+FIGURES_CACHE = "figures"
 #: An HTML comment in a text file: a note to the secretariat, not report text.
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
@@ -738,7 +740,9 @@ def aggregate(
         ids: show finding ids in the running text (default: in a draft only),
             in every format.
         cache: read the responses through the per-response cache
-            (``.selfeval/cache/``, :func:`read_cached`); ``--no-cache`` turns it off.
+            (``.selfeval/cache/``, :func:`read_cached`) and keep the figures'
+            pictures there (sealed, :mod:`selfeval.report.figures`);
+            ``--no-cache`` turns both off.
         category: report on this incident category only; None: every
             category of the exercise, one report each
             (:func:`reports_dir`; ``-o`` needs a category then).
@@ -771,12 +775,17 @@ def aggregate(
     written: list[Path] = []
     warnings: list[str] = misplaced_warnings(ws, found.misplaced)
     findings = responses = 0
-    for one in chosen:
-        built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
-        warnings += built.warnings
-        written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
-        findings += len(built.findings)
-        responses += len(built.created_from)
+    from selfeval.report.figures import cached_in
+
+    # The figures are kept, sealed, beside the read cache (figures.cached_in).
+    root = readcache.open_cache(ws) if cache else None
+    with cached_in(root / FIGURES_CACHE if root is not None else None):
+        for one in chosen:
+            built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
+            warnings += built.warnings
+            written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
+            findings += len(built.findings)
+            responses += len(built.created_from)
     progress(WRITING, 1, 1)
     return AggregateResult(tuple(written), tuple(warnings), findings, responses)
 

@@ -14,16 +14,28 @@ The output is deterministic: matplotlib's own DejaVu fonts, no dates or
 software versions in the metadata, a fixed ``svg.hashsalt``. Text from
 answers is drawn as plain text (``parse_math=False``: a ``$`` stays a ``$``).
 Drawing is memoised on the figure's data, so a process that writes several
-reports from the same data draws each figure once.
+reports from the same data draws each figure once; inside :func:`cached_in`
+(``selfeval aggregate`` with its cache) the pictures are also kept on disk,
+in ``.selfeval/cache/figures/``, keyed by the figure's data, matplotlib's
+version and selfeval's source, each entry sealed (:mod:`selfeval.report.sealed`):
+a picture from that folder is used only when this user's selfeval wrote
+exactly those bytes for exactly that key — a forged or damaged entry is drawn
+again, never inlined.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import io
+import json
 import re
 import textwrap
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval.report.chapters import FIGURE_MAX_NODES, figure_keys
@@ -32,7 +44,7 @@ if TYPE_CHECKING:
     from selfeval.report.model import Report
     from selfeval.report.views import FindingView
 
-__all__ = ["Figure", "figures"]
+__all__ = ["FIGURE_CACHE_FORMAT", "Figure", "cached_in", "figure_key", "figures"]
 
 Kind = Literal["png", "svg"]
 #: Fill, edge colour, edge width and line style per involvement level.
@@ -83,7 +95,7 @@ class Figure:
 
     def picture(self, kind: Kind) -> bytes:
         """The figure as PNG bytes or SVG text (UTF-8 bytes), the same bytes for the same data."""
-        return _draw(self.key, self.data, kind)
+        return _picture(_CACHE.get(), self.key, self.data, kind)
 
 
 def figures(report: Report) -> list[Figure]:
@@ -251,6 +263,80 @@ def _opportunities_figure(
 def _caption(L: dict[str, str], key: str, number: int) -> str:
     word = L.get("figure", "Figure")
     return f"{word} {number}: {L.get(key, '')}".rstrip(": ")
+
+
+#: The layout of a figure cache entry; part of its key.
+FIGURE_CACHE_FORMAT = 1
+#: A cached picture larger than this is not read (Figure 2's SVG is ~1 MB at most).
+_MAX_PICTURE = 32 * 1024 * 1024
+#: Where pictures are kept on disk in this context (None: drawn, memoised in-process only).
+_CACHE: ContextVar[Path | None] = ContextVar("selfeval_figure_cache", default=None)
+
+
+@contextlib.contextmanager
+def cached_in(folder: Path | None) -> Iterator[None]:
+    """Within this block, keep and reuse the pictures in ``folder`` (None: no disk cache).
+
+    ``selfeval aggregate`` passes ``.selfeval/cache/figures/``; the folder
+    may not exist yet. Entries are sealed (:mod:`selfeval.report.sealed`):
+    one is used only when its keyed hash, under this user's secret, matches
+    its key and bytes; otherwise the figure is drawn and the entry rewritten.
+    """
+    token = _CACHE.set(folder)
+    try:
+        yield
+    finally:
+        _CACHE.reset(token)
+
+
+@functools.lru_cache(maxsize=1)
+def _library_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("matplotlib")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        return "?"
+
+
+def figure_key(key: str, data: tuple[Any, ...], kind: Kind) -> str | None:
+    """The disk cache key of one picture, or None when its data has no JSON form.
+
+    SHA-256 of the entry format, the figure (``roles``/``opportunities``),
+    the picture kind, the figure's data, matplotlib's version and selfeval's
+    source (:func:`selfeval.report.readcache.tool_fingerprint`, which covers
+    this module's drawing code).
+    """
+    from selfeval.report.readcache import tool_fingerprint
+
+    try:
+        facts = json.dumps(
+            [FIGURE_CACHE_FORMAT, key, kind, data, _library_version(), tool_fingerprint()],
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(facts.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _picture(folder: Path | None, key: str, data: tuple[Any, ...], kind: Kind) -> bytes:
+    """The picture: from the sealed disk cache when it has it, else drawn (and kept there)."""
+    if folder is None:
+        return _draw(key, data, kind)
+    from selfeval.report.sealed import read_sealed, write_sealed
+
+    name = figure_key(key, data, kind)
+    if name is None:
+        return _draw(key, data, kind)
+    path = folder / name[:2] / f"{name}.{kind}"
+    kept = read_sealed(path, "figure", name, limit=_MAX_PICTURE)
+    if kept is not None:
+        return kept
+    drawn = _draw(key, data, kind)
+    write_sealed(path, "figure", name, drawn)
+    return drawn
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,0 +1,150 @@
+"""Cache entries only this user's selfeval can have written: a keyed hash over each entry.
+
+The workspace's ``.selfeval/cache/`` is untrusted input: a workspace is
+shared through git and mail, and anyone who can put a file there could put
+a figure with a script in it (the HTML report inlines the SVG) or claim that
+a report already on disk is up to date. A plain content hash stored beside
+the bytes only catches a truncated or damaged file — whoever forges an entry
+computes the hash too. So every entry written through this module is
+**sealed**: stored with an HMAC-SHA256 of what it is (its kind), its key and
+its bytes, under a secret that never lies in a workspace:
+
+* the secret is 32 random bytes in the user's own cache folder
+  (``$XDG_CACHE_HOME/selfeval/cache-secret``, else ``~/.cache/…``; on
+  Windows ``%LOCALAPPDATA%\\selfeval\\…``), made on first use, readable by
+  the user only;
+* an entry is used only when its seal checks out under that secret; anything
+  else — truncated, tampered, copied from another user or machine, sealed
+  for another key or kind — is a miss, and the caller makes the value again;
+* without a secret (no home folder, nothing writable) nothing is read from
+  or written to the cache: every value is made afresh.
+
+Entries are written atomically (a temporary file renamed into place), so two
+runs at once never see half an entry; the last one written wins, and both
+are sound. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["SEAL_BYTES", "read_sealed", "seal", "secret", "secret_path", "unseal", "write_sealed"]
+
+#: Length of the seal at the start of an entry (HMAC-SHA256).
+SEAL_BYTES = 32
+_SECRET_FILE = "cache-secret"
+
+
+def secret_path() -> Path | None:
+    """Where this user's secret lives (outside any workspace), or None when there is no home."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    elif os.environ.get("XDG_CACHE_HOME"):
+        base = Path(os.environ["XDG_CACHE_HOME"])
+    else:
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no home folder
+            return None
+    return base / "selfeval" / _SECRET_FILE
+
+
+@functools.lru_cache(maxsize=4)
+def _secret_at(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    # Missing (first use) or damaged: make a new one. Entries sealed under an
+    # old one then fail their check and are made again; nothing is trusted.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".secret.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return None
+        # Another process may have replaced it at the same moment: use what is there.
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) == 32 else None
+
+
+def secret() -> bytes | None:
+    """This user's cache secret (made on first use), or None when none can be had."""
+    path = secret_path()
+    return _secret_at(path) if path is not None else None
+
+
+def _mac(key_secret: bytes, kind: str, key: str, data: bytes) -> bytes:
+    message = hmac.new(key_secret, f"selfeval-sealed\0{kind}\0{key}\0".encode(), hashlib.sha256)
+    message.update(data)
+    return message.digest()
+
+
+def seal(kind: str, key: str, data: bytes) -> bytes | None:
+    """``data`` with its seal in front, or None when there is no secret."""
+    key_secret = secret()
+    if key_secret is None:
+        return None
+    return _mac(key_secret, kind, key, data) + data
+
+
+def unseal(kind: str, key: str, raw: bytes) -> bytes | None:
+    """The bytes of a sealed entry when its seal is ours for this kind and key; else None."""
+    key_secret = secret()
+    if key_secret is None or len(raw) < SEAL_BYTES:
+        return None
+    mac, data = raw[:SEAL_BYTES], raw[SEAL_BYTES:]
+    if not hmac.compare_digest(mac, _mac(key_secret, kind, key, data)):
+        return None
+    return data
+
+
+def read_sealed(path: Path, kind: str, key: str, *, limit: int) -> bytes | None:
+    """Read and check one entry; None for a missing, oversized or not genuinely sealed file."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + SEAL_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > limit + SEAL_BYTES:
+        return None
+    return unseal(kind, key, raw)
+
+
+def write_sealed(path: Path, kind: str, key: str, data: bytes) -> bool:
+    """Seal and write one entry atomically (temporary file, rename); False when not written."""
+    sealed = seal(kind, key, data)
+    if sealed is None:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(sealed)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
