@@ -165,6 +165,11 @@ def test_findings_carry_merges_and_peer_review_reactions(
     assert finding["raised_by"] == ["BZ", "DEF"]
     assert finding["raised_by_names"] == ["BZ", "Defensie"]
     assert finding["merged"] == ["DEF.bottlenecks.relatie-financien-wereldbank"]
+    assert finding["answers"] == []
+    opportunity = next(
+        f for f in data["findings"] if f["id"] == "DEF.opportunities.inlichtingenfunctie"
+    )
+    assert opportunity["answers"] == ["AZ.peer-review-2.needs.inlichtingenfunctie"]
     reactions = {r["participant"]: r for r in finding["reactions"]}
     fin = reactions["FIN"]
     assert (fin["name"], fin["verdict"]) == ("Financiën", "partly-agree")
@@ -177,6 +182,26 @@ def test_findings_carry_merges_and_peer_review_reactions(
     assert sum(len(f["reactions"]) for f in data["findings"]) == given == 7
     assert sum(f["partly_agree"] + f["agree"] + f["disagree"] + f["no_opinion"]
                for f in data["findings"]) == given  # fmt: skip
+
+
+def test_an_opportunity_names_the_findings_it_answers(runner: CliRunner, example_ws: Path) -> None:
+    _export(runner, example_ws)
+    findings = {f["id"]: f for f in _csv(example_ws / "reports" / "export" / "findings.csv")}
+    jus = findings["JUS.peer-review-2.opportunities.beleid-prioriteitslanden"]
+    assert jus["answers"] == (
+        "BZ.bottlenecks.capaciteit-politie-justitie; JUS.peer-review-2.needs.beleid-prioriteitslanden"
+    )
+    # The same links as the report's draft, named by the ids the findings table gives them.
+    runner.invoke(app, ["aggregate", "--draft", "-w", str(example_ws)])
+    draft = yaml.safe_load((example_ws / "reports" / "draft.yaml").read_text("utf-8"))
+    links = {f["id"]: f.get("answers") or [] for f in draft["findings"]}
+    assert {fid: f["answers"] for fid, f in findings.items()} == {
+        fid: "; ".join(ids) for fid, ids in links.items()
+    }
+    answered = [a for f in findings.values() if f["answers"] for a in f["answers"].split("; ")]
+    assert len(answered) == 8 and set(answered) <= findings.keys()
+    assert all(findings[a]["kind"] in ("bottleneck", "blind-spot", "need") for a in answered)
+    assert {f["kind"] for f in findings.values() if f["answers"]} == {"opportunity"}
 
 
 def test_json_export_has_the_same_tables_typed(runner: CliRunner, example_ws: Path) -> None:

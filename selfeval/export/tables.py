@@ -86,6 +86,7 @@ FINDINGS = Table(
         "raised_by",
         "raised_by_names",
         "concerns",
+        "answers",
         "merged",
         "questionnaire",
         "source",
@@ -267,7 +268,11 @@ def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
         exercise: participant names.
 
     Returns:
-        One row per finding; a stale reaction is listed with the finding it
+        One row per finding; an opportunity's ``answers`` are the findings it
+        answers, by the ids the report gives them (after
+        :func:`selfeval.report.links.link_answers`: checked, merged ids routed
+        to the finding that survives; ``reports/draft.yaml`` lists the same).
+        A stale reaction is listed with the finding it
         names (its ``stale`` says why), and a reaction to a finding no longer
         in the report gets a row of its own with only the id and a note.
     """
@@ -295,6 +300,7 @@ def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
                 list(finding.raised_by),
                 [names.get(c, c) for c in finding.raised_by],
                 list(finding.concerns),
+                list(finding.answers),
                 list(finding.merged),
                 finding.questionnaire,
                 finding.source,
@@ -306,7 +312,7 @@ def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
     for fid, views in orphans.items():
         rows.append(
             (
-                fid, None, None, None, None, [], [], [], [], None, None,
+                fid, None, None, None, None, [], [], [], [], [], None, None,
                 "no longer in the report; the reactions were given on an earlier draft",
                 [_reaction(v, names) for v in views], *_counts(views),
             )
