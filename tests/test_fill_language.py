@@ -18,7 +18,7 @@ from test_session import Interrupt, Scripted, ask, choose, run
 
 from selfeval.files.workspace import Workspace
 from selfeval.fill.local import local_time, parse_answer, say_problem
-from selfeval.fill.prompter import message
+from selfeval.i18n import ngettext
 from selfeval.model.answers import AnswerError
 from selfeval.model.questionnaire import Item
 
@@ -90,12 +90,11 @@ def test_a_timestamp_is_shown_in_local_time_as_a_person_writes_it(
 
 
 def test_one_missing_answer_is_singular() -> None:
-    assert message("missing_list", "nl", count=1) == (
-        "Nog niet compleet: 1 antwoord ontbreekt of klopt niet."
-    )
-    assert message("missing_list", "nl", count=2) == (
-        "Nog niet compleet: 2 antwoorden ontbreken of kloppen niet."
-    )
+    def said(n: int) -> str:
+        return ngettext("nl", "fill.missing_list", "fill.missing_list_plural", n)
+
+    assert said(1) == "Nog niet compleet: 1 antwoord ontbreekt of klopt niet."
+    assert said(2) == ("Nog niet compleet: 2 antwoorden ontbreken of kloppen niet.")
 
 
 @pytest.fixture
@@ -155,3 +154,36 @@ def test_an_entry_is_named_by_the_label_of_its_choice_not_its_value(tmp_path: Pa
     )  # fmt: skip
     run(Workspace(root), prompter, lang="nl")
     assert prompter.confirms == ["Punt 1: Beleidsuitvoering verwijderen?"]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "values", "one", "two"),
+    [
+        ("fill.ui.count_missing", {}, "1 ontbreekt", "2 ontbreken"),
+        ("fill.sections", {}, "1 onderdeel", "2 onderdelen"),
+        ("fill.questions", {}, "1 vraag", "2 vragen"),
+        (
+            "peer_review.heading",
+            {"todo": 1},
+            "Reacties op de conceptrapportage: 1 bevinding, nog 1 te gaan.",
+            "Reacties op de conceptrapportage: 2 bevindingen, nog 1 te gaan.",
+        ),
+        (
+            "peer_review.end_reacted",
+            {"done": 0},
+            "0/1 bevinding van een reactie voorzien",
+            "0/2 bevindingen van een reactie voorzien",
+        ),
+        (
+            "peer_review.stale_unchanged",
+            {},
+            "Ongewijzigd; uw reactie blijft staan: 1 bevinding",
+            "Ongewijzigd; uw reactie blijft staan: 2 bevindingen",
+        ),
+    ],
+)
+def test_counts_in_a_dutch_session_take_the_right_form(
+    msgid: str, values: dict[str, Any], one: str, two: str
+) -> None:
+    assert ngettext("nl", msgid, f"{msgid}_plural", 1, **values) == one
+    assert ngettext("nl", msgid, f"{msgid}_plural", 2, **values) == two

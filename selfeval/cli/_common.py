@@ -248,16 +248,16 @@ def report_session(result: SessionResult, resume: str) -> None:
     Raises:
         typer.Exit: 130 when the session was interrupted.
     """
-    from selfeval.fill.prompter import message
+    from selfeval.i18n import gettext
 
     lang = result.lang
     path = shown_path(result.path)
     for line in result.closing_notes():
         typer.echo(line)
     if result.reopened is not None:
-        typer.echo(message("end_reopened", lang, path=shown_path(result.reopened)))
+        typer.echo(gettext(lang, "fill.end_reopened", path=shown_path(result.reopened)))
     if result.still_submitted:
-        line = message("end_unchanged", lang, path=path)
+        line = gettext(lang, "fill.end_unchanged", path=path)
         if result.state != "interrupted":
             typer.echo(line)
             return
@@ -268,13 +268,13 @@ def report_session(result: SessionResult, resume: str) -> None:
         return
     if result.state == "interrupted":
         echo_err("\n" + result.interrupted_text(path))
-        echo_err(message("end_resume", lang, command=resume))
+        echo_err(gettext(lang, "fill.end_resume", command=resume))
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    typer.echo(message("end_draft", lang, path=path, counts=result.counts()))
+    typer.echo(gettext(lang, "fill.end_draft", path=path, counts=result.counts()))
     missing = result.missing_text()
     if missing:
         typer.echo(missing)
-    typer.echo(message("end_continue", lang, command=resume))
+    typer.echo(gettext(lang, "fill.end_continue", command=resume))
 
 
 def shown_path(path: Path) -> str:

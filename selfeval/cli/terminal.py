@@ -59,6 +59,7 @@ from selfeval.fill.prompter import (
     SectionInfo,
     TypedInterrupt,
 )
+from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import AnswerError, parse_typed
 from selfeval.model.questionnaire import (
     DateItem,
@@ -78,67 +79,6 @@ __all__ = ["TerminalPrompter"]
 
 _BLANK = "\x00blank"  # questionary cannot use None as a choice value
 
-_UI: dict[str, dict[str, str]] = {
-    "multiline": {
-        "nl": "(meerdere regels; Enter op een lege regel rondt af)",
-        "en": "(several lines; Enter on an empty line finishes)",
-    },
-    "editor": {"nl": "Ctrl-E: schrijven in {editor}", "en": "Ctrl-E: write in {editor}"},
-    "back_key": {"nl": "Ctrl-B: vorige vraag", "en": "Ctrl-B: previous question"},
-    "back": {"nl": "← Vorige vraag", "en": "← Previous question"},
-    "unconfirmed": {
-        "nl": "Dit typte u vóór de onderbreking; het is nog niet bevestigd. Maak het af en "
-        "bevestig het.",
-        "en": "You typed this before the interruption; it is not confirmed yet. Finish it and "
-        "confirm it.",
-    },
-    "no_editor": {
-        "nl": "Geen editor gevonden; typ de tekst hier.",
-        "en": "No editor found; type the text here.",
-    },
-    "checkbox": {
-        "nl": "(spatie kiest, Enter bevestigt)",
-        "en": "(Space to select, Enter to confirm)",
-    },
-    "select": {"nl": "(pijltjestoetsen, Enter kiest)", "en": "(arrow keys, Enter to choose)"},
-    "select_back": {
-        "nl": "(pijltjestoetsen, Enter kiest, ← vorige vraag)",
-        "en": "(arrow keys, Enter to choose, ← previous question)",
-    },
-    "checkbox_back": {
-        "nl": "(spatie kiest, Enter bevestigt, ← vorige vraag)",
-        "en": "(Space to select, Enter to confirm, ← previous question)",
-    },
-    "blank": {"nl": "(geen antwoord)", "en": "(no answer)"},
-    "yes": {"nl": "Ja", "en": "Yes"},
-    "no": {"nl": "Nee", "en": "No"},
-    "yes_no": {"nl": "(J/n) ", "en": "(Y/n) "},
-    "no_yes": {"nl": "(j/N) ", "en": "(y/N) "},
-    "none_chosen": {"nl": "niets gekozen", "en": "none chosen"},
-    "section": {"nl": "Onderdeel {index} van {count}", "en": "Section {index} of {count}"},
-    "progress": {
-        "nl": "{answered} beantwoord · verplicht {done}/{required}",
-        "en": "{answered} answered · required {done}/{required}",
-    },
-    "required": {"nl": "verplicht", "en": "required"},
-    "count_missing": {"nl": "{count} ontbreken", "en": "{count} missing"},
-    "count_missing_one": {"nl": "1 ontbreekt", "en": "1 missing"},
-    "count_inactive": {"nl": "{count} tellen niet mee", "en": "{count} not counted"},
-    "count_inactive_one": {"nl": "1 telt niet mee", "en": "1 not counted"},
-    "page": {"nl": "Pagina {page} van {count}", "en": "Page {page} of {count}"},
-    "page_prompt": {
-        "nl": "U leest pagina {page} van {count}.",
-        "en": "You are reading page {page} of {count}.",
-    },
-    "next_page": {"nl": "Volgende pagina", "en": "Next page"},
-    "previous_page": {"nl": "Vorige pagina", "en": "Previous page"},
-    "done_reading": {"nl": "Klaar met lezen", "en": "Done reading"},
-    "missing": {"nl": "ontbreekt", "en": "missing"},
-    "inactive": {
-        "nl": "telt niet mee: de vraag hoort niet meer bij uw antwoorden",
-        "en": "not counted: the question no longer applies",
-    },
-}
 #: Columns before a choice's text: the pointer (" » ") and, in a checklist, the box ("○ ").
 _SELECT_INDENT = 3
 _CHECKBOX_INDENT = 5
@@ -166,13 +106,6 @@ def _share_default_key_bindings() -> None:
 
 
 _share_default_key_bindings()
-
-
-def _ui(key: str, lang: str, **values: Any) -> str:
-    if values.get("count") == 1 and f"{key}_one" in _UI:
-        key = f"{key}_one"
-    texts = _UI[key]
-    return (texts.get(lang) or texts["en"]).format(**values)
 
 
 def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
@@ -431,8 +364,8 @@ class TerminalPrompter:
         self.console.print()
         self.console.rule(f"[bold]{escape(info.title)}")
         self.console.print(
-            f"[dim]{_ui('section', lang, index=info.index, count=info.count)} · "
-            f"{_ui('progress', lang, answered=p.answered, done=p.required_answered, required=p.required)}[/]"  # noqa: E501
+            f"[dim]{gettext(lang, 'fill.ui.section', index=info.index, count=info.count)} · "
+            f"{gettext(lang, 'fill.ui.progress', answered=p.answered, done=p.required_answered, required=p.required)}[/]"  # noqa: E501
         )
         if info.intro:
             self.console.print(escape(info.intro))
@@ -475,9 +408,13 @@ class TerminalPrompter:
         inactive = sum(1 for r in rows if r.state == "inactive")
         counts = []
         if missing:
-            counts.append(_ui("count_missing", lang, count=missing))
+            counts.append(
+                ngettext(lang, "fill.ui.count_missing", "fill.ui.count_missing_plural", missing)
+            )
         if inactive:
-            counts.append(_ui("count_inactive", lang, count=inactive))
+            counts.append(
+                ngettext(lang, "fill.ui.count_inactive", "fill.ui.count_inactive_plural", inactive)
+            )
         head = title + (f" ({', '.join(counts)})" if counts else "")
         blocks = self._review_blocks(rows)
         height = self.console.height
@@ -495,22 +432,23 @@ class TerminalPrompter:
             self.console.clear()
             self.console.rule(f"[bold]{escape(head)}")
             self.console.print(
-                f"[dim]{_ui('page', lang, page=index + 1, count=len(pages))}[/]", highlight=False
+                f"[dim]{gettext(lang, 'fill.ui.page', page=index + 1, count=len(pages))}[/]",
+                highlight=False,
             )
             for line in pages[index]:
                 self.console.print(line, highlight=False)
             options = []
             if index + 1 < len(pages):
-                options.append(("next", _ui("next_page", lang)))
+                options.append(("next", gettext(lang, "fill.ui.next_page")))
             if index:
-                options.append(("previous", _ui("previous_page", lang)))
-            options.append(("done", _ui("done_reading", lang)))
+                options.append(("previous", gettext(lang, "fill.ui.previous_page")))
+            options.append(("done", gettext(lang, "fill.ui.done_reading")))
             pairs = [(label, value) for value, label in options]
             choice = self._pick(
-                _ui("page_prompt", lang, page=index + 1, count=len(pages)),
+                gettext(lang, "fill.ui.page_prompt", page=index + 1, count=len(pages)),
                 pairs,
                 options[0][0],
-                _ui("select", lang),
+                gettext(lang, "fill.ui.select"),
                 echo=False,
             )
             if choice == "done":
@@ -541,11 +479,11 @@ class TerminalPrompter:
                 continue
             line = label + Text(": ")
             if row.state == "missing":
-                line.append(_ui("missing", lang), style="bold red")
+                line.append(gettext(lang, "fill.ui.missing"), style="bold red")
             elif row.state == "blank":
                 line.append("—", style="dim")
             elif row.state == "inactive":
-                line.append(row.value.split("\n")[0] + " — " + _ui("inactive", lang))
+                line.append(row.value.split("\n")[0] + " — " + gettext(lang, "fill.ui.inactive"))
                 line.stylize("dim")
             elif "\n" in row.value or len(row.value) > 60:
                 add(line, indent)
@@ -565,7 +503,11 @@ class TerminalPrompter:
         """
         pairs = [(o.label, o.value) for o in options]
         back = any(o.value == BACK for o in options)
-        instruction = _ui("select_back" if back else "select", self._lang)
+        instruction = (
+            gettext(self._lang, "fill.ui.select_back")
+            if back
+            else gettext(self._lang, "fill.ui.select")
+        )
         return str(self._pick(message, pairs, default, instruction, back=back))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
@@ -578,9 +520,14 @@ class TerminalPrompter:
         """
         lang = self._lang
         question = questionary.confirm(
-            self._message(message, _ui("yes_no" if default else "no_yes", lang)),
+            self._message(
+                message,
+                (gettext(lang, "fill.ui.yes_no") if default else gettext(lang, "fill.ui.no_yes")),
+            ),
             default=default,
-            instruction=_ui("yes_no" if default else "no_yes", lang),
+            instruction=(
+                gettext(lang, "fill.ui.yes_no") if default else gettext(lang, "fill.ui.no_yes")
+            ),
             **self._io,
         )
         bindings = KeyBindings()
@@ -593,9 +540,8 @@ class TerminalPrompter:
         app = question.application
         app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
         answer = bool(self._asked(question))
-        self.console.print(
-            f"[bold]?[/] [bold]{escape(message)}[/] {_ui('yes' if answer else 'no', lang)}"
-        )
+        said = gettext(lang, "fill.ui.yes") if answer else gettext(lang, "fill.ui.no")
+        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {said}")
         return answer
 
     def ask(self, item: Item, current: Any, context: AskContext) -> Any:
@@ -610,7 +556,9 @@ class TerminalPrompter:
         if context.error:
             self.console.print(f"[bold red]x {escape(context.error)}[/]")
         if context.unconfirmed:
-            self.console.print(f"[yellow]! {escape(_ui('unconfirmed', context.lang))}[/]")
+            self.console.print(
+                f"[yellow]! {escape(gettext(context.lang, 'fill.ui.unconfirmed'))}[/]"
+            )
         message = context.label
         if context.entry:
             message = f"[{context.entry}] {message}"
@@ -619,7 +567,10 @@ class TerminalPrompter:
         if context.hint:
             message += f" ({context.hint})"
         if isinstance(item, YesNoItem):
-            options = [(_ui("yes", context.lang), True), (_ui("no", context.lang), False)]
+            options = [
+                (gettext(context.lang, "fill.ui.yes"), True),
+                (gettext(context.lang, "fill.ui.no"), False),
+            ]
             return self._select(message, options, current, context)
         if isinstance(item, SingleChoiceItem):
             options = [(text_in(c.label, context.lang), c.value) for c in item.choices]
@@ -668,7 +619,7 @@ class TerminalPrompter:
             return True if problem is None else problem
 
         lang = context.lang
-        keys = _ui("back_key", lang) if context.can_go_back else ""
+        keys = gettext(lang, "fill.ui.back_key") if context.can_go_back else ""
         extra: dict[str, Any] = {}
         bindings = KeyBindings()
         if isinstance(item, LongTextItem):
@@ -677,11 +628,11 @@ class TerminalPrompter:
             # prefix of every line). So the question and how to finish go
             # above it, where rich wraps them, and the prompt itself is short.
             editor = _editor()
-            hint = _ui("multiline", lang)[:-1]
+            hint = gettext(lang, "fill.ui.multiline")[:-1]
             if keys:
                 hint += " · " + keys
             if editor:
-                hint += " · " + _ui("editor", lang, editor=_editor_name(editor))
+                hint += " · " + gettext(lang, "fill.ui.editor", editor=_editor_name(editor))
             self.console.print(f"[bold]? {escape(message)}[/] [dim]{escape(hint + ')')}[/]")
             message = "›"
             extra = {
@@ -783,11 +734,15 @@ class TerminalPrompter:
     def _select(
         self, message: str, options: list[tuple[str, Any]], current: Any, context: AskContext
     ) -> Any:
-        offered = [*options, (_ui("blank", context.lang), _BLANK)]
+        offered = [*options, (gettext(context.lang, "fill.ui.blank"), _BLANK)]
         back = context.can_go_back
         if back:
-            offered.append((_ui("back", context.lang), BACK))
-        instruction = _ui("select_back" if back else "select", context.lang)
+            offered.append((gettext(context.lang, "fill.ui.back"), BACK))
+        instruction = (
+            gettext(context.lang, "fill.ui.select_back")
+            if back
+            else gettext(context.lang, "fill.ui.select")
+        )
         answer = self._pick(message, offered, current, instruction, back=back)
         if answer == BACK:
             raise GoBack
@@ -801,7 +756,11 @@ class TerminalPrompter:
             Choice(self._choice(label, _CHECKBOX_INDENT), value, checked=value in chosen)
             for label, value in options
         ]
-        instruction = _ui("checkbox_back" if context.can_go_back else "checkbox", context.lang)
+        instruction = (
+            gettext(context.lang, "fill.ui.checkbox_back")
+            if context.can_go_back
+            else gettext(context.lang, "fill.ui.checkbox")
+        )
 
         def validate(selected: list[Any]) -> bool | str:
             # An empty selection too: a required checklist refuses it here, in place.
@@ -827,6 +786,8 @@ class TerminalPrompter:
             _add_keys(question, bindings)
         answer = list(self._asked(question))
         labels = dict((value, label) for label, value in options)
-        shown = ", ".join(labels.get(v, str(v)) for v in answer) or _ui("none_chosen", context.lang)
+        shown = ", ".join(labels.get(v, str(v)) for v in answer) or gettext(
+            context.lang, "fill.ui.none_chosen"
+        )
         self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
         return answer

@@ -30,7 +30,7 @@ from selfeval.fill.prompter import (
     format_value,
     offered,
 )
-from selfeval.fill.prompter import message as _t
+from selfeval.i18n import gettext
 from selfeval.model.answers import active_answers, active_entry, is_answered, visible
 from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
 
@@ -157,23 +157,25 @@ class Groups:
             count = len(entries)
             options = []
             if item.max_items is None or count < item.max_items:
-                options.append(Option("add", _t("add", lang, entry=entry_name)))
-            options.append(Option("done", _t("done", lang, label=label.lower())))
+                options.append(Option("add", gettext(lang, "fill.add", entry=entry_name)))
+            options.append(Option("done", gettext(lang, "fill.done", label=label.lower())))
             if count:
-                options.append(Option("edit", _t("edit", lang, entry=entry_name.lower())))
-                options.append(Option("remove", _t("remove", lang, entry=entry_name.lower())))
-            options.append(Option(BACK, _t("back", lang)))
+                options.append(Option("edit", gettext(lang, "fill.edit", entry=entry_name.lower())))
+                options.append(
+                    Option("remove", gettext(lang, "fill.remove", entry=entry_name.lower()))
+                )
+            options.append(Option(BACK, gettext(lang, "fill.back")))
             head = shown + (" *" if least else "")
             if least and count < least:
-                head += " " + _t("at_least", lang, count=least)
-            message = _t("entries", lang, label=head, count=count)
+                head += " " + gettext(lang, "fill.at_least", count=least)
+            message = gettext(lang, "fill.entries", label=head, count=count)
             choice = self.prompter.choose(message, options, default=options[0].value)
             if choice == BACK:
                 raise GoBack
             if choice == "done":
                 if count < least:
                     self.prompter.show_notice(
-                        Notice("warning", _t("too_few", lang, count=least, label=label))
+                        Notice("warning", gettext(lang, "fill.too_few", count=least, label=label))
                     )
                 self.walker.save_answer()
                 return
@@ -181,7 +183,9 @@ class Groups:
                 entries.append({})
                 self.walker.save_answer()
                 self.prompter.show_notice(
-                    Notice("info", _t("new_entry", lang, entry=f"{entry_name} {count + 1}"))
+                    Notice(
+                        "info", gettext(lang, "fill.new_entry", entry=f"{entry_name} {count + 1}")
+                    )
                 )
                 try:
                     self.entry(item, entries, count, path, scope, only_unasked=False)
@@ -190,7 +194,10 @@ class Groups:
                         del entries[count]
                         self.walker.save_answer()
                         self.prompter.show_notice(
-                            Notice("info", _t("cancelled", lang, entry=f"{entry_name} {count + 1}"))
+                            Notice(
+                                "info",
+                                gettext(lang, "fill.cancelled", entry=f"{entry_name} {count + 1}"),
+                            )
                         )
                 continue
             index = self._pick_entry(item, entries)
@@ -200,7 +207,7 @@ class Groups:
                 with contextlib.suppress(GoBack):
                     self._edit_entry(item, entries, index, path, scope)
             elif self.prompter.confirm(
-                _t("confirm_remove", lang, entry=self._entry_title(item, entries, index)),
+                gettext(lang, "fill.confirm_remove", entry=self._entry_title(item, entries, index)),
                 default=False,
             ):
                 del entries[index]
@@ -220,12 +227,14 @@ class Groups:
         fields = [
             sub for sub in item.items if not isinstance(sub, InfoItem) and visible(sub, inner)
         ]
-        options = [Option("*", _t("all_questions", self.lang))]
+        options = [Option("*", gettext(self.lang, "fill.all_questions"))]
         for sub in fields:
             options.append(Option(sub.id, self._summary(sub, entry.get(sub.id))))
-        options.append(Option(BACK, _t("back", self.lang)))
+        options.append(Option(BACK, gettext(self.lang, "fill.back")))
         title = self._entry_title(item, entries, index)
-        choice = self.prompter.choose(_t("which_question", self.lang, entry=title), options)
+        choice = self.prompter.choose(
+            gettext(self.lang, "fill.which_question", entry=title), options
+        )
         if choice == BACK:
             return
         if choice == "*":
@@ -387,8 +396,8 @@ class Groups:
         if len(entries) == 1:
             return 0
         options = [Option(str(i), self._entry_title(item, entries, i)) for i in range(len(entries))]
-        options.append(Option(BACK, _t("back", self.lang)))
-        choice = self.prompter.choose(_t("which_entry", self.lang), options)
+        options.append(Option(BACK, gettext(self.lang, "fill.back")))
+        choice = self.prompter.choose(gettext(self.lang, "fill.which_entry"), options)
         return None if choice == BACK else int(choice)
 
     def _entry_title(self, item: RepeatItem, entries: list[Any], index: int) -> str:

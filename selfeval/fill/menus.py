@@ -24,9 +24,9 @@ from typing import Literal, Protocol
 from selfeval.files.store import IncompleteError
 from selfeval.fill.local import local_time
 from selfeval.fill.prompter import BACK, GoBack, Notice, Option, Path_, ReviewRow, offered
-from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import label_path, problem_lines, section_summary
 from selfeval.fill.walker import Walker
+from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import Problem, active_answers, progress, visible
 from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
@@ -80,36 +80,42 @@ class Menus:
         while True:
             now = progress(self.questionnaire, self.store.answers)
             submitted = self.store.unchanged_submitted
+            stamp = (
+                self.store.response.submitted_at if submitted else self.store.response.updated_at
+            )
+            counts = {
+                "updated": local_time(stamp, lang),
+                "answered": now.answered,
+                "done": now.required_answered,
+                "required": now.required,
+            }
             self.prompter.show_notice(
                 Notice(
                     "info",
-                    _t(
-                        "resume_submitted" if submitted else "resume",
-                        lang,
-                        updated=local_time(
-                            self.store.response.submitted_at
-                            if submitted
-                            else self.store.response.updated_at,
-                            lang,
-                        ),
-                        answered=now.answered,
-                        done=now.required_answered,
-                        required=now.required,
-                    ),
+                    gettext(lang, "fill.resume_submitted", **counts)
+                    if submitted
+                    else gettext(lang, "fill.resume", **counts),
                     section_summary(self.questionnaire, self.store.answers, self.lang)
                     + self._unconfirmed_lines(),
                 )
             )
             options = []
             if self.walker.has_unasked_anywhere() or self.store.response.unconfirmed:
-                options.append(Option("continue", _t("continue", lang)))
+                options.append(Option("continue", gettext(lang, "fill.continue")))
             options += [
-                Option("revisit", _t("revisit", lang)),
-                Option("review", _t("review", lang)),
-                Option("quit", _t("quit_unchanged" if submitted else "quit", lang)),
+                Option("revisit", gettext(lang, "fill.revisit")),
+                Option("review", gettext(lang, "fill.review")),
+                Option(
+                    "quit",
+                    (
+                        gettext(lang, "fill.quit_unchanged")
+                        if submitted
+                        else gettext(lang, "fill.quit")
+                    ),
+                ),
             ]
             default = "continue" if options[0].value == "continue" else "review"
-            choice = self.prompter.choose(_t("what_now", lang), options, default=default)
+            choice = self.prompter.choose(gettext(lang, "fill.what_now"), options, default=default)
             if choice == "continue":
                 self._finish_unconfirmed()
                 self.walker.walk_all(only_unasked=True)
@@ -123,9 +129,9 @@ class Menus:
     def _unconfirmed_lines(self) -> tuple[str, ...]:
         """One line per text typed but not confirmed in an earlier session."""
         return tuple(
-            _t(
-                "unconfirmed_line",
+            gettext(
                 self.lang,
+                "fill.unconfirmed_line",
                 label=label_path(self.questionnaire, _path(k, "."), self.lang),
             )
             for k in self.store.response.unconfirmed
@@ -145,8 +151,8 @@ class Menus:
             for i, s in enumerate(self.questionnaire.sections)
             if visible(s, active)
         ]
-        options.append(Option(BACK, _t("back_menu", self.lang)))
-        choice = self.prompter.choose(_t("which_section", self.lang), options)
+        options.append(Option(BACK, gettext(self.lang, "fill.back_menu")))
+        choice = self.prompter.choose(gettext(self.lang, "fill.which_section"), options)
         return None if choice == BACK else int(choice)
 
     def _revisit(self) -> None:
@@ -166,8 +172,8 @@ class Menus:
             options = [
                 Option(_key(path), label) for path, label in self.walker.groups.questions_of(index)
             ]
-            options.append(Option(BACK, _t("back", self.lang)))
-            choice = self.prompter.choose(_t("which_answer", self.lang), options)
+            options.append(Option(BACK, gettext(self.lang, "fill.back")))
+            choice = self.prompter.choose(gettext(self.lang, "fill.which_answer"), options)
             if choice == BACK:
                 continue
             with contextlib.suppress(GoBack):
@@ -189,15 +195,17 @@ class Menus:
             extra = self.extra.options() if self.extra else []
             if self.extra:
                 rows += self.extra.rows()
-            self.prompter.show_review(_t("review_title", lang), rows)
+            self.prompter.show_review(gettext(lang, "fill.review_title"), rows)
             problems = self.store.problems(complete=True)
             if self.store.unchanged_submitted:
                 options = [
-                    Option("keep", _t("keep_submitted", lang)),
-                    Option("change", _t("change_one", lang)),
-                    Option("revisit", _t("revisit", lang)),
+                    Option("keep", gettext(lang, "fill.keep_submitted")),
+                    Option("change", gettext(lang, "fill.change_one")),
+                    Option("revisit", gettext(lang, "fill.revisit")),
                 ]
-                choice = self.prompter.choose(_t("what_now", lang), options, default="keep")
+                choice = self.prompter.choose(
+                    gettext(lang, "fill.what_now"), options, default="keep"
+                )
                 if choice == "keep":
                     return "submitted"
                 if choice == "change":
@@ -206,26 +214,25 @@ class Menus:
                     self._revisit()
                 continue
             if problems:
-                self.prompter.show_notice(
-                    Notice("warning", _t("missing_list", lang, count=len(problems)),
-                           self._problem_lines(problems))
-                )  # fmt: skip
-                options = [Option("missing", _t("missing", lang))]
+                count = len(problems)
+                text = ngettext(lang, "fill.missing_list", "fill.missing_list_plural", count)
+                self.prompter.show_notice(Notice("warning", text, self._problem_lines(problems)))
+                options = [Option("missing", gettext(lang, "fill.missing"))]
             else:
-                self.prompter.show_notice(Notice("success", _t("complete", lang)))
-                options = [Option("submit", _t("submit", lang))]
+                self.prompter.show_notice(Notice("success", gettext(lang, "fill.complete")))
+                options = [Option("submit", gettext(lang, "fill.submit"))]
             options += [
-                Option("change", _t("change_one", lang)),
+                Option("change", gettext(lang, "fill.change_one")),
                 *extra,
-                Option("revisit", _t("revisit", lang)),
-                Option("quit", _t("quit", lang)),
+                Option("revisit", gettext(lang, "fill.revisit")),
+                Option("quit", gettext(lang, "fill.quit")),
             ]
             if problems:
                 # Still offered (last but one), never the default: choosing it
                 # says why it cannot be done yet.
-                options.insert(-1, Option("submit", _t("submit", lang)))
+                options.insert(-1, Option("submit", gettext(lang, "fill.submit")))
             choice = self.prompter.choose(
-                _t("what_now", lang), options, default="missing" if problems else "submit"
+                gettext(lang, "fill.what_now"), options, default="missing" if problems else "submit"
             )
             if choice == "quit":
                 return "draft"
@@ -242,18 +249,18 @@ class Menus:
             if choice == "revisit":
                 self._revisit()
                 continue
-            if not problems and not self.prompter.confirm(_t("confirm_submit", lang), default=True):
+            if not problems and not self.prompter.confirm(
+                gettext(lang, "fill.confirm_submit"), default=True
+            ):
                 continue
             try:
                 self.store.submit()
             except IncompleteError as exc:
                 count = len(exc.problems)
-                self.prompter.show_notice(
-                    Notice("error", _t("cannot_submit", lang, count=count),
-                           self._problem_lines(exc.problems))
-                )  # fmt: skip
+                text = ngettext(lang, "fill.cannot_submit", "fill.cannot_submit_plural", count)
+                self.prompter.show_notice(Notice("error", text, self._problem_lines(exc.problems)))
                 continue
-            self.prompter.show_notice(Notice("success", _t("submitted", lang)))
+            self.prompter.show_notice(Notice("success", gettext(lang, "fill.submitted")))
             return "submitted"
 
     def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:

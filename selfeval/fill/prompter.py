@@ -3,9 +3,9 @@
 :class:`~selfeval.fill.session.FillSession` (the engine, no terminal knowledge) asks
 and shows everything through a :class:`Prompter`. :mod:`selfeval.cli.terminal` is
 the questionary/rich implementation; tests and benchmarks use scripted fakes;
-``peer-review`` reuses both. This module also holds the session's own texts
-in Dutch and English (:func:`message`) and :func:`format_value`, which renders
-an answer for reading.
+``peer-review`` reuses both. This module also holds :func:`format_value`, which
+renders an answer for reading. The session's own words are messages ``fill.*``
+of the catalogue (:mod:`selfeval.i18n`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from selfeval.fill.local import shown_date
+from selfeval.i18n import gettext
 from selfeval.model.answers import Progress, is_answered
 from selfeval.model.questionnaire import (
     DateItem,
@@ -39,7 +40,6 @@ __all__ = [
     "SectionInfo",
     "TypedInterrupt",
     "format_value",
-    "message",
     "offered",
 ]
 
@@ -207,213 +207,6 @@ class Prompter(Protocol):
         """Ask a yes/no question about the session itself."""
 
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "continue": {"nl": "Verder waar u gebleven was", "en": "Continue where you left off"},
-    "revisit": {"nl": "Een onderdeel opnieuw bekijken", "en": "Revisit a section"},
-    "review": {"nl": "Alles nakijken en indienen", "en": "Review everything and submit"},
-    "quit": {"nl": "Opslaan als concept en stoppen", "en": "Save as draft and stop"},
-    "submit": {"nl": "Indienen", "en": "Submit"},
-    "missing": {"nl": "Ontbrekende antwoorden invullen", "en": "Answer the missing items"},
-    "resume": {
-        "nl": "Concept van {updated}: {answered} beantwoord, verplicht {done}/{required}.",
-        "en": "Draft of {updated}: {answered} answered, required {done}/{required}.",
-    },
-    "unconfirmed_line": {
-        "nl": "Nog niet bevestigd (getypt vóór de onderbreking): {label}",
-        "en": "Not yet confirmed (typed before the interruption): {label}",
-    },
-    "opening_who": {
-        "nl": "U beantwoordt deze vragenlijst namens {who}.",
-        "en": "You answer this questionnaire for {who}.",
-    },
-    "opening_size": {
-        "nl": "{sections} onderdelen, {questions} vragen: reken op ongeveer {minutes} minuten.",
-        "en": "{sections} sections, {questions} questions: allow about {minutes} minutes.",
-    },
-    "opening_saved": {
-        "nl": "Elk antwoord wordt meteen bewaard. Eerder gegeven antwoorden staan al klaar.",
-        "en": "Every answer is saved at once. Answers given before are filled in already.",
-    },
-    "opening_keys": {
-        "nl": "Vorige vraag: Ctrl-B (in een lijst ook ←). Lange tekst afronden: Enter op een "
-        "lege regel.",
-        "en": "Previous question: Ctrl-B (in a list also ←). Finish a long text: Enter on an "
-        "empty line.",
-    },
-    "opening_stop": {
-        "nl": "Stoppen: Ctrl-C. Hetzelfde commando gaat later verder waar u was.",
-        "en": "Stop: Ctrl-C. The same command later continues where you were.",
-    },
-    "what_now": {"nl": "Wat wilt u doen?", "en": "What would you like to do?"},
-    "which_section": {"nl": "Welk onderdeel?", "en": "Which section?"},
-    "which_answer": {"nl": "Welk antwoord?", "en": "Which answer?"},
-    "change_one": {"nl": "Eén antwoord wijzigen", "en": "Change one answer"},
-    "back_menu": {"nl": "← Terug naar het menu", "en": "← Back to the menu"},
-    "review_title": {"nl": "Uw antwoorden", "en": "Your answers"},
-    "confirm_submit": {
-        "nl": "Nu indienen? Wilt u daarna nog iets wijzigen, dan moet u het eerst heropenen "
-        "(zie de instructie).",
-        "en": "Submit now? To change anything afterwards you first reopen it (see the "
-        "instructions).",
-    },
-    "submitted": {
-        "nl": "Ingediend. Dank u wel! Het secretariaat neemt uw antwoorden op in het concept.",
-        "en": "Submitted. Thank you! The secretariat takes your answers into the draft report.",
-    },
-    "inactive": {
-        "nl": "Uw antwoord op '{label}' telt niet meer mee: door uw nieuwe antwoord hoort die "
-        "vraag er niet meer bij. Het blijft bewaard en telt weer als u terugkiest.",
-        "en": "Your answer to '{label}' no longer counts: after your new answer that question "
-        "no longer applies. It is kept, and counts again if you change back.",
-    },
-    "blank_required": {
-        "nl": "Leeg gelaten; dit is verplicht vóór indienen.",
-        "en": "Left blank; this is required before submitting.",
-    },
-    "choose_one": {
-        "nl": "Kies er minstens één (spatie kiest, Enter bevestigt).",
-        "en": "Choose at least one (Space selects, Enter confirms).",
-    },
-    "add": {"nl": "{entry} toevoegen", "en": "Add {entry}"},
-    "edit": {"nl": "Een {entry} wijzigen", "en": "Edit a {entry}"},
-    "remove": {"nl": "Een {entry} verwijderen", "en": "Remove a {entry}"},
-    "done": {"nl": "Klaar met {label}", "en": "Done with {label}"},
-    "entries": {"nl": "{label}: {count} ingevuld", "en": "{label}: {count} filled in"},
-    "which_entry": {"nl": "Welke?", "en": "Which one?"},
-    "back": {"nl": "← Vorige vraag", "en": "← Previous question"},
-    "first_question": {
-        "nl": "Dit is de eerste vraag; er is geen vorige.",
-        "en": "This is the first question; there is none before it.",
-    },
-    "at_least": {"nl": "(minstens {count})", "en": "(at least {count})"},
-    "too_few": {
-        "nl": "Voor indienen is minstens {count} nodig bij {label}; u kunt dit later aanvullen.",
-        "en": "Submitting needs at least {count} in {label}; you can add them later.",
-    },
-    "new_entry": {
-        "nl": "Nieuw: {entry}. Ctrl-B bij de eerste vraag annuleert het.",
-        "en": "New: {entry}. Ctrl-B at its first question cancels it.",
-    },
-    "cancelled": {"nl": "{entry} is geannuleerd.", "en": "{entry} is cancelled."},
-    "all_questions": {"nl": "Alle vragen opnieuw", "en": "All its questions again"},
-    "which_question": {
-        "nl": "Wat wilt u wijzigen aan {entry}?",
-        "en": "What would you like to change in {entry}?",
-    },
-    "confirm_remove": {"nl": "{entry} verwijderen?", "en": "Remove {entry}?"},
-    "yes": {"nl": "ja", "en": "yes"},
-    "no": {"nl": "nee", "en": "no"},
-    "missing_list": {
-        "nl": "Nog niet compleet: {count} antwoorden ontbreken of kloppen niet.",
-        "en": "Not complete yet: {count} answers are missing or invalid.",
-    },
-    "missing_list_one": {
-        "nl": "Nog niet compleet: 1 antwoord ontbreekt of klopt niet.",
-        "en": "Not complete yet: 1 answer is missing or invalid.",
-    },
-    "cannot_submit": {
-        "nl": "Indienen kan nog niet: {count} antwoorden ontbreken of kloppen niet.",
-        "en": "Cannot submit yet: {count} answers are missing or invalid.",
-    },
-    "cannot_submit_one": {
-        "nl": "Indienen kan nog niet: 1 antwoord ontbreekt of klopt niet.",
-        "en": "Cannot submit yet: 1 answer is missing or invalid.",
-    },
-    "complete": {
-        "nl": "Alles is ingevuld. U kunt indienen.",
-        "en": "Everything is answered. You can submit.",
-    },
-    "problem_missing": {"nl": "ontbreekt", "en": "missing"},
-    "problem_few": {
-        "nl": "minstens {least} nodig (nu {has})",
-        "en": "needs at least {least} (has {has})",
-    },
-    "resume_submitted": {
-        "nl": "Ingediend op {updated}: {answered} beantwoord, verplicht {done}/{required}. "
-        "Het blijft ingediend tot u een antwoord wijzigt.",
-        "en": "Submitted on {updated}: {answered} answered, required {done}/{required}. "
-        "It stays submitted until you change an answer.",
-    },
-    "quit_unchanged": {
-        "nl": "Stoppen (er is niets gewijzigd; het blijft ingediend)",
-        "en": "Stop (nothing changed; it stays submitted)",
-    },
-    "keep_submitted": {
-        "nl": "Niets gewijzigd: ingediend laten en stoppen",
-        "en": "Nothing changed: leave it submitted and stop",
-    },
-    "reopened": {
-        "nl": "Het antwoord van {participant} is heropend: het telt als niet ingediend tot u "
-        "opnieuw indient; de ingediende versie is bewaard als {file}.",
-        "en": "{participant}'s response is reopened: it counts as not submitted until you "
-        "submit again; the submitted version is kept as {file}.",
-    },
-    # The command's closing lines (printed by the CLI after the session).
-    "end_counts": {
-        "nl": "{answered} beantwoord, verplicht {done}/{required}",
-        "en": "{answered} answered, required {done}/{required}",
-    },
-    "end_submitted": {"nl": "Ingediend: {path} ({counts}).", "en": "Submitted: {path} ({counts})."},
-    "end_draft": {
-        "nl": "Opgeslagen als concept: {path} ({counts}).",
-        "en": "Saved as draft: {path} ({counts}).",
-    },
-    "end_unchanged": {
-        "nl": "Niets gewijzigd: {path} is nog steeds ingediend.",
-        "en": "Nothing changed: {path} is still submitted.",
-    },
-    "end_reopened": {
-        "nl": "Heropend; de ingediende versie is bewaard als {path}.",
-        "en": "Reopened; the submitted version is kept as {path}.",
-    },
-    "end_interrupted": {
-        "nl": "Onderbroken. Elk gegeven antwoord is bewaard in {path} ({counts}).",
-        "en": "Interrupted. Every answer given is saved in {path} ({counts}).",
-    },
-    "end_kept_typed": {
-        "nl": "Wat u typte bij '{label}' is bewaard als concept-antwoord (nog niet bevestigd); "
-        "u krijgt het de volgende keer terug om af te maken.",
-        "en": "What you typed at '{label}' is kept as a draft answer (not yet confirmed); "
-        "you get it back next time to finish.",
-    },
-    "end_resume": {"nl": "Verder met: {command}", "en": "Resume with: {command}"},
-    "end_continue": {"nl": "Verder met: {command}", "en": "Continue with: {command}"},
-    "end_missing": {
-        "nl": "Nog nodig vóór indienen: {items}",
-        "en": "Still missing before you can submit: {items}",
-    },
-    "end_reacted": {
-        "nl": "{done}/{count} bevindingen van een reactie voorzien",
-        "en": "{done}/{count} findings reacted to",
-    },
-    "end_review_submitted": {
-        "nl": "Collegiale toets {round} ingediend: {path} ({counts}).",
-        "en": "Submitted peer review {round}: {path} ({counts}).",
-    },
-    "end_interrupted_review": {
-        "nl": "Onderbroken. Alles wat u gaf is bewaard in {path} ({counts}).",
-        "en": "Interrupted. Everything given is saved in {path} ({counts}).",
-    },
-    "end_inactive": {
-        "nl": "Bewaard maar niet meegeteld, omdat de vraag niet meer bij uw antwoorden hoort: "
-        "{items}",
-        "en": "Kept but not counted, as the question no longer applies after your answers: {items}",
-    },
-}
-
-
-def message(key: str, lang: str, **values: Any) -> str:
-    """The session text ``key`` in ``lang`` (English when missing), filled with ``values``.
-
-    A text with a ``count`` of 1 is taken from ``<key>_one`` when there is one
-    (singular: "1 antwoord ontbreekt", not "1 antwoorden ontbreken").
-    """
-    if values.get("count") == 1 and f"{key}_one" in _TEXTS:
-        key = f"{key}_one"
-    texts = _TEXTS[key]
-    return (texts.get(lang) or texts["en"]).format(**values)
-
-
 def offered(item: Item, container: Mapping[str, Any]) -> Any:
     """What the prompt for ``item`` starts with: its answer, else its ``default:``.
 
@@ -444,7 +237,7 @@ def format_value(
     if not is_answered(value):
         return ""
     if isinstance(item, YesNoItem) and isinstance(value, bool):
-        return message("yes" if value else "no", lang)
+        return gettext(lang, "fill.yes") if value else gettext(lang, "fill.no")
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         labels = {c.value: text_in(c.label, lang) for c in item.choices}
         values = value if isinstance(value, list) else [value]

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from selfeval.fill.prompter import ReviewRow, format_value, message
+from selfeval.fill.prompter import ReviewRow, format_value
+from selfeval.i18n import gettext
 from selfeval.model.answers import (
     Problem,
     active_answers,
@@ -177,10 +178,10 @@ def label_path(questionnaire: Questionnaire, path: Sequence[str | int], lang: st
 def _problem_text(text: str, lang: str) -> str:
     """The common problem messages of :mod:`selfeval.model.answers` in the session language."""
     if text == "a required answer is missing":
-        return message("problem_missing", lang)
+        return gettext(lang, "fill.problem_missing")
     match = re.fullmatch(r"needs at least (\d+) entries \(has (\d+)\)", text)
     if match:
-        return message("problem_few", lang, least=match[1], has=match[2])
+        return gettext(lang, "fill.problem_few", least=match[1], has=match[2])
     return text
 
 

@@ -26,9 +26,9 @@ from typing import Any, Literal
 from selfeval.files.store import ResponseStore
 from selfeval.fill.menus import Menus, ReviewPart
 from selfeval.fill.prompter import Notice, Path_, Prompter, ReviewRow
-from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import label_path
 from selfeval.fill.walker import Walker
+from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import Progress, inactive_answers, progress
 from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
@@ -72,15 +72,15 @@ class SessionResult:
         """Lines to show before the closing lines: typed text kept, if any."""
         if self.kept_typed is None:
             return []
-        return [_t("end_kept_typed", self.lang, label=self.kept_typed)]
+        return [gettext(self.lang, "fill.end_kept_typed", label=self.kept_typed)]
 
     def submitted_text(self, path: str) -> str:
         """The line that says the response is submitted (``path`` as shown)."""
-        return _t("end_submitted", self.lang, path=path, counts=self.counts())
+        return gettext(self.lang, "fill.end_submitted", path=path, counts=self.counts())
 
     def interrupted_text(self, path: str) -> str:
         """The line that says the session was interrupted and everything is saved."""
-        return _t("end_interrupted", self.lang, path=path, counts=self.counts())
+        return gettext(self.lang, "fill.end_interrupted", path=path, counts=self.counts())
 
     def missing_text(self) -> str | None:
         """The line naming what is still needed before submitting, if anything."""
@@ -107,8 +107,7 @@ class Outcome(SessionResult):
     def counts(self) -> str:
         """Answered items and required ones answered, in the session language."""
         p = self.progress
-        return _t(
-            "end_counts", self.lang, answered=p.answered, done=p.required_answered,
+        return gettext(self.lang, "fill.end_counts", answered=p.answered, done=p.required_answered,
             required=p.required,
         )  # fmt: skip
 
@@ -117,14 +116,14 @@ class Outcome(SessionResult):
         notes = super().closing_notes()
         if self.inactive:
             labels = self.inactive_labels or self.inactive
-            notes.append(_t("end_inactive", self.lang, items=", ".join(labels)))
+            notes.append(gettext(self.lang, "fill.end_inactive", items=", ".join(labels)))
         return notes
 
     def missing_text(self) -> str | None:
         """The required items still missing, by label."""
         if not self.progress.missing:
             return None
-        return _t("end_missing", self.lang, items=", ".join(self.missing_labels))
+        return gettext(self.lang, "fill.end_missing", items=", ".join(self.missing_labels))
 
 
 class FillSession:
@@ -172,19 +171,23 @@ class FillSession:
         name = self.walker.names.get(code, code)
         who = code if name == code else f"{name} ({code})"
         questions = _count_questions(list(questionnaire.items()))
+        sections = len(questionnaire.sections)
         lines = list(first)
         description = text_in(questionnaire.description, lang) if questionnaire.description else ""
         if description:
             lines.append(description.strip().split("\n\n")[0].replace("\n", " "))
         lines += [
-            _t("opening_who", lang, who=who),
-            _t(
-                "opening_size", lang, sections=len(questionnaire.sections), questions=questions,
+            gettext(lang, "fill.opening_who", who=who),
+            gettext(
+                lang,
+                "fill.opening_size",
+                sections=ngettext(lang, "fill.sections", "fill.sections_plural", sections),
+                questions=ngettext(lang, "fill.questions", "fill.questions_plural", questions),
                 minutes=max(5, round(questions * 0.6 / 5) * 5),
             ),
-            _t("opening_saved", lang),
-            _t("opening_keys", lang),
-            _t("opening_stop", lang),
+            gettext(lang, "fill.opening_saved"),
+            gettext(lang, "fill.opening_keys"),
+            gettext(lang, "fill.opening_stop"),
         ]  # fmt: skip
         heading = title or f"{text_in(questionnaire.title, lang)} — {who}"
         self.prompter.show_notice(Notice("panel", heading, tuple(lines)))

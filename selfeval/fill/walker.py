@@ -44,8 +44,8 @@ from selfeval.fill.prompter import (
     format_value,
     offered,
 )
-from selfeval.fill.prompter import message as _t
 from selfeval.fill.review import review_rows
+from selfeval.i18n import gettext
 from selfeval.model.answers import (
     ANSWERABLE,
     AnswerError,
@@ -164,7 +164,7 @@ class Walker:
                 self.walk(only_unasked=only_unasked)
                 return
             except GoBack:
-                self.prompter.show_notice(Notice("info", _t("first_question", self.lang)))
+                self.prompter.show_notice(Notice("info", gettext(self.lang, "fill.first_question")))
 
     def ask_item(
         self,
@@ -228,12 +228,16 @@ class Walker:
             if value == [] and _is_checklist(item):
                 if not item.required:
                     return []  # "none of these" is an answer to an optional checklist
-                context = replace(context, error=_t("choose_one", self.lang), unconfirmed=False)
+                context = replace(
+                    context, error=gettext(self.lang, "fill.choose_one"), unconfirmed=False
+                )
                 current = None
                 continue
             if not is_answered(value):
                 if item.required and warn_blank:
-                    self.prompter.show_notice(Notice("warning", _t("blank_required", self.lang)))
+                    self.prompter.show_notice(
+                        Notice("warning", gettext(self.lang, "fill.blank_required"))
+                    )
                 return None
             try:
                 return self._check(item, value, scope or {})
@@ -452,7 +456,7 @@ class Walker:
 
         def validate(value: Any) -> str | None:
             if value == [] and _is_checklist(item):
-                return _t("choose_one", self.lang) if item.required else None
+                return gettext(self.lang, "fill.choose_one") if item.required else None
             try:
                 self._check(item, value, scope)
             except AnswerError as exc:
@@ -514,7 +518,9 @@ class Walker:
         now = set(inactive_answers(self.questionnaire, self.store.answers))
         for item_id in sorted(now - self._inactive):
             self.prompter.show_notice(
-                Notice("warning", _t("inactive", self.lang, label=self._label_of(item_id)))
+                Notice(
+                    "warning", gettext(self.lang, "fill.inactive", label=self._label_of(item_id))
+                )
             )
         self._inactive = now
 
@@ -535,7 +541,9 @@ class Walker:
         self.prompter.show_notice(
             Notice(
                 "warning",
-                _t("reopened", self.lang, participant=self.store.participant, file=kept.name),
+                gettext(
+                    self.lang, "fill.reopened", participant=self.store.participant, file=kept.name
+                ),
             )
         )
 

@@ -6,14 +6,16 @@ text), then the verdict, the comment and the correction, asked through the
 ``fill`` engine's :meth:`~selfeval.fill.walker.Walker.ask_item` and saved at
 once. :class:`ReactionReview` puts the reactions, by finding title, into the
 review before submitting and lets the reviewer change one (issue 16). The
-session's own texts in Dutch and English are here too (:func:`say`).
+session's own words are messages ``peer_review.*`` of the catalogue
+(:mod:`selfeval.i18n`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from selfeval.i18n import LANGUAGES, N_, gettext, ngettext
 from selfeval.model.response import VERDICTS, Reaction
 from selfeval.peer_review.reactions import NEEDS_COMMENT, is_current, merge_reactions
 
@@ -27,184 +29,51 @@ __all__ = [
     "KIND_LABELS",
     "ReactionItems",
     "ReactionReview",
+    "kind_label",
     "reaction_items",
     "reaction_rows",
-    "say",
+    "verdict_label",
     "walk_reactions",
 ]
 
+#: The verdicts' labels (messages ``peer_review.verdict_*``).
 _VERDICT_LABELS = {
-    "agree": {"nl": "Eens", "en": "Agree"},
-    "partly-agree": {"nl": "Deels eens", "en": "Partly agree"},
-    "disagree": {"nl": "Oneens", "en": "Disagree"},
-    "no-opinion": {"nl": "Geen mening", "en": "No opinion"},
+    "agree": N_("peer_review.verdict_agree"),
+    "partly-agree": N_("peer_review.verdict_partly_agree"),
+    "disagree": N_("peer_review.verdict_disagree"),
+    "no-opinion": N_("peer_review.verdict_no_opinion"),
 }
+#: A finding's kind as a card names it (messages ``peer_review.kind_*``).
 KIND_LABELS = {
-    "role": {"nl": "Rol", "en": "Role"},
-    "bottleneck": {"nl": "Knelpunt", "en": "Bottleneck"},
-    "blind-spot": {"nl": "Blinde vlek", "en": "Blind spot"},
-    "need": {"nl": "Behoefte/ambitie", "en": "Need/ambition"},
-    "opportunity": {"nl": "Kans", "en": "Opportunity"},
-    "activity": {"nl": "Beleidsactiviteit", "en": "Policy activity"},
-    "document": {"nl": "Beleidsdocument", "en": "Policy document"},
+    "role": N_("peer_review.kind_role"),
+    "bottleneck": N_("peer_review.kind_bottleneck"),
+    "blind-spot": N_("peer_review.kind_blind_spot"),
+    "need": N_("peer_review.kind_need"),
+    "opportunity": N_("peer_review.kind_opportunity"),
+    "activity": N_("peer_review.kind_activity"),
+    "document": N_("peer_review.kind_document"),
 }
-_TEXTS = {
-    "heading": {
-        "nl": "Reacties op de conceptrapportage: {count} bevindingen, nog {todo} te gaan.",
-        "en": "Reactions to the draft report: {count} findings, {todo} to go.",
-    },
-    "carried": {
-        "nl": "{done} bevindingen hebben al een reactie (overgenomen); die slaan we over.",
-        "en": "{done} findings already have a reaction (carried over); they are skipped.",
-    },
-    "carried_one": {
-        "nl": "1 bevinding heeft al een reactie (overgenomen); die slaan we over.",
-        "en": "1 finding already has a reaction (carried over); it is skipped.",
-    },
-    "read_draft": {
-        "nl": "Het concept-rapport om erbij te lezen: {path}",
-        "en": "The draft report to read alongside: {path}",
-    },
-    "concerns": {"nl": "Betreft: {names}", "en": "Concerns: {names}"},
-    "why_round_1": {
-        "nl": "U ziet dit omdat een ander departement het aangaf; u reageert als collega.",
-        "en": "You see this because another department raised it; you react as a colleague.",
-    },
-    "why_own_role": {
-        "nl": "U ziet dit omdat het concept hier de rol van uw departement beschrijft.",
-        "en": "You see this because the draft describes your department's role here.",
-    },
-    "why_concerned": {
-        "nl": "U ziet dit omdat deze bevinding uw departement noemt.",
-        "en": "You see this because this finding names your department.",
-    },
-    "reference": {"nl": "Kenmerk: {id}", "en": "Reference: {id}"},
-    "no_reaction": {"nl": "geen reactie", "en": "no reaction"},
-    "change_reaction": {"nl": "Een reactie wijzigen", "en": "Change a reaction"},
-    "which_finding": {"nl": "Welke bevinding?", "en": "Which finding?"},
-    "back": {"nl": "← Terug naar het menu", "en": "← Back to the menu"},
-    # Starting a peer review (selfeval.peer_review.run).
-    "opening_title": {"nl": "Collegiale toets {round}", "en": "Peer review {round}"},
-    "opening_findings": {
-        "nl": "Eerst reageert u op {count} bevindingen uit het concept-rapport; daarna volgen "
-        "de vragen hieronder.",
-        "en": "First you react to {count} findings of the draft report; the questions below "
-        "follow.",
-    },
-    "opening_findings_one": {
-        "nl": "Eerst reageert u op 1 bevinding uit het concept-rapport; daarna volgen de "
-        "vragen hieronder.",
-        "en": "First you react to 1 finding of the draft report; the questions below follow.",
-    },
-    "submitted_before": {
-        "nl": "Uw collegiale toets {round} is al ingediend op {when}.",
-        "en": "Your peer review {round} was submitted on {when}.",
-    },
-    "confirm_reopen": {
-        "nl": "Heropenen om iets te wijzigen? Hij telt dan als niet ingediend tot u opnieuw "
-        "indient; de ingediende versie blijft bewaard.",
-        "en": "Reopen it to change something? It then counts as not submitted until you submit "
-        "again; the submitted version is kept.",
-    },
-    "stale": {
-        "nl": "Het concept-rapport is gewijzigd sinds u met deze collegiale toets begon.",
-        "en": "The draft report changed since you started this peer review.",
-    },
-    "stale_changed": {
-        "nl": "Gewijzigd sinds uw reactie (u krijgt ze opnieuw): {titles}",
-        "en": "Changed since your reaction (asked again): {titles}",
-    },
-    "stale_gone": {
-        "nl": "Niet meer in het concept (uw reactie blijft bewaard): {titles}",
-        "en": "No longer in the draft (your reaction is kept): {titles}",
-    },
-    "stale_new": {
-        "nl": "Nieuw of nog zonder reactie: {titles}",
-        "en": "New or not yet reacted to: {titles}",
-    },
-    "stale_unchanged": {
-        "nl": "Ongewijzigd; uw reactie blijft staan: {count} bevindingen",
-        "en": "Unchanged; your reaction stays: {count} findings",
-    },
-    "stale_unchanged_one": {
-        "nl": "Ongewijzigd; uw reactie blijft staan: 1 bevinding",
-        "en": "Unchanged; your reaction stays: 1 finding",
-    },
-    "confirm_stale": {
-        "nl": "Verdergaan met het nieuwe concept? Er wordt niets gewist.",
-        "en": "Continue with the new draft? Nothing is deleted.",
-    },
-    "declined": {
-        "nl": "Gestopt op uw verzoek; er is niets gewijzigd.",
-        "en": "Stopped as you asked; nothing was changed.",
-    },
-    "moved": {
-        "nl": "Uw collegiale toets volgt nu het nieuwe concept-rapport.",
-        "en": "Your peer review now follows the new draft report.",
-    },
-    "invited": {
-        "nl": "{participant} staat in {file} niet ingeschreven voor collegiale toets {round}; "
-        "het doet mee als genodigde.",
-        "en": "{participant} is not down for peer review {round} in {file}; it takes part as "
-        "invited.",
-    },
-    "finding": {"nl": "[{n}/{count}] {kind}: {title}", "en": "[{n}/{count}] {kind}: {title}"},
-    "raised_by": {"nl": "Aangegeven door: {names}", "en": "Raised by: {names}"},
-    "changed": {
-        "nl": "De tekst is gewijzigd sinds uw reactie; uw eerdere reactie staat als standaard.",
-        "en": "The text changed since your reaction; your earlier reaction is the default.",
-    },
-    "all_done": {
-        "nl": "Alle {count} bevindingen hebben een reactie. Wilt u ze opnieuw langslopen?",
-        "en": "All {count} findings have a reaction. Go through them again?",
-    },
-    "none": {
-        "nl": "De conceptrapportage bevat geen bevindingen waarop u in deze ronde reageert.",
-        "en": "The draft has no findings for you to react to in this round.",
-    },
-    "review": {"nl": "Uw reacties", "en": "Your reactions"},
-    "verdict": {
-        "nl": "Uw reactie op deze bevinding",
-        "en": "Your reaction to this finding",
-    },
-    "comment": {
-        "nl": "Toelichting: wat klopt er niet of niet helemaal?",
-        "en": "Comment: what is not (quite) right?",
-    },
-    "correction": {
-        "nl": "Voorgestelde correctie (optioneel)",
-        "en": "Proposed correction (optional)",
-    },
-    "verdict_help": {
-        "nl": "Reageren is niet verplicht: '(geen antwoord)' slaat deze bevinding over.",
-        "en": "Reacting is not required: '(no answer)' skips this finding.",
-    },
-    "skipped": {
-        "nl": "Overgeslagen: geen reactie op deze bevinding (u kunt later nog reageren).",
-        "en": "Skipped: no reaction to this finding (you can still react later).",
-    },
-    "comment_needed": {
-        "nl": "Bij '{verdict}' hoort een toelichting: wat klopt er niet? Wat wilt u doen?",
-        "en": "'{verdict}' needs a comment saying what is not right. What would you like to do?",
-    },
-    "write": {"nl": "Toelichting schrijven", "en": "Write the comment"},
-    "change": {"nl": "Een ander oordeel kiezen", "en": "Choose another verdict"},
-    "skip": {
-        "nl": "Deze bevinding overslaan (geen reactie)",
-        "en": "Skip this finding (no reaction)",
-    },
+#: The options when a verdict needs a comment and none was given.
+_NO_COMMENT_OPTIONS = {
+    "write": N_("peer_review.write"),
+    "change": N_("peer_review.change"),
+    "skip": N_("peer_review.skip"),
 }
 
 
-def say(key: str, lang: str, **values: Any) -> str:
-    """The peer-review text ``key`` in ``lang`` (English when missing), filled with ``values``.
+def kind_label(kind: str, lang: str) -> str:
+    """A finding's kind in ``lang`` (``Knelpunt``), the kind itself when unknown."""
+    return gettext(lang, KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
-    With a ``count`` (or ``done``) of 1 the text ``<key>_one`` is used when there is one.
-    """
-    if values.get("count", values.get("done")) == 1 and f"{key}_one" in _TEXTS:
-        key = f"{key}_one"
-    texts = _TEXTS[key]
-    return (texts.get(lang) or texts["en"]).format(**values)
+
+def verdict_label(verdict: str, lang: str) -> str:
+    """A verdict in ``lang`` (``Deels eens``), the verdict itself when unknown."""
+    return gettext(lang, _VERDICT_LABELS[verdict]) if verdict in _VERDICT_LABELS else verdict
+
+
+def _both(msgid: str) -> dict[str, str]:
+    """A message in both languages, as a questionnaire's texts are given (``LocalText``)."""
+    return {lang: gettext(lang, msgid) for lang in LANGUAGES}
 
 
 class ReactionItems(NamedTuple):
@@ -233,22 +102,23 @@ def reaction_items() -> ReactionItems:
             "id": "verdict",
             "type": "single-choice",
             "required": False,
-            "label": _TEXTS["verdict"],
-            "help": _TEXTS["verdict_help"],
-            "choices": [{"value": v, "label": _VERDICT_LABELS[v]} for v in VERDICTS],
+            "label": _both(N_("peer_review.verdict")),
+            "help": _both(N_("peer_review.verdict_help")),
+            "choices": [{"value": v, "label": _both(_VERDICT_LABELS[v])} for v in VERDICTS],
         }
     )
 
-    def text(key: str, *, required: bool) -> LongTextItem:
+    def text(key: str, label: dict[str, str], *, required: bool) -> LongTextItem:
         return LongTextItem.model_validate(
-            {"id": key, "type": "long-text", "required": required, "label": _TEXTS[key]}
+            {"id": key, "type": "long-text", "required": required, "label": label}
         )
 
+    comment = _both(N_("peer_review.comment"))
     return ReactionItems(
         verdict,
-        text("comment", required=True),
-        text("comment", required=False),
-        text("correction", required=False),
+        text("comment", comment, required=True),
+        text("comment", comment, required=False),
+        text("correction", _both(N_("peer_review.correction")), required=False),
     )
 
 
@@ -294,18 +164,40 @@ def walk_reactions(
     count = len(selection)
     try:
         if not selection:
-            prompter.show_notice(Notice("info", say("none", lang)))
+            prompter.show_notice(Notice("info", gettext(lang, "peer_review.none")))
             return True
         existing = {r.finding: r for r in response.reactions}
         pending = [f for f in selection if not is_current(existing.get(f.id), f)]
-        if not pending and prompter.confirm(say("all_done", lang, count=count), default=False):
+        if not pending and prompter.confirm(
+            ngettext(lang, "peer_review.all_done", "peer_review.all_done_plural", count),
+            default=False,
+        ):
             pending = list(selection)
         if pending:
-            details = [say("read_draft", lang, path=draft_report)] if draft_report else []
+            details = (
+                [gettext(lang, "peer_review.read_draft", path=draft_report)] if draft_report else []
+            )
             if len(pending) < count:
-                details.append(say("carried", lang, done=count - len(pending)))
+                details.append(
+                    ngettext(
+                        lang,
+                        "peer_review.carried",
+                        "peer_review.carried_plural",
+                        count - len(pending),
+                    )
+                )
             prompter.show_notice(
-                Notice("info", say("heading", lang, count=count, todo=len(pending)), tuple(details))
+                Notice(
+                    "info",
+                    ngettext(
+                        lang,
+                        "peer_review.heading",
+                        "peer_review.heading_plural",
+                        count,
+                        todo=len(pending),
+                    ),
+                    tuple(details),
+                )
             )
         order = [f.id for f in selection]
         position = {f.id: n for n, f in enumerate(selection, start=1)}
@@ -313,10 +205,10 @@ def walk_reactions(
             old = {r.finding: r for r in response.reactions}.get(finding.id)
             _show_card(session, finding, position[finding.id], count, names, round_)
             if old and old.finding_hash not in (None, finding.hash):
-                prompter.show_notice(Notice("warning", say("changed", lang)))
+                prompter.show_notice(Notice("warning", gettext(lang, "peer_review.changed")))
             if _react(session, finding, old, order) is None:
-                prompter.show_notice(Notice("info", say("skipped", lang)))
-        prompter.show_review(say("review", lang), reaction_rows(session, selection))
+                prompter.show_notice(Notice("info", gettext(lang, "peer_review.skipped")))
+        prompter.show_review(gettext(lang, "peer_review.review"), reaction_rows(session, selection))
     except (KeyboardInterrupt, EOFError):
         return False
     return True
@@ -335,20 +227,30 @@ def _show_card(
 
     lang = session.lang
     participant = session.store.participant
-    kind = KIND_LABELS.get(finding.kind, {}).get(lang, finding.kind)
-    details = [say("raised_by", lang, names=", ".join(names.get(c, c) for c in finding.raised_by))]
+    kind = kind_label(finding.kind, lang)
+    details = [
+        gettext(
+            lang,
+            "peer_review.raised_by",
+            names=", ".join(names.get(c, c) for c in finding.raised_by),
+        )
+    ]
     if finding.concerns:
         details.append(
-            say("concerns", lang, names=", ".join(names.get(c, c) for c in finding.concerns))
+            gettext(
+                lang,
+                "peer_review.concerns",
+                names=", ".join(names.get(c, c) for c in finding.concerns),
+            )
         )
     if round_ == 1:
-        details.append(say("why_round_1", lang))
+        details.append(gettext(lang, "peer_review.why_round_1"))
     elif finding.id == f"role.{participant}":
-        details.append(say("why_own_role", lang))
+        details.append(gettext(lang, "peer_review.why_own_role"))
     else:
-        details.append(say("why_concerned", lang))
-    details.append(say("reference", lang, id=finding.id))
-    title = say("finding", lang, n=n, count=count, kind=kind, title=finding.title)
+        details.append(gettext(lang, "peer_review.why_concerned"))
+    details.append(gettext(lang, "peer_review.reference", id=finding.id))
+    title = gettext(lang, "peer_review.finding", n=n, count=count, kind=kind, title=finding.title)
     session.prompter.show_notice(
         Notice("info", title, tuple(details), body=_paragraphs(finding.text))
     )
@@ -374,15 +276,15 @@ def reaction_rows(session: Walker, selection: Sequence[DraftFinding]) -> list[Re
 
     lang = session.lang
     by_id = {r.finding: r for r in session.store.response.reactions}
-    rows = [ReviewRow(0, say("review", lang), "", "heading")]
+    rows = [ReviewRow(0, gettext(lang, "peer_review.review"), "", "heading")]
     for finding in selection:
-        kind = KIND_LABELS.get(finding.kind, {}).get(lang, finding.kind)
+        kind = kind_label(finding.kind, lang)
         label = f"{kind}: {finding.title}"
         reaction = by_id.get(finding.id)
         if reaction is None:
             rows.append(ReviewRow(1, label, "", "blank"))
             continue
-        value = _VERDICT_LABELS[reaction.verdict].get(lang, reaction.verdict)
+        value = verdict_label(reaction.verdict, lang)
         if reaction.comment:
             value += f" — {reaction.comment.strip()}"
         rows.append(ReviewRow(1, label, value, "answered"))
@@ -424,7 +326,7 @@ class ReactionReview:
 
         if not self.selection:
             return []
-        return [Option("reaction", say("change_reaction", self.session.lang))]
+        return [Option("reaction", gettext(self.session.lang, "peer_review.change_reaction"))]
 
     def run(self, choice: str) -> None:
         """Let the reviewer pick a finding by title and give its reaction again."""
@@ -433,11 +335,13 @@ class ReactionReview:
         lang = self.session.lang
         rows = reaction_rows(self.session, self.selection)[1:]
         options = [
-            Option(f.id, f"{row.label}: {row.value or say('no_reaction', lang)}"[:100])
+            Option(
+                f.id, f"{row.label}: {row.value or gettext(lang, 'peer_review.no_reaction')}"[:100]
+            )
             for f, row in zip(self.selection, rows, strict=True)
         ]
-        options.append(Option(BACK, say("back", lang)))
-        picked = self.session.prompter.choose(say("which_finding", lang), options)
+        options.append(Option(BACK, gettext(lang, "peer_review.back")))
+        picked = self.session.prompter.choose(gettext(lang, "peer_review.which_finding"), options)
         if picked == BACK:
             return
         finding = next(f for f in self.selection if f.id == picked)
@@ -484,10 +388,12 @@ def _react(
         comment = session.ask_item(item, reaction.comment, path=path, warn_blank=False)
         choice = "write"
         while needs_comment and comment is None:
-            label = _VERDICT_LABELS[verdict].get(lang, verdict)
-            options = [Option(key, say(key, lang)) for key in ("write", "change", "skip")]
+            label = verdict_label(verdict, lang)
+            options = [
+                Option(key, gettext(lang, msgid)) for key, msgid in _NO_COMMENT_OPTIONS.items()
+            ]
             choice = prompter.choose(
-                say("comment_needed", lang, verdict=label), options, default="write"
+                gettext(lang, "peer_review.comment_needed", verdict=label), options, default="write"
             )
             if choice != "write":
                 break

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from selfeval.errors import Location, RefusedError, SelfevalError
 from selfeval.files.store import SubmittedError
+from selfeval.i18n import gettext, ngettext
 from selfeval.model.response import Reaction
-from selfeval.peer_review.asking import say
 from selfeval.peer_review.reactions import canonical_id
 
 if TYPE_CHECKING:
@@ -167,8 +167,10 @@ def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) 
     if response.status != "submitted":
         return False
     when = local_time(response.submitted_at, lang)
-    asker.show_notice(Notice("info", say("submitted_before", lang, round=round_, when=when)))
-    if asker.confirm(say("confirm_reopen", lang), default=True):
+    asker.show_notice(
+        Notice("info", gettext(lang, "peer_review.submitted_before", round=round_, when=when))
+    )
+    if asker.confirm(gettext(lang, "peer_review.confirm_reopen"), default=True):
         return True
     raise SubmittedError(path, response.participant, response.submitted_at)
 
@@ -194,11 +196,20 @@ def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, l
         return "; ".join(named)
 
     details = []
-    for key, ids in (("stale_changed", changes.changed), ("stale_gone", changes.gone),
-                     ("stale_new", changes.unreacted)):  # fmt: skip
-        if ids:
-            details.append(say(key, lang, titles=titles(ids)))
+    if changes.changed:
+        details.append(gettext(lang, "peer_review.stale_changed", titles=titles(changes.changed)))
+    if changes.gone:
+        details.append(gettext(lang, "peer_review.stale_gone", titles=titles(changes.gone)))
+    if changes.unreacted:
+        details.append(gettext(lang, "peer_review.stale_new", titles=titles(changes.unreacted)))
     if changes.unchanged:
-        details.append(say("stale_unchanged", lang, count=len(changes.unchanged)))
-    asker.show_notice(Notice("warning", say("stale", lang), tuple(details)))
-    return asker.confirm(say("confirm_stale", lang), default=True)
+        details.append(
+            ngettext(
+                lang,
+                "peer_review.stale_unchanged",
+                "peer_review.stale_unchanged_plural",
+                len(changes.unchanged),
+            )
+        )
+    asker.show_notice(Notice("warning", gettext(lang, "peer_review.stale"), tuple(details)))
+    return asker.confirm(gettext(lang, "peer_review.confirm_stale"), default=True)

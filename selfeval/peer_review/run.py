@@ -42,12 +42,11 @@ from selfeval.errors import (
 )
 from selfeval.files import yamlio
 from selfeval.files.store import ResponseStore, open_for_session, utc_now
-from selfeval.fill.prompter import message
 from selfeval.fill.session import SessionResult
+from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import ANSWERABLE, check_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import DraftRef, Reaction
-from selfeval.peer_review.asking import say
 from selfeval.peer_review.drafts import (
     DraftChanges,
     StaleDraftError,
@@ -199,7 +198,13 @@ class PeerReviewResult(SessionResult):
 
     def counts(self) -> str:
         """Findings reacted to, in the session language."""
-        return message("end_reacted", self.lang, done=self.reacted, count=len(self.findings))
+        return ngettext(
+            self.lang,
+            "peer_review.end_reacted",
+            "peer_review.end_reacted_plural",
+            len(self.findings),
+            done=self.reacted,
+        )
 
     def closing_notes(self) -> list[str]:
         """The notes (invited, moved to a new draft, typed text kept), one line each."""
@@ -207,13 +212,17 @@ class PeerReviewResult(SessionResult):
 
     def submitted_text(self, path: str) -> str:
         """The line that says the peer review of this round is submitted, with the counts."""
-        return message(
-            "end_review_submitted", self.lang, round=self.round, path=path, counts=self.counts()
+        return gettext(
+            self.lang,
+            "peer_review.end_submitted",
+            round=self.round,
+            path=path,
+            counts=self.counts(),
         )
 
     def interrupted_text(self, path: str) -> str:
         """The interrupted line of a peer review (reactions and answers are saved)."""
-        return message("end_interrupted_review", self.lang, path=path, counts=self.counts())
+        return gettext(self.lang, "peer_review.end_interrupted", path=path, counts=self.counts())
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -426,9 +435,14 @@ def run_peer_review(
     notes: list[str] = []
     if choice.invited:
         notes.append(
-            say("invited", language if not list_only else "en", participant=participant,
-                round=choice.round, file=EXERCISE_FILE)
-        )  # fmt: skip
+            gettext(
+                language if not list_only else "en",
+                "peer_review.invited",
+                participant=participant,
+                round=choice.round,
+                file=EXERCISE_FILE,
+            )
+        )
     if list_only:
         return PeerReviewResult(
             state="listed", path=path, round=choice.round, invited=choice.invited,
@@ -464,10 +478,10 @@ def run_peer_review(
                 return PeerReviewResult(
                     state="draft", path=path, round=choice.round, invited=choice.invited,
                     findings=selection, reactions=list(response.reactions), changes=changes,
-                    notes=[*notes, say("declined", language)],
+                    notes=[*notes, gettext(language, "peer_review.declined")],
                     still_submitted=store.unchanged_submitted, lang=language,
                 )  # fmt: skip
-            notes.append(say("moved", language))
+            notes.append(gettext(language, "peer_review.moved"))
         response.draft = DraftRef(hash=draft.draft.hash, path=_relative(draft_path, workspace.root))
         state: Literal["submitted", "draft", "interrupted"]
         kept_typed = None
@@ -493,8 +507,15 @@ def run_peer_review(
             )
             session.save()
             session.opening(
-                title=say("opening_title", language, round=choice.round),
-                first=[say("opening_findings", language, count=len(selection))],
+                title=gettext(language, "peer_review.opening_title", round=choice.round),
+                first=[
+                    ngettext(
+                        language,
+                        "peer_review.opening_findings",
+                        "peer_review.opening_findings_plural",
+                        len(selection),
+                    )
+                ],
             )
             state = (
                 session.run(opening=False).state
