@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from selfeval.cli import app
-from selfeval.report import figures, readcache, sealed
+from selfeval.report import cachebase, figures, sealed
 from selfeval.report.figures import Figure, cached_in
 
 DATA = (
@@ -80,7 +80,7 @@ def test_a_changed_input_draws_again(
     elif change == "matplotlib":
         monkeypatch.setattr(figures, "_library_version", lambda: "99.0")
     else:
-        monkeypatch.setattr(readcache, "tool_fingerprint", lambda: "another selfeval")
+        monkeypatch.setattr(cachebase, "tool_fingerprint", lambda: "another selfeval")
     again = picture(tmp_path, data, kind)
     assert len(drawn) == 2
     assert again == f"<svg>roles {data!r} {kind}</svg>".encode()

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from selfeval.cli import app
 from selfeval.files import yamlio
-from selfeval.report import readcache, sealed
+from selfeval.report import cachebase, readcache, sealed
 
 REPORT = Path("reports/integrated-report.md")
 BZ = Path("responses/falende-staten/BZ/self-evaluation.yaml")
@@ -52,6 +52,11 @@ def _entries(ws: Path) -> list[Path]:
     return sorted((ws / ".selfeval" / "cache" / "read").glob("*/*.json"))
 
 
+def _forget_runs(ws: Path) -> None:
+    for record in (ws / ".selfeval" / "cache" / "runs").glob("*.json"):
+        record.unlink()
+
+
 def test_a_rerun_with_nothing_changed_parses_no_response_and_writes_the_same_report(
     runner: CliRunner, example_ws: Path, parsed: list[Path]
 ) -> None:
@@ -62,6 +67,7 @@ def test_a_rerun_with_nothing_changed_parses_no_response_and_writes_the_same_rep
     assert len(parsed) >= 9
     assert len(_entries(example_ws)) == len(parsed)
     parsed.clear()
+    _forget_runs(example_ws)  # the read step itself, not the last run's record
     again = _aggregate(runner, example_ws)
     assert parsed == []
     assert again == first == uncached
@@ -72,6 +78,7 @@ def test_a_rerun_with_jobs_reads_the_cache_too(
 ) -> None:
     first = _aggregate(runner, example_ws)
     parsed.clear()
+    _forget_runs(example_ws)
     assert _aggregate(runner, example_ws, "--jobs", "2") == first
     assert parsed == []
 
@@ -130,7 +137,7 @@ def test_another_tool_version_reads_every_response_again(
     first = _aggregate(runner, example_ws)
     count = len(parsed)
     parsed.clear()
-    monkeypatch.setattr(readcache, "tool_fingerprint", lambda: "selfeval 99.0.0")
+    monkeypatch.setattr(cachebase, "tool_fingerprint", lambda: "selfeval 99.0.0")
     assert _aggregate(runner, example_ws) == first
     assert len(parsed) == count
 
@@ -162,9 +169,13 @@ def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
     for entry in entries:
         entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
     parsed.clear()
+    # Nothing changed, so the last run's record would skip the read step altogether
+    # (test_run_record.py): without it, the read step meets the damaged entries.
+    _forget_runs(example_ws)
     assert _aggregate(runner, example_ws) == first
     assert len(parsed) == len(entries)  # every response read from its YAML again
     parsed.clear()
+    _forget_runs(example_ws)
     assert _aggregate(runner, example_ws) == first
     assert parsed == []  # and the entries were rewritten
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -119,12 +120,28 @@ def aggregate_command(
 
       selfeval aggregate --category risicolanden
     """
+    from selfeval.files.root import find_workspace
+    from selfeval.report import runrecord
+
+    root = find_workspace(explicit=workspace) if workspace is not None else find_workspace()
+    key = None
+    if cache:
+        # Nothing changed since the last such run: its result, before loading any model.
+        options = runrecord.options_of(
+            draft=draft, fmt=fmt.value, output=output, include_drafts=include_drafts, ids=ids,
+            category=category,
+        )  # fmt: skip
+        key, last = runrecord.last_run(root, options)
+        if last is not None:
+            _said([p for p, _ in last.written], last.warnings, last.findings, last.responses)
+            return
+
     from selfeval.cli.progress import progress_bar
     from selfeval.report.aggregate import aggregate
 
     with progress_bar() as progress:
         result = aggregate(
-            workspace,
+            root,
             jobs=jobs,
             draft=draft,
             fmt=fmt.value,
@@ -134,9 +151,15 @@ def aggregate_command(
             cache=cache,
             category=category,
             progress=progress,
+            inputs_key=key,
         )
-    for warning in result.warnings:
+    _said(result.written, result.warnings, result.findings, result.responses)
+
+
+def _said(written: Sequence[Path], warnings: Sequence[str], findings: int, responses: int) -> None:
+    """What aggregate tells the user: warnings on stderr, the files written, the counts."""
+    for warning in warnings:
         echo_err(f"Warning: {warning}")
-    for path in result.written:
+    for path in written:
         typer.echo(f"Wrote {shown_path(path)}")
-    typer.echo(f"{result.findings} findings from {result.responses} responses.")
+    typer.echo(f"{findings} findings from {responses} responses.")

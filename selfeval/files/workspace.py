@@ -46,6 +46,7 @@ from selfeval.files.load import (
     load_exercise,
     load_questionnaire,
 )
+from selfeval.files.root import find_workspace
 from selfeval.model.exercise import (
     CODE_PATTERN,
     EXERCISE_FILE,
@@ -53,6 +54,7 @@ from selfeval.model.exercise import (
     Exercise,
     IncidentCategory,
 )
+from selfeval.model.names import STATE_DIR
 from selfeval.model.questionnaire import KINDS, semver_key
 from selfeval.model.response import Response
 
@@ -115,41 +117,9 @@ QUESTIONNAIRES_DIR = "questionnaires"
 RESPONSES_DIR = "responses"
 TEXTS_DIR = "texts"
 TEMPLATES_DIR = "templates"
-#: The workspace's local state (lock files): never shared, invisible to git.
-STATE_DIR = ".selfeval"
 
 _CODE = re.compile(CODE_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
-
-
-def find_workspace(start: Path | None = None, *, explicit: Path | None = None) -> Path:
-    """Locate the workspace root.
-
-    Args:
-        start: where to begin the upward search (default: current folder).
-        explicit: a folder given with ``--workspace``; searched no further.
-
-    Returns:
-        The folder that contains ``selfeval.yaml``.
-
-    Raises:
-        NotFoundError: no exercise file found.
-    """
-    if explicit is not None:
-        if not (explicit / EXERCISE_FILE).is_file():
-            raise NotFoundError(
-                f"{explicit} is not a selfeval workspace (no {EXERCISE_FILE} in it)",
-                hint="create one with `selfeval init DIR` or give the right --workspace",
-            )
-        return explicit.resolve()
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / EXERCISE_FILE).is_file():
-            return folder
-    raise NotFoundError(
-        f"no selfeval workspace here ({EXERCISE_FILE} not found in {here} or its parents)",
-        hint="run inside a workspace, pass --workspace DIR, or create one with `selfeval init DIR`",
-    )
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from selfeval.model.items import CHOICE_LIST_PATTERN
+from selfeval.model.names import EXERCISE_FILE
 from selfeval.model.questionnaire import (
     KINDS,
     Choice,
@@ -26,7 +27,6 @@ from selfeval.model.questionnaire import (
 __all__ = ["EXERCISE_FILE", "Exercise", "IncidentCategory", "Participant"]
 
 #: The exercise file's name at a workspace's root.
-EXERCISE_FILE = "selfeval.yaml"
 
 #: A participant code or incident category id: used in file paths, so no
 #: separators, dots or spaces; this is what keeps ``../x`` out of the workspace.

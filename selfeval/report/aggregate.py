@@ -44,7 +44,7 @@ from selfeval.model.answers import active_answers, check_answers, inactive_answe
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
-from selfeval.report import readcache
+from selfeval.report import readcache, runrecord
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
@@ -726,6 +726,7 @@ def aggregate(
     cache: bool = True,
     category: str | None = None,
     progress: Progress = no_progress,
+    inputs_key: str | None = None,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
@@ -740,14 +741,19 @@ def aggregate(
         ids: show finding ids in the running text (default: in a draft only),
             in every format.
         cache: read the responses through the per-response cache
-            (``.selfeval/cache/``, :func:`read_cached`) and keep the figures'
-            pictures there (sealed, :mod:`selfeval.report.figures`);
-            ``--no-cache`` turns both off.
+            (``.selfeval/cache/``, :func:`read_cached`), keep the figures'
+            pictures there (sealed, :mod:`selfeval.report.figures`), and give
+            the last run's result without reading or writing anything when
+            none of its inputs changed and its files are intact
+            (:mod:`selfeval.report.runrecord`); ``--no-cache`` turns all off.
         category: report on this incident category only; None: every
             category of the exercise, one report each
             (:func:`reports_dir`; ``-o`` needs a category then).
         progress: told as the work goes: :data:`READING` per file read,
             :data:`WRITING` (total 0 until done) while the report is rendered.
+        inputs_key: the caller already asked :func:`selfeval.report.runrecord.last_run`
+            (the CLI does, before loading the models) and got this key and no
+            record: the run is made and recorded under it. None: asked here.
 
     Returns:
         An :class:`AggregateResult`.
@@ -760,6 +766,24 @@ def aggregate(
     """
     check_jobs(jobs)
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
+    # Nothing changed since the last run with these options, and its files are intact:
+    # nothing to read, render or write (selfeval.report.runrecord).
+    options = runrecord.options_of(
+        draft=draft, fmt=fmt, output=output, include_drafts=include_drafts, ids=ids,
+        category=category,
+    )  # fmt: skip
+    cache_root = readcache.open_cache(ws) if cache else None
+    key = inputs_key
+    if cache_root is not None and key is None:
+        key, last = runrecord.last_run(ws.root, options)
+        if last is not None:
+            progress(WRITING, 1, 1)
+            return AggregateResult(
+                tuple(path for path, _ in last.written),
+                last.warnings,
+                last.findings,
+                last.responses,
+            )
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
     every = [c.id for c in exercise.categories]  # in file order
@@ -778,14 +802,15 @@ def aggregate(
     from selfeval.report.figures import cached_in
 
     # The figures are kept, sealed, beside the read cache (figures.cached_in).
-    root = readcache.open_cache(ws) if cache else None
-    with cached_in(root / FIGURES_CACHE if root is not None else None):
+    with cached_in(cache_root / FIGURES_CACHE if cache_root is not None else None):
         for one in chosen:
             built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
             warnings += built.warnings
             written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
             findings += len(built.findings)
             responses += len(built.created_from)
+    if cache_root is not None and key is not None:
+        runrecord.store(cache_root, options, key, written, warnings, findings, responses)
     progress(WRITING, 1, 1)
     return AggregateResult(tuple(written), tuple(warnings), findings, responses)
 

@@ -304,14 +304,22 @@ def figure_key(key: str, data: tuple[Any, ...], kind: Kind) -> str | None:
 
     SHA-256 of the entry format, the figure (``roles``/``opportunities``),
     the picture kind, the figure's data, matplotlib's version and selfeval's
-    source (:func:`selfeval.report.readcache.tool_fingerprint`, which covers
+    source (:func:`selfeval.report.cachebase.tool_fingerprint`, which covers
     this module's drawing code).
     """
-    from selfeval.report.readcache import tool_fingerprint
+    from selfeval.report import cachebase
 
+    _tool = cachebase.tool_fingerprint
     try:
         facts = json.dumps(
-            [FIGURE_CACHE_FORMAT, key, kind, data, _library_version(), tool_fingerprint()],
+            [
+                FIGURE_CACHE_FORMAT,
+                key,
+                kind,
+                data,
+                _library_version(),
+                cachebase.tool_fingerprint(),
+            ],
             ensure_ascii=False,
             allow_nan=False,
         )

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -52,6 +51,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from selfeval.errors import InputError, Location
 from selfeval.files.workspace import Workspace
 from selfeval.model.response import Response
+from selfeval.report import cachebase
+from selfeval.report.cachebase import CACHE_DIR
 from selfeval.report.findings import Finding, Source
 
 __all__ = [
@@ -66,11 +67,8 @@ __all__ = [
     "lookup",
     "open_cache",
     "store",
-    "tool_fingerprint",
 ]
 
-#: Where the cache lives, under the workspace's ``.selfeval/`` folder.
-CACHE_DIR = "cache"
 #: The layout of an entry; a different number is a stale entry.
 FORMAT = 2  # 2: findings carry `answers` and `place` (issue 12)
 _READ = "read"
@@ -78,25 +76,7 @@ _READ = "read"
 
 def cache_root(ws: Workspace) -> Path:
     """``.selfeval/cache/`` of the workspace (it may not exist)."""
-    return ws.state_dir / CACHE_DIR
-
-
-@functools.lru_cache(maxsize=1)
-def tool_fingerprint() -> str:
-    """The tool version as the cache sees it: a hash of selfeval's source, ``__version__`` in it.
-
-    The whole source is hashed (``selfeval/__init__.py`` holds ``__version__``),
-    so that a changed checkout (an editable install, a development build with
-    the same version number) never reuses entries made by different code.
-    Computed once per process (a few ms).
-    """
-    digest = hashlib.sha256(b"selfeval\0")
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        with contextlib.suppress(OSError):
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return cachebase.cache_dir(ws.root)
 
 
 def open_cache(ws: Workspace) -> Path | None:
@@ -125,11 +105,14 @@ def context_key(ws: Workspace, *, version: str | None = None) -> str:
     """What every entry of this workspace depends on besides its own file, as one hash.
 
     The exercise file's bytes, each questionnaire's id, version and content
-    hash, and the tool fingerprint (:func:`tool_fingerprint`, or ``version``).
+    hash, and the tool fingerprint (:func:`selfeval.report.cachebase.tool_fingerprint`,
+    or ``version``).
     Call after the workspace's exercise and questionnaires loaded.
     """
     digest = hashlib.sha256(f"selfeval-read-cache {FORMAT}\0".encode())
-    digest.update((version if version is not None else tool_fingerprint()).encode() + b"\0")
+    digest.update(
+        (version if version is not None else cachebase.tool_fingerprint()).encode() + b"\0"
+    )
     digest.update((_hash_file(ws.exercise_path) or "-").encode() + b"\0")
     for (qid, qversion), loaded in sorted(ws.questionnaires().items()):
         digest.update(f"{qid}\0{qversion}\0{loaded.hash}\0".encode())

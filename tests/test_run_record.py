@@ -1,0 +1,181 @@
+"""A re-run of aggregate with nothing changed writes nothing (issue 20; selfeval.report.runrecord).
+
+What a user sees: the same messages and the same files, untouched (same
+inode: an atomic write would have made a new one). Any change to an input —
+a response, a text, a template, the options, selfeval, a library, the
+language — renders again; so does a report edited or removed since. A record
+is workspace input: a damaged, forged or foreign one is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.report import cachebase, render, runrecord, sealed
+
+REPORT = Path("reports/integrated-report.md")
+BZ = Path("responses/falende-staten/BZ/self-evaluation.yaml")
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The formats of every report rendered (render.render_into and render.render)."""
+    seen: list[str] = []
+    into, whole = render.render_into, render.render
+
+    def counting_into(report: object, handle: object, **kwargs: object) -> None:
+        seen.append(str(kwargs.get("fmt")))
+        into(report, handle, **kwargs)  # type: ignore[arg-type]
+
+    def counting(report: object, **kwargs: object) -> str:
+        seen.append(str(kwargs.get("fmt")))
+        return whole(report, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_into", counting_into)
+    monkeypatch.setattr(render, "render", counting)
+    yield seen
+
+
+def _run(runner: CliRunner, ws: Path, *args: str) -> tuple[str, str]:
+    result = runner.invoke(app, ["aggregate", "-w", str(ws), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def _records(ws: Path) -> list[Path]:
+    return sorted((ws / ".selfeval" / "cache" / "runs").glob("*.json"))
+
+
+def test_a_rerun_with_nothing_changed_renders_and_writes_nothing(
+    runner: CliRunner, example_ws: Path, rendered: list[str]
+) -> None:
+    first = _run(runner, example_ws)
+    assert rendered == ["md"]
+    report = example_ws / REPORT
+    before = report.stat()
+    figures = sorted(report.parent.glob("figure-*.png"))
+    assert figures
+    again = _run(runner, example_ws)
+    assert again == first  # the same "Wrote …" lines, counts and warnings
+    assert rendered == ["md"]  # not rendered again
+    after = report.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert _run(runner, example_ws, "--no-cache") == first
+    assert rendered == ["md", "md"]  # --no-cache: the whole run
+
+
+_SLOW = pytest.mark.slow  # the same check for one more kind of input: the slow tier
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "response",
+        pytest.param("text", marks=_SLOW),
+        pytest.param("template", marks=_SLOW),
+        "new file",
+        pytest.param("option", marks=_SLOW),
+        "selfeval",
+        pytest.param("library", marks=_SLOW),
+        pytest.param("language", marks=_SLOW),
+    ],
+)
+def test_a_changed_input_renders_again(
+    runner: CliRunner,
+    example_ws: Path,
+    rendered: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:
+    _run(runner, example_ws)
+    args: list[str] = []
+    if change == "response":
+        path = example_ws / BZ
+        path.write_text(path.read_text("utf-8") + "# edited\n", "utf-8")
+    elif change == "text":
+        (example_ws / "texts" / "summary.md").write_text("A new summary.\n", "utf-8")
+    elif change == "template":
+        (example_ws / "templates").mkdir(exist_ok=True)
+        (example_ws / "templates" / "labels.yaml").write_text("{}\n", "utf-8")
+    elif change == "new file":
+        (example_ws / "notes.txt").write_text("x", "utf-8")
+    elif change == "option":
+        args = ["--ids"]
+    elif change == "selfeval":
+        monkeypatch.setattr(cachebase, "tool_fingerprint", lambda: "another selfeval")
+    elif change == "library":
+        monkeypatch.setattr(runrecord, "_versions", lambda: ["jinja2=99"])
+    else:
+        monkeypatch.setenv("LANGUAGE", "xx")
+    _run(runner, example_ws, *args)
+    assert rendered == ["md", "md"]
+
+
+@pytest.mark.parametrize(
+    "damage", ["edited", pytest.param("removed", marks=_SLOW), "figure removed"]
+)
+def test_a_report_changed_since_is_written_again(
+    runner: CliRunner, example_ws: Path, rendered: list[str], damage: str
+) -> None:
+    first = _run(runner, example_ws)
+    report = example_ws / REPORT
+    genuine = report.read_bytes()
+    if damage == "edited":
+        report.write_bytes(genuine.replace(b"#", b"##", 1))
+    elif damage == "removed":
+        report.unlink()
+    else:
+        next(report.parent.glob("figure-*.png")).unlink()
+    assert _run(runner, example_ws) == first
+    assert rendered == ["md", "md"]
+    assert report.read_bytes() == genuine
+    assert len(list(report.parent.glob("figure-*.png"))) == 2
+
+
+def _forge(raw: bytes) -> bytes:
+    data = json.loads(raw[sealed.SEAL_BYTES :])
+    data["warnings"] = ["a message nobody wrote"]
+    return raw[: sealed.SEAL_BYTES] + json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated", marks=_SLOW),
+        pytest.param(lambda raw: raw[sealed.SEAL_BYTES :], id="seal-removed", marks=_SLOW),
+        pytest.param(_forge, id="forged"),
+    ],
+)
+def test_a_damaged_or_forged_record_is_ignored(
+    runner: CliRunner, example_ws: Path, rendered: list[str], damage: object
+) -> None:
+    first = _run(runner, example_ws)
+    (record,) = _records(example_ws)
+    record.write_bytes(damage(record.read_bytes()))  # type: ignore[operator]
+    assert _run(runner, example_ws) == first
+    assert rendered == ["md", "md"]
+    assert _run(runner, example_ws) == first
+    assert rendered == ["md", "md"]  # recorded again, sound
+
+
+def test_a_record_sealed_by_another_user_is_ignored(
+    runner: CliRunner, example_ws: Path, rendered: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(runner, example_ws)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(example_ws.parent / "another-user"))
+    _run(runner, example_ws)
+    assert rendered == ["md", "md"]
+
+
+def test_a_failed_run_is_not_recorded(runner: CliRunner, example_ws: Path) -> None:
+    path = example_ws / BZ
+    path.write_text(path.read_text("utf-8").replace("participant: BZ", "participant: XX"), "utf-8")
+    result = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
+    assert result.exit_code != 0
+    assert not _records(example_ws)
