@@ -27,7 +27,20 @@ SOME_ID = "BZ.bottlenecks.capaciteit-politie-justitie"
 SUMMARY = "De departementen zien **drie** kansen; de belangrijkste is samenwerking."
 
 
+#: Reports already written, by workspace, format and options: the module's
+#: workspaces are never changed, so the same command gives the same report.
+_WRITTEN: dict[tuple[Path, str, tuple[str, ...]], Path] = {}
+
+
 def _write(ws: Path, fmt: str, name: str, *args: str) -> Path:
+    """The report of ``ws`` in ``fmt`` with ``args``, written once per module run."""
+    if (known := _WRITTEN.get((ws, fmt, args))) is not None:
+        return known
+    _WRITTEN[(ws, fmt, args)] = out = _aggregate(ws, fmt, name, *args)
+    return out
+
+
+def _aggregate(ws: Path, fmt: str, name: str, *args: str) -> Path:
     out = ws / "out" / f"{name}.{fmt}"
     result = CliRunner().invoke(
         app, ["aggregate", "--workspace", str(ws), "-f", fmt, "-o", str(out), *args]

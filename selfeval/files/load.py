@@ -8,6 +8,8 @@ dotted path, and what to do.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,8 +46,14 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read(path: Path, *, max_bytes: int = yamlio.MAX_FILE_BYTES) -> tuple[Any, str]:
-    data = yamlio.load(path, max_bytes=max_bytes)
+def _read(
+    path: Path, *, max_bytes: int = yamlio.MAX_FILE_BYTES, raw: bytes | None = None
+) -> tuple[Any, str]:
+    """The mapping in ``path`` (or in ``raw``, its bytes already read)."""
+    if raw is None:
+        data = yamlio.load(path, max_bytes=max_bytes)
+    else:
+        data = yamlio.load_text(yamlio.decode(raw, path), path)
     if data is None:
         raise InputError(
             "the file is empty", location=Location(path), hint="see docs/ for the expected content"
@@ -208,7 +216,37 @@ def load_questionnaire(
             name that does not match ``<id>-<version>.yaml``, or (``category``
             given) a ``choices_from:`` list the category does not declare.
     """
-    data, _ = _read(path, max_bytes=MAX_QUESTIONNAIRE_BYTES)
+    raw = yamlio.read_bytes(path, MAX_QUESTIONNAIRE_BYTES)
+    key = (str(path), hashlib.sha256(raw).digest(), _category_key(category))
+    if (known := _LOADED.get(key)) is not None:
+        return known
+    loaded = _load_questionnaire(path, raw, category)
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[key] = loaded
+    return loaded
+
+
+#: Questionnaires already loaded in this process, by path, the file's bytes and
+#: the category's choice lists: the same file is read by several steps of one
+#: command (validate's check of each response, the report's roles, the category
+#: bindings), and parsing and checking it costs far more than hashing its bytes.
+#: Only what loaded without error is kept; a changed file has other bytes.
+_LOADED: dict[tuple[str, bytes, str], LoadedQuestionnaire] = {}
+_LOADED_MAX = 64
+
+
+def _category_key(category: IncidentCategory | None) -> str:
+    """What of ``category`` a loaded questionnaire depends on: its id and choice lists."""
+    if category is None:
+        return ""
+    return json.dumps([category.id, category.choice_lists()], sort_keys=True, default=str)
+
+
+def _load_questionnaire(
+    path: Path, raw: bytes, category: IncidentCategory | None
+) -> LoadedQuestionnaire:
+    data, _ = _read(path, raw=raw)
     # The hash is the file's: a response pins the questionnaire it answered. The
     # category's choice lists are checked by value, as every answer is, so that the
     # secretariat can correct a label or add a phase without invalidating responses.

@@ -53,6 +53,7 @@ __all__ = [
     "load",
     "load_text",
     "quoted",
+    "read_bytes",
     "read_text",
     "scalar",
     "write",
@@ -441,6 +442,16 @@ def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
             not valid YAML (see :func:`load_text`).
     """
     return load_text(_decode(_read_bytes(path, max_bytes), path), path)
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, as :func:`load` reads them before parsing.
+
+    Raises:
+        InputError: the file is missing, a folder, unreadable, or larger than
+            ``max_bytes``.
+    """
+    return _read_bytes(path, max_bytes)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -334,6 +334,7 @@ def _environment(  # type: ignore[no-untyped-def]
         autoescape=html,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_compiled_templates(html),
     )
     env.globals.pop("lipsum", None)
     noterefs = _noterefs_linked if note_links else _noterefs
@@ -342,6 +343,36 @@ def _environment(  # type: ignore[no-untyped-def]
         env.filters[name] = _guarded(func)
     env.filters["_counted"] = _counted
     return env
+
+
+#: Compiled templates kept in this process (never on disk: a file of code in the
+#: workspace would be code a shared workspace could hand us), by the template's
+#: name, file, source text and escaping. Compiling the report template costs more
+#: than rendering the worked example; a process that renders twice compiles once.
+_COMPILED: dict[str, bytes] = {}
+_COMPILED_MAX = 32
+
+
+@functools.cache
+def _compiled_templates(html: bool) -> Any:
+    """The in-memory bytecode cache of the environments with this escaping."""
+    import jinja2
+
+    class _InMemory(jinja2.BytecodeCache):
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            return f"{'html' if html else 'text'}\0{name}\0{filename or ''}"
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            code = _COMPILED.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)  # a checksum of other source: not used
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if len(_COMPILED) >= _COMPILED_MAX:
+                _COMPILED.pop(next(iter(_COMPILED)))
+            _COMPILED[bucket.key] = bucket.bytecode_to_string()
+
+    return _InMemory()
 
 
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
