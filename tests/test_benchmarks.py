@@ -177,3 +177,26 @@ def test_export_vs_aggregate_quick_prints_each_format_against_the_target() -> No
     assert result.returncode == 0, result.stdout + result.stderr
     for fmt in ("csv", "json", "xlsx"):
         assert f"export --format {fmt} / aggregate, 5 responses" in result.stdout
+
+
+@pytest.mark.slow
+def test_xlsx_writers_prints_each_variant_per_cell() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "xlsx_writers.py"),
+            "--size",
+            "5",
+            "--variants",
+            "selfeval",
+            "xlsxwriter-write-row",
+            "openpyxl-write-only",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for variant in ("selfeval", "xlsxwriter-write-row", "openpyxl-write-only"):
+        line = next(x for x in result.stdout.splitlines() if x.strip().startswith(variant))
+        assert "µs per cell" in line, result.stdout
