@@ -53,6 +53,34 @@ SEED_FIGURE_2 = [
     ("Mogelijkheden (proces)", "ontwikkelen nieuw beleid", 1, "Defensie", "Integrale operationele"),
 ]  # fmt: skip
 
+#: The lines of the seed's Figure 2 ("van blinde vlekken, knelpunten en behoeften naar kansen en
+#: mogelijkheden"): per opportunity (attribution, a word of its title), the findings it answers
+#: as (attribution, a word of the title), in report order. The seed's text keeps the figure's
+#: boxes but not its lines; each opportunity answers the blind spots, bottlenecks and needs of
+#: the same departments on the same subject. BZ's and Defensie's links are their own findings
+#: (self-evaluation 1.2.0), the peer reviews' their own needs and findings of the draft.
+SEED_FIGURE_2_LINKS = {
+    ("BZ", "conflictpreventie"): [("BZ", "Gebrek aan focus"), ("BZ", "conflictpreventie")],
+    ("BZ en Defensie", "capaciteit van politie"): [("BZ en Defensie", "Beperkte capaciteit")],
+    ("Defensie", "Security sector reform"): [("Defensie", "security sector reform"),
+                                             ("Defensie", "(DDR)")],
+    ("Defensie en AZ", "inlichtingenfunctie"): [("Defensie", "Eenzijdige invalshoek"),
+                                                ("Defensie", "capaciteit voor de inlichtingen"),
+                                                ("AZ", "Verbeteren van de inlichtingenfunctie")],
+    ("Justitie", "rechtshandhaving"): [("Justitie", "operationele ondersteuning")],
+    ("BZ", "geïntegreerde benadering"): [("BZ", "Gebrek aan focus"),
+                                         ("BZ", "geïntegreerde benadering")],
+    ("Justitie", "prioriteitslanden"): [("BZ en Defensie", "Beperkte capaciteit"),
+                                        ("Justitie", "prioriteitslanden")],
+    ("BZK", "eigen relatie met de EU"): [("BZ en Defensie", "Beperkte capaciteit"),
+                                         ("BZK", "eigen relatie met de EU")],
+    ("NCTb", "nationale veiligheid"): [("NCTb", "buitenlandse beleid")],
+    ("BZ en Defensie", "EZ/bedrijfsleven"): [("BZ en Defensie", "relaties met EZ en Financiën")],
+    ("Defensie", "Stuurgroep"): [("Defensie", "Stuurgroep")],
+    ("BZK", "proactieve houding"): [("BZK", "proactieve houding")],
+    ("Defensie", "Integrale operationele"): [("Defensie", "Integrale operationele aansturing")],
+}  # fmt: skip
+
 
 def aggregate(runner: CliRunner, ws: Path, *args: str) -> str:
     result = runner.invoke(app, ["aggregate", "--workspace", str(ws), *args])
@@ -307,11 +335,30 @@ def test_figure_2_holds_the_seed_entries_with_the_seed_attributions(report: str)
         assert any(word in title for title in titles), (who, word, titles)
 
 
-def test_figure_2_shows_what_each_peer_review_opportunity_answers(report: str) -> None:
-    answered = {who: title for *_, who, title in matrix_entries(report)}
-    # Figure 2's table names what each opportunity answers by title and author (ids or not).
-    assert "(antwoord op Verbeteren van de inlichtingenfunctie (AZ))" in answered["Defensie en AZ"]
-    assert "antwoord op Het Nederlandse buitenlandse beleid" in answered["NCTb"]
+def answered(title: str) -> list[tuple[str, str]]:
+    """(attribution, title) of each finding an opportunity's "(antwoord op …)" names."""
+    if " (antwoord op " not in title:
+        return []
+    listed = title.split(" (antwoord op ", 1)[1].removesuffix(")")
+    found = []
+    for part in listed.split("; "):
+        name, who = part.rsplit(" (", 1)
+        found.append((who.removesuffix(")"), name))
+    return found
+
+
+def test_figure_2_links_every_opportunity_to_the_findings_it_answers(report: str) -> None:
+    entries = matrix_entries(report)
+    assert len(SEED_FIGURE_2_LINKS) == len(entries) == 13
+    for (who, word), links in SEED_FIGURE_2_LINKS.items():
+        (title,) = [e[4] for e in entries if e[3] == who and word in e[4].split(" (antwoord")[0]]
+        shown = answered(title)
+        assert [w for w, _ in shown] == [w for w, _ in links], (who, word, shown)
+        for (_, name), (_, part) in zip(shown, links, strict=True):
+            assert part in name, (who, word, shown)
+    # Every self-evaluation opportunity (BZ's and Defensie's eight) has its lines.
+    own = [e for e in entries if {"BZ", "Defensie"} & set(e[3].split(" en "))]
+    assert len(own) == 8 and all(answered(e[4]) for e in own)
 
 
 def test_a_need_raised_in_peer_review_1_joins_the_needs_chapter(report: str) -> None:

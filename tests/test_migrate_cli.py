@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from selfeval.cli import app
 from selfeval.files import yamlio
+from selfeval.files.load import load_questionnaire
 
 CAT = Path("responses") / "falende-staten"
 #: The self-evaluation version the worked example's responses answer, and two later
@@ -185,3 +186,32 @@ def test_a_bad_migrates_from_is_a_validation_error(
     assert result.exit_code == 1
     assert str(path) in result.stderr
     assert message in result.stderr
+
+
+def test_a_self_evaluation_on_1_1_0_moves_to_1_2_0_with_every_answer(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    """The shipped 1.2.0 adds `answers` to each opportunity; a 1.1.0 response loses nothing."""
+    path = example_ws / CAT / "BZ" / "self-evaluation.yaml"
+    data = yamlio.load(path)
+    for entry in data["answers"]["opportunities"]:
+        entry.pop("answers", None)  # 1.1.0 has no such item
+    old = load_questionnaire(example_ws / "questionnaires" / "self-evaluation-1.1.0.yaml")
+    data["questionnaire"] = {"id": "self-evaluation", "version": "1.1.0", "hash": old.hash}
+    yamlio.write(path, data)
+    checked = run(runner, example_ws, "validate")
+    assert checked.exit_code == 0, checked.output
+    assert (
+        "BZ/self-evaluation.yaml: answers self-evaluation 1.1.0, but selfeval.yaml pins 1.2.0"
+        in (checked.stderr)
+    )
+    dry = run(runner, example_ws, "migrate", "--dry-run")
+    assert "BZ/self-evaluation.yaml: self-evaluation 1.1.0 → 1.2.0" in dry.stdout
+    assert "NOT CARRIED" not in dry.stdout
+    result = run(runner, example_ws, "migrate", "self-evaluation", "--participant", "BZ")
+    assert result.exit_code == 0, result.output
+    moved = yamlio.load(path)
+    assert moved["questionnaire"]["version"] == "1.2.0"
+    assert moved["answers"] == data["answers"]
+    assert moved["status"] == "submitted"
+    assert run(runner, example_ws, "validate").exit_code == 0

@@ -55,6 +55,23 @@ def test_peer_review_2_can_add_opportunities_that_name_what_they_answer() -> Non
     assert q.migrates_from is not None and q.migrates_from.version == "1.0.0"
 
 
+def test_self_evaluation_1_2_0_is_1_1_0_with_what_each_opportunity_answers() -> None:
+    new = _groups("self-evaluation-1.2.0.yaml")
+    old = _groups("self-evaluation-1.1.0.yaml")
+    assert new.keys() == old.keys()
+    for group, item in new.items():
+        ids = [i.id for i in item.items]
+        if group == "opportunities":
+            assert ids == [*(i.id for i in old[group].items if i.id != "sources"),
+                           "answers", "sources"]  # fmt: skip
+            assert isinstance({i.id: i for i in item.items}["answers"], FindingsItem)
+        else:
+            assert ids == [i.id for i in old[group].items]
+    q = load_questionnaire(REPO / "questionnaires" / "self-evaluation-1.2.0.yaml").questionnaire
+    assert q.migrates_from is not None and q.migrates_from.version == "1.1.0"
+    assert not q.migrates_from.renamed and not q.migrates_from.removed
+
+
 def test_a_findings_answer_is_a_list_of_finding_ids() -> None:
     item = FindingsItem(id="answers", type="findings", label="A")
     assert item.parse("BZ.needs.2, FIN.peer-review-2.needs.eigen-relatie-eu") == [
@@ -161,9 +178,16 @@ def test_the_draft_file_lists_what_each_opportunity_answers(ws: Path) -> None:
         "BZ.bottlenecks.capaciteit-politie-justitie",
         "JUS.peer-review-2.needs.beleid-prioriteitslanden",
     ]
-    # A merged opportunity carries the links of every member ("Defensie en AZ").
+    # A merged opportunity carries the links of every member ("Defensie en AZ"): Defensie's
+    # own (self-evaluation 1.2.0) and AZ's need, in report order.
     assert by_id["DEF.opportunities.inlichtingenfunctie"]["answers"] == [
-        "AZ.peer-review-2.needs.inlichtingenfunctie"
+        "DEF.bottlenecks.eenzijdige-risicoanalyses",
+        "DEF.needs.capaciteit-inlichtingenfunctie",
+        "AZ.peer-review-2.needs.inlichtingenfunctie",
+    ]
+    # A merged-away id of one's own is routed to the survivor (DEF's bottleneck is BZ's).
+    assert by_id["BZ.opportunities.capaciteit-politie-justitie"]["answers"] == [
+        "BZ.bottlenecks.capaciteit-politie-justitie"
     ]
     assert "answers" not in by_id["BZ.bottlenecks.capaciteit-politie-justitie"]
 
@@ -191,6 +215,30 @@ def test_peer_review_refuses_an_answers_file_naming_an_id_not_in_the_draft(ws: P
 
 def _validate(ws: Path) -> object:
     return CliRunner().invoke(app, ["validate", "--workspace", str(ws)])
+
+
+def test_validate_refuses_a_self_evaluation_naming_an_id_not_among_its_own(ws: Path) -> None:
+    # A self-evaluation's opportunity answers the bottlenecks, blind spots and needs of
+    # its own response (docs/findings.md §7): a typo, and another department's need.
+    bz = ws / CAT / "BZ" / "self-evaluation.yaml"
+    line = _set_answers(bz, "opportunities", 0, ["BZ.needs.conflictpreventi"])
+    data = yamlio.load(bz)
+    data["answers"]["opportunities"][1]["answers"] = ["DEF.needs.ddr"]
+    yamlio.write(bz, data)
+    other = yamlio.line_of(bz.read_text("utf-8"), ["answers", "opportunities", 1, "answers", 0])
+    assert other is not None
+    for result in (_validate(ws), _aggregate(ws)):  # one rule: validate and aggregate agree
+        assert result.exit_code == 1, result.output
+        err = " ".join(result.stderr.split())
+        assert f"BZ/self-evaluation.yaml:{line}:" in err
+        assert (
+            "answers of BZ.opportunities.conflictpreventie-eerder-stadium names "
+            "'BZ.needs.conflictpreventi', which is not a bottleneck, blind spot or need of this "
+            "self-evaluation" in err
+        )
+        assert f"BZ/self-evaluation.yaml:{other[0]}:" in err
+        assert "names 'DEF.needs.ddr', which is not a bottleneck, blind spot or need" in err
+        assert "Traceback" not in result.output + result.stderr
 
 
 def test_validate_refuses_a_peer_review_naming_an_id_not_in_the_draft_it_answered(

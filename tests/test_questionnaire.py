@@ -24,6 +24,7 @@ PUBLISHED = {
     "self-evaluation-1.1.0.yaml": "sha256:2628163c547450b30540fe11fc9f6d0c8443308bf65dbc1a189413e2355d3130",
     "peer-review-1-1.1.0.yaml": "sha256:544631d75eb4366074eea2dc32348be1411d3bd69c3b40950f53232a0cb02f3d",
     "peer-review-2-1.1.0.yaml": "sha256:d2e74911e73532cd559a3d2d00ed59a513eea927b9a844e5c46f8ef5eb36a830",
+    "self-evaluation-1.2.0.yaml": "sha256:ce8533240c485e844794b5cecda937b1aa3489bbcd40d98d63a62abfa829936a",
 }
 
 
