@@ -4,7 +4,7 @@ The workspace is laid out by the real ``selfeval init`` command; the exercise
 file is then replaced by one with N synthetic participants (codes ``P00001``,
 ``P00002``, …), all doing a self-evaluation of "falende staten". Each
 participant gets one submitted response to the shipped self-evaluation
-(1.1.0, its phases declared by the exercise), answered item by item from the
+(1.2.0, its phases declared by the exercise), answered item by item from the
 questionnaire itself, so every item type is covered (long Dutch texts with
 diacritics, choices, participants, scales, dates, nested repeat groups with
 sources). Answers are valid:
@@ -29,6 +29,7 @@ from selfeval.files import yamlio
 from selfeval.files.workspace import Workspace
 from selfeval.model.questionnaire import (
     DateItem,
+    FindingsItem,
     InfoItem,
     IntegerItem,
     LongTextItem,
@@ -47,7 +48,7 @@ from selfeval.model.response import QuestionnaireRef, Response
 
 CATEGORY = "falende-staten"
 QUESTIONNAIRE = "self-evaluation"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 #: The phases the self-evaluation offers (``choices_from: phases``), declared by the exercise.
 PHASES = [
     {
@@ -195,6 +196,13 @@ class _Answerer:
         if isinstance(item, ParticipantsItem):
             pool = self.others if item.exclude_self else [*self.others, self.me]
             return rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+        if isinstance(item, FindingsItem):  # an opportunity answers the respondent's own findings
+            own = [
+                f"{self.me}.{group}.{n}"
+                for group in ("bottlenecks", "blind_spots", "needs")
+                for n in range(1, len(scope.get(group) or []) + 1)
+            ]
+            return rng.sample(own, min(len(own), rng.randint(1, 2)))
         raise TypeError(f"no generator for item type {item.type!r}")  # pragma: no cover
 
     def answers(self, items: list[Any], outer: dict[str, Any]) -> dict[str, Any]:

@@ -108,8 +108,8 @@ def test_csv_export_of_the_worked_example(runner: CliRunner, example_ws: Path) -
         "participants.csv",
     ]
     answers = _csv(folder / "answers.csv")
-    assert len(answers) == _submitted_answers(example_ws) == 310
-    assert "310 answers from 9 responses, 76 findings, 8 participants." in result.stdout
+    assert len(answers) == _submitted_answers(example_ws) == 320
+    assert "320 answers from 9 responses, 76 findings, 8 participants." in result.stdout
     findings = _csv(folder / "findings.csv")
     assert [f["id"] for f in findings] == _draft_ids(runner, example_ws)
     participants = _csv(folder / "participants.csv")
@@ -388,8 +388,8 @@ def test_a_table_longer_than_an_excel_sheet_continues_on_the_next(
         "answers", "answers (2)", "answers (3)", "answers (4)", "findings", "participants",
     ]  # fmt: skip
     sizes = [len(list(book[name].iter_rows())) - 1 for name in book.sheetnames[:4]]
-    assert sizes == [100, 100, 100, 10]
-    assert result.counts["answers"] == 310
+    assert sizes == [100, 100, 100, 20]
+    assert result.counts["answers"] == 320
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
@@ -400,7 +400,7 @@ def test_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     child = pexpect.spawn(exe, ["export"], cwd=str(example_ws), env=env, encoding="utf-8",
                           dimensions=(24, 100), timeout=60)  # fmt: skip
     child.expect(r"Reading responses.*9/9")
-    child.expect("310 answers from 9 responses")
+    child.expect("320 answers from 9 responses")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -564,7 +564,7 @@ def test_export_reads_through_aggregates_cache(
     monkeypatch.setattr(step, "read_one", no_parsing)
     second = export(workspace=example_ws, fmt="json", output=example_ws / "b.json")
     assert (example_ws / "a.json").read_bytes() == (example_ws / "b.json").read_bytes()
-    assert first.counts == second.counts == {"answers": 310, "findings": 76, "participants": 8}
+    assert first.counts == second.counts == {"answers": 320, "findings": 76, "participants": 8}
     with pytest.raises(AssertionError, match="parsed again"):
         export(workspace=example_ws, fmt="json", output=example_ws / "c.json", cache=False)
 
@@ -579,4 +579,4 @@ def test_a_misplaced_copy_is_named_and_not_exported_as_aggregate_says(
     aggregated = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
     warning = "DEF (copy)/self-evaluation.yaml: not counted"
     assert warning in exported.stderr and warning in aggregated.stderr
-    assert "310 answers from 9 responses" in exported.stdout
+    assert "320 answers from 9 responses" in exported.stdout
