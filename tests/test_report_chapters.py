@@ -169,6 +169,22 @@ def test_annex1_lists_forms_and_the_contributions_not_received(views: Views) -> 
     assert missing == [f"Finance ({L['peer-review-2']})", f"NCTb ({L['peer-review-1']})"]
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_annex1_gives_a_full_name_in_the_report_language(language: str) -> None:
+    data = EXERCISE.model_dump()
+    data["language"] = language
+    data["participants"][1]["full_name"] = {"nl": "Ministerie van Financiën",
+                                            "en": "Ministry of Finance"}  # fmt: skip
+    data["participants"][2]["full_name"] = {"nl": "Coördinator"}  # one language: used in both
+    exercise = Exercise.model_validate(data)
+    rows, _ = chapters.annex1(Views(exercise, L), [BZ])
+    assert [r.full_name for r in rows] == [
+        "Foreign Affairs",
+        {"nl": "Ministerie van Financiën", "en": "Ministry of Finance"}[language],
+        "Coördinator",
+    ]
+
+
 def test_annex2_has_a_table_per_department_with_activities(views: Views) -> None:
     a = _finding("BZ.activities.1", "activity", details={"phase": "research"})
     [(title, phases)] = chapters.annex2(views, EXERCISE, [a], {})

@@ -129,7 +129,7 @@ class AnswerRows:
 
     def __init__(self, exercise: Exercise, lang: str) -> None:
         self._lang = lang
-        self._full = {p.code: p.full_name for p in exercise.participants}
+        self._full = {p.code: p.full_name_in(lang) for p in exercise.participants}
         self._names = {p.code: p.name for p in exercise.participants}
         self._labels: dict[int, str] = {}
         self._choices: dict[int, dict[Any, str]] = {}
@@ -355,7 +355,7 @@ def participant_rows(
             (
                 participant.code,
                 participant.name,
-                participant.full_name,
+                participant.full_name_in(exercise.language),
                 participant.kind,
                 list(participant.involvement),
                 submitted,

@@ -44,7 +44,8 @@ class Participant(_Model):
     Attributes:
         code: short id used in files and finding ids (``BZ``, ``FIN``).
         name: display name used in attributions (``Financiën``).
-        full_name: full name (``Ministerie van Financiën``).
+        full_name: full name (``Ministerie van Financiën``), per language like
+            the exercise's other texts; :meth:`full_name_in` picks one.
         kind: ``ministry`` or ``other`` (the seed's NCTb is not a ministry).
         involvement: forms of involvement, one or more of the three kinds.
         note: optional remark shown in Annex 1.
@@ -57,9 +58,9 @@ class Participant(_Model):
     name: QuotedStr = Field(
         description="Short name in attributions ('according to Financiën') and tables."
     )
-    full_name: QuotedStr = Field(
+    full_name: LocalText = Field(
         description="Full name (Ministerie van Financiën), in Annex 1 and the list of "
-        "abbreviations."
+        "abbreviations, in the report language: one text or {nl: …, en: …}."
     )
     kind: Literal["ministry", "other"] = Field(
         default="ministry",
@@ -77,6 +78,10 @@ class Participant(_Model):
         description="With several incident categories: the ids of those this participant "
         "answers for (one response per category); left out: every category.",
     )
+
+    def full_name_in(self, lang: str) -> str:
+        """The full name in ``lang`` (``nl``/``en``), else in the other language given."""
+        return text_in(self.full_name, lang)
 
     @model_validator(mode="after")
     def _no_duplicate_forms(self) -> Participant:

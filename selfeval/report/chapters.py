@@ -339,7 +339,7 @@ def annex1(views: Views, sources: Sequence[SourceResponse]) -> tuple[list[Annex1
         rows.append(
             Annex1Row(
                 participant.name,
-                participant.full_name,
+                participant.full_name_in(lang),
                 forms_text,
                 remark,
                 participant.kind == "ministry",
