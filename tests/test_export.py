@@ -169,7 +169,11 @@ def test_findings_carry_merges_and_peer_review_reactions(
     opportunity = next(
         f for f in data["findings"] if f["id"] == "DEF.opportunities.inlichtingenfunctie"
     )
-    assert opportunity["answers"] == ["AZ.peer-review-2.needs.inlichtingenfunctie"]
+    assert opportunity["answers"] == [
+        "DEF.bottlenecks.eenzijdige-risicoanalyses",
+        "DEF.needs.capaciteit-inlichtingenfunctie",
+        "AZ.peer-review-2.needs.inlichtingenfunctie",
+    ]
     reactions = {r["participant"]: r for r in finding["reactions"]}
     fin = reactions["FIN"]
     assert (fin["name"], fin["verdict"]) == ("Financiën", "partly-agree")
@@ -199,7 +203,8 @@ def test_an_opportunity_names_the_findings_it_answers(runner: CliRunner, example
         fid: "; ".join(ids) for fid, ids in links.items()
     }
     answered = [a for f in findings.values() if f["answers"] for a in f["answers"].split("; ")]
-    assert len(answered) == 8 and set(answered) <= findings.keys()
+    # 8 links from the peer reviews, 12 from BZ's and Defensie's self-evaluations (1.2.0).
+    assert len(answered) == 20 and set(answered) <= findings.keys()
     assert all(findings[a]["kind"] in ("bottleneck", "blind-spot", "need") for a in answered)
     assert {f["kind"] for f in findings.values() if f["answers"]} == {"opportunity"}
 
