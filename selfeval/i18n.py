@@ -18,6 +18,9 @@ format strings: ``{name}`` is filled from the keyword arguments.
   ``Plural-Forms`` header decides which form ``n`` takes); ``{n}`` is filled.
 * :func:`N_` — marks a message id used through a table (``_WORDS[kind]``),
   so that extraction finds it; returns it unchanged.
+* :class:`Message` — a message and its values, said later in a language
+  chosen by whoever shows it (the model's answer checks do not know the
+  reader's language; a ``fill`` session does).
 * :func:`messages` — every message of one namespace, e.g. the report labels.
 * :func:`format_date` — a date in running text, ``16 mei 2006`` / ``16 May 2006``.
 
@@ -41,6 +44,7 @@ __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
     "N_",
+    "Message",
     "format_date",
     "gettext",
     "messages",
@@ -82,6 +86,69 @@ def _catalogue(lang: str) -> _Catalogue:
 def N_(msgid: str) -> str:
     """Mark ``msgid`` for extraction without translating it (``gettext_noop``)."""
     return msgid
+
+
+class Message:
+    """A message of the catalogue and its values, to be said in the reader's language.
+
+    Code that does not know who reads its words (the answer checks of
+    :mod:`selfeval.model.items`, read in English by ``validate`` and in the
+    session language by ``fill``) says what it means as a ``Message``; the
+    code that shows it picks the language with :meth:`text`. ``str()`` is
+    the English text. A value that is itself a ``Message`` is said in the
+    same language; a tuple of them is joined with ``"; "``.
+
+    ``Message("answer.at_least", n=5)`` is found by ``pybabel extract`` like
+    ``gettext(lang, "answer.at_least")``.
+    """
+
+    __slots__ = ("msgid", "plural_id", "values")
+
+    def __init__(self, msgid: str, /, **values: Any) -> None:
+        self.msgid = msgid
+        self.plural_id: str | None = None
+        self.values = values
+
+    @classmethod
+    def plural(cls, singular: str, plural: str, n: int, /, **values: Any) -> Message:
+        """A message with plural forms (as :func:`ngettext`); ``{n}`` is ``n``."""
+        found = cls(singular, n=n, **values)
+        found.plural_id = plural
+        return found
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``nl``, ``en``), its values filled in."""
+        values = {k: _said(v, lang) for k, v in self.values.items()}
+        if self.plural_id is not None:
+            n = values.pop("n")
+            return ngettext(lang, self.msgid, self.plural_id, n, **values)
+        return gettext(lang, self.msgid, **values)
+
+    def __str__(self) -> str:
+        return self.text(_FALLBACK)
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return (self.msgid, self.plural_id, self.values) == (
+            other.msgid,
+            other.plural_id,
+            other.values,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def _said(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, tuple) and value and all(isinstance(v, Message) for v in value):
+        return "; ".join(v.text(lang) for v in value)
+    return value
 
 
 def gettext(lang: str, msgid: str, /, **fmt: Any) -> str:
@@ -182,11 +249,17 @@ def _text(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+#: Calls whose first argument is a message id: ``N_("id")``, ``Message("id", …)``
+#: and the model's ``AnswerError("answer.id", …)`` (:mod:`selfeval.model.items`).
+_ID_FIRST = frozenset({"N_", "Message", "AnswerError"})
+
+
 def _calls_in(tree: ast.AST) -> Iterator[Extracted]:
     """The messages a Python module uses, read from its syntax tree (not its comments).
 
     ``gettext(lang, "id")``, ``ngettext(lang, "one", "many", n)``, ``N_("id")``,
-    and the report labels ``L.key``, ``L["key"]``, ``L.get("key", …)``.
+    ``Message("id", …)``, ``Message.plural("one", "many", n)``,
+    ``AnswerError("id", …)``, and the report labels ``L.key``, ``L["key"]``, ``L.get("key", …)``.
     """
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and _is_labels(node.value):
@@ -202,10 +275,12 @@ def _calls_in(tree: ast.AST) -> Iterator[Extracted]:
         if isinstance(func, ast.Attribute) and name == "get" and _is_labels(func.value):
             if texts and texts[0] is not None:
                 yield node.lineno, "gettext", f"report.{texts[0]}", []
-        elif name == "N_" and texts and texts[0] is not None:
+        elif name in _ID_FIRST and texts and texts[0] is not None:
             yield node.lineno, "gettext", texts[0], []
         elif name == "gettext" and len(texts) >= 2 and texts[1] is not None:
             yield node.lineno, "gettext", texts[1], []
+        elif name == "plural" and len(texts) >= 2 and texts[0] is not None:
+            yield node.lineno, "ngettext", (texts[0], texts[1], None), []
         elif name == "ngettext" and len(texts) >= 3 and texts[1] is not None:
             yield node.lineno, "ngettext", (texts[1], texts[2], None), []
 

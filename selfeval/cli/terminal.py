@@ -612,7 +612,7 @@ class TerminalPrompter:
             try:
                 value = parse(text)
             except AnswerError as exc:
-                return str(exc)
+                return exc.text(context.lang)
             if value is None:
                 return True
             problem = context.validate(value)

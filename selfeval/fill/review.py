@@ -9,7 +9,6 @@ internal ids) for the messages that list what stops a submission.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -175,14 +174,9 @@ def label_path(questionnaire: Questionnaire, path: Sequence[str | int], lang: st
     return " › ".join(parts)
 
 
-def _problem_text(text: str, lang: str) -> str:
-    """The common problem messages of :mod:`selfeval.model.answers` in the session language."""
-    if text == "a required answer is missing":
-        return gettext(lang, "fill.problem_missing")
-    match = re.fullmatch(r"needs at least (\d+) entries \(has (\d+)\)", text)
-    if match:
-        return gettext(lang, "fill.problem_few", least=match[1], has=match[2])
-    return text
+def _problem_text(problem: Problem, lang: str) -> str:
+    """What is wrong, in ``lang``: a missing answer is just "ontbreekt" beside its label."""
+    return gettext(lang, "fill.problem_missing") if problem.missing else problem.said.text(lang)
 
 
 def problem_lines(
@@ -192,10 +186,8 @@ def problem_lines(
 
     Returns:
         e.g. ``"Belangrijkste beleidsdocumenten › Document 1 › Titel: ontbreekt"``;
-        "missing" and "too few entries" are said in ``lang``, other messages
-        as :mod:`selfeval.model.answers` words them.
+        each problem in ``lang`` (the catalogue's ``answer.*`` messages).
     """
     return tuple(
-        f"{label_path(questionnaire, p.path, lang)}: {_problem_text(p.message, lang)}"
-        for p in problems
+        f"{label_path(questionnaire, p.path, lang)}: {_problem_text(p, lang)}" for p in problems
     )

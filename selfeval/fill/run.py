@@ -152,7 +152,7 @@ def _located(
     for problem in problems:
         where = yamlio.line_of(text, list(problem.path)) if problem.path[0] in file_keys else None
         hint = None
-        if problem.message == "a required answer is missing":
+        if problem.missing:
             hint = "add it to the answers file"
         errors.append(
             InputError(

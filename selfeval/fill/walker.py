@@ -31,7 +31,7 @@ from typing import Any
 from selfeval.errors import InputError
 from selfeval.files.store import ResponseStore
 from selfeval.fill.groups import Groups, last_asked
-from selfeval.fill.local import date_hint, parse_answer, say_problem
+from selfeval.fill.local import date_hint, parse_answer
 from selfeval.fill.prompter import (
     AskContext,
     GoBack,
@@ -242,9 +242,7 @@ class Walker:
             try:
                 return self._check(item, value, scope or {})
             except AnswerError as exc:
-                context = replace(
-                    context, error=say_problem(str(exc), self.lang), unconfirmed=False
-                )
+                context = replace(context, error=exc.text(self.lang), unconfirmed=False)
                 current = value
 
     def _keep_typed(self, key: str, item: Item, text: str, current: Any) -> None:
@@ -460,7 +458,7 @@ class Walker:
             try:
                 self._check(item, value, scope)
             except AnswerError as exc:
-                return say_problem(str(exc), self.lang)
+                return exc.text(self.lang)
             return None
 
         def parse(text: str) -> Any:

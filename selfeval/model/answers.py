@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from selfeval.i18n import N_, Message
 from selfeval.model.exercise import Exercise
-from selfeval.model.items import AnswerError
+from selfeval.model.items import AnswerError, as_read
 from selfeval.model.questionnaire import (
     InfoItem,
     Item,
@@ -30,6 +31,7 @@ from selfeval.model.questionnaire import (
 __all__ = [
     "ANSWERABLE",
     "ENTRY_KEYS",
+    "MISSING",
     "AnswerError",
     "Problem",
     "Progress",
@@ -53,17 +55,32 @@ ENTRY_KEYS = ("key", "same_as")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
+#: The message of a required answer that is missing (:attr:`Problem.missing`).
+MISSING = N_("answer.required_missing")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem with a set of answers.
 
     Attributes:
         path: item id path, e.g. ``("bottlenecks", 0, "title")``.
-        message: what is wrong and what fits.
+        said: what is wrong and what fits, a message of the catalogue
+            (``answer.*``): ``said.text("nl")`` in a Dutch session.
     """
 
     path: tuple[str | int, ...]
-    message: str
+    said: Message
+
+    @property
+    def message(self) -> str:
+        """What is wrong and what fits, in English (answers files, ``validate``)."""
+        return str(self.said)
+
+    @property
+    def missing(self) -> bool:
+        """True when the problem is a required answer that is missing."""
+        return self.said.msgid == MISSING
 
     def __str__(self) -> str:
         return f"{_dotted(self.path)}: {self.message}"
@@ -246,7 +263,12 @@ def check_answer(
             item, value, (), exercise, participant, context or {}, complete=False
         )
         if problems:
-            raise AnswerError("; ".join(str(p) for p in problems))
+            raise AnswerError(
+                "answer.in_entries",
+                problems=tuple(
+                    Message("answer.at", path=_dotted(p.path), problem=p.said) for p in problems
+                ),
+            )
         return value
     codes_for = None
     if exercise is not None:
@@ -275,7 +297,7 @@ def _check_items(
     # extra_keys None: the caller reports unknown keys itself.
     for key in answers if extra_keys is not None else ():
         if key not in known and key not in extra_keys:  # type: ignore[operator]
-            problems.append(Problem((*base, key), "there is no such item in this questionnaire"))
+            problems.append(Problem((*base, key), Message("answer.no_such_item")))
     # ``context`` is the active answers in scope (see active_answers); conditions see
     # nothing else, so an inactive answer switches on nothing.
     scope = context
@@ -285,7 +307,7 @@ def _check_items(
             continue
         if not is_answered(value):
             if complete and item.required:
-                problems.append(Problem((*base, item.id), "a required answer is missing"))
+                problems.append(Problem((*base, item.id), Message(MISSING)))
             continue
         if isinstance(item, RepeatItem):
             problems.extend(
@@ -297,7 +319,7 @@ def _check_items(
         try:
             check_answer(item, value, exercise=exercise, participant=participant)
         except AnswerError as exc:
-            problems.append(Problem((*base, item.id), str(exc)))
+            problems.append(Problem((*base, item.id), exc.said))
     return problems
 
 
@@ -312,37 +334,53 @@ def _check_repeat(
     complete: bool,
 ) -> list[Problem]:
     if not isinstance(value, list):
-        return [Problem(base, f"expected a list of entries, got {type(value).__name__}")]
+        return [Problem(base, Message("answer.expected_entries", read=as_read(value)))]
     problems: list[Problem] = []
     if complete and len(value) < item.min_items:
         problems.append(
-            Problem(base, f"needs at least {item.min_items} entries (has {len(value)})")
+            Problem(
+                base,
+                Message.plural(
+                    "answer.too_few_entries",
+                    "answer.too_few_entries_plural",
+                    item.min_items,
+                    has=len(value),
+                ),
+            )
         )
     if item.max_items is not None and len(value) > item.max_items:
         problems.append(
-            Problem(base, f"allows at most {item.max_items} entries (has {len(value)})")
+            Problem(
+                base,
+                Message.plural(
+                    "answer.too_many_entries",
+                    "answer.too_many_entries_plural",
+                    item.max_items,
+                    has=len(value),
+                ),
+            )
         )
     keys: set[str] = set()
     for index, entry in enumerate(value):
         where = (*base, index)
         if not isinstance(entry, dict):
-            problems.append(Problem(where, "each entry must be a mapping of item ids to answers"))
+            problems.append(Problem(where, Message("answer.entry_not_mapping")))
             continue
         key = entry.get("key")
         if key is not None:
             if not isinstance(key, str) or not _KEY.match(key):
-                problems.append(
-                    Problem((*where, "key"), "a key is lower-case letters, digits and '-'")
-                )
+                problems.append(Problem((*where, "key"), Message("answer.bad_key")))
             elif key in keys:
-                problems.append(Problem((*where, "key"), f"key {key!r} is used twice"))
+                problems.append(
+                    Problem((*where, "key"), Message("answer.key_twice", key=repr(key)))
+                )
             else:
                 keys.add(key)
         same_as = entry.get("same_as")
         if same_as is not None and (
             not isinstance(same_as, list) or not all(isinstance(s, str) for s in same_as)
         ):
-            problems.append(Problem((*where, "same_as"), "expected a list of finding ids"))
+            problems.append(Problem((*where, "same_as"), Message("answer.same_as_ids")))
         inner = {**context, **active_entry(item, entry, context)}
         problems.extend(
             _check_items(
@@ -380,7 +418,7 @@ def check_answers(
     known = {item.id for item in questionnaire.items()}
     for key in answers:
         if key not in known:
-            problems.append(Problem((key,), "there is no such item in this questionnaire"))
+            problems.append(Problem((key,), Message("answer.no_such_item")))
     active = active_answers(questionnaire, answers)
     for section in questionnaire.sections:
         if not visible(section, active):

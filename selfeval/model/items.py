@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from selfeval.i18n import N_, Message
 from selfeval.model.conditions import Condition, ConditionError
 from selfeval.model.conditions import parse as parse_condition
 from selfeval.model.roles import ReportRoleName
@@ -44,7 +45,22 @@ _ID = r"^[a-z][a-z0-9_]*$"
 
 
 class AnswerError(ValueError):
-    """An answer that does not fit its item; the message says what fits."""
+    """An answer that does not fit its item; the message says what fits.
+
+    Raised with a message of the catalogue (``answer.*``, ``selfeval/locale``)
+    and its values, so that each reader gets it in their language:
+    ``str(error)`` is the English text (answers files, ``validate``),
+    ``error.text("nl")`` the Dutch one (a Dutch ``fill`` session).
+    :attr:`said` is the :class:`~selfeval.i18n.Message` itself.
+    """
+
+    def __init__(self, msgid: str | Message, /, **values: Any) -> None:
+        self.said = msgid if isinstance(msgid, Message) else Message(msgid, **values)
+        super().__init__(str(self.said))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``nl``, ``en``)."""
+        return self.said.text(lang)
 
 
 class Codes(Container[str], Iterable[str], Protocol):
@@ -55,23 +71,23 @@ class Codes(Container[str], Iterable[str], Protocol):
 CodesFor = Callable[[bool], Codes] | None
 
 
-def as_read(value: Any) -> str:
+def as_read(value: Any) -> Message:
     """Say what YAML made of an answer, in the user's terms, not Python's."""
     if isinstance(value, bool):
-        return f"YAML read an unquoted word (such as NO, yes, on, off) as {str(value).lower()}"
+        return Message("answer.read_word", value=str(value).lower())
     if isinstance(value, dt.datetime | dt.date):
-        return f"YAML read an unquoted date or time as {value.isoformat()}"
+        return Message("answer.read_date", value=value.isoformat())
     if isinstance(value, int | float):
-        return f"YAML read an unquoted number as {value} (1.10 becomes 1.1, 007 becomes 7)"
+        return Message("answer.read_number", value=value)
     if value is None:
-        return "the answer is empty"
+        return Message("answer.read_empty")
     if isinstance(value, str):
-        return f"got the text {value!r}"
+        return Message("answer.read_text", value=repr(value))
     if isinstance(value, list):
-        return "got a list"
+        return Message("answer.read_list")
     if isinstance(value, dict):
-        return "got a mapping (key: value lines)"
-    return f"got {value!r}"
+        return Message("answer.read_mapping")
+    return Message("answer.read_other", value=repr(value))
 
 
 def _local_text(value: Any) -> Any:
@@ -191,7 +207,7 @@ class _ItemBase(_Conditional):
         Raises:
             AnswerError: with a message that says what fits.
         """
-        raise AnswerError(f"unsupported item type {self.type!r}")  # type: ignore[attr-defined]
+        raise AnswerError("answer.unsupported", type=repr(self.type))  # type: ignore[attr-defined]
 
     def display(self, value: Any, lang: str) -> str:
         """An answer as a reader of the report sees it (here: the value as text).
@@ -293,13 +309,17 @@ def _check_text(
             too long, or not matching the pattern.
     """
     if not isinstance(value, str):
-        raise AnswerError(f"expected text, but {as_read(value)}; put the text in quotes")
+        raise AnswerError("answer.expected_text", read=as_read(value))
     if min_length is not None and len(value.strip()) < min_length:
-        raise AnswerError(f"must be at least {min_length} characters")
+        raise AnswerError(Message.plural("answer.min_chars", "answer.min_chars_plural", min_length))
     if max_length is not None and len(value) > max_length:
-        raise AnswerError(f"must be at most {max_length} characters (is {len(value)})")
+        raise AnswerError(
+            Message.plural(
+                "answer.max_chars", "answer.max_chars_plural", max_length, length=len(value)
+            )
+        )
     if pattern and not re.fullmatch(pattern, value):
-        raise AnswerError(f"must match the pattern {pattern}")
+        raise AnswerError("answer.pattern", pattern=pattern)
     return value
 
 
@@ -315,7 +335,7 @@ def _parse_whole(text: str) -> int | None:
     try:
         return int(stripped)
     except ValueError:
-        raise AnswerError(f"{stripped!r} is not a whole number") from None
+        raise AnswerError("answer.not_whole", value=repr(stripped)) from None
 
 
 def _check_whole(value: Any, low: int | None, high: int | None) -> int:
@@ -325,13 +345,11 @@ def _check_whole(value: Any, low: int | None, high: int | None) -> int:
         AnswerError: not a whole number (a YAML boolean included), or out of range.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise AnswerError(f"expected a whole number, but {as_read(value)}")
+        raise AnswerError("answer.expected_whole", read=as_read(value))
     if (low is not None and value < low) or (high is not None and value > high):
-        raise AnswerError(
-            f"must be between {low} and {high}"
-            if low is not None and high is not None
-            else f"{value} is out of range"
-        )
+        if low is not None and high is not None:
+            raise AnswerError("answer.between", low=low, high=high)
+        raise AnswerError("answer.out_of_range", value=value)
     return value
 
 
@@ -368,17 +386,17 @@ class NumberItem(_ItemBase):
         try:
             number = float(stripped.replace(",", "."))
         except ValueError:
-            raise AnswerError(f"{stripped!r} is not a number") from None
+            raise AnswerError("answer.not_number", value=repr(stripped)) from None
         return int(number) if number.is_integer() and "." not in stripped else number
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A number within ``min``..``max``."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise AnswerError(f"expected a number, but {as_read(value)}")
+            raise AnswerError("answer.expected_number", read=as_read(value))
         if self.min is not None and value < self.min:
-            raise AnswerError(f"must be at least {self.min}")
+            raise AnswerError("answer.at_least", n=self.min)
         if self.max is not None and value > self.max:
-            raise AnswerError(f"must be at most {self.max}")
+            raise AnswerError("answer.at_most", n=self.max)
         return value
 
 
@@ -399,13 +417,13 @@ class DateItem(_ItemBase):
         if isinstance(value, dt.date):
             return value.isoformat()
         if not isinstance(value, str):
-            raise AnswerError(f"expected a date YYYY-MM-DD, but {as_read(value)}")
+            raise AnswerError("answer.expected_date", read=as_read(value))
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+            raise AnswerError("answer.not_a_date", value=repr(value)) from None
         if len(value) != 10:
-            raise AnswerError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+            raise AnswerError("answer.not_a_date", value=repr(value))
         return value
 
 
@@ -418,7 +436,7 @@ class YesNoItem(_ItemBase):
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """``true`` or ``false``."""
         if not isinstance(value, bool):
-            raise AnswerError(f"expected yes or no (true/false), but {as_read(value)}")
+            raise AnswerError("answer.expected_yes_no", read=as_read(value))
         return value
 
 
@@ -442,7 +460,7 @@ class SingleChoiceItem(_Choosable, _ItemBase):
         """One of the choices' values."""
         allowed = [c.value for c in self.choices]
         if value not in allowed:
-            raise AnswerError(f"{value!r} is not one of the choices: {', '.join(allowed)}")
+            raise AnswerError("answer.not_a_choice", value=repr(value), choices=", ".join(allowed))
         return value
 
 
@@ -466,7 +484,7 @@ class MultipleChoiceItem(_Choosable, _ItemBase):
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A list of the choices' values, each once, within ``min/max_selected``."""
-        return _check_list(self, value, [c.value for c in self.choices], "choices")
+        return _check_list(self, value, [c.value for c in self.choices])
 
 
 class ScaleItem(_ItemBase):
@@ -497,12 +515,12 @@ class ParticipantItem(_ItemBase):
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A participant code of the exercise (not the respondent's own with ``exclude_self``)."""
         if not isinstance(value, str):
-            raise AnswerError(f"{value!r} is not a participant code")
+            raise AnswerError("answer.not_a_participant", value=repr(value))
         if codes_for is not None:
             codes = codes_for(self.exclude_self)
             if value not in codes:
                 raise AnswerError(
-                    f"{value!r} is not a participant code; use one of: {', '.join(codes)}"
+                    "answer.not_a_participant_of", value=repr(value), codes=", ".join(codes)
                 )
         return value
 
@@ -519,7 +537,7 @@ class ParticipantsItem(_ItemBase):
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A list of participant codes, each once, within ``min/max_selected``."""
         allowed = codes_for(self.exclude_self) if codes_for is not None else None
-        return _check_list(self, value, allowed, "participant codes")
+        return _check_list(self, value, allowed)
 
 
 class InfoItem(_ItemBase):
@@ -529,7 +547,7 @@ class InfoItem(_ItemBase):
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """Nothing: a note takes no answer."""
-        raise AnswerError("this is an information note; it takes no answer")
+        raise AnswerError("answer.info_note")
 
 
 #: A finding id as ``docs/findings.md`` §2 defines it: ``BZ.needs.3``,
@@ -560,13 +578,10 @@ class FindingsItem(_ItemBase):
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A list of finding ids, each once, within ``min/max_selected``."""
-        ids = _check_list(self, value, None, "finding ids")
+        ids = _check_list(self, value, None)
         wrong = [v for v in ids if not FINDING_ID.match(v)]
         if wrong:
-            raise AnswerError(
-                f"{', '.join(map(repr, wrong))} is not a finding id; write it as in "
-                f"reports/draft.yaml, e.g. ABC.needs.2 or ABC.peer-review-2.needs.1"
-            )
+            raise AnswerError("answer.not_finding_ids", ids=", ".join(map(repr, wrong)))
         return ids
 
     def display(self, value: Any, lang: str) -> str:
@@ -592,23 +607,35 @@ class RepeatItem(_ItemBase):
     finding: FindingKind | None = None
 
 
-def _check_list(item: Any, value: Any, allowed: Codes | list[str] | None, what: str) -> list[str]:
+#: What a list answer holds, per item type, for the messages about it.
+_LIST_OF = {
+    "multiple-choice": N_("answer.list_of_choices"),
+    "participants": N_("answer.list_of_participants"),
+    "findings": N_("answer.list_of_findings"),
+}
+
+
+def _check_list(item: Any, value: Any, allowed: Codes | list[str] | None) -> list[str]:
+    what = Message(_LIST_OF[item.type])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise AnswerError(f"expected a list of {what}, but {as_read(value)}")
+        raise AnswerError("answer.expected_list", what=what, read=as_read(value))
     if allowed is not None:
         wrong = [v for v in value if v not in allowed]
         if wrong:
             raise AnswerError(
-                f"{', '.join(map(repr, wrong))} not among the {what}: {', '.join(allowed)}"
+                "answer.not_among",
+                values=", ".join(map(repr, wrong)),
+                what=what,
+                allowed=", ".join(allowed),
             )
     if len(set(value)) != len(value):
-        raise AnswerError("a value is listed twice")
+        raise AnswerError("answer.listed_twice")
     if item.min_selected is not None and len(value) < item.min_selected:
-        raise AnswerError(f"choose at least {item.min_selected}")
+        raise AnswerError("answer.choose_at_least", n=item.min_selected)
     if item.max_selected is not None and len(value) > item.max_selected:
-        raise AnswerError(f"choose at most {item.max_selected}")
+        raise AnswerError("answer.choose_at_most", n=item.max_selected)
     return list(value)
 
 

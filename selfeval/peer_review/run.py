@@ -272,7 +272,7 @@ def _apply_answers_file(
     )
     for problem in problems:
         found = yamlio.line_of(text, list(problem.path)) if problem.path[0] in data else None
-        missing = problem.message == "a required answer is missing"
+        missing = problem.missing
         errors.append(
             InputError(
                 str(problem),
