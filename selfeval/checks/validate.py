@@ -8,7 +8,9 @@ A whole workspace (issue 6) is also checked for what a crash, a hand edit or
 a git merge can leave behind: a response in the wrong folder (its path must be
 ``Workspace.response_path(participant, questionnaire)``, under the exercise's
 incident category), answers to unknown items, wrong types or values outside
-the choices, participants not in the exercise, and orphaned files under
+the choices, participants not in the exercise, an opportunity's ``answers``
+naming a finding it may not (:func:`selfeval.model.links.response_link_problems`,
+``docs/findings.md`` §7), and orphaned files under
 ``responses/`` — stray YAML files that are not responses, and leftover
 ``.*.tmp`` files from an interrupted save (warnings: they can be deleted).
 See ``docs/files.md``.
@@ -538,12 +540,15 @@ def validate_workspace(
     """Check a whole workspace.
 
     Checks the exercise file, every questionnaire, every response (against the
-    exact questionnaire version it pins, and that it is where
-    :meth:`Workspace.response_path` says), the report roles of the pinned and
-    answered questionnaires (:meth:`Workspace.report_contract_problems`), the
-    earlier submitted versions kept by ``--reopen``, the texts (``texts/*.md``
-    readable UTF-8) and template overrides (``templates/*.j2`` parse in the
-    sandbox), and anything else under ``responses/`` (see the module docstring).
+    exact questionnaire version it pins, that it is where
+    :meth:`Workspace.response_path` says, and the finding ids its opportunities
+    answer: a self-evaluation's among its own entries, a peer review's in the
+    draft it answered when that is still at hand), the report roles of the
+    pinned and answered questionnaires
+    (:meth:`Workspace.report_contract_problems`), the earlier submitted
+    versions kept by ``--reopen``, the texts (``texts/*.md`` readable UTF-8)
+    and template overrides (``templates/*.j2`` parse in the sandbox), and
+    anything else under ``responses/`` (see the module docstring).
 
     Args:
         workspace: the opened workspace.
