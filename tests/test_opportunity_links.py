@@ -273,3 +273,22 @@ def test_validate_without_the_draft_checks_the_ids_the_respondent_had(ws: Path) 
     assert f"JUS/peer-review-2.yaml:{line}:" in err
     assert "'JUS.peer-review-2.needs.beleid', which is not a finding of any response" in err
     assert "'XYZ.needs.1', which is not a finding of any response" in err
+
+
+def test_fill_refuses_an_answers_file_naming_another_departments_finding(ws: Path) -> None:
+    (ws / CAT / "BZ" / "self-evaluation.yaml").unlink()
+    answers = ws / "answers" / "BZ-self-evaluation.yaml"
+    data = yamlio.load(answers)
+    data["opportunities"][0]["answers"] = ["BZ.needs.conflictpreventie", "DEF.needs.ddr"]
+    yamlio.write(answers, data)
+    line = yamlio.line_of(answers.read_text("utf-8"), ["opportunities", 0, "answers", 1])
+    assert line is not None
+    result = CliRunner().invoke(app, [
+        "fill", "--workspace", str(ws), "--participant", "BZ", "--answers", str(answers),
+        "--submit",
+    ])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    err = " ".join(result.stderr.split())
+    assert f"BZ-self-evaluation.yaml:{line[0]}:" in err
+    assert "'DEF.needs.ddr', which is not a bottleneck, blind spot or need of this" in err
+    assert not (ws / CAT / "BZ" / "self-evaluation.yaml").exists()

@@ -39,6 +39,7 @@ from selfeval.fill.prompter import Prompter
 from selfeval.fill.session import FillSession, Outcome, outcome_of
 from selfeval.model.answers import Problem, check_answers
 from selfeval.model.exercise import EXERCISE_FILE
+from selfeval.model.links import response_link_problems
 from selfeval.model.questionnaire import DateItem, Item, RepeatItem
 
 __all__ = ["choose_questionnaire", "fill_from_answers", "load_answers_file", "run_fill"]
@@ -164,6 +165,33 @@ def _located(
     return errors
 
 
+def _link_problems(
+    store: ResponseStore, answers: Mapping[str, Any], path: Path, text: str, file_keys: set[str]
+) -> list[InputError]:
+    """The finding ids the opportunities answer, by the rule validate and aggregate apply.
+
+    :func:`selfeval.model.links.response_link_problems`: in a self-evaluation,
+    the respondent's own bottlenecks, blind spots and needs (``docs/findings.md`` §7).
+    """
+    errors: list[InputError] = []
+    for problem in response_link_problems(
+        store.loaded.questionnaire,
+        store.participant,
+        answers,
+        codes=store.workspace.exercise.codes,
+    ):
+        in_file = problem.path[0] in file_keys
+        where = yamlio.line_of(text, list(problem.path)) if in_file else None
+        errors.append(
+            InputError(
+                problem.message,
+                location=Location(path, *where) if where else Location(path),
+                hint=problem.hint,
+            )
+        )
+    return errors
+
+
 def fill_from_answers(
     store: ResponseStore, path: Path, *, submit: bool = False, lang: str = "en"
 ) -> Outcome:
@@ -189,7 +217,8 @@ def fill_from_answers(
 
     Raises:
         ValidationProblems: every invalid answer (and with ``submit`` every
-            missing one), each with the file and line.
+            missing one), each with the file and line; then every id an
+            opportunity's ``answers`` may not name.
         InputError: the file cannot be read.
     """
     data, text = load_answers_file(path)
@@ -204,6 +233,9 @@ def fill_from_answers(
     )
     if problems:
         raise ValidationProblems(list(_located(problems, path, text, set(data))))
+    links = _link_problems(store, answers, path, text, set(data))
+    if links:
+        raise ValidationProblems(links)
     store.save(answers)
     if submit and not store.submitted:
         store.submit()

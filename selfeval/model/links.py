@@ -13,7 +13,7 @@ Figure 2. What an id may name depends on the questionnaire:
 
 :func:`link_problem` is the rule for one id; :func:`response_link_problems`
 applies it to every opportunity of one response. ``selfeval validate``,
-``selfeval peer-review --answers`` and ``selfeval aggregate``
+``selfeval fill --answers``, ``selfeval peer-review --answers`` and ``selfeval aggregate``
 (:func:`selfeval.report.links.link_answers`, which also routes merged ids and
 excuses what the respondent could not have known) all call them.
 """
