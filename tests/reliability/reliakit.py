@@ -187,17 +187,91 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_selfeval(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run ``selfeval`` in a child process with bounded memory and a hang guard."""
-    env = {**os.environ, "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"}
-    return subprocess.run(
-        [sys.executable, "-c", "from selfeval.cli import main; main()", *argv],
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        preexec_fn=_limit_memory,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        check=False,
-        **kwargs,
+def run_selfeval(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``selfeval`` in a child process with bounded memory and a hang guard.
+
+    The child is forked from a server process that has imported the CLI once
+    (multiprocessing's ``forkserver`` with ``selfeval.cli`` preloaded): what
+    the child runs, and the limits it runs under, are those of a fresh
+    ``selfeval`` process, without paying the interpreter's and the imports'
+    start-up for each of the hostile files. Nothing of selfeval has run in the
+    server: it only imported the modules.
+
+    Returns:
+        The exit code and what the child wrote to stdout and stderr.
+
+    Raises:
+        subprocess.TimeoutExpired: the child ran longer than :data:`HANG_GUARD`
+            seconds (it is killed).
+    """
+    import tempfile
+
+    context = _forkserver()
+    with tempfile.TemporaryDirectory(prefix="selfeval-child-") as folder:
+        out, err = Path(folder, "stdout"), Path(folder, "stderr")
+        child = context.Process(target=_run_child, args=(argv, str(out), str(err)))
+        child.start()
+        child.join(HANG_GUARD)
+        if child.is_alive():
+            child.kill()
+            child.join()
+            raise subprocess.TimeoutExpired(["selfeval", *argv], HANG_GUARD)
+        assert isinstance(child.exitcode, int)
+        returncode = child.exitcode  # negative: killed by that signal, as subprocess says
+        stdout = out.read_text("utf-8", errors="replace") if out.exists() else ""
+        stderr = err.read_text("utf-8", errors="replace") if err.exists() else ""
+    return subprocess.CompletedProcess(["selfeval", *argv], returncode, stdout, stderr)
+
+
+_FORKSERVER: Any = None
+
+
+def _forkserver() -> Any:
+    """The ``forkserver`` context whose server has imported ``selfeval.cli`` (started once)."""
+    global _FORKSERVER
+    if _FORKSERVER is None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["selfeval.cli", "reliakit"])
+        _FORKSERVER = context
+    return _FORKSERVER
+
+
+def _run_child(argv: list[str], out: str, err: str) -> None:  # pragma: no cover - in the child
+    """In the forked child: the limits, stdio and environment of a fresh ``selfeval`` run."""
+    import faulthandler
+    import io
+
+    _limit_memory()
+    os.environ["COLUMNS"] = "200"
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    for fd, name in ((1, out), (2, err)):
+        target = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace"
     )
+    faulthandler.enable()
+    sys.argv = ["selfeval", *argv]
+    from selfeval.cli import main
+
+    code: Any = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        sys.stderr.flush()
+        code = 1
+    os._exit(code)
