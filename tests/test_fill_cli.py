@@ -380,3 +380,18 @@ def test_a_default_the_item_does_not_accept_is_an_error_at_its_line(
             result.output
         )
         assert "'top' is not one of the choices: low, mid" in result.output
+
+
+def test_a_respondent_at_a_terminal_hears_in_plain_dutch_that_it_was_submitted(
+    runner: CliRunner, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The trial: an English "Error: …" with "--reopen" in the hint, in a Dutch session.
+    fill(runner, ws, "--answers", str(write(ws, GOOD)), "--submit")
+    before = (ws / REL).read_bytes()
+    monkeypatch.setattr("selfeval.cli.fill.check_session_flags", lambda *a, **k: None)
+    result = fill(runner, ws, "--lang", "nl")
+    assert result.exit_code == 1
+    assert "zijn al ingediend" in result.stderr
+    assert "vraag dan uw coördinator" in result.stderr
+    assert "--reopen" not in result.stderr and "Error" not in result.stderr
+    assert (ws / REL).read_bytes() == before

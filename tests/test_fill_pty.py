@@ -105,7 +105,7 @@ def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     answer(child, r"Date \*", "2006-05-16" + ENTER)
     child.expect("Your answers")
     answer(child, "What would you like to do", ENTER)  # Submit
-    answer(child, "Submit now", "y")
+    answer(child, "Submit now", "y" + ENTER)
     child.expect(r"Submit now\? .*Yes")
     child.expect("Submitted: ")
     assert finish(child) == 0

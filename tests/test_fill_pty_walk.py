@@ -65,7 +65,7 @@ def test_a_whole_self_evaluation_with_back_ctrl_c_resume_entry_change_paging_and
     child.send(DOWN + ENTER)  # Done reading
     child.expect("Everything is answered")
     answer(child, "What would you like to do", ENTER)  # Submit
-    answer(child, "Submit now", "y")
+    answer(child, "Submit now", "y" + ENTER)
     child.expect("Submitted: ")
     assert finish(child) == 0
     data = response_of(ws)

@@ -19,8 +19,8 @@ from selfeval.cli import app
 from selfeval.errors import RefusedError, UsageError
 from selfeval.files import yamlio
 from selfeval.files.scaffold import init_workspace
-from selfeval.files.store import SubmittedError
 from selfeval.files.workspace import Workspace
+from selfeval.fill.prompter import GoBack
 from selfeval.peer_review.run import StaleDraftError, choose_round, run_peer_review
 from selfeval.report.findings import draft_hash, finding_hash
 
@@ -135,12 +135,15 @@ class FakePrompter:
         self.notices: list[tuple[str, str, tuple[str, ...]]] = []
         self.asked: list[tuple[Any, ...]] = []
         self.menus: list[tuple[str, tuple[str, ...], str | None]] = []
+        self.labels: list[tuple[str, ...]] = []
 
     def _next(self, what: Any) -> Any:
         assert self.script, f"script ran out at {what!r}"
         value = self.script.pop(0)
         if value is Interrupt:
             raise KeyboardInterrupt
+        if value is GoBack:
+            raise GoBack
         return value
 
     def show_section(self, info: Any) -> None:
@@ -158,6 +161,7 @@ class FakePrompter:
 
     def choose(self, message: str, options: Any, *, default: str | None = None) -> str:
         self.menus.append((message, tuple(o.value for o in options), default))
+        self.labels.append(tuple(o.label for o in options))
         return self._next(message)
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
@@ -597,8 +601,8 @@ def test_a_changed_draft_in_a_session_is_explained_by_title_and_taken_with_conse
 def test_a_submitted_peer_review_is_reopened_in_the_same_command_with_consent(ws: Path) -> None:
     review(ws, "DEF", ["agree", "agree", "agree", *ROUND_1_REST])
     assert response_of(ws, "DEF", "peer-review-1")["status"] == "submitted"
-    with pytest.raises(SubmittedError):
-        review(ws, "DEF", [False], lang="nl")
+    declined, _ = review(ws, "DEF", [False], lang="nl")  # "Nee": a calm end, not an error
+    assert declined.still_submitted and declined.state == "draft"
     result, prompter = review(
         ws, "DEF", [True, True, "disagree", "Toch niet.", None, Interrupt], lang="en"
     )
@@ -722,3 +726,59 @@ def test_an_opportunity_is_offered_the_drafts_findings_and_the_reviewers_own_nee
     assert saved["answers"]["opportunities"][0]["answers"] == [
         "NCTb.peer-review-1.needs.1", "BZ.needs.wereldbank",
     ]  # fmt: skip
+
+
+def test_back_at_a_verdict_or_a_comment_goes_to_the_question_before(ws: Path) -> None:
+    # The trial: Ctrl-B and the left key did nothing on the verdict list.
+    script = [
+        GoBack,  # at the first finding: there is nothing before
+        "agree", GoBack,  # role.BZ, then back from role.BZK's verdict
+        "disagree", GoBack,  # role.BZ again; back from its comment to its verdict
+        "no-opinion", "agree", "agree", *ROUND_1_REST,
+    ]  # fmt: skip
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "submitted", prompter.notices
+    assert prompter.asked.count(("reactions", "role.BZ", "verdict")) == 4
+    assert ("info", "Dit is de eerste vraag; er is geen vorige.", ()) in prompter.notices
+    reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
+    assert [(r["finding"], r["verdict"]) for r in reactions] == [
+        ("role.BZ", "no-opinion"), ("role.BZK", "agree"), ("BZ.needs.wereldbank", "agree"),
+    ]  # fmt: skip
+    # Peer review closes with its own sentence: the reactions go into the final report.
+    assert (
+        "success", "Ingediend. Dank u wel! Het secretariaat neemt uw reacties op in het eindrapport.",
+        (),
+    ) in prompter.notices  # fmt: skip
+
+
+def test_the_remaining_findings_can_be_skipped_at_once_and_come_back_next_time(ws: Path) -> None:
+    result, prompter = review(ws, "DEF", ["agree", "skip-rest", *ROUND_1_REST[:-2], "quit"])
+    assert result.state == "draft", prompter.notices
+    assert prompter.shown_findings() == ["role.BZ", "role.BZK"]
+    assert any(n[1].startswith("Overgeslagen: 2 bevindingen") for n in prompter.notices)
+    assert [r["finding"] for r in response_of(ws, "DEF", "peer-review-1")["reactions"]] == [
+        "role.BZ"
+    ]
+    _, prompter = review(ws, "DEF", [Interrupt])
+    assert prompter.shown_findings() == ["role.BZK"]
+
+
+def test_the_reaction_list_cuts_at_a_word_and_shows_the_verdict_and_correction(ws: Path) -> None:
+    comment = (
+        "BZK is niet betrokken bij de wederopbouw van het openbaar bestuur in fragiele staten, "
+        "dat doet BZ samen met de ambassades"
+    )
+    script = [
+        "agree", "disagree", comment, "BZK adviseert alleen.", "agree",
+        *ROUND_1_REST[:-2], "reaction", "\x00back", "quit",
+    ]  # fmt: skip
+    result, prompter = review(ws, "DEF", script)
+    assert result.state == "draft", prompter.notices
+    reviews = [n for n in prompter.notices if n[0] == "review"]
+    assert "Voorgestelde correctie" in reviews[-1][2]
+    labels = next(ls for m, ls in zip(prompter.menus, prompter.labels, strict=True)
+                  if m[0] == "Welke bevinding?")  # fmt: skip
+    bzk = next(label for label in labels if "Oneens" in label)
+    said = bzk.split("Oneens — ", 1)[1]
+    assert said.endswith("…") and comment.startswith(said[:-1])
+    assert comment[len(said) - 1] == " "  # cut between words

@@ -178,7 +178,7 @@ def test_ctrl_c_and_ctrl_d_reach_the_caller(
 
 
 def test_choose_and_confirm(keys: Any) -> None:
-    keys.send_text(DOWN + ENTER + "y")
+    keys.send_text(DOWN + ENTER + "y" + ENTER)
     p, _ = prompter(keys)
     options = [Option("add", "Toevoegen"), Option("done", "Klaar")]
     assert p.choose("Wat nu?", options, default="add") == "done"
@@ -244,7 +244,7 @@ def test_long_text_can_be_written_in_the_editor(
 
 
 def test_confirm_speaks_the_session_language_and_takes_j(keys: Any) -> None:
-    keys.send_text("j")
+    keys.send_text("j" + ENTER)
     p, out = prompter(keys)
     assert p.confirm("Nu indienen?", default=False) is True
     assert "? Nu indienen? Ja" in out.getvalue()
@@ -477,3 +477,97 @@ def test_a_short_review_is_printed_at_once(keys: Any) -> None:
     p, out = prompter(keys)
     p.show_review("Uw antwoorden", [ReviewRow(1, "Naam", "x", "answered")])
     assert "Naam: x" in out.getvalue()
+
+
+def test_confirm_waits_for_enter_and_j_or_n_only_point(keys: Any) -> None:
+    # The trial: `j` submitted at once and the Enter that followed reached the shell.
+    keys.send_text("n" + "j" + ENTER + "j" + "n" + ENTER)
+    p, out = prompter(keys)
+    assert p.confirm("Nu indienen?", default=False) is True
+    assert p.confirm("Nu indienen?", default=True) is False
+    assert "? Nu indienen? Ja" in out.getvalue()
+    assert "? Nu indienen? Nee" in out.getvalue()
+
+
+def test_the_submit_question_names_whose_instruction() -> None:
+    from selfeval.i18n import gettext
+
+    assert "coördinator" in gettext("nl", "fill.confirm_submit")
+    assert "zie de instructie)" not in gettext("nl", "fill.confirm_submit")
+    assert "coordinator" in gettext("en", "fill.confirm_submit")
+
+
+def test_a_typed_answer_is_shown_again_broken_at_spaces(keys: Any) -> None:
+    # The trial: "Beleidskader internationale recht" / "shulp 2005" at the screen edge.
+    answer = "Beleidskader internationale rechtshulp 2005, M. de Vries, senior beleidsmedewerker"
+    the_item = item(type="text")
+    keys.send_text(answer + ENTER)
+    out = io.StringIO()
+    console = Console(file=out, width=40, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl")
+    assert p.ask(the_item, None, context(the_item)) == answer
+    shown = [line.rstrip() for line in out.getvalue().splitlines()]
+    words = " ".join(shown).split()
+    assert all(len(line) <= 40 for line in shown)
+    assert "rechtshulp" in words and "beleidsmedewerker" in words
+    assert " ".join(shown).endswith(answer)
+
+
+def test_a_long_answer_is_shown_again_under_its_indent(keys: Any) -> None:
+    answer = "Bij een falende staat in de regio zijn de gevolgen voor Curaçao groot en blijvend"
+    the_item = item(type="long-text")
+    keys.send_text(answer + ENTER + ENTER)
+    out = io.StringIO()
+    console = Console(file=out, width=40, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl")
+    assert p.ask(the_item, None, context(the_item)) == answer
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  Bij een"))
+    shown = [line for line in lines[start:] if line.strip()]
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in shown)
+    assert " ".join(line.strip() for line in shown) == answer
+
+
+def test_a_word_ending_at_the_edge_does_not_push_a_space_to_the_next_line() -> None:
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.layout.processors import TransformationInput
+
+    from selfeval.cli.terminal import _WordWrap
+
+    text = "aaaa bbbbbbbbbbbbbbb cc dd"  # "aaaa bbbbbbbbbbbbbbb" is exactly 20 columns
+    ti = TransformationInput(
+        None, Document(text), 0, lambda i: i, [("", text)], width=24, height=10,  # type: ignore[arg-type]
+    )  # fmt: skip
+    shown = "".join(f[1] for f in _WordWrap(prefix=4).apply_transformation(ti).fragments)
+    rows = [shown[i : i + 20] for i in range(0, len(shown), 20)]
+    assert all(not row.startswith(" ") for row in rows), rows
+
+
+def test_closing_lines_break_between_words_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval.cli._common import fit_terminal
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "80")
+    line = (
+        "Wat u typte bij 'Welke afspraken heeft uw departement voor deze incidentcategorie?' "
+        "is bewaard als concept-antwoord (nog niet bevestigd); u krijgt het terug in "
+        "responses/falende-staten/JUS/self-evaluation.yaml"
+    )
+    fitted = fit_terminal(line, Tty())
+    assert all(len(row) < 80 for row in fitted.splitlines())
+    assert fitted.split() == line.split()
+    assert "responses/falende-staten/JUS/self-evaluation.yaml" in fitted.splitlines()[-1]
+    assert fit_terminal(line, io.StringIO()) == line  # a file or pipe gets it as it is
+
+
+def test_a_yes_no_answer_is_reviewed_as_the_choice_read() -> None:
+    # The trial: the list offered "Ja", the review said "ja".
+    from selfeval.fill.prompter import format_value
+
+    yes_no = item(type="yes-no")
+    assert format_value(yes_no, True, "nl") == "Ja"
+    assert format_value(yes_no, False, "nl") == "Nee"
+    assert format_value(yes_no, True, "en") == "Yes"

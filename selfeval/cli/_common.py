@@ -250,31 +250,58 @@ def report_session(result: SessionResult, resume: str) -> None:
     """
     from selfeval.i18n import gettext
 
+    def echo(line: str) -> None:
+        typer.echo(fit_terminal(line, sys.stdout))
+
+    def echo_err(line: str) -> None:
+        typer.echo(fit_terminal(line, sys.stderr), err=True)
+
     lang = result.lang
     path = shown_path(result.path)
     for line in result.closing_notes():
-        typer.echo(line)
+        echo(line)
     if result.reopened is not None:
-        typer.echo(gettext(lang, "fill.end_reopened", path=shown_path(result.reopened)))
+        echo(gettext(lang, "fill.end_reopened", path=shown_path(result.reopened)))
     if result.still_submitted:
         line = gettext(lang, "fill.end_unchanged", path=path)
         if result.state != "interrupted":
-            typer.echo(line)
+            echo(line)
             return
         echo_err("\n" + line)
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
     if result.state == "submitted":
-        typer.echo(result.submitted_text(path))
+        echo(result.submitted_text(path))
         return
     if result.state == "interrupted":
         echo_err("\n" + result.interrupted_text(path))
         echo_err(gettext(lang, "fill.end_resume", command=resume))
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    typer.echo(gettext(lang, "fill.end_draft", path=path, counts=result.counts()))
+    echo(gettext(lang, "fill.end_draft", path=path, counts=result.counts()))
     missing = result.missing_text()
     if missing:
-        typer.echo(missing)
-    typer.echo(gettext(lang, "fill.end_continue", command=resume))
+        echo(missing)
+    echo(gettext(lang, "fill.end_continue", command=resume))
+
+
+def fit_terminal(text: str, stream: Any) -> str:
+    """``text`` broken at spaces to the terminal's width when ``stream`` is a terminal.
+
+    A terminal breaks a long line at its edge, in the middle of a word or a
+    path; this breaks it between words instead (a word or path longer than a
+    line stays whole, on a line of its own). Text for a file or a pipe is
+    left as it is. Line breaks in ``text`` stay.
+    """
+    import shutil
+    import textwrap
+
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return text
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    lines = []
+    for line in text.split("\n"):
+        lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join(lines)
 
 
 def shown_path(path: Path) -> str:

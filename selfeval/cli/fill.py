@@ -16,6 +16,8 @@ from selfeval.cli._common import (
     WorkspaceOption,
     app,
     check_session_flags,
+    echo_err,
+    fit_terminal,
     handle_errors,
     report_session,
     resume_command,
@@ -80,17 +82,32 @@ def fill_command(
     check_session_flags(
         answers, submit=submit, interactive=sys.stdin.isatty(), answers_doc="docs/fill.md"
     )
-    outcome = run_fill(
-        workspace=ws,
-        participant=participant,
-        questionnaire=questionnaire,
-        lang=lang.value if lang else None,
-        answers_file=answers,
-        submit=submit,
-        reopen=reopen,
-        prompter=terminal_prompter,
-        category=category,
-    )
+    from selfeval.files.store import SubmittedError
+
+    try:
+        outcome = run_fill(
+            workspace=ws,
+            participant=participant,
+            questionnaire=questionnaire,
+            lang=lang.value if lang else None,
+            answers_file=answers,
+            submit=submit,
+            reopen=reopen,
+            prompter=terminal_prompter,
+            category=category,
+        )
+    except SubmittedError as exc:
+        if answers is not None:
+            raise
+        # A respondent at a terminal: plain words in the session language.
+        from selfeval.fill.local import local_time
+        from selfeval.i18n import gettext
+
+        language = lang.value if lang else ws.exercise.language
+        when = local_time(exc.submitted_at, language)
+        said = gettext(language, "fill.already_submitted", participant=exc.participant, when=when)
+        echo_err(fit_terminal(said, sys.stderr))
+        raise typer.Exit(1) from None
     resume = resume_command(
         "fill",
         participant,

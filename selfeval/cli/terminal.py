@@ -172,6 +172,22 @@ def _no_wrap_around(question: questionary.Question) -> None:
         # The loops around these calls stop once the entry pointed at is valid.
 
 
+def _point_keys(question: questionary.Question, keys: dict[str, int]) -> None:
+    """Keys that move a list's pointer to an entry (by index) without choosing it."""
+    controls = [
+        c for c in question.application.layout.find_all_controls() if isinstance(c, InquirerControl)
+    ]
+    bindings = KeyBindings()
+    for key, index in keys.items():
+
+        def point(event: Any, index: int = index) -> None:
+            for control in controls:
+                control.pointed_at = index
+
+        bindings.add(key, eager=True)(point)
+    _add_keys(question, bindings)
+
+
 def _editor() -> list[str] | None:
     """The editor "write in an editor" opens: ``$VISUAL``/``$EDITOR`` when set, else a plain one.
 
@@ -226,7 +242,10 @@ class _WordWrap(Processor):
                 while end < len(text) and text[end] != " ":
                     end += 1
                 length = end - index
-                if column and column + length > room and length <= room:
+                # A word that ends at the edge with a space after it moves on
+                # too: that space would start the next screen line, one in.
+                at_edge = column + length == room and end < len(text)
+                if column and (column + length > room or at_edge) and length < room:
                     pads.append((index, room - column))
                     column = 0
                 column += length
@@ -511,38 +530,24 @@ class TerminalPrompter:
         return str(self._pick(message, pairs, default, instruction, back=back))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
-        """A yes/no question about the session (j/y/n, Enter takes the default).
+        """A yes/no question about the session: a list "Ja"/"Nee", Enter chooses.
 
-        questionary words the answer and the keys in English ("Yes", "(Y/n)");
-        the keys are shown in the session language, ``j`` means yes as well
-        as ``y``, and the prompt is replaced by the answer in the session
-        language once given.
+        As every other prompt, nothing happens until Enter: ``j``/``y`` and
+        ``n`` only move to "Ja" or "Nee" (a ``j`` that answered at once left
+        the Enter that followed to the shell). The answer is printed in the
+        session language.
         """
         lang = self._lang
-        question = questionary.confirm(
-            self._message(
-                message,
-                (gettext(lang, "fill.ui.yes_no") if default else gettext(lang, "fill.ui.no_yes")),
-            ),
-            default=default,
-            instruction=(
-                gettext(lang, "fill.ui.yes_no") if default else gettext(lang, "fill.ui.no_yes")
-            ),
-            **self._io,
+        options = [(gettext(lang, "fill.ui.yes"), "yes"), (gettext(lang, "fill.ui.no"), "no")]
+        keys = {"j": 0, "J": 0, "y": 0, "Y": 0, "n": 1, "N": 1}
+        answer = self._pick(
+            message,
+            options,
+            "yes" if default else "no",
+            gettext(lang, "fill.ui.select"),
+            keys=keys,
         )
-        bindings = KeyBindings()
-
-        @bindings.add("j")
-        @bindings.add("J")
-        def _(event: Any) -> None:
-            event.app.exit(result=True)
-
-        app = question.application
-        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
-        answer = bool(self._asked(question))
-        said = gettext(lang, "fill.ui.yes") if answer else gettext(lang, "fill.ui.no")
-        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {said}")
-        return answer
+        return answer == "yes"
 
     def ask(self, item: Item, current: Any, context: AskContext) -> Any:
         """Ask ``item`` with the prompt that fits its type; None means no answer.
@@ -619,6 +624,7 @@ class TerminalPrompter:
             return True if problem is None else problem
 
         lang = context.lang
+        asked = message  # the question as given, before it is broken for prompt_toolkit
         keys = gettext(lang, "fill.ui.back_key") if context.can_go_back else ""
         extra: dict[str, Any] = {}
         bindings = KeyBindings()
@@ -669,7 +675,16 @@ class TerminalPrompter:
             message, default=default, validate=validate, **extra, **self._io
         )
         _add_keys(question, bindings)
-        text = self._ask(question)
+        # prompt_toolkit would leave the answer on screen cut at the edge,
+        # mid-word; rich prints it again broken at spaces.
+        text = self._asked(question)
+        if isinstance(item, LongTextItem):
+            from rich.padding import Padding
+
+            if text.strip():
+                self.console.print(Padding(escape(text), (0, 0, 0, 2), expand=False))
+        else:
+            self.console.print(f"[bold]?[/] [bold]{escape(asked)}[/] {escape(text)}")
         return parse(text)
 
     def _message(self, message: str, instruction: str) -> str:
@@ -699,12 +714,14 @@ class TerminalPrompter:
         *,
         back: bool = False,
         echo: bool = True,
+        keys: dict[str, int] | None = None,
     ) -> Any:
         """A list to pick one from; the question and every label shown in full.
 
         The prompt is erased once answered and the answer printed by rich,
         which wraps at spaces (prompt_toolkit would split words). ↓ on the
-        last entry stays there. With ``back``, ← and Ctrl-B choose :data:`BACK`.
+        last entry stays there. With ``back``, ← and Ctrl-B choose :data:`BACK`;
+        ``keys`` maps a key to the entry it moves to (Enter still chooses).
         """
         choices = [Choice(self._choice(label, _SELECT_INDENT), value) for label, value in options]
         values = [value for _, value in options]
@@ -725,6 +742,8 @@ class TerminalPrompter:
                 event.app.exit(result=BACK)
 
             _add_keys(question, bindings)
+        if keys:
+            _point_keys(question, keys)
         answer = self._asked(question)
         if echo:
             shown = next((label for label, value in options if value == answer), str(answer))

@@ -145,6 +145,9 @@ class SubmittedError(RefusedError):
     """
 
     def __init__(self, path: Path, participant: str, submitted_at: str | None) -> None:
+        self.path = path
+        self.participant = participant
+        self.submitted_at = submitted_at
         super().__init__(
             f"{path.name} of {participant} was submitted on {submitted_at or '?'}; "
             f"it is not overwritten",

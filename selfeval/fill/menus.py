@@ -52,6 +52,10 @@ class ReviewPart(Protocol):
         """Do what option ``choice`` says."""
         ...
 
+    def submitted(self) -> str:
+        """What is said once submitted (in place of the self-evaluation's sentence)."""
+        ...
+
 
 class Menus:
     """The resume menu and the review/submit menu of a filling session.
@@ -260,7 +264,8 @@ class Menus:
                 text = ngettext(lang, "fill.cannot_submit", "fill.cannot_submit_plural", count)
                 self.prompter.show_notice(Notice("error", text, self._problem_lines(exc.problems)))
                 continue
-            self.prompter.show_notice(Notice("success", gettext(lang, "fill.submitted")))
+            done = self.extra.submitted() if self.extra else gettext(lang, "fill.submitted")
+            self.prompter.show_notice(Notice("success", done))
             return "submitted"
 
     def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:

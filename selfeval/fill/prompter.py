@@ -237,7 +237,7 @@ def format_value(
     if not is_answered(value):
         return ""
     if isinstance(item, YesNoItem) and isinstance(value, bool):
-        return gettext(lang, "fill.yes") if value else gettext(lang, "fill.no")
+        return gettext(lang, "fill.ui.yes") if value else gettext(lang, "fill.ui.no")  # as offered
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         labels = {c.value: text_in(c.label, lang) for c in item.choices}
         values = value if isinstance(value, list) else [value]

@@ -12,6 +12,7 @@ session's own words are messages ``peer_review.*`` of the catalogue
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -76,10 +77,15 @@ def _both(msgid: str) -> dict[str, str]:
     return {lang: gettext(lang, msgid) for lang in LANGUAGES}
 
 
+#: The verdict list's last entry: skip this finding and every one after it.
+SKIP_REST = "skip-rest"
+
+
 class ReactionItems(NamedTuple):
     """The items asked per finding, built in code (not in any questionnaire file)."""
 
     verdict: SingleChoiceItem
+    verdict_or_rest: SingleChoiceItem
     comment: LongTextItem
     optional_comment: LongTextItem
     correction: LongTextItem
@@ -90,22 +96,26 @@ def reaction_items() -> ReactionItems:
 
     Returns:
         The verdict (single choice of :data:`~selfeval.model.response.VERDICTS`;
-        not required: leaving it blank skips the finding), the comment
+        not required: leaving it blank skips the finding), the same with a
+        last entry :data:`SKIP_REST` (skip the findings still to come), the comment
         (required, for partly agree and disagree), the same comment as
         optional (to revisit one given earlier with another verdict), and
         the optional correction.
     """
     from selfeval.model.questionnaire import LongTextItem, SingleChoiceItem
 
-    verdict = SingleChoiceItem.model_validate(
-        {
-            "id": "verdict",
-            "type": "single-choice",
-            "required": False,
-            "label": _both(N_("peer_review.verdict")),
-            "help": _both(N_("peer_review.verdict_help")),
-            "choices": [{"value": v, "label": _both(_VERDICT_LABELS[v])} for v in VERDICTS],
-        }
+    verdict_data = {
+        "id": "verdict",
+        "type": "single-choice",
+        "required": False,
+        "label": _both(N_("peer_review.verdict")),
+        "help": _both(N_("peer_review.verdict_help")),
+        "choices": [{"value": v, "label": _both(_VERDICT_LABELS[v])} for v in VERDICTS],
+    }
+    verdict = SingleChoiceItem.model_validate(verdict_data)
+    rest = {"value": SKIP_REST, "label": _both(N_("peer_review.skip_rest"))}
+    verdict_or_rest = SingleChoiceItem.model_validate(
+        {**verdict_data, "choices": [*verdict_data["choices"], rest]}
     )
 
     def text(key: str, label: dict[str, str], *, required: bool) -> LongTextItem:
@@ -116,6 +126,7 @@ def reaction_items() -> ReactionItems:
     comment = _both(N_("peer_review.comment"))
     return ReactionItems(
         verdict,
+        verdict_or_rest,
         text("comment", comment, required=True),
         text("comment", comment, required=False),
         text("correction", _both(N_("peer_review.correction")), required=False),
@@ -157,7 +168,7 @@ def walk_reactions(
     Returns:
         True when done, False when interrupted (``KeyboardInterrupt``/``EOFError``).
     """
-    from selfeval.fill.prompter import Notice
+    from selfeval.fill.prompter import GoBack, Notice
 
     store, prompter, lang = session.store, session.prompter, session.lang
     response = store.response
@@ -201,13 +212,38 @@ def walk_reactions(
             )
         order = [f.id for f in selection]
         position = {f.id: n for n, f in enumerate(selection, start=1)}
-        for finding in pending:
+        index = 0
+        while index < len(pending):
+            finding = pending[index]
             old = {r.finding: r for r in response.reactions}.get(finding.id)
             _show_card(session, finding, position[finding.id], count, names, round_)
             if old and old.finding_hash not in (None, finding.hash):
                 prompter.show_notice(Notice("warning", gettext(lang, "peer_review.changed")))
-            if _react(session, finding, old, order) is None:
+            try:
+                reaction = _react(session, finding, old, order, rest=True)
+            except GoBack:
+                if index == 0:
+                    prompter.show_notice(Notice("info", gettext(lang, "fill.first_question")))
+                else:
+                    index -= 1
+                continue
+            except _SkipRest:
+                left = len(pending) - index
+                prompter.show_notice(
+                    Notice(
+                        "info",
+                        ngettext(
+                            lang,
+                            "peer_review.skipped_rest",
+                            "peer_review.skipped_rest_plural",
+                            left,
+                        ),
+                    )
+                )
+                break
+            if reaction is None:
                 prompter.show_notice(Notice("info", gettext(lang, "peer_review.skipped")))
+            index += 1
         prompter.show_review(gettext(lang, "peer_review.review"), reaction_rows(session, selection))
     except (KeyboardInterrupt, EOFError):
         return False
@@ -288,6 +324,9 @@ def reaction_rows(session: Walker, selection: Sequence[DraftFinding]) -> list[Re
         if reaction.comment:
             value += f" — {reaction.comment.strip()}"
         rows.append(ReviewRow(1, label, value, "answered"))
+        if reaction.correction:
+            correction = gettext(lang, "peer_review.review_correction")
+            rows.append(ReviewRow(2, correction, reaction.correction.strip(), "answered"))
     return rows
 
 
@@ -328,18 +367,28 @@ class ReactionReview:
             return []
         return [Option("reaction", gettext(self.session.lang, "peer_review.change_reaction"))]
 
+    def submitted(self) -> str:
+        """What is said once the peer review is submitted: the reactions go into the report."""
+        return gettext(self.session.lang, "peer_review.submitted")
+
     def run(self, choice: str) -> None:
         """Let the reviewer pick a finding by title and give its reaction again."""
-        from selfeval.fill.prompter import BACK, Option
+        from selfeval.fill.prompter import BACK, GoBack, Option
 
         lang = self.session.lang
-        rows = reaction_rows(self.session, self.selection)[1:]
-        options = [
-            Option(
-                f.id, f"{row.label}: {row.value or gettext(lang, 'peer_review.no_reaction')}"[:100]
-            )
-            for f, row in zip(self.selection, rows, strict=True)
-        ]
+        by_id = {r.finding: r for r in self.session.store.response.reactions}
+        options = []
+        for f in self.selection:
+            reaction = by_id.get(f.id)
+            # The title cut at a word, the verdict always shown.
+            title = _shorten(f"{kind_label(f.kind, lang)}: {f.title}", 50)
+            if reaction is None:
+                options.append(Option(f.id, f"{title}: {gettext(lang, 'peer_review.no_reaction')}"))
+                continue
+            said = verdict_label(reaction.verdict, lang)
+            if reaction.comment:
+                said += f" — {_shorten(reaction.comment, 40)}"
+            options.append(Option(f.id, f"{title}: {said}"))
         options.append(Option(BACK, gettext(lang, "peer_review.back")))
         picked = self.session.prompter.choose(gettext(lang, "peer_review.which_finding"), options)
         if picked == BACK:
@@ -348,14 +397,39 @@ class ReactionReview:
         position = self.selection.index(finding) + 1
         _show_card(self.session, finding, position, len(self.selection), self.names, self.round)
         old = {r.finding: r for r in self.session.store.response.reactions}.get(finding.id)
-        _react(self.session, finding, old, [f.id for f in self.selection])
+        with contextlib.suppress(GoBack):
+            _react(self.session, finding, old, [f.id for f in self.selection])
+
+
+class _SkipRest(Exception):
+    """The reviewer chose to skip this finding and the ones after it."""
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word with "…" when longer than ``width``."""
+    words = " ".join(text.split())
+    if len(words) <= width:
+        return words
+    cut = words[: width - 1].rsplit(" ", 1)[0] if " " in words[: width - 1] else words[: width - 1]
+    return cut.rstrip(" ,;:—-") + "…"
 
 
 def _react(
-    session: Walker, finding: DraftFinding, old: Reaction | None, order: Sequence[str]
+    session: Walker,
+    finding: DraftFinding,
+    old: Reaction | None,
+    order: Sequence[str],
+    *,
+    rest: bool = False,
 ) -> Reaction | None:
-    """Ask and save one reaction; None when the reviewer skips the finding."""
-    from selfeval.fill.prompter import Option
+    """Ask and save one reaction; None when the reviewer skips the finding.
+
+    Ctrl-B (or "← Vorige vraag") at the verdict raises ``GoBack`` (the
+    caller goes to the finding before); at the comment or the correction it
+    asks the verdict again. With ``rest`` the verdict list ends with "skip
+    the remaining findings", which raises :class:`_SkipRest` (nothing saved).
+    """
+    from selfeval.fill.prompter import GoBack, Option
 
     store, prompter, lang = session.store, session.prompter, session.lang
     response = store.response
@@ -366,7 +440,10 @@ def _react(
     keep_hash = old.finding_hash if old and not is_current(old, finding) else finding.hash
     default = old.verdict if old else None
     while True:
-        verdict = session.ask_item(items.verdict, default, path=(*base, "verdict"))
+        asked = items.verdict_or_rest if rest else items.verdict
+        verdict = session.ask_item(asked, default, path=(*base, "verdict"), back=True)
+        if verdict == SKIP_REST:
+            raise _SkipRest
         if verdict is None:
             return None  # skipped: an earlier reaction stays as it was
         reaction = Reaction(
@@ -385,7 +462,13 @@ def _react(
             break
         item = items.comment if needs_comment else items.optional_comment
         path = (*base, "comment")
-        comment = session.ask_item(item, reaction.comment, path=path, warn_blank=False)
+        try:
+            comment = session.ask_item(
+                item, reaction.comment, path=path, warn_blank=False, back=True
+            )
+        except GoBack:
+            default = verdict
+            continue
         choice = "write"
         while needs_comment and comment is None:
             label = verdict_label(verdict, lang)
@@ -409,9 +492,13 @@ def _react(
             return None
         reaction.comment = comment
         session.save()
-        reaction.correction = session.ask_item(
-            items.correction, reaction.correction, path=(*base, "correction")
-        )
+        try:
+            reaction.correction = session.ask_item(
+                items.correction, reaction.correction, path=(*base, "correction"), back=True
+            )
+        except GoBack:
+            default = verdict
+            continue
         break
     reaction.finding_hash = finding.hash
     session.save()

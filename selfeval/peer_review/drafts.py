@@ -145,6 +145,10 @@ class StaleDraftError(RefusedError):
         return "\n".join(lines)
 
 
+class ReopenDeclined(SubmittedError):
+    """A submitted review the reviewer chose not to reopen: the session ends, nothing changed."""
+
+
 def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) -> bool:
     """Whether the response at ``path`` is submitted and the reviewer agrees to reopen it.
 
@@ -152,7 +156,7 @@ def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) 
     this is what ``--reopen`` does, with consent, in one command.
 
     Raises:
-        SubmittedError: it is submitted and the reviewer does not want to reopen it.
+        ReopenDeclined: it is submitted and the reviewer does not want to reopen it.
     """
     from selfeval.files.load import load_response
     from selfeval.fill.local import local_time
@@ -172,7 +176,7 @@ def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) 
     )
     if asker.confirm(gettext(lang, "peer_review.confirm_reopen"), default=True):
         return True
-    raise SubmittedError(path, response.participant, response.submitted_at)
+    raise ReopenDeclined(path, response.participant, response.submitted_at)
 
 
 def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, lang: str) -> bool:

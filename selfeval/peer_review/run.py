@@ -49,6 +49,7 @@ from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import DraftRef, Reaction
 from selfeval.peer_review.drafts import (
     DraftChanges,
+    ReopenDeclined,
     StaleDraftError,
     compare_draft,
     consent_to_new_draft,
@@ -451,12 +452,19 @@ def run_peer_review(
     if answers_file is None and (submit or prompter is None):
         raise ValueError("run_peer_review: submit needs an answers_file; asking needs a prompter")
     asker = prompter(language) if answers_file is None and prompter is not None else None
-    if (
-        asker is not None
-        and not reopen
-        and submitted_and_reopened(path, choice.round, asker, language)
-    ):
-        reopen = True
+    try:
+        if (
+            asker is not None
+            and not reopen
+            and submitted_and_reopened(path, choice.round, asker, language)
+        ):
+            reopen = True
+    except ReopenDeclined:
+        # "Nee" to reopening: a calm end, nothing changed (not an error).
+        return PeerReviewResult(
+            state="draft", path=path, round=choice.round, invited=choice.invited,
+            findings=selection, notes=notes, still_submitted=True, lang=language,
+        )  # fmt: skip
 
     with open_for_session(
         workspace,
