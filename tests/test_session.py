@@ -367,7 +367,7 @@ def test_the_review_shows_participants_with_their_names(ws: Workspace) -> None:
     rows = {r.label: r.value for r in prompter.reviews[-1]}
     assert rows["Partners"] == "DEP2 (Departement 2)"
     assert rows["Level"] == "Middle"
-    assert rows["Agree"] == "yes"
+    assert rows["Agree"] == "Yes"  # the choice as offered
 
 
 def test_a_failed_save_reports_the_answer_that_was_not_saved(
