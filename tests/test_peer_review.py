@@ -782,3 +782,19 @@ def test_the_reaction_list_cuts_at_a_word_and_shows_the_verdict_and_correction(w
     said = bzk.split("Oneens — ", 1)[1]
     assert said.endswith("…") and comment.startswith(said[:-1])
     assert comment[len(said) - 1] == " "  # cut between words
+
+
+def test_the_time_estimate_counts_the_findings_as_well_as_the_questions(ws: Path) -> None:
+    # The trial: "32 bevindingen … 22 vragen: reken op ongeveer 15 minuten".
+    from selfeval.fill.session import estimate_minutes
+
+    assert estimate_minutes(22) == 15
+    assert estimate_minutes(22, 32) == 65
+    assert estimate_minutes(22, 9) == 30  # what docs/peer-review.md gives as its example
+    assert estimate_minutes(1) == 5
+    _, prompter = review(ws, "DEF", [Interrupt])
+    panel = next(n for n in prompter.notices if n[0] == "panel")
+    size = next(line for line in panel[2] if "minuten" in line)
+    assert "met de bevindingen erbij" in size
+    questions = int(size.split(" vragen")[0].rsplit(" ", 1)[1])
+    assert f"ongeveer {estimate_minutes(questions, 3)} minuten" in size

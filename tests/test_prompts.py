@@ -571,3 +571,24 @@ def test_a_yes_no_answer_is_reviewed_as_the_choice_read() -> None:
     assert format_value(yes_no, True, "nl") == "Ja"
     assert format_value(yes_no, False, "nl") == "Nee"
     assert format_value(yes_no, True, "en") == "Yes"
+
+
+def test_review_pages_break_between_entries_not_inside_one(keys: Any) -> None:
+    # The trial: "Pagina 2 van 10" held the last 4 lines of one entry; a page held only "Bronnen: —".
+    rows = [ReviewRow(0, "Knelpunten", "", "heading"), ReviewRow(1, "Knelpunten", "3", "answered")]
+    for n in range(1, 4):
+        rows.append(ReviewRow(2, f"Knelpunt {n}", "", "heading"))
+        rows += [ReviewRow(3, f"Veld {n}.{k}", f"antwoord {n}.{k}", "answered") for k in range(4)]
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=16, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
+    keys.send_text(ENTER + ENTER + DOWN + ENTER)  # next, next, done
+    p.show_review("Uw antwoorden", rows)
+    text = out.getvalue()
+    pages = text.split("Pagina ")[1:]
+    assert len(pages) == 3
+    for page in pages:
+        for n in range(1, 4):
+            shown = [f"Veld {n}.{k}: antwoord {n}.{k}" in page for k in range(4)]
+            assert all(shown) or not any(shown), (n, page)
+            assert (f"Knelpunt {n}" in page) == all(shown)

@@ -325,20 +325,30 @@ def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
         buffer.open_in_editor(validate_and_handle=False)
 
 
-def _pages(blocks: list[list[Any]], size: int) -> list[list[Any]]:
-    """Lines grouped into pages of at most ``size``, breaking between blocks where possible.
+def _pages(sections: list[list[list[Any]]], size: int) -> list[list[Any]]:
+    """Lines grouped into pages of at most ``size``: between sections, else between entries.
 
-    A block counts one line per renderable (long answers may take more; the
-    page size leaves room for that).
+    Each section is a list of units (an item, or a repeat entry with all its
+    fields). A section that does not fit on what is left of a page starts a
+    new one; a section longer than a page breaks between its units; only a
+    unit longer than a page is broken inside. One line per renderable (the
+    page size leaves room for long answers).
     """
     pages: list[list[Any]] = [[]]
-    for block in blocks:
-        if pages[-1] and len(pages[-1]) + len(block) > size:
+
+    def lines_of(units: list[list[Any]]) -> int:
+        return sum(len(unit) for unit in units)
+
+    for units in sections:
+        if pages[-1] and len(pages[-1]) + lines_of(units) > size:
             pages.append([])
-        for line in block:
-            if len(pages[-1]) >= size:
+        for unit in units:
+            if pages[-1] and len(pages[-1]) + len(unit) > size:
                 pages.append([])
-            pages[-1].append(line)
+            for line in unit:
+                if len(pages[-1]) >= size:
+                    pages.append([])
+                pages[-1].append(line)
     return pages
 
 
@@ -438,7 +448,7 @@ class TerminalPrompter:
         blocks = self._review_blocks(rows)
         height = self.console.height
         size = max(height - 7, 5)
-        lines = [line for block in blocks for line in block]
+        lines = [line for block in blocks for unit in block for line in unit]
         if not self._page or len(lines) + 2 <= height - 4:
             self.console.print()
             self.console.rule(f"[bold]{escape(head)}")
@@ -474,23 +484,37 @@ class TerminalPrompter:
                 return
             index += 1 if choice == "next" else -1
 
-    def _review_blocks(self, rows: Sequence[ReviewRow]) -> list[list[Any]]:
-        """The review as renderables, one list per section (a heading of depth 0 starts one)."""
+    def _review_blocks(self, rows: Sequence[ReviewRow]) -> list[list[list[Any]]]:
+        """The review as renderables: per section (a heading of depth 0 starts one) its units.
+
+        A unit is what a page may not break: the section heading, one item,
+        or one repeat entry (its heading and every row under it).
+        """
         from rich.padding import Padding
         from rich.text import Text
 
         lang = self._lang
         width = self.console.width
-        blocks: list[list[Any]] = []
+        blocks: list[list[list[Any]]] = []
+        entry: int | None = None  # the depth of the repeat entry being listed
 
         def add(text: Text, indent: int) -> None:
             # One renderable per screen line, so that pages can be counted.
             for piece in text.wrap(self.console, max(width - indent, 20)):
-                blocks[-1].append(Padding(piece, (0, 0, 0, indent), expand=False))
+                blocks[-1][-1].append(Padding(piece, (0, 0, 0, indent), expand=False))
 
         for row in rows:
             if row.depth == 0 or not blocks:
                 blocks.append([])
+                entry = None
+            if entry is not None and row.depth > entry:
+                pass  # a field of the entry: same unit
+            elif row.state == "heading" and row.depth > 0:
+                entry = row.depth
+                blocks[-1].append([])
+            else:
+                entry = None
+                blocks[-1].append([])
             indent = 2 * row.depth
             label = Text(row.label, style="bold" if row.state == "heading" else "")
             if row.state == "heading":

@@ -32,7 +32,19 @@ from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import Progress, inactive_answers, progress
 from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
-__all__ = ["FillSession", "Outcome", "SessionResult", "outcome_of"]
+__all__ = ["FillSession", "Outcome", "SessionResult", "estimate_minutes", "outcome_of"]
+
+
+def estimate_minutes(questions: int, findings: int = 0) -> int:
+    """How long a session takes, as the opening panel says: the one rule (``docs/fill.md``).
+
+    About 0.6 minute per question and 1.5 minutes per finding to react to
+    (peer review: read the card, choose, now and then a comment), rounded
+    up to 5 minutes, at least 5.
+    """
+    import math
+
+    return max(5, math.ceil((questions * 0.6 + findings * 1.5) / 5) * 5)
 
 
 @dataclass(kw_only=True)
@@ -158,12 +170,16 @@ class FillSession:
         self.walker = Walker(store, prompter, lang=lang, findings=findings)
         self.menus = Menus(self.walker, extra)
 
-    def opening(self, *, title: str | None = None, first: Sequence[str] = ()) -> None:
+    def opening(
+        self, *, title: str | None = None, first: Sequence[str] = (), findings: int = 0
+    ) -> None:
         """Show the opening panel: what, for whom, how long; saving, going back and stopping.
 
         Args:
             title: the panel's title (default: the questionnaire's title and the participant).
             first: lines to show first (peer review: the findings to react to).
+            findings: how many findings come before the questions (peer review),
+                counted in the time it takes (:func:`estimate_minutes`).
         """
         lang = self.lang
         questionnaire = self.walker.questionnaire
@@ -176,15 +192,16 @@ class FillSession:
         description = text_in(questionnaire.description, lang) if questionnaire.description else ""
         if description:
             lines.append(description.strip().split("\n\n")[0].replace("\n", " "))
+        size = {
+            "sections": ngettext(lang, "fill.sections", "fill.sections_plural", sections),
+            "questions": ngettext(lang, "fill.questions", "fill.questions_plural", questions),
+            "minutes": estimate_minutes(questions, findings),
+        }
         lines += [
             gettext(lang, "fill.opening_who", who=who),
-            gettext(
-                lang,
-                "fill.opening_size",
-                sections=ngettext(lang, "fill.sections", "fill.sections_plural", sections),
-                questions=ngettext(lang, "fill.questions", "fill.questions_plural", questions),
-                minutes=max(5, round(questions * 0.6 / 5) * 5),
-            ),
+            gettext(lang, "fill.opening_size_findings", **size)
+            if findings
+            else gettext(lang, "fill.opening_size", **size),
             gettext(lang, "fill.opening_saved"),
             gettext(lang, "fill.opening_keys"),
             gettext(lang, "fill.opening_stop"),

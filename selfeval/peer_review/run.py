@@ -524,6 +524,7 @@ def run_peer_review(
                         len(selection),
                     )
                 ],
+                findings=len(selection),
             )
             state = (
                 session.run(opening=False).state
