@@ -147,6 +147,44 @@ def test_reflows_to_320_css_pixels_without_sideways_scrolling(
     assert width <= 320, (width, wide)
 
 
+#: The words of every table cell that a line break splits: a word whose characters lie
+#: on more than one line (one client rectangle per line it spans). The parts of a word
+#: joined by a hyphen or a slash count as words: a line may end after the hyphen.
+_SPLIT_WORDS = """
+const split = [];
+for (const cell of document.querySelectorAll('main th, main td')) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/[^\\s\\/\\u2010-\\u2014-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+}
+return split;
+"""
+
+
+@needs_chromium
+def test_printed_on_a4_no_word_in_a_table_is_split(browser: Any, pages: dict[str, Path]) -> None:
+    # A4 less 2 cm margins each side is 17 cm: 643 CSS pixels, laid out for print.
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 643, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        browser.get(pages["final"].as_uri())
+        split = browser.execute_script(_SPLIT_WORDS)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert split == []
+
+
 # -- the HTML's structure (no browser needed) ----------------------------------------------
 
 
