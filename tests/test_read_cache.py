@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -142,23 +143,37 @@ def test_another_tool_version_reads_every_response_again(
     assert len(parsed) == count
 
 
+def _ours(change: Callable[[dict[str, Any]], None]) -> Callable[[bytes, str], bytes]:
+    """A wrong entry sealed with this user's secret, as a buggy or older selfeval could write it."""
+
+    def damage(raw: bytes, key: str) -> bytes:
+        data = json.loads(raw[sealed.SEAL_BYTES :])
+        change(data)
+        return sealed.seal("read", key, json.dumps(data).encode()) or b""
+
+    return damage
+
+
+def _forged(raw: bytes, key: str) -> bytes:
+    # Anyone can compute the key; only we can seal: a finding no response has, seal kept.
+    data = json.loads(raw[sealed.SEAL_BYTES :])
+    for finding in data["findings"]:
+        finding["title"] = "Een bevinding die niemand schreef"
+    return raw[: sealed.SEAL_BYTES] + json.dumps(data).encode()
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
-        pytest.param(lambda raw: b"", id="empty", marks=pytest.mark.slow),
-        pytest.param(lambda raw: b"\xff\xfe garbage", id="not-utf8", marks=pytest.mark.slow),
-        pytest.param(lambda raw: b"cos\nsystem\n(S'echo pwned'\ntR.", id="a-pickle"),
-        pytest.param(
-            lambda raw: json.dumps({**json.loads(raw), "key": "0" * 64}).encode(), id="foreign-key"
-        ),
-        pytest.param(
-            lambda raw: json.dumps({**json.loads(raw), "findings": "lots"}).encode(),
-            id="wrong-type",
-        ),
-        pytest.param(
-            lambda raw: json.dumps({**json.loads(raw), "format": 0}).encode(), id="stale-format"
-        ),
+        pytest.param(lambda raw, key: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw, key: b"", id="empty", marks=pytest.mark.slow),
+        pytest.param(lambda raw, key: b"\xff\xfe garbage", id="not-utf8", marks=pytest.mark.slow),
+        pytest.param(lambda raw, key: b"cos\nsystem\n(S'echo pwned'\ntR.", id="a-pickle"),
+        pytest.param(lambda raw, key: raw[sealed.SEAL_BYTES :], id="unsealed"),
+        pytest.param(_forged, id="forged"),
+        pytest.param(_ours(lambda d: d.update(key="0" * 64)), id="foreign-key"),
+        pytest.param(_ours(lambda d: d.update(findings="lots")), id="wrong-type"),
+        pytest.param(_ours(lambda d: d.update(format=0)), id="stale-format"),
     ],
 )
 def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
@@ -167,7 +182,7 @@ def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
     first = _aggregate(runner, example_ws)
     entries = _entries(example_ws)
     for entry in entries:
-        entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+        entry.write_bytes(damage(entry.read_bytes(), entry.stem))  # type: ignore[operator]
     parsed.clear()
     # Nothing changed, so the last run's record would skip the read step altogether
     # (test_run_record.py): without it, the read step meets the damaged entries.
@@ -201,6 +216,10 @@ def test_two_aggregates_at_once_leave_a_sound_cache(
     assert pictures  # both runs kept the figures, and every entry is whole and ours
     for entry in pictures:
         assert sealed.read_sealed(entry, "figure", entry.stem, limit=1 << 25) is not None
+    records = list((example_ws / ".selfeval" / "cache" / "runs").glob("*.json"))
+    assert len(records) == 2  # one per -o
+    for record in records:
+        assert sealed.read_sealed(record, "run", record.stem, limit=1 << 25) is not None
     report = _aggregate(runner, example_ws)
     assert parsed == []  # every entry sound and used
     assert report == outputs[0].read_text("utf-8")

@@ -21,8 +21,11 @@ The cache is workspace input, so it is **untrusted**: anyone can commit or
 mail a ``.selfeval/`` folder. An entry is plain JSON (no pickle: reading it
 cannot run code); it is read back through the same models the read step
 uses, with strict types, and used only when it names the key it is stored
-under. Anything else — a truncated, corrupt, foreign or stale file — is
-ignored and the response is read from its YAML again (and the entry
+under and carries this user's seal (:mod:`selfeval.report.sealed`: the key
+is computable by anyone who has the response, so without the seal a forged
+entry could put findings in the report that no response has). Anything
+else — a truncated, corrupt, foreign, stale or unsealed file — is ignored
+and the response is read from its YAML again (and the entry
 rewritten). An entry is written only when it reads back equal to what it
 caches, atomically (a temporary file renamed into place), so two runs at
 once never see half an entry. Only responses that passed their checks are
@@ -35,13 +38,10 @@ workspace) is silently not written.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from selfeval.errors import InputError, Location
 from selfeval.files.workspace import Workspace
 from selfeval.model.response import Response
-from selfeval.report import cachebase
+from selfeval.report import cachebase, sealed
 from selfeval.report.cachebase import CACHE_DIR
 from selfeval.report.findings import Finding, Source
 
@@ -70,8 +70,10 @@ __all__ = [
 ]
 
 #: The layout of an entry; a different number is a stale entry.
-FORMAT = 2  # 2: findings carry `answers` and `place` (issue 12)
+FORMAT = 3  # 2: findings carry `answers` and `place` (issue 12); 3: sealed
 _READ = "read"
+#: What a read cache entry is sealed as (:mod:`selfeval.report.sealed`).
+_KIND = "read"
 
 
 def cache_root(ws: Workspace) -> Path:
@@ -348,16 +350,13 @@ _MAX_ENTRY = 32 * 1024 * 1024
 def lookup(root: Path, key: str, *, need_stored: bool = False) -> Cached | None:
     """The cached read of the response with this key, or None (a miss).
 
-    A missing, unreadable, oversized, corrupt or foreign entry is a miss.
+    A missing, unreadable, oversized, corrupt or foreign entry is a miss, and
+    so is one not sealed by this user's selfeval (:mod:`selfeval.report.sealed`:
+    a valid-looking entry with other findings, made by anyone else, is never used).
     With ``need_stored`` an entry without the stored answers is a miss too.
     """
-    path = _entry_path(root, key)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(_MAX_ENTRY + 1)
-    except OSError:
-        return None
-    if len(raw) > _MAX_ENTRY:
+    raw = sealed.read_sealed(_entry_path(root, key), _KIND, key, limit=_MAX_ENTRY)
+    if raw is None:
         return None
     cached = decode_entry(raw, key)
     if cached is None or (need_stored and cached.stored is None):
@@ -366,7 +365,7 @@ def lookup(root: Path, key: str, *, need_stored: bool = False) -> Cached | None:
 
 
 def store(root: Path, key: str, cached: Cached) -> bool:
-    """Write an entry atomically (temporary file, rename); False when not written.
+    """Write an entry, sealed, atomically (temporary file, rename); False when not written.
 
     Not written when the entry cannot be cached faithfully
     (:func:`encode_entry`) or the folder is not writable. ``root`` is
@@ -378,21 +377,7 @@ def store(root: Path, key: str, cached: Cached) -> bool:
     encoded = encode_entry(key, cached)
     if encoded is None:
         return False
-    path = _entry_path(root, key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(encoded)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        return False
-    return True
+    return sealed.write_sealed(_entry_path(root, key), _KIND, key, encoded)
 
 
 def clear_cache(ws: Workspace) -> int:
