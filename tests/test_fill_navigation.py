@@ -219,3 +219,28 @@ def test_a_session_opens_with_who_what_how_long_and_how_to_stop(ws: Workspace) -
     assert panel.details[1].startswith("2 onderdelen, 10 vragen: reken op ongeveer")
     assert any("Ctrl-C" in line for line in panel.details)
     assert any("Ctrl-B" in line for line in panel.details)
+
+
+def test_after_changing_one_answer_the_review_says_it_was_saved_at_its_row(ws: Workspace) -> None:
+    # The trial: after "Eén antwoord wijzigen" the review went back to page 1, saying nothing.
+    prompter = Scripted(
+        [
+            *BASICS,
+            ask("partners", []),
+            choose("add"),
+            ask("points.0.title", "NO"),
+            ask("points.0.year", 2006),
+            choose("done"),
+            ask("signed_on", "2006-05-16"),
+            choose("change"),
+            choose("1"),
+            choose("points/0/year"),
+            ask("points.0.year", 1999),
+            choose("quit"),
+        ]
+    )
+    run(ws, prompter)
+    assert not [r for r in prompter.reviews[0] if r.note]
+    noted = [r for r in prompter.reviews[-1] if r.note]
+    assert [(r.depth, r.label, r.value) for r in noted] == [(3, "Year", "1999")]
+    assert noted[0].note.startswith("Saved: ") and "Year" in noted[0].note

@@ -592,3 +592,21 @@ def test_review_pages_break_between_entries_not_inside_one(keys: Any) -> None:
             shown = [f"Veld {n}.{k}: antwoord {n}.{k}" in page for k in range(4)]
             assert all(shown) or not any(shown), (n, page)
             assert (f"Knelpunt {n}" in page) == all(shown)
+
+
+def test_the_review_opens_at_the_page_of_the_answer_just_changed(keys: Any) -> None:
+    rows = [ReviewRow(0, "Onderdeel 1", "", "heading")]
+    rows += [ReviewRow(1, f"Vraag {n}", f"antwoord {n}", "answered") for n in range(1, 9)]
+    rows += [ReviewRow(0, "Onderdeel 2", "", "heading")]
+    rows += [
+        ReviewRow(1, "Datum", "16-05-2006", "answered", note="Opgeslagen: Onderdeel 2 › Datum")
+    ]
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=16, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
+    keys.send_text(DOWN + ENTER)  # on the last page: previous, done → done
+    p.show_review("Uw antwoorden", rows)
+    text = out.getvalue()
+    assert "Pagina 1 van 2" not in text
+    assert "Pagina 2 van 2" in text
+    assert "✓ Opgeslagen: Onderdeel 2 › Datum" in text

@@ -449,14 +449,21 @@ class TerminalPrompter:
         height = self.console.height
         size = max(height - 7, 5)
         lines = [line for block in blocks for unit in block for line in unit]
+        noted = next((r for r in rows if r.note), None)
         if not self._page or len(lines) + 2 <= height - 4:
             self.console.print()
             self.console.rule(f"[bold]{escape(head)}")
+            if noted:
+                self.console.print(f"[{_STYLE['success']}]✓ {escape(noted.note)}[/]")
             for line in lines:
                 self.console.print(line, highlight=False)
             return
         pages = _pages(blocks, size)
-        index = 0
+        # Open at the page of the answer just changed (its first line is marked).
+        index = next(
+            (n for n, page in enumerate(pages) if any(getattr(x, "noted", False) for x in page)),
+            0,
+        )
         while True:
             self.console.clear()
             self.console.rule(f"[bold]{escape(head)}")
@@ -464,6 +471,8 @@ class TerminalPrompter:
                 f"[dim]{gettext(lang, 'fill.ui.page', page=index + 1, count=len(pages))}[/]",
                 highlight=False,
             )
+            if noted and any(getattr(x, "noted", False) for x in pages[index]):
+                self.console.print(f"[{_STYLE['success']}]✓ {escape(noted.note)}[/]")
             for line in pages[index]:
                 self.console.print(line, highlight=False)
             options = []
@@ -498,12 +507,19 @@ class TerminalPrompter:
         blocks: list[list[list[Any]]] = []
         entry: int | None = None  # the depth of the repeat entry being listed
 
+        mark = [False]  # the next line is the first of the row with a note
+
         def add(text: Text, indent: int) -> None:
             # One renderable per screen line, so that pages can be counted.
             for piece in text.wrap(self.console, max(width - indent, 20)):
-                blocks[-1][-1].append(Padding(piece, (0, 0, 0, indent), expand=False))
+                line = Padding(piece, (0, 0, 0, indent), expand=False)
+                if mark[0]:
+                    line.noted = True  # type: ignore[attr-defined]  # the review opens on its page
+                    mark[0] = False
+                blocks[-1][-1].append(line)
 
         for row in rows:
+            mark[0] = bool(row.note)
             if row.depth == 0 or not blocks:
                 blocks.append([])
                 entry = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal, Protocol
 
 from selfeval.files.store import IncompleteError
@@ -167,12 +168,16 @@ class Menus:
         with contextlib.suppress(GoBack):
             self.walker.walk(sections=[index])
 
-    def _change_one(self) -> None:
-        """Let the respondent pick one answer (section, then question) and ask only that."""
+    def _change_one(self) -> Path_ | None:
+        """Let the respondent pick one answer (section, then question) and ask only that.
+
+        Returns:
+            The path of the answer asked, or None when the respondent went back.
+        """
         while True:
             index = self._pick_section()
             if index is None:
-                return
+                return None
             options = [
                 Option(_key(path), label) for path, label in self.walker.groups.questions_of(index)
             ]
@@ -180,9 +185,11 @@ class Menus:
             choice = self.prompter.choose(gettext(self.lang, "fill.which_answer"), options)
             if choice == BACK:
                 continue
-            with contextlib.suppress(GoBack):
+            try:
                 self.walker.groups.ask_at(_path(choice))
-            return
+            except GoBack:
+                return None
+            return _path(choice)
 
     def finish(self) -> Literal["submitted", "draft"]:
         """Review all answers, then submit, answer what is missing, revisit, or stop.
@@ -194,8 +201,12 @@ class Menus:
             InputError: the response file cannot be written.
         """
         lang = self.lang
+        changed: Path_ | None = None
         while True:
             rows = self.walker.review_rows()
+            if changed is not None:
+                rows = self._noted(rows, changed)
+                changed = None
             extra = self.extra.options() if self.extra else []
             if self.extra:
                 rows += self.extra.rows()
@@ -245,7 +256,7 @@ class Menus:
                     self._ask_missing(problems)
                 continue
             if choice == "change":
-                self._change_one()
+                changed = self._change_one()
                 continue
             if self.extra and choice in {o.value for o in extra}:
                 self.extra.run(choice)
@@ -267,6 +278,40 @@ class Menus:
             done = self.extra.submitted() if self.extra else gettext(lang, "fill.submitted")
             self.prompter.show_notice(Notice("success", done))
             return "submitted"
+
+    def _noted(self, rows: list[ReviewRow], path: Path_) -> list[ReviewRow]:
+        """``rows`` with the row of the answer at ``path`` saying it was saved.
+
+        The row is found as the review lists it: the item's section, then
+        the item's label (inside a repeat group: the entry, then the field).
+        """
+        lang = self.lang
+        section = next(
+            (s for s in self.questionnaire.sections if any(i.id == path[0] for i in s.items)),
+            None,
+        )
+        item = self._top_item(path[0])
+        if section is None or item is None:
+            return rows
+        wanted = [(0, text_in(section.title, lang)), (1, text_in(item.label, lang))]
+        if isinstance(item, RepeatItem) and len(path) == 3 and isinstance(path[1], int):
+            sub = next((i for i in item.items if i.id == path[2]), None)
+            name = f"{text_in(item.entry_label or item.label, lang)} {path[1] + 1}"
+            wanted.append((2, name))
+            if sub is not None:
+                wanted.append((3, text_in(sub.label, lang)))
+        at = None
+        step = 0
+        for number, row in enumerate(rows):
+            if step < len(wanted) and (row.depth, row.label) == wanted[step]:
+                at = number
+                step += 1
+            elif row.depth == 0 and step:
+                break
+        if at is None:
+            return rows
+        note = gettext(lang, "fill.changed_saved", label=label_path(self.questionnaire, path, lang))
+        return [*rows[:at], replace(rows[at], note=note), *rows[at + 1 :]]
 
     def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:
         return problem_lines(self.questionnaire, problems, self.lang)

@@ -173,12 +173,15 @@ class ReviewRow:
         value: the answer formatted for reading ("" for headings).
         state: ``heading``, ``answered``, ``blank``, ``missing`` (required,
             no answer) or ``inactive`` (answered, but its condition is false).
+        note: said with the review when not empty (e.g. "Opgeslagen: …" for
+            the answer just changed); the review opens at this row's page.
     """
 
     depth: int
     label: str
     value: str
     state: Literal["heading", "answered", "blank", "missing", "inactive"]
+    note: str = ""
 
 
 class Prompter(Protocol):
