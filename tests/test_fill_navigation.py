@@ -244,3 +244,22 @@ def test_after_changing_one_answer_the_review_says_it_was_saved_at_its_row(ws: W
     noted = [r for r in prompter.reviews[-1] if r.note]
     assert [(r.depth, r.label, r.value) for r in noted] == [(3, "Year", "1999")]
     assert noted[0].note.startswith("Saved: ") and "Year" in noted[0].note
+
+
+def test_on_resume_the_section_heading_comes_before_the_unconfirmed_question(
+    ws: Workspace,
+) -> None:
+    # The trial: on resume the heading appeared after the first question of its section.
+    run(ws, Scripted([ask("name", "Financiën"), ask("remark", Typed("half getypt"))]))
+    seen: list[tuple[str, int]] = []
+    prompter = Scripted(
+        [
+            choose("continue"),
+            ask("remark", "heel getypt"),
+            ask("count", Interrupt()),
+        ],
+        on_ask=lambda key: seen.append((key, len(prompter.sections))),
+    )
+    run(ws, prompter)
+    assert seen == [("remark", 1), ("count", 1)]
+    assert [s.title for s in prompter.sections] == ["Basics"]

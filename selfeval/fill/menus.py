@@ -145,6 +145,7 @@ class Menus:
     def _finish_unconfirmed(self) -> None:
         """Ask first each question whose typed text was never confirmed (Ctrl-C)."""
         for key in list(self.store.response.unconfirmed):
+            self.walker.show_section_of(key.split(".")[0])
             with contextlib.suppress(GoBack):
                 self.walker.groups.ask_at(_path(key, "."))
             self.store.response.unconfirmed.pop(key, None)  # gone from the questionnaire, say

@@ -106,6 +106,9 @@ class Walker:
         #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C.
         self.kept_typed: str | None = None
         self.groups = Groups(self)
+        #: The section whose heading was just shown before a question asked
+        #: on its own (:meth:`show_section_of`); :meth:`walk` does not repeat it.
+        self._heading_shown: int | None = None
 
     # -- public ------------------------------------------------------------------
 
@@ -144,7 +147,9 @@ class Walker:
                 if position < 0:
                     raise GoBack
                 continue
-            self._show_section(index, section)
+            if self._heading_shown != index:
+                self._show_section(index, section)
+            self._heading_shown = None
             try:
                 self.ask_list(
                     section.items, answers, (), {}, only_unasked=only_unasked,
@@ -383,6 +388,19 @@ class Walker:
     ) -> None:
         """Ask the fields of one repeat entry (see :meth:`Groups.entry`)."""
         self.groups.entry(item, entries, index, path, scope, only_unasked=only_unasked)
+
+    def show_section_of(self, item_id: str) -> None:
+        """Show the heading of the section holding item ``item_id``, unless it was just shown.
+
+        For a question asked before the walk (resume: text typed but not
+        confirmed), so that its section's heading comes first, not after it.
+        """
+        for index, section in enumerate(self.questionnaire.sections):
+            if any(i.id == item_id for i in section.items):
+                if self._heading_shown != index:
+                    self._show_section(index, section)
+                    self._heading_shown = index
+                return
 
     # -- helpers -----------------------------------------------------------------
 
