@@ -184,3 +184,17 @@ def test_changed_questionnaire_is_noted(runner: CliRunner, ws: Path) -> None:
     assert "peer-review-2@1.1.0 changed since; run selfeval validate" in flat
     assert rows_by_key(ws, runner)[("EZ", "peer-review-2")]["questionnaire_changed"] is True
     assert path.exists()
+
+
+def test_at_80_columns_a_long_note_is_given_in_full_below_the_table(
+    runner: CliRunner, ws: Path
+) -> None:
+    # The trial: "not asked for / in / selfeval.yaml; / 6 reactions" in a narrow column.
+    write_response(ws, "BZ", "peer-review-2", {})
+    result = runner.invoke(app, ["status", "--workspace", str(ws)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    row = next(line for line in lines if line.startswith(" BZ ") and "peer-review-2" in line)
+    assert row.rstrip().endswith("[1]")
+    assert "[1] BZ peer-review-2: not asked for in selfeval.yaml" in lines

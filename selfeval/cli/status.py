@@ -64,12 +64,25 @@ def _note(row: StatusRow) -> str:
     return "; ".join(notes)
 
 
-def build_table(status: Status) -> Table:
+#: Columns the table takes besides the note (participant … when, with padding).
+_FIXED_WIDTH = 66
+
+
+def build_table(status: Status, *, width: int = 200) -> tuple[Table, list[str]]:
     """Build the rich table of ``status``: one row per participant and questionnaire.
 
     Columns: participant, questionnaire, state, required answered / required (Req.),
     when (last saved for a draft, submitted for a submitted response, UTC)
     and a note (a file's problem, reactions, reopened from, not asked for).
+
+    Args:
+        status: the status of one incident category.
+        width: the console's width. A note that does not fit in what the
+            other columns leave (at 80 columns: broken into fragments) is
+            numbered in the table, ``[1]``, and given in full below it.
+
+    Returns:
+        The table, and the notes to print below it (``[1] …``), if any.
     """
     from rich import box
     from rich.table import Table
@@ -89,12 +102,16 @@ def build_table(status: Status) -> Table:
     table.add_column("Req.", no_wrap=True, justify="right")
     table.add_column("When (UTC)", no_wrap=True)
     table.add_column("Note", min_width=14, overflow="fold")
+    room = max(width - _FIXED_WIDTH, 14)
+    below: list[str] = []
     for row in status.rows:
         state = Text(row.state.replace("-", " "), style=_STYLE[row.state])
-        table.add_row(
-            row.participant, row.questionnaire, state, _required(row), _when(row), _note(row)
-        )
-    return table
+        note = _note(row)
+        if len(note) > room:
+            below.append(f"[{len(below) + 1}] {row.participant} {row.questionnaire}: {note}")
+            note = f"[{len(below)}]"
+        table.add_row(row.participant, row.questionnaire, state, _required(row), _when(row), note)
+    return table, below
 
 
 @app.command("status")
@@ -122,6 +139,8 @@ def status_command(
     and the peer reviews still missing. An exercise with several incident
     categories gets one table per category (a participant answers per
     category); with --json, {"categories": [...]} holds one status each.
+    A note too long for the terminal's width is numbered in the table and
+    given in full below it.
     Exit 0; exit 1 when a response file cannot be read (each such file is
     named with its line).
 
@@ -152,7 +171,10 @@ def status_command(
 
         console = Console(highlight=False)
         for status in statuses:
-            console.print(build_table(status))
+            table, below = build_table(status, width=console.width)
+            console.print(table)
+            for line in below:
+                console.print(line, markup=False)
             console.print(status.summary.line(), markup=False)
             missing = status.summary.missing_peer_reviews
             if missing:
