@@ -39,9 +39,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import prompt_toolkit.application.application as _pt_application
+import prompt_toolkit.styles.style as _pt_style
 import questionary
+import questionary.prompts.common as _q_common
+from prompt_toolkit import PromptSession
 from prompt_toolkit.document import Document
+from prompt_toolkit.filters import Condition, IsDone
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
+from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from questionary import Choice
 from questionary.prompts.common import InquirerControl
@@ -106,6 +112,93 @@ def _share_default_key_bindings() -> None:
 
 
 _share_default_key_bindings()
+
+
+def _share_merged_styles() -> None:
+    """Build the merged style of a prompt once per process, not once per prompt.
+
+    Each prompt_toolkit ``Application`` merges its styles (prompt_toolkit's
+    UI and Pygments defaults, questionary's) into a new ``Style``, parsing
+    some 300 rules, and its renderer then works out the attributes of every
+    style string again: about 7 ms of CPU between pressing Enter and the
+    next prompt being drawn (``benchmarks/fill_latency.py``). Styles are
+    immutable, so a merged style is shared between prompts, keyed by its
+    rules (their content, so a changed style is never mistaken for another),
+    and it remembers the attributes of each style string.
+    """
+    merged: Any = _pt_style._MergedStyle
+    if getattr(merged, "_selfeval_shared", False):
+        return
+    shared: dict[tuple[tuple[str, str], ...], _pt_style.Style] = {}
+
+    def merged_style(self: Any) -> _pt_style.Style:
+        def get() -> _pt_style.Style:
+            rules = tuple(self.style_rules)
+            found = shared.get(rules)
+            if found is None:
+                if len(shared) >= 32:
+                    shared.clear()
+                found = _pt_style.Style(list(rules))
+                attrs = functools.lru_cache(maxsize=4096)(found.get_attrs_for_style_str)
+                found.get_attrs_for_style_str = attrs  # type: ignore[method-assign]
+                shared[rules] = found
+            return found
+
+        return self._style.get(self.invalidation_hash(), get)
+
+    merged._merged_style = property(merged_style)
+    merged._selfeval_shared = True
+
+
+_share_merged_styles()
+
+
+def _create_inquirer_layout(ic: Any, get_prompt_tokens: Any, **kwargs: Any) -> Layout:
+    """Questionary's list layout, with the line for a refusal built as what it shows.
+
+    questionary's own ``create_inquirer_layout`` builds two prompt_toolkit
+    ``PromptSession`` objects per list: one for the question, and one whose
+    only use is the line that shows why a checklist was refused (its bottom
+    toolbar). Each costs about 3 ms of CPU between pressing Enter and the next
+    list being drawn (``benchmarks/fill_latency.py``). Here the second is
+    replaced by what it draws: a blank line, then the message in the
+    toolbar's style, while there is a message. Everything else is questionary's.
+    """
+    question = PromptSession(get_prompt_tokens, reserve_space_for_menu=0, **kwargs)
+    _q_common._fix_unecessary_blank_lines(question)
+
+    @Condition
+    def has_search_string() -> bool:
+        return ic.get_search_string_tokens() is not None
+
+    refusal = Window(
+        FormattedTextControl(lambda: ic.error_message, style="class:bottom-toolbar.text"),
+        style="class:bottom-toolbar",
+        dont_extend_height=True,
+        height=Dimension(min=1),
+    )
+    return Layout(
+        HSplit(
+            [
+                question.layout.container,
+                ConditionalContainer(Window(ic), filter=~IsDone()),
+                ConditionalContainer(
+                    Window(
+                        height=Dimension.exact(2),
+                        content=FormattedTextControl(ic.get_search_string_tokens),
+                    ),
+                    filter=has_search_string & ~IsDone(),
+                ),
+                ConditionalContainer(
+                    HSplit([Window(height=1), refusal]),
+                    filter=Condition(lambda: ic.error_message is not None) & ~IsDone(),
+                ),
+            ]
+        )
+    )
+
+
+_q_common.create_inquirer_layout = _create_inquirer_layout
 
 
 def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
