@@ -148,13 +148,8 @@ def _answers_problems(
         participant=response.participant,
         complete=response.status == "submitted",
     ):
-        where = yamlio.line_of(text, ["answers", *problem.path])
-        problems.append(
-            InputError(
-                f"answers.{problem}",
-                location=Location(path, *where) if where else Location(path),
-            )
-        )
+        where = yamlio.location_of(path, text, ["answers", *problem.path])
+        problems.append(InputError(f"answers.{problem}", location=where))
     return problems
 
 
@@ -212,14 +207,7 @@ def _link_problems(
         draft=_draft_kinds(workspace, response, report),
         codes=exercise.codes,
     ):
-        where = yamlio.line_of(text, ["answers", *problem.path])
-        problems.append(
-            InputError(
-                problem.message,
-                location=Location(path, *where) if where else Location(path),
-                hint=problem.hint,
-            )
-        )
+        problems.append(problem.error(yamlio.location_of(path, text, ["answers", *problem.path])))
     return problems
 
 

@@ -166,8 +166,7 @@ def parse_model(model: type[M], data: Any, path: Path, *, text: str | None = Non
         for error in exc.errors(include_url=False):
             msg, loc = _message(error)
             loc = _clean_loc(loc, data)
-            where = yamlio.line_of(text, loc) if text else None
-            location = Location(path, *where) if where else Location(path)
+            location = yamlio.location_of(path, text, loc)
             prefix = f"{_dotted(loc)}: " if loc else ""
             problems.append(InputError(prefix + msg, location=location))
         if len(problems) == 1:
@@ -291,9 +290,7 @@ def _check_lists_declared(
             f"{_dotted(loc)}: the item takes its choices from the list {name!r}, which "
             f"incident category {category.id!r} does not declare in {EXERCISE_FILE} "
             f"(it declares: {declared})",
-            location=Location(path, *where)
-            if (where := yamlio.line_of(text, list(loc)))
-            else Location(path),
+            location=yamlio.location_of(path, text, loc),
             hint=f"add 'choices: {{{name}: [...]}}' to the incident category in "
             f"{EXERCISE_FILE} (docs/files.md, 'Choice lists'), or pin a questionnaire "
             f"version that lists its own choices",
@@ -341,11 +338,10 @@ def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
     text = path.read_bytes().decode("utf-8-sig")
     problems: list[InputError] = []
     for loc, message in found:
-        where = yamlio.line_of(text, list(loc))
         problems.append(
             InputError(
                 f"{_dotted(loc)}: {message}",
-                location=Location(path, *where) if where else Location(path),
+                location=yamlio.location_of(path, text, loc),
                 hint="give a default that fits the item, or leave it out",
             )
         )

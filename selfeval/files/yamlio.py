@@ -52,6 +52,7 @@ __all__ = [
     "line_of",
     "load",
     "load_text",
+    "location_of",
     "quoted",
     "read_bytes",
     "read_text",
@@ -953,6 +954,22 @@ def _walk(node: yaml.Node, path: Sequence[str | int]) -> yaml.Node | None:
         else:
             return node
     return node
+
+
+def location_of(file: Path | str, text: str | None, keys: Sequence[str | int] | None) -> Location:
+    """Where the value at ``keys`` is in ``file``: its line and column, else the file alone.
+
+    Args:
+        file: the file, as the message names it.
+        text: its YAML text; None or empty: not at hand (the file alone).
+        keys: keys and list indexes from the root (:func:`line_of`); None: the file alone.
+
+    Returns:
+        ``Location(file, line, column)``, or ``Location(file)`` when the text
+        cannot be composed or holds nothing at or around ``keys``.
+    """
+    where = line_of(text, keys) if text and keys is not None else None
+    return Location(file, *where) if where else Location(file)
 
 
 def line_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:

@@ -151,15 +151,12 @@ def _located(
 ) -> list[InputError]:
     errors: list[InputError] = []
     for problem in problems:
-        where = yamlio.line_of(text, list(problem.path)) if problem.path[0] in file_keys else None
-        hint = None
-        if problem.missing:
-            hint = "add it to the answers file"
+        keys = problem.path if problem.path[0] in file_keys else None
         errors.append(
             InputError(
                 str(problem),
-                location=Location(path, *where) if where else Location(path),
-                hint=hint,
+                location=yamlio.location_of(path, text, keys),
+                hint="add it to the answers file" if problem.missing else None,
             )
         )
     return errors
@@ -180,15 +177,8 @@ def _link_problems(
         answers,
         codes=store.workspace.exercise.codes,
     ):
-        in_file = problem.path[0] in file_keys
-        where = yamlio.line_of(text, list(problem.path)) if in_file else None
-        errors.append(
-            InputError(
-                problem.message,
-                location=Location(path, *where) if where else Location(path),
-                hint=problem.hint,
-            )
-        )
+        keys = problem.path if problem.path[0] in file_keys else None
+        errors.append(problem.error(yamlio.location_of(path, text, keys)))
     return errors
 
 

@@ -24,6 +24,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from selfeval.errors import InputError, Location
 from selfeval.model.answers import ANSWERABLE, entry_findings, finding_id
 from selfeval.model.questionnaire import Questionnaire, RepeatItem
 
@@ -94,6 +95,10 @@ class LinkProblem:
     path: tuple[str | int, ...]
     message: str
     hint: str
+
+    def error(self, location: Location) -> InputError:
+        """The problem as the one error a command reports, at ``location``."""
+        return InputError(self.message, location=location, hint=self.hint)
 
 
 def response_link_problems(

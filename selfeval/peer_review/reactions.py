@@ -91,8 +91,7 @@ def reactions_from_data(
         return []
 
     def where(*loc: str | int) -> Location:
-        found = yamlio.line_of(text, ["reactions", *loc]) if text else None
-        return Location(path, *found) if found else Location(path)
+        return yamlio.location_of(path, text, ["reactions", *loc])
 
     hint = "each reaction is {finding: ID, verdict: agree|partly-agree|disagree|no-opinion, " \
         "comment: ..., correction: ...}; see docs/peer-review.md"  # fmt: skip

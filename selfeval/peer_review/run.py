@@ -272,13 +272,12 @@ def _apply_answers_file(
         complete=submit,
     )
     for problem in problems:
-        found = yamlio.line_of(text, list(problem.path)) if problem.path[0] in data else None
-        missing = problem.missing
+        keys = problem.path if problem.path[0] in data else None
         errors.append(
             InputError(
                 str(problem),
-                location=Location(path, *found) if found else Location(path),
-                hint="add it to the answers file" if missing else None,
+                location=yamlio.location_of(path, text, keys),
+                hint="add it to the answers file" if problem.missing else None,
             )
         )
     if not problems:
@@ -322,14 +321,7 @@ def _link_problems(
         draft=kinds,
         codes=store.workspace.exercise.codes,
     ):
-        found = yamlio.line_of(text, list(problem.path))
-        errors.append(
-            InputError(
-                problem.message,
-                location=Location(path, *found) if found else Location(path),
-                hint=problem.hint,
-            )
-        )
+        errors.append(problem.error(yamlio.location_of(path, text, problem.path)))
     return errors
 
 

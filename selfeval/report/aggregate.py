@@ -207,8 +207,7 @@ def _check(
         nonlocal text
         if text is None:
             text = path.read_text("utf-8-sig")
-        found = yamlio.line_of(text, list(keys))
-        return Location(path, *found) if found else Location(path)
+        return yamlio.location_of(path, text, keys)
 
     if response.participant not in ctx.codes:
         problems.append(

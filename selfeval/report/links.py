@@ -98,8 +98,7 @@ def link_answers(
             except OSError:
                 texts[member.source] = ""
         keys = ["answers", *member.place, "answers", index]
-        found = yamlio.line_of(texts[member.source], keys) if member.place else None
-        return Location(path, *found) if found else Location(path)
+        return yamlio.location_of(path, texts[member.source], keys if member.place else None)
 
     def gone_since_draft(member: Finding, fid: str) -> str | None:
         """Why a peer review's unknown id is only a warning, or None."""

@@ -62,8 +62,7 @@ def load_merges(path: Path) -> list[MergeSpec]:
         raise InputError("'merges' must be a list", location=Location(path, 1, 1), hint=hint)
     specs: list[MergeSpec] = []
     for index, entry in enumerate(merges):
-        where = yamlio.line_of(text, ["merges", index])
-        location = Location(path, *where) if where else Location(path)
+        location = yamlio.location_of(path, text, ["merges", index])
         ids = entry.get("ids") if isinstance(entry, dict) else None
         if (
             not isinstance(entry, dict)
