@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,11 +111,18 @@ def clear_cache(workspace: Path) -> None:
 
 
 def touch_one(workspace: Path, round_no: int) -> Path:
-    """Change one response: a comment line at its end, different each round."""
+    """Change one response: a comment line at its end, different each time (never a no-op).
+
+    The line names the round and the time: with only the round, a second run
+    of the benchmark on a kept workspace wrote the same line again, nothing
+    changed, and the last run's record answered the "changed" run.
+    """
     path = response_files(workspace)[len(response_files(workspace)) // 2]
-    text = path.read_text("utf-8")
-    text = text.split("\n# benchmark edit", 1)[0].rstrip("\n") + "\n"
-    path.write_text(text + f"# benchmark edit {round_no}\n", "utf-8")
+    before = path.read_text("utf-8")
+    text = before.split("\n# benchmark edit", 1)[0].rstrip("\n") + "\n"
+    path.write_text(text + f"# benchmark edit {round_no} {time.time_ns()}\n", "utf-8")
+    if path.read_text("utf-8") == before:  # pragma: no cover - the clock stood still
+        raise RuntimeError(f"{path} did not change")
     return path
 
 
