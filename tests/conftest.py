@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,16 @@ from typer.testing import CliRunner
 from selfeval.files.scaffold import init_workspace
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The suite starts a few hundred Python processes (the CLI in a child process, in a
+# pseudo-terminal, two xdist workers). Where the environment sets
+# PYTHONDONTWRITEBYTECODE (this machine's image does), every one of them compiled
+# selfeval from source again, and each worker rewrote every test module's asserts
+# again: about a tenth of the suite's CPU. The workers and the children inherit the
+# environment, so dropping it here (before xdist starts its workers) lets the first
+# process write the bytecode (__pycache__/, git-ignored) and the others read it.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # Property tests judge what the code does, never how fast the machine is: on a loaded
 # 2-core machine Hypothesis's own timing checks ("input generation is slow", the
