@@ -88,6 +88,8 @@ def ws(tmp_path: Path) -> Path:
     return mini_workspace(tmp_path / "ws")
 
 
+# Slow tier: tests/test_fill_pty_walk.py walks a whole self-evaluation to submission in a pty by default.
+@pytest.mark.slow
 def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)
@@ -124,6 +126,8 @@ def test_fill_a_whole_questionnaire_in_a_terminal_and_submit(ws: Path) -> None:
     }
 
 
+# Slow tier: the default tier's pty walk (tests/test_fill_pty_walk.py) presses Ctrl-C and resumes.
+@pytest.mark.slow
 def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
     child = spawn(ws)
     answer(child, r"Name \*", "Financiën" + ENTER)

@@ -26,6 +26,8 @@ def ws(tmp_path: Path) -> Path:
     return mini_workspace(tmp_path / "ws")
 
 
+# Slow tier: the default tier's pty walk goes back, presses Ctrl-C inside a long text and resumes with it.
+@pytest.mark.slow
 def test_back_from_a_question_then_ctrl_c_in_a_long_text_keeps_the_typed_text(ws: Path) -> None:
     child = spawn(ws, width=80)
     answer(child, r"Name \*", "Financiën" + ENTER)

@@ -130,6 +130,8 @@ def test_reading_a_response_depends_only_on_its_context_and_path(
     assert read_one(big, first) == read_responses([first], Workspace.open(big_ws))[0]
 
 
+# Slow tier: --jobs 2 against --jobs 1 is proved by default in test_aggregate_with_jobs_writes_the_same_report.
+@pytest.mark.slow
 def test_aggregate_with_jobs_reports_a_broken_file_like_jobs_1(
     big_ws: Path, runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -230,6 +232,8 @@ def test_aggregate_with_jobs_reports_invalid_answers_like_jobs_1(
     assert one.stderr == two.stderr
 
 
+# Slow tier: --jobs 2 against --jobs 1 is proved by default in test_aggregate_with_jobs_writes_the_same_report.
+@pytest.mark.slow
 def test_aggregate_with_jobs_warns_about_drafts_like_jobs_1(
     big_ws: Path, runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -53,6 +53,8 @@ def test_aggregate_shows_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     assert child.exitstatus == 0
 
 
+# Slow tier: 'nothing when piped' is proved by default for migrate and export (one helper draws all three bars).
+@pytest.mark.slow
 def test_aggregate_shows_no_progress_bar_when_piped(example_ws: Path) -> None:
     result = _piped(example_ws, "aggregate")
     assert "76 findings from 9 responses." in result.stdout
