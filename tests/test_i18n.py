@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
@@ -37,8 +38,12 @@ def _po(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
+@functools.cache
 def _used() -> dict[str, list[tuple[str, int]]]:
-    """Message id → (file, line) of each use, as ``pybabel extract -F babel.cfg`` finds them."""
+    """Message id → (file, line) of each use, as ``pybabel extract -F babel.cfg`` finds them.
+
+    Extracted once per test process (the sources do not change during a run); read only.
+    """
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str, list[tuple[str, int]]] = {}
