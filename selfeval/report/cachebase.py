@@ -12,10 +12,11 @@ import contextlib
 import functools
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from selfeval.model.names import STATE_DIR
 
-__all__ = ["CACHE_DIR", "cache_dir", "tool_fingerprint"]
+__all__ = ["CACHE_DIR", "cache_dir", "hash_package_files", "tool_fingerprint"]
 
 #: Where the caches live, under the workspace's ``.selfeval/`` folder.
 CACHE_DIR = "cache"
@@ -36,9 +37,22 @@ def tool_fingerprint() -> str:
     Computed once per process (a few ms).
     """
     digest = hashlib.sha256(b"selfeval\0")
+    hash_package_files(digest, source=True)
+    return digest.hexdigest()
+
+
+def hash_package_files(digest: Any, *, source: bool) -> None:
+    """Feed each file of the selfeval package, by path and content, into ``digest``.
+
+    Args:
+        digest: a :mod:`hashlib` object, updated in place.
+        source: True: the ``.py`` files; False: every other file (templates,
+            catalogues, questionnaires, data), ``__pycache__`` left out.
+    """
     package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or (path.suffix == ".py") != source or not path.is_file():
+            continue
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         with contextlib.suppress(OSError):
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

@@ -309,7 +309,6 @@ def figure_key(key: str, data: tuple[Any, ...], kind: Kind) -> str | None:
     """
     from selfeval.report import cachebase
 
-    _tool = cachebase.tool_fingerprint
     try:
         facts = json.dumps(
             [

@@ -90,15 +90,7 @@ def package_fingerprint() -> str:
     is made with.
     """
     digest = hashlib.sha256(b"selfeval-package\0" + cachebase.tool_fingerprint().encode() + b"\0")
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*")):
-        if "__pycache__" in path.parts or path.suffix == ".py" or not path.is_file():
-            continue
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"?")
+    cachebase.hash_package_files(digest, source=False)
     return digest.hexdigest()
 
 
