@@ -194,3 +194,25 @@ def test_schema_of_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["schema", "nonsense"])
     assert result.exit_code == 2
     assert "use one of: questionnaire, exercise, response" in result.output
+
+
+def test_schema_accepts_what_the_loader_accepts_for_texts_in_one_or_two_languages(
+    runner: CliRunner,
+) -> None:
+    """An editor checking ``selfeval.yaml`` against ``selfeval schema exercise`` must not
+    flag a plain string where the loader takes ``text or {nl: …, en: …}`` (a full name)."""
+    import jsonschema
+    import yaml
+
+    result = runner.invoke(app, ["schema", "exercise"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    root = Path(__file__).resolve().parents[1]
+    exercise = yaml.safe_load((root / "selfeval.yaml").read_text(encoding="utf-8"))
+    jsonschema.validate(exercise, schema)  # the worked example as it is
+    exercise["participants"][0]["full_name"] = "Ministerie van Buitenlandse Zaken"
+    exercise["title"] = "Eén titel in beide talen"
+    jsonschema.validate(exercise, schema)
+    exercise["participants"][0]["full_name"] = {"fr": "Ministère"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(exercise, schema)

@@ -97,7 +97,10 @@ def _local_text(value: Any) -> Any:
 
 
 #: A text in Dutch and/or English: a plain string (same in both) or ``{nl: …, en: …}``.
-LocalText = Annotated[dict[Language, str], BeforeValidator(_local_text)]
+LocalText = Annotated[
+    dict[Language, str],
+    BeforeValidator(_local_text, json_schema_input_type=str | dict[Language, str]),
+]
 
 
 def text_in(text: dict[Language, str] | None, lang: str) -> str:
