@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from selfeval.cli import app
 from selfeval.files import yamlio
 from selfeval.fill.review import review_rows
-from selfeval.model.answers import check_answers, inactive_answers, progress
+from selfeval.model.answers import check_answers, inactive_answers, progress, split_answers
 from selfeval.model.questionnaire import Questionnaire
 
 CAT = Path("responses") / "falende-staten"
@@ -122,8 +122,14 @@ def test_one_rule_for_nested_and_chained_conditions() -> None:
         "a": False,
         "group": [{"key": "k", "has": False}, {"has": True, "why": "w"}],
     }
+    # Aggregate's one walk (split_answers) is the same rule, and its active
+    # answers given to the check change nothing.
+    split = split_answers(q, answers)
+    assert split.active == active_answers(q, answers)
+    assert list(split.inactive) == inactive_answers(q, answers)
     # The checks and the progress agree: nothing inactive is missing or checked.
     assert check_answers(q, answers, complete=True) == []
+    assert check_answers(q, answers, complete=True, active=split.active) == []
     assert progress(q, answers).missing == ()
     states = {row.label: row.state for row in review_rows(q, answers, "en")}
     assert states["B"] == "inactive"

@@ -40,7 +40,7 @@ from selfeval.files.workspace import (
     no_progress,
     placement_error,
 )
-from selfeval.model.answers import active_answers, check_answers, inactive_answers
+from selfeval.model.answers import Split, check_answers, split_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
@@ -196,8 +196,12 @@ def _relative(path: Path, root: Path) -> str:
 
 def _check(
     ctx: ReadContext, path: Path, response: Response, problems: list[SelfevalError]
-) -> LoadedQuestionnaire | None:
-    """Check one response against the exercise and its questionnaire."""
+) -> tuple[LoadedQuestionnaire, Split] | None:
+    """Check one response against the exercise and its questionnaire.
+
+    Returns its questionnaire and which of its answers count (one walk, used
+    for the check and by the caller), or None after adding to ``problems``.
+    """
     ws = ctx.ws
     exercise = ws.exercise
     ref = response.questionnaire
@@ -240,18 +244,20 @@ def _check(
             )
         )
         return None
+    split = split_answers(loaded.questionnaire, response.answers)
     found = check_answers(
         loaded.questionnaire,
         response.answers,
         exercise=exercise,
         participant=response.participant,
         complete=response.status == "submitted",
+        active=split.active,
     )
     for problem in found:
         problems.append(InputError(f"answers.{problem}", location=where("answers", *problem.path)))
     if found:
         return None
-    return loaded
+    return loaded, split
 
 
 def _trimmed(response: Response, questionnaire: Questionnaire | None) -> Response:
@@ -293,18 +299,18 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
         # Left out with a warning in step 2, unchecked (as before the checks moved here).
         return ParsedResponse(path, _trimmed(response, None), rel=rel)
     problems: list[SelfevalError] = []
-    loaded = _check(ctx, path, response, problems)
-    if loaded is None:
+    checked = _check(ctx, path, response, problems)
+    if checked is None:
         return ParsedResponse(path, None, tuple(problems), rel=rel)
+    loaded, split = checked
     stored = response.answers
     # Only what counts reaches the report: answers whose `when` is false are kept in
     # the file ("kept but not counted", as fill says) but never extracted.
-    not_counted = tuple(inactive_answers(loaded.questionnaire, response.answers))
+    not_counted = split.inactive
     not_counted_ids: tuple[str, ...] = ()
     if not_counted:
         every = response_findings(SourceResponse(response, loaded.questionnaire, rel), ctx.lang)
-    answers = active_answers(loaded.questionnaire, response.answers)
-    response = response.model_copy(update={"answers": answers})
+    response = response.model_copy(update={"answers": split.active})
     source = SourceResponse(response, loaded.questionnaire, rel)
     findings = response_findings(source, ctx.lang)
     if not_counted:
