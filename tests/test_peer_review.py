@@ -168,9 +168,17 @@ class FakePrompter:
         return self._next(message)
 
     def shown_findings(self) -> list[str]:
-        """Ids of the findings shown, from the last line of each finding notice."""
+        """Ids of the findings shown, from the title of each finding card.
+
+        A card shows no id (issue 16): ``[1/3] Rol: Financiën``; the title
+        is that of one finding of :func:`draft_findings`.
+        """
+        by_title = {f["title"]: f["id"] for f in draft_findings()}
+        by_title["Gedeeld beeld"] = "NCTb.peer-review-1.needs.1"  # added by one test
         return [
-            d[-1].split(": ", 1)[1] for k, t, d in self.notices if k == "info" and t.startswith("[")
+            by_title[t.split(": ", 1)[1]]
+            for k, t, _ in self.notices
+            if k == "info" and t.startswith("[")
         ]
 
 
@@ -582,9 +590,10 @@ def test_a_changed_draft_in_a_session_is_explained_by_title_and_taken_with_conse
     assert declined.state == "draft"
     warning = next(n for n in prompter.notices if n[0] == "warning")
     assert warning[1] == "Het concept-rapport is gewijzigd sinds u met deze collegiale toets begon."
+    # A short list, one finding a line by kind and title (the trial: one run-on paragraph).
     assert warning[2] == (
-        f"Gewijzigd sinds uw reactie (u krijgt ze opnieuw): {role_bzk['title']}",
-        "Nieuw of nog zonder reactie: Afstemming met de Wereldbank",
+        f"Gewijzigd, u krijgt hem opnieuw: Rol: {role_bzk['title']}",
+        "Nieuw: Behoefte/ambitie: Afstemming met de Wereldbank",
         "Ongewijzigd; uw reactie blijft staan: 1 bevinding",
     )
     assert "sha256" not in str(prompter.notices)

@@ -146,7 +146,7 @@ def test_a_changed_draft_starts_in_one_command_with_consent_and_a_reaction_is_ch
 
     child = spawn_80x24(ws)
     child.expect_exact("The draft report changed since you started this peer review.")
-    child.expect_exact("Changed since your reaction (asked again): BZ")
+    child.expect_exact("Changed, asked again: Role: BZ")
     child.expect_exact("Continue with the new draft?")
     child.send(ENTER)  # yes (the default): no --reopen, no --rebase, no second command
     child.expect_exact("[1/3] Role: BZ")

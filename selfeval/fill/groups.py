@@ -29,6 +29,7 @@ from selfeval.fill.prompter import (
     Prompter,
     format_value,
     offered,
+    shorten,
 )
 from selfeval.i18n import gettext
 from selfeval.model.answers import active_answers, active_entry, is_answered, visible
@@ -357,9 +358,7 @@ class Groups:
         shown = format_value(item, value, self.lang, names=self._names)
         if not shown:
             return f"{label}: —"
-        first = shown.strip().splitlines()[0]
-        more = len(first) > 50 or "\n" in shown.strip()
-        return f"{label}: {first[:50]}{'…' if more else ''}"
+        return f"{label}: {shorten(shown, 50)}"
 
     def entry(
         self,
@@ -409,9 +408,7 @@ class Groups:
                 continue
             shown = format_value(sub, value, self.lang, names=self._names).strip()
             if shown:
-                first = shown.splitlines()[0]
-                cut = len(first) > 60 or "\n" in shown
-                return f"{name}: {first[:60]}{'…' if cut else ''}"
+                return f"{name}: {shorten(shown, 60)}"
         return name
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "TypedInterrupt",
     "format_value",
     "offered",
+    "shorten",
 ]
 
 #: An answer's place: item ids and entry indexes, e.g. ``("bottlenecks", 0, "title")``.
@@ -221,6 +222,21 @@ def offered(item: Item, container: Mapping[str, Any]) -> Any:
     if item.id in container:
         return container[item.id]
     return getattr(item, "default", None)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word with "…" when longer than ``width`` characters.
+
+    The one rule for a label in a menu that picks an answer, an entry or a
+    reaction ("Welk antwoord?", "Welke bevinding?"): never cut inside a word
+    (a word longer than ``width`` alone is cut). Line breaks become spaces.
+    """
+    words = " ".join(text.split())
+    if len(words) <= width:
+        return words
+    room = words[: width - 1]
+    cut = room.rsplit(" ", 1)[0] if " " in room and words[width - 1] != " " else room
+    return cut.rstrip(" ,;:—-") + "…"
 
 
 def format_value(

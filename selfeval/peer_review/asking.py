@@ -33,6 +33,7 @@ __all__ = [
     "kind_label",
     "reaction_items",
     "reaction_rows",
+    "report_section",
     "verdict_label",
     "walk_reactions",
 ]
@@ -285,11 +286,42 @@ def _show_card(
         details.append(gettext(lang, "peer_review.why_own_role"))
     else:
         details.append(gettext(lang, "peer_review.why_concerned"))
-    details.append(gettext(lang, "peer_review.reference", id=finding.id))
+    where = report_section(finding)
+    if where is not None:
+        number, heading = where
+        details.append(
+            gettext(lang, "peer_review.where", number=number, section=gettext(lang, heading))
+        )
     title = gettext(lang, "peer_review.finding", n=n, count=count, kind=kind, title=finding.title)
     session.prompter.show_notice(
         Notice("info", title, tuple(details), body=_paragraphs(finding.text))
     )
+
+
+#: Where the draft report discusses each kind of finding: section number and heading.
+#: The numbers are those of the report's templates (``integrated-report.md.j2``).
+_SECTIONS = {
+    "role": ("3.1", N_("report.roles")),
+    "activity": ("3.2", N_("report.activities")),
+    "bottleneck": ("4.1", N_("report.bottlenecks")),
+    "blind-spot": ("4.2", N_("report.blind_spots")),
+    "opportunity": ("5.1", N_("report.opportunities")),
+}
+
+
+def report_section(finding: DraftFinding) -> tuple[str, str] | None:
+    """The section of the draft report where ``finding`` is, as its reader finds it.
+
+    Returns:
+        (number, heading message id), e.g. ``("4.1", "report.bottlenecks")``;
+        a need by its scope (4.3.1 departmental, 4.3.2 interdepartmental);
+        None for a kind the report has no numbered section for.
+    """
+    if finding.kind == "need":
+        if finding.scope == "interdepartmental":
+            return ("4.3.2", N_("report.needs_interdepartmental"))
+        return ("4.3.1", N_("report.needs_departmental"))
+    return _SECTIONS.get(finding.kind)
 
 
 def _paragraphs(text: str) -> str:
@@ -373,7 +405,7 @@ class ReactionReview:
 
     def run(self, choice: str) -> None:
         """Let the reviewer pick a finding by title and give its reaction again."""
-        from selfeval.fill.prompter import BACK, GoBack, Option
+        from selfeval.fill.prompter import BACK, GoBack, Option, shorten
 
         lang = self.session.lang
         by_id = {r.finding: r for r in self.session.store.response.reactions}
@@ -381,13 +413,13 @@ class ReactionReview:
         for f in self.selection:
             reaction = by_id.get(f.id)
             # The title cut at a word, the verdict always shown.
-            title = _shorten(f"{kind_label(f.kind, lang)}: {f.title}", 50)
+            title = shorten(f"{kind_label(f.kind, lang)}: {f.title}", 50)
             if reaction is None:
                 options.append(Option(f.id, f"{title}: {gettext(lang, 'peer_review.no_reaction')}"))
                 continue
             said = verdict_label(reaction.verdict, lang)
             if reaction.comment:
-                said += f" — {_shorten(reaction.comment, 40)}"
+                said += f" — {shorten(reaction.comment, 40)}"
             options.append(Option(f.id, f"{title}: {said}"))
         options.append(Option(BACK, gettext(lang, "peer_review.back")))
         picked = self.session.prompter.choose(gettext(lang, "peer_review.which_finding"), options)
@@ -403,15 +435,6 @@ class ReactionReview:
 
 class _SkipRest(Exception):
     """The reviewer chose to skip this finding and the ones after it."""
-
-
-def _shorten(text: str, width: int) -> str:
-    """``text`` on one line, cut at a word with "…" when longer than ``width``."""
-    words = " ".join(text.split())
-    if len(words) <= width:
-        return words
-    cut = words[: width - 1].rsplit(" ", 1)[0] if " " in words[: width - 1] else words[: width - 1]
-    return cut.rstrip(" ,;:—-") + "…"
 
 
 def _react(

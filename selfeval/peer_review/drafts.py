@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from selfeval.errors import Location, RefusedError, SelfevalError
 from selfeval.files.store import SubmittedError
-from selfeval.i18n import gettext, ngettext
+from selfeval.i18n import N_, gettext, ngettext
 from selfeval.model.response import Reaction
 from selfeval.peer_review.reactions import canonical_id
 
@@ -179,8 +179,12 @@ def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) 
     raise ReopenDeclined(path, response.participant, response.submitted_at)
 
 
+#: How many findings of one kind of change the notice names before "and N more".
+_LISTED = 6
+
+
 def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, lang: str) -> bool:
-    """Say what changed in the draft, by finding title, and ask to continue on it.
+    """Say what changed in the draft, one finding a line by kind and title, and ask to go on.
 
     What ``--rebase`` does, with consent, in one command: reactions to
     unchanged findings stay, changed ones are asked again, nothing is deleted.
@@ -188,24 +192,32 @@ def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, l
     Returns:
         True when the reviewer agrees.
     """
-    from selfeval.fill.prompter import Notice
+    from selfeval.fill.prompter import Notice, shorten
+    from selfeval.peer_review.asking import kind_label
 
-    def titles(ids: Sequence[str]) -> str:
-        named = []
-        for fid in ids:
+    def lines(msgid: str, ids: Sequence[str]) -> list[str]:
+        # One line per finding, by kind and title; a long list ends with how many more.
+        out = []
+        for fid in ids[:_LISTED]:
             try:
-                named.append(draft.finding(fid).title)
-            except KeyError:
-                named.append(fid)  # gone from the draft: only its reference is known
-        return "; ".join(named)
+                finding = draft.finding(fid)
+            except KeyError:  # gone from the draft: its title is not known any more
+                out.append(gettext(lang, msgid, title=fid.rsplit(".", 1)[-1]))
+                continue
+            named = shorten(f"{kind_label(finding.kind, lang)}: {finding.title}", 60)
+            out.append(gettext(lang, msgid, title=named))
+        if len(ids) > _LISTED:
+            more = len(ids) - _LISTED
+            out.append(
+                ngettext(lang, "peer_review.stale_more", "peer_review.stale_more_plural", more)
+            )
+        return out
 
-    details = []
-    if changes.changed:
-        details.append(gettext(lang, "peer_review.stale_changed", titles=titles(changes.changed)))
-    if changes.gone:
-        details.append(gettext(lang, "peer_review.stale_gone", titles=titles(changes.gone)))
-    if changes.unreacted:
-        details.append(gettext(lang, "peer_review.stale_new", titles=titles(changes.unreacted)))
+    details = [
+        *lines(N_("peer_review.stale_changed"), changes.changed),
+        *lines(N_("peer_review.stale_new"), changes.unreacted),
+        *lines(N_("peer_review.stale_gone"), changes.gone),
+    ]
     if changes.unchanged:
         details.append(
             ngettext(
