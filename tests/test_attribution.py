@@ -147,6 +147,33 @@ def test_a_text_that_names_its_author_itself_gets_no_second_name() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "names_itself"),
+    [
+        ("Defensie geeft aan …", True),
+        ("*Defensie* geeft aan", True),
+        ("(Defensie) vindt", True),
+        ("Defensie", True),
+        ("Defensie-breed is er …", False),  # a word that goes on with a hyphen
+        ("Defensie_x", False),
+        ("Defensie2 is …", False),
+        ("Defensie² is …", False),  # a Unicode digit is a word character too
+        ("Defensieé", False),
+        ("Defensie, BZ en …", True),
+        ("Defensie.", True),
+        ("BZK levert", False),
+        ("De BZ", False),
+    ],
+)
+def test_a_text_names_its_author_only_where_the_name_ends_a_word(
+    text: str, names_itself: bool
+) -> None:
+    """What was a regular expression per name (``name(?![\\w-])``) is string tests now."""
+    [shown] = texts_by_author([("Defensie", text)], ["BZ"], "en")
+    assert shown.names_itself is names_itself
+    assert shown.names_itself is bool(re.match(r"Defensie(?![\w-])", text.lstrip(" *_‘'\"(")))
+
+
 @pytest.fixture(scope="module")
 def markdown(tmp_path_factory: pytest.TempPathFactory) -> str:
     from selfeval.files.scaffold import init_workspace
