@@ -6,7 +6,11 @@ code and imports. Also lists which heavy libraries ``import selfeval.cli``
 loads (none should be) and what a subcommand's ``--help`` loads.
 
 Usage:
-    python benchmarks/startup.py [--repeat N] [--breakdown]
+    python benchmarks/startup.py [--repeat N] [--breakdown] [--example DIR]
+
+``--example DIR`` also times ``selfeval status`` on the worked example (laid
+out in DIR by ``selfeval init --example`` the first time), as
+``benchmarks/run.py`` does.
 """
 
 from __future__ import annotations
@@ -182,6 +186,11 @@ def main() -> None:
     parser.add_argument(
         "--breakdown", action="store_true", help="time the steps of --help inside the process"
     )
+    parser.add_argument(
+        "--example",
+        type=Path,
+        help="also time `selfeval status` on the worked example, laid out in this folder",
+    )
     args = parser.parse_args()
     if args.breakdown:
         steps = breakdown(args.repeat)
@@ -191,7 +200,8 @@ def main() -> None:
             ours, floor = steps["selfeval"][step], steps["minimal"][step]
             print(f"  {step:<24} {ours * 1000:9.1f} {floor * 1000:9.1f}")
         return
-    print("\n".join(report(measure(args.repeat))))
+    example = example_workspace(args.example) if args.example else None
+    print("\n".join(report(measure(args.repeat, example=example))))
 
 
 if __name__ == "__main__":

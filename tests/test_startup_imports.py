@@ -1,8 +1,9 @@
 """Start-up hygiene: the CLI loads heavy libraries only in the commands that need them.
 
-Every ``selfeval`` run imports :mod:`selfeval.cli` (all command modules
-register on import), so anything a command module imports at top level is
-paid by ``selfeval --help`` and every other command. These checks run a fresh
+Every ``selfeval`` run imports :mod:`selfeval.cli`, and a command's module is
+imported when that command runs (``selfeval --help`` imports none of them:
+``tests/test_lazy_commands.py``), so anything a command module imports at top
+level is paid by that command and its ``--help``. These checks run a fresh
 interpreter and look at ``sys.modules``; they measure no time.
 """
 
@@ -67,15 +68,20 @@ def test_the_probe_sees_a_heavy_import() -> None:
     assert _loaded("import selfeval.cli, yaml") == ["yaml"]
 
 
-def _registered() -> list[str]:
-    from selfeval.cli import app
+def test_importing_every_command_module_loads_no_heavy_library() -> None:
+    assert _loaded("import selfeval.cli\nselfeval.cli.load_all_commands()") == []
 
+
+def _registered() -> list[str]:
+    from selfeval.cli import app, load_all_commands
+
+    load_all_commands()
     return sorted(c.name for c in app.registered_commands if c.name)
 
 
-#: Every command module is imported by ``selfeval --help`` already (checked above), so
-#: what a command's own ``--help`` adds is only what its option callbacks import: a
-#: sample in the default tier, every command in the slow tier.
+#: Importing every command module loads no heavy library (checked above), so what a
+#: command's own ``--help`` adds is only what its option callbacks import: a sample in
+#: the default tier, every command in the slow tier.
 _HELP_SAMPLE = {"aggregate", "fill", "validate"}
 
 

@@ -7,12 +7,13 @@ import functools
 import os
 import sys
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from selfeval.errors import ExitStatus, SelfevalError, UsageError
 
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
     from selfeval.fill.session import SessionResult
 
 __all__ = [
+    "COMMANDS",
     "AnswersOption",
     "Lang",
     "LangOption",
+    "LazyGroup",
     "ReopenOption",
     "SubmitOption",
     "WorkspaceOption",
@@ -33,6 +36,8 @@ __all__ = [
     "echo_err",
     "format_of",
     "handle_errors",
+    "load_all_commands",
+    "load_command_module",
     "report_session",
     "resume_command",
     "shown_path",
@@ -42,7 +47,163 @@ __all__ = [
 P = ParamSpec("P")
 R = TypeVar("R")
 
+#: Every command of ``selfeval``, in the order ``selfeval --help`` lists them: its
+#: name, the module of :mod:`selfeval.cli` that defines it, and the summary the list
+#: shows. The command's own help (its docstring, or its group's ``help=``) is the
+#: one place the summary is written; this is a copy, so that ``selfeval --help``
+#: lists every command without importing any of their modules.
+#: ``tests/test_lazy_commands.py`` checks that it is the same text (the first
+#: sentence of that help, as click shortens it) and that the list is the same.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "Create a workspace: exercise file, questionnaires, responses/ and texts/."),
+    "fill": (
+        "fill",
+        "Answer a questionnaire for one participant; every answer is saved at once.",
+    ),
+    "aggregate": ("aggregate", "Merge all responses into the integrated report."),
+    "peer-review": (
+        "peer_review",
+        "React to the draft integrated report, as one department (collegiale toets).",
+    ),
+    "import": (
+        "importing",
+        "Put response files received by mail where they belong in the workspace.",
+    ),
+    "status": (
+        "status",
+        "Show who has answered what, how complete, and what is still missing.",
+    ),
+    "validate": ("validate", "Check questionnaires, the exercise file and responses."),
+    "codeowners": (
+        "codeowners",
+        "Write a CODEOWNERS file: each department owns its responses/<category>/<CODE>/ folder.",
+    ),
+    "export": (
+        "export",
+        "Export every answer, finding and participant for analysts: CSV, XLSX or JSON.",
+    ),
+    "migrate": (
+        "migrate",
+        "Move responses on an older questionnaire version to the pinned one.",
+    ),
+    "schema": (
+        "schema",
+        "Print the JSON Schema of a file format, for editor completion and checking.",
+    ),
+    "questionnaire": ("questionnaire", "Read the questionnaires of the workspace as documents."),
+    "cache": (
+        "cache",
+        "The workspace's cache of read responses (.selfeval/cache/, never committed).",
+    ),
+}
+
+
+def load_command_module(name: str) -> None:
+    """Import the module that defines command ``name`` (it registers itself on :data:`app`).
+
+    Raises:
+        KeyError: ``name`` is not in :data:`COMMANDS`.
+    """
+    import importlib
+
+    importlib.import_module(f"selfeval.cli.{COMMANDS[name][0]}")
+
+
+def load_all_commands() -> None:
+    """Import every command module, so that ``app.registered_commands`` holds them all."""
+    for name in COMMANDS:
+        load_command_module(name)
+
+
+class _Commands(MutableMapping[str, "TyperCommand | TyperGroup"]):
+    """The commands of ``selfeval``, built the first time each is asked for.
+
+    Its keys are those of :data:`COMMANDS`, in that order; looking one up
+    imports its module and builds its click command with typer, exactly as
+    ``typer.main.get_command(app)`` builds every command up front.
+    """
+
+    def __init__(self, built: Mapping[str, TyperCommand | TyperGroup]) -> None:
+        self._built: dict[str, TyperCommand | TyperGroup] = dict(built)
+
+    def __getitem__(self, name: str) -> TyperCommand | TyperGroup:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _build_command(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: TyperCommand | TyperGroup) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._built if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(name not in COMMANDS for name in self._built)
+
+
+def _build_command(name: str) -> TyperCommand | TyperGroup:
+    """Import command ``name``'s module and build its click command as typer does."""
+    import typer.main
+
+    load_command_module(name)
+    for info in app.registered_commands:
+        if info.name == name:
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    for group in app.registered_groups:
+        if group.name == name:
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
+    raise KeyError(f"selfeval.cli.{COMMANDS[name][0]} does not register {name!r}")
+
+
+class LazyGroup(TyperGroup):
+    """``selfeval`` itself: imports a command's module only when that command is run.
+
+    ``selfeval --help`` lists every command with its summary from
+    :data:`COMMANDS` and imports none of them; ``selfeval status`` imports
+    ``selfeval.cli.status`` only. Start-up (issue 20, docs/performance.md).
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands(self.commands)
+        self._listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The names of the commands, in the order of :data:`COMMANDS` (nothing imported)."""
+        return list(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command ``cmd_name`` (None if there is none); a stand-in while listing."""
+        if self._listing and cmd_name in COMMANDS:
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands as typer lists them, each summary from :data:`COMMANDS` (no import)."""
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     name="selfeval",
     help=(
         "Run an interdepartmental self-evaluation: versioned questionnaires, answered per "

@@ -8,7 +8,7 @@ import pytest
 from reliakit import COMMANDS, Command, invoke, registered_commands, require
 from typer.testing import CliRunner
 
-from selfeval.cli import app
+from selfeval.cli import app, load_all_commands
 from selfeval.cli._common import handle_errors
 
 
@@ -18,6 +18,7 @@ def _wrapper_code() -> object:
 
 @pytest.mark.parametrize("name", sorted(registered_commands()))
 def test_every_command_is_wrapped_by_handle_errors(name: str) -> None:
+    load_all_commands()  # a command registers on `app` when its module is imported
     callbacks = {
         (info.name or (info.callback.__name__ if info.callback else "")): info.callback
         for info in app.registered_commands
