@@ -99,3 +99,53 @@ def test_a_finding_card_says_where_in_the_draft_it_is_not_its_internal_id(exampl
     assert "In het concept-rapport: 4.3.2 Interdepartementale behoeften/ambities" in cards[1][1]
     shown = str(cards)
     assert "role.FIN" not in shown and "BZ.needs.wereldbank" not in shown
+
+
+def test_a_peer_review_submitted_again_says_so_without_file_names_and_the_question_is_true(
+    example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import test_peer_review
+    from test_peer_review import ROUND_1_REST, review
+
+    from selfeval.cli._common import report_session
+
+    questions: list[str] = []
+
+    class Asking(test_peer_review.FakePrompter):
+        def confirm(self, message: str, *, default: bool = False) -> bool:
+            questions.append(message)
+            return super().confirm(message, default=default)
+
+    monkeypatch.setattr(test_peer_review, "FakePrompter", Asking)
+    monkeypatch.chdir(example)
+    review(example, "DEF", ["agree", "agree", "agree", *ROUND_1_REST], lang="nl")
+    # The submit question says what is true: the same command offers to reopen it.
+    assert "coördinator" not in questions[-1]
+    assert "hetzelfde commando opnieuw" in questions[-1] and "heropenen" in questions[-1]
+    # Reopened with consent, one reaction changed, submitted again.
+    script = [True, True, "disagree", "Toch niet.", None, "agree", "agree", "review", "submit"]
+    result, _ = review(example, "DEF", [*script, True], lang="nl")
+    assert result.state == "submitted" and result.reopened is not None
+    report_session(result, "selfeval peer-review --participant DEF", paths=False)
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "Collegiale toets 1 ingediend (3/3 bevindingen van een reactie voorzien). Uw reacties "
+        "zijn bewaard; uw coördinator verzamelt ze.",
+        "Opnieuw ingediend; de eerder ingediende versie blijft ook bewaard.",
+    ]
+    assert "Heropend" not in out and "responses/" not in out and ".yaml" not in out
+
+
+def test_a_self_evaluation_saved_as_draft_names_no_file(
+    ws: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.cli._common import report_session
+
+    monkeypatch.chdir(ws.root)
+    steps = [ask("name", "BZ"), ask("remark", None), ask("count", None), ask("agree", True)]
+    outcome = run(ws, Showing([*steps, ask("level", "mid"), ask("partners", []), choose("done"),
+                               ask("signed_on", "2006-05-16"), choose("quit")]), lang="nl")  # fmt: skip
+    report_session(outcome, "selfeval fill --participant DEP1", paths=False)
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "Opgeslagen als concept (4 beantwoord, verplicht 4/4)."
+    assert "responses/" not in out and ".yaml" not in out

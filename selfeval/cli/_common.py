@@ -399,12 +399,19 @@ def resume_command(
     return " ".join(parts)
 
 
-def report_session(result: SessionResult, resume: str) -> None:
+def report_session(result: SessionResult, resume: str, *, paths: bool = True) -> None:
     """Print how a ``fill`` or ``peer-review`` session ended, in the session language.
 
     Notes first, then: reopened, and one of still submitted / submitted /
     interrupted (on stderr, with the resume command; exit 130) / saved as a
     draft (with what is missing and the command that continues).
+
+    Args:
+        result: how the session ended.
+        resume: the command that continues it.
+        paths: name the response files (a coordinator's run with ``--answers``).
+            A respondent at a terminal is told in words instead: the answers
+            are saved and the coordinator collects them (issue 16).
 
     Raises:
         typer.Exit: 130 when the session was interrupted.
@@ -418,13 +425,20 @@ def report_session(result: SessionResult, resume: str) -> None:
         typer.echo(fit_terminal(line, sys.stderr), err=True)
 
     lang = result.lang
-    path = shown_path(result.path)
+    path = shown_path(result.path) if paths else None
     for line in result.closing_notes():
         echo(line)
     if result.reopened is not None:
-        echo(gettext(lang, "fill.end_reopened", path=shown_path(result.reopened)))
+        if paths:
+            echo(gettext(lang, "fill.end_reopened", path=shown_path(result.reopened)))
+        elif result.state != "submitted":
+            echo(gettext(lang, "fill.end_reopened_kept"))
     if result.still_submitted:
-        line = gettext(lang, "fill.end_unchanged", path=path)
+        line = (
+            gettext(lang, "fill.end_unchanged", path=path)
+            if path is not None
+            else gettext(lang, "fill.end_unchanged_saved")
+        )
         if result.state != "interrupted":
             echo(line)
             return
@@ -432,12 +446,18 @@ def report_session(result: SessionResult, resume: str) -> None:
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
     if result.state == "submitted":
         echo(result.submitted_text(path))
+        if result.reopened is not None and path is None:
+            # Submitted again: not "reopened", which is what it was in between.
+            echo(gettext(lang, "fill.end_resubmitted"))
         return
     if result.state == "interrupted":
         echo_err("\n" + result.interrupted_text(path))
         echo_err(gettext(lang, "fill.end_resume", command=resume))
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
-    echo(gettext(lang, "fill.end_draft", path=path, counts=result.counts()))
+    if path is None:
+        echo(gettext(lang, "fill.end_draft_saved", counts=result.counts()))
+    else:
+        echo(gettext(lang, "fill.end_draft", path=path, counts=result.counts()))
     missing = result.missing_text()
     if missing:
         echo(missing)

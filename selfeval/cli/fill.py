@@ -116,4 +116,4 @@ def fill_command(
         workspace=workspace,
         lang=lang.value if lang else None,
     )
-    report_session(outcome, resume)
+    report_session(outcome, resume, paths=answers is not None)

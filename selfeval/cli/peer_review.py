@@ -154,4 +154,4 @@ def peer_review_command(
         workspace=workspace,
         lang=lang.value if lang else None,
     )
-    report_session(result, resume)
+    report_session(result, resume, paths=answers is not None)

@@ -57,6 +57,10 @@ class ReviewPart(Protocol):
         """What is said once submitted (in place of the self-evaluation's sentence)."""
         ...
 
+    def confirm_submit(self) -> str:
+        """The question before submitting: what changing it afterwards takes."""
+        ...
+
 
 class Menus:
     """The resume menu and the review/submit menu of a filling session.
@@ -265,9 +269,10 @@ class Menus:
             if choice == "revisit":
                 self._revisit()
                 continue
-            if not problems and not self.prompter.confirm(
-                gettext(lang, "fill.confirm_submit"), default=True
-            ):
+            question = (
+                self.extra.confirm_submit() if self.extra else gettext(lang, "fill.confirm_submit")
+            )
+            if not problems and not self.prompter.confirm(question, default=True):
                 continue
             try:
                 self.store.submit()

@@ -86,12 +86,25 @@ class SessionResult:
             return []
         return [gettext(self.lang, "fill.end_kept_typed", label=self.kept_typed)]
 
-    def submitted_text(self, path: str) -> str:
-        """The line that says the response is submitted (``path`` as shown)."""
+    def submitted_text(self, path: str | None) -> str:
+        """The line that says the response is submitted.
+
+        Args:
+            path: the response file as shown, for a coordinator's run with an
+                answers file; None at a respondent's terminal, which is told
+                in words where the answers go instead (no file names).
+        """
+        if path is None:
+            return gettext(self.lang, "fill.end_submitted_saved", counts=self.counts())
         return gettext(self.lang, "fill.end_submitted", path=path, counts=self.counts())
 
-    def interrupted_text(self, path: str) -> str:
-        """The line that says the session was interrupted and everything is saved."""
+    def interrupted_text(self, path: str | None) -> str:
+        """The line that says the session was interrupted and everything is saved.
+
+        ``path`` as in :meth:`submitted_text`.
+        """
+        if path is None:
+            return gettext(self.lang, "fill.end_interrupted_saved", counts=self.counts())
         return gettext(self.lang, "fill.end_interrupted", path=path, counts=self.counts())
 
     def missing_text(self) -> str | None:

@@ -557,9 +557,7 @@ class Walker:
         self.prompter.show_notice(
             Notice(
                 "warning",
-                gettext(
-                    self.lang, "fill.reopened", participant=self.store.participant, file=kept.name
-                ),
+                gettext(self.lang, "fill.reopened", participant=self.store.participant),
             )
         )
 

@@ -403,6 +403,14 @@ class ReactionReview:
         """What is said once the peer review is submitted: the reactions go into the report."""
         return gettext(self.session.lang, "peer_review.submitted")
 
+    def confirm_submit(self) -> str:
+        """The question before submitting: running the command again offers to reopen it.
+
+        (A self-evaluation is reopened by the coordinator; a peer review by
+        the reviewer, with consent: :func:`~selfeval.peer_review.drafts.submitted_and_reopened`.)
+        """
+        return gettext(self.session.lang, "peer_review.confirm_submit")
+
     def run(self, choice: str) -> None:
         """Let the reviewer pick a finding by title and give its reaction again."""
         from selfeval.fill.prompter import BACK, GoBack, Option, shorten

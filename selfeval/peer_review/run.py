@@ -211,8 +211,16 @@ class PeerReviewResult(SessionResult):
         """The notes (invited, moved to a new draft, typed text kept), one line each."""
         return [*self.notes, *super().closing_notes()]
 
-    def submitted_text(self, path: str) -> str:
-        """The line that says the peer review of this round is submitted, with the counts."""
+    def submitted_text(self, path: str | None) -> str:
+        """The line that says the peer review of this round is submitted, with the counts.
+
+        ``path`` as in :meth:`SessionResult.submitted_text` (None: no file name).
+        """
+        if path is None:
+            return gettext(
+                self.lang, "peer_review.end_submitted_saved", round=self.round,
+                counts=self.counts(),
+            )  # fmt: skip
         return gettext(
             self.lang,
             "peer_review.end_submitted",
@@ -221,8 +229,10 @@ class PeerReviewResult(SessionResult):
             counts=self.counts(),
         )
 
-    def interrupted_text(self, path: str) -> str:
+    def interrupted_text(self, path: str | None) -> str:
         """The interrupted line of a peer review (reactions and answers are saved)."""
+        if path is None:
+            return gettext(self.lang, "peer_review.end_interrupted_saved", counts=self.counts())
         return gettext(self.lang, "peer_review.end_interrupted", path=path, counts=self.counts())
 
 
