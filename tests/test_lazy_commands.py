@@ -11,6 +11,7 @@ import copy
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -89,3 +90,77 @@ def test_a_mistyped_command_is_still_suggested() -> None:
     result = CliRunner().invoke(app, ["statu"], prog_name="selfeval")
     assert result.exit_code == 2
     assert "No such command 'statu'. Did you mean 'status'?" in result.output
+
+
+# -- option values parsed without pydantic (cli._common._shortcut) ---------------------
+
+
+def _every_command() -> list[tuple[str, typer.core.TyperCommand]]:
+    """(path, command) of every command and group of ``selfeval``, the root included."""
+    root = typer.main.get_command(app)
+    found: list[tuple[str, typer.core.TyperCommand]] = []
+
+    def walk(path: str, command: typer.core.TyperCommand) -> None:
+        found.append((path, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(f"{path} {name}", sub)
+
+    walk("selfeval", root)  # type: ignore[arg-type]
+    return found
+
+
+def _outcome(runtime: object, value: object, param: object, ctx: object) -> tuple[str, object]:
+    try:
+        result = runtime.coerce(value, param=param, ctx=ctx)  # type: ignore[attr-defined]
+    except Exception as exc:  # compared: the same kind and words
+        return ("error", (type(exc).__name__, str(exc)))
+    return ("value", (type(result).__name__, result))
+
+
+def test_every_option_is_parsed_as_typer_parses_it(tmp_path: Path) -> None:
+    from typer._coercion import build_runtime_param
+
+    a_file = tmp_path / "answers.yaml"
+    a_file.write_text("x: 1\n", encoding="utf-8")
+    values: list[object] = [
+        None, True, False, 0, 1, 2, "", "x", "-", "nl", "md", "docx", "pdf", "2", "a//b",
+        "ünïcode", str(tmp_path), str(a_file), str(tmp_path / "missing"), f"{a_file}/",
+        f"{tmp_path}/", "./x", "~",
+        (), ("x",), (str(a_file), str(tmp_path)), [str(tmp_path / "missing")],
+    ]  # fmt: skip
+    compared = 0
+    for path, command in _every_command():
+        ctx = typer.Context(command, info_name=path.split()[-1])
+        params = [*command.params, command.get_help_option(ctx)]
+        for param in params:
+            if param is None:
+                continue
+            ours = param.get_runtime_param()
+            assert type(ours).__name__ == "ShortcutParam", f"{path} {param.name}: typer's own"
+            theirs = build_runtime_param(param.type_descriptor)
+            for value in values:
+                if (param.multiple or param.nargs == -1) != isinstance(value, (tuple, list)):
+                    continue  # click gives a list option a tuple, any other a single value
+                expected = _outcome(theirs, value, param, ctx)
+                assert _outcome(ours, value, param, ctx) == expected, (path, param.name, value)
+                compared += 1
+    assert compared > 400, compared
+
+
+def test_status_parses_its_options_without_pydantic_s_adapters(example_ws: Path) -> None:
+    code = f"""
+import os, sys
+os.chdir({str(example_ws)!r})
+sys.argv = ["selfeval", "status", "--category", "falende-staten", "-w", "."]
+from selfeval.cli import main
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("LOADED:" + str("typer._adapters" in sys.modules))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Responses — falende-staten" in out
+    assert out.splitlines()[-1] == "LOADED:False"

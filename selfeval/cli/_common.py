@@ -130,7 +130,9 @@ class _Commands(MutableMapping[str, "TyperCommand | TyperGroup"]):
         if name not in self._built:
             if name not in COMMANDS:
                 raise KeyError(name)
-            self._built[name] = _build_command(name)
+            command = _build_command(name)
+            _parse_without_pydantic(command)
+            self._built[name] = command
         return self._built[name]
 
     def __setitem__(self, name: str, command: TyperCommand | TyperGroup) -> None:
@@ -170,6 +172,110 @@ def _build_command(name: str) -> TyperCommand | TyperGroup:
     raise KeyError(f"selfeval.cli.{COMMANDS[name][0]} does not register {name!r}")
 
 
+_NO_SHORTCUT = object()
+
+
+def _shortcut(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> Any:
+    """``value`` parsed as typer would, for the kinds of option we use, without pydantic.
+
+    typer 0.29 parses every option value that is not already a bool through a
+    pydantic ``TypeAdapter`` it builds on first use — importing pydantic and
+    ``typer._adapters`` (~80 ms of start-up, docs/performance.md) even when
+    an option is left out. For a text (``str``), a folder or file
+    (``Path``, typer's own existence checks, when the path is written as
+    ``Path`` writes it), a list of those, an ``int``
+    that is already one (its default) and an option with our own ``parser``,
+    the result is the one typer's adapter gives; ``tests/test_lazy_commands.py``
+    compares the two for every option of every command. Anything else, or a
+    ``parser`` that raises something other than ``typer.BadParameter``,
+    returns :data:`_NO_SHORTCUT` and typer parses it.
+    """
+    from typing import get_args, get_origin
+
+    if get_origin(annotation) is list and isinstance(value, (list, tuple)):
+        items = [_shortcut(get_args(annotation)[0], info, item, param, ctx) for item in value]
+        return _NO_SHORTCUT if _NO_SHORTCUT in items else items
+    if info.parser is not None:
+        if not isinstance(value, str):
+            return _NO_SHORTCUT
+        try:
+            return info.parser(value)
+        except typer.BadParameter:
+            raise  # what typer's adapter lets through unchanged
+        except Exception:  # typer words other errors its own way
+            return _NO_SHORTCUT
+    if annotation is str and isinstance(value, str):
+        return value
+    if annotation is int and type(value) is int:
+        if info.min is None and info.max is None and not info.clamp:
+            return value
+    if (
+        annotation is Path
+        and isinstance(value, str)
+        and info.path_type is None
+        and not info.allow_dash
+        and str(Path(value)) == value  # typer checks Path(value): "x/" is "x", "" is "."
+    ):
+        from typer._param_types import coerce_cli_path
+
+        return Path(coerce_cli_path(value, info, path_type=None, param=param, ctx=ctx))
+    return _NO_SHORTCUT
+
+
+def _parse_without_pydantic(command: Any) -> None:
+    """Give every option of ``command`` (and of its subcommands) :func:`_shortcut`'s parsing.
+
+    typer builds its parser for an option the first time the option has a
+    value, even None (``_TyperParameter.get_runtime_param``); this sets one
+    that tries :func:`_shortcut` first and builds typer's own only when that
+    declines. ``--help`` is made by click when first asked for, so it gets
+    the same as it is made. If typer's internals are not as in 0.29, nothing
+    is changed (typer parses everything, only slower);
+    ``tests/test_lazy_commands.py`` notices.
+    """
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer.core import _TyperParameter
+    except ImportError:  # another typer: leave its parsing alone
+        return
+
+    class ShortcutParam(RuntimeParam):  # type: ignore[misc]
+        """typer's coercion of one option, tried through :func:`_shortcut` first."""
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            done = _shortcut(self.annotation, self.parameter_info, value, param, ctx)
+            if done is not _NO_SHORTCUT:
+                return done
+            return build_runtime_param(param.type_descriptor)._coerce_value(
+                value, param=param, ctx=ctx
+            )
+
+    def shortcut(param: Any) -> None:
+        descriptor = getattr(param, "type_descriptor", None)
+        if isinstance(param, _TyperParameter) and descriptor is not None:
+            if getattr(param, "_runtime_param", ...) is None:
+                param._runtime_param = ShortcutParam(
+                    parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+                )
+
+    def walk(command: Any) -> None:
+        for param in command.params:
+            shortcut(param)
+        made = command.get_help_option
+
+        def get_help_option(ctx: Any) -> Any:
+            option = made(ctx)
+            if option is not None:
+                shortcut(option)
+            return option
+
+        command.get_help_option = get_help_option
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(command)
+
+
 class LazyGroup(TyperGroup):
     """``selfeval`` itself: imports a command's module only when that command is run.
 
@@ -180,6 +286,7 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        _parse_without_pydantic(self)
         self.commands = _Commands(self.commands)
         self._listing = False
 
