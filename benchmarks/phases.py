@@ -6,7 +6,9 @@ and the process's resident memory after it:
 
 1. read: load and structurally validate every response file (``--jobs``);
 2. build: check answers, extract and merge findings, build the report model;
-3. render: Jinja2 to Markdown; then write: the atomic write of the report.
+3. render: Jinja2 to Markdown (with ``--cache``, reusing the parts kept in
+   ``.selfeval/cache/fragments/``, :mod:`selfeval.report.fragments`); then
+   write: the atomic write of the report.
 
 Usage:
     python benchmarks/phases.py WORKSPACE [--jobs N] [--profile-build]
@@ -41,7 +43,10 @@ def main() -> None:
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument(
-        "--cache", action="store_true", help="read through .selfeval/cache/ (run twice: warm)"
+        "--cache",
+        action="store_true",
+        help="read through .selfeval/cache/ and keep the report's rendered parts there "
+        "(run twice: warm)",
     )
     parser.add_argument("--profile-build", action="store_true")
     args = parser.parse_args()
@@ -69,8 +74,12 @@ def main() -> None:
     print(f"  build   {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   {_cpu(cpu)}")
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    from selfeval.report.cachebase import cache_dir
+    from selfeval.report.fragments import FRAGMENTS_DIR, kept_in
+
     start, cpu = time.perf_counter(), time.process_time()
-    text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
+    with kept_in(cache_dir(ws.root) / FRAGMENTS_DIR if args.cache else None):
+        text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
     print(
         f"  render  {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   "
         f"report {len(text) / 1e6:.1f} M characters   {_cpu(cpu)}"

@@ -747,7 +747,8 @@ def aggregate(
             in every format.
         cache: read the responses through the per-response cache
             (``.selfeval/cache/``, :func:`read_cached`), keep the figures'
-            pictures there (sealed, :mod:`selfeval.report.figures`), and give
+            pictures there (sealed, :mod:`selfeval.report.figures`) and the
+            rendered parts of the report (sealed, :mod:`selfeval.report.fragments`), and give
             the last run's result without reading or writing anything when
             none of its inputs changed and its files are intact
             (:mod:`selfeval.report.runrecord`); ``--no-cache`` turns all off.
@@ -805,9 +806,14 @@ def aggregate(
     warnings: list[str] = misplaced_warnings(ws, found.misplaced)
     findings = responses = 0
     from selfeval.report.figures import cached_in
+    from selfeval.report.fragments import FRAGMENTS_DIR, kept_in
 
-    # The figures are kept, sealed, beside the read cache (figures.cached_in).
-    with cached_in(cache_root / FIGURES_CACHE if cache_root is not None else None):
+    # The figures and the rendered parts of the report are kept, sealed, beside the
+    # read cache (figures.cached_in, fragments.kept_in).
+    with (
+        cached_in(cache_root / FIGURES_CACHE if cache_root is not None else None),
+        kept_in(cache_root / FRAGMENTS_DIR if cache_root is not None else None),
+    ):
         for one in chosen:
             built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
             warnings += built.warnings

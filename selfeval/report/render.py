@@ -43,6 +43,7 @@ from selfeval.report.model import Report
 
 if TYPE_CHECKING:
     from selfeval.report.figures import Figure
+    from selfeval.report.fragments import Fragments
 
 __all__ = [
     "MAX_ITERATIONS",
@@ -108,6 +109,8 @@ class _Budget:
 
 #: The budget of the render running now (renders do not nest; one per process at a time).
 _budget: _Budget | None = None
+#: The kept parts of the report the render running now may reuse (:func:`_kept`).
+_memo: Fragments | None = None
 
 
 @contextlib.contextmanager
@@ -118,6 +121,28 @@ def _bounded() -> Iterator[_Budget]:
         yield _budget
     finally:
         _budget = previous
+
+
+@contextlib.contextmanager
+def _kept(report: Report, flavour: str, ids: bool) -> Iterator[None]:
+    """Within this block the render reuses the parts kept from the last run of this report.
+
+    Only inside :func:`selfeval.report.fragments.kept_in` (``aggregate``
+    without ``--no-cache``); the pack is saved when the block ends without
+    an error. See :mod:`selfeval.report.fragments` for what is kept and why
+    the report stays byte for byte the same.
+    """
+    global _memo
+    from selfeval.report.fragments import open_pack
+
+    pack = open_pack([flavour, report.is_draft, ids, report.category, report.lang])
+    previous, _memo = _memo, pack
+    try:
+        yield
+    finally:
+        _memo = previous
+    if pack is not None:
+        pack.save()
 
 
 def _tick(steps: int = 1) -> None:
@@ -245,9 +270,11 @@ def _environment(  # type: ignore[no-untyped-def]
     import jinja2
     from jinja2 import nodes
     from jinja2.loaders import split_template_path
+    from jinja2.runtime import Macro
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from selfeval.files.yamlio import decode as _decode
+    from selfeval.report.fragments import KEPT_MACROS, PURE_TEMPLATES
 
     class _Sandbox(ImmutableSandboxedEnvironment):
         """The sandbox, with every loop, call, attribute and ``*`` counted against the budget."""
@@ -278,6 +305,21 @@ def _environment(  # type: ignore[no-untyped-def]
             _tick()
             _check_numbers(args)
             _check_numbers(kwargs.values())
+            memo = _memo
+            if memo is not None and type(__obj) is Macro and __obj.name in KEPT_MACROS:
+                code = getattr(getattr(__obj, "_func", None), "__code__", None)
+                filename = getattr(code, "co_filename", None)
+                if filename in pure_files:
+                    # A part of the report kept from the last run (selfeval.report.fragments).
+                    return memo.call(
+                        lambda: ImmutableSandboxedEnvironment.call(
+                            __self, __context, __obj, *args, **kwargs
+                        ),
+                        __obj.name,
+                        filename,
+                        args,
+                        kwargs,
+                    )
             return super().call(__context, __obj, *args, **kwargs)
 
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -329,6 +371,16 @@ def _environment(  # type: ignore[no-untyped-def]
             return text, os.path.normpath(filename), uptodate
 
     search = [str(d) for d in check_template_dirs(template_dirs)] + [str(TEMPLATE_DIR)]
+    # The shipped macros that depend on their arguments only (selfeval.report.fragments):
+    # none when the workspace overrides any of their files (an override may keep state).
+    overridden = any(
+        os.path.lexists(os.path.join(d, n)) for d in search[:-1] for n in PURE_TEMPLATES
+    )
+    pure_files = (
+        frozenset()
+        if html or overridden
+        else frozenset(os.path.normpath(os.path.join(search[-1], n)) for n in PURE_TEMPLATES)
+    )
     env = _Sandbox(
         loader=_Loader(search),
         autoescape=html,
@@ -638,8 +690,9 @@ def render(
     with _template_errors():
         env = _environment(template_dirs, note_links=fmt == "html")
         template = env.get_template(MD_TEMPLATE)
-    with _template_errors(template.filename), _bounded() as budget:
-        chunks = template.generate(r=report, figures=figures, ids=_show_ids(report, ids))
+    shown = _show_ids(report, ids)
+    with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
+        chunks = template.generate(r=report, figures=figures, ids=shown)
         text = _tidy("".join(_metered(chunks, budget)))
     if fmt == "html":
         body = markdown_to_html(text)
@@ -933,8 +986,9 @@ def render_into(
     # Template errors become InputError here, inside the writer's block, so the
     # writer removes its temporary file and does not mistake a missing include
     # (an OSError) for a failed write.
-    with _template_errors(template.filename), _bounded() as budget:
-        chunks = template.generate(r=report, figures=figures, ids=_show_ids(report, ids))
+    shown = _show_ids(report, ids)
+    with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
+        chunks = template.generate(r=report, figures=figures, ids=shown)
         _tidy_stream(_metered(chunks, budget), handle)
 
 

@@ -1,0 +1,302 @@
+"""Rendered parts of the report kept between runs: a re-run renders only the parts that changed.
+
+A report of 1,000 responses is about 20 million characters of Markdown, and
+rendering it through Jinja2's sandbox took longer than anything else a
+re-run does (``docs/performance.md``). Most of it is made of repeated parts
+— a department's view, a role, an activity, a finding, a department's table
+of Annex 2, the notes — each rendered by one macro of the shipped partial
+templates (:data:`PURE_TEMPLATES`). Such a macro is a function of its
+arguments alone: it has no state of the page (the table numbers are counted
+in ``integrated-report.md.j2``, which is not one of them), and the filters
+it uses are ours and deterministic. So what it rendered is kept under a key
+of exactly what it depends on:
+
+* the macro (its name and template file) and the shipped templates and
+  source of selfeval (:func:`selfeval.report.runrecord.package_fingerprint`,
+  which covers every template and ``.py`` file of the package);
+* the versions of Python, Jinja2 and MarkupSafe;
+* the kind of render (the HTML's Markdown links its note numbers);
+* its arguments, pickled (``pickle.dumps``: every value, type and field of
+  the finding, department or row, so equal bytes are an equal argument; the
+  bytes are only hashed, never loaded).
+
+When one response changes, only the parts whose arguments changed are
+rendered again; the others are taken from the last run. A macro is kept
+only when none of :data:`PURE_TEMPLATES` is overridden in the workspace's
+``templates/`` (an override is untrusted and may keep state between calls,
+so every part is rendered then, as before), and only when every argument
+pickles (a template's own objects, such as ``loop``, do not: such a call is
+rendered). The report is byte for byte what a render without this cache
+makes (``tests/test_fragments.py``).
+
+Storage: one pack per kind of report (format, draft or final, ids shown or
+not, incident category) in ``.selfeval/cache/fragments/<name>.json``: JSON
+of the fragments the last render used, by key, **sealed**
+(:mod:`selfeval.report.sealed`) like every cache entry — the workspace is
+untrusted input, and a forged fragment would put text in the report that no
+response has. A pack that is missing, truncated, corrupt, forged or of
+another format is ignored: every part is rendered, and the pack rewritten.
+Once the seal checks out the pack is ours, written by the code with this
+fingerprint, so it is read with a plain type check (a mapping of strings),
+not a model. The pack is rewritten only when the render used a fragment it
+did not hold, or left one unused. ``--no-cache`` bypasses it;
+``selfeval cache clear`` removes it with the rest of ``.selfeval/cache/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import dataclasses
+import functools
+import hashlib
+import io
+import json
+import operator
+import os
+import pickle
+import sys
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from selfeval.report import sealed
+
+__all__ = [
+    "FORMAT",
+    "FRAGMENTS_DIR",
+    "KEPT_MACROS",
+    "PURE_TEMPLATES",
+    "Fragments",
+    "kept_in",
+    "open_pack",
+]
+
+#: The layout of a pack; part of every key.
+FORMAT = 1
+#: The fragments' folder in ``.selfeval/cache/``.
+FRAGMENTS_DIR = "fragments"
+#: What a pack is sealed as (:mod:`selfeval.report.sealed`).
+_KIND = "fragments"
+#: The shipped partial templates whose macros depend on their arguments only.
+PURE_TEMPLATES = ("_finding.md.j2", "_sections.md.j2")
+#: The macros whose output is kept: each renders one repeated part of the report.
+KEPT_MACROS = frozenset({"activity", "annex2_table", "department", "finding", "notes", "role"})
+#: Larger packs are not read (a report of 10,000 responses is about 204 M characters).
+_MAX_PACK = 2 * 1024 * 1024 * 1024
+
+_FOLDER: ContextVar[Path | None] = ContextVar("selfeval_fragments", default=None)
+
+
+@contextlib.contextmanager
+def kept_in(folder: Path | None) -> Iterator[None]:
+    """Within this block, renders keep and reuse their parts in ``folder`` (None: not at all).
+
+    ``selfeval aggregate`` passes ``.selfeval/cache/fragments/`` (without
+    ``--no-cache``); the folder may not exist yet.
+    """
+    token = _FOLDER.set(folder)
+    try:
+        yield
+    finally:
+        _FOLDER.reset(token)
+
+
+@functools.lru_cache(maxsize=1)
+def _salt() -> bytes:
+    """What every key depends on besides the call: format, package, Python and Jinja2."""
+    from importlib.metadata import version
+
+    from selfeval.report import runrecord
+
+    return hashlib.sha256(
+        json.dumps(
+            [
+                FORMAT,
+                runrecord.package_fingerprint(),
+                sys.version,
+                version("jinja2"),
+                version("markupsafe"),
+            ]
+        ).encode()
+    ).digest()
+
+
+def _fields_reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """How a slotted dataclass pickles here: its class and every field's value, in order.
+
+    The same bytes a ``__reduce__`` of ``(cls, (field, …))`` gives; what the
+    ``dataclasses`` module gives a slotted class (``__getstate__``) asks
+    ``dataclasses.fields`` again for every object, which was most of the time
+    of hashing a report's parts.
+    """
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+
+    def reduce(obj: Any) -> tuple[Any, ...]:
+        got = values(obj)
+        return (cls, got if isinstance(got, tuple) else (got,))
+
+    return reduce
+
+
+@functools.lru_cache(maxsize=1)
+def _dispatch_table() -> dict[type, Any]:
+    """``copyreg``'s table with a fast reducer for each slotted dataclass of the report model."""
+    from selfeval.report import figures, findings, views
+
+    table: dict[type, Any] = dict(copyreg.dispatch_table)
+    for module in (findings, views, figures):
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and dataclasses.is_dataclass(value)
+                and "__slots__" in vars(value)
+                and value.__module__ == module.__name__
+            ):
+                table[value] = _fields_reducer(value)
+    return table
+
+
+def _pickled(value: Any) -> bytes:
+    """``value`` pickled (protocol 5), slotted dataclasses by :func:`_fields_reducer`.
+
+    Without pickle's memo (``fast``): an object met twice is written twice,
+    so equal values give equal bytes however they share their parts (a
+    response read from YAML and the same response read from the read cache
+    share their strings differently). A cycle raises ``ValueError``: that
+    call is then rendered, not kept.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _dispatch_table()
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class Fragments:
+    """The parts one render may reuse, and the ones it used (to be kept for the next).
+
+    Made by :func:`open_pack`; :meth:`call` is called by the sandbox for each
+    macro call, :meth:`save` once the render is done.
+    """
+
+    def __init__(self, path: Path, name: str, known: dict[str, str], flavour: str) -> None:
+        self.path = path
+        self.name = name
+        self.known = known
+        self.used: dict[str, str] = {}
+        self.made = 0
+        self.reused = 0
+        self._salt = _salt() + flavour.encode() + b"\0"
+        #: Digests of arguments seen in this render, by id (the object kept, so its id stays
+        #: its own): a view shown in two chapters is pickled once. Only for objects a
+        #: template cannot change (Jinja2's ``namespace`` can be: never kept here).
+        self._digests: dict[int, tuple[Any, bytes]] = {}
+
+    def _digest(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in (str, int, bool, float) or value is None:
+            return value
+        if kind in (dict, list, tuple) or kind.__module__.startswith("selfeval."):
+            seen = self._digests.get(id(value))
+            if seen is not None and seen[0] is value:
+                return seen[1]
+            digest = hashlib.sha256(_pickled(value)).digest()
+            self._digests[id(value)] = (value, digest)
+            return digest
+        return value
+
+    def key(self, name: str, filename: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """The key of one macro call.
+
+        Raises:
+            Exception: an argument does not pickle (the caller renders it then).
+        """
+        call = (
+            name,
+            os.path.basename(filename),
+            tuple(self._digest(a) for a in args),
+            sorted((k, self._digest(v)) for k, v in kwargs.items() if not k.startswith("_")),
+        )
+        return hashlib.sha256(self._salt + _pickled(call)).hexdigest()
+
+    def call(
+        self,
+        render: Callable[[], Any],
+        name: str,
+        filename: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """The macro's output: kept from the last run when its key is known, else ``render()``."""
+        try:
+            key = self.key(name, filename, args, kwargs)
+        except Exception:  # an argument that does not pickle: render it, keep nothing
+            return render()
+        text = self.used.get(key)
+        if text is None:
+            text = self.known.get(key)
+        if text is not None:
+            self.reused += 1
+        else:
+            text = render()
+            if type(text) is not str:  # never so in the Markdown environment
+                return text
+            self.made += 1
+        self.used[key] = text
+        return text
+
+    def save(self) -> bool:
+        """Write the pack of the fragments this render used, when it differs from the last.
+
+        Returns:
+            True when written; False when unchanged or not writable.
+        """
+        if not self.made and len(self.used) == len(self.known):
+            return False
+        data = json.dumps(
+            {"format": FORMAT, "name": self.name, "fragments": self.used},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        return sealed.write_sealed(self.path, _KIND, self.name, data)
+
+
+def _read_pack(path: Path, name: str) -> dict[str, str]:
+    """The fragments of a sealed pack; nothing for anything but a pack we wrote under ``name``."""
+    raw = sealed.read_sealed(path, _KIND, name, limit=_MAX_PACK)
+    if raw is None:
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return {}
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("name") != name
+        or not isinstance(data.get("fragments"), dict)
+    ):
+        return {}
+    fragments: dict[str, str] = data["fragments"]
+    if not all(type(text) is str for text in fragments.values()):
+        return {}
+    return fragments
+
+
+def open_pack(kind: list[Any]) -> Fragments | None:
+    """The kept parts of the report of this ``kind``, or None outside :func:`kept_in`.
+
+    Args:
+        kind: what tells one report's parts from another's, as JSON-able
+            values: the render's flavour first (``md`` or ``html``), then
+            draft or final, ids shown or not, the incident category.
+    """
+    folder = _FOLDER.get()
+    if folder is None:
+        return None
+    name = hashlib.sha256(json.dumps(kind, ensure_ascii=False).encode()).hexdigest()[:32]
+    path = folder / f"{name}.json"
+    return Fragments(path, name, _read_pack(path, name), str(kind[0]))

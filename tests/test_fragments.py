@@ -1,0 +1,193 @@
+"""The report's rendered parts kept between runs (issue 20): the report stays byte for byte the same.
+
+A re-run renders only the parts (a department, a role, an activity, a
+finding, an Annex 2 table, the notes) whose arguments changed and takes the
+rest from ``.selfeval/cache/fragments/`` (``selfeval.report.fragments``).
+Each test compares what a user gets — the report file — with a run without
+any cache, after changing one thing the report is made from; and the pack
+of parts is workspace input, so one not sealed by this user is never used.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.report import sealed
+from selfeval.report.render import TEMPLATE_DIR
+
+REPORT = Path("reports") / "integrated-report.md"
+DRAFT = Path("reports") / "integrated-report-draft.md"
+
+
+def aggregate(runner: CliRunner, ws: Path, *args: str) -> None:
+    result = runner.invoke(app, ["aggregate", "-w", str(ws), *args])
+    assert result.exit_code == 0, result.output
+
+
+def cold(runner: CliRunner, ws: Path, tmp_path: Path, *args: str) -> str:
+    """The report made without any cache (``--no-cache``), into a file of its own."""
+    out = tmp_path / "cold" / "report.md"
+    out.parent.mkdir(exist_ok=True)
+    aggregate(runner, ws, "--no-cache", "-o", str(out), *args)
+    return out.read_text("utf-8")
+
+
+def packs(ws: Path) -> list[Path]:
+    return sorted((ws / ".selfeval" / "cache" / "fragments").glob("*.json"))
+
+
+def forget_runs(ws: Path) -> None:
+    """Remove the record of the last run, so that the next run renders again."""
+    shutil.rmtree(ws / ".selfeval" / "cache" / "runs", ignore_errors=True)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def change_response(ws: Path) -> None:
+    _edit(
+        ws / "responses" / "falende-staten" / "DEF" / "self-evaluation.yaml",
+        "Adviserende rol bij de beleidsvorming",
+        "Adviserende en sturende rol bij de beleidsvorming",
+    )
+
+
+def change_text(ws: Path) -> None:
+    path = ws / "texts" / "preface.md"
+    path.write_text(path.read_text("utf-8") + "\nEen alinea erbij.\n", "utf-8")
+
+
+def change_exercise(ws: Path) -> None:
+    _edit(ws / "selfeval.yaml", "name: Defensie\n", "name: Defensie (MinDef)\n")
+
+
+def change_labels(ws: Path) -> None:
+    (ws / "templates").mkdir(exist_ok=True)
+    (ws / "templates" / "labels.yaml").write_text(
+        "nl:\n  definition: Definitie in eigen woorden\n", "utf-8"
+    )
+
+
+def override_partial(ws: Path) -> None:
+    """A workspace's own ``_finding.md.j2``: its macros may keep state, so none is kept.
+
+    Not even the shipped ``_sections.md.j2``'s, which call this file's
+    ``authored_inline`` (an activity, a department's documents, Annex 2).
+    """
+    (ws / "templates").mkdir(exist_ok=True)
+    text = (TEMPLATE_DIR / "_finding.md.j2").read_text("utf-8")
+    heading = "{{ level }} {{ v.attribution }}: {{ v.finding.title | inline }}"
+    inline = "{{ t.text | inline }}{% endfor %}"
+    assert heading in text and inline in text
+    text = text.replace(heading, "{% set count.n = count.n + 1 %}" + heading + " ({{ count.n }})")
+    text = text.replace(inline, "{{ t.text | inline }} »{% endfor %}")
+    (ws / "templates" / "_finding.md.j2").write_text(
+        "{%- set count = namespace(n=0) -%}\n" + text, "utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [change_response, change_text, change_exercise, change_labels, override_partial],
+    ids=["response", "text", "exercise", "labels", "template"],
+)
+def test_a_re_run_after_a_change_writes_the_report_a_run_without_cache_writes(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    aggregate(runner, example_ws)
+    before = (example_ws / REPORT).read_text("utf-8")
+    assert packs(example_ws)
+    change(example_ws)
+    aggregate(runner, example_ws)
+    after = (example_ws / REPORT).read_text("utf-8")
+    assert after != before  # the change shows
+    assert after == cold(runner, example_ws, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("args", "report"),
+    [
+        (["--draft"], DRAFT),
+        (["--format", "html"], Path("reports") / "integrated-report.html"),
+    ],
+    ids=["draft", "html"],
+)
+def test_the_draft_and_the_html_keep_their_own_parts_and_stay_the_same(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, args: list[str], report: Path
+) -> None:
+    aggregate(runner, example_ws)
+    aggregate(runner, example_ws, *args)
+    assert len(packs(example_ws)) == 2  # the final Markdown's parts and this report's
+    change_response(example_ws)
+    aggregate(runner, example_ws, *args)
+    out = tmp_path / "cold" / f"report{report.suffix}"
+    out.parent.mkdir()
+    aggregate(runner, example_ws, "--no-cache", "-o", str(out), *args)
+    assert (example_ws / report).read_text("utf-8") == out.read_text("utf-8")
+
+
+def _poisoned(raw: bytes) -> bytes:
+    """The pack's JSON with every part prefixed by a word no report has."""
+    data = json.loads(raw)
+    data["fragments"] = {key: "POISON " + text for key, text in data["fragments"].items()}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def test_the_kept_parts_are_what_a_re_run_shows(runner: CliRunner, example_ws: Path) -> None:
+    """The pack is really read: parts sealed by this user's selfeval are used as they are."""
+    aggregate(runner, example_ws)
+    (pack,) = packs(example_ws)
+    data = sealed.unseal("fragments", pack.stem, pack.read_bytes())
+    assert data is not None
+    assert sealed.write_sealed(pack, "fragments", pack.stem, _poisoned(data))
+    forget_runs(example_ws)
+    aggregate(runner, example_ws)
+    assert "POISON" in (example_ws / REPORT).read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(
+            lambda raw: bytes(sealed.SEAL_BYTES) + _poisoned(raw[sealed.SEAL_BYTES :]),
+            id="forged-seal",
+        ),
+        pytest.param(lambda raw: _poisoned(raw[sealed.SEAL_BYTES :]), id="seal-removed"),
+    ],
+)
+def test_a_damaged_or_forged_pack_is_ignored_and_rebuilt(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    aggregate(runner, example_ws)
+    (pack,) = packs(example_ws)
+    pack.write_bytes(damage(pack.read_bytes()))
+    forget_runs(example_ws)
+    aggregate(runner, example_ws)
+    report = (example_ws / REPORT).read_text("utf-8")
+    assert "POISON" not in report
+    assert report == cold(runner, example_ws, tmp_path)
+    (rebuilt,) = packs(example_ws)
+    assert sealed.unseal("fragments", rebuilt.stem, rebuilt.read_bytes()) is not None
+
+
+def test_no_cache_keeps_no_parts_and_cache_clear_removes_them(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    aggregate(runner, example_ws, "--no-cache")
+    assert not packs(example_ws)
+    aggregate(runner, example_ws)
+    assert packs(example_ws)
+    result = runner.invoke(app, ["cache", "clear", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    assert not packs(example_ws)
