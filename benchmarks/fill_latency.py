@@ -8,12 +8,22 @@ everything ``fill`` does between two questions: checking the answer, the
 ``when`` conditions, progress, and the atomic save (temp file, fsync,
 rename, fsync of the folder) of the whole response.
 
-Why a scripted prompter and not pexpect: a pseudo-terminal adds process
-scheduling and pexpect's polling, which on a shared 2-core machine would
-measure the machine more than the code. The cost of drawing a questionary
-prompt is measured separately below (a real questionary text prompt fed
-through prompt_toolkit's pipe input), so the two figures add up to what a
-user waits for.
+Measurement A ("engine + atomic save") uses that scripted prompter.
+Measurement B ("+ real questionary prompt drawn") is what a user waits for:
+the real :class:`selfeval.cli.terminal.TerminalPrompter`, its questionary
+prompts fed through prompt_toolkit's pipe input and drawn by a real VT100
+output (escape sequences written and flushed, to the null device, 100 × 40),
+with a rich console of the same size that pages a long review as at a
+terminal. The keys of an answer are typed, and once they are all taken and
+drawn, Enter alone, as a user does; the clock starts when prompt_toolkit
+takes that Enter from the input (so the prompt's own ending — validation,
+erasing, its event loop closing — counts) and stops when the next prompt's
+first drawing has been flushed. Nothing the benchmark itself does is inside
+the interval but choosing the scripted answer.
+
+Why not pexpect: a pseudo-terminal adds process scheduling and pexpect's
+polling, which on a shared 2-core machine would measure the machine more
+than the code.
 
 The response grows to ~60 answers and ~50 KB, as a full self-evaluation
 with long texts would be. Run::
@@ -25,13 +35,16 @@ same run, the bare atomic save of the final response and the ratio between
 the two; then the target's figure (issue 20): median and p95 of the last 20
 answers of each run (Enter on a question → next prompt), wall and CPU time
 (``time.process_time``: what the load of other processes does not inflate),
-with the load average before and after.
+with the load average before and after. ``--profile N`` adds cProfile's N
+costliest functions over B's intervals (the profiler slows them down).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import tempfile
 import time
@@ -75,6 +88,8 @@ class Script:
         self.answers = 0
 
     def menu(self, message: str, values: list[str]) -> str:
+        if "next" in values and "done" in values:
+            return "done"  # a review shown a page at a time: the first page is read
         if "add" in values or "done" in values:
             group = message.rsplit(":", 1)[0].split(" › ")[-1]  # a nested group names its entry
             count = int(message.rsplit(":", 1)[1].split()[0])
@@ -155,14 +170,28 @@ class ScriptedPrompter:
 
 
 def keys_for(item: Item, value: Any) -> str:
-    """The keystrokes that give ``value`` at the questionary prompt for ``item``."""
+    """The keystrokes that give ``value`` at the questionary prompt for ``item``, before Enter.
+
+    A long text ends on an empty line, where the Enter that follows finishes it.
+    """
     if isinstance(item, LongTextItem):
-        return value.replace("\n", "\r") + "\x1b\r"
+        return value.replace("\n", "\r") + "\r"
     if isinstance(item, MultipleChoiceItem | ParticipantsItem):
-        return "".join(" \x1b[B" for _ in value) + "\r"
+        return "".join(" \x1b[B" for _ in value)
     if isinstance(item, YesNoItem | SingleChoiceItem | ScaleItem | ParticipantItem):
-        return "\r"  # the first entry
-    return f"{value}\r"
+        return ""  # the first entry
+    return str(value)
+
+
+def key_count(keys: str) -> int:
+    """How many key presses prompt_toolkit makes of ``keys`` (an escape sequence is one)."""
+    from prompt_toolkit.input.vt100_parser import Vt100Parser
+
+    presses: list[Any] = []
+    parser = Vt100Parser(presses.append)
+    parser.feed(keys)
+    parser.flush()
+    return len(presses)
 
 
 def piped_prompter_class() -> type:
@@ -180,46 +209,76 @@ def piped_prompter_class() -> type:
             self._answer = False
             self._answered_last = False
             self._keys = ""
+            self._keys_set = False  # by ask() or confirm(), else _pick() asks the script
 
         def _ask(self, question: Any) -> Any:
+            # As a user answers: the keys of the answer, then, once they are
+            # all taken and drawn, Enter alone. The clock starts when Enter
+            # is taken from the input, so the prompt's own ending (its last
+            # drawing, its event loop closing) is part of the wait.
             drawn: list[float] = []
+            pressed: list[tuple[float, float]] = []
+            typing = {"expected": -1, "taken": 0, "entered": False}
+            self._keys_set = False
 
             def on_render(app: Any) -> None:
-                if drawn:
-                    return
-                drawn.append(time.perf_counter())
-                if self._entered is not None:
-                    wall, cpu = self._entered
-                    self.intervals.append(drawn[0] - wall)
-                    if self._answered_last:
-                        self.answered.append((self.intervals[-1], time.process_time() - cpu))
-                self.pipe.send_text(self._keys)
+                if not drawn:
+                    drawn.append(time.perf_counter())
+                    if PROFILE is not None:
+                        PROFILE.disable()
+                    if self._entered is not None:
+                        wall, cpu = self._entered
+                        self.intervals.append(drawn[0] - wall)
+                        if self._answered_last:
+                            self.answered.append((self.intervals[-1], time.process_time() - cpu))
+                    typing["expected"] = key_count(self._keys)  # after the clock stopped
+                    self.pipe.send_text(self._keys)
+                if not typing["entered"] and typing["taken"] >= typing["expected"]:
+                    typing["entered"] = True
+                    self.pipe.send_text("\r")
 
-            question.application.after_render += on_render
+            def before_key(processor: Any) -> None:
+                pressed[:] = [(time.perf_counter(), time.process_time())]
+                if typing["entered"] and PROFILE is not None:
+                    PROFILE.enable()  # Enter: until the next prompt is drawn
+
+            def after_key(processor: Any) -> None:
+                typing["taken"] += 1
+
+            app = question.application
+            app.after_render += on_render
+            app.key_processor.before_key_press += before_key
+            app.key_processor.after_key_press += after_key
             self._answered_last, self._answer = self._answer, False
             result = super()._ask(question)
-            self._entered = (time.perf_counter(), time.process_time())
+            self._entered = pressed[0]
             return result
 
         def ask(self, item: Item, current: Any, context: AskContext) -> Any:
-            self._keys = keys_for(item, self.script.value(item, context))
+            self._keys, self._keys_set = keys_for(item, self.script.value(item, context)), True
             self._answer = True
             return super().ask(item, current, context)
 
-        def choose(
-            self, message: str, options: Sequence[Option], *, default: str | None = None
-        ) -> str:
-            values = [o.value for o in options]
-            target = values.index(self.script.menu(message, values))
-            start = values.index(default) if default in values else 0
-            self._keys = "\x1b[B" * ((target - start) % len(values)) + "\r"
-            return str(super().choose(message, options, default=default))
-
         def confirm(self, message: str, *, default: bool = False) -> bool:
-            self._keys = "n"
+            self._keys, self._keys_set = "n", True  # points at "No"; Enter chooses it
             return bool(super().confirm(message, default=default))
 
+        def _pick(
+            self, message: str, options: list[tuple[str, Any]], default: Any, *args: Any,
+            **kwargs: Any,
+        ) -> Any:  # fmt: skip
+            if not self._keys_set:  # a menu: choose(), a review's pages
+                values = [value for _, value in options]
+                target = values.index(self.script.menu(message, values))
+                start = values.index(default) if default in values else 0
+                self._keys = "\x1b[B" * ((target - start) % len(values))
+            return super()._pick(message, options, default, *args, **kwargs)
+
     return PipedPrompter
+
+
+#: With ``--profile``: cProfile over measurement B's intervals (Enter → next prompt drawn).
+PROFILE: cProfile.Profile | None = None
 
 
 Run = tuple[list[float], list[tuple[float, float]], int, int, float]
@@ -238,14 +297,23 @@ def run_once(root: Path, long_text: str, piped: bool) -> Run:
     if piped:
         import io
 
+        from prompt_toolkit.data_structures import Size
         from prompt_toolkit.input import create_pipe_input
-        from prompt_toolkit.output import DummyOutput
+        from prompt_toolkit.output.vt100 import Vt100_Output
         from rich.console import Console
 
-        with create_pipe_input() as pipe, ResponseStore(ws, "DEP1", "self-evaluation") as store:
-            console = Console(file=io.StringIO(), width=100)
+        with (
+            create_pipe_input() as pipe,
+            open(os.devnull, "w", encoding="utf-8") as screen,
+            ResponseStore(ws, "DEP1", "self-evaluation") as store,
+        ):
+            # The terminal output a user's terminal gets (escape sequences
+            # and all, written and flushed), to a null device of 100 columns.
+            output = Vt100_Output(screen, lambda: Size(rows=40, columns=100), term="xterm-256color")
+            # As at a terminal: rich wraps at its width and pages a long review.
+            console = Console(file=io.StringIO(), width=100, height=40)
             prompter = piped_prompter_class()(
-                script, pipe, output=DummyOutput(), console=console, lang="en"
+                script, pipe, output=output, console=console, lang="en", page=True
             )
             FillSession(store, prompter, lang="en").run()
             intervals, answered = prompter.intervals, prompter.answered
@@ -291,7 +359,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers-kb", type=float, default=50, help="target response size")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="also profile B's intervals (Enter → next prompt drawn): print the N costliest "
+        "functions by own time and by cumulative time (the profiler slows them down)",
+    )
     args = parser.parse_args()
+    global PROFILE
+    if args.profile:
+        PROFILE = cProfile.Profile()
     # ~15 long-text answers carry the bulk of the size
     sentence = "Beleid ten aanzien van falende staten, met overleg tussen departementen.\n"
     long_text = (sentence * 100)[: int(args.answers_kb * 1024 / 19)].strip()
@@ -316,6 +394,10 @@ def main() -> None:
           f"A {'met' if median_a < 20 and p95_a < 50 else 'NOT met'}, "
           f"B {'met' if median_b < 20 and p95_b < 50 else 'NOT met'}")  # fmt: skip
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if PROFILE is not None:
+        stats = pstats.Stats(PROFILE)
+        stats.sort_stats("tottime").print_stats(args.profile)
+        stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":
