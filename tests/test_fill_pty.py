@@ -24,7 +24,20 @@ CTRL_C = "\x03"
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 
-def spawn(ws: Path, *args: str, width: int = 160, mini: bool = True) -> pexpect.spawn:
+#: The prompt under the opening panel: it waits for Enter, so the panel can be read first.
+BEGIN = r"Press Enter to begin|Druk op Enter om te beginnen"
+
+
+def begin(child: pexpect.spawn) -> None:
+    """Wait for the opening panel's prompt and press Enter."""
+    child.expect(BEGIN)
+    child.send(ENTER)
+
+
+def spawn(
+    ws: Path, *args: str, width: int = 160, mini: bool = True, opening: bool = True
+) -> pexpect.spawn:
+    """``selfeval fill`` in a pseudo-terminal; with ``opening``, past the opening panel."""
     exe = shutil.which("selfeval")
     assert exe, "selfeval is not on PATH"
     # pexpect does not answer cursor-position requests; without this prompt_toolkit
@@ -42,6 +55,8 @@ def spawn(ws: Path, *args: str, width: int = 160, mini: bool = True) -> pexpect.
         dimensions=(24, width),
         timeout=20,
     )
+    if opening:
+        begin(child)
     return child
 
 

@@ -157,6 +157,7 @@ def test_every_word_of_every_prompt_and_choice_is_on_screen(tmp_path: Path, widt
     ws = mini_workspace(tmp_path / "ws")
     (ws / "questionnaires" / "long-1.0.0.yaml").write_text(LONG, "utf-8")
     term = Terminal(ws, width)
+    term.answer("Druk op Enter om te beginnen", keys=ENTER)  # under the opening panel
     term.answer(Q_TEXT, keys="Financiën" + ENTER)
     term.wait_for(Q_LONG)
     term.answer("? ›", keys="Afgebakend." + ESC_ENTER)

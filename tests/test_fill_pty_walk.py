@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fillkit import mini_workspace, response_of
-from test_fill_pty import CTRL_C, DOWN, ENTER, answer, answer_long, finish, spawn
+from test_fill_pty import CTRL_C, DOWN, ENTER, answer, answer_long, begin, finish, spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
@@ -24,8 +24,9 @@ def test_a_whole_self_evaluation_with_back_ctrl_c_resume_entry_change_paging_and
     tmp_path: Path,
 ) -> None:
     ws = mini_workspace(tmp_path / "ws")
-    child = spawn(ws, width=80)
+    child = spawn(ws, width=80, opening=False)
     child.expect("You answer this questionnaire for")  # the opening panel
+    begin(child)  # it waits for Enter
     answer(child, r"Name \*", "Financiën" + ENTER)
     answer_long(child, "Enter on an empty line finishes", "Eerste regel" + ENTER + ENTER)
     answer(child, "Count", "abc" + ENTER)  # refused in place

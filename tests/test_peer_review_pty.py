@@ -35,12 +35,19 @@ def spawn(workspace: Path) -> pexpect.spawn:
     return child
 
 
+def begin(child: pexpect.spawn) -> None:
+    """Wait for the prompt under the opening panel and press Enter."""
+    child.expect_exact("Press Enter to begin")
+    child.send(ENTER)
+
+
 def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> None:
     if sys.platform == "win32":  # pragma: no cover
         pytest.skip("needs a POSIX pseudo-terminal")
     ws = fresh_example(tmp_path / "example")
 
     child = spawn(ws)
+    begin(child)
     child.expect_exact("[1/3] Role: BZ")
     child.expect_exact("Your reaction to this finding")
     child.send(ENTER)  # Agree
@@ -71,6 +78,7 @@ def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> 
     assert saved["reactions"][1]["comment"] == "BZK is niet betrokken bij wederopbouw."
 
     child = spawn(ws)
+    begin(child)
     # Resume: the two reactions given are not asked again.
     child.expect_exact("1 to go")
     child.expect_exact("[3/3] Need/ambition: Afstemming met de Wereldbank")
@@ -149,6 +157,7 @@ def test_a_changed_draft_starts_in_one_command_with_consent_and_a_reaction_is_ch
     child.expect_exact("Changed, asked again: Role: BZ")
     child.expect_exact("Continue with the new draft?")
     child.send(ENTER)  # yes (the default): no --reopen, no --rebase, no second command
+    begin(child)
     child.expect_exact("[1/3] Role: BZ")
     child.expect_exact("You see this because another department raised it")
     child.expect_exact("Your reaction to this finding")

@@ -8,8 +8,9 @@ respondent screens, run-on notices. The engine with a scripted prompter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fillkit import mini_workspace
@@ -149,3 +150,112 @@ def test_a_self_evaluation_saved_as_draft_names_no_file(
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "Opgeslagen als concept (4 beantwoord, verplicht 4/4)."
     assert "responses/" not in out and ".yaml" not in out
+
+
+# -- a long text answered before (prompt_toolkit pipe input) --------------------------------
+
+
+@pytest.fixture
+def keys() -> Iterator[Any]:
+    from prompt_toolkit.input import create_pipe_input
+
+    with create_pipe_input() as pipe:
+        yield pipe
+
+
+def test_a_long_text_answered_before_takes_enter_as_a_new_line_like_a_new_one(keys: Any) -> None:
+    from test_prompts import ENTER, context, item, prompter
+
+    # The trial: going back to a long text answered before (stored as a YAML block, so
+    # ending in a line break), a single Enter confirmed it.
+    the_item = item(type="long-text")
+    before = "Eerste regel\ntweede regel\n"
+    keys.send_text(ENTER + "derde regel" + ENTER + ENTER)
+    p, out = prompter(keys)
+    answer = p.ask(the_item, before, context(the_item))
+    assert answer == "Eerste regel\ntweede regel\nderde regel"
+    assert "Enter op een lege regel rondt af" in out.getvalue()  # the finish key, on screen
+
+
+def test_a_long_text_answered_before_and_confirmed_unchanged_stays_as_it_was(keys: Any) -> None:
+    from test_prompts import ENTER, context, item, prompter
+
+    the_item = item(type="long-text")
+    before = "Eerste regel\ntweede regel\n"
+    keys.send_text(ENTER + ENTER)  # a new line, then Enter on it: finished, nothing changed
+    p, _ = prompter(keys)
+    assert p.ask(the_item, before, context(the_item)) == before  # byte for byte: no reopen
+
+
+def test_changing_a_reaction_from_the_review_returns_to_it_saying_it_was_saved(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import test_peer_review
+    from test_peer_review import ROUND_1_REST, review
+
+    reviews: list[list[Any]] = []
+
+    class Reviewing(test_peer_review.FakePrompter):
+        def show_review(self, title: str, rows: Any) -> None:
+            reviews.append(list(rows))
+            super().show_review(title, rows)
+
+    monkeypatch.setattr(test_peer_review, "FakePrompter", Reviewing)
+    script = ["agree", "agree", "agree", *ROUND_1_REST[:-2]]
+    script += ["reaction", "role.BZK", "disagree", "Niet juist.", None, "quit"]
+    result, _ = review(example, "DEF", script, lang="nl")
+    assert result.state == "draft"
+    noted = [(row.label, row.note) for row in reviews[-1] if row.note]
+    # As after changing one answer: the review opens at that row's page and says it is saved.
+    assert noted == [("Rol: BZK", "Opgeslagen: Rol: BZK")]
+
+
+# -- checklists of departments ---------------------------------------------------------------
+
+CONCERNED = """\
+id: concerned
+version: '1.0.0'
+kind: self-evaluation
+title: Betrokken
+sections:
+  - id: all
+    title: Alles
+    items:
+      - {id: partners, type: participants, label: Met welke departementen werkt u samen?}
+      - id: bottlenecks
+        type: repeat
+        finding: bottleneck
+        label: Knelpunten
+        entry_label: Knelpunt
+        items:
+          - {id: title, type: text, label: Titel}
+          - {id: departments, type: participants, label: Welke departementen betreft dit?}
+"""
+
+
+def test_the_departments_a_finding_concerns_do_not_offer_the_respondents_own(
+    tmp_path: Path,
+) -> None:
+    from selfeval.files.store import ResponseStore
+    from selfeval.fill.session import FillSession
+
+    root = mini_workspace(tmp_path / "ws")
+    (root / "questionnaires" / "concerned-1.0.0.yaml").write_text(CONCERNED, "utf-8")
+    prompter = Showing(
+        [
+            ask("partners", []),
+            choose("add"),
+            ask("bottlenecks.0.title", "Te weinig capaciteit"),
+            ask("bottlenecks.0.departments", ["DEP2"]),
+            choose("done"),
+            choose("quit"),
+        ]
+    )
+    with ResponseStore(Workspace(root), "DEP1", "concerned") as store:
+        FillSession(store, prompter, lang="nl").run()
+    offered = {".".join(map(str, c.path)): [code for code, _ in c.participants]
+               for c in prompter.contexts}  # fmt: skip
+    # A finding DEP1 raises concerns other departments: DEP1 is not offered there...
+    assert offered["bottlenecks.0.departments"] == ["DEP2"]
+    # ... while a plain checklist without exclude_self still offers everyone.
+    assert offered["partners"] == ["DEP1", "DEP2"]

@@ -281,6 +281,15 @@ def _point_keys(question: questionary.Question, keys: dict[str, int]) -> None:
     _add_keys(question, bindings)
 
 
+def _keep_unchanged(parse: Any, shown: str, kept: str) -> Any:
+    """``parse``, but the text ``shown`` as the default, confirmed unchanged, is ``kept``."""
+
+    def parse_kept(text: str) -> Any:
+        return parse(kept if text == shown else text)
+
+    return parse_kept
+
+
 def _editor() -> list[str] | None:
     """The editor "write in an editor" opens: ``$VISUAL``/``$EDITOR`` when set, else a plain one.
 
@@ -454,6 +463,8 @@ class TerminalPrompter:
         output: a prompt_toolkit output (tests pass ``DummyOutput``).
         page: show a review longer than the screen a page at a time
             (default: when the console is a terminal).
+        wait: wait for Enter after the opening panel (default: when the
+            console is a terminal).
         lang: ``nl`` or ``en``, for the prompter's own texts (item texts come
             in the session's language through :class:`AskContext`).
     """
@@ -466,11 +477,14 @@ class TerminalPrompter:
         output: Any = None,
         lang: str = "nl",
         page: bool | None = None,
+        wait: bool | None = None,
     ) -> None:
         self.console = console or Console(highlight=False)
         self._lang = lang
         #: Page a long review: by default when the console is a terminal.
         self._page = self.console.is_terminal if page is None else page
+        #: Wait for Enter after the opening panel: by default at a terminal.
+        self._wait = self.console.is_terminal if wait is None else wait
         self._io: dict[str, Any] = {}
         if input is not None:
             self._io["input"] = input
@@ -495,8 +509,11 @@ class TerminalPrompter:
     def show_notice(self, notice: Notice) -> None:
         """Print a notice, coloured by kind, with its details as a list and its body as text.
 
-        A ``panel`` notice (the opening and closing of a session) is framed,
-        its details one per line.
+        A ``panel`` notice (the opening of a session) is framed, its details
+        one per line; at a terminal it then waits for Enter ("Druk op Enter
+        om te beginnen"), so that what follows does not push it off a small
+        screen before it is read (issue 16, 80x24). The prompt is erased
+        once Enter is pressed; Ctrl-C there stops as anywhere.
         """
         from rich.padding import Padding
 
@@ -508,6 +525,10 @@ class TerminalPrompter:
             self.console.print(
                 Panel(lines, title=f"[bold]{escape(notice.text)}[/]", title_align="left")
             )
+            if self._wait:
+                lang = self._lang
+                start = [(gettext(lang, "fill.ui.start"), "start")]
+                self._pick(gettext(lang, "fill.ui.press_enter"), start, "start", " ", echo=False)
             return
         style = _STYLE[notice.kind]
         self.console.print(f"[{style}]{_MARK[notice.kind]} {escape(notice.text)}[/]")
@@ -804,6 +825,15 @@ class TerminalPrompter:
             default = ", ".join(map(str, current))
         else:
             default = str(current)
+        if isinstance(item, LongTextItem):
+            # An answer given before may end in a line break (a YAML block): the
+            # cursor would then stand on an empty last line, where one Enter
+            # finishes. Without it, Enter adds a line as in a new long text and
+            # Enter on the empty line finishes; unchanged, the answer is kept as it was.
+            shown = default.rstrip("\n")
+            if shown != default:
+                keep, default = default, shown
+                parse = _keep_unchanged(parse, shown, keep)
         question = questionary.text(
             message, default=default, validate=validate, **extra, **self._io
         )

@@ -49,8 +49,14 @@ class ReviewPart(Protocol):
         """What the review menu offers for this part (e.g. "change a reaction")."""
         ...
 
-    def run(self, choice: str) -> None:
-        """Do what option ``choice`` says."""
+    def run(self, choice: str) -> str | None:
+        """Do what option ``choice`` says.
+
+        Returns:
+            The label of the row (as :meth:`rows` gives it) of what was changed,
+            for the review to open at its page saying it was saved; None when
+            nothing was changed.
+        """
         ...
 
     def submitted(self) -> str:
@@ -207,6 +213,7 @@ class Menus:
         """
         lang = self.lang
         changed: Path_ | None = None
+        changed_extra: str | None = None  # the label of a row of the extra part changed
         while True:
             rows = self.walker.review_rows()
             if changed is not None:
@@ -214,7 +221,8 @@ class Menus:
                 changed = None
             extra = self.extra.options() if self.extra else []
             if self.extra:
-                rows += self.extra.rows()
+                rows += _noted_label(self.extra.rows(), changed_extra, lang)
+                changed_extra = None
             self.prompter.show_review(gettext(lang, "fill.review_title"), rows)
             problems = self.store.problems(complete=True)
             if self.store.unchanged_submitted:
@@ -264,7 +272,7 @@ class Menus:
                 changed = self._change_one()
                 continue
             if self.extra and choice in {o.value for o in extra}:
-                self.extra.run(choice)
+                changed_extra = self.extra.run(choice)
                 continue
             if choice == "revisit":
                 self._revisit()
@@ -371,6 +379,21 @@ class Menus:
             return self.questionnaire.item(str(item_id))
         except KeyError:
             return None
+
+
+def _noted_label(rows: list[ReviewRow], label: str | None, lang: str) -> list[ReviewRow]:
+    """``rows`` with the first row labelled ``label`` saying it was saved (as :meth:`Menus._noted`).
+
+    The same note as a changed answer gets ("Opgeslagen: …"), so the review
+    opens at that row's page and says so.
+    """
+    if label is None:
+        return rows
+    at = next((n for n, row in enumerate(rows) if row.depth > 0 and row.label == label), None)
+    if at is None:
+        return rows
+    note = gettext(lang, "fill.changed_saved", label=label)
+    return [*rows[:at], replace(rows[at], note=note), *rows[at + 1 :]]
 
 
 def _key(path: Path_) -> str:

@@ -242,9 +242,9 @@ class FillSession:
         """
         if self.store.submitted:
             self.store.save()  # refuses, unless reopening is allowed (then a no-op)
-        if opening:
-            self.opening()
         try:
+            if opening:
+                self.opening()
             if self.store.answers:
                 if not self.menus.resume():
                     return self._outcome("draft")

@@ -53,6 +53,7 @@ from selfeval.model.answers import (
     active_entry,
     check_answer,
     entry_findings,
+    excludes_respondent,
     inactive_answers,
     is_answered,
     progress,
@@ -455,10 +456,10 @@ class Walker:
     ) -> AskContext:
         participants: tuple[tuple[str, str], ...] = ()
         if isinstance(item, ParticipantItem | ParticipantsItem):
+            group = self._group_of(path)
+            mine = self.store.participant if excludes_respondent(item, group) else None
             participants = tuple(
-                (p.code, p.name)
-                for p in self._exercise.participants
-                if not (item.exclude_self and p.code == self.store.participant)
+                (p.code, p.name) for p in self._exercise.participants if p.code != mine
             )
 
         findings: tuple[tuple[str, str], ...] = ()
@@ -496,6 +497,16 @@ class Walker:
             hint=date_hint(self.lang) if isinstance(item, DateItem) else None,
             findings=findings,
         )
+
+    def _group_of(self, path: Path_) -> RepeatItem | None:
+        """The repeat group whose entry holds the item at ``path`` (``(group, n, item)``)."""
+        if len(path) < 3:
+            return None
+        try:
+            group = self.questionnaire.item(str(path[-3]))
+        except KeyError:
+            return None
+        return group if isinstance(group, RepeatItem) else None
 
     def _check(self, item: Item, value: Any, scope: Mapping[str, Any]) -> Any:
         return check_answer(

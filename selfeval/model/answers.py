@@ -23,6 +23,8 @@ from selfeval.model.items import AnswerError, as_read
 from selfeval.model.questionnaire import (
     InfoItem,
     Item,
+    ParticipantItem,
+    ParticipantsItem,
     Questionnaire,
     RepeatItem,
     Section,
@@ -30,6 +32,7 @@ from selfeval.model.questionnaire import (
 
 __all__ = [
     "ANSWERABLE",
+    "CONCERNS",
     "ENTRY_KEYS",
     "MISSING",
     "AnswerError",
@@ -41,6 +44,7 @@ __all__ = [
     "check_answer",
     "check_answers",
     "entry_findings",
+    "excludes_respondent",
     "finding_id",
     "inactive_answers",
     "is_answered",
@@ -52,6 +56,8 @@ __all__ = [
 
 #: The kinds of finding an opportunity can answer (its ``answers``; the left of Figure 2).
 ANSWERABLE = ("blind-spot", "bottleneck", "need")
+#: The item of a finding's entry that names the departments it concerns (``docs/findings.md``).
+CONCERNS = "departments"
 #: Keys a repeat-group entry may carry besides its items' ids.
 ENTRY_KEYS = ("key", "same_as")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -247,6 +253,28 @@ class _Codes:
 
     def __iter__(self) -> Iterator[str]:
         return (code for code in self._exercise.codes if code != self._excluded)
+
+
+def excludes_respondent(item: Item, group: RepeatItem | None = None) -> bool:
+    """Whether a participant item offers every participant but the respondent.
+
+    True with ``exclude_self``, and for the item naming whom a finding
+    concerns (:data:`CONCERNS` in an entry of a repeat group marked
+    ``finding:``): a department raises a finding about *other* departments
+    (round 2 of the peer review puts it before each department it concerns,
+    ``docs/findings.md``). The choices ``fill`` and ``peer-review`` offer
+    follow this rule (issue 16); answers that name the respondent anyway
+    are not refused.
+
+    Args:
+        item: a ``participant`` or ``participants`` item (anything else: False).
+        group: the repeat group whose entry holds ``item``, if any.
+    """
+    if not isinstance(item, ParticipantItem | ParticipantsItem):
+        return False
+    if item.exclude_self:
+        return True
+    return group is not None and group.finding is not None and item.id == CONCERNS
 
 
 def parse_typed(item: Item, text: str) -> Any:

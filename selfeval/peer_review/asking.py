@@ -12,7 +12,6 @@ session's own words are messages ``peer_review.*`` of the catalogue
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -346,8 +345,7 @@ def reaction_rows(session: Walker, selection: Sequence[DraftFinding]) -> list[Re
     by_id = {r.finding: r for r in session.store.response.reactions}
     rows = [ReviewRow(0, gettext(lang, "peer_review.review"), "", "heading")]
     for finding in selection:
-        kind = kind_label(finding.kind, lang)
-        label = f"{kind}: {finding.title}"
+        label = _row_label(finding, lang)
         reaction = by_id.get(finding.id)
         if reaction is None:
             rows.append(ReviewRow(1, label, "", "blank"))
@@ -360,6 +358,11 @@ def reaction_rows(session: Walker, selection: Sequence[DraftFinding]) -> list[Re
             correction = gettext(lang, "peer_review.review_correction")
             rows.append(ReviewRow(2, correction, reaction.correction.strip(), "answered"))
     return rows
+
+
+def _row_label(finding: DraftFinding, lang: str) -> str:
+    """A finding as the review lists it: ``Knelpunt: <title>``."""
+    return f"{kind_label(finding.kind, lang)}: {finding.title}"
 
 
 class ReactionReview:
@@ -411,8 +414,13 @@ class ReactionReview:
         """
         return gettext(self.session.lang, "peer_review.confirm_submit")
 
-    def run(self, choice: str) -> None:
-        """Let the reviewer pick a finding by title and give its reaction again."""
+    def run(self, choice: str) -> str | None:
+        """Let the reviewer pick a finding by title and give its reaction again.
+
+        Returns:
+            The finding's label in the review (its row then says it was saved
+            and the review opens at its page), or None when the reviewer went back.
+        """
         from selfeval.fill.prompter import BACK, GoBack, Option, shorten
 
         lang = self.session.lang
@@ -432,13 +440,16 @@ class ReactionReview:
         options.append(Option(BACK, gettext(lang, "peer_review.back")))
         picked = self.session.prompter.choose(gettext(lang, "peer_review.which_finding"), options)
         if picked == BACK:
-            return
+            return None
         finding = next(f for f in self.selection if f.id == picked)
         position = self.selection.index(finding) + 1
         _show_card(self.session, finding, position, len(self.selection), self.names, self.round)
         old = {r.finding: r for r in self.session.store.response.reactions}.get(finding.id)
-        with contextlib.suppress(GoBack):
+        try:
             _react(self.session, finding, old, [f.id for f in self.selection])
+        except GoBack:
+            return None
+        return _row_label(finding, lang)
 
 
 class _SkipRest(Exception):

@@ -516,21 +516,26 @@ def run_peer_review(
                 session.walker, selection, names=names, round_=choice.round
             )
             session.save()
-            session.opening(
-                title=gettext(language, "peer_review.opening_title", round=choice.round),
-                first=[
-                    ngettext(
-                        language,
-                        "peer_review.opening_findings",
-                        "peer_review.opening_findings_plural",
-                        len(selection),
-                    )
-                ],
-                findings=len(selection),
-            )
+            started = True
+            try:
+                session.opening(
+                    title=gettext(language, "peer_review.opening_title", round=choice.round),
+                    first=[
+                        ngettext(
+                            language,
+                            "peer_review.opening_findings",
+                            "peer_review.opening_findings_plural",
+                            len(selection),
+                        )
+                    ],
+                    findings=len(selection),
+                )
+            except (KeyboardInterrupt, EOFError):  # Ctrl-C at the opening panel
+                started = False
             state = (
                 session.run(opening=False).state
-                if walk_reactions(
+                if started
+                and walk_reactions(
                     session.walker, selection, names=names, round_=choice.round,
                     draft_report=_draft_report(workspace),
                 )

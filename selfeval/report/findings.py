@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from selfeval.errors import InputError, Location
 from selfeval.files import yamlio
-from selfeval.model.answers import finding_id
+from selfeval.model.answers import CONCERNS, finding_id
 from selfeval.model.exercise import Exercise
 from selfeval.model.questionnaire import Questionnaire, RepeatItem
 from selfeval.model.response import Response
@@ -219,7 +219,7 @@ def _entry_finding(
             if entry.get(key) is not None:
                 details[key] = entry[key]
     scope = entry.get("scope") if kind in ("need", "opportunity") else None
-    concerns = [c for c in entry.get("departments") or [] if isinstance(c, str)]
+    concerns = [c for c in entry.get(CONCERNS) or [] if isinstance(c, str)]
     same_as = [s for s in entry.get("same_as") or [] if isinstance(s, str)]
     answers = entry.get("answers") if kind == "opportunity" else None
     return Finding(

@@ -162,6 +162,8 @@ def test_interactive_fill_on_a_full_disk_shows_the_unsaved_answer(tmp_path: Path
         dimensions=(40, 160),
         timeout=60,  # a hang guard only
     )
+    child.expect("Press Enter to begin")  # under the opening panel
+    child.send("\r")
     child.expect("Name")
     child.send("Ministerie van Zorg\r")
     child.expect(pexpect.EOF)

@@ -1,0 +1,89 @@
+"""The second new-user trial at 80x24, in a real pseudo-terminal read by pyte (tier 4).
+
+Issue 16: a policy officer ran `selfeval fill --participant BZ --reopen` on
+the worked example at 80x24; the opening panel was pushed off the screen by
+what followed before it could be read. Each test waits for words on the
+screen, never sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+pyte = pytest.importorskip("pyte")
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+
+ENTER = "\r"
+ROWS, COLUMNS = 24, 80
+
+
+class Screen:
+    """A command in an 80x24 pseudo-terminal, and its screen as a person sees it."""
+
+    def __init__(self, ws: Path, *args: str) -> None:
+        exe = shutil.which("selfeval")
+        assert exe, "selfeval is not on PATH"
+        env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
+        self.child = pexpect.spawn(
+            exe, list(args), cwd=str(ws), env=env, encoding="utf-8",
+            dimensions=(ROWS, COLUMNS), timeout=20,
+        )  # fmt: skip
+        self.screen = pyte.Screen(COLUMNS, ROWS)
+        self.screen.write_process_input = self.child.send  # type: ignore[method-assign]
+        self.stream = pyte.Stream(self.screen)
+
+    def lines(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
+
+    def wait_for_any(self, *texts: str, timeout: float = 20) -> str:
+        """Read output until one of ``texts`` is on the screen; return it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = "\n".join(self.lines())
+            for text in texts:
+                if text in shown:
+                    return text
+            left = deadline - time.monotonic()
+            if left <= 0:
+                pytest.fail(f"none of {texts} on screen:\n{shown}")
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=left))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                pytest.fail(f"ended; none of {texts} on screen:\n{shown}")
+
+    def close(self) -> None:
+        self.child.close(force=True)
+
+
+def test_the_opening_panel_is_whole_on_an_80x24_screen_before_anything_follows(
+    example_ws: Path,
+) -> None:
+    # The trial: BZ's submitted self-evaluation, reopened. What followed the panel (the
+    # summary per section and the menu) pushed its top off the screen at once.
+    term = Screen(example_ws, "fill", "--participant", "BZ", "--reopen")
+    try:
+        term.wait_for_any("Druk op Enter om te beginnen", "Wat wilt u doen?")
+        lines = term.lines()
+        top = next((n for n, line in enumerate(lines) if line.startswith("╭─ Zelfevaluatie")), None)
+        bottom = next((n for n, line in enumerate(lines) if line.startswith("╰")), None)
+        assert top is not None and bottom is not None, "\n".join(lines)
+        panel = " ".join(" ".join(lines[top : bottom + 1]).split())
+        for words in ("namens BZ", "reken op ongeveer", "Stoppen: Ctrl-C"):
+            assert words in panel, "\n".join(lines)
+        assert "Druk op Enter om te beginnen" in "\n".join(lines[bottom + 1 :])
+        term.child.send(ENTER)
+        term.wait_for_any("Wat wilt u doen?")  # only then what follows
+    finally:
+        term.close()
