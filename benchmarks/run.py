@@ -247,14 +247,23 @@ def _workload_figures(
         vs_floor(workload.CHANGED, "aggregate re-run, one response changed", 0.35),
         vs_floor(workload.jobs_name(jobs), f"aggregate --jobs {jobs} first run", 0.7),
     ]
-    # Both with the read cache warm and both rendering (a plain re-run with nothing
-    # changed renders nothing now: workload.py's step 5 is the one that renders).
+    # Both with the read cache and their report's parts warm and both rendering (a
+    # plain re-run with nothing changed renders nothing now: workload.py's steps 5
+    # and 6 are the ones that render).
     draft, plain = figs.get(workload.DRAFT), figs.get(workload.RENDERED)
     if draft is not None and plain is not None and draft.ok and plain.ok:
         out.append(
             Figure(f"aggregate --draft / aggregate (re-runs), {size:,}",
                    f"{draft.wall:.2f} / {plain.wall:.2f} s (CPU {draft.cpu / plain.cpu:.2f}x)",
                    draft.wall / plain.wall, 1.2)
+        )  # fmt: skip
+    # The first draft of a workspace: the draft's parts not kept yet, all rendered.
+    cold = figs.get(workload.DRAFT_FIRST)
+    if cold is not None and plain is not None and cold.ok and plain.ok:
+        out.append(
+            Figure(f"aggregate --draft (its parts not kept yet) / aggregate, {size:,}",
+                   f"{cold.wall:.2f} / {plain.wall:.2f} s (CPU {cold.cpu / plain.cpu:.2f}x)",
+                   cold.wall / plain.wall, 1.2)
         )  # fmt: skip
     first = figs.get(workload.FIRST)
     if first is not None:

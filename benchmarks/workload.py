@@ -11,13 +11,20 @@ One *round* runs, in this order (the cache state each needs is made first):
 2. ``aggregate`` with an empty cache (``selfeval cache clear`` first): the first run;
 3. ``aggregate`` again, nothing changed: the re-run (the last run's record
    stands for it: nothing is read, rendered or written);
-4. ``aggregate --draft``: the read cache warm, the draft rendered;
-5. ``aggregate`` again, its last run's record removed first: the read cache
-   warm and the report rendered — the plain run ``--draft`` is compared
-   with (the same cache state, both render; 3 renders nothing);
-6. ``aggregate`` after one response changed (a comment line added to it);
-7. ``aggregate --jobs N`` with an empty cache;
-8. ``validate`` (optional).
+4. ``aggregate --draft``: the read cache warm, the draft rendered in full
+   (its parts are not kept yet: ``.selfeval/cache/fragments/`` keeps each
+   kind of report's parts apart, and the draft shows ids);
+5. ``aggregate --draft`` again, its last run's record removed first: the
+   read cache and the draft's parts warm — a secretariat's second draft;
+6. ``aggregate`` again, its last run's record removed first: the read cache
+   and the report's parts (kept by 2) warm and the report rendered — the
+   plain run 5 is compared with (the same cache state, both render; 3
+   renders nothing);
+7. ``aggregate`` after one response changed (a comment line added to it:
+   that response is parsed again; what the report shows of it is the
+   same, so every part of the report is reused);
+8. ``aggregate --jobs N`` with an empty cache;
+9. ``validate`` (optional).
 
 Rounds are repeated and each figure's *best* (shortest) run is kept: on a
 shared machine other processes only ever add time. Ratios are taken between
@@ -49,6 +56,7 @@ FLOOR = str(Path(__file__).with_name("floor.py"))
 FLOOR_NAME = "floor (read + C-parse, nothing kept)"
 FIRST = "aggregate, first run (empty cache)"
 RERUN = "aggregate, re-run, nothing changed"
+DRAFT_FIRST = "aggregate --draft, its parts not kept yet"
 DRAFT = "aggregate --draft, re-run"
 RENDERED = "aggregate, re-run after --draft (renders)"
 CHANGED = "aggregate, re-run, one response changed"
@@ -166,6 +174,8 @@ def measure(
         clear_cache(workspace)
         timed(FIRST, aggregate)
         timed(RERUN, aggregate)
+        timed(DRAFT_FIRST, [*aggregate, "--draft"])
+        forget_runs(workspace)
         timed(DRAFT, [*aggregate, "--draft"])
         forget_runs(workspace)
         timed(RENDERED, aggregate)

@@ -142,6 +142,7 @@ def test_run_quick_prints_every_figure() -> None:
         "aggregate re-run, one response changed, 5 / floor",
         "aggregate --jobs 2 first run, 5 / floor",
         "aggregate --draft / aggregate (re-runs), 5",
+        "aggregate --draft (its parts not kept yet) / aggregate, 5",
         "aggregate first run: (peak RSS - baseline) / data, 5",
         "fill: Enter -> next prompt drawn, median",
         "fill: Enter -> next prompt drawn, p95",

@@ -251,3 +251,26 @@ def test_a_read_only_workspace_still_aggregates_without_a_cache(
     monkeypatch.setattr(readcache, "open_cache", lambda ws: None)
     _aggregate(runner, example_ws)
     assert not _entries(example_ws)
+
+
+def test_a_sealed_entry_reads_back_as_the_strict_decoder_reads_it(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    """``lookup`` builds a sealed entry without validating it again (``decode_sealed``).
+
+    It must give exactly what the strict decoder gives, for every entry of the
+    worked example (dates, sources, places, not-counted answers included).
+    """
+    _aggregate(runner, example_ws)
+    entries = _entries(example_ws)
+    assert entries
+    for entry in entries:
+        raw = sealed.unseal("read", entry.stem, entry.read_bytes())
+        assert raw is not None
+        strict, fast = (
+            readcache.decode_entry(raw, entry.stem),
+            readcache.decode_sealed(raw, entry.stem),
+        )
+        assert strict is not None and fast is not None
+        assert readcache._same(fast, strict)
+        assert [type(f.place) for f in fast.findings] == [type(f.place) for f in strict.findings]

@@ -86,9 +86,22 @@ def _secret_at(path: Path) -> bytes | None:
     return data if len(data) == 32 else None
 
 
+@functools.lru_cache(maxsize=4)
+def _secret_path_with(environment: tuple[str | None, ...]) -> Path | None:
+    """:func:`secret_path` under these values of the variables it reads (see :func:`secret`)."""
+    return secret_path()
+
+
 def secret() -> bytes | None:
-    """This user's cache secret (made on first use), or None when none can be had."""
-    path = secret_path()
+    """This user's cache secret (made on first use), or None when none can be had.
+
+    Asked once per cache entry (a thousand times in a re-run of 1,000
+    responses): where the secret lives is worked out once per value of the
+    variables that say it, not each time.
+    """
+    path = _secret_path_with(
+        tuple(os.environ.get(name) for name in ("LOCALAPPDATA", "XDG_CACHE_HOME", "HOME"))
+    )
     return _secret_at(path) if path is not None else None
 
 
