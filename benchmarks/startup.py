@@ -6,7 +6,7 @@ code and imports. Also lists which heavy libraries ``import selfeval.cli``
 loads (none should be) and what a subcommand's ``--help`` loads.
 
 Usage:
-    python benchmarks/startup.py [--repeat N] [--breakdown] [--example DIR]
+    python benchmarks/startup.py [--repeat N] [--breakdown] [--example DIR [--layers]]
 
 ``--example DIR`` also times ``selfeval status`` on the worked example (laid
 out in DIR by ``selfeval init --example`` the first time), as
@@ -90,6 +90,34 @@ def breakdown(repeat: int = 15) -> dict[str, dict[str, float]]:
             step: statistics.median(column) for step, column in zip(STEPS, columns, strict=True)
         }
     return medians
+
+
+def layers(example: Path, repeat: int = 9) -> dict[str, Timing]:
+    """What ``selfeval status`` costs layer by layer: fresh processes importing more and more.
+
+    Each entry imports what the one before it did and more (typer, pydantic,
+    our model classes, status's modules, rich), then ``status --json`` and
+    ``status`` on the worked example in ``example``; ``--help`` for scale.
+    """
+    selfeval = selfeval_cmd()
+
+    def imports(*modules: str) -> list[str]:
+        return [sys.executable, "-c", "import " + ", ".join(modules)]
+
+    models = ("selfeval.model.questionnaire", "selfeval.model.response", "selfeval.model.exercise")
+    ours = ("selfeval.cli.status", "selfeval.checks.status")
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "selfeval --help": [*selfeval, "--help"],
+        "import typer.main": imports("typer.main"),
+        "+ pydantic": imports("typer.main", "pydantic"),
+        "+ our model classes": imports("typer.main", "pydantic", *models),
+        "+ status's modules": imports("typer.main", *ours),
+        "+ rich": imports("typer.main", *ours, "rich.console", "rich.table"),
+        "selfeval status --json": [*selfeval, "status", "--json", "-w", str(example)],
+        "selfeval status": [*selfeval, "status", "-w", str(example)],
+    }
+    return timings(commands, repeat)
 
 
 def heavy_modules_loaded(args: list[str] | None) -> list[str]:
@@ -191,7 +219,17 @@ def main() -> None:
         type=Path,
         help="also time `selfeval status` on the worked example, laid out in this folder",
     )
+    parser.add_argument(
+        "--layers",
+        action="store_true",
+        help="with --example: what status costs layer by layer (CPU medians)",
+    )
     args = parser.parse_args()
+    if args.layers and args.example:
+        result = layers(example_workspace(args.example), args.repeat)
+        for name, t in result.items():
+            print(f"  {name:<28} CPU median {t.cpu_median * 1000:6.0f} ms")
+        return
     if args.breakdown:
         steps = breakdown(args.repeat)
         print(f"--help inside the process, median of {args.repeat} (ms):")
