@@ -125,7 +125,7 @@ def test_csv_export_of_the_worked_example(runner: CliRunner, example_ws: Path) -
     ]
     fin = participants[6]
     assert (fin["name"], fin["full_name"]) == ("Financiën", "Ministerie van Financiën")
-    assert fin["submitted"] == "peer-review-2@1.1.0"
+    assert fin["submitted"] == "peer-review-2@1.2.0"
     raw = (folder / "answers.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads Financiën
     assert raw.split(b"\r\n")[0].startswith(b'\xef\xbb\xbf"category","participant"')  # RFC 4180
@@ -332,7 +332,7 @@ def test_drafts_are_left_out_unless_asked_for(runner: CliRunner, example_ws: Pat
     jus = next(p for p in _csv(folder / "participants.csv") if p["code"] == "JUS")
     assert (jus["submitted"], jus["drafts"], jus["missing"]) == (
         "",
-        "peer-review-2@1.1.0",
+        "peer-review-2@1.2.0",
         "peer-review-2",
     )
     _export(runner, example_ws, "--include-drafts")

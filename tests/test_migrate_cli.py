@@ -235,3 +235,26 @@ def test_a_self_evaluation_on_1_2_0_moves_to_1_3_0_unchanged(
     assert moved["questionnaire"]["version"] == "1.3.0"
     assert moved["answers"] == data["answers"]
     assert run(runner, example_ws, "validate").exit_code == 0
+
+
+@pytest.mark.parametrize("round_, code", [(1, "NCTb"), (2, "FIN")])
+def test_a_peer_review_on_1_1_0_moves_to_1_2_0_unchanged(
+    runner: CliRunner, example_ws: Path, round_: int, code: str
+) -> None:
+    """1.2.0 only rewords the help of an opportunity's `answers` (issue 16): nothing is lost."""
+    qid = f"peer-review-{round_}"
+    path = example_ws / CAT / code / f"{qid}.yaml"
+    data = yamlio.load(path)
+    old = load_questionnaire(example_ws / "questionnaires" / f"{qid}-1.1.0.yaml")
+    data["questionnaire"] = {"id": qid, "version": "1.1.0", "hash": old.hash}
+    yamlio.write(path, data)
+    dry = run(runner, example_ws, "migrate", "--dry-run")
+    assert f"{code}/{qid}.yaml: {qid} 1.1.0 → 1.2.0" in dry.stdout
+    assert "NOT CARRIED" not in dry.stdout
+    result = run(runner, example_ws, "migrate", qid, "--participant", code)
+    assert result.exit_code == 0, result.output
+    moved = yamlio.load(path)
+    assert moved["questionnaire"]["version"] == "1.2.0"
+    assert moved["answers"] == data["answers"]
+    assert moved.get("reactions") == data.get("reactions")  # NCTb gave none in the example
+    assert run(runner, example_ws, "validate").exit_code == 0

@@ -259,3 +259,26 @@ def test_the_departments_a_finding_concerns_do_not_offer_the_respondents_own(
     assert offered["bottlenecks.0.departments"] == ["DEP2"]
     # ... while a plain checklist without exclude_self still offers everyone.
     assert offered["partners"] == ["DEP1", "DEP2"]
+
+
+def test_a_reopened_peer_review_can_change_a_reaction_from_the_review_before_any_change(
+    example: Path,
+) -> None:
+    from test_peer_review import ROUND_1_REST, review
+
+    review(example, "DEF", ["agree", "agree", "agree", *ROUND_1_REST], lang="nl")
+    # Reopened with consent; nothing changed yet, so the review offers to leave it
+    # submitted. Changing a reaction was missing from that menu (the trial: FIN).
+    script = [True, False, "review", "reaction", "role.BZK", "disagree", "Niet juist.", None]
+    result, prompter = review(example, "DEF", [*script, "quit"], lang="nl")
+    first = next(values for message, values, _ in prompter.menus if "keep" in values)
+    assert "reaction" in first
+    assert result.state == "draft" and result.reopened is not None
+    verdicts = {r["finding"]: r["verdict"] for r in response_of_def(example)["reactions"]}
+    assert verdicts["role.BZK"] == "disagree"
+
+
+def response_of_def(root: Path) -> dict[str, Any]:
+    from test_peer_review import response_of
+
+    return response_of(root, "DEF", "peer-review-1")

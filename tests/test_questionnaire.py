@@ -29,6 +29,8 @@ PUBLISHED = {
     "peer-review-2-1.1.0.yaml": "sha256:d2e74911e73532cd559a3d2d00ed59a513eea927b9a844e5c46f8ef5eb36a830",
     "self-evaluation-1.2.0.yaml": "sha256:ce8533240c485e844794b5cecda937b1aa3489bbcd40d98d63a62abfa829936a",
     "self-evaluation-1.3.0.yaml": "sha256:452ea7175bbf39d04d2552aa05930ed6c4b04898b31eee4eb20e4ec946c0ae86",
+    "peer-review-1-1.2.0.yaml": "sha256:68a8b75f8c41764612d46dfdc8be01860623b6b260042adec27129367e41d65f",
+    "peer-review-2-1.2.0.yaml": "sha256:251a92c9b0aa4a6cde22d9658501a97bf8d9a98d4919c111d43cc17f6a94a671",
 }
 
 
@@ -98,25 +100,7 @@ def _respondent_texts(value: Any, path: str = "") -> list[tuple[str, str]]:
     return []
 
 
-#: Newest versions still known to show a file name: the peer reviews 1.1.0 name
-#: ``reports/draft.yaml`` in the help of an opportunity's ``answers`` (issue 16; a new
-#: peer-review version is to reword it). Strict: the test fails once they are fixed.
-_KNOWN_TECHNICAL = {"peer-review-1-1.1.0.yaml", "peer-review-2-1.1.0.yaml"}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            id=p.name,
-            marks=[pytest.mark.xfail(strict=True, reason="names reports/draft.yaml")]
-            if p.name in _KNOWN_TECHNICAL
-            else [],
-        )
-        for p in newest_questionnaires()
-    ],
-)
+@pytest.mark.parametrize("path", newest_questionnaires(), ids=lambda p: p.name)
 def test_newest_versions_show_no_file_name_or_option_to_the_respondent(path: Path) -> None:
     q = load_questionnaire(path).questionnaire
     texts = _respondent_texts(q.model_dump())

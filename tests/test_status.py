@@ -173,7 +173,7 @@ def test_no_workspace_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> Non
 def test_changed_questionnaire_is_noted(runner: CliRunner, ws: Path) -> None:
     path = write_response(ws, "EZ", "peer-review-2", {"role": "ok"})
     assert rows_by_key(ws, runner)[("EZ", "peer-review-2")]["questionnaire_changed"] is False
-    questionnaire = ws / "questionnaires" / "peer-review-2-1.1.0.yaml"
+    questionnaire = ws / "questionnaires" / "peer-review-2-1.2.0.yaml"
     questionnaire.write_text(
         questionnaire.read_text("utf-8").replace("Collegiale toets 2", "Collegiale toets twee"),
         encoding="utf-8",
@@ -181,7 +181,7 @@ def test_changed_questionnaire_is_noted(runner: CliRunner, ws: Path) -> None:
     result = status(runner, ws)
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
-    assert "peer-review-2@1.1.0 changed since; run selfeval validate" in flat
+    assert "peer-review-2@1.2.0 changed since; run selfeval validate" in flat
     assert rows_by_key(ws, runner)[("EZ", "peer-review-2")]["questionnaire_changed"] is True
     assert path.exists()
 

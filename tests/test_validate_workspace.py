@@ -72,7 +72,7 @@ def test_valid_responses_pass(runner: CliRunner, ws: Path) -> None:
     write_response(ws, "BZ", "self-evaluation", {"definition": "Staten die falen."})
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
-    assert "OK: 11 files valid." in result.stdout  # exercise, 8 questionnaires, 2 responses
+    assert "OK: 13 files valid." in result.stdout  # exercise, 10 questionnaires, 2 responses
     assert "Warning" not in result.output
 
 
@@ -90,12 +90,12 @@ def test_hash_mismatch_is_an_error_at_the_hash_line(runner: CliRunner, ws: Path)
 def test_unknown_version_names_the_response(runner: CliRunner, ws: Path) -> None:
     path = write_response(ws, "DEF", "peer-review-1", GOOD_PR1)
     path.write_text(
-        path.read_text("utf-8").replace("version: 1.1.0", "version: 9.9.9"), encoding="utf-8"
+        path.read_text("utf-8").replace("version: 1.2.0", "version: 9.9.9"), encoding="utf-8"
     )
     result = validate(runner, ws)
     assert result.exit_code == 1
     assert f"Error: {path}: questionnaire 'peer-review-1' has no version '9.9.9'" in result.stderr
-    assert "available versions: 1.0.0, 1.1.0" in result.stderr
+    assert "available versions: 1.0.0, 1.1.0, 1.2.0" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -242,7 +242,7 @@ def test_earlier_submitted_versions_are_checked(runner: CliRunner, ws: Path) -> 
     write_response(ws, "DEF", "peer-review-1", GOOD_PR1, at=kept, status="submitted")
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
-    assert "OK: 11 files valid." in result.stdout
+    assert "OK: 13 files valid." in result.stdout
     kept.write_text(kept.read_text("utf-8").replace("fully", "entirely"), encoding="utf-8")
     result = validate(runner, ws)
     assert result.exit_code == 1

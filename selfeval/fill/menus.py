@@ -229,6 +229,7 @@ class Menus:
                 options = [
                     Option("keep", gettext(lang, "fill.keep_submitted")),
                     Option("change", gettext(lang, "fill.change_one")),
+                    *extra,  # peer review: a reaction can be changed here too
                     Option("revisit", gettext(lang, "fill.revisit")),
                 ]
                 choice = self.prompter.choose(
@@ -237,7 +238,9 @@ class Menus:
                 if choice == "keep":
                     return "submitted"
                 if choice == "change":
-                    self._change_one()
+                    changed = self._change_one()
+                elif self.extra and choice in {o.value for o in extra}:
+                    changed_extra = self.extra.run(choice)
                 else:
                     self._revisit()
                 continue

@@ -204,7 +204,7 @@ def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, l
             except KeyError:  # gone from the draft: its title is not known any more
                 out.append(gettext(lang, msgid, title=fid.rsplit(".", 1)[-1]))
                 continue
-            named = shorten(f"{kind_label(finding.kind, lang)}: {finding.title}", 60)
+            named = shorten(f"{kind_label(finding.kind, lang)}: {finding.title}", 66)
             out.append(gettext(lang, msgid, title=named))
         if len(ids) > _LISTED:
             more = len(ids) - _LISTED
