@@ -75,3 +75,38 @@ def test_every_command_has_help_that_teaches() -> None:
         assert result.exit_code == 0, name
         first = result.output.split("\n\n")[1].strip()
         assert len(first) > 20, f"{name}: help summary too short: {first!r}"
+
+
+def test_every_example_in_a_commands_help_is_a_line_of_its_own() -> None:
+    """Click joins a docstring's paragraph unless it follows ``\\b``: an example list
+    without it reads "Examples:   selfeval aggregate" and then loose lines."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from selfeval.cli import app
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        from cli_reference import command_paths
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    runner = CliRunner()
+    for path in command_paths():
+        result = runner.invoke(app, [*path, "--help"], terminal_width=80)
+        assert result.exit_code == 0, path
+        lines = result.output.splitlines()
+        heads = [i for i, line in enumerate(lines) if re.match(r"\s*Examples?:", line)]
+        for head in heads:
+            assert lines[head].strip() in ("Example:", "Examples:"), (path, lines[head])
+            block: list[str] = []
+            for line in lines[head + 1 :]:
+                if line.strip() in ("Options:", "Commands:", "Arguments:"):
+                    break
+                block.append(line)
+            examples = [line.strip() for line in block if line.strip()]
+            assert examples, path
+            # One command per line, with no blank line between them.
+            assert all(e.startswith("selfeval ") for e in examples), (path, examples)
+            first = next(i for i, line in enumerate(block) if line.strip())
+            assert all(line.strip() for line in block[first : first + len(examples)]), path

@@ -108,16 +108,13 @@ def aggregate_command(
     read from it is kept in .selfeval/cache/ (selfeval cache clear).
 
     Examples:
+
+    \b
       selfeval aggregate
-
       selfeval aggregate --draft
-
       selfeval aggregate --format html -o report.html
-
       selfeval aggregate --format docx
-
       selfeval aggregate --jobs 2
-
       selfeval aggregate --category risicolanden
     """
     from selfeval.files.root import find_workspace

@@ -26,7 +26,9 @@ def clear_command(workspace: WorkspaceOption = None) -> None:
     so clearing is never needed for correct results: it frees disk space.
     See docs/performance.md.
 
-    Examples:
+    Example:
+
+    \b
       selfeval cache clear
     """
     from selfeval.files.workspace import Workspace
