@@ -167,6 +167,25 @@ def test_phases_times_each_step_of_aggregate(small_ws: Path) -> None:
         assert f"  {step} " in result.stdout
 
 
+@pytest.mark.slow  # a benchmark's smoke test: the slow tier
+def test_memory_prints_each_step_and_the_peak(small_ws: Path, tmp_path: Path) -> None:
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(small_ws, ws)
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "memory.py"), str(ws)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for step in ("read_responses", "build", "_figures", "_tidy_stream", "save"):
+        assert f"> {step}" in result.stdout and f"< {step} (CPU" in result.stdout, step
+    assert "peak RSS " in result.stdout
+    assert (ws / "reports").is_dir()
+
+
 @pytest.mark.slow
 def test_export_vs_aggregate_quick_prints_each_format_against_the_target() -> None:
     result = subprocess.run(
