@@ -74,6 +74,7 @@ def breakdown(repeat: int = 15) -> dict[str, dict[str, float]]:
     Returns:
         ``{"selfeval": {step: seconds}, "minimal": {step: seconds}}`` for :data:`STEPS`.
     """
+    byte_compile()
     bench = str(Path(__file__).resolve().parent)
     samples: dict[str, list[list[float]]] = {"selfeval": [], "minimal": []}
     for _ in range(repeat):
@@ -99,6 +100,7 @@ def layers(example: Path, repeat: int = 9) -> dict[str, Timing]:
     our model classes, status's modules, rich), then ``status --json`` and
     ``status`` on the worked example in ``example``; ``--help`` for scale.
     """
+    byte_compile()
     selfeval = selfeval_cmd()
 
     def imports(*modules: str) -> list[str]:
@@ -138,6 +140,23 @@ def example_workspace(target: Path) -> Path:
     return target
 
 
+def byte_compile() -> None:
+    """Byte-compile the ``selfeval`` package the measured commands will import.
+
+    An installed package has its ``.pyc`` files; a checkout run with
+    ``PYTHONPATH`` under ``PYTHONDONTWRITEBYTECODE=1`` (as in the shells
+    these benchmarks were run from) would compile every module of ours on
+    every run (~150 ms of a ``status``) and measure that instead.
+    """
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("selfeval")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)
+
+
 def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
     """Start-up times and their ratios to the minimal app (and ``status`` to ``--help``).
 
@@ -149,6 +168,7 @@ def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
         "loaded": {...}, "repeat": n}``. The best (shortest) run and the CPU time
         are the figures least disturbed by other work on a shared machine.
     """
+    byte_compile()
     selfeval = selfeval_cmd()
     minimal = [sys.executable, MINIMAL]
     commands = {
