@@ -282,3 +282,33 @@ def response_of_def(root: Path) -> dict[str, Any]:
     from test_peer_review import response_of
 
     return response_of(root, "DEF", "peer-review-1")
+
+
+def test_the_long_text_hint_lists_the_finish_key_and_ctrl_e_when_there_is_an_editor(
+    keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (Already so before issue 16's second trial; the trial's machine had no nano and no
+    # $EDITOR, only vi, which is never opened unasked: there the key is not listed.)
+    from test_prompts import ENTER, context, item, prompter
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "nano")
+    the_item = item(type="long-text")
+    keys.send_text("tekst" + ENTER + ENTER)
+    p, out = prompter(keys)
+    assert p.ask(the_item, None, context(the_item)) == "tekst"
+    hint = " ".join(out.getvalue().split())
+    assert "Enter op een lege regel rondt af" in hint and "Ctrl-E: schrijven in nano" in hint
+
+
+def test_a_section_heading_never_stands_alone_on_a_page_of_the_review() -> None:
+    from selfeval.cli.terminal import _pages
+
+    # The trial: "Pagina 1 van 32" showed only "Visie op de incidentcategorie": its first
+    # answer (a long definition) did not fit under the heading and went to page 2.
+    heading, definition, short = ["Visie"], [f"regel {n}" for n in range(20)], ["Rol: ja"]
+    pages = _pages([[heading, definition], [["Rol"], short]], 17)
+    assert pages[0] == heading + definition[:16]
+    assert pages[0] != heading
+    # A section that fits after another stays whole where it is.
+    assert _pages([[heading, short], [["Rol"], short]], 17) == [heading + short + ["Rol"] + short]

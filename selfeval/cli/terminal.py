@@ -430,11 +430,13 @@ def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
 def _pages(sections: list[list[list[Any]]], size: int) -> list[list[Any]]:
     """Lines grouped into pages of at most ``size``: between sections, else between entries.
 
-    Each section is a list of units (an item, or a repeat entry with all its
-    fields). A section that does not fit on what is left of a page starts a
-    new one; a section longer than a page breaks between its units; only a
-    unit longer than a page is broken inside. One line per renderable (the
-    page size leaves room for long answers).
+    Each section is a list of units (its heading first, then an item, or a
+    repeat entry with all its fields). A section that does not fit on what is
+    left of a page starts a new one; a section longer than a page breaks
+    between its units; only a unit longer than a page is broken inside, and
+    so is the unit right after a section's heading when it does not fit
+    under it (a heading alone on a page was the second trial's first page).
+    One line per renderable (the page size leaves room for long answers).
     """
     pages: list[list[Any]] = [[]]
 
@@ -444,8 +446,11 @@ def _pages(sections: list[list[list[Any]]], size: int) -> list[list[Any]]:
     for units in sections:
         if pages[-1] and len(pages[-1]) + lines_of(units) > size:
             pages.append([])
-        for unit in units:
-            if pages[-1] and len(pages[-1]) + len(unit) > size:
+        for number, unit in enumerate(units):
+            # A section's heading never stands alone at the foot of a page: the
+            # unit after it then starts there and breaks inside instead.
+            alone = number == 1 and len(pages[-1]) == len(units[0])
+            if pages[-1] and len(pages[-1]) + len(unit) > size and not alone:
                 pages.append([])
             for line in unit:
                 if len(pages[-1]) >= size:
