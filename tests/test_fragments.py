@@ -191,3 +191,21 @@ def test_no_cache_keeps_no_parts_and_cache_clear_removes_them(
     result = runner.invoke(app, ["cache", "clear", "-w", str(example_ws)])
     assert result.exit_code == 0, result.output
     assert not packs(example_ws)
+
+
+def test_a_re_run_that_makes_the_same_report_leaves_its_files_untouched(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    """Outputs are written only when their bytes change: the report keeps its file and time."""
+    aggregate(runner, example_ws)
+    report = example_ws / REPORT
+    figures = sorted(report.parent.glob("figure-*.png"))
+    assert figures
+    before = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in (report, *figures)]
+    forget_runs(example_ws)
+    aggregate(runner, example_ws)  # renders again (no record), the same bytes
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in (report, *figures)] == before
+    change_text(example_ws)
+    aggregate(runner, example_ws)
+    assert report.stat().st_ino != before[0][0]  # replaced, atomically, with the new report
+    assert "Een alinea erbij." in report.read_text("utf-8")

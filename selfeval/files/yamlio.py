@@ -28,7 +28,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -720,18 +720,29 @@ def _temp_beside(target: Path, path: Path) -> tuple[int, Path]:
 
 @contextlib.contextmanager
 def _replace_on_success(
-    tmp: Path, target: Path, mode: int, path: Path, *, fsync: bool
+    tmp: Path,
+    target: Path,
+    mode: int,
+    path: Path,
+    *,
+    fsync: bool,
+    unchanged: Callable[[], bool] = lambda: False,
 ) -> Iterator[None]:
     """Run the block that fills ``tmp``; then give it ``mode`` and rename it over ``target``.
 
     The one commit step of :func:`atomic_writer` and :func:`atomic_path`: on an
     error or interrupt ``tmp`` is removed and ``target`` is left as it was.
+    When ``unchanged()`` says so after the block, ``tmp`` is removed and
+    ``target`` left as it is (its bytes are already those).
 
     Raises:
         InputError: the disk is full or the folder not writable (from ``OSError``).
     """
     try:
         yield
+        if unchanged():
+            tmp.unlink()
+            return
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
@@ -752,7 +763,12 @@ def _replace_on_success(
 
 @contextlib.contextmanager
 def atomic_writer(
-    path: Path, *, fsync: bool = True, binary: bool = False, within: Path | None = None
+    path: Path,
+    *,
+    fsync: bool = True,
+    binary: bool = False,
+    within: Path | None = None,
+    keep_same: bool = False,
 ) -> Iterator[TextIO]:
     r"""Open a text handle whose content replaces ``path`` atomically when the block ends.
 
@@ -767,6 +783,10 @@ def atomic_writer(
         binary: yield a binary handle instead (a ``.docx``, a picture).
         within: the workspace: refuse a path whose real location (links
             resolved) is outside it (:func:`check_inside`).
+        keep_same: when what was written is byte for byte the target's
+            content, leave the target as it is (not renamed over, not
+            fsynced: its time stamp stays, a re-run that made the same report
+            changes no file).
 
     Yields:
         A text handle (UTF-8, ``\n`` line ends), or a binary one.
@@ -778,15 +798,30 @@ def atomic_writer(
     """
     target, mode = _target(path, within)
     fd, tmp = _temp_beside(target, path)
-    with _replace_on_success(tmp, target, mode, path, fsync=fsync):
+    same = False
+    with _replace_on_success(tmp, target, mode, path, fsync=fsync, unchanged=lambda: same):
         opened = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         )
         with opened as handle:
             yield handle
             handle.flush()
-            if fsync:
+            same = keep_same and _same_bytes(tmp, target)
+            if fsync and not same:
                 os.fsync(handle.fileno())
+
+
+def _same_bytes(written: Path, target: Path) -> bool:
+    """``target`` is a regular file with exactly the bytes of ``written``."""
+    import filecmp
+
+    try:
+        info = os.stat(target)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != os.stat(written).st_size:
+            return False
+        return filecmp.cmp(written, target, shallow=False)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -921,6 +921,9 @@ def write_report(
 ) -> list[Path]:
     """Render the report straight into ``path``, atomically; Markdown's figures beside it.
 
+    A file whose bytes would not change is left as it is (not written over:
+    its time stamp stays; :func:`selfeval.files.yamlio.atomic_writer`'s ``keep_same``).
+
     Markdown is streamed from Jinja2 (``Template.generate``) through the
     blank-line tidying into the file, so the whole text is never held at
     once; HTML needs the whole Markdown for markdown-it, so it is rendered
@@ -950,7 +953,7 @@ def write_report(
     """
     from selfeval.files.yamlio import atomic_writer
 
-    with atomic_writer(path, fsync=fsync, within=within) as handle:
+    with atomic_writer(path, fsync=fsync, within=within, keep_same=True) as handle:
         render_into(
             report, handle, fmt=fmt, template_dirs=template_dirs, figure_files=True, ids=ids
         )
@@ -1007,7 +1010,9 @@ def write_figures_beside(
 
     written = []
     for target, data in _files_beside(report, path):
-        with atomic_writer(target, fsync=fsync, binary=True, within=within) as handle:
+        with atomic_writer(
+            target, fsync=fsync, binary=True, within=within, keep_same=True
+        ) as handle:
             handle.write(data)  # type: ignore[arg-type]
         written.append(target)
     return written
