@@ -185,6 +185,7 @@ class Fragments:
     def __init__(self, path: Path, name: str, known: dict[str, str], flavour: str) -> None:
         self.path = path
         self.name = name
+        #: The pack's parts not used yet (a part used moves to ``used``).
         self.known = known
         self.used: dict[str, str] = {}
         self.made = 0
@@ -237,7 +238,7 @@ class Fragments:
             return render()
         text = self.used.get(key)
         if text is None:
-            text = self.known.get(key)
+            text = self.known.pop(key, None)  # moved, not copied: held once
         if text is not None:
             self.reused += 1
         else:
@@ -254,7 +255,7 @@ class Fragments:
         Returns:
             True when written; False when unchanged or not writable.
         """
-        if not self.made and len(self.used) == len(self.known):
+        if not self.made and not self.known:  # every part reused, none left unused
             return False
         data = json.dumps(
             {"format": FORMAT, "name": self.name, "fragments": self.used},
