@@ -257,23 +257,28 @@ class Fragments:
         """
         if not self.made and not self.known:  # every part reused, none left unused
             return False
-        data = json.dumps(
-            {"format": FORMAT, "name": self.name, "fragments": self.used},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
-        return sealed.write_sealed(self.path, _KIND, self.name, data)
+        return sealed.write_sealed_chunks(self.path, _KIND, self.name, self._json())
+
+    def _json(self) -> Iterator[bytes]:
+        """The pack as JSON, a part at a time: the whole text is never held (20 M characters)."""
+        head = {"format": FORMAT, "name": self.name}
+        yield json.dumps(head, separators=(",", ":"))[:-1].encode() + b',"fragments":{'
+        for n, (key, text) in enumerate(self.used.items()):
+            part = json.dumps(key) + ":" + json.dumps(text, ensure_ascii=False)
+            yield (part if n == 0 else "," + part).encode("utf-8")
+        yield b"}}"
 
 
 def _read_pack(path: Path, name: str) -> dict[str, str]:
     """The fragments of a sealed pack; nothing for anything but a pack we wrote under ``name``."""
-    raw = sealed.read_sealed(path, _KIND, name, limit=_MAX_PACK)
-    if raw is None:
+    text = sealed.read_sealed_text(path, _KIND, name, limit=_MAX_PACK)
+    if text is None:
         return {}
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(text)
     except (ValueError, RecursionError):
         return {}
+    del text
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT

@@ -34,9 +34,20 @@ import os
 import secrets
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["SEAL_BYTES", "read_sealed", "seal", "secret", "secret_path", "unseal", "write_sealed"]
+__all__ = [
+    "SEAL_BYTES",
+    "read_sealed",
+    "read_sealed_text",
+    "seal",
+    "secret",
+    "secret_path",
+    "unseal",
+    "write_sealed",
+    "write_sealed_chunks",
+]
 
 #: Length of the seal at the start of an entry (HMAC-SHA256).
 SEAL_BYTES = 32
@@ -105,8 +116,12 @@ def secret() -> bytes | None:
     return _secret_at(path) if path is not None else None
 
 
-def _mac(key_secret: bytes, kind: str, key: str, data: bytes) -> bytes:
-    message = hmac.new(key_secret, f"selfeval-sealed\0{kind}\0{key}\0".encode(), hashlib.sha256)
+def _hmac(key_secret: bytes, kind: str, key: str) -> hmac.HMAC:
+    return hmac.new(key_secret, f"selfeval-sealed\0{kind}\0{key}\0".encode(), hashlib.sha256)
+
+
+def _mac(key_secret: bytes, kind: str, key: str, data: bytes | memoryview) -> bytes:
+    message = _hmac(key_secret, kind, key)
     message.update(data)
     return message.digest()
 
@@ -142,22 +157,61 @@ def read_sealed(path: Path, kind: str, key: str, *, limit: int) -> bytes | None:
     return unseal(kind, key, raw)
 
 
+def read_sealed_text(path: Path, kind: str, key: str, *, limit: int) -> str | None:
+    """:func:`read_sealed` as UTF-8 text, for a large entry: its bytes are not copied first.
+
+    None as :func:`read_sealed`, and for bytes that are not UTF-8.
+    """
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + SEAL_BYTES + 1)
+    except OSError:
+        return None
+    key_secret = secret()
+    if key_secret is None or not SEAL_BYTES <= len(raw) <= limit + SEAL_BYTES:
+        return None
+    data = memoryview(raw)[SEAL_BYTES:]
+    if not hmac.compare_digest(raw[:SEAL_BYTES], _mac(key_secret, kind, key, data)):
+        return None
+    try:
+        return str(data, "utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def write_sealed(path: Path, kind: str, key: str, data: bytes) -> bool:
     """Seal and write one entry atomically (temporary file, rename); False when not written."""
-    sealed = seal(kind, key, data)
-    if sealed is None:
+    return write_sealed_chunks(path, kind, key, [data])
+
+
+def write_sealed_chunks(path: Path, kind: str, key: str, chunks: Iterable[bytes]) -> bool:
+    """:func:`write_sealed` of the bytes ``chunks`` make, one at a time (never all held at once).
+
+    The seal is written in front once the last chunk is: the file is the
+    same as ``write_sealed(path, kind, key, b"".join(chunks))`` writes.
+    """
+    key_secret = secret()
+    if key_secret is None:
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp", dir=path.parent)
     except OSError:
         return False
+    message = _hmac(key_secret, kind, key)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(sealed)
+            handle.write(bytes(SEAL_BYTES))
+            for chunk in chunks:
+                message.update(chunk)
+                handle.write(chunk)
+            handle.seek(0)
+            handle.write(message.digest())
         os.replace(tmp, path)
-    except OSError:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        return False
+        if isinstance(exc, OSError):
+            return False
+        raise
     return True
