@@ -255,6 +255,7 @@ class Fragments:
         Returns:
             True when written; False when unchanged or not writable.
         """
+        self._digests.clear()  # the render is over: its arguments' digests are not needed
         if not self.made and not self.known:  # every part reused, none left unused
             return False
         return sealed.write_sealed_chunks(self.path, _KIND, self.name, self._json())
