@@ -54,6 +54,7 @@ from questionary.prompts.common import InquirerControl
 from rich.console import Console
 from rich.markup import escape
 
+from selfeval.files import yamlio
 from selfeval.fill.local import shown_date
 from selfeval.fill.prompter import (
     BACK,
@@ -474,6 +475,10 @@ class TerminalPrompter:
             in the session's language through :class:`AskContext`).
     """
 
+    #: Every prompt is drawn only after :func:`selfeval.files.yamlio.wait_for_writes`
+    #: (see :class:`~selfeval.fill.prompter.Prompter`).
+    waits_for_writes = True
+
     def __init__(
         self,
         *,
@@ -762,6 +767,9 @@ class TerminalPrompter:
         return self._text(item, message, current, context)
 
     def _ask(self, question: questionary.Question) -> Any:
+        # Drawn only once the answers given are on disk: the last one may
+        # still be being written (Walker.save_answer), while this was built.
+        question.application.pre_run_callables.append(yamlio.wait_for_writes)
         return _eof_on_ctrl_d(question).unsafe_ask()
 
     def _asked(self, question: questionary.Question) -> Any:

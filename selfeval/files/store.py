@@ -279,9 +279,30 @@ class ResponseStore:
             raise
 
     def close(self) -> None:
-        """Release the lock (safe to call twice)."""
-        if self._lock.is_locked:
-            self._lock.release()
+        """Finish a save still being written, then release the lock (safe to call twice).
+
+        Raises:
+            InputError: that save failed (the lock is released all the same).
+        """
+        try:
+            self.wait_saved()
+        finally:
+            if self._lock.is_locked:
+                self._lock.release()
+
+    def wait_saved(self) -> None:
+        """Wait until a save started with ``background=True`` is on disk.
+
+        Every other way of changing or closing the store waits first, so saves
+        happen one at a time, in order (``docs/fill.md``).
+
+        Raises:
+            InputError: that save failed; what it wrote is not on disk, and the
+                next :meth:`save_if_changed` writes it again.
+        """
+        # Every background write of the process (they are all the stores'):
+        # one interrupted between starting and being recorded is waited for too.
+        yamlio.wait_for_writes()
 
     def _load(self) -> None:
         if self.path.is_file():
@@ -358,20 +379,39 @@ class ResponseStore:
 
     # -- changing ----------------------------------------------------------------
 
-    def save(self, answers: Mapping[str, Any] | None = None) -> None:
+    def save(
+        self,
+        answers: Mapping[str, Any] | None = None,
+        *,
+        background: bool = False,
+        on_error: Callable[[InputError], Exception] | None = None,
+    ) -> None:
         """Write the response atomically, stamping ``started_at``/``updated_at``.
 
         On a submitted response after :meth:`allow_reopen`: nothing is
         written while the content equals the submitted one; the first save
         that changes it reopens the response (:meth:`reopen`) and writes it.
 
+        A save still being written (``background``) is waited for first.
+
         Args:
             answers: replace the answers with these first (else save as is).
+            background: return once the response is put into YAML; the file
+                is written and synced in a thread
+                (:func:`selfeval.files.yamlio.write_in_background`), and
+                whoever needs it on disk calls :meth:`wait_saved` (the
+                terminal prompter before it draws the next prompt, :meth:`close`
+                and every other save). A reopening save is always written at once.
+            on_error: turns a failure of a ``background`` write into the error
+                raised by whoever waits for it (the session adds the answer
+                that was not saved).
 
         Raises:
             SubmittedError: the response is submitted and reopening was not allowed.
-            InputError: the file cannot be written (nothing is overwritten then).
+            InputError: the file cannot be written (nothing is overwritten then),
+                or an earlier background save failed.
         """
+        self.wait_saved()
         if answers is not None:
             if self.submitted and not self._reopen_on_change:
                 self._refuse_submitted()
@@ -383,7 +423,7 @@ class ResponseStore:
                 return
             self.reopen()
             return
-        self._write()
+        self._write(background=background, on_error=on_error)
 
     def _refuse_submitted(self) -> None:
         raise SubmittedError(self.path, self.participant, self.response.submitted_at)
@@ -401,14 +441,36 @@ class ResponseStore:
         """True when the response is submitted and its content is as submitted."""
         return self.submitted and _content(self.response) == self._submitted_content
 
-    def _write(self, moment: dt.datetime | None = None) -> None:
+    def _write(
+        self,
+        moment: dt.datetime | None = None,
+        *,
+        background: bool = False,
+        on_error: Callable[[InputError], Exception] | None = None,
+    ) -> None:
+        self.wait_saved()
         now = iso_stamp(moment or self.clock())
         response = self.response
         if response.started_at is None:
             response.started_at = now
         response.updated_at = now
-        yamlio.write(self.path, response.to_data(), within=self.workspace.root)
-        self._written = _snapshot(response.answers)
+        if not background:
+            yamlio.write(self.path, response.to_data(), within=self.workspace.root)
+            self._written = _snapshot(response.answers)
+            return
+        # The text is made here, from the response as it is now: a later
+        # change cannot slip into a write still running.
+        text = yamlio.dump(response.to_data())
+        written = _snapshot(response.answers)
+
+        def failed(exc: Exception) -> Exception:
+            self._written = None  # not on disk: save_if_changed writes it again
+            if on_error is not None and isinstance(exc, InputError):
+                return on_error(exc)
+            return exc
+
+        yamlio.write_in_background(self.path, text, within=self.workspace.root, on_error=failed)
+        self._written = written
 
     def save_if_changed(self) -> bool:
         """Save when the answers differ from the last ones written.
@@ -421,8 +483,10 @@ class ResponseStore:
             True when it wrote the file.
 
         Raises:
-            InputError: the file cannot be written.
+            InputError: the file cannot be written, or a background save
+                failed (:meth:`wait_saved`).
         """
+        self.wait_saved()
         if self.submitted:
             if not self._reopen_on_change or self.unchanged_submitted:
                 return False
@@ -456,6 +520,7 @@ class ResponseStore:
             IncompleteError: required answers missing or answers invalid,
                 listing each (``DESIGN.md`` §6: a submitted response is complete).
         """
+        self.wait_saved()
         if self.submitted:
             self._refuse_submitted()
         problems = self.problems(complete=True)
@@ -485,6 +550,7 @@ class ResponseStore:
         Raises:
             InputError: a file cannot be written.
         """
+        self.wait_saved()
         if not self.submitted:
             return None
         moment = self.clock()

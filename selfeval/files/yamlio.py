@@ -27,7 +27,9 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,6 +42,7 @@ __all__ = [
     "LIBYAML",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "BackgroundWrite",
     "atomic_files",
     "atomic_path",
     "atomic_write_text",
@@ -57,7 +60,9 @@ __all__ = [
     "read_bytes",
     "read_text",
     "scalar",
+    "wait_for_writes",
     "write",
+    "write_in_background",
 ]
 
 #: True when the libyaml C loader and dumper are in use.
@@ -970,6 +975,132 @@ def write(path: Path, data: Any, *, fsync: bool = True, within: Path | None = No
         InputError, RefusedError: as :func:`atomic_write_text`.
     """
     atomic_write_text(path, dump(data), fsync=fsync, within=within)
+
+
+class BackgroundWrite:
+    """One :func:`atomic_write_text` running in a thread of its own: :func:`write_in_background`.
+
+    The thread is not a daemon: a process that ends normally (or on Ctrl-C)
+    finishes the write before it exits. Only :meth:`wait` says whether it
+    succeeded.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        within: Path | None,
+        on_error: Callable[[Exception], Exception] | None,
+    ) -> None:
+        self.path = path
+        self._on_error = on_error
+        self._error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path, text, within), name="selfeval-save", daemon=False
+        )
+
+    def _run(self, path: Path, text: str, within: Path | None) -> None:
+        try:
+            atomic_write_text(path, text, within=within)
+        except Exception as exc:  # handed to the thread that waits
+            self._error = exc
+        finally:
+            _quick_switches(False)
+
+    def wait(self) -> None:
+        """Wait until the file is written (renamed into place and its folder synced).
+
+        Raises:
+            InputError, RefusedError: as :func:`atomic_write_text` (passed
+                through ``on_error`` first); raised once, by the first wait.
+        """
+        self._thread.join()
+        with _pending_lock:
+            if self in _pending:
+                _pending.remove(self)
+        error, self._error = self._error, None
+        if error is not None:
+            raise error if self._on_error is None else self._on_error(error)
+
+
+_pending: list[BackgroundWrite] = []
+_pending_lock = threading.Lock()
+_switch_interval: list[float] = []  # the interpreter's own, while a write runs
+
+#: How often the interpreter lets another thread run while a write is in the
+#: background (s). Each system call of the write (write, fsync, rename, fsync
+#: of the folder…) gives up the GIL, and getting it back waits for the main
+#: thread, busy building the next prompt, to be switched out: at the default
+#: 5 ms that stretched a 2 ms write past the prompt it was meant to hide behind.
+_WRITE_SWITCH_INTERVAL = 0.0002
+
+
+def _quick_switches(on: bool) -> None:
+    with _pending_lock:
+        if on and not _switch_interval:
+            _switch_interval.append(sys.getswitchinterval())
+            sys.setswitchinterval(min(_WRITE_SWITCH_INTERVAL, _switch_interval[0]))
+        elif not on and _switch_interval:
+            sys.setswitchinterval(_switch_interval.pop())
+
+
+def write_in_background(
+    path: Path,
+    text: str,
+    *,
+    within: Path | None = None,
+    on_error: Callable[[Exception], Exception] | None = None,
+) -> BackgroundWrite:
+    """Start writing ``text`` to ``path`` atomically in a thread; return at once.
+
+    For ``fill``: the next prompt is built while the file is written and
+    synced, and is drawn only once the write has ended (the prompter calls
+    :func:`wait_for_writes`). Every write started earlier (any file) is waited
+    for first, so writes happen one at a time, in the order they were asked for.
+
+    Args:
+        path: the target file, as :func:`atomic_write_text` (always fsynced).
+        text: the content.
+        within: the workspace (see :func:`atomic_writer`).
+        on_error: turns the write's error into the one :meth:`BackgroundWrite.wait`
+            raises (e.g. adds the answer that was not saved).
+
+    Raises:
+        InputError, RefusedError: an earlier background write failed (see
+            :func:`wait_for_writes`).
+    """
+    wait_for_writes()
+    write = BackgroundWrite(path, text, within, on_error)
+    with _pending_lock:
+        _pending.append(write)
+    _quick_switches(True)
+    try:
+        write._thread.start()
+    except RuntimeError:  # no thread to be had: write it now, as write() does
+        _quick_switches(False)
+        with _pending_lock:
+            _pending.remove(write)
+        atomic_write_text(path, text, within=within)
+    return write
+
+
+def wait_for_writes() -> None:
+    """Wait for every write started by :func:`write_in_background` to end.
+
+    Raises:
+        InputError, RefusedError: the first failed write's error (each is
+            raised once); the writes after it are still waited for.
+    """
+    with _pending_lock:
+        writes = list(_pending)
+    error: BaseException | None = None
+    for write in writes:
+        try:
+            write.wait()
+        except Exception as exc:
+            error = error or exc
+    if error is not None:
+        raise error
 
 
 def _walk(node: yaml.Node, path: Sequence[str | int]) -> yaml.Node | None:

@@ -190,6 +190,12 @@ class Prompter(Protocol):
 
     Every method may raise ``KeyboardInterrupt`` or ``EOFError``; the engine
     then stops, with every answer given already saved.
+
+    A prompter may set ``waits_for_writes = True``: it promises to call
+    :func:`selfeval.files.yamlio.wait_for_writes` before it shows a prompt
+    (raising what that raises). The engine then saves each answer in the
+    background while the next prompt is built (``docs/performance.md``);
+    without it every save is written before the engine goes on.
     """
 
     def show_section(self, info: SectionInfo) -> None:

@@ -107,6 +107,9 @@ class Walker:
         #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C.
         self.kept_typed: str | None = None
         self.groups = Groups(self)
+        #: Answers are written in the background: the prompter waits for the
+        #: write before it draws the next prompt (``Prompter.waits_for_writes``).
+        self._background = bool(getattr(prompter, "waits_for_writes", False))
         #: The section whose heading was just shown before a question asked
         #: on its own (:meth:`show_section_of`); :meth:`walk` does not repeat it.
         self._heading_shown: int | None = None
@@ -527,20 +530,32 @@ class Walker:
 
         The prompt line with the answer scrolls away under the error message,
         so a respondent on a full disk would otherwise lose what they typed.
+
+        With a prompter that ``waits_for_writes`` (the terminal's), the file is
+        written in the background while the next prompt is built; that prompt
+        is drawn only once the answer is on disk, and a failure is raised
+        there, with the answer, by the prompter.
         """
-        try:
-            self.store.save()
-        except InputError as exc:
+
+        def unsaved(exc: InputError) -> InputError:
             if item is None or not is_answered(value):
-                raise
+                return exc
             shown = format_value(item, value, self.lang, names=self.names)
-            raise InputError(
+            return InputError(
                 f"{exc.message}; your answer to {text_in(item.label, self.lang)!r} was not "
                 f"saved, here it is:\n{shown}",
                 location=exc.location,
                 hint=f"{exc.hint or 'fix the cause'}; then run fill again (every earlier "
                 f"answer is saved) and give this answer again",
-            ) from None
+            )
+
+        self.store.wait_saved()  # an earlier answer's failure is told as it is
+        try:
+            # A prompter that draws the next prompt only once the file is
+            # written lets the write run while that prompt is being built.
+            self.store.save(background=self._background, on_error=unsaved)
+        except InputError as exc:
+            raise unsaved(exc) from None
         self._tell_reopened()
         now = set(inactive_answers(self.questionnaire, self.store.answers))
         for item_id in sorted(now - self._inactive):
