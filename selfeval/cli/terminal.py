@@ -65,6 +65,8 @@ from selfeval.fill.prompter import (
     ReviewRow,
     SectionInfo,
     TypedInterrupt,
+    pause_collection,
+    resume_collection,
 )
 from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import AnswerError, parse_typed
@@ -200,6 +202,15 @@ def _create_inquirer_layout(ic: Any, get_prompt_tokens: Any, **kwargs: Any) -> L
 
 
 _q_common.create_inquirer_layout = _create_inquirer_layout
+
+
+def _pause_collection(_: Any) -> None:
+    pause_collection()
+
+
+def _resume_collection(app: Any) -> None:
+    if not app.is_done:  # a prompt drawn, not the last drawing of one answered
+        resume_collection()
 
 
 def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
@@ -767,10 +778,21 @@ class TerminalPrompter:
         return self._text(item, message, current, context)
 
     def _ask(self, question: questionary.Question) -> Any:
+        app = question.application
         # Drawn only once the answers given are on disk: the last one may
         # still be being written (Walker.save_answer), while this was built.
-        question.application.pre_run_callables.append(yamlio.wait_for_writes)
-        return _eof_on_ctrl_d(question).unsafe_ask()
+        app.pre_run_callables.append(yamlio.wait_for_writes)
+        # No garbage collection between a key (Enter above all) and the
+        # drawing that answers it: it runs after, while the respondent reads.
+        app.key_processor.before_key_press += _pause_collection
+        app.after_render += _resume_collection
+        try:
+            answer = _eof_on_ctrl_d(question).unsafe_ask()
+        except BaseException:
+            resume_collection()
+            raise
+        pause_collection()  # until the next prompt is drawn
+        return answer
 
     def _asked(self, question: questionary.Question) -> Any:
         """Ask, then erase the prompt: the caller prints the answer in the session language."""

@@ -10,7 +10,9 @@ of the catalogue (:mod:`selfeval.i18n`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -196,6 +198,10 @@ class Prompter(Protocol):
     (raising what that raises). The engine then saves each answer in the
     background while the next prompt is built (``docs/performance.md``);
     without it every save is written before the engine goes on.
+
+    Within :func:`collection_paused_between_prompts` (a session), a prompter
+    may pause Python's cyclic garbage collector from an answer to the next
+    prompt drawn (:func:`pause_collection`).
     """
 
     def show_section(self, info: SectionInfo) -> None:
@@ -215,6 +221,56 @@ class Prompter(Protocol):
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
         """Ask a yes/no question about the session itself."""
+
+
+_sessions: list[bool] = []  # one entry per session running (collection_paused_between_prompts)
+_paused: list[bool] = []  # [True] while pause_collection holds the collector off
+
+
+@contextlib.contextmanager
+def collection_paused_between_prompts() -> Iterator[None]:
+    """Run a session in which a prompter may pause the garbage collector between prompts.
+
+    Only inside it does :func:`pause_collection` do anything, and leaving it
+    turns the collector back on (:func:`resume_collection`), however the
+    session ends. :meth:`selfeval.fill.session.FillSession.run` and
+    :func:`selfeval.peer_review.run.run_peer_review` run in one (it also
+    decorates a function).
+    """
+    _sessions.append(True)
+    try:
+        yield
+    finally:
+        _sessions.pop()
+        if not _sessions:
+            resume_collection()
+
+
+def pause_collection() -> None:
+    """Hold Python's cyclic garbage collector off until :func:`resume_collection`.
+
+    The terminal prompter calls this when a key is taken and when an answer
+    is given: the garbage of a prompt (prompt_toolkit's objects refer to
+    each other, so only the collector frees them) is then collected after
+    the next prompt is drawn, while the respondent reads it, instead of in
+    the time they wait for it (``docs/performance.md``). Outside
+    :func:`collection_paused_between_prompts` (a prompter used on its own),
+    or with the collector off already, it does nothing.
+    """
+    if _sessions and not _paused and gc.isenabled():
+        gc.disable()
+        _paused.append(True)
+
+
+def resume_collection() -> None:
+    """Turn the garbage collector back on after :func:`pause_collection` (else do nothing).
+
+    Called when a prompt has been drawn, when a prompt ends with an error,
+    and when a session ends (:func:`collection_paused_between_prompts`).
+    """
+    if _paused:
+        _paused.clear()
+        gc.enable()
 
 
 def offered(item: Item, container: Mapping[str, Any]) -> Any:

@@ -25,7 +25,13 @@ from typing import Any, Literal
 
 from selfeval.files.store import ResponseStore
 from selfeval.fill.menus import Menus, ReviewPart
-from selfeval.fill.prompter import Notice, Path_, Prompter, ReviewRow
+from selfeval.fill.prompter import (
+    Notice,
+    Path_,
+    Prompter,
+    ReviewRow,
+    collection_paused_between_prompts,
+)
 from selfeval.fill.review import label_path
 from selfeval.fill.walker import Walker
 from selfeval.i18n import gettext, ngettext
@@ -242,18 +248,19 @@ class FillSession:
         """
         if self.store.submitted:
             self.store.save()  # refuses, unless reopening is allowed (then a no-op)
-        try:
-            if opening:
-                self.opening()
-            if self.store.answers:
-                if not self.menus.resume():
-                    return self._outcome("draft")
-            else:
-                self.walker.walk_all(only_unasked=False)
-            return self._outcome(self.menus.finish())
-        except (KeyboardInterrupt, EOFError):
-            self.store.save_if_changed()
-            return self._outcome("interrupted")
+        with collection_paused_between_prompts():
+            try:
+                if opening:
+                    self.opening()
+                if self.store.answers:
+                    if not self.menus.resume():
+                        return self._outcome("draft")
+                else:
+                    self.walker.walk_all(only_unasked=False)
+                return self._outcome(self.menus.finish())
+            except (KeyboardInterrupt, EOFError):
+                self.store.save_if_changed()
+                return self._outcome("interrupted")
 
     def walk(self, *, sections: Sequence[int] | None = None, only_unasked: bool = False) -> None:
         """Ask the visible items of the given sections (see :meth:`Walker.walk`)."""

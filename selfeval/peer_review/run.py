@@ -42,6 +42,7 @@ from selfeval.errors import (
 )
 from selfeval.files import yamlio
 from selfeval.files.store import ResponseStore, open_for_session, utc_now
+from selfeval.fill.prompter import collection_paused_between_prompts
 from selfeval.fill.session import SessionResult
 from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import ANSWERABLE, check_answers
@@ -335,6 +336,7 @@ def _link_problems(
     return errors
 
 
+@collection_paused_between_prompts()
 def run_peer_review(
     workspace: Workspace,
     *,
