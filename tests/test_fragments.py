@@ -209,3 +209,32 @@ def test_a_re_run_that_makes_the_same_report_leaves_its_files_untouched(
     aggregate(runner, example_ws)
     assert report.stat().st_ino != before[0][0]  # replaced, atomically, with the new report
     assert "Een alinea erbij." in report.read_text("utf-8")
+
+
+def test_a_part_given_what_a_template_changed_is_rendered_again(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    """An override of the page may hand a shipped part a list holding a ``namespace``.
+
+    The template can set the namespace's attributes between two calls with the
+    same list: the second call must show the new value, as without the cache.
+    (A namespace does not pickle, so such a call is never kept; a list is hashed
+    once per render only when it holds plain values, ``fragments._flat``.)
+    """
+    (example_ws / "templates").mkdir(exist_ok=True)
+    page = (TEMPLATE_DIR / "integrated-report.md.j2").read_text("utf-8")
+    imports = (
+        '{%- from "_sections.md.j2" import activity, annex2_table, department, notes, role -%}\n'
+    )
+    assert imports in page
+    trick = (
+        "{%- set box = namespace(word='eerste') -%}{%- set boxes = [box] -%}\n"
+        "{{ notes(boxes) }}\n{% set box.word = 'tweede' %}{{ notes(boxes) }}\n"
+    )
+    (example_ws / "templates" / "integrated-report.md.j2").write_text(
+        page.replace(imports, imports + trick), "utf-8"
+    )
+    aggregate(runner, example_ws)
+    report = (example_ws / REPORT).read_text("utf-8")
+    assert "'eerste'" in report and "'tweede'" in report
+    assert report == cold(runner, example_ws, tmp_path)

@@ -175,6 +175,25 @@ def _pickled(value: Any) -> bytes:
     return buffer.getvalue()
 
 
+#: Values that cannot change: an argument made of them alone is hashed once per render.
+_SCALARS = frozenset({str, int, bool, float, type(None)})
+
+
+def _flat(value: Any) -> bool:
+    """A dict, list or tuple of scalars only (the report's words ``L``): it cannot change.
+
+    The sandbox lets no template change a dict or list, but one a template
+    made may hold a ``namespace``, whose attributes it can set: such a value
+    is never hashed once for the whole render.
+    """
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) in _SCALARS and type(v) in _SCALARS for k, v in value.items())
+    if kind in (list, tuple):
+        return all(type(v) in _SCALARS for v in value)
+    return False
+
+
 class Fragments:
     """The parts one render may reuse, and the ones it used (to be kept for the next).
 
@@ -198,15 +217,17 @@ class Fragments:
 
     def _digest(self, value: Any) -> Any:
         kind = type(value)
-        if kind in (str, int, bool, float) or value is None:
+        if kind in _SCALARS:
             return value
-        if kind in (dict, list, tuple) or kind.__module__.startswith("selfeval."):
+        if kind.__module__.startswith("selfeval.") or _flat(value):
             seen = self._digests.get(id(value))
             if seen is not None and seen[0] is value:
                 return seen[1]
             digest = hashlib.sha256(_pickled(value)).digest()
             self._digests[id(value)] = (value, digest)
             return digest
+        # Anything else is pickled whole into the key at every call: a list a template
+        # made may hold a namespace, which the template can change between two calls.
         return value
 
     def key(self, name: str, filename: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
