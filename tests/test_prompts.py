@@ -610,3 +610,21 @@ def test_the_review_opens_at_the_page_of_the_answer_just_changed(keys: Any) -> N
     assert "Pagina 1 van 2" not in text
     assert "Pagina 2 van 2" in text
     assert "✓ Opgeslagen: Onderdeel 2 › Datum" in text
+
+
+def test_enter_on_the_last_page_of_the_review_ends_reading_never_goes_back(keys: Any) -> None:
+    # Issue 16: on the last page "Vorige pagina" was the default, so Enter (pressed on
+    # every page before) went back a page.
+    rows = [ReviewRow(0, "Onderdeel 1", "", "heading")]
+    rows += [ReviewRow(1, f"Vraag {n}", f"antwoord {n}", "answered") for n in range(1, 9)]
+    rows += [ReviewRow(0, "Onderdeel 2", "", "heading")]
+    rows += [ReviewRow(1, f"Vraag {n}", f"antwoord {n}", "answered") for n in range(9, 13)]
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=16, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
+    # Enter, Enter; the last keys end the review should it go back to page 1.
+    keys.send_text(ENTER + ENTER + DOWN + DOWN + ENTER)
+    p.show_review("Uw antwoorden", rows)
+    text = out.getvalue()
+    assert text.count("Pagina 1 van 2") == 1, text
+    assert text.count("Pagina 2 van 2") == 1, text

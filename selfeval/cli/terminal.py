@@ -617,10 +617,12 @@ class TerminalPrompter:
                 options.append(("previous", gettext(lang, "fill.ui.previous_page")))
             options.append(("done", gettext(lang, "fill.ui.done_reading")))
             pairs = [(label, value) for value, label in options]
+            # Enter goes on: to the next page, and on the last page out of the
+            # review (never back to the page before, issue 16).
             choice = self._pick(
                 gettext(lang, "fill.ui.page_prompt", page=index + 1, count=len(pages)),
                 pairs,
-                options[0][0],
+                "next" if index + 1 < len(pages) else "done",
                 gettext(lang, "fill.ui.select"),
                 echo=False,
             )
