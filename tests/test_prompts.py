@@ -457,7 +457,7 @@ def test_a_review_longer_than_the_screen_is_shown_a_page_at_a_time(keys: Any) ->
     out = io.StringIO()
     console = Console(file=out, width=60, height=16, color_system=None)
     p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
-    keys.send_text(ENTER + ENTER + ENTER + DOWN + ENTER)  # next, previous, next, done
+    keys.send_text(ENTER + UP + ENTER + ENTER + ENTER)  # next, previous, next, done
     p.show_review("Uw antwoorden", rows)
     text = out.getvalue()
     assert "Uw antwoorden (1 ontbreekt, 1 telt niet mee)" in text
