@@ -312,3 +312,26 @@ def test_a_section_heading_never_stands_alone_on_a_page_of_the_review() -> None:
     assert pages[0] != heading
     # A section that fits after another stays whole where it is.
     assert _pages([[heading, short], [["Rol"], short]], 17) == [heading + short + ["Rol"] + short]
+
+
+def test_the_menu_and_the_submit_question_name_an_answer_kept_but_not_counted(
+    ws: Workspace,
+) -> None:
+    # Issue 16: after "Nee", the only hint was "(1 telt niet mee)" in the review's heading;
+    # the menu said "Alles is ingevuld" and the submit question said nothing.
+    from test_session import CONFIRM
+
+    prompter = Showing(
+        [
+            ask("name", "x"), ask("remark", None), ask("count", None), ask("agree", False),
+            ask("why_not", "geen tijd"), ask("level", "low"), ask("partners", []),
+            choose("done"), ask("signed_on", "2006-05-15"),
+            choose("change"), choose("0"), choose("agree"), ask("agree", True),
+            choose("submit"), CONFIRM,
+        ]
+    )  # fmt: skip
+    run(ws, prompter, lang="nl")
+    said = "Let op: 1 antwoord wordt bewaard maar telt niet mee: 'Waarom niet'."
+    before_submit = [n.text for n in prompter.notices[:-1]]
+    assert said in before_submit, before_submit
+    assert prompter.confirms[-1].startswith(said + " Nu indienen?"), prompter.confirms[-1]

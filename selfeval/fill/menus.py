@@ -18,6 +18,7 @@ saving. Rules:
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal, Protocol
@@ -28,7 +29,7 @@ from selfeval.fill.prompter import BACK, GoBack, Notice, Option, Path_, ReviewRo
 from selfeval.fill.review import label_path, problem_lines, section_summary
 from selfeval.fill.walker import Walker
 from selfeval.i18n import gettext, ngettext
-from selfeval.model.answers import Problem, active_answers, progress, visible
+from selfeval.model.answers import Problem, active_answers, inactive_answers, progress, visible
 from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
 
 __all__ = ["Menus", "ReviewPart"]
@@ -252,6 +253,9 @@ class Menus:
             else:
                 self.prompter.show_notice(Notice("success", gettext(lang, "fill.complete")))
                 options = [Option("submit", gettext(lang, "fill.submit"))]
+            not_counted = self._not_counted()
+            if not_counted:
+                self.prompter.show_notice(Notice("warning", not_counted))
             options += [
                 Option("change", gettext(lang, "fill.change_one")),
                 *extra,
@@ -283,6 +287,8 @@ class Menus:
             question = (
                 self.extra.confirm_submit() if self.extra else gettext(lang, "fill.confirm_submit")
             )
+            if not_counted:
+                question = f"{not_counted} {question}"
             if not problems and not self.prompter.confirm(question, default=True):
                 continue
             try:
@@ -329,6 +335,25 @@ class Menus:
             return rows
         note = gettext(lang, "fill.changed_saved", label=label_path(self.questionnaire, path, lang))
         return [*rows[:at], replace(rows[at], note=note), *rows[at + 1 :]]
+
+    def _not_counted(self) -> str | None:
+        """The sentence naming the answers kept but not counted, or None when there are none.
+
+        Which answers: :func:`~selfeval.model.answers.inactive_answers` (the
+        one rule for ``when``), named by their labels, e.g. "1 antwoord wordt
+        bewaard maar telt niet mee: 'Knelpunten'." (issue 16: said before
+        submitting, not only in the review's heading).
+        """
+        places = inactive_answers(self.questionnaire, self.store.answers)
+        if not places:
+            return None
+        labels = ", ".join(
+            f"'{label_path(self.questionnaire, _dotted_path(place), self.lang)}'"
+            for place in places
+        )
+        return ngettext(
+            self.lang, "fill.not_counted", "fill.not_counted_plural", len(places), labels=labels
+        )
 
     def _problem_lines(self, problems: Sequence[Problem]) -> tuple[str, ...]:
         return problem_lines(self.questionnaire, problems, self.lang)
@@ -402,6 +427,11 @@ def _noted_label(rows: list[ReviewRow], label: str | None, lang: str) -> list[Re
 def _key(path: Path_) -> str:
     """A path as a menu value, e.g. ``bottlenecks/0/title`` (ids hold no ``/``)."""
     return "/".join(str(p) for p in path)
+
+
+def _dotted_path(place: str) -> Path_:
+    """A dotted place (``bottlenecks[0].sources``, as inactive_answers gives it) as a path."""
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", place))
 
 
 def _path(key: str, separator: str = "/") -> Path_:
