@@ -61,7 +61,7 @@ def test_a_whole_self_evaluation_with_back_ctrl_c_resume_entry_change_paging_and
     child.expect("You are reading page 1 of 2")
     child.send(ENTER)  # Next page
     child.expect("You are reading page 2 of 2")
-    child.send(ENTER)  # Previous page
+    child.send(UP + ENTER)  # Previous page (Enter here would end reading: the last page)
     child.expect("You are reading page 1 of 2")
     child.send(DOWN + ENTER)  # Done reading
     child.expect("Everything is answered")
