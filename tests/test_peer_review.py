@@ -729,8 +729,9 @@ def test_an_opportunity_is_offered_the_drafts_findings_and_the_reviewers_own_nee
         "BZ.bottlenecks.capaciteit-politie-justitie", "BZ.needs.wereldbank",
         "DEF.blind_spots.1", "NCTb.peer-review-1.needs.1",
     ]  # fmt: skip
-    assert offered["BZ.needs.wereldbank"] == "BZ: Afstemming met de Wereldbank"
-    assert offered["NCTb.peer-review-1.needs.1"] == "Nationale veiligheid"
+    # Shown by kind, who raised it and title; the reviewer's own need by kind and number.
+    assert offered["BZ.needs.wereldbank"] == "Behoefte/ambitie (BZ): Afstemming met de Wereldbank"
+    assert offered["NCTb.peer-review-1.needs.1"] == "Behoefte/ambitie 1: Nationale veiligheid"
     saved = response_of(ws, "NCTb", "peer-review-1")
     assert saved["answers"]["opportunities"][0]["answers"] == [
         "NCTb.peer-review-1.needs.1", "BZ.needs.wereldbank",

@@ -773,7 +773,9 @@ class TerminalPrompter:
             options = [(_participant(code, name), code) for code, name in context.participants]
             return self._checkbox(message, options, current, context)
         if isinstance(item, FindingsItem) and context.findings:
-            options = [(f"{fid} — {title}", fid) for fid, title in context.findings]
+            # What the respondent knows of a finding (its kind, number and
+            # title); the id is what is stored, never shown.
+            options = [(label, fid) for fid, label in context.findings]
             known = {fid for fid, _ in context.findings}
             options += [(fid, fid) for fid in current or [] if fid not in known]
             return self._checkbox(message, options, current, context)

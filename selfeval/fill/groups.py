@@ -63,6 +63,9 @@ class Asker(Protocol):
     def save_answer(self, item: Item | None = None, value: Any = None) -> None:
         """Save now and tell what changed."""
 
+    def finding_labels(self) -> dict[str, str]:
+        """Finding id → what the respondent reads for it (never the id)."""
+
     def ask_list(
         self,
         items: Sequence[Item],
@@ -355,7 +358,9 @@ class Groups:
         if isinstance(item, RepeatItem):
             count = len(value) if isinstance(value, list) else 0
             return f"{label} ({count})"
-        shown = format_value(item, value, self.lang, names=self._names)
+        shown = format_value(
+            item, value, self.lang, names=self._names, findings=self.walker.finding_labels()
+        )
         if not shown:
             return f"{label}: —"
         return f"{label}: {shorten(shown, 50)}"

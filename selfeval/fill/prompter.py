@@ -21,6 +21,7 @@ from selfeval.i18n import gettext
 from selfeval.model.answers import Progress, is_answered
 from selfeval.model.questionnaire import (
     DateItem,
+    FindingsItem,
     Item,
     MultipleChoiceItem,
     ParticipantItem,
@@ -302,7 +303,12 @@ def shorten(text: str, width: int) -> str:
 
 
 def format_value(
-    item: Item, value: Any, lang: str, *, names: Mapping[str, str] | None = None
+    item: Item,
+    value: Any,
+    lang: str,
+    *,
+    names: Mapping[str, str] | None = None,
+    findings: Mapping[str, str] | None = None,
 ) -> str:
     """An answer as the respondent would read it: choice labels, yes/no, lists joined.
 
@@ -311,6 +317,9 @@ def format_value(
         value: the stored answer.
         lang: ``nl`` or ``en``.
         names: participant code → name, to show participants as ``FIN (Financiën)``.
+        findings: finding id → what the respondent reads for it (a
+            ``findings`` item's answers; ``Knelpunt 3: Trage besluitvorming``),
+            joined with "; "; an id not in it is shown as it is.
 
     Returns:
         The text (empty for no answer).
@@ -328,6 +337,8 @@ def format_value(
         return ", ".join(
             f"{c} ({names[c]})" if c in names and names[c] != c else str(c) for c in codes
         )
+    if isinstance(item, FindingsItem) and isinstance(value, list) and findings:
+        return "; ".join(findings.get(str(v), str(v)) for v in value)
     if isinstance(item, DateItem) and isinstance(value, str):
         return shown_date(value, lang)
     if isinstance(item, ScaleItem) and value in item.labels:

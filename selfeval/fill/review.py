@@ -34,6 +34,7 @@ def review_rows(
     lang: str,
     *,
     names: Mapping[str, str] | None = None,
+    findings: Mapping[str, str] | None = None,
 ) -> list[ReviewRow]:
     """Every shown section and item with its answer and state.
 
@@ -42,6 +43,8 @@ def review_rows(
         answers: item id → answer.
         lang: ``nl`` or ``en``.
         names: participant code → name, for participant answers.
+        findings: finding id → what the respondent reads for it, for the
+            answers of a ``findings`` item (titles, not ids).
 
     Returns:
         Rows in questionnaire order: section headings (depth 0), items
@@ -70,7 +73,7 @@ def review_rows(
                 state = "missing"
             else:
                 state = "answered" if is_answered(value) else "blank"
-            _item_rows(rows, item, value, 1, state, active, lang, names)
+            _item_rows(rows, item, value, 1, state, active, lang, names, findings)
     return rows
 
 
@@ -92,10 +95,12 @@ def _item_rows(
     scope: Mapping[str, Any],
     lang: str,
     names: Mapping[str, str] | None,
+    findings: Mapping[str, str] | None,
 ) -> None:
     label = text_in(item.label, lang)
     if not isinstance(item, RepeatItem):
-        rows.append(ReviewRow(depth, label, format_value(item, value, lang, names=names), state))
+        shown = format_value(item, value, lang, names=names, findings=findings)
+        rows.append(ReviewRow(depth, label, shown, state))
         return
     entries = value if isinstance(value, list) else []
     rows.append(ReviewRow(depth, label, str(len(entries)), state))
@@ -111,13 +116,15 @@ def _item_rows(
             sub_value = entry.get(sub.id)
             if not visible(sub, inner):
                 if is_answered(sub_value):  # kept but not counted, as at the top level
-                    _item_rows(rows, sub, sub_value, depth + 2, "inactive", inner, lang, names)
+                    _item_rows(
+                        rows, sub, sub_value, depth + 2, "inactive", inner, lang, names, findings
+                    )
                 continue
             if is_answered(sub_value):
                 sub_state = "answered"
             else:
                 sub_state = "missing" if sub.required else "blank"
-            _item_rows(rows, sub, sub_value, depth + 2, sub_state, inner, lang, names)
+            _item_rows(rows, sub, sub_value, depth + 2, sub_state, inner, lang, names, findings)
 
 
 def section_summary(

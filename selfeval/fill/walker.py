@@ -45,7 +45,7 @@ from selfeval.fill.prompter import (
     offered,
 )
 from selfeval.fill.review import review_rows
-from selfeval.i18n import gettext
+from selfeval.i18n import N_, gettext
 from selfeval.model.answers import (
     ANSWERABLE,
     AnswerError,
@@ -73,6 +73,13 @@ from selfeval.model.questionnaire import (
 )
 
 __all__ = ["Walker"]
+
+#: A finding's kind as the respondent reads it (the peer review's card names it so too).
+_KIND_NAMES = {
+    "bottleneck": N_("peer_review.kind_bottleneck"),
+    "blind-spot": N_("peer_review.kind_blind_spot"),
+    "need": N_("peer_review.kind_need"),
+}
 
 
 class Walker:
@@ -270,7 +277,32 @@ class Walker:
 
     def review_rows(self) -> list[ReviewRow]:
         """Every section and item with its answer and state (see :func:`review_rows`)."""
-        return review_rows(self.questionnaire, self.store.answers, self.lang, names=self.names)
+        return review_rows(
+            self.questionnaire,
+            self.store.answers,
+            self.lang,
+            names=self.names,
+            findings=self.finding_labels(),
+        )
+
+    def finding_labels(self) -> dict[str, str]:
+        """Finding id → what the respondent reads for it, for a ``findings`` item.
+
+        The findings offered besides the respondent's own (a peer review: the
+        draft's, as given), then the respondent's own bottlenecks, blind spots
+        and needs so far, each as its kind, its number among them and its
+        title (``Knelpunt 3: Trage besluitvorming``), never its id.
+        """
+        labels = dict(self._findings)
+        own = entry_findings(
+            self.questionnaire, self.store.participant, self.store.answers, ANSWERABLE
+        )
+        counted: dict[str, int] = {}
+        for fid, kind, title in own:
+            counted[kind] = counted.get(kind, 0) + 1
+            kind_name = gettext(self.lang, _KIND_NAMES[kind]) if kind in _KIND_NAMES else kind
+            labels[fid] = f"{kind_name} {counted[kind]}" + (f": {title}" if title else "")
+        return labels
 
     # -- the walk ----------------------------------------------------------------
 
@@ -467,12 +499,7 @@ class Walker:
 
         findings: tuple[tuple[str, str], ...] = ()
         if isinstance(item, FindingsItem):
-            own = entry_findings(
-                self.questionnaire, self.store.participant, self.store.answers, ANSWERABLE
-            )
-            offered = dict(self._findings)
-            offered.update((fid, title) for fid, _, title in own)
-            findings = tuple(offered.items())
+            findings = tuple(self.finding_labels().items())
 
         def validate(value: Any) -> str | None:
             if value == [] and _is_checklist(item):

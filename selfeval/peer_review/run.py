@@ -508,8 +508,16 @@ def run_peer_review(
 
             assert asker is not None
             names = {p.code: p.name for p in exercise.participants}
+            from selfeval.peer_review.asking import kind_label
+
+            # What the reviewer reads for each finding: its kind, who raised
+            # it and its title (the id is stored, never shown).
             answerable = [
-                (f.id, f"{', '.join(names.get(c, c) for c in f.raised_by)}: {f.title}")
+                (
+                    f.id,
+                    f"{kind_label(f.kind, language)} "
+                    f"({', '.join(names.get(c, c) for c in f.raised_by)}): {f.title}",
+                )
                 for f in draft.findings
                 if f.kind in ANSWERABLE
             ]
