@@ -87,3 +87,23 @@ def test_the_opening_panel_is_whole_on_an_80x24_screen_before_anything_follows(
         term.wait_for_any("Wat wilt u doen?")  # only then what follows
     finally:
         term.close()
+
+
+def test_the_notice_that_a_submitted_answer_is_reopened_is_on_the_review_page_that_follows(
+    example_ws: Path,
+) -> None:
+    # The trial: "! Het antwoord van BZ is heropend: …" was printed, then the review
+    # cleared the screen for its first page: it was never seen.
+    term = Screen(example_ws, "fill", "--participant", "BZ", "--reopen")
+    try:
+        term.wait_for_any("Druk op Enter om te beginnen")
+        term.child.send(ENTER)
+        term.wait_for_any("Wat wilt u doen?")
+        term.child.send(ENTER)  # "Verder waar u gebleven was": the one question not answered
+        term.wait_for_any("Hoe beoordeelt uw departement")
+        term.child.send(ENTER)  # an answer: that reopens it; then the review
+        term.wait_for_any("U leest pagina 1 van")
+        shown = " ".join(" ".join(term.lines()).split())
+        assert "! Het antwoord van BZ is heropend: het telt als niet ingediend" in shown, shown
+    finally:
+        term.close()

@@ -628,3 +628,19 @@ def test_enter_on_the_last_page_of_the_review_ends_reading_never_goes_back(keys:
     text = out.getvalue()
     assert text.count("Pagina 1 van 2") == 1, text
     assert text.count("Pagina 2 van 2") == 1, text
+
+
+def test_a_short_notice_is_printed_after_a_card_shown_after_it_just_before_the_prompt(
+    keys: Any,
+) -> None:
+    # Issue 16: "i Dit is de eerste vraag; er is geen vorige." scrolled off because the
+    # finding's card was printed again after it; a summary pushed a warning off the same way.
+    p, out = prompter(keys)
+    keys.send_text(ENTER)
+    p.show_notice(Notice("info", "Dit is de eerste vraag; er is geen vorige."))
+    p.show_notice(Notice("info", "Bevinding 1 van 3", ("Ingebracht door: BZ",), body="Tekst"))
+    p.choose("Uw reactie?", [Option("agree", "Eens"), Option("disagree", "Oneens")])
+    text = out.getvalue()
+    assert text.index("Ingebracht door: BZ") < text.index("i Dit is de eerste vraag")
+    assert text.index("i Dit is de eerste vraag") < text.index("? Uw reactie? Eens")
+    assert text.count("Dit is de eerste vraag") == 1

@@ -511,6 +511,10 @@ class TerminalPrompter:
             self._io["input"] = input
         if output is not None:
             self._io["output"] = output
+        #: Short warnings and information not yet printed: they are printed
+        #: just before the next prompt, or at the top of the next review page,
+        #: so that nothing printed after them pushes them off the screen.
+        self._held: list[Notice] = []
 
     # -- showing -----------------------------------------------------------------
 
@@ -535,7 +539,27 @@ class TerminalPrompter:
         om te beginnen"), so that what follows does not push it off a small
         screen before it is read (issue 16, 80x24). The prompt is erased
         once Enter is pressed; Ctrl-C there stops as anywhere.
+
+        A short warning or information (no details, no body: "Het antwoord
+        van BZ is heropend", "Dit is de eerste vraag") is printed just before
+        the next prompt, or at the top of the next review page, so that what
+        is shown in between (a review page, a summary, a finding's card) does
+        not push it off the screen before it is read (issue 16, 80x24).
         """
+        if notice.kind in {"warning", "info"} and not notice.details and not notice.body:
+            self._held.append(notice)
+            return
+        if notice.kind in {"success", "error", "panel"}:
+            self._print_held()
+        self._print_notice(notice)
+
+    def _print_held(self) -> None:
+        """Print the notices held back (:meth:`show_notice`), once."""
+        held, self._held = self._held, []
+        for notice in held:
+            self._print_notice(notice)
+
+    def _print_notice(self, notice: Notice) -> None:
         from rich.padding import Padding
 
         if notice.kind == "panel":
@@ -588,6 +612,7 @@ class TerminalPrompter:
         if not self._page or len(lines) + 2 <= height - 4:
             self.console.print()
             self.console.rule(f"[bold]{escape(head)}")
+            self._print_held()
             if noted:
                 self.console.print(f"[{_STYLE['success']}]✓ {escape(noted.note)}[/]")
             for line in lines:
@@ -606,6 +631,7 @@ class TerminalPrompter:
                 f"[dim]{gettext(lang, 'fill.ui.page', page=index + 1, count=len(pages))}[/]",
                 highlight=False,
             )
+            self._print_held()  # on the first page drawn
             if noted and any(getattr(x, "noted", False) for x in pages[index]):
                 self.console.print(f"[{_STYLE['success']}]✓ {escape(noted.note)}[/]")
             for line in pages[index]:
@@ -697,6 +723,7 @@ class TerminalPrompter:
 
         When one option is "previous question" (:data:`BACK`), ← and Ctrl-B choose it too.
         """
+        self._print_held()
         pairs = [(o.label, o.value) for o in options]
         back = any(o.value == BACK for o in options)
         instruction = (
@@ -714,6 +741,7 @@ class TerminalPrompter:
         the Enter that followed to the shell). The answer is printed in the
         session language.
         """
+        self._print_held()
         lang = self._lang
         options = [(gettext(lang, "fill.ui.yes"), "yes"), (gettext(lang, "fill.ui.no"), "no")]
         keys = {"j": 0, "J": 0, "y": 0, "Y": 0, "n": 1, "N": 1}
@@ -733,6 +761,7 @@ class TerminalPrompter:
             KeyboardInterrupt: Ctrl-C.
             EOFError: Ctrl-D.
         """
+        self._print_held()
         if context.help:
             self.console.print(f"[dim]{escape(context.help)}[/]")
         if context.error:
