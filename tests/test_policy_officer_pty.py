@@ -9,6 +9,7 @@ screen, never sleeps.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
 
 pyte = pytest.importorskip("pyte")
 
@@ -105,5 +109,35 @@ def test_the_notice_that_a_submitted_answer_is_reopened_is_on_the_review_page_th
         term.wait_for_any("U leest pagina 1 van")
         shown = " ".join(" ".join(term.lines()).split())
         assert "! Het antwoord van BZ is heropend: het telt als niet ingediend" in shown, shown
+    finally:
+        term.close()
+
+
+def test_the_empty_form_the_fill_doc_gives_to_try_starts_at_the_first_question(
+    tmp_path: Path,
+) -> None:
+    # The third trial: docs/fill.md offered `selfeval init --example proef` as a fresh copy,
+    # but there every self-evaluation is submitted: the only way in was --reopen over
+    # someone else's answers. Run exactly the commands the page gives.
+    page = (Path(__file__).resolve().parents[1] / "docs" / "fill.md").read_text("utf-8")
+    part = page[page.index("**Trying an empty form.**") :]
+    commands = re.search(r"```sh\n(.*?)```", part, re.DOTALL)
+    assert commands, "docs/fill.md gives no commands to try an empty form"
+    init, cd, fill = commands.group(1).strip().splitlines()
+    assert init.startswith("selfeval init ") and cd.startswith("cd ")
+    folder = init.split()[-1]
+    assert cd == f"cd {folder}"
+    result = CliRunner().invoke(app, [*init.split()[1:-1], str(tmp_path / folder)])
+    assert result.exit_code == 0, result.output
+    term = Screen(tmp_path / folder, *fill.split()[1:])
+    try:
+        term.wait_for_any("Druk op Enter om te beginnen", "Wat wilt u doen?")
+        shown = " ".join(" ".join(term.lines()).split())
+        assert "Druk op Enter om te beginnen" in shown, shown  # not the menu of a response
+        assert "ingediend" not in shown and "--reopen" not in shown, shown
+        term.child.send(ENTER)
+        term.wait_for_any("Onderdeel 1 van")
+        shown = " ".join(" ".join(term.lines()).split())
+        assert "0 beantwoord" in shown, shown  # nothing of anyone's answered yet
     finally:
         term.close()
