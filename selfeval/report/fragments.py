@@ -219,10 +219,10 @@ class Fragments:
         kind = type(value)
         if kind in _SCALARS:
             return value
+        seen = self._digests.get(id(value))  # only what cannot change is ever put there
+        if seen is not None and seen[0] is value:
+            return seen[1]
         if kind.__module__.startswith("selfeval.") or _flat(value):
-            seen = self._digests.get(id(value))
-            if seen is not None and seen[0] is value:
-                return seen[1]
             digest = hashlib.sha256(_pickled(value)).digest()
             self._digests[id(value)] = (value, digest)
             return digest
