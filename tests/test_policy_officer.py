@@ -335,3 +335,25 @@ def test_the_menu_and_the_submit_question_name_an_answer_kept_but_not_counted(
     before_submit = [n.text for n in prompter.notices[:-1]]
     assert said in before_submit, before_submit
     assert prompter.confirms[-1].startswith(said + " Nu indienen?"), prompter.confirms[-1]
+
+
+def test_ctrl_u_empties_a_long_text_answered_before_and_the_hint_says_so(keys: Any) -> None:
+    # The third trial: nothing said how to clear an answer given before; the respondent
+    # held Backspace about 3,000 times. Ctrl-U empties the whole answer, every line.
+    from test_prompts import ENTER, context, item, prompter
+
+    the_item = item(type="long-text")
+    before = "Eerste regel\ntweede regel\nderde regel\n"
+    keys.send_text("\x15" + "nieuw" + ENTER + ENTER)  # Ctrl-U, then a new answer
+    p, out = prompter(keys)
+    assert p.ask(the_item, before, context(the_item)) == "nieuw"
+    assert "Ctrl-U: alles wissen" in " ".join(out.getvalue().split())  # the hint line
+
+
+def test_ctrl_u_empties_a_one_line_answer_wherever_the_cursor_is(keys: Any) -> None:
+    from test_prompts import ENTER, context, item, prompter
+
+    the_item = item(type="text")
+    keys.send_text("\x1b[D" * 5 + "\x15" + "ander" + ENTER)  # ← five times, Ctrl-U, type
+    p, _ = prompter(keys)
+    assert p.ask(the_item, "Ministerie van Defensie", context(the_item)) == "ander"

@@ -857,6 +857,7 @@ class TerminalPrompter:
             # above it, where rich wraps them, and the prompt itself is short.
             editor = _editor()
             hint = gettext(lang, "fill.ui.multiline")[:-1]
+            hint += " · " + gettext(lang, "fill.ui.clear_key")
             if keys:
                 hint += " · " + keys
             if editor:
@@ -879,6 +880,12 @@ class TerminalPrompter:
             @bindings.add("c-b", eager=True)
             def _(event: Any) -> None:
                 event.app.exit(exception=GoBack, style="class:aborting")
+
+        @bindings.add("c-u", eager=True)
+        def _(event: Any) -> None:
+            # Empties the whole answer (every line), not only the line
+            # before the cursor: how to clear an answer given before.
+            event.app.current_buffer.text = ""
 
         @bindings.add("c-c", eager=True)
         def _(event: Any) -> None:
