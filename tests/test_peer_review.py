@@ -136,6 +136,7 @@ class FakePrompter:
         self.asked: list[tuple[Any, ...]] = []
         self.menus: list[tuple[str, tuple[str, ...], str | None]] = []
         self.labels: list[tuple[str, ...]] = []
+        self.questions: list[str] = []
 
     def _next(self, what: Any) -> Any:
         assert self.script, f"script ran out at {what!r}"
@@ -165,6 +166,7 @@ class FakePrompter:
         return self._next(message)
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
+        self.questions.append(message)
         return self._next(message)
 
     def shown_findings(self) -> list[str]:
@@ -808,3 +810,28 @@ def test_the_time_estimate_counts_the_findings_as_well_as_the_questions(ws: Path
     assert "met de bevindingen erbij" in size
     questions = int(size.split(" vragen")[0].rsplit(" ", 1)[1])
     assert f"ongeveer {estimate_minutes(questions, 3)} minuten" in size
+
+
+def test_declining_the_new_draft_of_a_submitted_review_says_nothing_changed_once(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 16: "Ja" to reopening, "Nee" to the new draft printed "Gestopt op uw verzoek; er
+    # is niets gewijzigd." and then "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend."
+    from selfeval.cli._common import report_session
+
+    review(ws, "DEF", ["agree", "agree", "agree", *ROUND_1_REST])
+    findings = draft_findings()
+    findings[1]["text"] = "Defensie levert militaire capaciteit, ook voor wederopbouw."
+    findings[1]["hash"] = finding_hash("role", findings[1]["title"], findings[1]["text"])
+    write_draft(ws, findings)
+    result, prompter = review(ws, "DEF", [True, False], lang="nl")
+    # The question says what is true: it stays submitted until something is changed.
+    assert prompter.questions[0] == (
+        "Heropenen om iets te wijzigen? Hij blijft ingediend tot u een reactie of antwoord "
+        "wijzigt; de ingediende versie blijft bewaard."
+    )
+    capsys.readouterr()
+    report_session(result, "selfeval peer-review --participant DEF", paths=False)
+    assert capsys.readouterr().out.splitlines() == [
+        "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend."
+    ]

@@ -490,7 +490,12 @@ def run_peer_review(
                 return PeerReviewResult(
                     state="draft", path=path, round=choice.round, invited=choice.invited,
                     findings=selection, reactions=list(response.reactions), changes=changes,
-                    notes=[*notes, gettext(language, "peer_review.declined")],
+                    # Still submitted: the closing line says nothing changed (once).
+                    notes=(
+                        notes
+                        if store.unchanged_submitted
+                        else [*notes, gettext(language, "peer_review.declined")]
+                    ),
                     still_submitted=store.unchanged_submitted, lang=language,
                 )  # fmt: skip
             notes.append(gettext(language, "peer_review.moved"))
