@@ -357,3 +357,34 @@ def test_ctrl_u_empties_a_one_line_answer_wherever_the_cursor_is(keys: Any) -> N
     keys.send_text("\x1b[D" * 5 + "\x15" + "ander" + ENTER)  # ← five times, Ctrl-U, type
     p, _ = prompter(keys)
     assert p.ask(the_item, "Ministerie van Defensie", context(the_item)) == "ander"
+
+
+def test_a_response_reopened_in_one_run_and_submitted_in_the_next_says_submitted_again(
+    ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 16: reopened with --reopen (an answer changed, then stopped), submitted in a
+    # later run without --reopen: it ended with "Ingediend (…)", not "Opnieuw ingediend".
+    from test_session import CONFIRM
+
+    from selfeval.cli._common import report_session
+    from selfeval.files.store import ResponseStore
+    from selfeval.fill.session import FillSession
+
+    first = [
+        ask("name", "x"), ask("remark", None), ask("count", None), ask("agree", True),
+        ask("level", "low"), ask("partners", []), choose("done"), ask("signed_on", "2006-05-15"),
+        choose("submit"), CONFIRM,
+    ]  # fmt: skip
+    assert run(ws, Showing(first), lang="nl").state == "submitted"
+    steps = [choose("review"), choose("change"), choose("0"), choose("name"), ask("name", "y")]
+    reopening = Showing([*steps, choose("quit")])
+    with ResponseStore(ws, "DEP1", "mini") as store:
+        store.allow_reopen()
+        assert FillSession(store, reopening, lang="nl").run().state == "draft"
+    later = run(ws, Showing([choose("review"), choose("submit"), CONFIRM]), lang="nl")
+    assert later.state == "submitted"
+    capsys.readouterr()
+    report_session(later, "selfeval fill --participant DEP1", paths=False)
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Opnieuw ingediend; de eerder ingediende versie blijft ook bewaard."
+    )

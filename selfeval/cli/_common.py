@@ -553,8 +553,9 @@ def report_session(result: SessionResult, resume: str, *, paths: bool = True) ->
         raise typer.Exit(int(ExitStatus.INTERRUPTED))
     if result.state == "submitted":
         echo(result.submitted_text(path))
-        if result.reopened is not None and path is None:
-            # Submitted again: not "reopened", which is what it was in between.
+        if (result.reopened is not None or result.resubmitted) and path is None:
+            # Submitted again (reopened in this run or an earlier one): not
+            # "reopened", which is what it was in between.
             echo(gettext(lang, "fill.end_resubmitted"))
         return
     if result.state == "interrupted":

@@ -68,6 +68,9 @@ class SessionResult:
             (peer review only) ``listed``.
         path: the response file.
         reopened: the kept submitted version, when the run reopened one.
+        resubmitted: the response records an earlier submitted version
+            (``reopened_from``: reopened in this run or an earlier one), so a
+            submission now is a submission again.
         kept_typed: the label of the question whose typed text was kept,
             unconfirmed, when the session was interrupted.
         still_submitted: the response was submitted and nothing changed it
@@ -78,6 +81,7 @@ class SessionResult:
     state: Literal["submitted", "draft", "interrupted", "listed"]
     path: Path
     reopened: Path | None = None
+    resubmitted: bool = False
     still_submitted: bool = False
     lang: str = "en"
     kept_typed: str | None = None
@@ -333,6 +337,7 @@ def outcome_of(
         progress=now,
         inactive=inactive,
         reopened=store.reopened,
+        resubmitted=store.response.reopened_from is not None,
         still_submitted=store.unchanged_submitted,
         lang=lang,
         kept_typed=kept_typed,

@@ -560,7 +560,8 @@ def run_peer_review(
         return PeerReviewResult(
             state=state, path=path, round=choice.round, invited=choice.invited,
             findings=selection, reactions=list(store.response.reactions), changes=changes,
-            reopened=store.reopened, notes=notes, still_submitted=store.unchanged_submitted,
+            reopened=store.reopened, resubmitted=store.response.reopened_from is not None,
+            notes=notes, still_submitted=store.unchanged_submitted,
             lang=language, kept_typed=kept_typed,
         )  # fmt: skip
 
