@@ -835,3 +835,39 @@ def test_declining_the_new_draft_of_a_submitted_review_says_nothing_changed_once
     assert capsys.readouterr().out.splitlines() == [
         "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend."
     ]
+
+
+def test_ctrl_c_at_the_reopen_question_says_nothing_changed_in_the_session_language(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 16: Ctrl-C at "Heropenen om iets te wijzigen?" printed English "Interrupted.".
+    import typer
+
+    from selfeval.cli._common import report_session
+
+    review(ws, "DEF", ["agree", "agree", "agree", *ROUND_1_REST])
+    before = response_of(ws, "DEF", "peer-review-1")
+    try:
+        result, _ = review(ws, "DEF", [Interrupt], lang="nl")
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C left the session: the command says 'Interrupted.' in English")
+    assert result.state == "interrupted" and result.still_submitted
+    capsys.readouterr()
+    with pytest.raises(typer.Exit) as stopped:
+        report_session(result, "selfeval peer-review --participant DEF", paths=False)
+    assert stopped.value.exit_code == 130
+    seen = capsys.readouterr()
+    assert seen.out == ""
+    assert seen.err.split() == "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend.".split()
+    assert response_of(ws, "DEF", "peer-review-1") == before
+    # The same at "Verdergaan met het nieuwe concept?", after "Ja" to reopening.
+    findings = draft_findings()
+    findings[1]["text"] = "Defensie levert militaire capaciteit, ook voor wederopbouw."
+    findings[1]["hash"] = finding_hash("role", findings[1]["title"], findings[1]["text"])
+    write_draft(ws, findings)
+    try:
+        result, _ = review(ws, "DEF", [True, Interrupt], lang="nl")
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C left the session: the command says 'Interrupted.' in English")
+    assert result.state == "interrupted" and result.still_submitted
+    assert response_of(ws, "DEF", "peer-review-1") == before

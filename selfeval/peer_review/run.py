@@ -469,6 +469,13 @@ def run_peer_review(
             state="draft", path=path, round=choice.round, invited=choice.invited,
             findings=selection, notes=notes, still_submitted=True, lang=language,
         )  # fmt: skip
+    except (KeyboardInterrupt, EOFError):
+        # Ctrl-C at "Heropenen …?": nothing changed, said in the session language
+        # (not the CLI's English "Interrupted.").
+        return PeerReviewResult(
+            state="interrupted", path=path, round=choice.round, invited=choice.invited,
+            findings=selection, notes=notes, still_submitted=True, lang=language,
+        )  # fmt: skip
 
     with open_for_session(
         workspace,
@@ -482,9 +489,17 @@ def run_peer_review(
         pinned = response.draft.hash if response.draft else None
         changes = compare_draft(pinned, response.reactions, draft, selection)
         if changes.stale and response.reactions:
-            if not rebase and (
-                asker is None or not consent_to_new_draft(changes, draft, asker, language)
-            ):
+            try:
+                consent = rebase or (
+                    asker is not None and consent_to_new_draft(changes, draft, asker, language)
+                )
+            except (KeyboardInterrupt, EOFError):  # Ctrl-C there: said in the session language
+                return PeerReviewResult(
+                    state="interrupted", path=path, round=choice.round, invited=choice.invited,
+                    findings=selection, reactions=list(response.reactions), changes=changes,
+                    notes=notes, still_submitted=store.unchanged_submitted, lang=language,
+                )  # fmt: skip
+            if not consent:
                 if asker is None:
                     raise StaleDraftError(changes, location=Location(path))
                 return PeerReviewResult(
