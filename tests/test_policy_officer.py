@@ -49,7 +49,10 @@ def _words_whole(label: str, answer: str) -> None:
         assert word in answer.split(), f"{word!r} is cut: {label!r}"
 
 
-def test_which_answer_menu_cuts_a_long_answer_between_words(ws: Workspace) -> None:
+def test_which_answer_menu_cuts_a_long_answer_between_words(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
     prompter = Showing(
         [
             ask("name", LONG_ANSWER),
@@ -73,7 +76,8 @@ def test_which_answer_menu_cuts_a_long_answer_between_words(ws: Workspace) -> No
     run(ws, prompter, lang="nl")
     which = next(labels for message, labels in prompter.labels if message == "Welk antwoord?")
     title = next(label for label in which if "Titel" in label)
-    assert title.endswith("…") and len(title) <= len("Punt 1 › Titel: ") + 50
+    # Cut only where a line of 80 columns ends, less the menu's pointer (issue 16).
+    assert title.endswith("…") and 60 < len(title) <= 80 - 6
     _words_whole(title.split(" › ", 1)[1], LONG_ANSWER)
 
 
@@ -208,6 +212,54 @@ def test_changing_a_reaction_from_the_review_returns_to_it_saying_it_was_saved(
     noted = [(row.label, row.note) for row in reviews[-1] if row.note]
     # As after changing one answer: the review opens at that row's page and says it is saved.
     assert noted == [("Rol: BZK", "Opgeslagen: Rol: BZK")]
+
+
+def test_the_which_finding_menu_shows_titles_whole_or_apart_at_80_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The third trial: "Behoefte/ambitie: Investeren in een meer…" and the like, cut at
+    # 50 characters on an 80-column screen, could not be told apart.
+    from types import SimpleNamespace
+
+    from selfeval.fill.prompter import BACK
+    from selfeval.peer_review.asking import ReactionReview
+    from selfeval.report.findings import DraftFinding
+
+    monkeypatch.setenv("COLUMNS", "80")
+    titles = [
+        ("need", "Investeren in conflictpreventie"),
+        ("need", "Investeren in security sector reform"),
+        ("need", "Investeren in een meer geïntegreerde benadering van de wederopbouw in Afghanistan"),
+        ("need", "Investeren in een meer geïntegreerde benadering van de wederopbouw in Soedan"),
+        ("opportunity", "Verder versterken van de relaties met EZ/bedrijfsleven en Financiën/"
+         "Wereldbank voor economische wederopbouw"),
+    ]  # fmt: skip
+    selection = [
+        DraftFinding(id=f"BZ.x.{n}", kind=kind, title=title, text="", hash="sha256:0")
+        for n, (kind, title) in enumerate(titles)
+    ]
+    shown: list[list[str]] = []
+
+    def choose(message: str, options: Any, *, default: str | None = None) -> str:
+        shown.append([o.label for o in options])
+        return BACK
+
+    session = SimpleNamespace(
+        lang="nl",
+        store=SimpleNamespace(response=SimpleNamespace(reactions=[])),
+        prompter=SimpleNamespace(choose=choose),
+    )
+    ReactionReview(session, selection, names={}, round_=1).run("reaction")  # type: ignore[arg-type]
+    labels = [label.rsplit(": ", 1)[0] for label in shown[0][:-1]]  # less ": geen reactie"
+    assert labels[:2] == [
+        "Behoefte/ambitie: Investeren in conflictpreventie",
+        "Behoefte/ambitie: Investeren in security sector reform",
+    ]  # whole: each fits on the line beside its verdict
+    # Cut at the same words they would look alike: both kept whole.
+    assert labels[2].endswith("in Afghanistan") and labels[3].endswith("in Soedan")
+    # A long one alone is cut between words where the line leaves room for the verdict.
+    assert labels[4].endswith("…") and len(labels[4]) <= 80 - 6 - 14
+    assert labels[4].removesuffix("…").split()[-1] in titles[4][1].split()
 
 
 # -- checklists of departments ---------------------------------------------------------------

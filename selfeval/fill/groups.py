@@ -28,6 +28,7 @@ from selfeval.fill.prompter import (
     Path_,
     Prompter,
     format_value,
+    label_room,
     offered,
     shorten,
 )
@@ -348,12 +349,17 @@ class Groups:
                 for sub in item.items:
                     if isinstance(sub, InfoItem) or not visible(sub, inner):
                         continue
-                    summary = self._summary(sub, entry.get(sub.id))
-                    out.append(((item.id, index, sub.id), f"{name} {index + 1} › {summary}"))
+                    prefix = f"{name} {index + 1} › "
+                    summary = self._summary(sub, entry.get(sub.id), before=len(prefix))
+                    out.append(((item.id, index, sub.id), prefix + summary))
         return out
 
-    def _summary(self, item: Item, value: Any) -> str:
-        """``Label: answer`` shortened to one line, for menus that pick a question."""
+    def _summary(self, item: Item, value: Any, *, before: int = 0) -> str:
+        """``Label: answer`` shortened to one line, for menus that pick a question.
+
+        ``before``: characters the menu shows before it (``Punt 1 › ``); the
+        answer is cut only where the line of the terminal ends (:func:`label_room`).
+        """
         label = text_in(item.label, self.lang)
         if isinstance(item, RepeatItem):
             count = len(value) if isinstance(value, list) else 0
@@ -363,7 +369,7 @@ class Groups:
         )
         if not shown:
             return f"{label}: —"
-        return f"{label}: {shorten(shown, 50)}"
+        return f"{label}: {shorten(shown, label_room(before + len(label) + 2))}"
 
     def entry(
         self,
@@ -413,7 +419,7 @@ class Groups:
                 continue
             shown = format_value(sub, value, self.lang, names=self._names).strip()
             if shown:
-                return f"{name}: {shorten(shown, 60)}"
+                return f"{name}: {shorten(shown, label_room(len(name) + 2))}"
         return name
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -43,8 +44,10 @@ __all__ = [
     "SectionInfo",
     "TypedInterrupt",
     "format_value",
+    "label_room",
     "offered",
     "shorten",
+    "shorten_apart",
 ]
 
 #: An answer's place: item ids and entry indexes, e.g. ``("bottlenecks", 0, "title")``.
@@ -287,19 +290,61 @@ def offered(item: Item, container: Mapping[str, Any]) -> Any:
     return getattr(item, "default", None)
 
 
-def shorten(text: str, width: int) -> str:
+#: Columns a menu takes before a label: its pointer and the checkbox ("» ○ ").
+MENU_MARGIN = 6
+
+
+def label_room(before: int = 0) -> int:
+    """How many characters a menu label has on one line of this terminal.
+
+    The terminal's width (``shutil.get_terminal_size``: 80 when it cannot
+    tell) less the menu's pointer (:data:`MENU_MARGIN`) and ``before``
+    characters of the label that come first (``Punt 1 › Titel: ``); at
+    least 20. At 80 columns a label of 74 characters shows whole.
+    """
+    return max(shutil.get_terminal_size().columns - MENU_MARGIN - before, 20)
+
+
+def shorten(text: str, width: int | None = None) -> str:
     """``text`` on one line, cut at a word with "…" when longer than ``width`` characters.
 
     The one rule for a label in a menu that picks an answer, an entry or a
     reaction ("Welk antwoord?", "Welke bevinding?"): never cut inside a word
     (a word longer than ``width`` alone is cut). Line breaks become spaces.
+    ``width`` None: what one line of the terminal holds (:func:`label_room`).
+    In a menu, :func:`shorten_apart` keeps labels that would look alike whole.
     """
+    if width is None:
+        width = label_room()
     words = " ".join(text.split())
     if len(words) <= width:
         return words
     room = words[: width - 1]
     cut = room.rsplit(" ", 1)[0] if " " in room and words[width - 1] != " " else room
     return cut.rstrip(" ,;:—-") + "…"
+
+
+def shorten_apart(texts: Sequence[str], width: int | None = None) -> list[str]:
+    """The labels of one menu, each :func:`shorten`-ed, but never cut so that two look alike.
+
+    A label cut to words another label starts with (the same words, or the
+    start of them) is kept whole (the terminal breaks it at spaces under its
+    first line), so every choice can be told from the others (issue 16:
+    "Behoefte/ambitie: Investeren in een meer…" twice). ``width`` as for
+    :func:`shorten`.
+
+    Returns:
+        One label per text, in order.
+    """
+    cut = [shorten(text, width) for text in texts]
+    bare = [label.removesuffix("…") for label in cut]
+    out = []
+    for index, label in enumerate(cut):
+        alike = label.endswith("…") and any(
+            other != index and bare[other].startswith(bare[index]) for other in range(len(cut))
+        )
+        out.append(" ".join(texts[index].split()) if alike else label)
+    return out
 
 
 def format_value(

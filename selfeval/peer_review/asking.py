@@ -54,6 +54,8 @@ KIND_LABELS = {
     "activity": N_("peer_review.kind_activity"),
     "document": N_("peer_review.kind_document"),
 }
+#: Characters a line of the "Welke bevinding?" menu keeps for the verdict (": Deels eens").
+_VERDICT_ROOM = 14
 #: The options when a verdict needs a comment and none was given.
 _NO_COMMENT_OPTIONS = {
     "write": N_("peer_review.write"),
@@ -421,15 +423,19 @@ class ReactionReview:
             The finding's label in the review (its row then says it was saved
             and the review opens at its page), or None when the reviewer went back.
         """
-        from selfeval.fill.prompter import BACK, GoBack, Option, shorten
+        from selfeval.fill.prompter import BACK, GoBack, Option, label_room, shorten, shorten_apart
 
         lang = self.session.lang
         by_id = {r.finding: r for r in self.session.store.response.reactions}
         options = []
-        for f in self.selection:
+        # The title cut at a word where the line leaves room for the verdict,
+        # the verdict always shown; titles that would look alike are kept whole.
+        titles = shorten_apart(
+            [f"{kind_label(f.kind, lang)}: {f.title}" for f in self.selection],
+            label_room(_VERDICT_ROOM),
+        )
+        for f, title in zip(self.selection, titles, strict=True):
             reaction = by_id.get(f.id)
-            # The title cut at a word, the verdict always shown.
-            title = shorten(f"{kind_label(f.kind, lang)}: {f.title}", 50)
             if reaction is None:
                 options.append(Option(f.id, f"{title}: {gettext(lang, 'peer_review.no_reaction')}"))
                 continue
