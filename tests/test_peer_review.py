@@ -871,3 +871,18 @@ def test_ctrl_c_at_the_reopen_question_says_nothing_changed_in_the_session_langu
         pytest.fail("Ctrl-C left the session: the command says 'Interrupted.' in English")
     assert result.state == "interrupted" and result.still_submitted
     assert response_of(ws, "DEF", "peer-review-1") == before
+
+
+def test_the_reactions_review_after_skipping_says_that_the_questions_come_next(ws: Path) -> None:
+    # Issue 16: "De overige bevindingen overslaan" showed a review of the reactions that
+    # looked final; the questions only started after "Klaar met lezen".
+    result, prompter = review(ws, "DEF", ["agree", "skip-rest", Interrupt], lang="nl")
+    assert result.state == "interrupted"
+    at = next(
+        n for n, shown in enumerate(prompter.notices) if shown[:2] == ("review", "Uw reacties")
+    )
+    assert prompter.notices[at - 1][:2] == (
+        "info",
+        "Na het lezen volgen de vragen over de collegiale toets zelf. Aan het eind ziet u al uw "
+        "reacties en antwoorden nog eens; pas dan dient u in.",
+    )

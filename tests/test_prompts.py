@@ -644,3 +644,21 @@ def test_a_short_notice_is_printed_after_a_card_shown_after_it_just_before_the_p
     assert text.index("Ingebracht door: BZ") < text.index("i Dit is de eerste vraag")
     assert text.index("i Dit is de eerste vraag") < text.index("? Uw reactie? Eens")
     assert text.count("Dit is de eerste vraag") == 1
+
+
+def test_a_notice_on_top_of_a_review_page_leaves_the_page_on_the_screen(keys: Any) -> None:
+    # Issue 16: a notice now goes at the top of the next review page; the page is made
+    # shorter by its lines, so the page's heading is not pushed off a small screen.
+    rows = [ReviewRow(0, "Onderdeel 1", "", "heading")]
+    rows += [ReviewRow(1, f"Vraag {n}", f"antwoord {n}", "answered") for n in range(1, 30)]
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=16, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
+    keys.send_text(DOWN + ENTER)  # done reading
+    p.show_notice(Notice("warning", "Het antwoord van BZ is heropend: het telt als niet " * 2))
+    p.show_review("Uw antwoorden", rows)
+    page = out.getvalue().splitlines()
+    assert page[0].startswith("─") and "Pagina 1 van" in page[1]
+    assert page[2].startswith("! Het antwoord van BZ is heropend")
+    # The page and the menu under it (question, 2 choices, a blank line) fit in 16 lines.
+    assert len(page) + 4 <= 16, page

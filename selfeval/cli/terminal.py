@@ -553,6 +553,13 @@ class TerminalPrompter:
             self._print_held()
         self._print_notice(notice)
 
+    def _held_lines(self) -> int:
+        """How many screen lines the notices held back take."""
+        return sum(
+            len(self.console.render_lines(f"{_MARK[n.kind]} {n.text}", pad=False))
+            for n in self._held
+        )
+
     def _print_held(self) -> None:
         """Print the notices held back (:meth:`show_notice`), once."""
         held, self._held = self._held, []
@@ -606,7 +613,8 @@ class TerminalPrompter:
         head = title + (f" ({', '.join(counts)})" if counts else "")
         blocks = self._review_blocks(rows)
         height = self.console.height
-        size = max(height - 7, 5)
+        # The notices held back go at the top of the first page: room for them.
+        size = max(height - 7 - self._held_lines(), 5)
         lines = [line for block in blocks for unit in block for line in unit]
         noted = next((r for r in rows if r.note), None)
         if not self._page or len(lines) + 2 <= height - 4:

@@ -246,6 +246,13 @@ def walk_reactions(
             if reaction is None:
                 prompter.show_notice(Notice("info", gettext(lang, "peer_review.skipped")))
             index += 1
+        # What comes after this review, said on it: it is not the last one (issue 16).
+        after = (
+            gettext(lang, "peer_review.next_questions")
+            if session.has_unasked_anywhere()
+            else gettext(lang, "peer_review.next_menu")
+        )
+        prompter.show_notice(Notice("info", after))
         prompter.show_review(gettext(lang, "peer_review.review"), reaction_rows(session, selection))
     except (KeyboardInterrupt, EOFError):
         return False
