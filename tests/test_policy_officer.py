@@ -152,8 +152,25 @@ def test_a_self_evaluation_saved_as_draft_names_no_file(
                                ask("signed_on", "2006-05-16"), choose("quit")]), lang="nl")  # fmt: skip
     report_session(outcome, "selfeval fill --participant DEP1", paths=False)
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "Opgeslagen als concept (4 beantwoord, verplicht 4/4)."
+    # Six: the optional checklist answered with "none" and the repeat group closed with
+    # no entries are answered too (model.answers.item_answered).
+    assert out.splitlines()[0] == "Opgeslagen als concept (6 beantwoord, verplicht 4/4)."
     assert "responses/" not in out and ".yaml" not in out
+
+
+def test_an_optional_group_closed_with_no_entries_counts_as_answered_in_the_resume_summary(
+    ws: Workspace,
+) -> None:
+    # Issue 16, third trial: "Klaar" with no entries showed "2. Behoeften en ambities: 0/1".
+    steps = [ask("name", "BZ"), ask("remark", None), ask("count", None), ask("agree", True),
+             ask("level", "mid"), ask("partners", []), choose("done"), ask("signed_on", None),
+             choose("quit")]  # fmt: skip
+    run(ws, Showing(steps), lang="nl")
+    prompter = Showing([choose("quit")])
+    run(ws, prompter, lang="nl")
+    resume = next(n for n in prompter.notices if n.text.startswith("Concept van"))
+    assert "5 beantwoord, verplicht 3/4" in resume.text, resume.text
+    assert resume.details[:2] == ("1. Basis: 3/5", "2. Bevindingen: 2/3"), resume.details
 
 
 # -- a long text answered before (prompt_toolkit pipe input) --------------------------------

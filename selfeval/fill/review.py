@@ -20,6 +20,7 @@ from selfeval.model.answers import (
     active_entry,
     inactive_answers,
     is_answered,
+    item_answered,
     progress,
     visible,
 )
@@ -72,7 +73,7 @@ def review_rows(
             elif item.id in missing and not _entries_enough(item, value):
                 state = "missing"
             else:
-                state = "answered" if is_answered(value) else "blank"
+                state = "answered" if item_answered(item, value) else "blank"
             _item_rows(rows, item, value, 1, state, active, lang, names, findings)
     return rows
 
@@ -120,7 +121,7 @@ def _item_rows(
                         rows, sub, sub_value, depth + 2, "inactive", inner, lang, names, findings
                     )
                 continue
-            if is_answered(sub_value):
+            if item_answered(sub, sub_value):
                 sub_state = "answered"
             else:
                 sub_state = "missing" if sub.required else "blank"
@@ -146,7 +147,7 @@ def section_summary(
             for item in section.items
             if not isinstance(item, InfoItem) and visible(item, active)
         ]
-        done = sum(1 for item in shown if is_answered(answers.get(item.id)))
+        done = sum(1 for item in shown if item_answered(item, answers.get(item.id)))
         lines.append(f"{index + 1}. {text_in(section.title, lang)}: {done}/{len(shown)}")
     return tuple(lines)
 

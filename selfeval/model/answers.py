@@ -21,14 +21,19 @@ from selfeval.i18n import N_, Message
 from selfeval.model.exercise import Exercise
 from selfeval.model.items import AnswerError, as_read
 from selfeval.model.questionnaire import (
+    FindingsItem,
     InfoItem,
     Item,
+    MultipleChoiceItem,
     ParticipantItem,
     ParticipantsItem,
     Questionnaire,
     RepeatItem,
     Section,
 )
+
+#: Items answered with a list, where an empty list can be an answer.
+_LISTED = (RepeatItem, MultipleChoiceItem, ParticipantsItem, FindingsItem)
 
 __all__ = [
     "ANSWERABLE",
@@ -48,6 +53,7 @@ __all__ = [
     "finding_id",
     "inactive_answers",
     "is_answered",
+    "item_answered",
     "parse_typed",
     "progress",
     "split_answers",
@@ -104,6 +110,27 @@ def _dotted(path: Iterable[str | int]) -> str:
 def is_answered(value: Any) -> bool:
     """True when ``value`` counts as an answer (not None, not empty text or list)."""
     return value is not None and value != "" and value != [] and value != {}
+
+
+def item_answered(item: Item, value: Any) -> bool:
+    """True when ``value`` answers ``item``: the one rule for what counts as answered.
+
+    An answer in the sense of :func:`is_answered` counts, and so does an empty
+    list given to an *optional* checklist ("none of these") or repeat group
+    ("Klaar" with no entries): the respondent answered it, with nothing. For a
+    required item an empty list stays unanswered (it is missing at submission,
+    see :func:`check_answers`).
+
+    Args:
+        item: the item answered.
+        value: its stored answer (None when absent).
+
+    Returns:
+        Whether progress and the section summaries count ``item`` as answered.
+    """
+    if is_answered(value):
+        return True
+    return value == [] and not item.required and isinstance(item, _LISTED)
 
 
 def visible(item: Item | Section, answers: Mapping[str, Any]) -> bool:
@@ -519,7 +546,7 @@ class Progress:
     """How far a set of answers is.
 
     Attributes:
-        answered: active items with an answer.
+        answered: active items answered (:func:`item_answered`).
         required: active required items.
         required_answered: of those, how many are answered.
         missing: ids of active required items without an answer.
@@ -556,7 +583,7 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
                 continue
             value = answers.get(item.id)
             has = is_answered(value)
-            answered += has
+            answered += item_answered(item, value)
             incomplete = (
                 has
                 and isinstance(item, RepeatItem)
