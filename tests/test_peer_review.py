@@ -604,6 +604,9 @@ def test_a_changed_draft_in_a_session_is_explained_by_title_and_taken_with_conse
 
     taken, prompter = review(ws, "DEF", [True, "agree", "agree", Interrupt], lang="nl")
     assert prompter.shown_findings() == ["role.BZK", "BZ.needs.wereldbank"]
+    heading = next(n for n in prompter.notices if n[1].startswith("Reacties op de concept"))
+    # Carried over from the earlier draft: the one place "overgenomen" is said (issue 16).
+    assert heading[2][-1] == "1 bevinding heeft al een reactie (overgenomen); die slaan we over."
     assert taken.closing_notes()[0] == "Uw collegiale toets volgt nu het nieuwe concept-rapport."
     after = response_of(ws, "DEF", "peer-review-1")
     assert after["draft"]["hash"] != before["draft"]["hash"]
@@ -763,7 +766,9 @@ def test_back_at_a_verdict_or_a_comment_goes_to_the_question_before(ws: Path) ->
     ) in prompter.notices  # fmt: skip
 
 
-def test_the_remaining_findings_can_be_skipped_at_once_and_come_back_next_time(ws: Path) -> None:
+def test_the_remaining_findings_can_be_skipped_at_once_and_given_later_in_the_review(
+    ws: Path,
+) -> None:
     result, prompter = review(ws, "DEF", ["agree", "skip-rest", *ROUND_1_REST[:-2], "quit"])
     assert result.state == "draft", prompter.notices
     assert prompter.shown_findings() == ["role.BZ", "role.BZK"]
@@ -771,6 +776,19 @@ def test_the_remaining_findings_can_be_skipped_at_once_and_come_back_next_time(w
     assert [r["finding"] for r in response_of(ws, "DEF", "peer-review-1")["reactions"]] == [
         "role.BZ"
     ]
+    # Next time: on from the questions (issue 16); a skipped finding is reacted to
+    # from the review, by title.
+    script = ["review", "reaction", "role.BZK", "agree", "quit"]
+    _, prompter = review(ws, "DEF", script)
+    assert prompter.shown_findings() == ["role.BZK"]  # the card of the finding picked
+    assert prompter.menus[0][0] == "Wat wilt u doen?"
+    assert [r["finding"] for r in response_of(ws, "DEF", "peer-review-1")["reactions"]] == [
+        "role.BZ", "role.BZK",
+    ]  # fmt: skip
+
+
+def test_findings_skipped_before_any_question_come_back_next_time(ws: Path) -> None:
+    review(ws, "DEF", ["agree", "skip-rest", Interrupt])  # Ctrl-C at the first question
     _, prompter = review(ws, "DEF", [Interrupt])
     assert prompter.shown_findings() == ["role.BZK"]
 
@@ -886,3 +904,39 @@ def test_the_reactions_review_after_skipping_says_that_the_questions_come_next(w
         "Na het lezen volgen de vragen over de collegiale toets zelf. Aan het eind ziet u al uw "
         "reacties en antwoorden nog eens; pas dan dient u in.",
     )
+
+
+def test_resuming_after_skipping_the_rest_goes_on_where_the_reviewer_stopped(ws: Path) -> None:
+    # Issue 16: after "De overige bevindingen overslaan", the questions and Ctrl-C in the
+    # final review, running the command again restarted at the next finding and called
+    # the reviewer's own reactions "overgenomen".
+    first, _ = review(ws, "DEF", ["agree", "skip-rest", *ROUND_1_REST[:-2], Interrupt])
+    assert first.state == "interrupted"
+    result, prompter = review(ws, "DEF", ["review", "submit", True], lang="nl")
+    assert result.state == "submitted", prompter.notices
+    assert prompter.shown_findings() == []  # no finding card: straight to where it stopped
+    shown = [text for _, text, _ in prompter.notices]
+    assert not any("overgenomen" in t for t in shown)
+    resumed = next(n for n in prompter.notices if n[1].startswith("U was al voorbij"))
+    assert resumed[1:] == (
+        "U was al voorbij de bevindingen (1 van de 3 met uw reactie); "
+        "we gaan verder waar u gebleven was.",
+        (
+            "2 bevindingen hebben nog geen reactie; die kunt u in het overzicht alsnog "
+            "geven (‘Een reactie wijzigen’).",
+        ),
+    )
+    # Then fill's resume menu, at the review (every question was asked).
+    assert prompter.menus[0][0] == "Wat wilt u doen?"
+    assert prompter.menus[0][2] == "review"
+
+
+def test_own_earlier_reactions_are_not_called_carried_over(ws: Path) -> None:
+    # Issue 16: "(overgenomen)" is for reactions carried over from an earlier draft only.
+    review(ws, "DEF", ["agree", Interrupt])
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    heading = next(n for n in prompter.notices if n[1].startswith("Reacties op de concept"))
+    assert heading[2][-1] == (
+        "1 bevinding heeft al uw reactie van eerder; we gaan verder met de rest."
+    )
+    assert prompter.shown_findings() == ["role.BZK"]

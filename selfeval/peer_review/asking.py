@@ -142,6 +142,7 @@ def walk_reactions(
     names: dict[str, str],
     round_: int = 1,
     draft_report: str | None = None,
+    carried_over: bool = False,
 ) -> bool:
     """Ask a reaction to each finding not yet reacted to (as it reads now), saving each answer.
 
@@ -156,9 +157,18 @@ def walk_reactions(
     partly agree or disagree offers to write it, to choose another verdict,
     or to skip the finding. The verdict is saved at once, so Ctrl-C never
     loses it; a reaction still missing its comment is asked again on resume.
-    Findings with a current reaction (carried over) are skipped, and the
-    reviewer is told how many. When every finding already has a current
-    reaction, the reviewer may go through them again.
+    Findings with a current reaction are skipped, and the reviewer is told
+    how many ("carried over" only when ``carried_over``). When every finding
+    already has a current reaction, the reviewer may go through them again.
+
+    A reviewer who already reached the questions (an answer is saved) had
+    gone through the findings, or skipped the rest of them, before: resuming
+    goes on where they stopped (issue 16). Then only reactions given before
+    and no longer current (a changed finding, a missing comment) are asked;
+    the findings without a reaction are named in one notice, and can be
+    reacted to from the review ("Een reactie wijzigen"). With
+    ``carried_over`` (the reviewer agreed to a new draft) every finding
+    without a current reaction is asked, as the notice about the new draft said.
 
     Args:
         session: the walker of the fill session (its store and prompter are used).
@@ -166,6 +176,8 @@ def walk_reactions(
         names: participant code → display name.
         round_: the peer-review round (1 or 2), to say why a finding is shown.
         draft_report: the draft report to read alongside, as the reviewer finds it.
+        carried_over: the reactions were carried over from an earlier draft
+            (the reviewer agreed to the new one).
 
     Returns:
         True when done, False when interrupted (``KeyboardInterrupt``/``EOFError``).
@@ -181,6 +193,13 @@ def walk_reactions(
             return True
         existing = {r.finding: r for r in response.reactions}
         pending = [f for f in selection if not is_current(existing.get(f.id), f)]
+        if pending and store.answers and not carried_over:
+            # Past the findings before: on from where the reviewer stopped (issue 16).
+            without = sum(1 for f in pending if f.id not in existing)
+            pending = [f for f in pending if f.id in existing]
+            if not pending:
+                _show_resumed(session, count, without)
+                return True
         if not pending and prompter.confirm(
             ngettext(lang, "peer_review.all_done", "peer_review.all_done_plural", count),
             default=False,
@@ -191,13 +210,12 @@ def walk_reactions(
                 [gettext(lang, "peer_review.read_draft", path=draft_report)] if draft_report else []
             )
             if len(pending) < count:
+                # "Overgenomen" only for reactions carried over from an earlier draft.
+                done = count - len(pending)
                 details.append(
-                    ngettext(
-                        lang,
-                        "peer_review.carried",
-                        "peer_review.carried_plural",
-                        count - len(pending),
-                    )
+                    ngettext(lang, "peer_review.carried", "peer_review.carried_plural", done)
+                    if carried_over
+                    else ngettext(lang, "peer_review.already", "peer_review.already_plural", done)
                 )
             prompter.show_notice(
                 Notice(
@@ -257,6 +275,24 @@ def walk_reactions(
     except (KeyboardInterrupt, EOFError):
         return False
     return True
+
+
+def _show_resumed(session: Walker, count: int, without: int) -> None:
+    """Say that the session goes on after the findings: how many have a reaction, and how."""
+    from selfeval.fill.prompter import Notice
+
+    lang = session.lang
+    details: tuple[str, ...] = ()
+    if without:
+        details = (
+            ngettext(
+                lang, "peer_review.resumed_without", "peer_review.resumed_without_plural", without
+            ),
+        )
+    text = ngettext(
+        lang, "peer_review.resumed", "peer_review.resumed_plural", count, done=count - without
+    )
+    session.prompter.show_notice(Notice("info", text, details))
 
 
 def _show_card(

@@ -546,6 +546,8 @@ def run_peer_review(
                 session.walker, selection, names=names, round_=choice.round
             )
             session.save()
+            # Reactions kept from the draft the response pinned before (with consent).
+            carried_over = bool(changes.stale and changes.unchanged)
             started = True
             try:
                 session.opening(
@@ -567,7 +569,7 @@ def run_peer_review(
                 if started
                 and walk_reactions(
                     session.walker, selection, names=names, round_=choice.round,
-                    draft_report=_draft_report(workspace),
+                    draft_report=_draft_report(workspace), carried_over=carried_over,
                 )
                 else "interrupted"
             )  # fmt: skip
