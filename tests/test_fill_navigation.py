@@ -263,3 +263,31 @@ def test_on_resume_the_section_heading_comes_before_the_unconfirmed_question(
     run(ws, prompter)
     assert seen == [("remark", 1), ("count", 1)]
     assert [s.title for s in prompter.sections] == ["Basics"]
+
+
+def test_continue_after_ctrl_c_in_a_revisit_goes_on_with_the_rest_of_that_section(
+    ws: Workspace,
+) -> None:
+    # Issue 16: "Verder waar u gebleven was" after Ctrl-C while revisiting section 1 asked
+    # the text typed before, then jumped to the review, not to the rest of section 1.
+    everything = [
+        *BASICS, ask("partners", []), choose("done"), ask("signed_on", "2006-05-16"),
+    ]  # fmt: skip
+    run(ws, Scripted([*everything, choose("quit")]))
+    revisit = [choose("revisit"), choose("0"), ask("name", "Financiën")]
+    run(ws, Scripted([*revisit, ask("remark", Typed("half getypt"))]))
+    assert response_of(ws.root)["unconfirmed"] == {"remark": "half getypt"}
+    prompter = Scripted(
+        [
+            choose("continue"),
+            ask("remark", "heel getypt"),
+            ask("count", 8),
+            ask("agree", True),
+            ask("level", "high"),
+            choose("quit"),  # the review: section 2 was not part of the revisit
+        ]
+    )
+    outcome = run(ws, prompter)
+    assert outcome.state == "draft"
+    answers = response_of(ws.root)["answers"]
+    assert (answers["remark"], answers["count"], answers["level"]) == ("heel getypt", 8, "high")

@@ -133,7 +133,7 @@ class Menus:
             default = "continue" if options[0].value == "continue" else "review"
             choice = self.prompter.choose(gettext(lang, "fill.what_now"), options, default=default)
             if choice == "continue":
-                self._finish_unconfirmed()
+                self._continue_section(self._finish_unconfirmed())
                 self.walker.walk_all(only_unasked=True)
                 return True
             if choice == "review":
@@ -153,13 +153,39 @@ class Menus:
             for k in self.store.response.unconfirmed
         )
 
-    def _finish_unconfirmed(self) -> None:
-        """Ask first each question whose typed text was never confirmed (Ctrl-C)."""
+    def _finish_unconfirmed(self) -> str | None:
+        """Ask first each question whose typed text was never confirmed (Ctrl-C).
+
+        Returns:
+            The id of the last of them that is a question of a section (not
+            inside a repeat entry), where the respondent was stopped; None
+            when there is none.
+        """
+        last = None
         for key in list(self.store.response.unconfirmed):
             self.walker.show_section_of(key.split(".")[0])
             with contextlib.suppress(GoBack):
                 self.walker.groups.ask_at(_path(key, "."))
             self.store.response.unconfirmed.pop(key, None)  # gone from the questionnaire, say
+            if "." not in key:
+                last = key
+        return last
+
+    def _continue_section(self, item_id: str | None) -> None:
+        """Walk the rest of the section of ``item_id``, after it (issue 16).
+
+        Ctrl-C stopped the respondent at that question, perhaps while walking
+        the section again ("Een deel opnieuw doorlopen"): going on where they
+        left off is the rest of that section, answered or not, before what
+        was never asked. Going back from its first question ends it.
+        """
+        if item_id is None:
+            return
+        for index, section in enumerate(self.questionnaire.sections):
+            if any(i.id == item_id for i in section.items):
+                with contextlib.suppress(GoBack):
+                    self.walker.walk(sections=[index], start_after=item_id)
+                return
 
     def _pick_section(self) -> int | None:
         active = active_answers(self.questionnaire, self.store.answers)

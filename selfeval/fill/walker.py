@@ -123,7 +123,13 @@ class Walker:
 
     # -- public ------------------------------------------------------------------
 
-    def walk(self, *, sections: Sequence[int] | None = None, only_unasked: bool = False) -> None:
+    def walk(
+        self,
+        *,
+        sections: Sequence[int] | None = None,
+        only_unasked: bool = False,
+        start_after: str | None = None,
+    ) -> None:
         """Ask the visible items of the given sections (all by default), saving each.
 
         "Previous question" works throughout: from the first question of a
@@ -135,6 +141,9 @@ class Walker:
                 the repeat group last worked in. Items the respondent goes
                 back to are asked again, and so is each one after them up to
                 where they were.
+            start_after: the id of an item of the first section walked: that
+                section is walked from the item after it (the rest of a
+                section the respondent was walking when Ctrl-C stopped them).
 
         Raises:
             GoBack: the respondent went back from the first question walked.
@@ -161,10 +170,14 @@ class Walker:
             if self._heading_shown != index:
                 self._show_section(index, section)
             self._heading_shown = None
+            start = 0
+            if start_after is not None and position == 0 and not from_end:
+                ids = [i.id for i in section.items]
+                start = ids.index(start_after) + 1 if start_after in ids else 0
             try:
                 self.ask_list(
                     section.items, answers, (), {}, only_unasked=only_unasked,
-                    resume_in=resume_in, from_end=from_end,
+                    resume_in=resume_in, from_end=from_end, start=start,
                 )  # fmt: skip
             except GoBack:
                 if position == 0:
@@ -318,12 +331,14 @@ class Walker:
         group: RepeatItem | None = None,
         entry: str | None = None,
         from_end: bool = False,
+        start: int = 0,
     ) -> None:
         """Ask ``items`` in order into ``container`` (the answers, or one repeat entry).
 
         Going back from an item asks the visible item before it; from the first
         one it raises :class:`GoBack` to the caller. ``from_end`` starts at the
-        last visible item (the respondent came back from what follows).
+        last visible item (the respondent came back from what follows);
+        ``start`` at the item with that index.
         """
 
         def scope_now() -> dict[str, Any]:
@@ -334,7 +349,7 @@ class Walker:
         # Items before `again` are asked even when asked before: the respondent
         # went back to one of them and walks forward from there.
         again = len(items) if from_end else 0
-        index = _previous(items, len(items), scope_now()) if from_end else 0
+        index = _previous(items, len(items), scope_now()) if from_end else start
         if index is None:
             raise GoBack
         while index < len(items):
