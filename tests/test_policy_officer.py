@@ -457,3 +457,27 @@ def test_a_response_reopened_in_one_run_and_submitted_in_the_next_says_submitted
     assert capsys.readouterr().out.splitlines()[-1] == (
         "Opnieuw ingediend; de eerder ingediende versie blijft ook bewaard."
     )
+
+
+def test_a_section_revisited_after_its_unconfirmed_question_was_asked_shows_its_heading(
+    ws: Workspace,
+) -> None:
+    # Issue 16, third trial: revisiting section 1 again in the same run showed the first
+    # question without the section's title and "Onderdeel 1 van 8": the heading shown
+    # before an unconfirmed question (here in a repeat entry) stood for every later walk
+    # of that section, not just the next.
+    from test_session import BASICS, Typed
+
+    entry = [choose("add"), ask("points.0.title", "Capaciteit"), ask("points.0.year", None)]
+    run(ws, Showing([*BASICS, ask("partners", []), *entry, choose("done"),
+                     ask("signed_on", "2006-05-16"), choose("quit")]), lang="nl")  # fmt: skip
+    stopped = run(ws, Showing([choose("revisit"), choose("1"), ask("partners", []), choose("edit"),
+                               choose("title"), ask("points.0.title", Typed("Cap"))]),
+                  lang="nl")  # fmt: skip
+    assert stopped.state == "interrupted"
+    prompter = Showing([choose("continue"), ask("points.0.title", "Capaciteit politie"),
+                        choose("revisit"), choose("1"), ask("partners", []), choose("done"),
+                        ask("signed_on", "2006-05-16"), choose("quit")])  # fmt: skip
+    run(ws, prompter, lang="nl")
+    # Once before the unconfirmed question, once for the revisit.
+    assert [(s.index, s.count, s.title) for s in prompter.sections] == [(2, 2, "Bevindingen")] * 2

@@ -152,6 +152,10 @@ class Walker:
         every = self.questionnaire.sections
         resume_in = last_asked(list(self.questionnaire.items()), answers) if only_unasked else None
         order = [i for i in range(len(every)) if sections is None or i in sections]
+        # The heading shown just before (show_section_of) stands for the first section
+        # walked only; later walks show it again (issue 16: a section revisited after
+        # its unconfirmed question was asked had no heading).
+        just_shown, self._heading_shown = self._heading_shown, None
         position, from_end = 0, False
         while position < len(order):
             index = order[position]
@@ -167,9 +171,9 @@ class Walker:
                 if position < 0:
                     raise GoBack
                 continue
-            if self._heading_shown != index:
+            if just_shown != index:
                 self._show_section(index, section)
-            self._heading_shown = None
+            just_shown = None
             start = 0
             if start_after is not None and position == 0 and not from_end:
                 ids = [i.id for i in section.items]
