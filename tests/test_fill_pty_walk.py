@@ -68,7 +68,7 @@ def test_a_whole_self_evaluation_with_back_ctrl_c_resume_entry_change_paging_and
     answer(child, "What would you like to do", ENTER)  # Submit
     answer(child, "Submit now", "y" + ENTER)
     # The closing line says in words where the answers go; no file name (issue 16).
-    child.expect(r"Submitted \(.*\)\. Your answers are saved; your coordinator\s+collects them\.")
+    child.expect(r"Submitted \(.*\)\. Your answers are saved;\s+your coordinator\s+collects them\.")
     assert "responses/" not in str(child.before) + str(child.after)
     assert finish(child) == 0
     data = response_of(ws)

@@ -154,7 +154,9 @@ def test_a_self_evaluation_saved_as_draft_names_no_file(
     out = capsys.readouterr().out
     # Six: the optional checklist answered with "none" and the repeat group closed with
     # no entries are answered too (model.answers.item_answered).
-    assert out.splitlines()[0] == "Opgeslagen als concept (6 beantwoord, verplicht 4/4)."
+    assert (
+        out.splitlines()[0] == "Opgeslagen als concept (6 van 8 vragen beantwoord, verplicht 4/4)."
+    )
     assert "responses/" not in out and ".yaml" not in out
 
 
@@ -169,7 +171,7 @@ def test_an_optional_group_closed_with_no_entries_counts_as_answered_in_the_resu
     prompter = Showing([choose("quit")])
     run(ws, prompter, lang="nl")
     resume = next(n for n in prompter.notices if n.text.startswith("Concept van"))
-    assert "5 beantwoord, verplicht 3/4" in resume.text, resume.text
+    assert "5 van 8 vragen beantwoord, verplicht 3/4" in resume.text, resume.text
     assert resume.details[:2] == ("1. Basis: 3/5", "2. Bevindingen: 2/3"), resume.details
 
 
@@ -481,3 +483,27 @@ def test_a_section_revisited_after_its_unconfirmed_question_was_asked_shows_its_
     run(ws, prompter, lang="nl")
     # Once before the unconfirmed question, once for the revisit.
     assert [(s.index, s.count, s.title) for s in prompter.sections] == [(2, 2, "Bevindingen")] * 2
+
+
+def test_the_opening_the_resume_summary_and_the_closing_line_count_the_same_questions(
+    ws: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16, third trial: the opening said "53 vragen", the summary "19 beantwoord,
+    # verplicht 8/8", and adding entries never moved the count: each counted something else.
+    from selfeval.cli._common import report_session
+
+    monkeypatch.chdir(ws.root)
+    entry = [choose("add"), ask("points.0.title", "Capaciteit"), ask("points.0.year", None)]
+    first = Showing([ask("name", "BZ"), ask("remark", None), ask("count", None),
+                     ask("agree", True), ask("level", "mid"), ask("partners", []), *entry,
+                     choose("done"), ask("signed_on", None), choose("quit")])  # fmt: skip
+    outcome = run(ws, first, lang="nl")
+    panel = next(n for n in first.notices if n.kind == "panel")
+    assert any(line.startswith("2 onderdelen, 8 vragen:") for line in panel.details), panel
+    report_session(outcome, "selfeval fill --participant DEP1", paths=False)
+    closing = capsys.readouterr().out.splitlines()[0]
+    assert closing == "Opgeslagen als concept (5 van 8 vragen beantwoord, verplicht 3/4).", closing
+    again = Showing([choose("quit")])
+    run(ws, again, lang="nl")
+    resume = next(n for n in again.notices if n.text.startswith("Concept van"))
+    assert resume.text.endswith(": 5 van 8 vragen beantwoord, verplicht 3/4."), resume.text

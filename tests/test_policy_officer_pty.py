@@ -138,6 +138,6 @@ def test_the_empty_form_the_fill_doc_gives_to_try_starts_at_the_first_question(
         term.child.send(ENTER)
         term.wait_for_any("Onderdeel 1 van")
         shown = " ".join(" ".join(term.lines()).split())
-        assert "0 beantwoord" in shown, shown  # nothing of anyone's answered yet
+        assert "0 van 19 vragen beantwoord" in shown, shown  # nothing of anyone's answered yet
     finally:
         term.close()

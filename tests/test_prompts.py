@@ -187,7 +187,7 @@ def test_choose_and_confirm(keys: Any) -> None:
 
 def test_section_notice_and_review_render(keys: Any) -> None:
     p, out = prompter(keys)
-    p.show_section(SectionInfo(2, 7, "Knelpunten", "Inleiding", Progress(12, 14, 5, ())))
+    p.show_section(SectionInfo(2, 7, "Knelpunten", "Inleiding", Progress(12, 14, 5, (), 30)))
     p.show_notice(Notice("error", "Kan niet indienen", ("naam ontbreekt",)))
     p.show_review(
         "Uw antwoorden",
@@ -199,7 +199,7 @@ def test_section_notice_and_review_render(keys: Any) -> None:
         ],
     )
     text = out.getvalue()
-    assert "Onderdeel 2 van 7 · 12 beantwoord · verplicht 5/14" in text
+    assert "Onderdeel 2 van 7 · 12 van 30 vragen beantwoord, verplicht 5/14" in text
     assert "x Kan niet indienen\n  - naam ontbreekt" in text
     assert "  Naam: Financiën" in text
     assert "  Datum: ontbreekt" in text

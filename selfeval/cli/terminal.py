@@ -66,6 +66,7 @@ from selfeval.fill.prompter import (
     SectionInfo,
     TypedInterrupt,
     pause_collection,
+    progress_words,
     resume_collection,
 )
 from selfeval.i18n import gettext, ngettext
@@ -526,7 +527,7 @@ class TerminalPrompter:
         self.console.rule(f"[bold]{escape(info.title)}")
         self.console.print(
             f"[dim]{gettext(lang, 'fill.ui.section', index=info.index, count=info.count)} · "
-            f"{gettext(lang, 'fill.ui.progress', answered=p.answered, done=p.required_answered, required=p.required)}[/]"  # noqa: E501
+            f"{escape(progress_words(p, lang))}[/]"
         )
         if info.intro:
             self.console.print(escape(info.intro))

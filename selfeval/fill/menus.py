@@ -25,7 +25,16 @@ from typing import Literal, Protocol
 
 from selfeval.files.store import IncompleteError
 from selfeval.fill.local import local_time
-from selfeval.fill.prompter import BACK, GoBack, Notice, Option, Path_, ReviewRow, offered
+from selfeval.fill.prompter import (
+    BACK,
+    GoBack,
+    Notice,
+    Option,
+    Path_,
+    ReviewRow,
+    offered,
+    progress_words,
+)
 from selfeval.fill.review import label_path, problem_lines, section_summary
 from selfeval.fill.walker import Walker
 from selfeval.i18n import gettext, ngettext
@@ -99,12 +108,7 @@ class Menus:
             stamp = (
                 self.store.response.submitted_at if submitted else self.store.response.updated_at
             )
-            counts = {
-                "updated": local_time(stamp, lang),
-                "answered": now.answered,
-                "done": now.required_answered,
-                "required": now.required,
-            }
+            counts = {"updated": local_time(stamp, lang), "counts": progress_words(now, lang)}
             self.prompter.show_notice(
                 Notice(
                     "info",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from selfeval.fill.local import shown_date
-from selfeval.i18n import gettext
+from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import Progress, is_answered
 from selfeval.model.questionnaire import (
     DateItem,
@@ -46,6 +46,7 @@ __all__ = [
     "format_value",
     "label_room",
     "offered",
+    "progress_words",
     "shorten",
     "shorten_apart",
 ]
@@ -105,6 +106,27 @@ class Notice:
     text: str
     details: tuple[str, ...] = ()
     body: str = ""
+
+
+def progress_words(progress: Progress, lang: str) -> str:
+    """The counts a respondent sees, e.g. ``"19 van 28 vragen beantwoord, verplicht 8/8"``.
+
+    One wording for the opening panel's size, the section headings, the
+    resume summary and the closing line (issue 16: they counted different
+    things). Questions are the items shown now (:class:`Progress`); a repeat
+    group is one question however many entries it has (its menu counts those).
+
+    Args:
+        progress: from :func:`selfeval.model.answers.progress`.
+        lang: ``nl`` or ``en``.
+
+    Returns:
+        The counts in ``lang``.
+    """
+    return ngettext(
+        lang, "fill.progress", "fill.progress_plural", progress.shown,
+        answered=progress.answered, done=progress.required_answered, required=progress.required,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from selfeval.fill.prompter import (
     Prompter,
     ReviewRow,
     collection_paused_between_prompts,
+    progress_words,
 )
 from selfeval.fill.review import label_path
 from selfeval.fill.walker import Walker
@@ -140,11 +141,8 @@ class Outcome(SessionResult):
     missing_labels: tuple[str, ...] = ()
 
     def counts(self) -> str:
-        """Answered items and required ones answered, in the session language."""
-        p = self.progress
-        return gettext(self.lang, "fill.end_counts", answered=p.answered, done=p.required_answered,
-            required=p.required,
-        )  # fmt: skip
+        """Questions answered and required ones answered (:func:`progress_words`)."""
+        return progress_words(self.progress, self.lang)
 
     def closing_notes(self) -> list[str]:
         """Typed text kept unconfirmed, and the answers kept but not counted, if any."""
@@ -209,7 +207,9 @@ class FillSession:
         code = self.store.participant
         name = self.walker.names.get(code, code)
         who = code if name == code else f"{name} ({code})"
-        questions = _count_questions(list(questionnaire.items()))
+        # Questions as every count after this one counts them (progress_words); the
+        # time it takes also counts the questions inside repeat groups (_count_questions).
+        questions = progress(questionnaire, self.store.answers).shown
         sections = len(questionnaire.sections)
         lines = list(first)
         description = text_in(questionnaire.description, lang) if questionnaire.description else ""
@@ -218,7 +218,7 @@ class FillSession:
         size = {
             "sections": ngettext(lang, "fill.sections", "fill.sections_plural", sections),
             "questions": ngettext(lang, "fill.questions", "fill.questions_plural", questions),
-            "minutes": estimate_minutes(questions, findings),
+            "minutes": estimate_minutes(_count_questions(list(questionnaire.items())), findings),
         }
         lines += [
             gettext(lang, "fill.opening_who", who=who),

@@ -546,16 +546,20 @@ class Progress:
     """How far a set of answers is.
 
     Attributes:
-        answered: active items answered (:func:`item_answered`).
+        answered: active items answered (:func:`item_answered`); a repeat group
+            is one item, however many entries it has.
         required: active required items.
         required_answered: of those, how many are answered.
         missing: ids of active required items without an answer.
+        shown: active items (questions shown now, not info items): what
+            ``answered`` counts of.
     """
 
     answered: int
     required: int
     required_answered: int
     missing: tuple[str, ...]
+    shown: int
 
     @property
     def complete(self) -> bool:
@@ -572,7 +576,7 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
     agrees with what submission checks (:func:`check_answers` with
     ``complete=True``); a required group counts as answered only when complete.
     """
-    answered = required = required_answered = 0
+    answered = required = required_answered = shown = 0
     missing: list[str] = []
     active = active_answers(questionnaire, answers)
     for section in questionnaire.sections:
@@ -583,6 +587,7 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
                 continue
             value = answers.get(item.id)
             has = is_answered(value)
+            shown += 1
             answered += item_answered(item, value)
             incomplete = (
                 has
@@ -594,7 +599,7 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
                 required_answered += has and not incomplete
             if (item.required and not has) or incomplete:
                 missing.append(item.id)
-    return Progress(answered, required, required_answered, tuple(missing))
+    return Progress(answered, required, required_answered, tuple(missing), shown)
 
 
 def finding_id(
