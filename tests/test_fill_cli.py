@@ -208,6 +208,34 @@ def test_unknown_participant(runner: CliRunner, ws: Path) -> None:
     assert "use one of: DEP1, DEP2" in result.stderr
 
 
+def test_a_code_typed_in_another_case_names_its_participant(runner: CliRunner, ws: Path) -> None:
+    answers = {"name": "BZ", "agree": True, "level": "low", "signed_on": "2006-05-16"}
+    path = write(ws, json.dumps(answers), "answers.json")
+    result = runner.invoke(
+        app, ["fill", "-w", str(ws), "-p", "dep1", "-q", "mini", "--answers", str(path)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert response_of(ws)["participant"] == "DEP1"
+    assert response_of(ws)["answers"] == answers
+    assert not (ws / "responses/mijn-incidentcategorie/dep1").exists()
+
+
+def test_a_code_matching_two_participants_ignoring_case_is_refused_listing_the_codes() -> None:
+    from types import SimpleNamespace
+
+    from selfeval.cli._common import participant_code
+    from selfeval.errors import NotFoundError
+
+    ws = SimpleNamespace(
+        exercise=SimpleNamespace(codes=("Ab", "AB", "C")), exercise_path=Path("selfeval.yaml")
+    )
+    assert participant_code(ws, "AB") == "AB"  # type: ignore[arg-type]
+    assert participant_code(ws, "c") == "C"  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError) as caught:
+        participant_code(ws, "ab")  # type: ignore[arg-type]
+    assert caught.value.hint == "use one of: Ab, AB, C"
+
+
 def test_submit_needs_answers(runner: CliRunner, ws: Path) -> None:
     result = fill(runner, ws, "--submit")
     assert result.exit_code == 2

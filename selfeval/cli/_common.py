@@ -18,6 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 from selfeval.errors import ExitStatus, SelfevalError, UsageError
 
 if TYPE_CHECKING:
+    from selfeval.files.workspace import Workspace
     from selfeval.fill.prompter import Prompter
     from selfeval.fill.session import SessionResult
 
@@ -38,6 +39,7 @@ __all__ = [
     "handle_errors",
     "load_all_commands",
     "load_command_module",
+    "participant_code",
     "report_session",
     "resume_command",
     "shown_path",
@@ -481,6 +483,41 @@ def terminal_prompter(lang: str) -> Prompter:
     from selfeval.cli.terminal import TerminalPrompter
 
     return TerminalPrompter(lang=lang)
+
+
+def participant_code(workspace: Workspace, given: str) -> str:
+    """The participant a ``--participant`` code names: the one place the CLI resolves it.
+
+    A code is matched exactly first; else, when it matches exactly one
+    participant's code ignoring case (``bz`` for ``BZ``), that participant's
+    code is returned, so every command goes on with the code as
+    ``selfeval.yaml`` spells it (file names, resume commands).
+
+    Args:
+        workspace: the opened workspace.
+        given: the code as typed.
+
+    Returns:
+        The participant code as in ``selfeval.yaml``.
+
+    Raises:
+        NotFoundError: no participant, or more than one, has that code
+            ignoring case; the hint lists the codes.
+    """
+    from selfeval.errors import Location, NotFoundError
+    from selfeval.model.exercise import EXERCISE_FILE
+
+    codes = workspace.exercise.codes
+    if given in codes:
+        return given
+    matches = [code for code in codes if code.casefold() == given.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    raise NotFoundError(
+        f"participant {given!r} is not in {EXERCISE_FILE}",
+        location=Location(workspace.exercise_path),
+        hint=f"use one of: {', '.join(codes)}",
+    )
 
 
 def resume_command(

@@ -19,6 +19,7 @@ from selfeval.cli._common import (
     echo_err,
     fit_terminal,
     handle_errors,
+    participant_code,
     report_session,
     resume_command,
     terminal_prompter,
@@ -75,6 +76,7 @@ def fill_command(
     from selfeval.fill.run import choose_questionnaire, run_fill
 
     ws = Workspace.open(workspace)
+    participant = participant_code(ws, participant)
     # A wrong participant or questionnaire is the first thing to hear about,
     # before "no terminal" (a mistyped code would otherwise hide behind it).
     choose_questionnaire(ws, participant, questionnaire)

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors, shown_path
+from selfeval.cli._common import (
+    WorkspaceOption,
+    app,
+    echo_err,
+    handle_errors,
+    participant_code,
+    shown_path,
+)
 
 
 @app.command("migrate")
@@ -61,6 +68,8 @@ def migrate_command(
     from selfeval.files.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    if participant is not None:
+        participant = participant_code(ws, participant)
     with progress_bar() as progress:
         result = migrate_workspace(
             ws,

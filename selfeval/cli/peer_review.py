@@ -20,6 +20,7 @@ from selfeval.cli._common import (
     check_session_flags,
     choices,
     handle_errors,
+    participant_code,
     report_session,
     resume_command,
     terminal_prompter,
@@ -118,6 +119,7 @@ def peer_review_command(
     from selfeval.peer_review.run import choose_round, run_peer_review
 
     ws = Workspace.open(workspace)
+    participant = participant_code(ws, participant)
     requested = int(round_.value) if round_ else None
     if not list_findings:
         # A wrong participant or round is the first thing to hear about.
