@@ -507,3 +507,34 @@ def test_the_opening_the_resume_summary_and_the_closing_line_count_the_same_ques
     run(ws, again, lang="nl")
     resume = next(n for n in again.notices if n.text.startswith("Concept van"))
     assert resume.text.endswith(": 5 van 8 vragen beantwoord, verplicht 3/4."), resume.text
+
+
+def test_a_participant_is_labelled_code_and_name_alike_wherever_offered_or_shown() -> None:
+    from selfeval.fill.prompter import participant_label
+
+    # Issue 16, third trial: one list showed "DEF — Defensie" beside a bare "BZ", the
+    # answer shown back "DEF (Defensie)".
+    assert participant_label("FIN", "Financiën", "Ministerie van Financiën") == "FIN — Financiën"
+    assert participant_label("BZ", "BZ", "Ministerie van Buitenlandse Zaken") == (
+        "BZ — Ministerie van Buitenlandse Zaken"
+    )
+    assert participant_label("X", "X", "") == "X"
+
+
+def test_a_participant_whose_name_is_its_code_is_offered_and_shown_with_its_full_name(
+    ws: Workspace,
+) -> None:
+    exercise = ws.root / "selfeval.yaml"
+    text = exercise.read_text("utf-8")
+    exercise.write_text(text.replace("name: Departement 2", "name: DEP2"), "utf-8")
+    prompter = Showing(
+        [ask("name", "x"), ask("remark", None), ask("count", None), ask("agree", True),
+         ask("level", "mid"), ask("partners", ["DEP2"]), choose("done"),
+         ask("signed_on", None), choose("change"), choose("1"), choose("partners"),
+         ask("partners", ["DEP2"]), choose("quit")]
+    )  # fmt: skip
+    run(Workspace(ws.root), prompter, lang="nl")
+    partners = next(c for c in prompter.contexts if c.path == ("partners",))
+    assert partners.participants == (("DEP2", "DEP2 — Ministerie van Andere Zaken"),)
+    which = next(labels for message, labels in prompter.labels if message == "Welk antwoord?")
+    assert "Partners: DEP2 — Ministerie van Andere Zaken" in which, which

@@ -316,7 +316,7 @@ def test_labels_and_menus_follow_the_language(ws: Workspace) -> None:
 def test_participant_items_offer_code_and_name_without_self(ws: Workspace) -> None:
     prompter = Scripted([*BASICS, ask("partners", Interrupt())])
     run(ws, prompter)
-    assert prompter.contexts[-1].participants == (("DEP2", "Departement 2"),)
+    assert prompter.contexts[-1].participants == (("DEP2", "DEP2 — Departement 2"),)
 
 
 def test_ask_item_takes_an_item_built_in_code(ws: Workspace) -> None:
@@ -365,7 +365,7 @@ def test_the_review_shows_participants_with_their_names(ws: Workspace) -> None:
                          ask("signed_on", "2006-05-16"), choose("quit")])  # fmt: skip
     run(ws, prompter)
     rows = {r.label: r.value for r in prompter.reviews[-1]}
-    assert rows["Partners"] == "DEP2 (Departement 2)"
+    assert rows["Partners"] == "DEP2 — Departement 2"  # as offered
     assert rows["Level"] == "Middle"
     assert rows["Agree"] == "Yes"  # the choice as offered
 

@@ -8,7 +8,7 @@ One prompt per item type (``STYLE.md`` §5):
 * yes/no, single choice, scale, participant: a list to pick from (arrow keys,
   Enter), with "no answer" as the last entry;
 * multiple choice, participants: a checklist (Space toggles, Enter confirms);
-  participants are listed by code and name. An empty selection goes through
+  participants as ``participant_label`` labels them. An empty selection goes through
   the session's check, so a required checklist refuses it in place.
 
 Questions and choice labels are broken at spaces to the terminal's width
@@ -398,11 +398,6 @@ class _WordWrap(Processor):
             return display - added
 
         return Transformation(out, source_to_display=to_display, display_to_source=to_source)
-
-
-def _participant(code: str, name: str) -> str:
-    """A participant as listed: ``FIN — Financiën``, or the code alone when it is its name."""
-    return code if not name or name == code else f"{code} — {name}"
 
 
 def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
@@ -802,13 +797,13 @@ class TerminalPrompter:
                 options.append((f"{point} {label}".strip(), point))
             return self._select(message, options, current, context)
         if isinstance(item, ParticipantItem):
-            options = [(_participant(code, name), code) for code, name in context.participants]
+            options = [(label, code) for code, label in context.participants]
             return self._select(message, options, current, context)
         if isinstance(item, MultipleChoiceItem):
             options = [(text_in(c.label, context.lang), c.value) for c in item.choices]
             return self._checkbox(message, options, current, context)
         if isinstance(item, ParticipantsItem):
-            options = [(_participant(code, name), code) for code, name in context.participants]
+            options = [(label, code) for code, label in context.participants]
             return self._checkbox(message, options, current, context)
         if isinstance(item, FindingsItem) and context.findings:
             # What the respondent knows of a finding (its kind, number and

@@ -47,6 +47,7 @@ class Asker(Protocol):
     questionnaire: Questionnaire
     store: ResponseStore
     names: dict[str, str]
+    labels: dict[str, str]
 
     def ask_item(
         self,
@@ -106,7 +107,7 @@ class Groups:
         self.lang = walker.lang
         self.questionnaire = walker.questionnaire
         self.store = walker.store
-        self._names = walker.names
+        self._labels = walker.labels
 
     def repeat(
         self,
@@ -365,7 +366,7 @@ class Groups:
             count = len(value) if isinstance(value, list) else 0
             return f"{label} ({count})"
         shown = format_value(
-            item, value, self.lang, names=self._names, findings=self.walker.finding_labels()
+            item, value, self.lang, labels=self._labels, findings=self.walker.finding_labels()
         )
         if not shown:
             return f"{label}: —"
@@ -417,7 +418,7 @@ class Groups:
             value = entry.get(sub.id)
             if isinstance(sub, RepeatItem | InfoItem) or not is_answered(value):
                 continue
-            shown = format_value(sub, value, self.lang, names=self._names).strip()
+            shown = format_value(sub, value, self.lang, labels=self._labels).strip()
             if shown:
                 return f"{name}: {shorten(shown, label_room(len(name) + 2))}"
         return name

@@ -46,6 +46,7 @@ __all__ = [
     "format_value",
     "label_room",
     "offered",
+    "participant_label",
     "progress_words",
     "shorten",
     "shorten_apart",
@@ -159,7 +160,8 @@ class AskContext:
         help: the item's help text in ``lang``, if any.
         required: whether submission needs an answer.
         entry: the repeat entry being filled (e.g. ``"Knelpunt 2"``), if any.
-        participants: (code, name) pairs offered for participant items.
+        participants: (code, label) pairs offered for participant items, the
+            label made by :func:`participant_label`.
         validate: returns None when a value (in stored form) fits, else the
             message saying why not; prompters call it while the user types.
         error: why the previous attempt was refused, when asking again.
@@ -369,12 +371,32 @@ def shorten_apart(texts: Sequence[str], width: int | None = None) -> list[str]:
     return out
 
 
+def participant_label(code: str, name: str, full_name: str = "") -> str:
+    """A participant as the respondent reads it wherever one is offered or shown.
+
+    ``CODE — name``: the short name (``FIN — Financiën``), or, when the short
+    name is only the code again, the full name in the session language (``BZ —
+    Ministerie van Buitenlandse Zaken``), so that every participant in a list
+    has a name beside its code; the code alone when neither says more.
+
+    Args:
+        code: the participant code (``selfeval.yaml``).
+        name: its short name.
+        full_name: its full name in the session language (``Participant.full_name_in``).
+
+    Returns:
+        The label; choice lists, answers shown back and the review all use it.
+    """
+    said = next((n.strip() for n in (name, full_name) if n and n.strip() != code), "")
+    return f"{code} — {said}" if said else code
+
+
 def format_value(
     item: Item,
     value: Any,
     lang: str,
     *,
-    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
     findings: Mapping[str, str] | None = None,
 ) -> str:
     """An answer as the respondent would read it: choice labels, yes/no, lists joined.
@@ -383,7 +405,8 @@ def format_value(
         item: the item answered.
         value: the stored answer.
         lang: ``nl`` or ``en``.
-        names: participant code → name, to show participants as ``FIN (Financiën)``.
+        labels: participant code → :func:`participant_label`, to show
+            participants as they are offered (``FIN — Financiën``).
         findings: finding id → what the respondent reads for it (a
             ``findings`` item's answers; ``Knelpunt 3: Trage besluitvorming``),
             joined with "; "; an id not in it is shown as it is.
@@ -399,11 +422,9 @@ def format_value(
         labels = {c.value: text_in(c.label, lang) for c in item.choices}
         values = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(v, str(v)) for v in values)
-    if isinstance(item, ParticipantItem | ParticipantsItem) and names:
+    if isinstance(item, ParticipantItem | ParticipantsItem) and labels:
         codes = value if isinstance(value, list) else [value]
-        return ", ".join(
-            f"{c} ({names[c]})" if c in names and names[c] != c else str(c) for c in codes
-        )
+        return ", ".join(labels.get(str(c), str(c)) for c in codes)
     if isinstance(item, FindingsItem) and isinstance(value, list) and findings:
         return "; ".join(findings.get(str(v), str(v)) for v in value)
     if isinstance(item, DateItem) and isinstance(value, str):

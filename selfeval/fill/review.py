@@ -34,7 +34,7 @@ def review_rows(
     answers: Mapping[str, Any],
     lang: str,
     *,
-    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
     findings: Mapping[str, str] | None = None,
 ) -> list[ReviewRow]:
     """Every shown section and item with its answer and state.
@@ -43,7 +43,8 @@ def review_rows(
         questionnaire: the version answered.
         answers: item id → answer.
         lang: ``nl`` or ``en``.
-        names: participant code → name, for participant answers.
+        labels: participant code → label (:func:`~selfeval.fill.prompter.participant_label`),
+            for participant answers.
         findings: finding id → what the respondent reads for it, for the
             answers of a ``findings`` item (titles, not ids).
 
@@ -74,7 +75,7 @@ def review_rows(
                 state = "missing"
             else:
                 state = "answered" if item_answered(item, value) else "blank"
-            _item_rows(rows, item, value, 1, state, active, lang, names, findings)
+            _item_rows(rows, item, value, 1, state, active, lang, labels, findings)
     return rows
 
 
@@ -95,12 +96,12 @@ def _item_rows(
     state: Any,
     scope: Mapping[str, Any],
     lang: str,
-    names: Mapping[str, str] | None,
+    labels: Mapping[str, str] | None,
     findings: Mapping[str, str] | None,
 ) -> None:
     label = text_in(item.label, lang)
     if not isinstance(item, RepeatItem):
-        shown = format_value(item, value, lang, names=names, findings=findings)
+        shown = format_value(item, value, lang, labels=labels, findings=findings)
         rows.append(ReviewRow(depth, label, shown, state))
         return
     entries = value if isinstance(value, list) else []
@@ -118,14 +119,14 @@ def _item_rows(
             if not visible(sub, inner):
                 if is_answered(sub_value):  # kept but not counted, as at the top level
                     _item_rows(
-                        rows, sub, sub_value, depth + 2, "inactive", inner, lang, names, findings
+                        rows, sub, sub_value, depth + 2, "inactive", inner, lang, labels, findings
                     )
                 continue
             if item_answered(sub, sub_value):
                 sub_state = "answered"
             else:
                 sub_state = "missing" if sub.required else "blank"
-            _item_rows(rows, sub, sub_value, depth + 2, sub_state, inner, lang, names, findings)
+            _item_rows(rows, sub, sub_value, depth + 2, sub_state, inner, lang, labels, findings)
 
 
 def section_summary(

@@ -43,6 +43,7 @@ from selfeval.fill.prompter import (
     TypedInterrupt,
     format_value,
     offered,
+    participant_label,
 )
 from selfeval.fill.review import review_rows
 from selfeval.i18n import N_, gettext
@@ -109,6 +110,11 @@ class Walker:
         exercise = store.workspace.exercise
         self._exercise = exercise
         self.names = {p.code: p.name for p in exercise.participants}
+        #: How each participant is offered and shown (:func:`participant_label`).
+        self.labels = {
+            p.code: participant_label(p.code, p.name, p.full_name_in(lang))
+            for p in exercise.participants
+        }
         self._inactive: set[str] = set(inactive_answers(self.questionnaire, store.answers))
         self._told_reopened = store.reopened is not None
         #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C.
@@ -298,7 +304,7 @@ class Walker:
             self.questionnaire,
             self.store.answers,
             self.lang,
-            names=self.names,
+            labels=self.labels,
             findings=self.finding_labels(),
         )
 
@@ -513,7 +519,7 @@ class Walker:
             group = self._group_of(path)
             mine = self.store.participant if excludes_respondent(item, group) else None
             participants = tuple(
-                (p.code, p.name) for p in self._exercise.participants if p.code != mine
+                (p.code, self.labels[p.code]) for p in self._exercise.participants if p.code != mine
             )
 
         findings: tuple[tuple[str, str], ...] = ()
@@ -586,7 +592,7 @@ class Walker:
         def unsaved(exc: InputError) -> InputError:
             if item is None or not is_answered(value):
                 return exc
-            shown = format_value(item, value, self.lang, names=self.names)
+            shown = format_value(item, value, self.lang, labels=self.labels)
             return InputError(
                 f"{exc.message}; your answer to {text_in(item.label, self.lang)!r} was not "
                 f"saved, here it is:\n{shown}",
