@@ -506,7 +506,7 @@ def test_the_opening_the_resume_summary_and_the_closing_line_count_the_same_ques
     again = Showing([choose("quit")])
     run(ws, again, lang="nl")
     resume = next(n for n in again.notices if n.text.startswith("Concept van"))
-    assert resume.text.endswith(": 5 van 8 vragen beantwoord, verplicht 3/4."), resume.text
+    assert resume.text.endswith(":\n5 van 8 vragen beantwoord, verplicht 3/4."), resume.text
 
 
 def test_a_participant_is_labelled_code_and_name_alike_wherever_offered_or_shown() -> None:
@@ -538,3 +538,24 @@ def test_a_participant_whose_name_is_its_code_is_offered_and_shown_with_its_full
     assert partners.participants == (("DEP2", "DEP2 — Ministerie van Andere Zaken"),)
     which = next(labels for message, labels in prompter.labels if message == "Welk antwoord?")
     assert "Partners: DEP2 — Ministerie van Andere Zaken" in which, which
+
+
+def test_the_resume_summary_fits_80_columns_with_its_counts_on_a_line_of_their_own(
+    keys: Any,
+) -> None:
+    from test_prompts import prompter
+
+    from selfeval.fill.prompter import Notice
+    from selfeval.i18n import gettext
+
+    # Issue 16, third trial: "… beantwoord, verplicht" ended the line and "8/8." stood
+    # alone on the next one at 80 columns.
+    text = gettext("nl", "fill.resume", updated="22 september 2026, 11:05",
+                   counts="19 van 20 vragen beantwoord, verplicht 8/8")  # fmt: skip
+    p, out = prompter(keys)
+    p.show_notice(Notice("info", text, ["1. Basis: 5 van 5 beantwoord"]))
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "i Concept van 22 september 2026, 11:05:",
+        "  19 van 20 vragen beantwoord, verplicht 8/8.",
+    ], lines

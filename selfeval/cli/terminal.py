@@ -579,7 +579,12 @@ class TerminalPrompter:
                 self._pick(gettext(lang, "fill.ui.press_enter"), start, "start", " ", echo=False)
             return
         style = _STYLE[notice.kind]
-        self.console.print(f"[{style}]{_MARK[notice.kind]} {escape(notice.text)}[/]")
+        # A line break in the text starts a line under the text, past the mark
+        # (the resume summary's counts: issue 16, "8/8." alone at 80 columns).
+        first, *more = notice.text.split("\n")
+        self.console.print(f"[{style}]{_MARK[notice.kind]} {escape(first)}[/]")
+        for line in more:
+            self.console.print(Padding(f"[{style}]{escape(line)}[/]", (0, 0, 0, 2), expand=False))
         for detail in notice.details:
             self.console.print(Padding(f"- {escape(detail)}", (0, 0, 0, 2), expand=False))
         for paragraph in notice.body.split("\n\n"):
