@@ -773,6 +773,13 @@ def test_the_remaining_findings_can_be_skipped_at_once_and_given_later_in_the_re
     assert result.state == "draft", prompter.notices
     assert prompter.shown_findings() == ["role.BZ", "role.BZK"]
     assert any(n[1].startswith("Overgeslagen: 2 bevindingen") for n in prompter.notices)
+    # The choice says what happens: later, in the review (not "next time").
+    from selfeval.peer_review.asking import SKIP_REST, reaction_items
+
+    items = reaction_items()
+    skip = next(c for c in items.verdict_or_rest.choices if c.value == SKIP_REST)
+    assert "later in het overzicht" in skip.label["nl"]
+    assert "volgende keer" not in skip.label["nl"]
     assert [r["finding"] for r in response_of(ws, "DEF", "peer-review-1")["reactions"]] == [
         "role.BZ"
     ]
