@@ -478,6 +478,12 @@ def test_no_answer_at_the_verdict_skips_the_finding_and_moves_on(ws: Path) -> No
     reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
     assert [r["finding"] for r in reactions] == ["role.BZK", "BZ.needs.wereldbank"]
     assert not [n for n in prompter.notices if n[0] == "warning"]
+    # At a terminal the notice is shown under the next finding's card, so it names
+    # the finding skipped by number (issue 16, trial 4: it read as if card 2 was skipped).
+    skipped = [n[1] for n in prompter.notices if n[1].startswith("Overgeslagen")]
+    assert skipped == [
+        "Overgeslagen: geen reactie op bevinding 1/3 (u kunt later nog reageren)."
+    ], prompter.notices
 
 
 def test_ctrl_c_keeps_every_reaction_and_resume_continues(ws: Path) -> None:

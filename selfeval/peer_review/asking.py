@@ -262,7 +262,14 @@ def walk_reactions(
                 )
                 break
             if reaction is None:
-                prompter.show_notice(Notice("info", gettext(lang, "peer_review.skipped")))
+                # Named by number: a short notice is shown just before the next prompt,
+                # which is under the next finding's card (issue 16, trial 4).
+                prompter.show_notice(
+                    Notice(
+                        "info",
+                        gettext(lang, "peer_review.skipped", n=position[finding.id], count=count),
+                    )
+                )
             index += 1
         # What comes after this review, said on it: it is not the last one (issue 16).
         after = (
