@@ -293,3 +293,14 @@ def test_continue_after_ctrl_c_in_a_revisit_goes_on_with_the_rest_of_that_sectio
     assert outcome.state == "draft"
     answers = response_of(ws.root)["answers"]
     assert (answers["remark"], answers["count"], answers["level"]) == ("heel getypt", 8, "high")
+
+
+def test_the_dutch_new_entry_notice_does_not_call_a_de_word_het() -> None:
+    """Trial 4: "Nieuw: Knelpunt 3. Ctrl-B bij de eerste vraag annuleert het." — a
+    knelpunt, activiteit, blinde vlek or kans is a *de*-word; the notice names no
+    article for it."""
+    from selfeval.i18n import gettext
+
+    text = gettext("nl", "fill.new_entry", entry="Knelpunt 3")
+    assert text.startswith("Nieuw: Knelpunt 3.")
+    assert "annuleert het" not in text and "Ctrl-B" in text

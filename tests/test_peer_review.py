@@ -863,7 +863,7 @@ def test_declining_the_new_draft_of_a_submitted_review_says_nothing_changed_once
     result, prompter = review(ws, "DEF", [True, False], lang="nl")
     # The question says what is true: it stays submitted until something is changed.
     assert prompter.questions[0] == (
-        "Heropenen om iets te wijzigen? Hij blijft ingediend tot u een reactie of antwoord "
+        "Heropenen om iets te wijzigen? Uw toets blijft ingediend tot u een reactie of antwoord "
         "wijzigt; de ingediende versie blijft bewaard."
     )
     capsys.readouterr()
