@@ -9,15 +9,13 @@ sleeps. Test tier 4.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import time
 from pathlib import Path
 
 import pexpect
 import pytest
 from fillkit import mini_workspace, response_of
+from ptykit import PtyScreen
 
 pyte = pytest.importorskip("pyte")
 
@@ -104,25 +102,11 @@ LONG = (
 )
 
 
-class Terminal:
+class Terminal(PtyScreen):
     """``selfeval fill`` in a pseudo-terminal, and the screen as a person sees it."""
 
     def __init__(self, ws: Path, width: int) -> None:
-        exe = shutil.which("selfeval")
-        assert exe, "selfeval is not on PATH"
-        env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-        env.pop("COLUMNS", None)
-        env.pop("LINES", None)
-        self.child = pexpect.spawn(
-            exe, ["fill", "-p", "DEP1", "-q", "long"], cwd=str(ws), env=env,
-            encoding="utf-8", dimensions=(ROWS, width), timeout=20,
-        )  # fmt: skip
-        self.screen = pyte.Screen(width, ROWS)
-        # like a real terminal, answer prompt_toolkit's cursor-position requests: without
-        # that it never knows its height and leaves out the line that says why an
-        # answer is refused
-        self.screen.write_process_input = self.child.send  # type: ignore[method-assign]
-        self.stream = pyte.Stream(self.screen)
+        super().__init__(ws, ["fill", "-p", "DEP1", "-q", "long"], rows=ROWS, columns=width)
 
     def text(self) -> str:
         """What is on the screen, its lines joined by spaces (words split by a wrap break)."""
@@ -131,20 +115,13 @@ class Terminal:
     def wait_for(self, *texts: str, timeout: float = 20) -> None:
         """Read output until each of ``texts`` (its words, in order) is on the screen."""
         wanted = [" ".join(t.split()) for t in texts]
-        deadline = time.monotonic() + timeout
-        while not all(w in self.text() for w in wanted):
-            left = deadline - time.monotonic()
-            missing = [w for w in wanted if w not in self.text()]
-            if left <= 0:
-                pytest.fail(f"not on screen: {missing}\n" + "\n".join(self.screen.display))
-            try:
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=left))
-            except pexpect.TIMEOUT:
-                continue
-            except pexpect.EOF:
-                pytest.fail(
-                    f"selfeval ended; not on screen: {missing}\n" + "\n".join(self.screen.display)
-                )
+
+        def missing() -> list[str]:
+            return [w for w in wanted if w not in self.text()]
+
+        self.read_until(
+            lambda: None if missing() else "", lambda: f"not on screen: {missing()}", timeout
+        )
 
     def answer(self, *texts: str, keys: str) -> None:
         """Wait until every word of ``texts`` is on the screen, then type ``keys``."""

@@ -8,15 +8,12 @@ screen, never sleeps.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sys
-import time
 from pathlib import Path
 
-import pexpect
 import pytest
+from ptykit import PtyScreen
 from typer.testing import CliRunner
 
 from selfeval.cli import app
@@ -29,46 +26,20 @@ ENTER = "\r"
 ROWS, COLUMNS = 24, 80
 
 
-class Screen:
+class Screen(PtyScreen):
     """A command in an 80x24 pseudo-terminal, and its screen as a person sees it."""
 
     def __init__(self, ws: Path, *args: str) -> None:
-        exe = shutil.which("selfeval")
-        assert exe, "selfeval is not on PATH"
-        env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-        env.pop("COLUMNS", None)
-        env.pop("LINES", None)
-        self.child = pexpect.spawn(
-            exe, list(args), cwd=str(ws), env=env, encoding="utf-8",
-            dimensions=(ROWS, COLUMNS), timeout=20,
-        )  # fmt: skip
-        self.screen = pyte.Screen(COLUMNS, ROWS)
-        self.screen.write_process_input = self.child.send  # type: ignore[method-assign]
-        self.stream = pyte.Stream(self.screen)
-
-    def lines(self) -> list[str]:
-        return [line.rstrip() for line in self.screen.display]
+        super().__init__(ws, list(args), rows=ROWS, columns=COLUMNS)
 
     def wait_for_any(self, *texts: str, timeout: float = 20) -> str:
         """Read output until one of ``texts`` is on the screen; return it."""
-        deadline = time.monotonic() + timeout
-        while True:
-            shown = "\n".join(self.lines())
-            for text in texts:
-                if text in shown:
-                    return text
-            left = deadline - time.monotonic()
-            if left <= 0:
-                pytest.fail(f"none of {texts} on screen:\n{shown}")
-            try:
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=left))
-            except pexpect.TIMEOUT:
-                continue
-            except pexpect.EOF:
-                pytest.fail(f"ended; none of {texts} on screen:\n{shown}")
 
-    def close(self) -> None:
-        self.child.close(force=True)
+        def shown() -> str | None:
+            screen = "\n".join(self.lines())
+            return next((text for text in texts if text in screen), None)
+
+        return self.read_until(shown, lambda: f"none of {texts} on screen:", timeout)
 
 
 def test_the_opening_panel_is_whole_on_an_80x24_screen_before_anything_follows(
