@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -98,6 +99,9 @@ def big_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_aggregate_with_jobs_writes_the_same_report(big_ws: Path, runner: CliRunner) -> None:
     one = runner.invoke(app, ["aggregate", "-w", str(big_ws), "-o", str(big_ws / "one.md")])
     assert one.exit_code == 0, one.output
+    # The read step's cache goes (the figures' stays, drawing them is not what is
+    # compared): the second run parses every response again, in worker processes.
+    shutil.rmtree(big_ws / ".selfeval" / "cache" / "read")
     two = runner.invoke(
         app, ["aggregate", "-w", str(big_ws), "-o", str(big_ws / "two.md"), "--jobs", "2"]
     )
@@ -106,12 +110,10 @@ def test_aggregate_with_jobs_writes_the_same_report(big_ws: Path, runner: CliRun
     assert (big_ws / "one.md").read_text("utf-8") == (big_ws / "two.md").read_text("utf-8")
 
 
-def test_the_core_aggregate_takes_the_number_of_jobs(big_ws: Path, tmp_path: Path) -> None:
+def test_the_core_aggregate_refuses_jobs_out_of_range_before_reading(
+    big_ws: Path, tmp_path: Path
+) -> None:
     ws = Workspace.open(big_ws)
-    one = aggregate(ws, output=tmp_path / "one.md")
-    two = aggregate(ws, jobs=2, output=tmp_path / "two.md")
-    assert (one.findings, one.responses) == (two.findings, two.responses)
-    assert (tmp_path / "one.md").read_bytes() == (tmp_path / "two.md").read_bytes()
     with pytest.raises(UsageError, match="--jobs must be between 0 and"):
         aggregate(ws, jobs=-1, output=tmp_path / "three.md")
     assert not (tmp_path / "three.md").exists()
