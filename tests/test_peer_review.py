@@ -833,7 +833,7 @@ def test_the_time_estimate_counts_the_findings_as_well_as_the_questions(ws: Path
 
     assert estimate_minutes(22) == 15
     assert estimate_minutes(22, 32) == 65
-    assert estimate_minutes(22, 9) == 30  # what docs/peer-review.md gives as its example
+    assert estimate_minutes(22, 9) == 30  # what docs/peer-review-reference.md gives as its example
     assert estimate_minutes(1) == 5
     _, prompter = review(ws, "DEF", [Interrupt])
     panel = next(n for n in prompter.notices if n[0] == "panel")

@@ -89,11 +89,12 @@ def test_the_empty_form_the_fill_doc_gives_to_try_starts_at_the_first_question(
 ) -> None:
     # The third trial: docs/fill.md offered `selfeval init --example proef` as a fresh copy,
     # but there every self-evaluation is submitted: the only way in was --reopen over
-    # someone else's answers. Run exactly the commands the page gives.
-    page = (Path(__file__).resolve().parents[1] / "docs" / "fill.md").read_text("utf-8")
+    # someone else's answers. Run exactly the commands the page gives (since the one-page
+    # rewrite, "Trying it" is in docs/fill-reference.md).
+    page = (Path(__file__).resolve().parents[1] / "docs" / "fill-reference.md").read_text("utf-8")
     part = page[page.index("**Trying an empty form.**") :]
     commands = re.search(r"```sh\n(.*?)```", part, re.DOTALL)
-    assert commands, "docs/fill.md gives no commands to try an empty form"
+    assert commands, "docs/fill-reference.md gives no commands to try an empty form"
     init, cd, fill = commands.group(1).strip().splitlines()
     assert init.startswith("selfeval init ") and cd.startswith("cd ")
     folder = init.split()[-1]

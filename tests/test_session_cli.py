@@ -63,8 +63,8 @@ def test_fill_and_peer_review_say_no_terminal_in_the_same_words(
     assert (fill.exit_code, review.exit_code) == (2, 2)
     first = "Error: no terminal to ask the questions in (standard input is not a terminal)"
     assert fill.stderr.splitlines()[0] == review.stderr.splitlines()[0] == first
-    assert "see docs/fill.md" in fill.stderr
-    assert "see docs/peer-review.md" in review.stderr
+    assert "see docs/fill-reference.md" in fill.stderr
+    assert "see docs/peer-review-reference.md" in review.stderr
 
 
 def test_an_unknown_participant_is_said_before_no_terminal_in_peer_review_too(

@@ -82,7 +82,7 @@ def fill_command(
     choose_questionnaire(ws, participant, questionnaire)
     ws.one_category(category)
     check_session_flags(
-        answers, submit=submit, interactive=sys.stdin.isatty(), answers_doc="docs/fill.md"
+        answers, submit=submit, interactive=sys.stdin.isatty(), answers_doc="docs/fill-reference.md"
     )
     from selfeval.files.store import SubmittedError
 

@@ -128,7 +128,7 @@ def peer_review_command(
             answers,
             submit=submit,
             interactive=sys.stdin.isatty(),
-            answers_doc="docs/peer-review.md",
+            answers_doc="docs/peer-review-reference.md",
         )
     result = run_peer_review(
         ws,

@@ -305,7 +305,7 @@ def _check_lists_declared(
 def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
     """Every ``default:`` must be an answer its item accepts (``docs/questionnaire-format.md``).
 
-    A default is offered pre-filled to the respondent (``docs/fill.md``); one
+    A default is offered pre-filled to the respondent (``docs/fill-reference.md``); one
     that does not fit (not among the choices, out of range, not a date) would
     be refused the moment it is accepted. Participant codes are not checked
     here (they belong to the exercise, not the questionnaire).

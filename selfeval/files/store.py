@@ -294,7 +294,7 @@ class ResponseStore:
         """Wait until a save started with ``background=True`` is on disk.
 
         Every other way of changing or closing the store waits first, so saves
-        happen one at a time, in order (``docs/fill.md``).
+        happen one at a time, in order (``docs/fill-reference.md``).
 
         Raises:
             InputError: that save failed; what it wrote is not on disk, and the
@@ -594,7 +594,7 @@ def open_for_session(
     The one step ``fill`` and ``peer-review`` share before they ask or apply
     anything: a submitted response is refused unless ``reopen`` is given, and
     with ``reopen`` it stays submitted until the first save that changes it
-    (:meth:`ResponseStore.allow_reopen`, ``docs/fill.md``).
+    (:meth:`ResponseStore.allow_reopen`, ``docs/fill-reference.md``).
 
     Args:
         workspace: the opened workspace.

@@ -6,7 +6,7 @@ asks an entry's questions through the walker; it also finds one answer by its
 place (:meth:`Groups.ask_at`), so that the review can change a single answer,
 also one inside an entry, instead of a whole section (issue 16).
 
-Rules (``docs/fill.md``): the menu keeps one order and starts on its first
+Rules (``docs/fill-reference.md``): the menu keeps one order and starts on its first
 entry; a group that needs entries is marked ``*`` with "at least N", and
 leaving it short is allowed but said; the group's help is shown above its
 menu; a new entry is cancelled by going back from its first question while

@@ -12,7 +12,7 @@ saving. Rules:
   the session language, and "answer the missing items" goes straight to each
   one, also to a field inside a repeat entry;
 * a submitted response opened with ``--reopen`` that nothing changed is left
-  submitted (``docs/fill.md``).
+  submitted (``docs/fill-reference.md``).
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def load_answers_file(path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(
             "the answers file must be a mapping of item ids to answers",
             location=Location(path, 1, 1),
-            hint="write one 'item_id: answer' line per item; see docs/fill.md",
+            hint="write one 'item_id: answer' line per item; see docs/fill-reference.md",
         )
     return data, text
 
@@ -267,7 +267,7 @@ def run_fill(
         was given but nothing changed (the response stays submitted).
         ``--reopen`` takes effect only on the first real change: with an
         answers file after everything is checked, interactively at the first
-        answer that differs (``docs/fill.md``).
+        answer that differs (``docs/fill-reference.md``).
 
     Raises:
         SubmittedError: the response is submitted and ``reopen`` is not given

@@ -43,7 +43,7 @@ __all__ = ["FillSession", "Outcome", "SessionResult", "estimate_minutes", "outco
 
 
 def estimate_minutes(questions: int, findings: int = 0) -> int:
-    """How long a session takes, as the opening panel says: the one rule (``docs/fill.md``).
+    """How long a session takes, as the opening panel says (``docs/fill-reference.md``).
 
     About 0.6 minute per question and 1.5 minutes per finding to react to
     (peer review: read the card, choose, now and then a comment), rounded
@@ -244,7 +244,7 @@ class FillSession:
 
         A submitted response (store opened with ``allow_reopen``) stays
         submitted until an answer actually changes; then it is reopened and
-        the respondent is told once (``docs/fill.md``).
+        the respondent is told once (``docs/fill-reference.md``).
 
         Raises:
             RefusedError: the response is submitted and reopening is not allowed.

@@ -223,7 +223,7 @@ class Walker:
 
         A checklist (multiple choice, participants) left empty is an answer
         (``[]``) when the item is optional; a required one is asked again
-        until something is ticked (``docs/fill.md``).
+        until something is ticked (``docs/fill-reference.md``).
 
         Text typed but not confirmed when the respondent pressed Ctrl-C is
         kept in the response as *unconfirmed*

@@ -151,7 +151,7 @@ def walk_reactions(
     it; round 2: it describes or names the reviewer's department), its text
     as paragraphs, and its reference; then the verdict; for partly agree and
     disagree a comment and an optional correction. One rule in both modes
-    (``docs/peer-review.md``): reacting to a finding is not required, but a
+    (``docs/peer-review-reference.md``): reacting to a finding is not required, but a
     reaction given is complete. So "no answer" at the verdict skips the
     finding (an earlier reaction stays as it was), and a blank comment after
     partly agree or disagree offers to write it, to choose another verdict,

@@ -63,7 +63,7 @@ def reactions_from_data(
     """Check an answers file's ``reactions:`` list and turn it into reactions.
 
     Each entry is ``{finding, verdict, comment?, correction?}``
-    (``docs/peer-review.md``); ``finding_hash`` is filled in from the draft.
+    (``docs/peer-review-reference.md``); ``finding_hash`` is filled in from the draft.
     A merged alias id is accepted and recorded under the merged finding's id
     (``docs/findings.md`` §4).
 
@@ -94,7 +94,7 @@ def reactions_from_data(
         return yamlio.location_of(path, text, ["reactions", *loc])
 
     hint = "each reaction is {finding: ID, verdict: agree|partly-agree|disagree|no-opinion, " \
-        "comment: ..., correction: ...}; see docs/peer-review.md"  # fmt: skip
+        "comment: ..., correction: ...}; see docs/peer-review-reference.md"  # fmt: skip
     if not isinstance(raw, list):
         raise InputError("'reactions' must be a list", location=where(), hint=hint)
     mine = {f.id for f in selection}

@@ -14,7 +14,7 @@ Per finding the reviewer gives a verdict (agree / partly agree / disagree /
 no opinion), a comment (required for partly agree and disagree) and an
 optional correction; then the round's questionnaire is asked. The draft's
 format and finding ids are the contract in ``docs/findings.md``; the answers
-file format is ``docs/peer-review.md``.
+file format is ``docs/peer-review-reference.md``.
 
 Durability is the ``fill`` machinery, reused: a
 :class:`~selfeval.files.store.ResponseStore` (lock, atomic save, submit, reopen) and
@@ -356,7 +356,7 @@ def run_peer_review(
     """Run one peer review: pick the round, check the draft, collect reactions, save.
 
     With ``answers_file`` the reactions and answers come from the file (no
-    prompt; ``docs/peer-review.md``): everything is checked first and nothing
+    prompt; ``docs/peer-review-reference.md``): everything is checked first and nothing
     is saved unless all is valid; then a reaction replaces an earlier one to
     the same finding, an answer replaces the earlier answer, and ``submit``
     submits. Otherwise the prompter asks: first a reaction to each finding
