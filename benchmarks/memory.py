@@ -11,7 +11,8 @@ and ends (and its CPU seconds); the peak is printed with the step it fell in:
 * ``_figures``: import matplotlib and draw the figures (an empty cache draws them);
 * ``_tidy_stream``: render the Markdown, streamed to the file;
 * ``Fragments.save``: keep the rendered parts for the next run;
-* ``write_figures_beside``: the PNG files.
+* ``write_figures_beside``: the PNG files;
+* ``store``: the record of the run (the files written, hashed).
 
 A step whose function is not found (renamed) is left out, not an error. For
 a first run, remove ``.selfeval/`` and ``reports/`` of the workspace first.
@@ -94,13 +95,14 @@ def main() -> None:
 
     from selfeval.files.workspace import Workspace
     from selfeval.report import aggregate as pipeline
-    from selfeval.report import fragments, render
+    from selfeval.report import fragments, render, runrecord
 
     for name in ("read_responses", "build"):
         recorder.wrap(pipeline, name)
     for name in ("_figures", "_tidy_stream", "write_figures_beside"):
         recorder.wrap(render, name)
     recorder.wrap(getattr(fragments, "Fragments", None), "save")
+    recorder.wrap(runrecord, "store")
 
     ws = Workspace.open(args.workspace)
     start = rss_mb()

@@ -238,3 +238,85 @@ def test_a_part_given_what_a_template_changed_is_rendered_again(
     report = (example_ws / REPORT).read_text("utf-8")
     assert "'eerste'" in report and "'tweede'" in report
     assert report == cold(runner, example_ws, tmp_path)
+
+
+def test_a_first_run_writes_each_part_as_it_is_made_and_holds_none(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory (issue 20): the parts a render made go to the new pack at once, not held.
+
+    A report of 1,000 responses has ~27 MB of parts; they were all held in
+    ``Fragments.used`` until the render ended. When the pack is saved, each
+    part is already in it, and the pack re-run from it gives the same report.
+    """
+    from selfeval.report import fragments
+
+    seen: list[tuple[int, int, int]] = []
+    save = fragments.Fragments.save
+
+    def spy(self: fragments.Fragments) -> bool:
+        seen.append((self.made, len(self.used), len(self.written)))
+        return save(self)
+
+    monkeypatch.setattr(fragments.Fragments, "save", spy)
+    aggregate(runner, example_ws)
+    ((made, held, written),) = seen
+    assert made > 50 and held == 0 and written == made
+    (pack,) = packs(example_ws)
+    data = sealed.unseal("fragments", pack.stem, pack.read_bytes())
+    assert data is not None and len(json.loads(data)["fragments"]) == made
+    first = (example_ws / REPORT).read_text("utf-8")
+    forget_runs(example_ws)
+    aggregate(runner, example_ws)
+    assert seen[1][0] == 0  # every part reused from the pack written a part at a time
+    assert (example_ws / REPORT).read_text("utf-8") == first
+
+
+def test_a_part_shown_twice_in_one_render_is_read_back_the_same(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that shows one part twice: the second is read back from the pack being written."""
+    from selfeval.report import fragments
+
+    (example_ws / "templates").mkdir(exist_ok=True)
+    page = (TEMPLATE_DIR / "integrated-report.md.j2").read_text("utf-8")
+    call = "{{ notes(r.notes) }}"
+    assert page.count(call) == 1
+    (example_ws / "templates" / "integrated-report.md.j2").write_text(
+        page.replace(call, call + "\n\nNOGMAALS\n\n" + call), "utf-8"
+    )
+    read_back = fragments.Fragments._read_back
+    calls: list[str | None] = []
+
+    def spy(self: fragments.Fragments, key: str) -> str | None:
+        calls.append(read_back(self, key))
+        return calls[-1]
+
+    monkeypatch.setattr(fragments.Fragments, "_read_back", spy)
+    aggregate(runner, example_ws)
+    report = (example_ws / REPORT).read_text("utf-8")
+    assert calls and all(calls)
+    before, after = report.split("NOGMAALS")
+    assert calls[0] in before and calls[0] in after
+    assert report == cold(runner, example_ws, tmp_path)
+
+
+def test_a_pack_that_cannot_be_written_leaves_the_report_right_and_no_file_behind(
+    runner: CliRunner, example_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk half-way through the new pack: the report is still made, byte for byte."""
+    write = sealed.SealedWriter.write
+    count = [0]
+
+    def full(self: sealed.SealedWriter, chunk: bytes) -> int:
+        count[0] += 1
+        if count[0] > 10:
+            raise OSError(28, "No space left on device")
+        return write(self, chunk)
+
+    monkeypatch.setattr(sealed.SealedWriter, "write", full)
+    aggregate(runner, example_ws)
+    assert count[0] > 10
+    assert (example_ws / REPORT).read_text("utf-8") == cold(runner, example_ws, tmp_path)
+    folder = example_ws / ".selfeval" / "cache" / "fragments"
+    assert not packs(example_ws) and not list(folder.glob(".*"))

@@ -198,17 +198,31 @@ class Fragments:
     """The parts one render may reuse, and the ones it used (to be kept for the next).
 
     Made by :func:`open_pack`; :meth:`call` is called by the sandbox for each
-    macro call, :meth:`save` once the render is done.
+    macro call, :meth:`save` once the render is done (:meth:`discard` when it
+    failed).
+
+    Once the render has made a part the pack did not hold, the new pack is
+    certain to be written: from then on each part used goes to it at once
+    (:class:`selfeval.report.sealed.SealedWriter`) and only its key and
+    place are held, not its text (a report of 1,000 responses has ~27 MB of
+    parts; they were all held until the render ended). A part used twice in
+    one render is read back from there.
     """
 
     def __init__(self, path: Path, name: str, known: dict[str, str], flavour: str) -> None:
         self.path = path
         self.name = name
-        #: The pack's parts not used yet (a part used moves to ``used``).
+        #: The pack's parts not used yet (a part used moves to ``used`` or to the new pack).
         self.known = known
+        #: The parts used so far, held (until the new pack is being written).
         self.used: dict[str, str] = {}
+        #: The parts used so far that are in the new pack: key → where their JSON text is.
+        self.written: dict[str, tuple[int, int]] = {}
         self.made = 0
         self.reused = 0
+        self._writer: sealed.SealedWriter | None = None
+        #: Writing the new pack failed (a full disk): nothing is saved by this render.
+        self._failed = False
         self._salt = _salt() + flavour.encode() + b"\0"
         #: Digests of arguments seen in this render, by id (the object kept, so its id stays
         #: its own): a view shown in two chapters is pickled once. Only for objects a
@@ -258,8 +272,14 @@ class Fragments:
         except Exception:  # an argument that does not pickle: render it, keep nothing
             return render()
         text = self.used.get(key)
-        if text is None:
-            text = self.known.pop(key, None)  # moved, not copied: held once
+        if text is None and key in self.written:
+            text = self._read_back(key)
+            if text is None:  # the new pack failed: render it again (a macro here is pure)
+                return render()
+        if text is not None:
+            self.reused += 1  # used before in this render
+            return text
+        text = self.known.pop(key, None)  # moved, not copied: held once
         if text is not None:
             self.reused += 1
         else:
@@ -267,7 +287,53 @@ class Fragments:
             if type(text) is not str:  # never so in the Markdown environment
                 return text
             self.made += 1
-        self.used[key] = text
+            if self._writer is None and not self._failed:
+                self._start_writing()
+        if self._writer is not None:
+            self._write(key, text)
+        elif not self._failed:
+            self.used[key] = text
+        return text
+
+    def _start_writing(self) -> None:
+        """Write the new pack from now on: the parts used so far, then each as it is used."""
+        self._writer = sealed.SealedWriter.open(self.path, _KIND, self.name)
+        if self._writer is None:
+            self._failed = True  # no secret or not writable: nothing can be saved
+            self.used.clear()
+            return
+        try:
+            self._writer.write(self._head())
+        except OSError:
+            self.discard()
+            return
+        used, self.used = self.used, {}
+        for key, text in used.items():
+            self._write(key, text)
+
+    def _write(self, key: str, text: str) -> None:
+        """Add one part to the new pack (the same bytes :meth:`_json` gives it)."""
+        if self._writer is None:
+            return
+        head = (("," if self.written else "") + json.dumps(key) + ":").encode("utf-8")
+        value = json.dumps(text, ensure_ascii=False).encode("utf-8")
+        try:
+            at = self._writer.write(head + value)
+        except OSError:
+            self.discard()
+            return
+        self.written[key] = (at + len(head), len(value))
+
+    def _read_back(self, key: str) -> str | None:
+        """A part already written to the new pack, read back from it; None when it cannot be."""
+        if self._writer is None:
+            return None
+        at, size = self.written[key]
+        try:
+            text: str = json.loads(self._writer.read(at, size))
+        except OSError:
+            self.discard()
+            return None
         return text
 
     def save(self) -> bool:
@@ -277,14 +343,39 @@ class Fragments:
             True when written; False when unchanged or not writable.
         """
         self._digests.clear()  # the render is over: its arguments' digests are not needed
+        if self._failed:
+            return False
+        if self._writer is not None:
+            try:
+                self._writer.write(b"}}")
+            except OSError:
+                self.discard()
+                return False
+            writer, self._writer = self._writer, None
+            return writer.commit()
         if not self.made and not self.known:  # every part reused, none left unused
             return False
         return sealed.write_sealed_chunks(self.path, _KIND, self.name, self._json())
 
+    def discard(self) -> None:
+        """Nothing is saved by this render (it failed, or the new pack could not be written).
+
+        A pack being written is removed; the pack in place is left as it was.
+        """
+        self._digests.clear()
+        self._failed = True
+        self.used.clear()
+        if self._writer is not None:
+            self._writer.discard()
+            self._writer = None
+
+    def _head(self) -> bytes:
+        head = {"format": FORMAT, "name": self.name}
+        return json.dumps(head, separators=(",", ":"))[:-1].encode() + b',"fragments":{'
+
     def _json(self) -> Iterator[bytes]:
         """The pack as JSON, a part at a time: the whole text is never held (20 M characters)."""
-        head = {"format": FORMAT, "name": self.name}
-        yield json.dumps(head, separators=(",", ":"))[:-1].encode() + b',"fragments":{'
+        yield self._head()
         for n, (key, text) in enumerate(self.used.items()):
             part = json.dumps(key) + ":" + json.dumps(text, ensure_ascii=False)
             yield (part if n == 0 else "," + part).encode("utf-8")

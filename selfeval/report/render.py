@@ -139,6 +139,10 @@ def _kept(report: Report, flavour: str, ids: bool) -> Iterator[None]:
     previous, _memo = _memo, pack
     try:
         yield
+    except BaseException:
+        if pack is not None:
+            pack.discard()  # a pack half written is removed; the one in place stays
+        raise
     finally:
         _memo = previous
     if pack is not None:

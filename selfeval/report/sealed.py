@@ -36,9 +36,11 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "SEAL_BYTES",
+    "SealedWriter",
     "read_sealed",
     "read_sealed_text",
     "seal",
@@ -190,28 +192,99 @@ def write_sealed_chunks(path: Path, kind: str, key: str, chunks: Iterable[bytes]
     The seal is written in front once the last chunk is: the file is the
     same as ``write_sealed(path, kind, key, b"".join(chunks))`` writes.
     """
-    key_secret = secret()
-    if key_secret is None:
+    writer = SealedWriter.open(path, kind, key)
+    if writer is None:
         return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return False
-    message = _hmac(key_secret, kind, key)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(bytes(SEAL_BYTES))
-            for chunk in chunks:
-                message.update(chunk)
-                handle.write(chunk)
-            handle.seek(0)
-            handle.write(message.digest())
-        os.replace(tmp, path)
+        for chunk in chunks:
+            writer.write(chunk)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        writer.discard()
         if isinstance(exc, OSError):
             return False
         raise
-    return True
+    return writer.commit()
+
+
+class SealedWriter:
+    """One entry written a chunk at a time, as its parts are made; sealed and renamed at the end.
+
+    For an entry whose parts should not all be held until it is written (the
+    report's kept parts, :mod:`selfeval.report.fragments`): each chunk goes to
+    a temporary file beside ``path`` at once, and can be read back from it
+    (:meth:`read`). :meth:`commit` writes the seal in front and renames the
+    file into place (the same bytes as :func:`write_sealed` of all the
+    chunks); :meth:`discard` removes it. Made by :meth:`open`.
+    """
+
+    def __init__(self, path: Path, tmp: str, handle: BinaryIO, message: hmac.HMAC) -> None:
+        self.path = path
+        self._tmp = tmp
+        self._handle = handle
+        self._message = message
+        #: Bytes written after the seal's place so far.
+        self.size = 0
+
+    @classmethod
+    def open(cls, path: Path, kind: str, key: str) -> SealedWriter | None:
+        """A writer of the entry ``path`` sealed as ``kind`` and ``key``; None when not possible.
+
+        None when there is no secret, or the folder cannot be made or written.
+        """
+        key_secret = secret()
+        if key_secret is None:
+            return None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp", dir=path.parent)
+        except OSError:
+            return None
+        handle = os.fdopen(fd, "w+b")
+        try:
+            handle.write(bytes(SEAL_BYTES))
+        except OSError:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return None
+        return cls(path, tmp, handle, _hmac(key_secret, kind, key))
+
+    def write(self, chunk: bytes) -> int:
+        """Append ``chunk``; return where it starts (for :meth:`read`).
+
+        Raises:
+            OSError: it could not be written (the caller discards the writer).
+        """
+        at = self.size
+        self._message.update(chunk)
+        self._handle.write(chunk)
+        self.size += len(chunk)
+        return at
+
+    def read(self, at: int, size: int) -> bytes:
+        """``size`` bytes written from ``at`` on (as :meth:`write` returned it).
+
+        Raises:
+            OSError: they could not be read back.
+        """
+        self._handle.flush()
+        return os.pread(self._handle.fileno(), size, SEAL_BYTES + at)
+
+    def commit(self) -> bool:
+        """Seal the entry and put it in place; False (and nothing left behind) when that fails."""
+        try:
+            self._handle.seek(0)
+            self._handle.write(self._message.digest())
+            self._handle.close()
+            os.replace(self._tmp, self.path)
+        except OSError:
+            self.discard()
+            return False
+        return True
+
+    def discard(self) -> None:
+        """Remove the unfinished entry (the file in place, if any, is left as it was)."""
+        with contextlib.suppress(OSError):
+            self._handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
