@@ -41,8 +41,8 @@ def test_a_whole_self_evaluation_with_back_ctrl_c_resume_entry_change_paging_and
     child = spawn(ws, width=80)
     child.expect("Not yet confirmed")
     answer(child, "Continue where you left off", ENTER)
-    child.expect("You typed this before the interruption")
-    answer_long(child, "Enter on an empty line finishes", " af" + ENTER + ENTER)
+    # Said in the prompt, over the draft (erased with it once confirmed).
+    answer_long(child, "You typed this before the interruption", " af" + ENTER + ENTER)
     answer(child, "Count", "7" + ENTER)
     answer(child, r"Agree \*", ENTER)
     answer(child, r"Level \*", DOWN + ENTER)

@@ -3,8 +3,10 @@
 One prompt per item type (``STYLE.md`` §5):
 
 * text, integer, number, date: a one-line prompt that checks as you type;
-* long text: a multi-line prompt that says how to finish (Esc then Enter) and
-  opens ``$EDITOR`` on Ctrl-X Ctrl-E;
+* long text: a multi-line prompt that says how to finish (Enter on an empty
+  line; Esc then Enter too) and opens an editor on Ctrl-E;
+* in every text prompt the answer wraps at spaces (:class:`_WordWrap`), and
+  Esc is a key of its own (:func:`_escape_alone`);
 * yes/no, single choice, scale, participant: a list to pick from (arrow keys,
   Enter), with "no answer" as the last entry;
 * multiple choice, participants: a checklist (Space toggles, Enter confirms);
@@ -46,6 +48,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition, IsDone
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
@@ -324,26 +327,32 @@ def _editor_name(command: list[str]) -> str:
 
 
 class _WordWrap(Processor):
-    """Show a multi-line answer broken at spaces, not in the middle of words.
+    """Show an answer broken at spaces, not in the middle of words.
 
     prompt_toolkit wraps a long line at the screen edge, wherever that falls.
     This processor pads the line before a word that would be split, so the
     word starts on the next screen line; the text itself is not changed
-    (the cursor maps through the padding).
+    (the cursor maps through the padding). Used for a long text and for a
+    one-line answer (a pre-filled one is often longer than the line).
 
     Args:
         prefix: columns taken by the prompt before every screen line.
+        first: columns taken before the first screen line of the answer (a
+            one-line prompt: the question's last line); ``prefix`` when None.
     """
 
-    def __init__(self, prefix: int) -> None:
+    def __init__(self, prefix: int, first: int | None = None) -> None:
         self.prefix = prefix
+        self.first = prefix if first is None else first
 
     def apply_transformation(self, transformation_input: TransformationInput) -> Transformation:
         ti = transformation_input
         room = ti.width - self.prefix
+        # Only the first line of the answer follows the question.
+        limit = ti.width - self.first if ti.lineno == 0 else room
         fragments = ti.fragments
         text = "".join(f[1] for f in fragments)
-        if room < 10 or len(text) <= room:
+        if room < 10 or limit < 1 or len(text) <= limit:
             return Transformation(fragments)
         pads: list[tuple[int, int]] = []  # (position in text, spaces inserted before it)
         column = 0
@@ -359,13 +368,14 @@ class _WordWrap(Processor):
                 length = end - index
                 # A word that ends at the edge with a space after it moves on
                 # too: that space would start the next screen line, one in.
-                at_edge = column + length == room and end < len(text)
-                if column and (column + length > room or at_edge) and length < room:
-                    pads.append((index, room - column))
-                    column = 0
+                at_edge = column + length == limit and end < len(text)
+                if column and (column + length > limit or at_edge) and length < room:
+                    pads.append((index, limit - column))
+                    column, limit = 0, room
                 column += length
                 index = end
-            column %= room
+            while column >= limit:  # the screen line is full: the next one starts
+                column, limit = column - limit, room
         if not pads:
             return Transformation(fragments)
         out: list[Any] = []
@@ -400,18 +410,38 @@ class _WordWrap(Processor):
         return Transformation(out, source_to_display=to_display, display_to_source=to_source)
 
 
+def _escape_alone(bindings: KeyBindings) -> None:
+    """Esc in a text prompt is a key of its own: it never joins the key typed after it.
+
+    prompt_toolkit reads Esc as the start of an Alt combination: Esc then
+    ``b`` moved the cursor a word back and the ``b`` was lost, Esc then
+    ``d`` deleted a word (issue 16: "Esc swallows the next key"); and an Esc
+    pressed more than a second before Enter was dropped. Handled at once,
+    Esc does nothing by itself; in a long text the Enter after it finishes
+    (:func:`_long_text_keys`).
+    """
+
+    @bindings.add("escape", eager=True)
+    def _(event: Any) -> None:
+        pass
+
+
 def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
-    """Enter on an empty last line finishes a long text (Esc Enter still does); Ctrl-E edits.
+    """Enter on an empty last line finishes a long text, as does Esc then Enter; Ctrl-E edits.
 
     Enter elsewhere starts a new line. The empty line itself is not part of
-    the answer. Ctrl-E (and Ctrl-X Ctrl-E) write the text in ``editor``.
+    the answer. Esc then Enter (an old habit, issue 16) finishes however long
+    the pause between them (:func:`_escape_alone`). Ctrl-E (and Ctrl-X
+    Ctrl-E) write the text in ``editor``.
     """
 
     @bindings.add("enter", eager=True)
     def _(event: Any) -> None:
         buffer = event.current_buffer
         document = buffer.document
-        if document.is_cursor_at_the_end and not document.current_line:
+        before = event.previous_key_sequence
+        escaped = bool(before) and before[-1].key == Keys.Escape
+        if escaped or (document.is_cursor_at_the_end and not document.current_line):
             text = buffer.text[:-1] if buffer.text.endswith("\n") else buffer.text
             buffer.document = Document(text, len(text))
             buffer.validate_and_handle()
@@ -775,10 +805,6 @@ class TerminalPrompter:
             self.console.print(f"[dim]{escape(context.help)}[/]")
         if context.error:
             self.console.print(f"[bold red]x {escape(context.error)}[/]")
-        if context.unconfirmed:
-            self.console.print(
-                f"[yellow]! {escape(gettext(context.lang, 'fill.ui.unconfirmed'))}[/]"
-            )
         message = context.label
         if context.entry:
             message = f"[{context.entry}] {message}"
@@ -875,14 +901,30 @@ class TerminalPrompter:
             message = "›"
             extra = {
                 "multiline": True,
-                "instruction": "",
                 "enable_open_in_editor": editor is not None,
                 "input_processors": [_WordWrap(prefix=4)],
             }
             _long_text_keys(bindings, editor)
         else:
-            extra = {"instruction": f"({keys})" if keys else ""}
-            message = self._message(message, extra["instruction"])
+            # The instruction is part of the question: questionary would put
+            # two spaces before it ("Titel *  (Ctrl-B: vorige vraag)").
+            instruction = f"({keys})" if keys else ""
+            message = self._message(message, instruction)
+            if instruction:
+                message += ("" if message.endswith("\n") else " ") + instruction
+        qmark = "?"
+        if context.unconfirmed:
+            # Part of the prompt, so it goes when the answer is confirmed
+            # (issue 16: it stayed on screen above the confirmed answer).
+            note = gettext(lang, "fill.ui.unconfirmed")
+            message = _wrap(note, self.console.width, first=2, indent=0) + "\n? " + message
+            qmark = "!"
+        if not isinstance(item, LongTextItem):
+            # The answer (a pre-filled one above all) wraps at spaces after
+            # the question's last line ("? " + message + " ").
+            after = len(f"{qmark} {message} ".rsplit("\n", 1)[-1])
+            extra["input_processors"] = [_WordWrap(prefix=0, first=after)]
+        _escape_alone(bindings)
 
         if context.can_go_back:
 
@@ -919,8 +961,9 @@ class TerminalPrompter:
                 keep, default = default, shown
                 parse = _keep_unchanged(parse, shown, keep)
         question = questionary.text(
-            message, default=default, validate=validate, **extra, **self._io
-        )
+            message, default=default, validate=validate, qmark=qmark, instruction="",
+            **extra, **self._io,
+        )  # fmt: skip
         _add_keys(question, bindings)
         # prompt_toolkit would leave the answer on screen cut at the edge,
         # mid-word; rich prints it again broken at spaces.
