@@ -92,3 +92,69 @@ def test_init_on_a_file_says_it_is_a_file_not_a_folder(runner: CliRunner, tmp_pa
         assert f"{afile} is a file, not a folder" in said
         assert "writable" not in said and "Traceback" not in said
     assert afile.read_text("utf-8") == "mine\n"
+
+
+def _commands(output: str) -> list[str]:
+    """The commands ``init`` prints: its indented lines."""
+    return [line.strip() for line in output.splitlines() if line.startswith("  ")]
+
+
+def test_init_says_what_to_do_next_in_the_exercises_language_as_the_docs_do(
+    runner: CliRunner, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The fourth trial (issue 16): `selfeval init proef`, from docs/fill.md, answered
+    # "Next: edit proef/selfeval.yaml, then run: selfeval validate", in English in a
+    # Dutch exercise, and not the `fill` the page went on with.
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "proef"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Werkmap gemaakt in proef ("), lines
+    assert lines[0].endswith(" bestanden). Zo gaat u verder:"), lines
+    assert "Een leeg formulier proberen, als departement DEP1:" in lines
+    assert "Created" not in result.output and "Next" not in result.output
+    assert _commands(result.output) == [
+        "cd proef",
+        "selfeval fill --participant DEP1",
+        "selfeval validate",
+    ]
+    assert all(len(line) <= 80 for line in lines), lines
+    # The docs' "Trying an empty form" goes on with the same commands.
+    page = (Path(__file__).resolve().parents[1] / "docs" / "fill-reference.md").read_text("utf-8")
+    part = page[page.index("**Trying an empty form.**") :]
+    block = part.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block == ["selfeval init proef", *_commands(result.output)[:2]]
+
+
+def test_the_worked_examples_next_steps_are_the_docs_commands(
+    runner: CliRunner, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "--example", "ws"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Uitgewerkt voorbeeld gemaakt in ws (")
+    commands = _commands(result.output)
+    assert commands[0] == "cd ws"
+    assert "selfeval peer-review --participant BZ --round 1" in commands
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    text = "".join(
+        (docs / name).read_text("utf-8")
+        for name in ("fill-reference.md", "peer-review-reference.md", "../README.md")
+    )
+    assert [c for c in commands if f"`{c}`" not in text] == []
+    assert all(len(line) <= 80 for line in result.output.splitlines())
+
+
+def test_init_says_its_next_steps_in_english_with_lang_en(
+    runner: CliRunner, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    dutch = runner.invoke(app, ["init", "nl-ws"])
+    result = runner.invoke(app, ["init", "en-ws", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Created a workspace in en-ws (") and lines[0].endswith("Next:")
+    assert "Try an empty form, as department DEP1:" in lines
+    # The same commands, only the words around them change.
+    assert _commands(result.output)[1:] == _commands(dutch.output)[1:]
+    assert "Werkmap" not in result.output
