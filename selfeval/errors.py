@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import Protocol
 
 __all__ = [
     "ExitStatus",
@@ -19,6 +20,7 @@ __all__ = [
     "LockedError",
     "NotFoundError",
     "RefusedError",
+    "Said",
     "SelfevalError",
     "UsageError",
     "ValidationProblems",
@@ -58,6 +60,17 @@ class Location:
         return text
 
 
+class Said(Protocol):
+    """Words said later in the reader's language: a ``selfeval.i18n.Message``.
+
+    A protocol, because ``errors`` imports nothing of selfeval (docs/architecture.md).
+    """
+
+    def text(self, lang: str) -> str:
+        """The words in ``lang`` (``nl``, ``en``)."""
+        ...
+
+
 class SelfevalError(Exception):
     """Base of every error the core raises on purpose.
 
@@ -65,17 +78,30 @@ class SelfevalError(Exception):
         message: what is wrong, in a full sentence.
         location: where (file, line, column), if it concerns a file.
         hint: what the user can do about it.
+        said: the same in a respondent's words (a ``Message`` of the catalogue,
+            ``docs/translation.md``): what happened and what to do, in plain
+            words, naming no file unless the respondent must act on it.
+            ``fill`` and ``peer-review`` at a terminal show it in the
+            session language instead of ``str(error)``
+            (:func:`selfeval.cli._common.handle_errors`); None: the error is
+            one for the coordinator.
     """
 
     exit_status: ExitStatus = ExitStatus.ERROR
 
     def __init__(
-        self, message: str, *, location: Location | None = None, hint: str | None = None
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        hint: str | None = None,
+        said: Said | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.hint = hint
+        self.said = said
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message

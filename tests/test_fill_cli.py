@@ -51,8 +51,8 @@ def write(ws: Path, text: str, name: str = "answers.yaml") -> Path:
 def test_without_a_terminal_and_without_answers_it_fails_fast(runner: CliRunner, ws: Path) -> None:
     result = runner.invoke(app, ["fill", "-w", str(ws), "-p", "DEP1"])
     assert result.exit_code == 2
-    assert "no terminal to ask the questions in" in result.stderr
-    assert "--answers FILE" in result.stderr
+    # Without --answers the reader is a respondent: the session language (Dutch).
+    assert "De vragen kunnen alleen in een terminalvenster worden gesteld" in result.stderr
     assert not (ws / "responses/mijn-incidentcategorie/DEP1").exists()
 
 
@@ -239,7 +239,7 @@ def test_a_code_matching_two_participants_ignoring_case_is_refused_listing_the_c
 def test_submit_needs_answers(runner: CliRunner, ws: Path) -> None:
     result = fill(runner, ws, "--submit")
     assert result.exit_code == 2
-    assert "--submit goes with --answers FILE" in result.stderr
+    assert result.stderr == "U dient in aan het eind van de vragen; laat --submit weg.\n"
 
 
 def test_answers_file_that_is_not_a_mapping(runner: CliRunner, ws: Path) -> None:
@@ -352,8 +352,8 @@ def test_reopen_with_answers_that_change_nothing_leaves_it_submitted(
 def test_an_unknown_participant_is_said_before_no_terminal(runner: CliRunner, ws: Path) -> None:
     result = runner.invoke(app, ["fill", "-w", str(ws), "-p", "XX"], input="\n")
     assert result.exit_code == 1
-    assert "participant 'XX' is not in selfeval.yaml" in result.stderr
-    assert "no terminal" not in result.stderr
+    assert "Er is geen deelnemer met de code XX." in result.stderr
+    assert "terminalvenster" not in result.stderr
 
 
 def test_closing_lines_follow_the_language_asked_for(runner: CliRunner, ws: Path) -> None:

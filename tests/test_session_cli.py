@@ -61,10 +61,12 @@ def test_fill_and_peer_review_say_no_terminal_in_the_same_words(
     fill = runner.invoke(app, ["fill", "-w", str(example), "-p", "BZ"])
     review = runner.invoke(app, ["peer-review", "-w", str(example), "-p", "FIN"])
     assert (fill.exit_code, review.exit_code) == (2, 2)
-    first = "Error: no terminal to ask the questions in (standard input is not a terminal)"
-    assert fill.stderr.splitlines()[0] == review.stderr.splitlines()[0] == first
-    assert "see docs/fill-reference.md" in fill.stderr
-    assert "see docs/peer-review-reference.md" in review.stderr
+    # A respondent's words, in the session language (the example is Dutch).
+    said = (
+        "De vragen kunnen alleen in een terminalvenster worden gesteld. Start de "
+        "opdracht in een terminal (zoals PowerShell of Terminal) en probeer het opnieuw.\n"
+    )
+    assert fill.stderr == review.stderr == said
 
 
 def test_an_unknown_participant_is_said_before_no_terminal_in_peer_review_too(
@@ -72,8 +74,8 @@ def test_an_unknown_participant_is_said_before_no_terminal_in_peer_review_too(
 ) -> None:
     result = runner.invoke(app, ["peer-review", "-w", str(example), "-p", "XX"])
     assert result.exit_code == 1
-    assert "participant 'XX' is not in selfeval.yaml" in result.stderr
-    assert "no terminal" not in result.stderr
+    assert "Er is geen deelnemer met de code XX." in result.stderr
+    assert "terminalvenster" not in result.stderr
 
 
 def test_only_the_cli_names_command_line_flags_in_its_checks() -> None:

@@ -17,6 +17,10 @@ from typer.core import TyperCommand, TyperGroup
 
 from selfeval.errors import ExitStatus, SelfevalError, UsageError
 
+#: click's exceptions as typer raises them: typer 0.29 carries its own copy of
+#: click (``typer._click``); its public ``typer.BadParameter`` is one of them.
+click_errors: Any = sys.modules[typer.BadParameter.__module__]
+
 if TYPE_CHECKING:
     from selfeval.files.workspace import Workspace
     from selfeval.fill.prompter import Prompter
@@ -29,6 +33,7 @@ __all__ = [
     "LangOption",
     "LazyGroup",
     "ReopenOption",
+    "RespondentCommand",
     "SubmitOption",
     "WorkspaceOption",
     "app",
@@ -41,6 +46,7 @@ __all__ = [
     "load_command_module",
     "participant_code",
     "report_session",
+    "respondent_errors",
     "resume_command",
     "shown_path",
     "terminal_prompter",
@@ -350,6 +356,20 @@ WorkspaceOption = Annotated[
 ]
 
 
+class NotAChoice(typer.BadParameter):
+    """An option's value is not one of its choices (:func:`choices`); keeps both for a respondent.
+
+    Attributes:
+        value: the value given.
+        names: the choices.
+    """
+
+    def __init__(self, value: str, names: list[str]) -> None:
+        super().__init__(f"{value!r} is not one of the choices: {', '.join(names)}")
+        self.value = value
+        self.names = names
+
+
 def choices(kind: type[StrEnum]) -> dict[str, Any]:
     """``typer.Option`` settings that parse one of ``kind``'s values, with a plain message.
 
@@ -372,9 +392,7 @@ def choices(kind: type[StrEnum]) -> dict[str, Any]:
         try:
             return kind(str(value))
         except ValueError:
-            raise typer.BadParameter(
-                f"{value!r} is not one of the choices: {', '.join(names)}"
-            ) from None
+            raise NotAChoice(str(value), names) from None
 
     return {"parser": parse, "metavar": "<" + "|".join(names) + ">"}
 
@@ -465,16 +483,20 @@ def check_session_flags(
     """
     if answers is not None:
         return
+    from selfeval.i18n import Message
+
     if submit:
         raise UsageError(
             "--submit goes with --answers FILE",
             hint="interactively, you submit at the end of the questions",
+            said=Message("error.submit_at_the_end"),
         )
     if not interactive:
         raise UsageError(
             "no terminal to ask the questions in (standard input is not a terminal)",
             hint=f"run it in a terminal, or give the answers with --answers FILE (YAML or "
             f"JSON keyed by item id; see {answers_doc})",
+            said=Message("error.no_terminal"),
         )
 
 
@@ -513,10 +535,13 @@ def participant_code(workspace: Workspace, given: str) -> str:
     matches = [code for code in codes if code.casefold() == given.casefold()]
     if len(matches) == 1:
         return matches[0]
+    from selfeval.i18n import Message
+
     raise NotFoundError(
         f"participant {given!r} is not in {EXERCISE_FILE}",
         location=Location(workspace.exercise_path),
         hint=f"use one of: {', '.join(codes)}",
+        said=Message("error.unknown_participant", code=given, codes=", ".join(codes)),
     )
 
 
@@ -614,7 +639,8 @@ def fit_terminal(text: str, stream: Any) -> str:
 
     A terminal breaks a long line at its edge, in the middle of a word or a
     path; this breaks it between words instead (a word or path longer than a
-    line stays whole, on a line of its own). Text for a file or a pipe is
+    line stays whole, on a line of its own), the later lines of an indented
+    line (``  hint: …``) under its first. Text for a file or a pipe is
     left as it is. Line breaks in ``text`` stay.
     """
     import shutil
@@ -626,7 +652,14 @@ def fit_terminal(text: str, stream: Any) -> str:
     width = max(shutil.get_terminal_size().columns - 1, 20)
     lines = []
     for line in text.split("\n"):
-        lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        lines += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
     return "\n".join(lines)
 
 
@@ -682,6 +715,69 @@ def internal_error_line(exc: BaseException) -> str:
     )
 
 
+# -- who reads an error: a respondent (fill, peer-review) or the coordinator ---------------
+
+#: The language of an exercise that names none (``Exercise.language``): a
+#: respondent's errors are said in it until the exercise is read, and when it
+#: cannot be (no workspace here). ``tests/test_respondent_errors.py`` keeps the two equal.
+DEFAULT_LANGUAGE = "nl"
+
+#: The language the running command says its errors in to a respondent; None:
+#: its errors are the coordinator's (English, with files and places).
+_respondent_lang: str | None = None
+
+
+def respondent_errors(lang: Lang | None, workspace: Workspace | None = None) -> None:
+    """From here on, the running command's errors are said to a respondent (docs/translation.md).
+
+    ``fill`` and ``peer-review`` at a terminal (without ``--answers``) call
+    this first with ``--lang``, and again once the workspace is open: the
+    session language is ``--lang``, else the exercise's ``language``, else
+    (before the exercise is read) :data:`DEFAULT_LANGUAGE`.
+    :func:`handle_errors` then prints an error's ``said`` in that language,
+    and an error without one (a problem only the coordinator can solve)
+    under a line that says to pass it on.
+
+    Raises:
+        InputError: ``workspace``'s exercise file is invalid.
+    """
+    global _respondent_lang
+    if lang is not None:
+        _respondent_lang = lang.value
+    elif workspace is not None:
+        _respondent_lang = workspace.exercise.language
+    else:
+        _respondent_lang = DEFAULT_LANGUAGE
+
+
+def print_error(text: str) -> None:
+    """Print an error on stderr, broken at spaces to the terminal's width (:func:`fit_terminal`).
+
+    The one printer of :func:`handle_errors` and of a respondent's usage
+    errors (:class:`RespondentCommand`).
+    """
+    echo_err(fit_terminal(text, sys.stderr))
+
+
+def _error_text(exc: SelfevalError) -> str:
+    """What ``exc`` says to the reader of the running command (:func:`respondent_errors`)."""
+    lang = _respondent_lang
+    if lang is None:
+        return f"Error: {exc}"
+    if exc.said is not None:
+        return exc.said.text(lang)
+    return _for_the_coordinator(f"Error: {exc}")
+
+
+def _for_the_coordinator(text: str) -> str:
+    """``text`` as is for the coordinator; for a respondent under a line that says to pass it on."""
+    if _respondent_lang is None:
+        return text
+    from selfeval.i18n import gettext
+
+    return gettext(_respondent_lang, "error.pass_on") + "\n" + text
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command: every exception becomes one message on stderr and an exit code.
 
@@ -692,6 +788,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     :func:`internal_error_line`, exit 70 — with ``--debug`` or
     ``SELFEVAL_DEBUG=1`` also the traceback (without local variables).
     Never a traceback otherwise (``docs/files.md``, "Security model").
+    Once the command said its reader is a respondent
+    (:func:`respondent_errors`): an error's ``said`` in the session
+    language, else the message under a line asking to pass it on to the
+    coordinator. Every message is broken at spaces to the terminal's width.
     """
     # Start-up: resolve the command's string annotations (``from __future__ import
     # annotations``) once, here. typer otherwise evaluates every ``Annotated[...,
@@ -703,13 +803,20 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        global _respondent_lang
+        _respondent_lang = None  # the coordinator's, until the command says otherwise
         try:
             return func(*args, **kwargs)
         except SelfevalError as exc:
-            echo_err(f"Error: {exc}")
+            print_error(_error_text(exc))
             raise typer.Exit(int(exc.exit_status)) from None
         except (KeyboardInterrupt, EOFError):
-            echo_err("\nInterrupted.")
+            if _respondent_lang is None:
+                echo_err("\nInterrupted.")
+            else:
+                from selfeval.i18n import gettext
+
+                echo_err("\n" + gettext(_respondent_lang, "error.interrupted"))
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
         except BrokenPipeError:
             # `selfeval … | head`: the reader left; stop quietly, as other tools do.
@@ -723,17 +830,142 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             if debug_enabled():
                 _print_traceback(exc)
             where = f"{exc.filename}: " if exc.filename else ""
-            echo_err(f"Error: {where}{exc.strerror or type(exc).__name__}")
+            print_error(_for_the_coordinator(f"Error: {where}{exc.strerror or type(exc).__name__}"))
             raise typer.Exit(int(ExitStatus.ERROR)) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own ways to end a command (usage errors included)
         except Exception as exc:  # the last boundary: anything not ours
             if debug_enabled():
                 _print_traceback(exc)
-            echo_err(f"Error: {internal_error_line(exc)}")
+            print_error(_for_the_coordinator(f"Error: {internal_error_line(exc)}"))
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
 
     return wrapper
+
+
+class RespondentCommand(TyperCommand):
+    """A command a respondent runs (``fill``, ``peer-review``): its usage errors in their words.
+
+    click's own usage errors ("Missing option '--participant' / '-p'.",
+    "No such option: --foo", "Option '-p' requires an argument.") come
+    before the command runs, so before :func:`handle_errors`; this says them
+    in the session language (:func:`_usage_language`) instead, told apart by
+    the kind of error and its option, never by click's English words; an
+    error of another kind is said under a line in the session language. A
+    coordinator's run (``--answers``) keeps click's own text.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """The context for ``args``; a click usage error becomes a ``_RespondentUsageError``."""
+        given = list(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click_errors.UsageError as exc:
+            if any(arg == "--answers" or arg.startswith("--answers=") for arg in given):
+                raise
+            raise _RespondentUsageError(exc, self, given) from None
+
+
+def _option_value(args: list[str], *names: str) -> str | None:
+    """The value given to one of the options ``names`` in ``args`` (``-w X``, ``--lang=nl``)."""
+    for index, arg in enumerate(args):
+        for name in names:
+            if arg == name and index + 1 < len(args):
+                return args[index + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+    return None
+
+
+def _usage_language(args: list[str]) -> str:
+    """The session language of a command line that could not be parsed.
+
+    ``--lang`` when it names a language; else the exercise's, of the
+    workspace ``--workspace`` names or the current folder is in; else
+    :data:`DEFAULT_LANGUAGE`.
+    """
+    from selfeval.i18n import LANGUAGES
+
+    lang = _option_value(args, "--lang")
+    if lang in LANGUAGES:
+        return str(lang)
+    folder = _option_value(args, "--workspace", "-w")
+    from selfeval.files.workspace import Workspace
+
+    try:
+        return Workspace.open(Path(folder) if folder else None).exercise.language
+    except (SelfevalError, OSError):
+        return DEFAULT_LANGUAGE
+
+
+def _usage_words(error: Any, command: Any) -> Any:
+    """A click usage error of ``command`` as a :class:`~selfeval.i18n.Message`, by its kind."""
+    from selfeval.i18n import Message
+
+    name = f"selfeval {command.name}"
+    if isinstance(error, click_errors.MissingParameter) and error.param is not None:
+        option = max(error.param.opts, key=len)
+        if error.param.name == "participant":
+            return Message("error.usage_no_participant", command=f"{name} {option} CODE")
+        return Message("error.usage_missing", option=option)
+    if isinstance(error, click_errors.NoSuchOption):
+        return Message("error.usage_unknown_option", option=error.option_name, command=name)
+    if isinstance(error, click_errors.BadOptionUsage):
+        param = next(
+            (p for p in command.params if error.option_name in (*p.opts, *p.secondary_opts)),
+            None,
+        )
+        if param is not None and param.name == "participant":  # `-p` and no code after it
+            option = max(param.opts, key=len)
+            return Message("error.usage_no_participant", command=f"{name} {option} CODE")
+        if param is not None and not getattr(param, "is_flag", False):
+            return Message("error.usage_needs_value", option=error.option_name)
+        return Message("error.usage_takes_no_value", option=error.option_name)
+    if isinstance(error, NotAChoice) and error.param is not None:
+        option = max(error.param.opts, key=len)
+        return Message(
+            "error.usage_not_a_choice",
+            option=option,
+            value=error.value,
+            choices=", ".join(error.names),
+        )
+    return None
+
+
+class _RespondentUsageError(click_errors.UsageError):  # type: ignore[misc]
+    """A click usage error of a :class:`RespondentCommand`, shown in the session language.
+
+    typer's ``_main`` calls :meth:`show` and exits with ``exit_code`` (2),
+    as for click's own usage errors.
+    """
+
+    def __init__(self, error: Any, command: Any, args: list[str]) -> None:
+        super().__init__(error.format_message(), error.ctx)
+        self.error = error
+        self.command = command
+        self.args_given = args
+        self.exit_code = error.exit_code
+
+    def text(self) -> str:
+        """The error in the session language; click's own words under a line, for another kind."""
+        from selfeval.i18n import gettext
+
+        lang = _usage_language(self.args_given)
+        words = _usage_words(self.error, self.command)
+        if words is not None:
+            return str(words.text(lang))
+        name = f"selfeval {self.command.name}"
+        return gettext(lang, "error.usage_other", command=name) + "\n" + self.error.format_message()
+
+    def show(self, file: Any = None) -> None:
+        """Print :meth:`text` (:func:`print_error`)."""
+        print_error(self.text())
 
 
 def _print_traceback(exc: BaseException) -> None:

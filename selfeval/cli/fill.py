@@ -12,6 +12,7 @@ from selfeval.cli._common import (
     CategoryOption,
     LangOption,
     ReopenOption,
+    RespondentCommand,
     SubmitOption,
     WorkspaceOption,
     app,
@@ -21,12 +22,13 @@ from selfeval.cli._common import (
     handle_errors,
     participant_code,
     report_session,
+    respondent_errors,
     resume_command,
     terminal_prompter,
 )
 
 
-@app.command("fill")
+@app.command("fill", cls=RespondentCommand)
 @handle_errors
 def fill_command(
     participant: Annotated[
@@ -75,7 +77,13 @@ def fill_command(
     from selfeval.files.workspace import Workspace
     from selfeval.fill.run import choose_questionnaire, run_fill
 
+    # At a terminal the reader is a respondent: errors in the session language.
+    respondent = answers is None
+    if respondent:
+        respondent_errors(lang)
     ws = Workspace.open(workspace)
+    if respondent:
+        respondent_errors(lang, ws)
     participant = participant_code(ws, participant)
     # A wrong participant or questionnaire is the first thing to hear about,
     # before "no terminal" (a mistyped code would otherwise hide behind it).

@@ -14,6 +14,7 @@ from selfeval.cli._common import (
     CategoryOption,
     LangOption,
     ReopenOption,
+    RespondentCommand,
     SubmitOption,
     WorkspaceOption,
     app,
@@ -22,6 +23,7 @@ from selfeval.cli._common import (
     handle_errors,
     participant_code,
     report_session,
+    respondent_errors,
     resume_command,
     terminal_prompter,
 )
@@ -48,7 +50,7 @@ def _report_listed(result: PeerReviewResult) -> None:
         typer.echo(f"  {finding.id}  [{finding.kind}]  {finding.title}")
 
 
-@app.command("peer-review")
+@app.command("peer-review", cls=RespondentCommand)
 @handle_errors
 def peer_review_command(
     participant: Annotated[
@@ -118,7 +120,13 @@ def peer_review_command(
     from selfeval.files.workspace import Workspace
     from selfeval.peer_review.run import choose_round, run_peer_review
 
+    # At a terminal the reader is a respondent: errors in the session language.
+    respondent = answers is None and not list_findings
+    if respondent:
+        respondent_errors(lang)
     ws = Workspace.open(workspace)
+    if respondent:
+        respondent_errors(lang, ws)
     participant = participant_code(ws, participant)
     requested = int(round_.value) if round_ else None
     if not list_findings:

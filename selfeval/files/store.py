@@ -39,6 +39,7 @@ from selfeval.errors import InputError, Location, LockedError, NotFoundError, Re
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
 from selfeval.files.workspace import Workspace, placement_error
+from selfeval.i18n import Message
 from selfeval.model.answers import Problem, check_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.response import QuestionnaireRef, Response
@@ -262,6 +263,7 @@ class ResponseStore:
                 f"(lock file {self.lock_path})",
                 hint="finish or close the other session first; the lock is released "
                 "when that process ends",
+                said=Message("error.response_in_use"),
             ) from None
         except OSError as exc:
             # A shared folder: the lock file was left by another user and is not ours to open.

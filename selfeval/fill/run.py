@@ -37,6 +37,7 @@ from selfeval.files.store import Clock, ResponseStore, open_for_session, utc_now
 from selfeval.files.workspace import Workspace, split_ref
 from selfeval.fill.prompter import Prompter
 from selfeval.fill.session import FillSession, Outcome, outcome_of
+from selfeval.i18n import Message
 from selfeval.model.answers import Problem, check_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.links import response_link_problems
@@ -79,19 +80,23 @@ def choose_questionnaire(
         ) from None
     qid, version = split_ref(ref) if ref else (FILL_KIND, None)
     kind = workspace.questionnaire(qid, version).questionnaire.kind
+    review = f"selfeval peer-review --participant {participant}"
     if kind != FILL_KIND:
-        what = "a peer review" if kind.startswith("peer-review") else f"a {kind} questionnaire"
+        peer_review = kind.startswith("peer-review")
+        what = "a peer review" if peer_review else f"a {kind} questionnaire"
         raise RefusedError(
             f"{qid} is {what}; `selfeval fill` fills self-evaluations",
-            hint=f"use `selfeval peer-review --participant {participant}` for peer reviews",
+            hint=f"use `{review}` for peer reviews",
+            said=Message("error.fill_a_peer_review", command=review) if peer_review else None,
         )
     if FILL_KIND not in member.involvement:
+        # Not down for a self-evaluation, so for a peer review (one form at least).
         forms = ", ".join(member.involvement)
         raise RefusedError(
             f"{participant} takes part in {forms}, not in a self-evaluation",
             location=Location(workspace.exercise_path),
-            hint=f"use `selfeval peer-review --participant {participant}`, or add "
-            f"self-evaluation to its involvement in {EXERCISE_FILE}",
+            hint=f"use `{review}`, or add self-evaluation to its involvement in {EXERCISE_FILE}",
+            said=Message("error.fill_peer_review_only", participant=participant, command=review),
         )
     return qid, version
 

@@ -44,7 +44,7 @@ from selfeval.files import yamlio
 from selfeval.files.store import ResponseStore, open_for_session, utc_now
 from selfeval.fill.prompter import collection_paused_between_prompts
 from selfeval.fill.session import SessionResult
-from selfeval.i18n import gettext, ngettext
+from selfeval.i18n import Message, gettext, ngettext
 from selfeval.model.answers import ANSWERABLE, check_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.response import DraftRef, Reaction
@@ -142,16 +142,21 @@ def choose_round(exercise: Exercise, participant: str, requested: int | None = N
     rounds = [n for n, qid in ROUNDS.items() if qid in forms]
     if len(rounds) == 1:
         return RoundChoice(rounds[0], ROUNDS[rounds[0]])
+    command = f"selfeval peer-review --participant {participant} --round"
     if rounds:
         raise UsageError(
             f"{participant} takes part in both peer-review rounds ({EXERCISE_FILE})",
             hint="say which with --round 1 or --round 2",
+            said=Message("error.review_both_rounds", participant=participant, command=command),
         )
+    # Down for no round, so for a self-evaluation (every participant has a form of
+    # involvement): round 1 is the self-evaluating departments' (DESIGN.md §1).
     raise RefusedError(
         f"{participant} has no peer review among its forms of involvement "
         f"({', '.join(forms)}) in {EXERCISE_FILE}",
         hint="add peer-review-1 or peer-review-2 to its involvement, or invite it with "
         "--round 1 or --round 2",
+        said=Message("error.review_add_round_1", participant=participant, command=command),
     )
 
 
@@ -412,11 +417,12 @@ def run_peer_review(
 
     exercise = workspace.exercise
     choice = choose_round(exercise, participant, round_)
+    given = draft_path is not None
     if draft_path is None:
         from selfeval.report.aggregate import reports_dir
 
         draft_path = reports_dir(workspace, workspace.one_category(category)) / "draft.yaml"
-    draft = load_draft(draft_path)
+    draft = load_draft(draft_path, given=given)
     # The draft says which incident category it is about: the reactions are for that one.
     category = draft.draft.incident_category
     if category not in workspace.category_ids:

@@ -574,11 +574,14 @@ def write_draft(
         )
 
 
-def load_draft(path: Path) -> Draft:
+def load_draft(path: Path, *, given: bool = True) -> Draft:
     """Load ``reports/draft.yaml``.
 
     Args:
         path: the draft file written by ``selfeval aggregate --draft``.
+        given: the reader named ``path`` (``--draft``); False for the
+            workspace's own draft, which a reviewer's words for a missing
+            draft do not name (it is not made yet: the coordinator makes it).
 
     Returns:
         The :class:`Draft`.
@@ -591,10 +594,14 @@ def load_draft(path: Path) -> Draft:
 
     if not path.is_file():
         from selfeval.errors import NotFoundError
+        from selfeval.i18n import Message
 
         raise NotFoundError(
             f"no draft report at {path}",
             hint="make one with `selfeval aggregate --draft` (it writes reports/draft.yaml)",
+            said=Message("error.no_draft_file", path=str(path))
+            if given
+            else Message("error.no_draft_yet"),
         )
     data = yamlio.load(path)
     if not isinstance(data, dict):
