@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -68,6 +69,7 @@ from selfeval.fill.prompter import (
     ReviewRow,
     SectionInfo,
     TypedInterrupt,
+    chosen_words,
     pause_collection,
     progress_words,
     resume_collection,
@@ -95,6 +97,9 @@ _BLANK = "\x00blank"  # questionary cannot use None as a choice value
 #: Columns before a choice's text: the pointer (" » ") and, in a checklist, the box ("○ ").
 _SELECT_INDENT = 3
 _CHECKBOX_INDENT = 5
+
+#: A line of a list in an answer ("- …", "• …", "1. …"): wrapped, it goes on under its text.
+_LISTED = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+\S")
 
 _STYLE = {"info": "cyan", "warning": "yellow", "error": "bold red", "success": "bold green"}
 _MARK = {"info": "i", "warning": "!", "error": "x", "success": "✓"}
@@ -240,6 +245,22 @@ def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
         out.extend(lines)
     out[0] = out[0][first:]
     return "\n".join(out)
+
+
+def _bullet(text: str, indent: int) -> Any:
+    """``- text`` at ``indent`` columns, its later lines under the text, not under the dash.
+
+    Issue 16 (trial 4): a wrapped list line went on under the dash.
+    """
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("- ", Text(text))
+    return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
 def _add_keys(question: questionary.Question, bindings: KeyBindings) -> None:
@@ -616,7 +637,7 @@ class TerminalPrompter:
         for line in more:
             self.console.print(Padding(f"[{style}]{escape(line)}[/]", (0, 0, 0, 2), expand=False))
         for detail in notice.details:
-            self.console.print(Padding(f"- {escape(detail)}", (0, 0, 0, 2), expand=False))
+            self.console.print(_bullet(detail, 2))
         for paragraph in notice.body.split("\n\n"):
             if paragraph.strip():
                 self.console.print(Padding(escape(paragraph.strip()), (0, 0, 0, 4), expand=False))
@@ -711,14 +732,21 @@ class TerminalPrompter:
 
         mark = [False]  # the next line is the first of the row with a note
 
-        def add(text: Text, indent: int) -> None:
-            # One renderable per screen line, so that pages can be counted.
-            for piece in text.wrap(self.console, max(width - indent, 20)):
-                line = Padding(piece, (0, 0, 0, indent), expand=False)
-                if mark[0]:
-                    line.noted = True  # type: ignore[attr-defined]  # the review opens on its page
-                    mark[0] = False
-                blocks[-1][-1].append(line)
+        def add(text: Text, indent: int, hang: int = 0) -> None:
+            # One renderable per screen line, so that pages can be counted. A
+            # row's later lines go ``hang`` columns further in, and so do those
+            # of a listed line ("- …") of an answer: under its text (issue 16).
+            for part in text.split("\n", allow_blank=True):
+                listed = _LISTED.match(part.plain)
+                extra = hang or (listed.end() - 1 if listed else 0)
+                pieces = part.wrap(self.console, max(width - indent - extra, 20))
+                for number, piece in enumerate(pieces):
+                    at = indent + (extra if number else 0)
+                    line = Padding(piece, (0, 0, 0, at), expand=False)
+                    if mark[0]:
+                        line.noted = True  # type: ignore[attr-defined]  # opens on its page
+                        mark[0] = False
+                    blocks[-1][-1].append(line)
 
         for row in rows:
             mark[0] = bool(row.note)
@@ -736,7 +764,7 @@ class TerminalPrompter:
             indent = 2 * row.depth
             label = Text(row.label, style="bold" if row.state == "heading" else "")
             if row.state == "heading":
-                add(label, indent)
+                add(label, indent, 2)
                 continue
             line = label + Text(": ")
             if row.state == "missing":
@@ -747,12 +775,12 @@ class TerminalPrompter:
                 line.append(row.value.split("\n")[0] + " — " + gettext(lang, "fill.ui.inactive"))
                 line.stylize("dim")
             elif "\n" in row.value or len(row.value) > 60:
-                add(line, indent)
+                add(line, indent, 2)
                 add(Text(row.value), indent + 4)
                 continue
             else:
                 line.append(row.value)
-            add(line, indent)
+            add(line, indent, 2)
         return blocks
 
     # -- asking ------------------------------------------------------------------
@@ -1095,8 +1123,6 @@ class TerminalPrompter:
             _add_keys(question, bindings)
         answer = list(self._asked(question))
         labels = dict((value, label) for label, value in options)
-        shown = ", ".join(labels.get(v, str(v)) for v in answer) or gettext(
-            context.lang, "fill.ui.none_chosen"
-        )
+        shown = chosen_words([labels.get(v, str(v)) for v in answer], context.lang)
         self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
         return answer

@@ -43,6 +43,7 @@ __all__ = [
     "ReviewRow",
     "SectionInfo",
     "TypedInterrupt",
+    "chosen_words",
     "format_value",
     "label_room",
     "offered",
@@ -391,6 +392,25 @@ def participant_label(code: str, name: str, full_name: str = "") -> str:
     return f"{code} — {said}" if said else code
 
 
+def chosen_words(labels: Sequence[str], lang: str, separator: str = ", ") -> str:
+    """A checklist's answer as read: the labels ticked, or "niets gekozen" when none.
+
+    The one wording for a checklist left empty ("none of these", an answer to
+    an optional checklist), used by :func:`format_value` (the review, menus)
+    and by the prompter when it shows the answer just given (issue 16: it read
+    "niets gekozen" while filling, blank in the review).
+
+    Args:
+        labels: what the respondent read for each item ticked, in order.
+        lang: ``nl`` or ``en``.
+        separator: between two labels.
+
+    Returns:
+        The text.
+    """
+    return separator.join(labels) or gettext(lang, "fill.ui.none_chosen")
+
+
 def format_value(
     item: Item,
     value: Any,
@@ -412,8 +432,11 @@ def format_value(
             joined with "; "; an id not in it is shown as it is.
 
     Returns:
-        The text (empty for no answer).
+        The text (empty for no answer); a checklist answered with nothing
+        reads as :func:`chosen_words` says.
     """
+    if value == [] and isinstance(item, MultipleChoiceItem | ParticipantsItem | FindingsItem):
+        return chosen_words([], lang)
     if not is_answered(value):
         return ""
     if isinstance(item, YesNoItem) and isinstance(value, bool):

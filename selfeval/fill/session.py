@@ -256,7 +256,9 @@ class FillSession:
             try:
                 if opening:
                     self.opening()
-                if self.store.answers:
+                # Something saved: answers, or only text typed before Ctrl-C
+                # (issue 16: that alone started from the first question).
+                if self.store.answers or self.store.response.unconfirmed:
                     if not self.menus.resume():
                         return self._outcome("draft")
                 else:
