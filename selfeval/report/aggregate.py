@@ -816,6 +816,10 @@ def aggregate(
     ):
         for one in chosen:
             built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
+            if one == chosen[-1]:
+                # Step 1's results are not needed once the last report model is built:
+                # what the report shows of them is in it (memory, docs/performance.md).
+                parsed = []
             warnings += built.warnings
             written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
             findings += len(built.findings)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -357,7 +358,14 @@ def _draw(key: str, data: tuple[Any, ...], kind: Kind) -> bytes:
         _draw_roles(fig, *data)
     else:
         _draw_opportunities(fig, *data)
-    return _save(fig, kind)
+    drawn = _save(fig, kind)
+    # A figure's artists refer to each other (figure, canvas, axes, texts): only the
+    # cyclic collector frees them, and aggregate pauses it while it writes the report
+    # (aggregate.paused_gc). Drawn once per picture and run, then kept on disk.
+    fig.clear()
+    del fig
+    gc.collect()
+    return drawn
 
 
 def _save(fig: Any, kind: Kind) -> bytes:

@@ -1,0 +1,80 @@
+"""What a first ``aggregate`` holds while it writes the report (issue 20: peak memory).
+
+The figures are measured in ``docs/performance.md`` with ``benchmarks/memory.py``;
+these tests hold the reasons: while the report is rendered (the step where
+the peak falls) nothing is alive that the render does not need.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.report import aggregate as pipeline
+from selfeval.report import figures, render
+
+
+def _alive(kind: type) -> int:
+    """Objects of ``kind`` the collector knows of: alive, or unreachable but not collected."""
+    return sum(1 for obj in gc.get_objects() if type(obj) is kind)
+
+
+def _while_rendering(monkeypatch: pytest.MonkeyPatch, count: Any) -> list[Any]:
+    """What ``count()`` gives when the Markdown starts to be written (inside aggregate)."""
+    seen: list[Any] = []
+    tidy = render._tidy_stream
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        seen.append(count())
+        tidy(*args, **kwargs)
+
+    monkeypatch.setattr(render, "_tidy_stream", spy)
+    return seen
+
+
+def test_the_drawn_figures_are_freed_before_the_report_is_rendered(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A matplotlib figure is a web of cycles; aggregate pauses the collector while writing.
+
+    Each figure drawn was kept until the end of the run (at 1,000 responses
+    ~22 MB of RSS under the render, ``docs/performance.md``).
+    """
+    from matplotlib.figure import Figure as MplFigure
+
+    figures._picture.cache_clear()  # drawn here, not taken from an earlier test's drawing
+    figures._draw.cache_clear()
+    drawn: list[str] = []
+    draw = figures._draw
+
+    def spy(key: str, data: Any, kind: Any) -> bytes:
+        drawn.append(key)
+        return draw(key, data, kind)
+
+    monkeypatch.setattr(figures, "_draw", spy)
+    gc.collect()  # what earlier tests left
+    seen = _while_rendering(monkeypatch, lambda: (gc.isenabled(), _alive(MplFigure)))
+    result = runner.invoke(app, ["aggregate", "-w", str(example_ws), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert drawn
+    assert seen == [(False, 0)]  # the collector paused, and no figure left for it
+
+
+def test_the_read_results_are_released_once_the_report_model_is_built(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 1's results (one per response) are not held while the report is rendered."""
+
+    def reachable() -> int:
+        gc.collect()
+        return _alive(pipeline.ParsedResponse)
+
+    seen = _while_rendering(monkeypatch, reachable)
+    result = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    assert seen == [0]
