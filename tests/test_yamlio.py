@@ -256,3 +256,20 @@ def test_multi_line_text_reads_back_identical(text: str) -> None:
 @pytest.mark.parametrize("value", [None, True, False, 0, -3, 2006])
 def test_scalar_writes_plain_values(value: object) -> None:
     assert yamlio.load_text(f"k: {yamlio.scalar(value)}\n") == {"k": value}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("anchor", ["", "# & in a comment makes the careful loader read it\n"])
+def test_short_strings_are_shared_between_files_long_ones_are_not(
+    tmp_path: Path, anchor: str
+) -> None:
+    """Memory (issue 20): aggregate keeps every response's codes and choices at once."""
+    long = "x" * (yamlio.SHARED_STRING_CHARS + 1)
+    docs = []
+    for n in (1, 2):
+        path = tmp_path / f"r{n}.yaml"
+        path.write_text(f"{anchor}scope: interdepartmental\nlist: [BZ, {long}]\n", "utf-8")
+        docs.append(yamlio.load(path))
+    first, second = docs
+    assert first == second == {"scope": "interdepartmental", "list": ["BZ", long]}
+    assert first["scope"] is second["scope"] and first["list"][0] is second["list"][0]
+    assert first["list"][1] is not second["list"][1]

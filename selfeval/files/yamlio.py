@@ -217,6 +217,25 @@ def _unknown_tag(loader: _Loader, node: yaml.Node) -> Any:
     )
 
 
+#: Strings up to this length are shared (``sys.intern``) as they are loaded.
+SHARED_STRING_CHARS = 64
+
+
+def _shared_str(loader: Any, node: yaml.ScalarNode) -> str:
+    """A string scalar; a short one is shared with every equal one loaded before.
+
+    Keys, choice values, codes, dates and cited document names repeat in
+    every response: ``aggregate`` keeps them for all responses at once, so
+    one object each instead of one per occurrence (1,000 generated
+    responses: ~4.5 MB less, ``docs/performance.md``). Long texts are left
+    alone: they rarely repeat.
+    """
+    text: str = loader.construct_scalar(node)
+    return sys.intern(text) if len(text) <= SHARED_STRING_CHARS else text
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _shared_str)
+_FastLoader.add_constructor("tag:yaml.org,2002:str", _shared_str)
 _Loader.add_constructor(None, _unknown_tag)
 _FastLoader.add_constructor(None, _unknown_tag)
 
