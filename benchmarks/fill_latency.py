@@ -310,10 +310,15 @@ def run_once(root: Path, long_text: str, piped: bool) -> Run:
             # The terminal output a user's terminal gets (escape sequences
             # and all, written and flushed), to a null device of 100 columns.
             output = Vt100_Output(screen, lambda: Size(rows=40, columns=100), term="xterm-256color")
-            # As at a terminal: rich wraps at its width and pages a long review.
-            console = Console(file=io.StringIO(), width=100, height=40)
+            # As at a terminal: rich wraps at its width, writes colours (a
+            # terminal of 256), highlights nothing (as `fill`'s console) and
+            # pages a long review; the opening panel is not waited on.
+            console = Console(
+                file=io.StringIO(), width=100, height=40, highlight=False,
+                force_terminal=True, color_system="256",
+            )  # fmt: skip
             prompter = piped_prompter_class()(
-                script, pipe, output=output, console=console, lang="en", page=True
+                script, pipe, output=output, console=console, lang="en", page=True, wait=False
             )
             FillSession(store, prompter, lang="en").run()
             intervals, answered = prompter.intervals, prompter.answered

@@ -30,14 +30,19 @@ and rich at the top costs nothing elsewhere.
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextvars
 import functools
 import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -220,6 +225,54 @@ def _pause_collection(_: Any) -> None:
 def _resume_collection(app: Any) -> None:
     if not app.is_done:  # a prompt drawn, not the last drawing of one answered
         resume_collection()
+
+
+class _PromptLoop(asyncio.SelectorEventLoop):
+    """The event loop prompts run in, checking a signal number against a set made once.
+
+    Each prompt adds and removes signal handlers (SIGINT, SIGWINCH), and
+    asyncio checks each signal against ``signal.valid_signals()``, which
+    makes a set of some 60 ``Signals`` members every time: ~0.5 ms of CPU
+    per prompt (``benchmarks/fill_latency.py``). The valid signals do not
+    change while the process runs; the check is otherwise the same.
+    """
+
+    _valid_signals = frozenset(signal.valid_signals())
+
+    def _check_signal(self, sig: int) -> None:
+        if not isinstance(sig, int):
+            raise TypeError(f"sig must be an int, not {sig!r}")
+        if sig not in self._valid_signals:
+            raise ValueError(f"invalid signal number {sig}")
+
+
+_runner: list[asyncio.Runner] = []  # the main thread's one event loop for prompts (_run)
+
+
+def _run(question: questionary.Question) -> Any:
+    """Run ``question`` to its answer; in the main thread, in one event loop for every prompt.
+
+    What questionary's ``unsafe_ask()`` does (``Application.run()``), except
+    that ``run()`` makes a new asyncio event loop for every prompt and closes
+    it after (``asyncio.run``: about 2.5 ms of CPU between Enter and the next
+    prompt drawn, ``docs/performance.md``). prompt_toolkit's way to run
+    applications one after the other in one loop is ``run_async()``: each run
+    cancels and awaits its own background tasks and removes its signal
+    handlers and input reader. An ``asyncio.Runner`` keeps the loop and runs
+    each prompt as ``asyncio.run`` would (a fresh copy of the context; a
+    SIGINT cancels it and raises ``KeyboardInterrupt``); it is closed at exit.
+    In another thread, ``unsafe_ask()`` as it is.
+
+    Raises:
+        What the prompt raises (``KeyboardInterrupt``, ``EOFError``,
+        :class:`GoBack`, ...).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return question.unsafe_ask()
+    if not _runner:
+        _runner.append(asyncio.Runner(loop_factory=_PromptLoop if os.name == "posix" else None))
+        atexit.register(_runner[0].close)
+    return _runner[0].run(question.application.run_async(), context=contextvars.copy_context())
 
 
 def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
@@ -883,7 +936,7 @@ class TerminalPrompter:
         app.key_processor.before_key_press += _pause_collection
         app.after_render += _resume_collection
         try:
-            answer = _eof_on_ctrl_d(question).unsafe_ask()
+            answer = _run(_eof_on_ctrl_d(question))
         except BaseException:
             resume_collection()
             raise
