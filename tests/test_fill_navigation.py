@@ -215,7 +215,8 @@ def test_a_session_opens_with_who_what_how_long_and_how_to_stop(ws: Workspace) -
     panel = prompter.notices[0]
     assert panel.kind == "panel"
     assert panel.text == "Mini — Departement 1 (DEP1)"
-    assert panel.details[0] == "U beantwoordt deze vragenlijst namens Departement 1 (DEP1)."
+    # The department as every list of participants names it (participant_label).
+    assert panel.details[0] == "U beantwoordt deze vragenlijst namens DEP1 — Departement 1."
     # 8 questions, as the counts after it count them (a repeat group is one; 'Waarom niet'
     # is not shown): "0 van 8 vragen beantwoord" (issue 16).
     assert panel.details[1].startswith("2 onderdelen, 8 vragen: reken op ongeveer")

@@ -958,3 +958,51 @@ def test_own_earlier_reactions_are_not_called_carried_over(ws: Path) -> None:
         "1 bevinding heeft al uw reactie van eerder; we gaan verder met de rest."
     )
     assert prompter.shown_findings() == ["role.BZK"]
+
+
+def test_the_opening_panel_names_the_department_and_says_it_is_invited(ws: Path) -> None:
+    # Issue 16 (fourth trial): the panel said "namens BZ" and "de vragen hieronder" with
+    # nothing below it, and "BZ doet als genodigde mee" came only at the end of the run.
+    result, prompter = review(ws, "BZ", [Interrupt], round_=1, lang="nl")
+    assert result.state == "interrupted" and result.invited
+    panel = next(n for n in prompter.notices if n[0] == "panel")
+    assert panel[1] == "Collegiale toets 1"
+    assert panel[2][0] == (
+        "Uw departement staat niet ingedeeld bij collegiale toets 1; u doet mee als genodigde."
+    )
+    assert panel[2][1].endswith("daarna volgen de vragen over de collegiale toets zelf.")
+    assert (
+        "U beantwoordt deze vragenlijst namens BZ — Ministerie van Buitenlandse Zaken "
+        "(incl. Ontwikkelingssamenwerking)." in panel[2]
+    )
+    assert not any("hieronder" in line for line in panel[2])
+    assert not any("genodigde" in line for line in result.closing_notes())
+
+
+def test_ctrl_c_after_taking_the_new_draft_of_a_submitted_review_says_one_true_line(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 16: "Ja" to reopening, "Ja" to the new draft, Ctrl-C at the opening panel
+    # printed "Uw collegiale toets volgt nu het nieuwe concept-rapport." and then
+    # "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend." Nothing was written:
+    # it still follows the draft it was submitted on.
+    import typer
+
+    from selfeval.cli._common import report_session
+
+    review(ws, "DEF", ["agree", "agree", "agree", *ROUND_1_REST])
+    before = response_of(ws, "DEF", "peer-review-1")
+    findings = draft_findings()
+    findings[1]["text"] = "Defensie levert militaire capaciteit, ook voor wederopbouw."
+    findings[1]["hash"] = finding_hash("role", findings[1]["title"], findings[1]["text"])
+    write_draft(ws, findings)
+    result, _ = review(ws, "DEF", [True, True, Interrupt], lang="nl")
+    assert result.state == "interrupted" and result.still_submitted
+    assert response_of(ws, "DEF", "peer-review-1") == before
+    capsys.readouterr()
+    with pytest.raises(typer.Exit):
+        report_session(result, "selfeval peer-review --participant DEF", paths=False)
+    seen = capsys.readouterr()
+    assert (seen.out + seen.err).split() == (
+        "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend.".split()
+    )

@@ -206,7 +206,7 @@ class FillSession:
         questionnaire = self.walker.questionnaire
         code = self.store.participant
         name = self.walker.names.get(code, code)
-        who = code if name == code else f"{name} ({code})"
+        who = code if name == code else f"{name} ({code})"  # the panel's title
         # Questions as every count after this one counts them (progress_words); the
         # time it takes also counts the questions inside repeat groups (_count_questions).
         questions = progress(questionnaire, self.store.answers).shown
@@ -221,7 +221,9 @@ class FillSession:
             "minutes": estimate_minutes(_count_questions(list(questionnaire.items())), findings),
         }
         lines += [
-            gettext(lang, "fill.opening_who", who=who),
+            # The department as every list names it: "BZ — Ministerie van Buitenlandse
+            # Zaken" (participant_label; issue 16: "namens BZ").
+            gettext(lang, "fill.opening_who", who=self.walker.labels.get(code, code)),
             gettext(lang, "fill.opening_size_findings", **size)
             if findings
             else gettext(lang, "fill.opening_size", **size),

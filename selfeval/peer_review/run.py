@@ -444,7 +444,9 @@ def run_peer_review(
     path = workspace.response_path(participant, choice.questionnaire_id, category)
     language = lang or exercise.language
     notes: list[str] = []
-    if choice.invited:
+    if choice.invited and (list_only or answers_file is not None):
+        # In a session it is said in the opening panel instead (issue 16: at the end
+        # of a run it came too late).
         notes.append(
             gettext(
                 language if not list_only else "en",
@@ -493,6 +495,7 @@ def run_peer_review(
     ) as store:
         response = store.response
         pinned = response.draft.hash if response.draft else None
+        moved = False  # the reviewer agreed to go on with the new draft
         changes = compare_draft(pinned, response.reactions, draft, selection)
         if changes.stale and response.reactions:
             try:
@@ -519,7 +522,7 @@ def run_peer_review(
                     ),
                     still_submitted=store.unchanged_submitted, lang=language,
                 )  # fmt: skip
-            notes.append(gettext(language, "peer_review.moved"))
+            moved = True
         response.draft = DraftRef(hash=draft.draft.hash, path=_relative(draft_path, workspace.root))
         state: Literal["submitted", "draft", "interrupted"]
         kept_typed = None
@@ -559,12 +562,17 @@ def run_peer_review(
                 session.opening(
                     title=gettext(language, "peer_review.opening_title", round=choice.round),
                     first=[
+                        *(
+                            [gettext(language, "peer_review.opening_invited", round=choice.round)]
+                            if choice.invited
+                            else []
+                        ),
                         ngettext(
                             language,
                             "peer_review.opening_findings",
                             "peer_review.opening_findings_plural",
                             len(selection),
-                        )
+                        ),
                     ],
                     findings=len(selection),
                 )
@@ -580,6 +588,11 @@ def run_peer_review(
                 else "interrupted"
             )  # fmt: skip
             kept_typed = session.walker.kept_typed if state == "interrupted" else None
+        if moved and not store.unchanged_submitted:
+            # Only when it is so: a submitted review left unchanged still follows the
+            # draft it was submitted on (issue 16: "volgt nu het nieuwe concept-rapport"
+            # and "Niets gewijzigd" after Ctrl-C, one under the other).
+            notes.append(gettext(language, "peer_review.moved"))
         return PeerReviewResult(
             state=state, path=path, round=choice.round, invited=choice.invited,
             findings=selection, reactions=list(store.response.reactions), changes=changes,
