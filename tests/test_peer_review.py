@@ -1006,3 +1006,28 @@ def test_ctrl_c_after_taking_the_new_draft_of_a_submitted_review_says_one_true_l
     assert (seen.out + seen.err).split() == (
         "Niets gewijzigd: uw antwoorden zijn nog steeds ingediend.".split()
     )
+
+
+def test_the_comment_asked_again_after_write_it_can_go_back_to_the_verdict(ws: Path) -> None:
+    # Issue 16 (fourth trial): after "Deels eens" and an empty comment, "Toelichting
+    # schrijven" asked the comment again without the Ctrl-B hint every other prompt has.
+    class Recording(FakePrompter):
+        def ask(self, item: Any, current: Any, context: Any) -> Any:
+            self.backs = [*getattr(self, "backs", []), (context.path, context.can_go_back)]
+            return super().ask(item, current, context)
+
+    prompter = Recording(["partly-agree", None, "write", GoBack, "agree", Interrupt])
+    run_peer_review(
+        Workspace.open(ws), participant="DEF", prompter=lambda lang: prompter, lang="nl"
+    )
+    first = ("reactions", "role.BZ")
+    assert prompter.backs == [
+        ((*first, "verdict"), True),
+        ((*first, "comment"), True),
+        ((*first, "comment"), True),  # asked again after "Toelichting schrijven"
+        ((*first, "verdict"), True),  # Ctrl-B there: the verdict again
+        (("reactions", "role.BZK", "verdict"), True),
+    ]
+    assert [
+        (r["finding"], r["verdict"]) for r in response_of(ws, "DEF", "peer-review-1")["reactions"]
+    ] == [("role.BZ", "agree")]

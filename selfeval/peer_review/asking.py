@@ -523,9 +523,10 @@ def _react(
     """Ask and save one reaction; None when the reviewer skips the finding.
 
     Ctrl-B (or "← Vorige vraag") at the verdict raises ``GoBack`` (the
-    caller goes to the finding before); at the comment or the correction it
-    asks the verdict again. With ``rest`` the verdict list ends with "skip
-    the remaining findings", which raises :class:`_SkipRest` (nothing saved).
+    caller goes to the finding before); at the comment (also when asked again
+    after "Toelichting schrijven") or the correction it asks the verdict
+    again. With ``rest`` the verdict list ends with "skip the remaining
+    findings", which raises :class:`_SkipRest` (nothing saved).
     """
     from selfeval.fill.prompter import GoBack, Option
 
@@ -578,9 +579,13 @@ def _react(
             )
             if choice != "write":
                 break
-            comment = session.ask_item(item, None, path=path, warn_blank=False)
-        if choice == "change":
-            default = None
+            try:  # Ctrl-B here too, as at every prompt (issue 16: no hint at this one)
+                comment = session.ask_item(item, None, path=path, warn_blank=False, back=True)
+            except GoBack:
+                choice = "back"
+                break
+        if choice in {"change", "back"}:
+            default = verdict if choice == "back" else None
             continue
         if choice == "skip":
             # Back to how it was: the earlier reaction, or none.
