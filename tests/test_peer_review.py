@@ -1031,3 +1031,29 @@ def test_the_comment_asked_again_after_write_it_can_go_back_to_the_verdict(ws: P
     assert [
         (r["finding"], r["verdict"]) for r in response_of(ws, "DEF", "peer-review-1")["reactions"]
     ] == [("role.BZ", "agree")]
+
+
+def test_the_changed_draft_list_cuts_titles_where_the_terminal_line_ends(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16 (fourth trial): titles were cut at 66 characters whatever the terminal's
+    # width, so at 80 columns a line wrapped, and a wide terminal hid words it had room for.
+    review(ws, "DEF", ["agree", "agree", Interrupt])
+    findings = draft_findings()
+    need = next(f for f in findings if f["id"] == "BZ.needs.wereldbank")
+    need["title"] = (
+        "Afstemming met de Wereldbank over de inzet van middelen voor wederopbouw en "
+        "staatsversterking in fragiele staten"
+    )
+    need["hash"] = finding_hash("need", need["title"], need["text"])
+    write_draft(ws, findings)
+    shown = {}
+    for columns in (80, 160):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        _, prompter = review(ws, "DEF", [False], lang="nl")
+        warning = next(n for n in prompter.notices if n[0] == "warning")
+        shown[columns] = next(line for line in warning[2] if line.startswith("Nieuw: "))
+    # "  - " and the line: within 80 columns, cut at a word.
+    assert 4 + len(shown[80]) <= 80 and len(shown[80]) > 70, shown[80]
+    assert shown[80] == ("Nieuw: Behoefte/ambitie: Afstemming met de Wereldbank over de inzet van…")
+    assert shown[160] == f"Nieuw: Behoefte/ambitie: {need['title']}"  # it fits: whole

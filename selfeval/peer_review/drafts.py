@@ -12,6 +12,7 @@ one command, with consent (issue 16).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,10 +182,15 @@ def submitted_and_reopened(path: Path, round_: int, asker: Prompter, lang: str) 
 
 #: How many findings of one kind of change the notice names before "and N more".
 _LISTED = 6
+#: Columns before each line of a notice's list ("  - ", ``TerminalPrompter.show_notice``).
+_BULLET = 4
 
 
 def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, lang: str) -> bool:
     """Say what changed in the draft, one finding a line by kind and title, and ask to go on.
+
+    A title is cut at a word (:func:`~selfeval.fill.prompter.shorten`) where the
+    line of the terminal ends (``shutil.get_terminal_size``), at least 20 characters.
 
     What ``--rebase`` does, with consent, in one command: reactions to
     unchanged findings stay, changed ones are asked again, nothing is deleted.
@@ -195,8 +201,13 @@ def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, l
     from selfeval.fill.prompter import Notice, shorten
     from selfeval.peer_review.asking import kind_label
 
+    columns = shutil.get_terminal_size().columns
+
     def lines(msgid: str, ids: Sequence[str]) -> list[str]:
-        # One line per finding, by kind and title; a long list ends with how many more.
+        # One line per finding, by kind and title, cut at a word where the terminal's
+        # line ends (issue 16: cut at 66 characters, whatever the width); a long list
+        # ends with how many more.
+        room = max(columns - _BULLET - len(gettext(lang, msgid, title="")), 20)
         out = []
         for fid in ids[:_LISTED]:
             try:
@@ -204,7 +215,7 @@ def consent_to_new_draft(changes: DraftChanges, draft: Draft, asker: Prompter, l
             except KeyError:  # gone from the draft: its title is not known any more
                 out.append(gettext(lang, msgid, title=fid.rsplit(".", 1)[-1]))
                 continue
-            named = shorten(f"{kind_label(finding.kind, lang)}: {finding.title}", 66)
+            named = shorten(f"{kind_label(finding.kind, lang)}: {finding.title}", room)
             out.append(gettext(lang, msgid, title=named))
         if len(ids) > _LISTED:
             more = len(ids) - _LISTED
