@@ -662,3 +662,35 @@ def test_a_notice_on_top_of_a_review_page_leaves_the_page_on_the_screen(keys: An
     assert page[2].startswith("! Het antwoord van BZ is heropend")
     # The page and the menu under it (question, 2 choices, a blank line) fit in 16 lines.
     assert len(page) + 4 <= 16, page
+
+
+def test_every_review_page_says_what_it_lists_and_done_says_which_pages_it_skips(
+    keys: Any,
+) -> None:
+    # Issue 16 (fourth trial): "Uw reacties" ran over pages 2-4 of the review, and pages
+    # 3-4 started with a reaction, no heading; "Klaar met lezen" on page 1 left pages
+    # 2-4 unread without saying so.
+    rows = [ReviewRow(0, "Afsluiting", "", "heading"), ReviewRow(1, "Naam", "Jan", "answered")]
+    rows += [ReviewRow(0, "Uw reacties", "", "heading")]
+    rows += [ReviewRow(1, f"Rol {n}", "Eens", "answered") for n in range(1, 25)]
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=16, color_system=None)
+    p = TerminalPrompter(console=console, input=keys, output=DummyOutput(), lang="nl", page=True)
+    seen: list[list[str]] = []
+    pick = p._pick
+
+    def recording(message: str, pairs: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append([label for label, _ in pairs])
+        return pick(message, pairs, *args, **kwargs)
+
+    p._pick = recording  # type: ignore[method-assign]
+    keys.send_text(ENTER * 4)  # next, next, next, then done (the default on the last page)
+    p.show_review("Uw antwoorden", rows)
+    pages = out.getvalue().split("Pagina ")[1:]
+    assert len(pages) == 4, len(pages)
+    for number, page in enumerate(pages[2:], start=3):
+        lines = [line for line in page.splitlines()[1:] if line.strip()]
+        assert lines[0] == "Uw reacties (vervolg)", (number, page)
+    assert seen[0][-1] == "Klaar met lezen (pagina 2 tot en met 4 overslaan)"
+    assert seen[2][-1] == "Klaar met lezen (pagina 4 overslaan)"
+    assert seen[3][-1] == "Klaar met lezen"  # the last page: nothing left unread

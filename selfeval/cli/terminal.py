@@ -539,8 +539,17 @@ def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
         buffer.open_in_editor(validate_and_handle=False)
 
 
-def _pages(sections: list[list[list[Any]]], size: int) -> list[list[Any]]:
+def _pages(
+    sections: list[list[list[Any]]],
+    size: int,
+    continued: Sequence[Sequence[Any]] = (),
+) -> list[list[Any]]:
     """Lines grouped into pages of at most ``size``: between sections, else between entries.
+
+    ``continued`` gives per section the lines a page starts with when the
+    section goes on from the page before ("Uw reacties (vervolg)"), so every
+    page says what it lists (issue 16: pages 3-4 of the reactions had no
+    heading); none when shorter than ``sections``.
 
     Each section is a list of units (its heading first, then an item, or a
     repeat entry with all its fields). A section that does not fit on what is
@@ -555,7 +564,12 @@ def _pages(sections: list[list[list[Any]]], size: int) -> list[list[Any]]:
     def lines_of(units: list[list[Any]]) -> int:
         return sum(len(unit) for unit in units)
 
-    for units in sections:
+    for index, units in enumerate(sections):
+        # A page this section goes on to starts with its heading again (never
+        # one that would leave no room for what it heads).
+        heading = list(continued[index]) if index < len(continued) else []
+        if 2 * len(heading) > size:
+            heading = []
         if pages[-1] and len(pages[-1]) + lines_of(units) > size:
             pages.append([])
         for number, unit in enumerate(units):
@@ -563,10 +577,10 @@ def _pages(sections: list[list[list[Any]]], size: int) -> list[list[Any]]:
             # unit after it then starts there and breaks inside instead.
             alone = number == 1 and len(pages[-1]) == len(units[0])
             if pages[-1] and len(pages[-1]) + len(unit) > size and not alone:
-                pages.append([])
+                pages.append(list(heading))
             for line in unit:
                 if len(pages[-1]) >= size:
-                    pages.append([])
+                    pages.append(list(heading))
                 pages[-1].append(line)
     return pages
 
@@ -731,7 +745,7 @@ class TerminalPrompter:
             for line in lines:
                 self.console.print(line, highlight=False)
             return
-        pages = _pages(blocks, size)
+        pages = _pages(blocks, size, self._continued(rows))
         # Open at the page of the answer just changed (its first line is marked).
         index = next(
             (n for n, page in enumerate(pages) if any(getattr(x, "noted", False) for x in page)),
@@ -754,7 +768,16 @@ class TerminalPrompter:
                 options.append(("next", gettext(lang, "fill.ui.next_page")))
             if index:
                 options.append(("previous", gettext(lang, "fill.ui.previous_page")))
-            options.append(("done", gettext(lang, "fill.ui.done_reading")))
+            # Says when it leaves pages unread (issue 16: on page 1 of 4 it skipped 2-4).
+            left = len(pages) - index - 1
+            done = (
+                gettext(lang, "fill.ui.done_reading")
+                if not left
+                else gettext(lang, "fill.ui.done_reading_skip_one", page=len(pages))
+                if left == 1
+                else gettext(lang, "fill.ui.done_reading_skip", first=index + 2, last=len(pages))
+            )
+            options.append(("done", done))
             pairs = [(label, value) for value, label in options]
             # Enter goes on: to the next page, and on the last page out of the
             # review (never back to the page before, issue 16).
@@ -768,6 +791,24 @@ class TerminalPrompter:
             if choice == "done":
                 return
             index += 1 if choice == "next" else -1
+
+    def _continued(self, rows: Sequence[ReviewRow]) -> list[list[Any]]:
+        """Per section of :meth:`_review_blocks`: its heading marked "(vervolg)", or nothing.
+
+        A page that goes on with a section starts with it (:func:`_pages`).
+        """
+        from rich.text import Text
+
+        out: list[list[Any]] = []
+        for number, row in enumerate(rows):
+            if row.depth == 0 or not number:  # a section starts (as in _review_blocks)
+                label = Text(
+                    gettext(self._lang, "fill.ui.continued", heading=row.label), style="bold"
+                )
+                # One renderable per screen line, as in _review_blocks.
+                wrapped = label.wrap(self.console, max(self.console.width, 20))
+                out.append(list(wrapped) if row.state == "heading" else [])
+        return out
 
     def _review_blocks(self, rows: Sequence[ReviewRow]) -> list[list[list[Any]]]:
         """The review as renderables: per section (a heading of depth 0 starts one) its units.
