@@ -43,6 +43,20 @@ if args is not None:
 print("LOADED:" + ",".join(m for m in {heavy!r} if m in sys.modules))
 """
 
+#: ``selfeval status`` after one response changed: a comment with a new number
+#: appended to one response first (its answers stay the same), then status in
+#: the same process, as the console script starts it.
+_CHANGED = """
+import sys, time
+from pathlib import Path
+path = Path({workspace!r}) / "responses"
+path = sorted(path.rglob("*.yaml"))[0]
+text = path.read_bytes().split(b"\\n# changed ")[0]
+path.write_bytes(text + b"\\n# changed %d\\n" % time.time_ns())
+sys.argv = ["selfeval", "status", "-w", {workspace!r}]
+from selfeval.cli import main
+sys.exit(main())
+"""
 
 _BREAKDOWN = """
 import contextlib, io, sys, time
@@ -180,7 +194,14 @@ def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
         "selfeval --version": [*selfeval, "--version"],
     }
     if example is not None:
+        # Nothing changed since the last status (the warm-up run recorded it).
         commands["selfeval status (worked example)"] = [*selfeval, "status", "-w", str(example)]
+        # One response changed before each run: its record is no longer the
+        # inputs', so status reads the workspace as it would with no record.
+        changed = example_workspace(example.with_name(example.name + "-one-changed"))
+        commands["selfeval status (one response changed)"] = [
+            sys.executable, "-c", _CHANGED.format(workspace=str(changed)),
+        ]  # fmt: skip
     runs = timings(commands, repeat)
 
     def ratio(ours: Timing, floor: Timing) -> dict[str, float]:
@@ -200,6 +221,9 @@ def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
         ratios["selfeval status (worked example) / selfeval --help"] = ratio(
             runs["selfeval status (worked example)"], runs["selfeval --help"]
         )
+        ratios["selfeval status (one response changed) / selfeval --help"] = ratio(
+            runs["selfeval status (one response changed)"], runs["selfeval --help"]
+        )
     loaded = {
         "import selfeval.cli": heavy_modules_loaded(None),
         "selfeval --help": heavy_modules_loaded(["--help"]),
@@ -212,11 +236,11 @@ def report(result: dict[str, Any]) -> list[str]:
     """Lines to print for :func:`measure`'s result."""
     lines = [
         f"Start-up ({result['repeat']} runs each, interleaved; interpreter start included):",
-        f"  {'':<28} {'median':>9} {'best':>9} {'CPU median':>11}",
+        f"  {'':<40} {'median':>9} {'best':>9} {'CPU median':>11}",
     ]
     for name, t in result["times"].items():
         lines.append(
-            f"  {name:<28} {t.median * 1000:6.1f} ms {t.best * 1000:6.1f} ms "
+            f"  {name:<40} {t.median * 1000:6.1f} ms {t.best * 1000:6.1f} ms "
             f"{t.cpu_median * 1000:8.1f} ms"
         )
     for name, r in result["ratios"].items():

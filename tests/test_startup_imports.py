@@ -129,6 +129,27 @@ def test_a_command_loads_only_the_libraries_it_needs(
     assert [m for m in loaded if m in not_needed] == []
 
 
+def test_a_status_with_nothing_changed_loads_no_model(example_ws: Path) -> None:
+    """A status answered from the last status's record loads no pydantic, YAML or model of ours.
+
+    The first status (in this process) gathers and records; the second, in a
+    fresh interpreter, prints the table (rich) from the record alone.
+    """
+    from typer.testing import CliRunner
+
+    from selfeval.cli import app
+
+    assert CliRunner().invoke(app, ["status", "-w", str(example_ws)]).exit_code == 0
+    probe = _PROBE.format(
+        setup=_RUN_MAIN.format(args=["status", "-w", str(example_ws)]),
+        heavy=[*HEAVY, "selfeval.model.response", "selfeval.files.workspace"],
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "9 expected responses: 9 submitted." in result.stdout, result.stderr
+    marker = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    assert json.loads(marker[-1].removeprefix("LOADED:")) == ["rich"]
+
+
 def test_version_prints_the_installed_version() -> None:
     """``--version`` reads ``selfeval.__version__`` (cheap); it must match the package metadata."""
     from importlib.metadata import version

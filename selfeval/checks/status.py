@@ -9,22 +9,32 @@ the seed's Annex 1): a ``self-evaluation`` participant owes a
 same way ``fill`` honours them.
 
 This module only gathers plain data; the CLI renders it as a table or JSON.
+Importing it loads no model, no YAML parser and no pydantic (those are
+imported when :func:`workspace_status` runs): a ``status`` answered from its
+record (:func:`selfeval.report.runrecord.recall_output`) rebuilds its
+:class:`Status` with :meth:`Status.from_data` and never needs them.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
-from selfeval.files.load import load_response
-from selfeval.files.migrate import migrate_command, version_drift
-from selfeval.files.workspace import Workspace, placement_error
-from selfeval.model.answers import inactive_answers, progress
-from selfeval.model.questionnaire import KINDS
 
-__all__ = ["STATES", "State", "Status", "StatusRow", "Summary", "workspace_status"]
+if TYPE_CHECKING:
+    from selfeval.files.workspace import Workspace
+
+__all__ = [
+    "STATES",
+    "State",
+    "Status",
+    "StatusRow",
+    "Summary",
+    "same_as_recorded",
+    "workspace_status",
+]
 
 #: The states a response can be in, in the order the summary lists them.
 STATES = ("not-started", "draft", "reopened", "submitted", "invalid")
@@ -180,6 +190,57 @@ class Status:
             "not_counted": list(self.not_counted),
         }
 
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Status:
+        """The :class:`Status` whose :meth:`to_data` is ``data``; only one without problems.
+
+        For a status recorded by ``selfeval status`` (its ``to_data``, sealed,
+        :mod:`selfeval.report.runrecord`): the record is stored only when
+        this reads it back equal (:func:`same_as_recorded`).
+
+        Raises:
+            ValueError: ``data`` has problems (their file:line errors are not
+                kept), or is not the shape :meth:`to_data` gives.
+        """
+        try:
+            if data["problems"]:
+                raise ValueError("a status with problems is not recorded")
+            summary = dict(data["summary"])
+            summary.pop("line")
+            summary["missing_peer_reviews"] = [
+                (pair["participant"], pair["questionnaire"])
+                for pair in summary["missing_peer_reviews"]
+            ]
+            rows = []
+            for row in data["rows"]:
+                fields = dict(row)
+                fields["missing"] = tuple(fields["missing"])
+                fields["not_counted"] = tuple(fields["not_counted"])
+                rows.append(StatusRow(**fields))
+            return cls(
+                root=Path(data["workspace"]),
+                incident_category=data["incident_category"],
+                rows=rows,
+                summary=Summary(**summary),
+                not_counted=list(data["not_counted"]),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a recorded status: {exc}") from None
+
+
+def same_as_recorded(status: Status) -> bool:
+    """True when ``status`` has no problems and :meth:`Status.from_data` gives it back equal.
+
+    The condition for recording it: a record that read back otherwise would
+    show something other than what was gathered.
+    """
+    if status.problems:
+        return False
+    try:
+        return Status.from_data(status.to_data()) == status
+    except ValueError:
+        return False
+
 
 def _problem_text(error: SelfevalError) -> str:
     if isinstance(error, ValidationProblems):
@@ -192,6 +253,11 @@ def _problem_text(error: SelfevalError) -> str:
 def _row(
     workspace: Workspace, code: str, name: str, qid: str, path: Path, *, expected: bool
 ) -> tuple[StatusRow, SelfevalError | None]:
+    from selfeval.files.load import load_response
+    from selfeval.files.migrate import migrate_command, version_drift
+    from selfeval.files.workspace import placement_error
+    from selfeval.model.answers import inactive_answers, progress
+
     relative = path.relative_to(workspace.root).as_posix()
     base = {"participant": code, "name": name, "questionnaire": qid, "path": relative}
     if not path.exists():
@@ -263,6 +329,8 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
         InputError: the exercise file or a questionnaire file is invalid
             (nothing can be counted without them).
     """
+    from selfeval.model.questionnaire import KINDS
+
     exercise = workspace.exercise
     chosen = workspace.incident_category(category).id
     workspace.questionnaires()  # fail early, once, on a broken questionnaire file

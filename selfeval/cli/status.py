@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -114,6 +115,49 @@ def build_table(status: Status, *, width: int = 200) -> tuple[Table, list[str]]:
     return table, below
 
 
+def _statuses(workspace: Path | None, category: str | None, *, cache: bool) -> list[Status]:
+    """The status of each category asked for: from the last status's record, or gathered.
+
+    With ``cache``, a record of a status of these very inputs
+    (:func:`selfeval.report.runrecord.recall_output`: every workspace file,
+    selfeval itself, the options) is shown again without loading a model or
+    parsing a file; otherwise each category is gathered by
+    :func:`~selfeval.checks.status.workspace_status`, and recorded when it
+    has no problems (a file that cannot be read is read again next time, so
+    its error keeps its file and line). A record that cannot be written (a
+    read-only workspace) is not needed.
+    """
+    from selfeval.checks.status import Status, same_as_recorded
+    from selfeval.files.root import find_workspace
+    from selfeval.report import runrecord
+
+    root = find_workspace(explicit=workspace)
+    options = {"command": "status", "root": str(root), "category": category}
+    key = None
+    if cache:
+        key, recorded = runrecord.recall_output(root, options)
+        if isinstance(recorded, list) and recorded:
+            try:
+                return [Status.from_data(data) for data in recorded]
+            except ValueError:
+                pass  # not what status records: gathered again
+
+    from selfeval.checks.status import workspace_status
+    from selfeval.errors import SelfevalError
+    from selfeval.files.workspace import Workspace
+
+    ws = Workspace(root)
+    chosen = [category] if category else [c.id for c in ws.exercise.categories]
+    statuses = [workspace_status(ws, one) for one in chosen]
+    if key is not None and all(same_as_recorded(status) for status in statuses):
+        try:
+            ws.prepare_state_dir()
+        except (SelfevalError, OSError):
+            return statuses  # a read-only workspace: no record
+        runrecord.keep_output(root, options, key, [status.to_data() for status in statuses])
+    return statuses
+
+
 @app.command("status")
 @handle_errors
 def status_command(
@@ -130,6 +174,14 @@ def status_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the status as JSON, for scripts.")
     ] = False,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Answer from the record of the last status when no file of the workspace "
+            "changed since (.selfeval/cache/); --no-cache reads every response again.",
+        ),
+    ] = True,
 ) -> None:
     """Show who has answered what, how complete, and what is still missing.
 
@@ -140,7 +192,9 @@ def status_command(
     categories gets one table per category (a participant answers per
     category); with --json, {"categories": [...]} holds one status each.
     A note too long for the terminal's width is numbered in the table and
-    given in full below it.
+    given in full below it. When no file of the workspace changed since the
+    last status, it is shown again from its record in .selfeval/cache/
+    without reading the responses (selfeval cache clear).
     Exit 0; exit 1 when a response file cannot be read (each such file is
     named with its line).
 
@@ -151,12 +205,7 @@ def status_command(
       selfeval status --json | jq '.summary'
       selfeval status --category risicolanden
     """
-    from selfeval.checks.status import workspace_status
-    from selfeval.files.workspace import Workspace
-
-    ws = Workspace.open(workspace)
-    chosen = [category] if category else [c.id for c in ws.exercise.categories]
-    statuses = [workspace_status(ws, one) for one in chosen]
+    statuses = _statuses(workspace, category, cache=cache)
     if as_json:
         import json
 

@@ -27,6 +27,12 @@ A record is workspace input, so it is untrusted: it is sealed
 (:mod:`selfeval.report.sealed`) and used only when the seal is this user's;
 a record that is damaged, forged or for other inputs is ignored, and the run
 is made in full and recorded again. Nothing here prints.
+
+A command that only prints (``selfeval status``) keeps its **output
+record** the same way (:func:`recall_output`, :func:`keep_output`): under
+the same inputs key, in ``.selfeval/cache/said/``, the plain data it printed
+from; a run with the same inputs prints from that data without loading a
+model or parsing a file.
 """
 
 from __future__ import annotations
@@ -45,10 +51,12 @@ __all__ = [
     "RECORD_FORMAT",
     "Record",
     "inputs_key",
+    "keep_output",
     "last_run",
     "lookup",
     "options_of",
     "package_fingerprint",
+    "recall_output",
     "store",
 ]
 
@@ -106,8 +114,18 @@ def _versions() -> list[str]:
     return found
 
 
-def inputs_key(root: Path, options: dict[str, Any]) -> str | None:
+def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> str | None:
     """The hash of everything a run with ``options`` in the workspace at ``root`` depends on.
+
+    Args:
+        root: the workspace folder.
+        options: the run's options.
+        report: True: the run makes a report, so every file of the package
+            (:func:`package_fingerprint`) and the versions of the libraries a
+            report goes through count. False: it only reads and checks the
+            workspace, which depends on selfeval's source as the read cache's
+            entries do (:func:`~selfeval.report.cachebase.tool_fingerprint`)
+            and on the Python version.
 
     Returns:
         A hex SHA-256, or None when the workspace cannot be hashed (a link to
@@ -119,8 +137,8 @@ def inputs_key(root: Path, options: dict[str, Any]) -> str | None:
     digest = hashlib.sha256(f"selfeval-run {RECORD_FORMAT}\0".encode())
     head = {
         "options": options,
-        "package": package_fingerprint(),
-        "versions": _versions(),
+        "package": package_fingerprint() if report else cachebase.tool_fingerprint(),
+        "versions": _versions() if report else [sys.version],
         "locale": [os.environ.get(name, "") for name in _LOCALE],
     }
     digest.update(json.dumps(head, sort_keys=True, default=str).encode() + b"\0")
@@ -263,3 +281,73 @@ def last_run(root: Path, options: dict[str, Any]) -> tuple[str | None, Record | 
     if key is None:
         return None, None
     return key, lookup(cachebase.cache_dir(root), options, key)
+
+
+# --- output records: what a command that only prints printed from ---------------------
+
+_SAID = "said"
+#: What an output record is sealed as (:mod:`selfeval.report.sealed`).
+_SAID_KIND = "said"
+
+
+def _output_path(cache_root: Path, options: dict[str, Any]) -> tuple[Path, str]:
+    name = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()
+    return cache_root / _SAID / f"{name}.json", name
+
+
+def recall_output(root: Path, options: dict[str, Any]) -> tuple[str | None, Any]:
+    """The inputs key now, and the data the last run with these options printed from.
+
+    The key is :func:`inputs_key` with ``report=False`` (every workspace file
+    but reports, selfeval's source, the Python version, the locale,
+    ``options``), computed before anything is read; the data is what
+    :func:`keep_output` kept under it.
+
+    Args:
+        root: the workspace folder (absolute).
+        options: what else the output depends on; name the command in it
+            (``{"command": "status", ...}``).
+
+    Returns:
+        ``(key, data)``: ``key`` None when the workspace cannot be hashed
+        (nothing is recorded then); ``data`` None unless a record sealed by
+        this user, for these options and this very key, is on disk and is
+        JSON. A missing, truncated, forged or stale record is None.
+    """
+    key = inputs_key(root, options, report=False)
+    if key is None:
+        return None, None
+    path, name = _output_path(cachebase.cache_dir(root), options)
+    raw = sealed.read_sealed(path, _SAID_KIND, name, limit=_MAX_RECORD)
+    if raw is None:
+        return key, None
+    try:
+        record = json.loads(raw.decode("utf-8"))
+        if record["format"] != RECORD_FORMAT or record["key"] != key:
+            return key, None
+        return key, record["data"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return key, None
+
+
+def keep_output(root: Path, options: dict[str, Any], key: str, data: Any) -> bool:
+    """Record ``data`` (plain JSON) as what a run with ``options`` and inputs ``key`` printed from.
+
+    ``key`` is the one :func:`recall_output` gave *before* the run read
+    anything. The workspace's ``.selfeval/`` folder must exist already (made
+    with its ``.gitignore`` by
+    :meth:`~selfeval.files.workspace.Workspace.prepare_state_dir`).
+
+    Returns:
+        False when not recorded (no JSON form, no secret, not writable).
+    """
+    try:
+        encoded = json.dumps(
+            {"format": RECORD_FORMAT, "key": key, "data": data},
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
+    except (TypeError, ValueError):
+        return False
+    path, name = _output_path(cachebase.cache_dir(root), options)
+    return sealed.write_sealed(path, _SAID_KIND, name, encoded)
