@@ -181,3 +181,25 @@ def test_a_status_with_an_unreadable_response_is_not_recorded(
     assert _status(runner, example_ws) == first  # the error keeps its file and line
     assert gathered == ["falende-staten"] * 2
     assert not _records(example_ws)
+
+
+def test_a_pipe_in_the_workspace_is_not_read_and_nothing_is_recorded(example_ws: Path) -> None:
+    """A named pipe outside ``responses/`` (which status never read) must not block status.
+
+    Its content cannot be hashed (reading it would wait for a writer), so no
+    key, no record. Run as a process, so that a regression fails by the
+    timeout instead of hanging the suite.
+    """
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(example_ws / "texts" / "pipe")
+    result = subprocess.run(
+        [sys.executable, "-c", "from selfeval.cli import main; main()",
+         "status", "-w", str(example_ws)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "9 expected responses: 9 submitted." in result.stdout
+    assert not _records(example_ws)

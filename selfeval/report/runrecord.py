@@ -17,7 +17,8 @@ in the workspace except ``.git/``, ``.selfeval/`` and what lies under
 included; every file of the selfeval package (templates and catalogues as
 well as code); the versions of Python and of the libraries the report goes
 through; the locale variables; the options. A workspace holding a link to a
-folder gets no record (what lies behind it could change unseen). The files
+folder, a pipe, a device or a broken link gets no record (what lies behind
+it could change unseen). The files
 are hashed by content, not trusted by their size and times (as git's index
 does): reading and hashing is ~2% of the parse-only floor (measured in
 ``docs/performance.md``), and a content hash cannot be fooled by a clock or
@@ -40,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -72,7 +74,11 @@ _MAX_RECORD = 16 * 1024 * 1024
 
 
 def _files(root: Path) -> Iterator[tuple[str, Path]] | None:
-    """Every input file under ``root`` (relative POSIX path, path), sorted; None for a dir link."""
+    """Every input file under ``root`` (relative POSIX path, path), sorted.
+
+    None for a link to a folder, and for anything that is not a regular file
+    (a pipe, a device, a broken link): its content cannot be hashed soundly.
+    """
     found: list[tuple[str, Path]] = []
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
@@ -85,6 +91,12 @@ def _files(root: Path) -> Iterator[tuple[str, Path]] | None:
         for name in names:
             if in_reports and name != "draft.yaml":
                 continue
+            try:
+                regular = stat.S_ISREG((here / name).stat().st_mode)
+            except OSError:  # a broken link, a file gone meanwhile
+                regular = False
+            if not regular:
+                return None  # a pipe or device: no content to hash (reading could block)
             found.append(((rel_dir / name).as_posix(), here / name))
     found.sort()
     return iter(found)
