@@ -78,3 +78,32 @@ def test_the_read_results_are_released_once_the_report_model_is_built(
     result = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
     assert result.exit_code == 0, result.output
     assert seen == [0]
+
+
+def test_hashing_the_parts_leaves_no_copy_in_the_texts_it_hashed(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    """The kept parts' keys are hashed from the answers' texts without growing them.
+
+    ``pickle`` asks a string for its UTF-8 form, which CPython then keeps in
+    every non-ASCII string (the Dutch answers): the report's texts were held
+    twice while the report was rendered (``docs/performance.md``).
+    """
+    import io
+    import sys
+
+    from selfeval.files.workspace import Workspace
+    from selfeval.report import fragments
+
+    ws = Workspace.open(example_ws)
+    parsed = pipeline.read_responses(ws.discover_responses().current, ws)
+    built = pipeline.build(ws, parsed)
+    texts = [f.text for f in built.findings if not f.text.isascii()]
+    assert texts
+    sizes = [sys.getsizeof(t) for t in texts]
+    out = io.StringIO()
+    with fragments.kept_in(tmp_path / "fragments"):
+        render.render_into(built.report, out, figure_files=True)
+    assert out.getvalue()
+    assert list((tmp_path / "fragments").glob("*.json"))  # the parts were hashed and kept
+    assert [sys.getsizeof(t) for t in texts] == sizes

@@ -126,16 +126,30 @@ def _salt() -> bytes:
 def _fields_reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     """How a slotted dataclass pickles here: its class and every field's value, in order.
 
-    The same bytes a ``__reduce__`` of ``(cls, (field, …))`` gives; what the
+    The bytes a ``__reduce__`` of ``(cls, (field, …))`` gives, with each
+    field that is a string given as its UTF-8 bytes (equal strings, equal
+    bytes): pickle itself asks a string for its UTF-8 form, and CPython
+    keeps that form inside a non-ASCII string for as long as the string
+    lives, so every answer text of the report was held twice after its part
+    was hashed (1,000 responses: 11.2 MB, ``docs/performance.md``);
+    ``str.encode`` makes a copy that is freed at once. What the
     ``dataclasses`` module gives a slotted class (``__getstate__``) asks
-    ``dataclasses.fields`` again for every object, which was most of the time
-    of hashing a report's parts.
+    ``dataclasses.fields`` again for every object, which was most of the
+    time of hashing a report's parts.
     """
     values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
 
     def reduce(obj: Any) -> tuple[Any, ...]:
         got = values(obj)
-        return (cls, got if isinstance(got, tuple) else (got,))
+        if not isinstance(got, tuple):
+            got = (got,)
+        return (
+            cls,
+            tuple(
+                v.encode("utf-8", "surrogatepass") if type(v) is str and not v.isascii() else v
+                for v in got
+            ),
+        )
 
     return reduce
 
