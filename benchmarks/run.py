@@ -163,27 +163,32 @@ def main(argv: list[str] | None = None) -> int:
         result = startup.measure(repeat, example=example)
         print("\n".join(startup.report(result)))
         times, ratios = result["times"], result["ratios"]
-        r = ratios["selfeval --help / minimal --help"]
-        figures.append(
-            Figure("selfeval --help / minimal typer app (best of runs)",
-                   f"{times['selfeval --help'].best * 1000:.0f} / "
-                   f"{times['minimal --help'].best * 1000:.0f} ms "
-                   f"(median {r['median']:.2f}x, CPU {r['cpu']:.2f}x)", r["best"], 1.1)
-        )  # fmt: skip
-        r = ratios["selfeval status (worked example) / selfeval --help"]
-        figures.append(
-            Figure("selfeval status (worked example, nothing changed since) / selfeval --help",
-                   f"{times['selfeval status (worked example)'].best * 1000:.0f} / "
-                   f"{times['selfeval --help'].best * 1000:.0f} ms "
-                   f"(median {r['median']:.2f}x, CPU {r['cpu']:.2f}x)", r["best"], 2.0)
-        )  # fmt: skip
-        r = ratios["selfeval status (one response changed) / selfeval --help"]
-        figures.append(
-            Figure("selfeval status (worked example, one response changed) / selfeval --help",
-                   f"{times['selfeval status (one response changed)'].best * 1000:.0f} / "
-                   f"{times['selfeval --help'].best * 1000:.0f} ms "
-                   f"(median {r['median']:.2f}x, CPU {r['cpu']:.2f}x)", r["best"], 2.0)
-        )  # fmt: skip
+        for label, over, under, target in (
+            (
+                "selfeval --help / minimal typer app (best of runs)",
+                "selfeval --help",
+                "minimal --help",
+                1.1,
+            ),
+            (
+                "selfeval status (worked example, nothing changed since) / selfeval --help",
+                "selfeval status (worked example)",
+                "selfeval --help",
+                2.0,
+            ),
+            (
+                "selfeval status (worked example, one response changed) / selfeval --help",
+                "selfeval status (one response changed)",
+                "selfeval --help",
+                2.0,
+            ),
+        ):
+            r = ratios[f"{over} / {under}"]
+            figures.append(
+                Figure(label,
+                       f"{times[over].best * 1000:.0f} / {times[under].best * 1000:.0f} ms "
+                       f"(median {r['median']:.2f}x, CPU {r['cpu']:.2f}x)", r["best"], target)
+            )  # fmt: skip
 
         baseline = workload.baseline_rss()
         print(f"\nInterpreter baseline (imports of aggregate, nothing done): {mb(baseline)} RSS")

@@ -136,7 +136,8 @@ def test_run_quick_prints_every_figure() -> None:
     targets = out.split("\nTargets of issue 20", 1)[1]
     for figure in (
         "selfeval --help / minimal typer app",
-        "selfeval status (worked example) / selfeval --help",
+        "selfeval status (worked example, nothing changed since) / selfeval --help",
+        "selfeval status (worked example, one response changed) / selfeval --help",
         "aggregate first run, 5 / floor",
         "aggregate re-run, nothing changed, 5 / floor",
         "aggregate re-run, one response changed, 5 / floor",
