@@ -155,7 +155,8 @@ def test_ctrl_c_saves_and_a_rerun_resumes_at_the_next_item(ws: Path) -> None:
     assert response_of(ws)["answers"] == {"name": "Financiën", "remark": "één", "count": 3}
 
     child = spawn(ws)
-    child.expect(r"Draft of .*:\r\n  3 of 8 questions answered, required 1/4")
+    style = r"(?:\x1b\[[0-9;]*m)*"  # the count is in colour
+    child.expect(rf"Draft of .*:{style}\r*\n  {style}3 of 8 questions answered, required 1/4")
     answer(child, "Continue where you left off", ENTER)
     child.expect(r"Agree \*")
     assert "Name" not in (child.before or "")

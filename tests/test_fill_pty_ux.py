@@ -45,8 +45,9 @@ def test_back_from_a_question_then_ctrl_c_in_a_long_text_keeps_the_typed_text(ws
     child = spawn(ws, width=80)
     child.expect("Not yet confirmed")
     answer(child, "Continue where you left off", ENTER)
-    child.expect("You typed this before the interruption")
-    answer_long(child, "Enter on an empty line finishes", ENTER + ENTER)  # confirm as it is
+    # the notice is part of the prompt, under the question (it goes once the answer is confirmed)
+    child.expect("Enter on an empty line finishes")
+    answer_long(child, "You typed this before the interruption", ENTER + ENTER)  # confirm as it is
     answer(child, "Count", "7" + ENTER)
     answer(child, r"Agree \*", CTRL_C)
     assert finish(child) == 130
