@@ -156,6 +156,19 @@ def test_table_of_contents_field(document: Any) -> None:
     assert "w:updateFields" in settings  # Word fills in the page numbers on opening
 
 
+def test_contents_entries_are_compact_and_indented_by_level(document: Any) -> None:
+    """The entries use Word's ``toc n`` styles with little spacing: with Normal's 10 pt after,
+    the worked example's 30 entries spilled "Noten" onto a page of its own (LibreOffice)."""
+    from docx.shared import Pt
+
+    entries = {p.text: p for p in document.paragraphs if p.style.name.lower().startswith("toc ")}
+    assert {"Voorwoord", "1 Inleiding", "Leeswijzer", "Noten"} <= set(entries)
+    one, two = entries["1 Inleiding"].style, entries["Leeswijzer"].style
+    assert (one.name, two.name) == ("toc 1", "toc 2")
+    assert one.paragraph_format.space_after <= Pt(3) and two.paragraph_format.space_after <= Pt(3)
+    assert (two.paragraph_format.left_indent or 0) > (one.paragraph_format.left_indent or 0)
+
+
 def test_cited_sources_are_numbered_notes(document: Any) -> None:
     notes = _styled(document, "List Number")
     assert any("AIV/CAVV" in n for n in notes) or notes
@@ -196,6 +209,8 @@ def test_reference_document_gives_styles_header_and_footer(example: Path, tmp_pa
     house.sections[0].header.paragraphs[0].text = "Ministerie van Voorbeeldzaken"
     house.sections[0].footer.paragraphs[0].text = "Huisstijl 2006"
     house.add_paragraph("body text of the reference, not of the report")
+    contents = house.styles.add_style("TOC 1", 1)  # 1: a paragraph style
+    contents.font.name = "Georgia"
     (example / "templates").mkdir(exist_ok=True)
     house.save(str(example / "templates" / "reference.docx"))
     try:
@@ -212,6 +227,8 @@ def test_reference_document_gives_styles_header_and_footer(example: Path, tmp_pa
     assert "Huisstijl 2006" in "\n".join(p.text for p in footer.paragraphs)
     assert "PAGE" in footer._element.xml
     assert "body text of the reference" not in _text(out)
+    assert "1 Inleiding" in _styled(out, "TOC 1")  # the house's contents style, not ours
+    assert out.styles["TOC 1"].font.name == "Georgia"
 
 
 def test_broken_reference_document_is_one_clear_error(example: Path, tmp_path: Path) -> None:

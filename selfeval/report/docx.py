@@ -477,6 +477,30 @@ class _Writer:
         self.para(self.L.get("contents", "Contents"), style="TOC Heading", bold=True)
         self.toc_paragraph = self.para()
 
+    def toc_style(self, level: int) -> str:
+        """The name of the paragraph style for a contents entry of ``level``.
+
+        The reference document's own ``TOC n`` (or Word's built-in ``toc n``) when it
+        has one; otherwise ``toc n`` is added: Normal with 2 pt after and 0.25 inch of
+        indent per level below the first. Normal's spacing (10 pt after, 1.15 lines in
+        python-docx's default) made a contents of 30 entries spill one line onto a page
+        of its own; Word uses the same styles when it updates the field.
+        """
+        name = self.style(f"TOC {level}", f"toc {level}")
+        if name:
+            return name
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.shared import Emu, Pt
+
+        name = f"toc {level}"
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = self.doc.styles["Normal"]
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(2)
+        style.paragraph_format.left_indent = Emu(228600 * (level - 1))
+        self.styles.add(name)
+        return name
+
     def fill_toc(self) -> None:
         """The TOC field, pre-filled with the chapters (Word replaces them with page numbers)."""
         from docx.oxml.ns import qn
@@ -500,11 +524,7 @@ class _Writer:
             from docx.text.paragraph import Paragraph
 
             last = Paragraph(paragraph, anchor._parent)
-            style = self.style(f"TOC {level}", f"toc {level}")
-            if style:
-                last.style = self.doc.styles[style]
-            elif level > 1:
-                last.paragraph_format.left_indent = 228600 * (level - 1)
+            last.style = self.doc.styles[self.toc_style(level)]
             self.run(last, text)
         _field_end(last)
 
