@@ -800,10 +800,43 @@ def test_the_remaining_findings_can_be_skipped_at_once_and_given_later_in_the_re
     ]  # fmt: skip
 
 
-def test_findings_skipped_before_any_question_come_back_next_time(ws: Path) -> None:
-    review(ws, "DEF", ["agree", "skip-rest", Interrupt])  # Ctrl-C at the first question
-    _, prompter = review(ws, "DEF", [Interrupt])
+@pytest.mark.parametrize("skip", ["skip-rest", None], ids=["skip-rest", "no-answer"])
+def test_findings_skipped_before_any_question_are_not_asked_again(
+    ws: Path, skip: str | None
+) -> None:
+    # Issue 16: a finding skipped ("De overige bevindingen overslaan", or "(geen antwoord)")
+    # came back when the reviewer stopped before answering any question of the round.
+    script = ["agree", skip] if skip else ["agree", None, None]
+    review(ws, "DEF", [*script, Interrupt])  # Ctrl-C at the first question
+    assert not response_of(ws, "DEF", "peer-review-1").get("answers")
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    assert prompter.shown_findings() == []  # on with the questions, where it stopped
+    resumed = next(n for n in prompter.notices if n[1].startswith("U was al voorbij"))
+    assert resumed[2] == (
+        "2 bevindingen hebben nog geen reactie; die kunt u in het overzicht alsnog "
+        "geven (‘Een reactie wijzigen’).",
+    )
+    assert prompter.asked == [("recognition",)]
+    # Reachable from the final review, by title, and no longer marked skipped once given.
+    script = [*ROUND_1_REST[:-2], "reaction", "role.BZK", "agree", "quit"]
+    _, prompter = review(ws, "DEF", ["continue", *script])
     assert prompter.shown_findings() == ["role.BZK"]
+    saved = response_of(ws, "DEF", "peer-review-1")
+    assert [r["finding"] for r in saved["reactions"]] == ["role.BZ", "role.BZK"]
+    assert saved["draft"]["skipped"] == ["BZ.needs.wereldbank"]
+
+
+def test_resuming_in_the_findings_goes_on_after_one_skipped(ws: Path) -> None:
+    # "(geen antwoord)" at the first finding, Ctrl-C at the second: on from the second.
+    review(ws, "DEF", [None, Interrupt])
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    assert prompter.shown_findings() == ["role.BZK"]
+    heading = next(n for n in prompter.notices if n[1].startswith("Reacties op de concept"))
+    assert heading[1] == "Reacties op de conceptrapportage: 3 bevindingen, nog 2 te gaan."
+    assert heading[2][-1] == (
+        "1 bevinding heeft nog geen reactie; die kunt u in het overzicht alsnog "
+        "geven (‘Een reactie wijzigen’)."
+    )
 
 
 def test_the_reaction_list_cuts_at_a_word_and_shows_the_verdict_and_correction(ws: Path) -> None:

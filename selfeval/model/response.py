@@ -34,10 +34,20 @@ class QuestionnaireRef(_Model):
 
 
 class DraftRef(_Model):
-    """The draft integrated report a peer review reacts to."""
+    """The draft integrated report a peer review reacts to.
+
+    Attributes:
+        hash: the draft's content hash.
+        path: the draft file, relative to the workspace.
+        skipped: ids of this draft's findings the reviewer passed over
+            without a reaction in a session ("(geen antwoord)", "De overige
+            bevindingen overslaan"), in report order: not asked again when the
+            session resumes; they can be reacted to from the review (issue 16).
+    """
 
     hash: str
     path: str | None = None
+    skipped: list[str] = Field(default_factory=list)
 
 
 class Reaction(_Model):
@@ -120,4 +130,6 @@ class Response(_Model):
         for key in ("reactions", "migrations", "unconfirmed"):
             if not data.get(key):
                 data.pop(key, None)
+        if "draft" in data and not data["draft"].get("skipped"):
+            data["draft"].pop("skipped", None)
         return data

@@ -161,12 +161,13 @@ def walk_reactions(
     how many ("carried over" only when ``carried_over``). When every finding
     already has a current reaction, the reviewer may go through them again.
 
-    A reviewer who already reached the questions (an answer is saved) had
-    gone through the findings, or skipped the rest of them, before: resuming
-    goes on where they stopped (issue 16). Then only reactions given before
-    and no longer current (a changed finding, a missing comment) are asked;
-    the findings without a reaction are named in one notice, and can be
-    reacted to from the review ("Een reactie wijzigen"). With
+    Resuming goes on where the reviewer stopped (issue 16): a finding
+    skipped ("no answer", or "skip the remaining findings") is recorded in
+    the response's draft reference (``DraftRef.skipped``) and not asked
+    again, nor, once an answer is saved, any finding without a reaction (a
+    response from before the skipped were recorded). The findings without a
+    reaction are counted in a notice and can be reacted to from the review
+    ("Een reactie wijzigen"). With
     ``carried_over`` (the reviewer agreed to a new draft) every finding
     without a current reaction is asked, as the notice about the new draft said.
 
@@ -193,11 +194,18 @@ def walk_reactions(
             return True
         existing = {r.finding: r for r in response.reactions}
         pending = [f for f in selection if not is_current(existing.get(f.id), f)]
-        if pending and store.answers and not carried_over:
-            # Past the findings before: on from where the reviewer stopped (issue 16).
-            without = sum(1 for f in pending if f.id not in existing)
-            pending = [f for f in pending if f.id in existing]
-            if not pending:
+        without = 0  # findings passed over before, without a reaction: not asked again
+        if pending and not carried_over:
+            # On from where the reviewer stopped (issue 16): past a finding skipped
+            # before, or past them all once an answer is saved (a response from before
+            # skipped findings were recorded).
+            skipped = set(response.draft.skipped) if response.draft else set()
+            passed = [
+                f for f in pending if f.id not in existing and (store.answers or f.id in skipped)
+            ]
+            without = len(passed)
+            pending = [f for f in pending if f not in passed]
+            if without and not pending:
                 _show_resumed(session, count, without)
                 return True
         if not pending and prompter.confirm(
@@ -209,13 +217,22 @@ def walk_reactions(
             details = (
                 [gettext(lang, "peer_review.read_draft", path=draft_report)] if draft_report else []
             )
-            if len(pending) < count:
+            done = count - len(pending) - without
+            if done:
                 # "Overgenomen" only for reactions carried over from an earlier draft.
-                done = count - len(pending)
                 details.append(
                     ngettext(lang, "peer_review.carried", "peer_review.carried_plural", done)
                     if carried_over
                     else ngettext(lang, "peer_review.already", "peer_review.already_plural", done)
+                )
+            if without:
+                details.append(
+                    ngettext(
+                        lang,
+                        "peer_review.resumed_without",
+                        "peer_review.resumed_without_plural",
+                        without,
+                    )
                 )
             prompter.show_notice(
                 Notice(
@@ -249,6 +266,7 @@ def walk_reactions(
                 continue
             except _SkipRest:
                 left = len(pending) - index
+                _mark_skipped(session, [f.id for f in pending[index:]], order)
                 prompter.show_notice(
                     Notice(
                         "info",
@@ -261,6 +279,10 @@ def walk_reactions(
                     )
                 )
                 break
+            if reaction is None:
+                _mark_skipped(session, [finding.id], order)
+            else:
+                _mark_skipped(session, [], order, finding.id)
             if reaction is None:
                 # Named by number: a short notice is shown just before the next prompt,
                 # which is under the next finding's card (issue 16, trial 4).
@@ -282,6 +304,26 @@ def walk_reactions(
     except (KeyboardInterrupt, EOFError):
         return False
     return True
+
+
+def _mark_skipped(
+    session: Walker, ids: Sequence[str], order: Sequence[str], reacted: str | None = None
+) -> None:
+    """Record ``ids`` as skipped on the draft reacted to, ``reacted`` as no longer; save.
+
+    Only findings without a reaction are recorded (one whose earlier reaction
+    stays is not skipped). A submitted review left unchanged is not written
+    (the draft reference is not part of what was submitted).
+    """
+    response = session.store.response
+    if response.draft is None:
+        return
+    have = {r.finding for r in response.reactions}
+    now = (set(response.draft.skipped) | {i for i in ids if i not in have}) - {reacted}
+    skipped = [i for i in order if i in now]
+    if skipped != response.draft.skipped:
+        response.draft.skipped = skipped
+        session.save()
 
 
 def _show_resumed(session: Walker, count: int, without: int) -> None:
@@ -501,10 +543,13 @@ class ReactionReview:
         position = self.selection.index(finding) + 1
         _show_card(self.session, finding, position, len(self.selection), self.names, self.round)
         old = {r.finding: r for r in self.session.store.response.reactions}.get(finding.id)
+        order = [f.id for f in self.selection]
         try:
-            _react(self.session, finding, old, [f.id for f in self.selection])
+            reaction = _react(self.session, finding, old, order)
         except GoBack:
             return None
+        if reaction is not None:
+            _mark_skipped(self.session, [], order, finding.id)
         return _row_label(finding, lang)
 
 

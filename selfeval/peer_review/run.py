@@ -523,7 +523,11 @@ def run_peer_review(
                     still_submitted=store.unchanged_submitted, lang=language,
                 )  # fmt: skip
             moved = True
-        response.draft = DraftRef(hash=draft.draft.hash, path=_relative(draft_path, workspace.root))
+        # The findings skipped stay skipped on this draft (not on a new one: asked then).
+        skipped = response.draft.skipped if response.draft and not changes.stale else []
+        response.draft = DraftRef(
+            hash=draft.draft.hash, path=_relative(draft_path, workspace.root), skipped=skipped
+        )
         state: Literal["submitted", "draft", "interrupted"]
         kept_typed = None
         if answers_file is not None:
