@@ -106,6 +106,29 @@ _CHECKBOX_INDENT = 5
 #: A line of a list in an answer ("- …", "• …", "1. …"): wrapped, it goes on under its text.
 _LISTED = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+\S")
 
+#: Screen lines a long answer keeps in a paged review; the rest is shown when it is changed.
+_SHORT_LINES = 3
+
+
+def _reflowed(text: str) -> str:
+    """``text`` with its hard line breaks inside a paragraph joined, for display only.
+
+    An answer typed or pasted with a line break every 70-100 characters
+    wraps at the terminal's width as a long line and a short one (issue 16:
+    the worked example's review ran to 37 pages at 80x24). Blank lines
+    (paragraphs) and the lines of a list ("- …", "1. …") stay; the stored
+    answer is never changed.
+    """
+    out: list[str] = []
+    for line in text.strip("\n").split("\n"):
+        joins = out and out[-1].strip() and line.strip() and not _LISTED.match(line)
+        if joins:
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
 _STYLE = {"info": "cyan", "warning": "yellow", "error": "bold red", "success": "bold green"}
 _MARK = {"info": "i", "warning": "!", "error": "x", "success": "✓"}
 # (a "panel" notice is framed instead; see TerminalPrompter.show_notice)
@@ -553,8 +576,9 @@ def _pages(
 
     Each section is a list of units (its heading first, then an item, or a
     repeat entry with all its fields). A section that does not fit on what is
-    left of a page starts a new one; a section longer than a page breaks
-    between its units; only a unit longer than a page is broken inside, and
+    left of a page starts a new one, unless it is longer than a page: then it
+    starts where its heading and first unit fit. A section longer than a page
+    breaks between its units; only a unit longer than a page is broken inside, and
     so is the unit right after a section's heading when it does not fit
     under it (a heading alone on a page was the second trial's first page).
     One line per renderable (the page size leaves room for long answers).
@@ -570,8 +594,13 @@ def _pages(
         heading = list(continued[index]) if index < len(continued) else []
         if 2 * len(heading) > size:
             heading = []
-        if pages[-1] and len(pages[-1]) + lines_of(units) > size:
-            pages.append([])
+        # A section that fits on a page of its own starts one rather than break; one
+        # that breaks anyway starts where its heading and first unit still fit
+        # (issue 16: pages a third full, 37 pages for the worked example's BZ).
+        whole, first = lines_of(units), lines_of(units[:2])
+        if pages[-1] and len(pages[-1]) + whole > size:
+            if whole <= size or len(pages[-1]) + first > size:
+                pages.append([])
         for number, unit in enumerate(units):
             # A section's heading never stands alone at the foot of a page: the
             # unit after it then starts there and breaks inside instead.
@@ -736,7 +765,12 @@ class TerminalPrompter:
         size = max(height - 7 - self._held_lines(), 5)
         lines = [line for block in blocks for unit in block for line in unit]
         noted = next((r for r in rows if r.note), None)
-        if not self._page or len(lines) + 2 <= height - 4:
+        fits = len(lines) + 2 <= height - 4
+        if self._page and not fits:
+            # Paged: a long answer is shortened to its first lines (issue 16), in full
+            # where it is changed ("Eén antwoord wijzigen", "Een reactie wijzigen").
+            blocks = self._review_blocks(rows, short=True)
+        if not self._page or fits:
             self.console.print()
             self.console.rule(f"[bold]{escape(head)}")
             self._print_held()
@@ -754,10 +788,10 @@ class TerminalPrompter:
         while True:
             self.console.clear()
             self.console.rule(f"[bold]{escape(head)}")
-            self.console.print(
-                f"[dim]{gettext(lang, 'fill.ui.page', page=index + 1, count=len(pages))}[/]",
-                highlight=False,
-            )
+            where = gettext(lang, "fill.ui.page", page=index + 1, count=len(pages))
+            if any(getattr(x, "shortened", False) for x in pages[index]):
+                where += " · " + gettext(lang, "fill.ui.shortened")
+            self.console.print(f"[dim]{escape(where)}[/]", highlight=False)
             self._print_held()  # on the first page drawn
             if noted and any(getattr(x, "noted", False) for x in pages[index]):
                 self.console.print(f"[{_STYLE['success']}]✓ {escape(noted.note)}[/]")
@@ -810,11 +844,17 @@ class TerminalPrompter:
                 out.append(list(wrapped) if row.state == "heading" else [])
         return out
 
-    def _review_blocks(self, rows: Sequence[ReviewRow]) -> list[list[list[Any]]]:
+    def _review_blocks(
+        self, rows: Sequence[ReviewRow], *, short: bool = False
+    ) -> list[list[list[Any]]]:
         """The review as renderables: per section (a heading of depth 0 starts one) its units.
 
         A unit is what a page may not break: the section heading, one item,
-        or one repeat entry (its heading and every row under it).
+        or one repeat entry (its heading and every row under it). A long
+        answer is shown with the hard line breaks inside its paragraphs
+        joined (:func:`_reflowed`); with ``short``, only its first
+        :data:`_SHORT_LINES` screen lines, the last ending in "…" (such a
+        line has the attribute ``shortened``).
         """
         from rich.padding import Padding
         from rich.text import Text
@@ -826,21 +866,35 @@ class TerminalPrompter:
 
         mark = [False]  # the next line is the first of the row with a note
 
-        def add(text: Text, indent: int, hang: int = 0) -> None:
+        def add(text: Text, indent: int, hang: int = 0, limit: int | None = None) -> None:
             # One renderable per screen line, so that pages can be counted. A
             # row's later lines go ``hang`` columns further in, and so do those
             # of a listed line ("- …") of an answer: under its text (issue 16).
+            # With ``limit``, the lines after that many are left out and the
+            # last one kept ends in "…".
+            shown: list[tuple[Any, int, int]] = []
             for part in text.split("\n", allow_blank=True):
                 listed = _LISTED.match(part.plain)
                 extra = hang or (listed.end() - 1 if listed else 0)
-                pieces = part.wrap(self.console, max(width - indent - extra, 20))
-                for number, piece in enumerate(pieces):
-                    at = indent + (extra if number else 0)
-                    line = Padding(piece, (0, 0, 0, at), expand=False)
-                    if mark[0]:
-                        line.noted = True  # type: ignore[attr-defined]  # opens on its page
-                        mark[0] = False
-                    blocks[-1][-1].append(line)
+                room = max(width - indent - extra, 20)
+                pieces = part.wrap(self.console, room)
+                shown += [(p, indent + (extra if n else 0), room) for n, p in enumerate(pieces)]
+            cut = limit is not None and len(shown) > limit
+            if cut:
+                shown = shown[:limit]
+                piece, at, room = shown[-1]
+                kept = piece.plain.rstrip()
+                while kept and len(kept) + 2 > room:
+                    kept = kept.rsplit(" ", 1)[0] if " " in kept else kept[: room - 2]
+                shown[-1] = (Text(kept + " …"), at, room)
+            for number, (piece, at, _) in enumerate(shown):
+                line = Padding(piece, (0, 0, 0, at), expand=False)
+                if mark[0]:
+                    line.noted = True  # type: ignore[attr-defined]  # opens on its page
+                    mark[0] = False
+                if cut and number == len(shown) - 1:
+                    line.shortened = True  # type: ignore[attr-defined]  # said on its page
+                blocks[-1][-1].append(line)
 
         for row in rows:
             mark[0] = bool(row.note)
@@ -870,7 +924,7 @@ class TerminalPrompter:
                 line.stylize("dim")
             elif "\n" in row.value or len(row.value) > 60:
                 add(line, indent, 2)
-                add(Text(row.value), indent + 4)
+                add(Text(_reflowed(row.value)), indent + 4, limit=_SHORT_LINES if short else None)
                 continue
             else:
                 line.append(row.value)
