@@ -141,3 +141,20 @@ def test_the_worked_example_review_for_bz_is_at_most_27_pages(example_ws: Path, 
     count = int(first[1].split()[3])
     assert count <= 27, first
     assert path.read_bytes() == before  # display only
+
+
+def test_continued_never_repeats_the_reviews_title(keys: Any) -> None:
+    # Issue 16: the reactions' review is titled "Uw reacties" and its one section was
+    # too: page 1 said it twice, and a page it went on to said "Uw reacties (vervolg)"
+    # under the title "Uw reacties".
+    rows = [ReviewRow(0, "Uw reacties", "", "heading")]
+    rows += [ReviewRow(1, f"Knelpunt: titel {n}", "", "blank") for n in range(1, 20)]
+    keys.send_text(ENTER + ENTER)
+    p, screen = paged(keys)
+    p.show_review("Uw reacties", rows)
+    pages = page_frames(screen)
+    assert sorted(pages) == [1, 2]
+    for page in pages.values():
+        assert sum("Uw reacties" in line for line in page) == 1, page  # the title's rule
+        assert page[2].startswith("  Knelpunt: titel"), page
+    assert pages[2][2] == "  Knelpunt: titel 18: —"  # on from page 1, nothing above it

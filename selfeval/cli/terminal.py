@@ -747,6 +747,10 @@ class TerminalPrompter:
         once. Long answers wrap at spaces under their own indent.
         """
         lang = self._lang
+        if rows and rows[0].depth == 0 and rows[0].state == "heading" and rows[0].label == title:
+            # A review that is one section of its name ("Uw reacties"): the title says
+            # it, every page, and no page repeats it as "(vervolg)" (issue 16).
+            rows = rows[1:]
         missing = sum(1 for r in rows if r.state == "missing")
         inactive = sum(1 for r in rows if r.state == "inactive")
         counts = []
