@@ -1171,6 +1171,19 @@ class TerminalPrompter:
             text += "\n"
         return text
 
+    def _list_message(self, message: str, instruction: str) -> tuple[str, str]:
+        """A list's question and instruction as questionary draws them: ``(message, instruction)``.
+
+        questionary puts a space after the question; an instruction that goes
+        to a line of its own then started one column in (issue 16). The line
+        break goes before the instruction instead, so that it starts at the
+        edge, as a wrapped question's lines and a text prompt's instruction do.
+        """
+        text = self._message(message, instruction)
+        if text.endswith("\n"):
+            return text[:-1], "\n" + instruction
+        return text, instruction
+
     def _choice(self, label: str, indent: int) -> str:
         """A choice's label broken at spaces, its later lines under its first."""
         return _wrap(label, self.console.width, first=indent, indent=indent)
@@ -1195,8 +1208,9 @@ class TerminalPrompter:
         """
         choices = [Choice(self._choice(label, _SELECT_INDENT), value) for label, value in options]
         values = [value for _, value in options]
+        asked, instruction = self._list_message(message, instruction)
         question = questionary.select(
-            self._message(message, instruction),
+            asked,
             choices=choices,
             default=default if default in values and default is not None else None,
             instruction=instruction,
@@ -1256,8 +1270,9 @@ class TerminalPrompter:
             problem = context.validate(list(selected))
             return True if problem is None else problem
 
+        asked, instruction = self._list_message(message, instruction)
         question = questionary.checkbox(
-            self._message(message, instruction),
+            asked,
             choices=choices,
             validate=validate,
             instruction=instruction,
