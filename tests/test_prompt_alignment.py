@@ -49,3 +49,35 @@ def test_a_menu_instruction_on_a_line_of_its_own_starts_at_the_edge(keys: Any) -
     frame = drawn_with(screen, "Rol: AZ")
     at = next(n for n, line in enumerate(frame) if line.startswith("? Welke bevinding"))
     assert frame[at + 1] == "(pijltjestoetsen, Enter kiest)", frame
+
+
+def test_the_changed_draft_notice_goes_on_under_its_text_below_57_columns(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16: below 57 columns the changed-draft notice wrapped. Its list already went
+    # on under the text of each line; its first line went on under the "!".
+    from test_fill_trial4 import printed
+    from test_peer_review import Interrupt, draft_findings, fresh_example, review, write_draft
+
+    from selfeval.fill.prompter import Notice
+    from selfeval.report.findings import finding_hash
+
+    ws = fresh_example(tmp_path / "example")
+    review(ws, "DEF", ["agree", "agree", Interrupt])
+    findings = draft_findings()
+    role = next(f for f in findings if f["id"] == "role.BZ")
+    role["title"] = "Ministerie van Buitenlandse Zaken en Ontwikkelingssamenwerking"
+    role["hash"] = finding_hash("role", role["title"], role["text"])
+    write_draft(ws, findings)
+    monkeypatch.setenv("COLUMNS", "45")
+    _, prompter = review(ws, "DEF", [False], lang="nl")
+    kind, text, details = next(n for n in prompter.notices if n[0] == "warning")
+    lines = printed(lambda p: p.show_notice(Notice(kind, text, details)), width=45)
+    assert lines[:6] == [
+        "! Het concept-rapport is gewijzigd sinds u",
+        "  met deze collegiale toets begon.",
+        "  - Gewijzigd, u krijgt hem opnieuw: Rol:",
+        "    Ministerie van…",
+        "  - Nieuw: Behoefte/ambitie: Afstemming met…",
+        "  - Ongewijzigd; uw reactie blijft staan: 1",
+    ], lines

@@ -339,6 +339,26 @@ def _bullet(text: str, indent: int) -> Any:
     return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
+def _marked(console: Console, kind: str, text: str) -> Any:
+    """A notice's text after its mark (``i``, ``!``), in its colour, its later lines under the text.
+
+    A line break in the text, and a line wrapped at the screen's edge, go on
+    past the mark (issue 16: the resume summary's counts; the changed-draft
+    warning went on under its "!" below 57 columns).
+    """
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    style = _STYLE[kind]
+    lines = Text(text, style=style).wrap(console, max(console.width - 2, 10))
+    first = Text(f"{_MARK[kind]} ", style=style)
+    return Group(
+        first + lines[0] if lines else first,
+        *(Padding(line, (0, 0, 0, 2), expand=False) for line in lines[1:]),
+    )
+
+
 def _add_keys(question: questionary.Question, bindings: KeyBindings) -> None:
     """Add ``bindings`` to a question's; they win over questionary's own for the same keys."""
     app = question.application
@@ -699,7 +719,7 @@ class TerminalPrompter:
     def _held_lines(self) -> int:
         """How many screen lines the notices held back take."""
         return sum(
-            len(self.console.render_lines(f"{_MARK[n.kind]} {n.text}", pad=False))
+            len(self.console.render_lines(_marked(self.console, n.kind, n.text), pad=False))
             for n in self._held
         )
 
@@ -725,13 +745,7 @@ class TerminalPrompter:
                 start = [(gettext(lang, "fill.ui.start"), "start")]
                 self._pick(gettext(lang, "fill.ui.press_enter"), start, "start", " ", echo=False)
             return
-        style = _STYLE[notice.kind]
-        # A line break in the text starts a line under the text, past the mark
-        # (the resume summary's counts: issue 16, "8/8." alone at 80 columns).
-        first, *more = notice.text.split("\n")
-        self.console.print(f"[{style}]{_MARK[notice.kind]} {escape(first)}[/]")
-        for line in more:
-            self.console.print(Padding(f"[{style}]{escape(line)}[/]", (0, 0, 0, 2), expand=False))
+        self.console.print(_marked(self.console, notice.kind, notice.text))
         for detail in notice.details:
             self.console.print(_bullet(detail, 2))
         for paragraph in notice.body.split("\n\n"):
