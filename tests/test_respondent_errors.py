@@ -139,12 +139,15 @@ def test_typer_usage_errors_in_the_session_language(runner: CliRunner, example_w
     assert said(flag).startswith("Achter --submit hoort niets.")
     choice = run(runner, example_ws, "peer-review", "-p", "BZ", "--round", "3")
     assert (choice.exit_code, said(choice)) == (2, "--round 3 kan niet; kies uit: 1, 2.")
-    other = run(runner, example_ws, "fill", "-p", "BZ", "extra")
-    assert other.exit_code == 2
-    # A kind of usage error without words of its own: click's under a line of ours.
-    first, detail = other.stderr.splitlines()
-    assert first.startswith("De opdracht selfeval fill klopt zo niet.")
-    assert "extra" in detail
+    # Issue 16 (leftover 6): an extra word was click's English under a line of ours.
+    extra = run(runner, example_ws, "fill", "-p", "BZ", "extra")
+    assert (extra.exit_code, said(extra)) == (
+        2,
+        "‘extra’ hoort niet in de opdracht selfeval fill. Controleer de opdracht die uw "
+        "coördinator u gaf.",
+    )
+    two = run(runner, example_ws, "peer-review", "-p", "BZ", "--round", "1", "een", "twee")
+    assert said(two).startswith("‘een twee’ hoort niet in de opdracht selfeval peer-review.")
 
 
 def test_usage_errors_follow_the_exercise_language_and_lang(
@@ -203,6 +206,12 @@ def test_a_coordinators_run_with_answers_keeps_the_file_and_place(
     usage = run(runner, example_ws, "fill", "-p", "BZ", "--foo", "--answers", str(answers))
     assert usage.exit_code == 2
     assert "No such option: --foo" in usage.stderr
+    extra = run(runner, example_ws, "fill", "-p", "BZ", "extra", "--answers", str(answers))
+    assert (extra.exit_code, extra.stderr.strip()) == (
+        2,
+        "Usage: selfeval fill [OPTIONS]\nTry 'selfeval fill -h' for help.\n\n"
+        "Error: Got unexpected extra argument(s) (extra)",
+    )
 
 
 def test_an_error_only_the_coordinator_can_solve_is_passed_on(

@@ -871,6 +871,35 @@ class RespondentCommand(TyperCommand):
                 raise
             raise _RespondentUsageError(exc, self, given) from None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse as click does, with the words left over raised as :class:`_ExtraArguments`.
+
+        So that they are told apart by their kind, not by click's English
+        ("Got unexpected extra argument(s)"), which a coordinator still reads.
+        """
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True
+        try:
+            rest = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise _ExtraArguments(rest, ctx)
+        return list(rest)
+
+
+class _ExtraArguments(click_errors.UsageError):  # type: ignore[misc]
+    """Words after a respondent command's options that none of them takes (``fill -p BZ extra``).
+
+    Its message is click's own, for a coordinator's run.
+    """
+
+    def __init__(self, extra: list[str], ctx: Any) -> None:
+        self.extra = [
+            "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in a) for a in extra
+        ]
+        super().__init__(f"Got unexpected extra argument(s) ({' '.join(self.extra)})", ctx)
+
 
 def _option_value(args: list[str], *names: str) -> str | None:
     """The value given to one of the options ``names`` in ``args`` (``-w X``, ``--lang=nl``)."""
@@ -914,6 +943,8 @@ def _usage_words(error: Any, command: Any) -> Any:
         if error.param.name == "participant":
             return Message("error.usage_no_participant", command=f"{name} {option} CODE")
         return Message("error.usage_missing", option=option)
+    if isinstance(error, _ExtraArguments):
+        return Message("error.usage_extra", words=" ".join(error.extra), command=name)
     if isinstance(error, click_errors.NoSuchOption):
         return Message("error.usage_unknown_option", option=error.option_name, command=name)
     if isinstance(error, click_errors.BadOptionUsage):
