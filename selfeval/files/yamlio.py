@@ -23,6 +23,7 @@ Rules (``DESIGN.md`` §6):
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -734,10 +735,8 @@ def _temp_beside(target: Path, path: Path) -> tuple[int, Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise InputError(
-            f"cannot write here: {exc.strerror}",
-            location=Location(path),
-            hint="check that the folder exists and is writable",
+        raise _not_written(
+            exc, path, "cannot write here", "check that the folder exists and is writable"
         ) from None
     return fd, Path(tmp_name)
 
@@ -772,17 +771,39 @@ def _replace_on_success(
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise InputError(
-            f"cannot write the file: {exc.strerror}",
-            location=Location(path),
-            hint="free disk space or fix the folder's permissions; nothing was overwritten",
-        ) from None
+        raise _not_written(
+            exc, path, "cannot write the file",
+            "free disk space or fix the folder's permissions; nothing was overwritten",
+        ) from None  # fmt: skip
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     if fsync:
         _fsync_dir(target.parent)
+
+
+def _not_written(exc: OSError, path: Path, message: str, hint: str) -> InputError:
+    """The error for a file that could not be written: for the coordinator and a respondent.
+
+    ``str()`` is the English message with ``exc.strerror``, file and hint; its
+    ``said`` says the same in plain words (a full disk, a folder that may not
+    be written to, or else that the file could not be written; nothing was
+    overwritten), so that ``fill`` and ``peer-review`` tell a respondent in
+    one message in the session language (issue 16).
+    """
+    from selfeval.i18n import N_, Message  # only when failing: the start stays fast
+
+    full, refused = N_("error.cause_disk_full"), N_("error.cause_not_allowed")
+    causes = {errno.ENOSPC: full, errno.EDQUOT: full}
+    causes |= {errno.EACCES: refused, errno.EPERM: refused, errno.EROFS: refused}
+    cause = Message(causes.get(exc.errno or 0, N_("error.cause_not_written")))
+    return InputError(
+        f"{message}: {exc.strerror}",
+        location=Location(path),
+        hint=hint,
+        said=Message("error.not_saved", cause=cause),
+    )
 
 
 @contextlib.contextmanager
@@ -930,10 +951,8 @@ def atomic_files(
                 else:
                     handles.append(os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
         except OSError as exc:
-            raise InputError(
-                f"cannot write here: {exc.strerror}",
-                location=Location(current),
-                hint="check that the folder exists and is writable",
+            raise _not_written(
+                exc, current, "cannot write here", "check that the folder exists and is writable"
             ) from None
         yield handles
         try:
@@ -949,11 +968,10 @@ def atomic_files(
                 current = path
                 os.replace(tmp, target)
         except OSError as exc:
-            raise InputError(
-                f"cannot write the file: {exc.strerror}",
-                location=Location(current),
-                hint="free disk space or fix the folder's permissions; nothing was overwritten",
-            ) from None
+            raise _not_written(
+                exc, current, "cannot write the file",
+                "free disk space or fix the folder's permissions; nothing was overwritten",
+            ) from None  # fmt: skip
     finally:
         for handle in handles:
             with contextlib.suppress(OSError):

@@ -46,7 +46,7 @@ from selfeval.fill.prompter import (
     participant_label,
 )
 from selfeval.fill.review import review_rows
-from selfeval.i18n import N_, gettext
+from selfeval.i18n import N_, Message, gettext
 from selfeval.model.answers import (
     ANSWERABLE,
     AnswerError,
@@ -593,12 +593,19 @@ class Walker:
             if item is None or not is_answered(value):
                 return exc
             shown = format_value(item, value, self.lang, labels=self.labels)
+            label = text_in(item.label, self.lang)
+            # A respondent reads it as one message in the session language (issue 16).
+            said = (
+                Message("error.answer_not_saved", label=label, answer=shown, problem=exc.said)
+                if exc.said is not None
+                else None
+            )
             return InputError(
-                f"{exc.message}; your answer to {text_in(item.label, self.lang)!r} was not "
-                f"saved, here it is:\n{shown}",
+                f"{exc.message}; your answer to {label!r} was not saved, here it is:\n{shown}",
                 location=exc.location,
                 hint=f"{exc.hint or 'fix the cause'}; then run fill again (every earlier "
                 f"answer is saved) and give this answer again",
+                said=said,
             )
 
         self.store.wait_saved()  # an earlier answer's failure is told as it is
