@@ -68,6 +68,9 @@ class Asker(Protocol):
     def finding_labels(self) -> dict[str, str]:
         """Finding id → what the respondent reads for it (never the id)."""
 
+    def left_group(self, path: Path_) -> None:
+        """The respondent chose "done" in the repeat group at ``path``."""
+
     def ask_list(
         self,
         items: Sequence[Item],
@@ -184,6 +187,7 @@ class Groups:
                         Notice("warning", gettext(lang, "fill.too_few", count=least, label=label))
                     )
                 self.walker.save_answer()
+                self.walker.left_group(path)
                 return
             if choice == "add":
                 entries.append({})

@@ -15,7 +15,8 @@ walker; :class:`~selfeval.fill.session.FillSession` puts the two together.
 
 Resuming: an item that was asked is recorded in the answers even when left
 blank (as ``null``), so "continue" resumes at the first item not yet asked,
-re-entering the repeat group the respondent was last in.
+re-entering the repeat group the respondent was last in when the response was
+opened (:attr:`Walker.stopped_in`), until they leave it with "done".
 
 Peer review asks with the same walker: :meth:`Walker.ask_item` asks and
 checks any :data:`~selfeval.model.questionnaire.Item`, also one built in code
@@ -119,6 +120,13 @@ class Walker:
         self._told_reopened = store.reopened is not None
         #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C.
         self.kept_typed: str | None = None
+        #: Where "continue" re-enters: the top-level repeat group last asked in the
+        #: response as it was opened (:func:`last_asked`), until the respondent leaves
+        #: it with "done" (:meth:`left_group`). Read once: a group answered in this
+        #: session is not where the respondent was stopped (issue 16, trial 5: after
+        #: resuming at an unconfirmed text, "Klaar" with the group that follows it
+        #: brought the same group back).
+        self.stopped_in: str | None = last_asked(list(self.questionnaire.items()), store.answers)
         self.groups = Groups(self)
         #: Answers are written in the background: the prompter waits for the
         #: write before it draws the next prompt (``Prompter.waits_for_writes``).
@@ -156,7 +164,7 @@ class Walker:
         """
         answers = self.store.answers
         every = self.questionnaire.sections
-        resume_in = last_asked(list(self.questionnaire.items()), answers) if only_unasked else None
+        resume_in = self.stopped_in if only_unasked else None
         order = [i for i in range(len(every)) if sections is None or i in sections]
         # The heading shown just before (show_section_of) stands for the first section
         # walked only; later walks show it again (issue 16: a section revisited after
@@ -450,6 +458,11 @@ class Walker:
         """Ask the fields of one repeat entry (see :meth:`Groups.entry`)."""
         self.groups.entry(item, entries, index, path, scope, only_unasked=only_unasked)
 
+    def left_group(self, path: Path_) -> None:
+        """The respondent chose "done" in the repeat group at ``path``: continue goes on past it."""
+        if path == (self.stopped_in,):
+            self.stopped_in = None
+
     def show_section_of(self, item_id: str) -> None:
         """Show the heading of the section holding item ``item_id``, unless it was just shown.
 
@@ -496,11 +509,10 @@ class Walker:
     def has_unasked_anywhere(self) -> bool:
         """Whether some visible item was never asked (so "continue" has somewhere to go)."""
         answers = self.store.answers
-        resume_in = last_asked(list(self.questionnaire.items()), answers)
         active = active_answers(self.questionnaire, answers)
         for section in self.questionnaire.sections:
             if visible(section, active) and self.has_unasked(
-                section.items, active, resume_in, container=answers
+                section.items, active, self.stopped_in, container=answers
             ):
                 return True
         return False
