@@ -3,15 +3,23 @@ self-evaluation from ``docs/fill.md`` alone (the engine with a scripted prompter
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 from test_session import Interrupt, Scripted, Typed, ask, choose
 
 from selfeval.files.scaffold import init_workspace
 from selfeval.files.store import ResponseStore
 from selfeval.files.workspace import Workspace
+from selfeval.fill.local import parse_answer
 from selfeval.fill.session import FillSession
+from selfeval.model.answers import AnswerError
+from selfeval.model.questionnaire import Item
+
+ITEM: TypeAdapter[Any] = TypeAdapter(Item)
 
 
 @pytest.fixture
@@ -73,3 +81,35 @@ def test_continue_re_enters_the_group_it_stopped_in_until_done_is_chosen_there(
          ask("role", Interrupt())]
     )  # fmt: skip
     run(ws, prompter)
+
+
+def test_a_year_typed_with_its_month_is_told_what_to_type_with_an_example() -> None:
+    year = ITEM.validate_python(
+        {"id": "year", "type": "integer", "min": 1900, "max": 2100, "label": "Jaar"}
+    )
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(year, "mei 2023", "nl")
+    # Before: "'mei 2023' is geen geheel getal", nothing on what to type instead.
+    this_year = dt.date.today().year
+    assert caught.value.text("nl") == (
+        f"'mei 2023' is geen geheel getal; vul een getal in cijfers in, bijvoorbeeld {this_year}"
+    )
+    assert caught.value.text("en") == (
+        f"'mei 2023' is not a whole number; type a number in digits, for example {this_year}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "example"),
+    [
+        ({"type": "integer"}, "3"),
+        ({"type": "integer", "min": 10, "max": 20}, "10"),
+        ({"type": "integer", "max": -1}, "-1"),
+        ({"type": "number", "min": 0.5, "max": 1.5}, "1"),
+        ({"type": "number"}, "3"),
+    ],
+)
+def test_the_example_of_a_number_fits_the_question(data: dict[str, object], example: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(ITEM.validate_python({"id": "n", "label": "N", **data}), "veel", "nl")
+    assert caught.value.text("nl").endswith(f", bijvoorbeeld {example}")

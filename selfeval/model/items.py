@@ -13,6 +13,7 @@ checking whole responses (conditions, repeat groups, required answers) is
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Container, Iterable
 from functools import cached_property
@@ -326,11 +327,33 @@ def _check_text(
     return value
 
 
-def _parse_whole(text: str) -> int | None:
+def number_example(low: float | None, high: float | None) -> str:
+    """A number to show as an example of what to type, within ``low``..``high``.
+
+    This year when the range starts at a four-digit number and holds it (a
+    year question: "bijvoorbeeld 2026"), else 3, moved into the range; a whole
+    number whenever the range holds one (issue 16, trial 5: "'mei 2023' is
+    geen geheel getal" said nothing of what to type instead).
+    """
+    first = math.ceil(low) if low is not None else None
+    last = math.floor(high) if high is not None else None
+    if first is not None and last is not None and first > last:
+        return str(low)  # no whole number in the range
+    year = dt.date.today().year
+    wanted = year if low is not None and low >= 1000 and (last is None or year <= last) else 3
+    if first is not None:
+        wanted = max(wanted, first)
+    if last is not None:
+        wanted = min(wanted, last)
+    return str(wanted)
+
+
+def _parse_whole(text: str, low: int | None, high: int | None) -> int | None:
     """A typed whole number (integer and scale items); None when empty.
 
     Raises:
-        AnswerError: the text is not a whole number.
+        AnswerError: the text is not a whole number (the message gives an
+            example within ``low``..``high``, :func:`number_example`).
     """
     stripped = text.strip()
     if not stripped:
@@ -338,7 +361,9 @@ def _parse_whole(text: str) -> int | None:
     try:
         return int(stripped)
     except ValueError:
-        raise AnswerError("answer.not_whole", value=repr(stripped)) from None
+        raise AnswerError(
+            "answer.not_whole", value=repr(stripped), example=number_example(low, high)
+        ) from None
 
 
 def _check_whole(value: Any, low: int | None, high: int | None) -> int:
@@ -366,7 +391,7 @@ class IntegerItem(_ItemBase):
 
     def parse(self, text: str) -> Any:
         """A whole number; None when empty."""
-        return _parse_whole(text)
+        return _parse_whole(text, self.min, self.max)
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A whole number within ``min``..``max``."""
@@ -389,7 +414,11 @@ class NumberItem(_ItemBase):
         try:
             number = float(stripped.replace(",", "."))
         except ValueError:
-            raise AnswerError("answer.not_number", value=repr(stripped)) from None
+            raise AnswerError(
+                "answer.not_number",
+                value=repr(stripped),
+                example=number_example(self.min, self.max),
+            ) from None
         return int(number) if number.is_integer() and "." not in stripped else number
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
@@ -501,7 +530,7 @@ class ScaleItem(_ItemBase):
 
     def parse(self, text: str) -> Any:
         """A whole number; None when empty."""
-        return _parse_whole(text)
+        return _parse_whole(text, self.min, self.max)
 
     def check(self, value: Any, codes_for: CodesFor = None) -> Any:
         """A whole number within ``min``..``max``."""
