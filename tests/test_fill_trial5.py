@@ -15,6 +15,7 @@ from selfeval.files.scaffold import init_workspace
 from selfeval.files.store import ResponseStore
 from selfeval.files.workspace import Workspace
 from selfeval.fill.local import parse_answer
+from selfeval.fill.prompter import BACK, MENU_MARGIN
 from selfeval.fill.session import FillSession
 from selfeval.model.answers import AnswerError
 from selfeval.model.questionnaire import Item
@@ -113,3 +114,51 @@ def test_the_example_of_a_number_fits_the_question(data: dict[str, object], exam
     with pytest.raises(AnswerError) as caught:
         parse_answer(ITEM.validate_python({"id": "n", "label": "N", **data}), "veel", "nl")
     assert caught.value.text("nl").endswith(f", bijvoorbeeld {example}")
+
+
+class Labelled(Scripted):
+    """The scripted prompter, keeping the labels of every menu too."""
+
+    def __init__(self, steps: Any) -> None:
+        super().__init__(steps)
+        self.labels: list[list[str]] = []
+
+    def choose(self, message: str, options: Any, *, default: str | None = None) -> str:
+        self.labels.append([o.label for o in options])
+        return super().choose(message, options, default=default)
+
+
+ROLE = [
+    ask("role", "Beleid."),
+    ask("involvement", "strong"),
+    ask("gives_input_to", []),
+    ask("receives_input_from", []),
+    ask("cooperation_rating", 3),
+    choose("done"),
+]
+
+
+def test_two_activities_in_one_phase_can_be_told_apart_in_the_picker(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    first = "Inventarisatie van de risico's voor vitale processen, met de veiligheidsregio's"
+    second = "Scenario-analyse voor de komende vijf jaar"
+    prompter = Labelled(
+        [
+            *VIEW, ask("phases_note", None), choose("done"), *ROLE,
+            choose("add"), ask("activities.0.phase", "research"),
+            ask("activities.0.description", first), choose("done"),
+            choose("add"), ask("activities.1.phase", "research"),
+            ask("activities.1.description", second), choose("done"),
+            choose("edit"), choose(BACK), choose("done"), ask("has_bottlenecks", Interrupt()),
+        ]
+    )  # fmt: skip
+    run(ws, prompter)
+    picker = prompter.labels[-2]
+    # Before: "Activiteit 1: Onderzoek en risicoanalyses" twice.
+    assert picker[:2] == [
+        "Activiteit 1: Onderzoek en risicoanalyses · Inventarisatie van de…",
+        "Activiteit 2: Onderzoek en risicoanalyses · Scenario-analyse voor de…",
+    ]
+    assert all(len(label) <= 80 - MENU_MARGIN for label in picker)

@@ -31,6 +31,7 @@ from selfeval.fill.prompter import (
     label_room,
     offered,
     shorten,
+    shorten_apart,
 )
 from selfeval.i18n import gettext
 from selfeval.model.answers import active_answers, active_entry, is_answered, visible
@@ -241,7 +242,7 @@ class Groups:
         for sub in fields:
             options.append(Option(sub.id, self._summary(sub, entry.get(sub.id))))
         options.append(Option(BACK, gettext(self.lang, "fill.back")))
-        title = self._entry_title(item, entries, index)
+        title = self._entry_title(item, entries, index, first=True)  # the rest is listed under it
         choice = self.prompter.choose(
             gettext(self.lang, "fill.which_question", entry=title), options
         )
@@ -410,22 +411,52 @@ class Groups:
     def _pick_entry(self, item: RepeatItem, entries: list[Any]) -> int | None:
         if len(entries) == 1:
             return 0
-        options = [Option(str(i), self._entry_title(item, entries, i)) for i in range(len(entries))]
+        titles = [self._entry_title(item, entries, i, cut=False) for i in range(len(entries))]
+        names = [self._entry_name(item, i) for i in range(len(entries))]
+        # Cut at the line's end, but never so that two entries look alike.
+        shown = shorten_apart(titles, label_room())
+        options = [Option(str(i), shown[i] or names[i]) for i in range(len(entries))]
         options.append(Option(BACK, gettext(self.lang, "fill.back")))
         choice = self.prompter.choose(gettext(self.lang, "fill.which_entry"), options)
         return None if choice == BACK else int(choice)
 
-    def _entry_title(self, item: RepeatItem, entries: list[Any], index: int) -> str:
-        name = f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
+    def _entry_name(self, item: RepeatItem, index: int) -> str:
+        return f"{text_in(item.entry_label or item.label, self.lang)} {index + 1}"
+
+    def _entry_title(
+        self,
+        item: RepeatItem,
+        entries: list[Any],
+        index: int,
+        *,
+        cut: bool = True,
+        first: bool = False,
+    ) -> str:
+        """An entry as a menu names it: its name and its answers so far, one line.
+
+        ``Activiteit 1: Onderzoek en risicoanalyses · Inventarisatie van…``:
+        the answers of its questions in order (a list of entries inside it
+        left out), joined by " · " and cut at the end of the terminal's line
+        (with ``cut``), so that two entries that share their first answer can
+        be told apart (issue 16, trial 5: two activities of one phase read
+        alike in "Welke?"). ``first``: its first answer only.
+        """
+        name = self._entry_name(item, index)
         entry = entries[index] if isinstance(entries[index], dict) else {}
+        parts = []
         for sub in item.items:
             value = entry.get(sub.id)
             if isinstance(sub, RepeatItem | InfoItem) or not is_answered(value):
                 continue
-            shown = format_value(sub, value, self.lang, labels=self._labels).strip()
+            shown = " ".join(format_value(sub, value, self.lang, labels=self._labels).split())
             if shown:
-                return f"{name}: {shorten(shown, label_room(len(name) + 2))}"
-        return name
+                parts.append(shown)
+            if parts and first:
+                break
+        if not parts:
+            return name
+        title = f"{name}: {' · '.join(parts)}"
+        return shorten(title, label_room()) if cut else title
 
 
 def last_asked(items: Sequence[Item], container: Mapping[str, Any]) -> str | None:
