@@ -678,6 +678,8 @@ class TerminalPrompter:
         #: just before the next prompt, or at the top of the next review page,
         #: so that nothing printed after them pushes them off the screen.
         self._held: list[Notice] = []
+        #: Screen lines printed over the prompt being asked (:meth:`_print_above`).
+        self._above = 0
 
     # -- showing -----------------------------------------------------------------
 
@@ -993,12 +995,45 @@ class TerminalPrompter:
         Raises:
             KeyboardInterrupt: Ctrl-C.
             EOFError: Ctrl-D.
+            GoBack: Ctrl-B (or "previous question"); the question left, its
+                help and its error are erased first, so that the question
+                asked again does not stand under it (issue 16, trial 5).
         """
         self._print_held()
+        self._above = 0
+        try:
+            return self._ask_item(item, current, context)
+        except GoBack:
+            self._erase_above()
+            raise
+
+    def _print_above(self, markup: str) -> None:
+        """Print a line of the question over its prompt, counting the screen lines it takes."""
+        from rich.text import Text
+
+        text = Text.from_markup(markup)
+        self._above += len(self.console.render_lines(text, pad=False))
+        self.console.print(text)
+
+    def _erase_above(self) -> None:
+        """Erase what :meth:`_print_above` printed for this question (on a terminal only).
+
+        prompt_toolkit has erased the prompt itself and left the cursor where
+        it started, just under those lines.
+        """
+        from rich.control import Control
+        from rich.segment import ControlType
+
+        up = Control((ControlType.CURSOR_UP, 1), (ControlType.ERASE_IN_LINE, 2))
+        if self._above:
+            self.console.control(Control.move_to_column(0), *[up] * self._above)
+        self._above = 0
+
+    def _ask_item(self, item: Item, current: Any, context: AskContext) -> Any:
         if context.help:
-            self.console.print(f"[dim]{escape(context.help)}[/]")
+            self._print_above(f"[dim]{escape(context.help)}[/]")
         if context.error:
-            self.console.print(f"[bold red]x {escape(context.error)}[/]")
+            self._print_above(f"[bold red]x {escape(context.error)}[/]")
         message = context.label
         if context.entry:
             message = f"[{context.entry}] {message}"
@@ -1091,7 +1126,7 @@ class TerminalPrompter:
                 hint += " · " + keys
             if editor:
                 hint += " · " + gettext(lang, "fill.ui.editor", editor=_editor_name(editor))
-            self.console.print(f"[bold]? {escape(message)}[/] [dim]{escape(hint + ')')}[/]")
+            self._print_above(f"[bold]? {escape(message)}[/] [dim]{escape(hint + ')')}[/]")
             message = "›"
             extra = {
                 "multiline": True,
@@ -1244,9 +1279,13 @@ class TerminalPrompter:
             _point_keys(question, keys)
         answer = self._asked(question)
         if echo:
-            shown = next((label for label, value in options if value == answer), str(answer))
-            self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
+            self._echo(message, options, answer)
         return answer
+
+    def _echo(self, message: str, options: list[tuple[str, Any]], answer: Any) -> None:
+        """Print the question and the label of the option chosen, where the list was."""
+        shown = next((label for label, value in options if value == answer), str(answer))
+        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
 
     def _select(
         self, message: str, options: list[tuple[str, Any]], current: Any, context: AskContext
@@ -1260,9 +1299,10 @@ class TerminalPrompter:
             if back
             else gettext(context.lang, "fill.ui.select")
         )
-        answer = self._pick(message, offered, current, instruction, back=back)
+        answer = self._pick(message, offered, current, instruction, back=back, echo=False)
         if answer == BACK:
-            raise GoBack
+            raise GoBack  # nothing echoed: the question left is erased (ask)
+        self._echo(message, offered, answer)
         return None if answer == _BLANK else answer
 
     def _checkbox(
