@@ -162,3 +162,26 @@ def test_two_activities_in_one_phase_can_be_told_apart_in_the_picker(
         "Activiteit 2: Onderzoek en risicoanalyses · Scenario-analyse voor de…",
     ]
     assert all(len(label) <= 80 - MENU_MARGIN for label in picker)
+
+
+def test_a_new_role_entry_is_not_named_like_a_department_and_its_help_is_plain(
+    ws: Workspace,
+) -> None:
+    prompter = Labelled(
+        [
+            *VIEW, ask("phases_note", None), choose("done"), *ROLE[:-1],
+            choose("add"), ask("other_roles.0.participant", "DEP2"),
+            ask("other_roles.0.role", "Uitvoering."), ask("other_roles.0.involvement", None),
+            ("choose", "menu", Interrupt()),
+        ]
+    )  # fmt: skip
+    run(ws, prompter)
+    said = [n.text for n in prompter.notices if n.kind != "panel"]
+    # Before: "Nieuw: Departement 1." ("Departement 1" is DEP1's name) and "Departementen
+    # zonder zelfevaluatie reageren hierop in collegiale toets 2.".
+    assert "Nieuw: Rol 1. Met Ctrl-B bij de eerste vraag annuleert u deze invoer." in said
+    assert not any("collegiale toets" in text or "Departement 1" in text for text in said)
+    helptext = next(text for text in said if text.startswith("Voeg per ander departement"))
+    assert "krijgen dit later te lezen en kunnen erop reageren" in helptext
+    assert prompter.labels[-1][0] == "Rol toevoegen"
+    assert prompter.contexts[-1].entry == "Rol 1"
