@@ -1000,9 +1000,8 @@ def test_the_opening_panel_names_the_department_and_says_it_is_invited(ws: Path)
     assert result.state == "interrupted" and result.invited
     panel = next(n for n in prompter.notices if n[0] == "panel")
     assert panel[1] == "Collegiale toets 1"
-    assert panel[2][0] == (
-        "Uw departement staat niet ingedeeld bij collegiale toets 1; u doet mee als genodigde."
-    )
+    # Fifth trial: said as an invitation ("staat niet ingedeeld" read as a wrong command).
+    assert panel[2][0] == "Uw departement is uitgenodigd voor collegiale toets 1."
     assert panel[2][1].endswith("daarna volgen de vragen over de collegiale toets zelf.")
     assert (
         "U beantwoordt deze vragenlijst namens BZ — Ministerie van Buitenlandse Zaken "
