@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from selfeval.i18n import LANGUAGES, N_, gettext, ngettext
 from selfeval.model.response import VERDICTS, Reaction
-from selfeval.peer_review.reactions import NEEDS_COMMENT, is_current, merge_reactions
+from selfeval.peer_review.reactions import (
+    NEEDS_COMMENT,
+    is_current,
+    merge_reactions,
+    without_reaction,
+)
 
 if TYPE_CHECKING:
     from selfeval.fill.prompter import Option, ReviewRow
@@ -265,8 +270,10 @@ def walk_reactions(
                     index -= 1
                 continue
             except _SkipRest:
-                left = len(pending) - index
                 _mark_skipped(session, [f.id for f in pending[index:]], order)
+                # Every finding still without a reaction, as the closing line counts
+                # them (issue 16, fifth trial: only those after this one were counted).
+                left = len(without_reaction(selection, response.reactions))
                 prompter.show_notice(
                     Notice(
                         "info",

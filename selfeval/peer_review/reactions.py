@@ -9,7 +9,9 @@ saw it, so the final report can tell a reaction to a since-edited finding
 
 This module holds the reaction-level rules: checking an answers file's
 ``reactions:`` list (:func:`reactions_from_data`), merging
-(:func:`merge_reactions`) and completeness (:func:`reaction_problems`).
+(:func:`merge_reactions`), completeness (:func:`reaction_problems`,
+:func:`is_current`) and which findings still lack a reaction
+(:func:`without_reaction`, the one count the screens say).
 Asking them interactively is :mod:`selfeval.peer_review.asking`; the
 peer-review flow around both is :mod:`selfeval.peer_review.run`.
 """
@@ -34,6 +36,7 @@ __all__ = [
     "merge_reactions",
     "reaction_problems",
     "reactions_from_data",
+    "without_reaction",
 ]
 
 #: Verdicts that need a comment saying why (issue 5).
@@ -258,3 +261,24 @@ def is_current(reaction: Reaction | None, finding: DraftFinding) -> bool:
     if reaction.finding_hash is not None and reaction.finding_hash != finding.hash:
         return False
     return not reaction_problems([reaction])
+
+
+def without_reaction(
+    findings: Iterable[DraftFinding], reactions: Iterable[Reaction]
+) -> list[DraftFinding]:
+    """The findings without a reaction: none, or none :func:`is_current` (complete, on this text).
+
+    The one rule for every count a reviewer reads (issue 16, fifth trial: "Overgeslagen:
+    17 bevindingen zonder reactie" counted only those skipped at once, the closing
+    line "5/23 … van een reactie voorzien" every finding): "Geen mening" is a
+    reaction; a finding skipped, or a "Deels eens" still lacking its comment, is not.
+
+    Args:
+        findings: the reviewer's findings, in report order.
+        reactions: the reactions in the response.
+
+    Returns:
+        Those of ``findings`` without a current reaction, in their order.
+    """
+    by_id = {r.finding: r for r in reactions}
+    return [f for f in findings if not is_current(by_id.get(f.id), f)]

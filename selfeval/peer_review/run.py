@@ -57,10 +57,10 @@ from selfeval.peer_review.drafts import (
     submitted_and_reopened,
 )
 from selfeval.peer_review.reactions import (
-    is_current,
     merge_reactions,
     reaction_problems,
     reactions_from_data,
+    without_reaction,
 )
 
 if TYPE_CHECKING:
@@ -200,8 +200,7 @@ class PeerReviewResult(SessionResult):
     @property
     def reacted(self) -> int:
         """How many of the reviewer's findings have a complete reaction to their current text."""
-        by_id = {r.finding: r for r in self.reactions}
-        return sum(1 for f in self.findings if is_current(by_id.get(f.id), f))
+        return len(self.findings) - len(without_reaction(self.findings, self.reactions))
 
     def counts(self) -> str:
         """Findings reacted to, in the session language."""
