@@ -9,16 +9,89 @@ scripted prompter (test_peer_review.FakePrompter); long lists: test_list_height.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
-from test_peer_review import Interrupt, fresh_example, response_of, review
+from test_peer_review import Interrupt, fresh_example, response_of, review, write_draft
+
+from selfeval.files import yamlio
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     """The worked example's exercise with the hand-written draft in reports/, no responses."""
     return fresh_example(tmp_path / "example")
+
+
+def draft_line(prompter: object) -> str:
+    """The line under the heading of the reactions that says where the draft report is."""
+    notices = prompter.notices  # type: ignore[attr-defined]
+    heading = next(n for n in notices if n[1].startswith("Reacties op de concept"))
+    return next(line for line in heading[2] if "concept-rapport" in line)
+
+
+def draft_hash(ws: Path) -> str:
+    return str(yamlio.load(ws / "reports" / "draft.yaml")["draft"]["hash"])
+
+
+def made_by_aggregate(ws: Path, suffix: str, hash_: str) -> Path:
+    """A draft report as `aggregate --draft --format <suffix>` writes it: it carries the hash."""
+    path = ws / "reports" / f"integrated-report-draft.{suffix}"
+    text = f"Concept-rapport\n\nKenmerk concept: {hash_}\n"
+    if suffix == "docx":
+        with zipfile.ZipFile(path, "w") as docx:
+            docx.writestr("word/document.xml", f"<w:t>{text}</w:t>")
+    else:
+        path.write_text(text, "utf-8")
+    return path
+
+
+def test_the_draft_report_is_named_by_its_full_path_and_how_to_open_it(ws: Path) -> None:
+    # The tester read "reports/integrated-report-draft.md": relative, Markdown, and no
+    # word on how to open it.
+    md = made_by_aggregate(ws, "md", draft_hash(ws))
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    line = draft_line(prompter)
+    said, path = line.split("\n")
+    assert path == str(md.resolve())
+    assert "Kladblok" in said and "Word-versie" in said and "coördinator" in said
+
+
+def test_an_html_or_word_draft_beside_it_is_named_first(ws: Path) -> None:
+    hash_ = draft_hash(ws)
+    made_by_aggregate(ws, "md", hash_)
+    docx = made_by_aggregate(ws, "docx", hash_)
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    said, path = draft_line(prompter).split("\n")
+    assert path == str(docx.resolve())
+    assert "Word" in said and "Kladblok" not in said
+    html = made_by_aggregate(ws, "html", hash_)
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    said, path = draft_line(prompter).split("\n")
+    assert path == str(html.resolve())
+    assert "webbrowser" in said
+
+
+def test_an_html_draft_of_an_earlier_draft_is_not_named(ws: Path) -> None:
+    # The coordinator made an HTML draft once, and later only the Markdown one of a
+    # new draft: the HTML file is an old version, the Markdown one is this draft.
+    made_by_aggregate(ws, "html", "sha256:" + "0" * 64)
+    md = made_by_aggregate(ws, "md", draft_hash(ws))
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    assert draft_line(prompter).split("\n")[1] == str(md.resolve())
+
+
+def test_a_draft_report_is_looked_for_beside_the_draft_given(tmp_path: Path, ws: Path) -> None:
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    draft = write_draft(ws)
+    moved = elsewhere / "draft.yaml"
+    moved.write_bytes(draft.read_bytes())
+    html = elsewhere / "integrated-report-draft.html"
+    html.write_text(f"Kenmerk concept: {draft_hash(ws)}", "utf-8")
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl", draft_path=moved)
+    assert draft_line(prompter).split("\n")[1] == str(html.resolve())
 
 
 def test_an_invited_department_is_told_it_is_invited_not_that_it_is_not_down(ws: Path) -> None:
@@ -56,3 +129,10 @@ def test_without_reaction_is_the_one_rule_for_both_counts(ws: Path) -> None:
     left = without_reaction(result.findings, reactions)
     assert [f.id for f in left] == ["role.BZK", "BZ.needs.wereldbank"]
     assert result.reacted == len(result.findings) - len(left) == 1
+
+
+def test_without_a_draft_report_the_reviewer_is_told_to_ask_for_one(ws: Path) -> None:
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    assert draft_line(prompter) == (
+        "Vraag uw coördinator om het concept-rapport om erbij te lezen, als Word-bestand."
+    )

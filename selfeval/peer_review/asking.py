@@ -13,6 +13,7 @@ session's own words are messages ``peer_review.*`` of the catalogue
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from selfeval.i18n import LANGUAGES, N_, gettext, ngettext
@@ -34,6 +35,7 @@ __all__ = [
     "KIND_LABELS",
     "ReactionItems",
     "ReactionReview",
+    "draft_report_line",
     "kind_label",
     "reaction_items",
     "reaction_rows",
@@ -146,7 +148,7 @@ def walk_reactions(
     *,
     names: dict[str, str],
     round_: int = 1,
-    draft_report: str | None = None,
+    draft_report: Path | None = None,
     carried_over: bool = False,
 ) -> bool:
     """Ask a reaction to each finding not yet reacted to (as it reads now), saving each answer.
@@ -181,7 +183,9 @@ def walk_reactions(
         selection: the reviewer's findings, in report order.
         names: participant code → display name.
         round_: the peer-review round (1 or 2), to say why a finding is shown.
-        draft_report: the draft report to read alongside, as the reviewer finds it.
+        draft_report: the draft report to read alongside (its full path,
+            :func:`~selfeval.peer_review.drafts.draft_report`), named under the
+            heading as :func:`draft_report_line` says.
         carried_over: the reactions were carried over from an earlier draft
             (the reviewer agreed to the new one).
 
@@ -219,9 +223,7 @@ def walk_reactions(
         ):
             pending = list(selection)
         if pending:
-            details = (
-                [gettext(lang, "peer_review.read_draft", path=draft_report)] if draft_report else []
-            )
+            details = [draft_report_line(draft_report, lang)]
             done = count - len(pending) - without
             if done:
                 # "Overgenomen" only for reactions carried over from an earlier draft.
@@ -331,6 +333,35 @@ def _mark_skipped(
     if skipped != response.draft.skipped:
         response.draft.skipped = skipped
         session.save()
+
+
+#: How to open a draft report, by its suffix (messages ``peer_review.read_draft*``).
+_READ_DRAFT = {
+    ".html": N_("peer_review.read_draft_html"),
+    ".docx": N_("peer_review.read_draft_docx"),
+}
+
+
+def draft_report_line(path: Path | None, lang: str) -> str:
+    """Where the draft report is and how to open it: a sentence, then the full path on its own line.
+
+    An HTML file opens in a web browser, a Word file in Word; a Markdown file
+    is a text file a policy officer cannot read well, so the sentence says to
+    ask the coordinator for the Word version (issue 16, fifth trial). The path
+    stands alone so that it can be copied whole into an address bar. With no
+    draft report beside the draft, it says to ask the coordinator for one.
+
+    Args:
+        path: the draft report's absolute path, or None when there is none.
+        lang: ``nl`` or ``en``.
+
+    Returns:
+        The text: two lines joined by a line break, or one without a path.
+    """
+    if path is None:
+        return gettext(lang, "peer_review.read_draft_none")
+    said = gettext(lang, _READ_DRAFT.get(path.suffix.lower(), N_("peer_review.read_draft")))
+    return f"{said}\n{path}"
 
 
 def _show_resumed(session: Walker, count: int, without: int) -> None:

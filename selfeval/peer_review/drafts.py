@@ -7,7 +7,8 @@ an answers file that is refused (:class:`StaleDraftError`) unless ``--rebase``
 is given; in a session the reviewer is told what changed, by finding title, in
 the session language and asked to continue (:func:`consent_to_new_draft`), and
 a submitted review is reopened the same way (:func:`submitted_and_reopened`):
-one command, with consent (issue 16).
+one command, with consent (issue 16). :func:`draft_report` finds the draft
+report to read beside the review.
 """
 
 from __future__ import annotations
@@ -33,8 +34,54 @@ __all__ = [
     "StaleDraftError",
     "compare_draft",
     "consent_to_new_draft",
+    "draft_report",
     "submitted_and_reopened",
 ]
+
+#: The draft reports ``aggregate --draft`` writes beside ``draft.yaml``, in the
+#: order a reviewer is pointed to them: a browser or Word opens the first two, a
+#: policy officer cannot open Markdown (issue 16, fifth trial).
+DRAFT_REPORTS = ("integrated-report-draft.html", "integrated-report-draft.docx",
+                 "integrated-report-draft.md")  # fmt: skip
+
+
+def draft_report(draft_path: Path, draft_hash: str) -> Path | None:
+    """The draft report a reviewer reads beside the review: its full path, HTML or Word first.
+
+    Looked for beside the draft (``reports/`` or ``reports/<category>/``, where
+    ``aggregate --draft [--format html|docx]`` writes both), in the order of
+    :data:`DRAFT_REPORTS`. A report carries its draft's hash ("Kenmerk
+    concept"): one that does not (an HTML draft of an earlier draft, say) is
+    named only when none does. Nothing is opened but to read that hash.
+
+    Args:
+        draft_path: the draft (``draft.yaml``) the review reacts to.
+        draft_hash: its hash (``sha256:…``).
+
+    Returns:
+        The report's absolute path (to paste in a file explorer or a browser),
+        or None when there is none.
+    """
+    found = [draft_path.parent / name for name in DRAFT_REPORTS]
+    found = [path for path in found if path.is_file()]
+    current = [path for path in found if _carries(path, draft_hash)]
+    chosen = current or found
+    return chosen[0].resolve() if chosen else None
+
+
+def _carries(report: Path, text: str) -> bool:
+    """Whether ``report`` (Markdown, HTML, a Word file's body) holds ``text``; unreadable: False."""
+    import zipfile
+
+    try:
+        if report.suffix == ".docx":
+            with zipfile.ZipFile(report) as docx:
+                data = docx.read("word/document.xml")
+        else:
+            data = report.read_bytes()
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return text.encode("utf-8") in data
 
 
 @dataclass(frozen=True)

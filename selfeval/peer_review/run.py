@@ -25,7 +25,6 @@ front of it and knows nothing of terminals.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +53,7 @@ from selfeval.peer_review.drafts import (
     StaleDraftError,
     compare_draft,
     consent_to_new_draft,
+    draft_report,
     submitted_and_reopened,
 )
 from selfeval.peer_review.reactions import (
@@ -586,7 +586,8 @@ def run_peer_review(
                 if started
                 and walk_reactions(
                     session.walker, selection, names=names, round_=choice.round,
-                    draft_report=_draft_report(workspace), carried_over=carried_over,
+                    draft_report=draft_report(draft_path, draft.draft.hash),
+                    carried_over=carried_over,
                 )
                 else "interrupted"
             )  # fmt: skip
@@ -603,15 +604,3 @@ def run_peer_review(
             notes=notes, still_submitted=store.unchanged_submitted,
             lang=language, kept_typed=kept_typed,
         )  # fmt: skip
-
-
-def _draft_report(workspace: Workspace) -> str | None:
-    """The draft report ``aggregate --draft`` wrote (md, html or docx), as the user finds it."""
-    for suffix in ("md", "html", "docx"):
-        report = workspace.root / "reports" / f"integrated-report-draft.{suffix}"
-        if report.is_file():
-            try:
-                return os.path.relpath(report)
-            except ValueError:  # pragma: no cover - another drive on Windows
-                return str(report)
-    return None
