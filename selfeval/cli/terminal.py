@@ -12,6 +12,8 @@ One prompt per item type (``STYLE.md`` §5):
 * multiple choice, participants: a checklist (Space toggles, Enter confirms);
   participants as ``participant_label`` labels them. An empty selection goes through
   the session's check, so a required checklist refuses it in place.
+* a list or checklist longer than the screen scrolls under its question,
+  saying how many choices are out of view (:func:`_fit_to_screen`).
 
 Questions and choice labels are broken at spaces to the terminal's width
 before questionary gets them (:func:`_wrap`): prompt_toolkit itself splits a
@@ -51,11 +53,13 @@ import prompt_toolkit.styles.style as _pt_style
 import questionary
 import questionary.prompts.common as _q_common
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application.current import get_app
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition, IsDone
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
+from prompt_toolkit.layout.containers import ScrollOffsets
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from questionary import Choice
@@ -396,6 +400,82 @@ def _no_wrap_around(question: questionary.Question) -> None:
         ic.select_next = lambda: step(1)  # type: ignore[method-assign]
         ic.select_previous = lambda: step(-1)  # type: ignore[method-assign]
         # The loops around these calls stop once the entry pointed at is valid.
+
+
+#: Screen lines a list leaves above its question for what it is about (a
+#: finding's card, the answers before it): a list longer than the screen scrolls
+#: in what is left (:func:`_fit_to_screen`).
+_CONTEXT_ROWS = 6
+
+
+def _fit_to_screen(question: questionary.Question, lang: str, asked: str) -> None:
+    """A list longer than the screen scrolls in it, under its question, saying what is out of view.
+
+    prompt_toolkit draws the whole list, however long: a list of 25 findings
+    at 80x24 filled the screen, pushed off the card above and the question
+    (issue 16, fifth trial), and left the screen blank once answered. Here
+    the list's window is at most what the terminal's height leaves after
+    :data:`_CONTEXT_ROWS`, the question (``asked``, as questionary shows it)
+    and a line under the list: "↑ nog 3 keuzes · ↓ nog 8 keuzes". It scrolls
+    with the pointer, a whole entry (wrapped over lines) at a time. A list
+    that fits is drawn as before.
+    """
+    holder = next(
+        (
+            c
+            for c in question.application.layout.walk()
+            if isinstance(c, ConditionalContainer)
+            and isinstance(c.content, Window)
+            and isinstance(c.content.content, InquirerControl)
+        ),
+        None,
+    )
+    if holder is None:
+        return
+    window: Window = holder.content  # type: ignore[assignment]
+    ic: InquirerControl = window.content  # type: ignore[assignment]
+    # The first line of each entry, in the list's lines (a label may wrap).
+    starts = []
+    at = 0
+    for choice in ic.choices:
+        starts.append(at)
+        at += str(choice.title).count("\n") + 1
+    total = at
+    tallest = max((b - a for a, b in zip(starts, [*starts[1:], total], strict=True)), default=1)
+    question_lines = asked.count("\n") + 1
+
+    def room() -> int:
+        """Lines the list may take now (the refusal under it takes two when shown)."""
+        rows = get_app().output.get_size().rows
+        refusal = 2 if ic.error_message is not None else 0
+        return rows - _CONTEXT_ROWS - question_lines - refusal
+
+    def overflows() -> bool:
+        return total > room()
+
+    def height() -> Dimension:
+        return Dimension(max=max(room() - 1, 3)) if overflows() else Dimension()
+
+    def more() -> str:
+        info = window.render_info
+        if info is None:
+            return ""
+        first = info.vertical_scroll
+        last = first + info.window_height - 1
+        ends = [*starts[1:], total]
+        above = sum(1 for end in ends if end - 1 < first)
+        below = sum(1 for start in starts if start > last)
+        said = []
+        if above:
+            said.append(ngettext(lang, "fill.ui.more_above", "fill.ui.more_above_plural", above))
+        if below:
+            said.append(ngettext(lang, "fill.ui.more_below", "fill.ui.more_below_plural", below))
+        return "  " + " · ".join(said)
+
+    window.height = height
+    window.scroll_offsets = ScrollOffsets(top=tallest, bottom=tallest)
+    line = Window(FormattedTextControl(more, style="class:instruction"), height=1)
+    holder.content = HSplit([window, ConditionalContainer(line, filter=Condition(overflows))])
 
 
 def _point_keys(question: questionary.Question, keys: dict[str, int]) -> None:
@@ -1266,6 +1346,7 @@ class TerminalPrompter:
             **self._io,
         )
         _no_wrap_around(question)
+        _fit_to_screen(question, self._lang, f"{asked} {instruction}")
         if back:
             bindings = KeyBindings()
 
@@ -1333,6 +1414,7 @@ class TerminalPrompter:
             **self._io,
         )
         _no_wrap_around(question)
+        _fit_to_screen(question, context.lang, f"{asked} {instruction}")
         if context.can_go_back:
             bindings = KeyBindings()
 
