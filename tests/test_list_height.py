@@ -22,9 +22,9 @@ from selfeval.fill.prompter import Option
 DOWN, UP, SPACE, ENTER = "\x1b[B", "\x1b[A", " ", "\r"
 QUESTION = "[Kans 1] Op welke knelpunten, blinde vlekken of behoeften is deze kans een antwoord?"
 FINDINGS = tuple(
-    (f"f{n}", f"Knelpunt (BZ): knelpunt nummer {n} uit de zelfevaluaties van de departementen")
+    (f"f{n}", f"Knelpunt (BZ): knelpunt nummer {n}" + (" uit de zelfevaluaties van de departementen" if n % 3 else ""))
     for n in range(1, 26)
-)
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -89,10 +89,13 @@ def test_a_long_checklist_keeps_its_question_and_what_is_above_on_screen(
         assert any(line.startswith("? [Kans 1] Op welke knelpunten") for line in frame), text
         assert any("»" in line for line in frame), text  # the entry pointed at is shown
         assert "kaartregel 8" in text, text  # what the question is about stays above it
+        # The list starts with an entry, never with the rest of one cut above.
+        under = next(n for n, line in enumerate(frame) if "spatie kiest" in line) + 1
+        assert "○" in frame[under] or "●" in frame[under], text
     # The list says there is more than it shows, and where.
     # (8 of 25 entries in the 15 lines left: 24 rows less 6 above, 2 of question, this one.)
-    assert frames[0][-1] == "  ↓ nog 17 keuzes", frames[0]
-    assert frames[-1][-1] == "  ↑ nog 16 keuzes · ↓ nog 1 keuze", frames[-1]
+    assert frames[0][-1] == "  ↓ nog 16 keuzes", frames[0]
+    assert frames[-1][-1] == "  ↑ nog 15 keuzes · ↓ nog 1 keuze", frames[-1]
     # Answered: the card, then the question with its answer; the screen is not emptied.
     shown = screen.lines()
     at = next(n for n, line in enumerate(shown) if line.startswith("? [Kans 1]"))
@@ -105,7 +108,7 @@ def test_which_finding_keeps_its_question_on_screen(
 ) -> None:
     options = [Option(f"f{n}", f"Knelpunt: bevinding {n}: Eens") for n in range(1, 24)]
     options.append(Option("back", "← Terug naar het overzicht"))
-    one_key_per_frame(monkeypatch, keys, [DOWN] * 23 + [ENTER])
+    one_key_per_frame(monkeypatch, keys, [DOWN] * 23 + [UP] * 23 + [DOWN] * 23 + [ENTER])
     p, screen = on_screen(keys)
     card(screen, p, 10)
     assert p.choose("Welke bevinding?", options) == "back"

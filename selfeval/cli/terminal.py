@@ -59,7 +59,6 @@ from prompt_toolkit.filters import Condition, IsDone
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
-from prompt_toolkit.layout.containers import ScrollOffsets
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from questionary import Choice
@@ -441,7 +440,7 @@ def _fit_to_screen(question: questionary.Question, lang: str, asked: str) -> Non
         starts.append(at)
         at += str(choice.title).count("\n") + 1
     total = at
-    tallest = max((b - a for a, b in zip(starts, [*starts[1:], total], strict=True)), default=1)
+    ends = [*starts[1:], total]
     question_lines = asked.count("\n") + 1
 
     def room() -> int:
@@ -456,13 +455,30 @@ def _fit_to_screen(question: questionary.Question, lang: str, asked: str) -> Non
     def height() -> Dimension:
         return Dimension(max=max(room() - 1, 3)) if overflows() else Dimension()
 
+    def scroll(window: Window) -> int:
+        """The first line shown: an entry's first, so that the entry pointed at is whole.
+
+        Moved down past the foot: scrolled so far that the entry and a line of
+        the next one show (there is more). Moved up past the top: the entry
+        before it shows too.
+        """
+        shown = max(room() - 1, 3)
+        top = window.vertical_scroll
+        pointed = min(max(ic.pointed_at or 0, 0), len(starts) - 1)
+        start = starts[pointed]
+        if start < top:
+            return starts[pointed - 1] if pointed else 0
+        need = min(ends[pointed] + 1, total)
+        if need > top + shown:
+            return next((line for line in starts if need - shown <= line <= start), start)
+        return top
+
     def more() -> str:
         info = window.render_info
         if info is None:
             return ""
         first = info.vertical_scroll
         last = first + info.window_height - 1
-        ends = [*starts[1:], total]
         above = sum(1 for end in ends if end - 1 < first)
         below = sum(1 for start in starts if start > last)
         said = []
@@ -473,7 +489,7 @@ def _fit_to_screen(question: questionary.Question, lang: str, asked: str) -> Non
         return "  " + " · ".join(said)
 
     window.height = height
-    window.scroll_offsets = ScrollOffsets(top=tallest, bottom=tallest)
+    window.get_vertical_scroll = scroll
     line = Window(FormattedTextControl(more, style="class:instruction"), height=1)
     holder.content = HSplit([window, ConditionalContainer(line, filter=Condition(overflows))])
 
