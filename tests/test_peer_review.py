@@ -815,6 +815,7 @@ def test_findings_skipped_before_any_question_are_not_asked_again(
     assert resumed[2] == (
         "2 bevindingen hebben nog geen reactie; die kunt u in het overzicht alsnog "
         "geven (‘Een reactie wijzigen’).",
+        "Vraag uw coördinator om het concept-rapport om erbij te lezen, als Word-bestand.",
     )
     assert prompter.asked == [("recognition",)]
     # Reachable from the final review, by title, and no longer marked skipped once given.
@@ -975,6 +976,8 @@ def test_resuming_after_skipping_the_rest_goes_on_where_the_reviewer_stopped(ws:
         (
             "2 bevindingen hebben nog geen reactie; die kunt u in het overzicht alsnog "
             "geven (‘Een reactie wijzigen’).",
+            # Where the draft report is, as under the findings' heading (fifth trial).
+            "Vraag uw coördinator om het concept-rapport om erbij te lezen, als Word-bestand.",
         ),
     )
     # Then fill's resume menu, at the review (every question was asked).

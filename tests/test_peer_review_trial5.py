@@ -136,3 +136,17 @@ def test_without_a_draft_report_the_reviewer_is_told_to_ask_for_one(ws: Path) ->
     assert draft_line(prompter) == (
         "Vraag uw coördinator om het concept-rapport om erbij te lezen, als Word-bestand."
     )
+
+
+def test_resuming_past_the_findings_says_where_the_draft_report_is(ws: Path) -> None:
+    # A reviewer who comes back another day sees no finding's heading; "Een reactie
+    # wijzigen" still wants the draft beside it.
+    html = made_by_aggregate(ws, "html", draft_hash(ws))
+    review(ws, "DEF", ["agree", "skip-rest", Interrupt], lang="nl")
+    _, prompter = review(ws, "DEF", [Interrupt], lang="nl")
+    resumed = next(n for n in prompter.notices if n[1].startswith("U was al voorbij"))
+    assert resumed[2][-1].split("\n") == [
+        "Het concept-rapport om erbij te lezen opent in uw webbrowser: kopieer de regel "
+        "hieronder naar de adresbalk van de browser.",
+        str(html.resolve()),
+    ]

@@ -215,7 +215,7 @@ def walk_reactions(
             without = len(passed)
             pending = [f for f in pending if f not in passed]
             if without and not pending:
-                _show_resumed(session, count, without)
+                _show_resumed(session, count, without, draft_report)
                 return True
         if not pending and prompter.confirm(
             ngettext(lang, "peer_review.all_done", "peer_review.all_done_plural", count),
@@ -364,8 +364,12 @@ def draft_report_line(path: Path | None, lang: str) -> str:
     return f"{said}\n{path}"
 
 
-def _show_resumed(session: Walker, count: int, without: int) -> None:
-    """Say that the session goes on after the findings: how many have a reaction, and how."""
+def _show_resumed(session: Walker, count: int, without: int, draft_report: Path | None) -> None:
+    """Say that the session goes on after the findings: how many have a reaction, and how.
+
+    Where the draft report is comes last, as under the findings' heading: a
+    reviewer who comes back another day needs it for "Een reactie wijzigen".
+    """
     from selfeval.fill.prompter import Notice
 
     lang = session.lang
@@ -376,6 +380,7 @@ def _show_resumed(session: Walker, count: int, without: int) -> None:
                 lang, "peer_review.resumed_without", "peer_review.resumed_without_plural", without
             ),
         )
+    details += (draft_report_line(draft_report, lang),)
     text = ngettext(
         lang, "peer_review.resumed", "peer_review.resumed_plural", count, done=count - without
     )
