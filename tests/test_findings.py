@@ -81,7 +81,7 @@ def test_ids_use_keys_or_one_based_positions(ws: Workspace) -> None:
         "FIN.peer-review-2.needs.1",
     ]
     assert findings[2].scope == "departmental"
-    assert findings[0].raised_by == ["BZ"]
+    assert findings[0].raised_by == ("BZ",)
 
 
 def test_other_roles_make_attributed_role_findings(ws: Workspace) -> None:
@@ -94,8 +94,8 @@ def test_other_roles_make_attributed_role_findings(ws: Workspace) -> None:
     roles = {f.id: f for f in findings}
     assert list(roles) == ["role.BZ", "role.DEF", "role.FIN"]
     assert roles["role.FIN"].text == "BZ: Wereldbank.\n\nDefensie: Schulden."
-    assert roles["role.FIN"].raised_by == ["BZ", "DEF"]
-    assert roles["role.FIN"].concerns == ["FIN"]
+    assert roles["role.FIN"].raised_by == ("BZ", "DEF")
+    assert roles["role.FIN"].concerns == ("FIN",)
 
 
 def test_same_as_merges_under_the_first_id(ws: Workspace) -> None:
@@ -111,9 +111,9 @@ def test_same_as_merges_under_the_first_id(ws: Workspace) -> None:
     )
     merged, aliases, warnings = merge_findings(findings, exercise=ws.exercise)
     assert [f.id for f in merged] == ["BZ.bottlenecks.cap"]
-    assert merged[0].raised_by == ["BZ", "DEF"]
-    assert merged[0].concerns == ["BZK", "JUS"]  # selfeval.yaml order
-    assert merged[0].merged == ["DEF.bottlenecks.cap"]
+    assert merged[0].raised_by == ("BZ", "DEF")
+    assert merged[0].concerns == ("BZK", "JUS")  # selfeval.yaml order
+    assert merged[0].merged == ("DEF.bottlenecks.cap",)
     assert aliases == {"DEF.bottlenecks.cap": "BZ.bottlenecks.cap"}
     assert warnings == []
 
@@ -227,3 +227,25 @@ def test_aggregate_draft_writes_the_draft_data_with_one_hash(
     assert data["draft"]["exercise"] == ws.exercise.text(ws.exercise.project)
     assert [f["id"] for f in data["findings"]] == [f.id for f in draft.findings]
     assert "text: |" in text  # multi-line texts stay readable as literal blocks
+
+
+def test_the_shared_empty_details_cannot_be_changed_and_stay_shared_through_pickle() -> None:
+    """Findings without details share ``NO_DETAILS`` (issue 20: memory).
+
+    A change to it would change every such finding, so it refuses one; a
+    worker process's findings come back through pickle sharing it too.
+    """
+    import pickle
+
+    from selfeval.report.findings import NO_DETAILS
+
+    assert NO_DETAILS == {}
+    for change in (
+        lambda d: d.__setitem__("phase", "x"),
+        lambda d: d.update(phase="x"),
+        lambda d: d.setdefault("phase", "x"),
+    ):
+        with pytest.raises(TypeError):
+            change(NO_DETAILS)
+    assert NO_DETAILS == {}
+    assert pickle.loads(pickle.dumps(NO_DETAILS)) is NO_DETAILS

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, NoReturn, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,7 @@ from selfeval.model.response import Response
 
 __all__ = [
     "FINDING_KINDS",
+    "NO_DETAILS",
     "Draft",
     "DraftFinding",
     "DraftInfo",
@@ -47,6 +48,7 @@ __all__ = [
     "report_order",
     "response_findings",
     "role_findings",
+    "shared",
     "write_draft",
 ]
 
@@ -79,6 +81,60 @@ def finding_hash(kind: str, title: str, text: str) -> str:
     """
     digest = hashlib.sha256(_canonical({"kind": kind, "title": title, "text": text}))
     return "sha256:" + digest.hexdigest()
+
+
+class _NoDetails(dict[str, Any]):
+    """The details of every finding that has none: one empty mapping, shared, never changed.
+
+    A finding without kind-specific extras (most bottlenecks, blind spots and
+    needs) held an empty dict of its own (1,000 responses: 8,456 of them).
+    It equals ``{}``, is JSON's ``{}``, and pickles as a reference to
+    :data:`NO_DETAILS` (so a worker process's findings share it too); any
+    attempt to change it raises ``TypeError``.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("NO_DETAILS is shared by every finding without details: never changed")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    setdefault = update = pop = popitem = clear = _refuse
+
+    def __reduce__(self) -> str:
+        return "NO_DETAILS"
+
+
+#: :attr:`Finding.details` of a finding without details (shared; it cannot be changed).
+NO_DETAILS: dict[str, Any] = _NoDetails()
+
+#: Equal tuples of strings and numbers made before, to share (see :func:`shared`).
+_SHARED: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+#: How many :func:`shared` keeps at most (a dict of ~4,000 small entries, ~200 KB).
+_SHARED_MAX = 4096
+
+
+def shared(values: Iterable[Any]) -> tuple[Any, ...]:
+    """``values`` as a tuple, the same object as an equal one made before when there is one.
+
+    The findings of 1,000 responses repeat their places (``("bottlenecks",
+    0)``) and the departments they concern: ~20 findings per response, each
+    of which held a list of its own for each (``docs/performance.md``). An
+    empty sequence gives ``()``. Only for tuples of strings and integers
+    (``(1,)`` and ``(True,)`` are equal keys); at most :data:`_SHARED_MAX`
+    are kept, later ones are returned unshared.
+    Sharing changes neither equality nor the bytes pickle gives (the kept
+    parts' keys pickle without a memo, :mod:`selfeval.report.fragments`).
+    """
+    made = tuple(values)
+    if not made:
+        return ()
+    found = _SHARED.get(made)
+    if found is not None:
+        return found
+    if len(_SHARED) < _SHARED_MAX:
+        _SHARED[made] = made
+    return made
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +179,13 @@ class Finding:
             the surviving ids of bottlenecks, blind spots and needs, in report order).
         place: where the entry is in its response's answers (``("opportunities", 2)``),
             to point at file:line.
+
+    Every finding of every response is held for the whole run, so its
+    sequences are tuples (an empty one is ``()``, one object for all; equal
+    places and ``concerns`` are shared, :func:`shared`) and ``details`` is
+    :data:`NO_DETAILS` when it has none: each held eight lists, most of
+    them empty, and a dict (``docs/performance.md``). Code that changes a
+    finding (merges, links) gives it new tuples.
     """
 
     id: str
@@ -130,19 +193,19 @@ class Finding:
     title: str
     text: str
     scope: str | None
-    raised_by: list[str]
-    concerns: list[str]
+    raised_by: tuple[str, ...]
+    concerns: tuple[str, ...]
     hash: str
     questionnaire: str
     source: str
-    details: dict[str, Any] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
-    same_as: list[str] = field(default_factory=list)
-    merged: list[str] = field(default_factory=list)
-    others: list[Finding] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=lambda: NO_DETAILS)
+    sources: tuple[Source, ...] = ()
+    same_as: tuple[str, ...] = ()
+    merged: tuple[str, ...] = ()
+    others: tuple[Finding, ...] = ()
     note: str | None = None
-    written_by: list[str] = field(default_factory=list)
-    answers: list[str] = field(default_factory=list)
+    written_by: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
     place: tuple[str | int, ...] = ()
 
     @property
@@ -174,7 +237,7 @@ def _choice_label(item: Any, value: Any, lang: str) -> str:
     return str(value) if item is None else item.display(value, lang)
 
 
-def _sources(entry: dict[str, Any]) -> list[Source]:
+def _sources(entry: dict[str, Any]) -> tuple[Source, ...]:
     found: list[Source] = []
     for raw in entry.get("sources") or []:
         if isinstance(raw, dict) and raw.get("document"):
@@ -187,7 +250,7 @@ def _sources(entry: dict[str, Any]) -> list[Source]:
                     str(page) if page not in (None, "") else None,
                 )
             )
-    return found
+    return tuple(found)
 
 
 def _entry_finding(
@@ -198,6 +261,7 @@ def _entry_finding(
     source: SourceResponse,
     lang: str,
     place: tuple[str | int, ...] = (),
+    raised_by: tuple[str, ...] | None = None,
 ) -> Finding:
     sub = {i.id: i for i in item.items}
     details: dict[str, Any] = {}
@@ -219,8 +283,6 @@ def _entry_finding(
             if entry.get(key) is not None:
                 details[key] = entry[key]
     scope = entry.get("scope") if kind in ("need", "opportunity") else None
-    concerns = [c for c in entry.get(CONCERNS) or [] if isinstance(c, str)]
-    same_as = [s for s in entry.get("same_as") or [] if isinstance(s, str)]
     answers = entry.get("answers") if kind == "opportunity" else None
     return Finding(
         id=fid,
@@ -228,16 +290,16 @@ def _entry_finding(
         title=title,
         text=text,
         scope=scope,
-        raised_by=[source.response.participant],
-        concerns=concerns,
+        raised_by=raised_by or (source.response.participant,),
+        concerns=shared(c for c in entry.get(CONCERNS) or [] if isinstance(c, str)),
         hash=finding_hash(kind, title, text),
         questionnaire=source.questionnaire.id,
         source=source.path,
-        details=details,
+        details=details or NO_DETAILS,
         sources=_sources(entry),
-        same_as=same_as,
-        answers=[a for a in answers or [] if isinstance(a, str)],
-        place=place,
+        same_as=shared(s for s in entry.get("same_as") or [] if isinstance(s, str)),
+        answers=shared(a for a in answers or [] if isinstance(a, str)),
+        place=shared(place),
     )
 
 
@@ -288,8 +350,8 @@ def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list
                 title=title,
                 text=text,
                 scope=None,
-                raised_by=[code],
-                concerns=[code],
+                raised_by=(code,),
+                concerns=(code,),
                 hash=finding_hash("role", title, text),
                 questionnaire=source.questionnaire.id,
                 source=source.path,
@@ -327,8 +389,8 @@ def role_findings(exercise: Exercise, sources: Sequence[SourceResponse]) -> list
                 title=title,
                 text=text,
                 scope=None,
-                raised_by=[by for by, _, _, _ in views],
-                concerns=[code],
+                raised_by=tuple(by for by, _, _, _ in views),
+                concerns=(code,),
                 hash=finding_hash("role", title, text),
                 questionnaire="self-evaluation",
                 source=views[0][3],
@@ -351,6 +413,7 @@ def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
         §2) and hash (§5, computed once here).
     """
     response = source.response
+    raised_by = (response.participant,)  # one tuple for all its findings
     findings: list[Finding] = []
     for item in source.questionnaire.items():
         if not isinstance(item, RepeatItem) or item.finding is None:
@@ -363,7 +426,9 @@ def response_findings(source: SourceResponse, lang: str) -> list[Finding]:
                 continue
             fid = finding_id(response.participant, source.questionnaire, item.id, entry, position)
             place = (item.id, position - 1)
-            findings.append(_entry_finding(item.finding, fid, entry, item, source, lang, place))
+            findings.append(
+                _entry_finding(item.finding, fid, entry, item, source, lang, place, raised_by)
+            )
     return findings
 
 

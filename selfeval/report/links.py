@@ -159,7 +159,7 @@ def link_answers(
                     continue
                 if target not in linked:
                     linked.append(target)
-        finding.answers = sorted(linked, key=order.__getitem__)
+        finding.answers = tuple(sorted(linked, key=order.__getitem__))
     if len(problems) == 1:
         raise problems[0]
     if problems:

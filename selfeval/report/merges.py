@@ -181,12 +181,12 @@ def merge_findings(
         if len(members) > 1:
             raised = {c for m in members for c in m.raised_by}
             concerns = {c for m in members for c in m.concerns}
-            finding.written_by = list(finding.raised_by)
-            finding.raised_by = [c for c in codes if c in raised]
-            finding.concerns = [c for c in codes if c in concerns]
-            finding.merged = [m.id for m in members[1:]]
-            finding.others = members[1:]
-            finding.sources = [s for m in members for s in m.sources]
+            finding.written_by = tuple(finding.raised_by)
+            finding.raised_by = tuple(c for c in codes if c in raised)
+            finding.concerns = tuple(c for c in codes if c in concerns)
+            finding.merged = tuple(m.id for m in members[1:])
+            finding.others = tuple(members[1:])
+            finding.sources = tuple(s for m in members for s in m.sources)
         note = next((notes[m.id] for m in members if m.id in notes), None)
         finding.note = note
         result.append(finding)

@@ -53,7 +53,7 @@ from selfeval.files.workspace import Workspace
 from selfeval.model.response import Response
 from selfeval.report import cachebase, sealed
 from selfeval.report.cachebase import CACHE_DIR
-from selfeval.report.findings import Finding, Source
+from selfeval.report.findings import NO_DETAILS, Finding, Source, shared
 
 __all__ = [
     "CACHE_DIR",
@@ -290,6 +290,16 @@ def _same(a: Cached, b: Cached) -> bool:
     )
 
 
+def _one_of(seen: dict[tuple[str, ...], tuple[str, ...]], codes: list[str]) -> tuple[str, ...]:
+    """``codes`` as a tuple, one object for equal ones of an entry (its findings' ``raised_by``).
+
+    The findings of one response share one ``raised_by``, as
+    :func:`selfeval.report.findings.response_findings` makes them.
+    """
+    made = tuple(codes)
+    return seen.setdefault(made, made)
+
+
 def decode_entry(raw: bytes, key: str) -> Cached | None:
     """Read an entry back, or None for anything not exactly a valid entry under ``key``.
 
@@ -303,6 +313,7 @@ def decode_entry(raw: bytes, key: str) -> Cached | None:
         if data.format != FORMAT or data.key != key or len(data.questionnaire) != 2:
             return None
         response = Response.model_validate(data.response)
+        raised: dict[tuple[str, ...], tuple[str, ...]] = {}
         findings = tuple(
             Finding(
                 id=f.id,
@@ -310,16 +321,16 @@ def decode_entry(raw: bytes, key: str) -> Cached | None:
                 title=f.title,
                 text=f.text,
                 scope=f.scope,
-                raised_by=f.raised_by,
-                concerns=f.concerns,
+                raised_by=_one_of(raised, f.raised_by),
+                concerns=shared(f.concerns),
                 hash=f.hash,
                 questionnaire=f.questionnaire,
                 source=f.source,
-                details=f.details,
-                sources=[Source(s.document, s.year, s.page) for s in f.sources],
-                same_as=f.same_as,
-                answers=f.answers,
-                place=tuple(f.place),
+                details=f.details or NO_DETAILS,
+                sources=tuple(Source(s.document, s.year, s.page) for s in f.sources),
+                same_as=shared(f.same_as),
+                answers=shared(f.answers),
+                place=shared(f.place),
             )
             for f in data.findings
         )
@@ -362,6 +373,7 @@ def decode_sealed(raw: bytes, key: str) -> Cached | None:
             return None
         qid, version = data["questionnaire"]
         response = Response.model_validate(data["response"])
+        raised: dict[tuple[str, ...], tuple[str, ...]] = {}
         findings = tuple(
             Finding(
                 id=f["id"],
@@ -369,16 +381,16 @@ def decode_sealed(raw: bytes, key: str) -> Cached | None:
                 title=f["title"],
                 text=f["text"],
                 scope=f["scope"],
-                raised_by=f["raised_by"],
-                concerns=f["concerns"],
+                raised_by=_one_of(raised, f["raised_by"]),
+                concerns=shared(f["concerns"]),
                 hash=f["hash"],
                 questionnaire=f["questionnaire"],
                 source=f["source"],
-                details=f["details"],
-                sources=[Source(s["document"], s["year"], s["page"]) for s in f["sources"]],
-                same_as=f["same_as"],
-                answers=f["answers"],
-                place=tuple(f["place"]),
+                details=f["details"] or NO_DETAILS,
+                sources=tuple(Source(s["document"], s["year"], s["page"]) for s in f["sources"]),
+                same_as=shared(f["same_as"]),
+                answers=shared(f["answers"]),
+                place=shared(f["place"]),
             )
             for f in data["findings"]
         )
