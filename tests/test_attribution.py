@@ -124,7 +124,7 @@ def test_a_merged_finding_gives_each_department_s_text_under_its_name(built: Bui
         v for v in report.bottlenecks if v.id == "BZ.bottlenecks.capaciteit-politie-justitie"
     )
     assert merged.attribution == "BZ en Defensie"
-    assert [(t.authors, t.named) for t in merged.texts] == [(["BZ"], True), (["Defensie"], True)]
+    assert [(t.authors, t.named) for t in merged.texts] == [(("BZ",), True), (("Defensie",), True)]
 
 
 def test_the_same_text_of_two_departments_is_shown_once_as_theirs() -> None:

@@ -163,7 +163,7 @@ def build_report(data: ReportInput) -> Report:
     opportunities = [views.view(f) for f in findings if f.kind == "opportunity"]
     by_id = {f.id: f for f in findings}
     for v in opportunities:  # after the findings they answer, so note numbers keep their order
-        v.answers = [views.view(by_id[a]) for a in v.finding.answers if a in by_id]
+        v.answers = tuple(views.view(by_id[a]) for a in v.finding.answers if a in by_id)
     matrix = chapters.opportunity_matrix(L, opportunities)
     other = chapters.other_input(views, sources)
     annex_rows, not_received = chapters.annex1(views, sources)

@@ -10,7 +10,7 @@ chapters is the same view with the same note numbers. Plain data; no files.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from selfeval.model.exercise import Exercise
 from selfeval.model.response import Reaction
@@ -35,7 +35,7 @@ class AuthoredText:
             geeft aan …``), so a name put before it would say it twice.
     """
 
-    authors: list[str]
+    authors: tuple[str, ...]
     by: str
     text: str
     named: bool
@@ -63,7 +63,7 @@ def _begins_with_a_name(text: str, names: Sequence[str]) -> bool:
 
 def texts_by_author(
     texts: Sequence[tuple[str, str]], heading: Sequence[str], and_word: str
-) -> list[AuthoredText]:
+) -> tuple[AuthoredText, ...]:
     """Department texts with their authors, the same text of several authors once.
 
     Args:
@@ -74,7 +74,8 @@ def texts_by_author(
         and_word: the report's word for "and".
 
     Returns:
-        One :class:`AuthoredText` per distinct text, in first-seen order. A
+        One :class:`AuthoredText` per distinct text, in first-seen order (a
+        tuple: the report model holds one per finding for the whole run). A
         text is ``named`` when there is more than one, or when its authors
         are not exactly the heading's — unless it begins with an author's name.
     """
@@ -93,9 +94,9 @@ def texts_by_author(
         names_itself = _begins_with_a_name(key, names)
         named = (several or sorted(names) != sorted(heading)) and not names_itself
         found.append(
-            AuthoredText(names, join_names(names, and_word), shown[key], named, names_itself)
+            AuthoredText(tuple(names), join_names(names, and_word), shown[key], named, names_itself)
         )
-    return found
+    return tuple(found)
 
 
 @dataclass(slots=True)
@@ -141,17 +142,21 @@ class FindingView:
         origin: "ingebracht in collegiale toets 2" for findings from peer reviews.
         answers: for an opportunity, the bottlenecks, blind spots and needs it
             answers (``Finding.answers``), in report order.
+
+    The report model holds a view per finding until the report is written,
+    so its sequences are tuples (``()`` when empty, one object for all):
+    each view held four lists, most of them empty (``docs/performance.md``).
     """
 
     finding: Finding
     attribution: str
     concerns: str
     single_source: bool
-    texts: list[AuthoredText] = field(default_factory=list)
-    notes: list[int] = field(default_factory=list)
-    reactions: list[ReactionView] = field(default_factory=list)
+    texts: tuple[AuthoredText, ...] = ()
+    notes: tuple[int, ...] = ()
+    reactions: tuple[ReactionView, ...] = ()
     origin: str | None = None
-    answers: list[FindingView] = field(default_factory=list)
+    answers: tuple[FindingView, ...] = ()
 
     @property
     def id(self) -> str:
@@ -267,8 +272,8 @@ class Views:
             single_source=len(finding.raised_by) == 1
             and finding.kind in ("bottleneck", "blind-spot", "opportunity"),
             texts=texts_by_author(written, heading, self.L["and"]),
-            notes=[self.note(s) for s in finding.sources],
-            reactions=self.reactions.get(finding.id, []),
+            notes=tuple(self.note(s) for s in finding.sources),
+            reactions=tuple(self.reactions.get(finding.id, ())),
             origin=origin,
         )
         self._views[finding.id] = view
