@@ -283,6 +283,8 @@ def _entry_finding(
             if entry.get(key) is not None:
                 details[key] = entry[key]
     scope = entry.get("scope") if kind in ("need", "opportunity") else None
+    concerns = entry.get(CONCERNS)
+    same_as = entry.get("same_as")
     answers = entry.get("answers") if kind == "opportunity" else None
     return Finding(
         id=fid,
@@ -291,14 +293,14 @@ def _entry_finding(
         text=text,
         scope=scope,
         raised_by=raised_by or (source.response.participant,),
-        concerns=shared(c for c in entry.get(CONCERNS) or [] if isinstance(c, str)),
+        concerns=shared(c for c in concerns if isinstance(c, str)) if concerns else (),
         hash=finding_hash(kind, title, text),
         questionnaire=source.questionnaire.id,
         source=source.path,
         details=details or NO_DETAILS,
         sources=_sources(entry),
-        same_as=shared(s for s in entry.get("same_as") or [] if isinstance(s, str)),
-        answers=shared(a for a in answers or [] if isinstance(a, str)),
+        same_as=shared(s for s in same_as if isinstance(s, str)) if same_as else (),
+        answers=shared(a for a in answers if isinstance(a, str)) if answers else (),
         place=shared(place),
     )
 
