@@ -158,3 +158,51 @@ def test_continued_never_repeats_the_reviews_title(keys: Any) -> None:
         assert sum("Uw reacties" in line for line in page) == 1, page  # the title's rule
         assert page[2].startswith("  Knelpunt: titel"), page
     assert pages[2][2] == "  Knelpunt: titel 18: —"  # on from page 1, nothing above it
+
+
+#: The role question asks for one point per line (sixth trial).
+ROLES = "Systeemverantwoordelijk voor digitale overheid\nCoördinatie bij landelijke ICT-storingen"
+
+
+def test_short_lines_stay_lines_unpaged() -> None:
+    # Sixth trial: the two points of the role question were joined into one sentence
+    # ("… digitale overheid Coördinatie bij …"); a line is joined to the one before
+    # only when that one is long, as a hard-wrapped line is.
+    rows = [
+        ReviewRow(0, "Rol", "", "heading"),
+        ReviewRow(1, "Welke rol heeft uw departement?", ROLES, "answered"),
+    ]
+    lines = printed(lambda p: p.show_review("Uw antwoorden", rows))
+    at = lines.index("  Welke rol heeft uw departement?:")
+    assert lines[at + 1 : at + 3] == [
+        "      Systeemverantwoordelijk voor digitale overheid",
+        "      Coördinatie bij landelijke ICT-storingen",
+    ], lines
+
+
+def test_short_lines_stay_lines_on_a_paged_review(keys: Any) -> None:
+    rows = long_review()
+    rows.insert(1, ReviewRow(1, "Welke rol heeft uw departement?", ROLES, "answered"))
+    keys.send_text(DOWN + ENTER)
+    p, screen = paged(keys)
+    p.show_review("Uw antwoorden", rows)
+    page = page_frames(screen)[1]
+    at = page.index("  Welke rol heeft uw departement?:")
+    assert page[at + 1 : at + 3] == [
+        "      Systeemverantwoordelijk voor digitale overheid",
+        "      Coördinatie bij landelijke ICT-storingen",
+    ], page
+
+
+def test_a_line_is_joined_only_after_a_long_one() -> None:
+    from selfeval.cli.terminal import _reflowed
+
+    long = "Een regel die een respondent heeft afgebroken omdat zijn editor dat deed,"
+    assert _reflowed(f"{long}\nen hier gaat hij verder.") == f"{long} en hier gaat hij verder."
+    assert _reflowed(f"{long}\n- een punt") == f"{long}\n- een punt"
+    assert _reflowed(f"Kort punt\nNog een punt\n{long}\nverder") == (
+        f"Kort punt\nNog een punt\n{long} verder"
+    )
+    # The line before counts as typed, not as joined: a paragraph's short last line
+    # ends it.
+    assert _reflowed(f"{long}\nkort einde.\nVolgend punt") == f"{long} kort einde.\nVolgend punt"

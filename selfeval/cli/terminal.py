@@ -113,22 +113,32 @@ _LISTED = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+\S")
 _SHORT_LINES = 3
 
 
+#: A typed line at least this long, followed by one that is no list item, was
+#: hard-wrapped (a line break every 70-100 characters): the two are joined for display.
+_WRAPPED_AT = 60
+
+
 def _reflowed(text: str) -> str:
     """``text`` with its hard line breaks inside a paragraph joined, for display only.
 
     An answer typed or pasted with a line break every 70-100 characters
     wraps at the terminal's width as a long line and a short one (issue 16:
-    the worked example's review ran to 37 pages at 80x24). Blank lines
-    (paragraphs) and the lines of a list ("- …", "1. …") stay; the stored
-    answer is never changed.
+    the worked example's review ran to 37 pages at 80x24). A line is joined
+    to the one before only when that one, as typed, is at least
+    :data:`_WRAPPED_AT` characters long: short lines ("one point per line",
+    as the role question asks) stay lines (sixth trial: two roles read as one
+    sentence). Blank lines (paragraphs) and the lines of a list ("- …",
+    "1. …") stay too; the stored answer is never changed.
     """
     out: list[str] = []
+    before = ""  # the line before, as typed
     for line in text.strip("\n").split("\n"):
-        joins = out and out[-1].strip() and line.strip() and not _LISTED.match(line)
+        joins = len(before.rstrip()) >= _WRAPPED_AT and line.strip() and not _LISTED.match(line)
         if joins:
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             out.append(line.rstrip())
+        before = line
     return "\n".join(out)
 
 
