@@ -82,7 +82,7 @@ def test_wrapped_review_rows_and_listed_answer_lines_go_on_under_their_text() ->
     ]
     lines = printed(lambda p: p.show_review("Uw antwoorden", rows))
     at = next(n for n, line in enumerate(lines) if line.startswith("  Welke rol"))
-    assert lines[at + 1] == "    incidentcategorie?:", lines  # under the row's text
+    assert lines[at + 1] == "    incidentcategorie?", lines  # under its text, no colon after "?"
     assert lines[at + 2] == "      Zo:"
     assert lines[at + 3].startswith("      - leidende rol")
     assert lines[at + 4].startswith("        "), lines  # under the text, not the dash

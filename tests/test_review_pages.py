@@ -173,7 +173,7 @@ def test_short_lines_stay_lines_unpaged() -> None:
         ReviewRow(1, "Welke rol heeft uw departement?", ROLES, "answered"),
     ]
     lines = printed(lambda p: p.show_review("Uw antwoorden", rows))
-    at = lines.index("  Welke rol heeft uw departement?:")
+    at = lines.index("  Welke rol heeft uw departement?")
     assert lines[at + 1 : at + 3] == [
         "      Systeemverantwoordelijk voor digitale overheid",
         "      Coördinatie bij landelijke ICT-storingen",
@@ -187,7 +187,7 @@ def test_short_lines_stay_lines_on_a_paged_review(keys: Any) -> None:
     p, screen = paged(keys)
     p.show_review("Uw antwoorden", rows)
     page = page_frames(screen)[1]
-    at = page.index("  Welke rol heeft uw departement?:")
+    at = page.index("  Welke rol heeft uw departement?")
     assert page[at + 1 : at + 3] == [
         "      Systeemverantwoordelijk voor digitale overheid",
         "      Coördinatie bij landelijke ICT-storingen",
@@ -206,3 +206,31 @@ def test_a_line_is_joined_only_after_a_long_one() -> None:
     # The line before counts as typed, not as joined: a paragraph's short last line
     # ends it.
     assert _reflowed(f"{long}\nkort einde.\nVolgend punt") == f"{long} kort einde.\nVolgend punt"
+
+
+def test_no_colon_after_a_label_ending_in_a_question_mark_or_colon() -> None:
+    # Sixth trial: "…de incidentcategorie?:", "Ziet uw departement knelpunten …?: Ja".
+    rows = [
+        ReviewRow(0, "Knelpunten", "", "heading"),
+        ReviewRow(1, "Ziet uw departement knelpunten?", "Ja", "answered"),
+        ReviewRow(1, "Hoe omschrijft uw departement de incidentcategorie?", ROLES, "answered"),
+        ReviewRow(1, "Zo:", "Nee", "answered"),
+        ReviewRow(1, "Wanneer?", "", "missing"),
+        ReviewRow(1, "Titel", "Tekst", "answered"),
+    ]
+    lines = printed(lambda p: p.show_review("Uw antwoorden", rows))
+    assert "  Ziet uw departement knelpunten? Ja" in lines, lines
+    assert "  Hoe omschrijft uw departement de incidentcategorie?" in lines, lines
+    assert "  Zo: Nee" in lines and "  Titel: Tekst" in lines, lines
+    assert "  Wanneer? ontbreekt" in lines, lines
+    assert not any("?:" in line or "::" in line for line in lines), lines
+
+
+def test_the_which_answer_menu_puts_no_colon_after_a_question_mark(example_ws: Path) -> None:
+    # "Eén antwoord wijzigen" lists "Label: answer" as the review does.
+    ws = Workspace.open(example_ws)
+    with open_for_session(ws, "BZ", "self-evaluation", reopen=True) as store:
+        walker = Walker(store, TerminalPrompter(lang="nl"), lang="nl")
+        labels = [label for n in range(7) for _, label in walker.groups.questions_of(n)]
+    assert "Ziet uw departement knelpunten in het interdepartementale beleidsproces? Ja" in labels
+    assert not any("?:" in label for label in labels), labels

@@ -78,6 +78,7 @@ from selfeval.fill.prompter import (
     SectionInfo,
     TypedInterrupt,
     chosen_words,
+    label_colon,
     pause_collection,
     progress_words,
     resume_collection,
@@ -1040,7 +1041,7 @@ class TerminalPrompter:
             if row.state == "heading":
                 add(label, indent, 2)
                 continue
-            line = label + Text(": ")
+            line = label + Text(label_colon(row.label))
             if row.state == "missing":
                 line.append(gettext(lang, "fill.ui.missing"), style="bold red")
             elif row.state == "blank":
@@ -1049,6 +1050,7 @@ class TerminalPrompter:
                 line.append(row.value.split("\n")[0] + " — " + gettext(lang, "fill.ui.inactive"))
                 line.stylize("dim")
             elif "\n" in row.value or len(row.value) > 60:
+                line.rstrip()  # the answer goes under it
                 add(line, indent, 2)
                 add(Text(_reflowed(row.value)), indent + 4, limit=_SHORT_LINES if short else None)
                 continue

@@ -28,6 +28,7 @@ from selfeval.fill.prompter import (
     Path_,
     Prompter,
     format_value,
+    label_colon,
     label_room,
     offered,
     shorten,
@@ -373,9 +374,10 @@ class Groups:
         shown = format_value(
             item, value, self.lang, labels=self._labels, findings=self.walker.finding_labels()
         )
+        colon = label_colon(label)
         if not shown:
-            return f"{label}: —"
-        return f"{label}: {shorten(shown, label_room(before + len(label) + 2))}"
+            return f"{label}{colon}—"
+        return f"{label}{colon}{shorten(shown, label_room(before + len(label) + len(colon)))}"
 
     def entry(
         self,

@@ -319,6 +319,15 @@ def offered(item: Item, container: Mapping[str, Any]) -> Any:
 MENU_MARGIN = 6
 
 
+def label_colon(label: str) -> str:
+    """What goes between ``label`` and its answer on one line: ``": "``, or ``" "``.
+
+    A label that ends in "?" or ":" gets no colon after it ("Ziet uw
+    departement knelpunten? Ja", not "…knelpunten?: Ja"; sixth trial).
+    """
+    return " " if label.rstrip().endswith(("?", ":")) else ": "
+
+
 def label_room(before: int = 0) -> int:
     """How many characters a menu label has on one line of this terminal.
 
