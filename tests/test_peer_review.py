@@ -478,8 +478,8 @@ def test_no_answer_at_the_verdict_skips_the_finding_and_moves_on(ws: Path) -> No
     reactions = response_of(ws, "DEF", "peer-review-1")["reactions"]
     assert [r["finding"] for r in reactions] == ["role.BZK", "BZ.needs.wereldbank"]
     assert not [n for n in prompter.notices if n[0] == "warning"]
-    # At a terminal the notice is shown under the next finding's card, so it names
-    # the finding skipped by number (issue 16, trial 4: it read as if card 2 was skipped).
+    # It names the finding skipped by number (issue 16, trial 4: it read as if card 2
+    # was skipped); at a terminal it is printed before card 2 (test_peer_review_trial6.py).
     skipped = [n[1] for n in prompter.notices if n[1].startswith("Overgeslagen")]
     assert skipped == [
         "Overgeslagen: geen reactie op bevinding 1/3 (u kunt later nog reageren)."

@@ -816,12 +816,14 @@ class TerminalPrompter:
         van BZ is heropend", "Dit is de eerste vraag") is printed just before
         the next prompt, or at the top of the next review page, so that what
         is shown in between (a review page, a summary, a finding's card) does
-        not push it off the screen before it is read (issue 16, 80x24).
+        not push it off the screen before it is read (issue 16, 80x24); one
+        marked ``now`` is printed at once, after any held before it.
         """
-        if notice.kind in {"warning", "info"} and not notice.details and not notice.body:
+        short = not notice.details and not notice.body
+        if notice.kind in {"warning", "info"} and short and not notice.now:
             self._held.append(notice)
             return
-        if notice.kind in {"success", "error", "panel"}:
+        if notice.kind in {"success", "error", "panel"} or notice.now:
             self._print_held()
         self._print_notice(notice)
 

@@ -102,12 +102,17 @@ class Notice:
         details: further lines (e.g. one per missing item).
         body: paragraphs shown after the details as running text (a
             finding's text, say), separated by blank lines.
+        now: shown at once, not held until the next prompt as a short
+            warning or information is at a terminal: it is about what was
+            just done and belongs above what is shown next ("Overgeslagen:
+            geen reactie op bevinding 5/23 …" above the next finding's card).
     """
 
     kind: Literal["info", "warning", "error", "success", "panel"]
     text: str
     details: tuple[str, ...] = ()
     body: str = ""
+    now: bool = False
 
 
 def progress_words(progress: Progress, lang: str) -> str:

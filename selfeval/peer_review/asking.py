@@ -293,12 +293,13 @@ def walk_reactions(
             else:
                 _mark_skipped(session, [], order, finding.id)
             if reaction is None:
-                # Named by number: a short notice is shown just before the next prompt,
-                # which is under the next finding's card (issue 16, trial 4).
+                # At once, above the next finding's card (sixth trial: held for the next
+                # prompt, it stood under that card); named by number (trial 4).
                 prompter.show_notice(
                     Notice(
                         "info",
                         gettext(lang, "peer_review.skipped", n=position[finding.id], count=count),
+                        now=True,
                     )
                 )
             index += 1
