@@ -86,3 +86,23 @@ def test_the_skip_notice_is_printed_before_the_next_card(
     card_2 = next(n for n, line in enumerate(lines) if line.startswith("i [2/3]"))
     card_1 = next(n for n, line in enumerate(lines) if line.startswith("i [1/3]"))
     assert card_1 < skipped < card_2, "\n".join(lines)
+
+
+def test_ctrl_b_from_the_comment_erases_the_verdict_given_above_the_list(
+    ws: Path, keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sixth trial: "? Uw reactie op deze bevinding Oneens" stayed above the verdict
+    # list asked again after Ctrl-B from the comment.
+    _, screen = reviewed(ws, keys, [DISAGREE, CTRL_B], monkeypatch)
+    lists = [
+        n for n, frame in enumerate(screen.frames)
+        if any(line.startswith(" » Eens") or line.startswith("   Eens") for line in frame)
+    ]  # fmt: skip
+    again = screen.frames[lists[-1]]
+    assert lists[-1] > lists[0] + 1, "the verdict was not asked again"
+    text = "\n".join(again)
+    assert "Oneens" in text and "? Uw reactie op deze bevinding Oneens" not in text, text
+    assert text.count("Uw reactie op deze bevinding") == 1, text
+    assert text.count("Reageren is niet verplicht") == 1, text  # its help, once
+    assert "i [1/3] Rol: BZ" in text  # the card stays above
+    assert "toelichting" not in text.lower(), text

@@ -63,7 +63,7 @@ from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from questionary import Choice
 from questionary.prompts.common import InquirerControl
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 
 from selfeval.files import yamlio
@@ -787,11 +787,18 @@ class TerminalPrompter:
         self._held: list[Notice] = []
         #: Screen lines printed over the prompt being asked (:meth:`_print_above`).
         self._above = 0
+        #: The questions answered one under the other with nothing else printed
+        #: since, each by its path and the screen lines it left (help, error,
+        #: the answered line): Ctrl-B back to the last one erases them (:meth:`ask`).
+        self._answered: list[tuple[Any, int]] = []
+        #: Ctrl-B left the question asked last: the next one asked is the one before.
+        self._back = False
 
     # -- showing -----------------------------------------------------------------
 
     def show_section(self, info: SectionInfo) -> None:
         """Print the section heading, the progress line and the introduction."""
+        self._printed_between()
         lang = self._lang
         p = info.progress
         self.console.print()
@@ -827,6 +834,15 @@ class TerminalPrompter:
             self._print_held()
         self._print_notice(notice)
 
+    def _printed_between(self) -> None:
+        """Something other than a question is printed: the answered lines above stay.
+
+        Ctrl-B back to a question erases its answered line only when nothing
+        was printed under it since (:meth:`ask`).
+        """
+        self._answered.clear()
+        self._back = False
+
     def _held_lines(self) -> int:
         """How many screen lines the notices held back take."""
         return sum(
@@ -843,6 +859,7 @@ class TerminalPrompter:
     def _print_notice(self, notice: Notice) -> None:
         from rich.padding import Padding
 
+        self._printed_between()
         if notice.kind == "panel":
             from rich.panel import Panel
 
@@ -871,6 +888,7 @@ class TerminalPrompter:
         next or previous page or to stop reading; a short one is printed at
         once. Long answers wrap at spaces under their own indent.
         """
+        self._printed_between()
         lang = self._lang
         if rows and rows[0].depth == 0 and rows[0].state == "heading" and rows[0].label == title:
             # A review that is one section of its name ("Uw reacties"): the title says
@@ -1068,6 +1086,7 @@ class TerminalPrompter:
 
         When one option is "previous question" (:data:`BACK`), ← and Ctrl-B choose it too.
         """
+        self._printed_between()
         self._print_held()
         pairs = [(o.label, o.value) for o in options]
         back = any(o.value == BACK for o in options)
@@ -1086,6 +1105,7 @@ class TerminalPrompter:
         the Enter that followed to the shell). The answer is printed in the
         session language.
         """
+        self._printed_between()
         self._print_held()
         lang = self._lang
         options = [(gettext(lang, "fill.ui.yes"), "yes"), (gettext(lang, "fill.ui.no"), "no")]
@@ -1107,37 +1127,70 @@ class TerminalPrompter:
             EOFError: Ctrl-D.
             GoBack: Ctrl-B (or "previous question"); the question left, its
                 help and its error are erased first, so that the question
-                asked again does not stand under it (issue 16, trial 5).
+                asked again does not stand under it (issue 16, trial 5), and
+                so is an earlier attempt at it that was refused.
+
+        The question asked right after Ctrl-B erases its own answered line
+        and help first, when it is the question answered last and nothing
+        was printed under them since (sixth trial: "? Op welke fasen …
+        Voorkomen, Reageren" stood above the same question asked again).
         """
+        back, self._back = self._back, False
+        path = context.path
+        if back and self._answered and self._answered[-1][0] == path:
+            self._erase(self._take(path))
+        elif back:
+            self._answered.clear()  # another question: what is above is not known
         self._print_held()
         self._above = 0
         try:
-            return self._ask_item(item, current, context)
+            answer = self._ask_item(item, current, context)
         except GoBack:
-            self._erase_above()
+            # Its earlier attempts (an answer refused, then asked again with the
+            # reason) stand just above it: they go too.
+            self._erase(self._above + self._take(path))
+            self._above = 0
+            self._back = True
             raise
+        except BaseException:
+            self._answered.clear()
+            raise
+        self._answered.append((path, self._above))
+        return answer
 
-    def _print_above(self, markup: str) -> None:
-        """Print a line of the question over its prompt, counting the screen lines it takes."""
+    def _take(self, path: Any) -> int:
+        """Take the lines of the last questions answered at ``path`` off the stack; how many.
+
+        Only as many as are still on the screen at best (the terminal's height less one).
+        """
+        lines = 0
+        while self._answered and self._answered[-1][0] == path:
+            lines += self._answered.pop()[1]
+        if lines >= self.console.height - 1:
+            self._answered.clear()
+            return 0
+        return lines
+
+    def _print_above(self, markup: str | RenderableType) -> None:
+        """Print a line of the question over its prompt, or its answer; count its screen lines."""
         from rich.text import Text
 
-        text = Text.from_markup(markup)
+        text = Text.from_markup(markup) if isinstance(markup, str) else markup
         self._above += len(self.console.render_lines(text, pad=False))
         self.console.print(text)
 
-    def _erase_above(self) -> None:
-        """Erase what :meth:`_print_above` printed for this question (on a terminal only).
+    def _erase(self, lines: int) -> None:
+        """Erase ``lines`` screen lines above the cursor (on a terminal only).
 
-        prompt_toolkit has erased the prompt itself and left the cursor where
-        it started, just under those lines.
+        After Ctrl-B prompt_toolkit has erased the prompt itself and left the
+        cursor where it started, just under what :meth:`_print_above` printed.
         """
         from rich.control import Control
         from rich.segment import ControlType
 
         up = Control((ControlType.CURSOR_UP, 1), (ControlType.ERASE_IN_LINE, 2))
-        if self._above:
-            self.console.control(Control.move_to_column(0), *[up] * self._above)
-        self._above = 0
+        if lines:
+            self.console.control(Control.move_to_column(0), *[up] * lines)
 
     def _ask_item(self, item: Item, current: Any, context: AskContext) -> Any:
         if context.help:
@@ -1311,9 +1364,9 @@ class TerminalPrompter:
             from rich.padding import Padding
 
             if text.strip():
-                self.console.print(Padding(escape(text), (0, 0, 0, 2), expand=False))
+                self._print_above(Padding(escape(text), (0, 0, 0, 2), expand=False))
         else:
-            self.console.print(f"[bold]?[/] [bold]{escape(asked)}[/] {escape(text)}")
+            self._print_above(f"[bold]?[/] [bold]{escape(asked)}[/] {escape(text)}")
         return parse(text)
 
     def _message(self, message: str, instruction: str) -> str:
@@ -1396,7 +1449,7 @@ class TerminalPrompter:
     def _echo(self, message: str, options: list[tuple[str, Any]], answer: Any) -> None:
         """Print the question and the label of the option chosen, where the list was."""
         shown = next((label for label, value in options if value == answer), str(answer))
-        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
+        self._print_above(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
 
     def _select(
         self, message: str, options: list[tuple[str, Any]], current: Any, context: AskContext
@@ -1457,5 +1510,5 @@ class TerminalPrompter:
         answer = list(self._asked(question))
         labels = dict((value, label) for label, value in options)
         shown = chosen_words([labels.get(v, str(v)) for v in answer], context.lang)
-        self.console.print(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
+        self._print_above(f"[bold]?[/] [bold]{escape(message)}[/] {escape(shown)}")
         return answer
