@@ -205,6 +205,14 @@ def test_the_review_lists_problems_in_the_session_language() -> None:
     )
 
 
+def test_a_problem_of_a_question_says_no_colon_after_its_question_mark() -> None:
+    data = QUESTIONNAIRE.model_dump(mode="json", exclude_none=True, by_alias=True)
+    data["sections"][0]["items"][0]["label"] = "Welke naam?"
+    asked = Questionnaire.model_validate(data)
+    problems = check_answers(asked, {}, complete=True)
+    assert problem_lines(asked, problems, "nl")[0] == "Welke naam? ontbreekt"
+
+
 @pytest.mark.parametrize(
     ("act", "dutch", "english"),
     [

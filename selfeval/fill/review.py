@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from selfeval.fill.prompter import ReviewRow, format_value
+from selfeval.fill.prompter import ReviewRow, format_value, label_colon
 from selfeval.i18n import gettext
 from selfeval.model.answers import (
     Problem,
@@ -197,6 +197,8 @@ def problem_lines(
         e.g. ``"Belangrijkste beleidsdocumenten › Document 1 › Titel: ontbreekt"``;
         each problem in ``lang`` (the catalogue's ``answer.*`` messages).
     """
-    return tuple(
-        f"{label_path(questionnaire, p.path, lang)}: {_problem_text(p, lang)}" for p in problems
-    )
+    lines = []
+    for problem in problems:
+        label = label_path(questionnaire, problem.path, lang)
+        lines.append(f"{label}{label_colon(label)}{_problem_text(problem, lang)}")
+    return tuple(lines)
