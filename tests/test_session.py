@@ -344,16 +344,17 @@ def test_ctrl_c_during_a_save_still_keeps_that_answer(
 ) -> None:
     import selfeval.files.store
 
-    real_write = selfeval.files.store.yamlio.write
+    # The store puts the response into YAML once (its size is checked) and writes that text.
+    real_write = selfeval.files.store.yamlio.atomic_write_text
     calls = {"n": 0}
 
-    def write_interrupted_once(path: Path, data: Any, **kwargs: Any) -> None:
+    def write_interrupted_once(path: Path, text: str, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 2:  # while saving the second answer
             raise KeyboardInterrupt
-        real_write(path, data, **kwargs)
+        real_write(path, text, **kwargs)
 
-    monkeypatch.setattr(selfeval.files.store.yamlio, "write", write_interrupted_once)
+    monkeypatch.setattr(selfeval.files.store.yamlio, "atomic_write_text", write_interrupted_once)
     prompter = Scripted([ask("name", "Financiën"), ask("remark", "tweede")])
     outcome = run(ws, prompter)
     assert outcome.state == "interrupted"

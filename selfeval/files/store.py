@@ -77,6 +77,35 @@ def file_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _check_size(text: str, path: Path, response: Response) -> None:
+    """Refuse to write a response that reading it back would refuse (:func:`yamlio.check_size`).
+
+    The message names the longest answers: those to shorten.
+
+    Raises:
+        InputError: the text is over :data:`~selfeval.files.yamlio.MAX_FILE_BYTES`.
+    """
+    if len(text) * 4 <= yamlio.MAX_FILE_BYTES:  # UTF-8 is at most 4 bytes a character
+        return
+    size = len(text.encode("utf-8"))
+    if size <= yamlio.MAX_FILE_BYTES:
+        return
+    sizes = sorted(
+        (
+            (len(yamlio.dump({key: value}).encode("utf-8")), key)
+            for key, value in response.answers.items()
+        ),
+        reverse=True,
+    )
+    longest = ", ".join(f"{key} ({length:,} bytes)" for length, key in sizes[:3])
+    yamlio.check_size(
+        size,
+        path,
+        writing=f"the longest answers are {longest}: shorten them (a long text belongs in an "
+        f"annex, with a reference in the answer)",
+    )
+
+
 def _snapshot(answers: Mapping[str, Any]) -> str:
     return json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
 
@@ -456,13 +485,14 @@ class ResponseStore:
         if response.started_at is None:
             response.started_at = now
         response.updated_at = now
-        if not background:
-            yamlio.write(self.path, response.to_data(), within=self.workspace.root)
-            self._written = _snapshot(response.answers)
-            return
         # The text is made here, from the response as it is now: a later
         # change cannot slip into a write still running.
         text = yamlio.dump(response.to_data())
+        _check_size(text, self.path, response)
+        if not background:
+            yamlio.atomic_write_text(self.path, text, within=self.workspace.root)
+            self._written = _snapshot(response.answers)
+            return
         written = _snapshot(response.answers)
 
         def failed(exc: Exception) -> Exception:

@@ -49,8 +49,10 @@ __all__ = [
     "atomic_write_text",
     "atomic_writer",
     "check_inside",
+    "check_json_depth",
     "check_no_conflict",
     "check_output_folder",
+    "check_size",
     "decode",
     "dump",
     "line_of",
@@ -327,6 +329,46 @@ def _check_depth(text: str) -> None:
         parser.dispose()
 
 
+#: A JSON string or bracket: what :func:`check_json_depth` steps through.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_JSON_EMPTY = re.compile(r"\s*[\]}]")
+
+
+def check_json_depth(text: str, path: Path | str = "<string>") -> None:
+    """Refuse JSON nested deeper than :data:`MAX_DEPTH`, the limit YAML files have.
+
+    Counted as the YAML loader counts: every value is a level, so a
+    collection at level :data:`MAX_DEPTH` must be empty. The text is scanned
+    before parsing: Python's JSON parser recurses, and a deep enough document
+    would end in a ``RecursionError`` rather than a message.
+
+    Raises:
+        InputError: too deep, with the line and column of the bracket that
+            opens the first level too many.
+    """
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in "]}":
+            depth -= 1
+            continue
+        if token[0] == '"':
+            continue
+        depth += 1
+        start = match.start()
+        if depth < MAX_DEPTH or (
+            depth == MAX_DEPTH and _JSON_EMPTY.match(text, match.end()) is not None
+        ):
+            continue
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        raise InputError(
+            f"the document is nested deeper than {MAX_DEPTH} levels",
+            location=Location(path, line, column),
+            hint="flatten the structure",
+        )
+
+
 #: A line git writes into a file it could not merge: ``<<<<<<< ours``,
 #: ``||||||| base`` (diff3 style), ``=======``, ``>>>>>>> theirs``; always at
 #: the start of a line, seven characters, then a space or the line end.
@@ -371,12 +413,12 @@ def check_no_conflict(text: str, path: Path | str = "<string>") -> None:
     )
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_text(path: Path, *, max_bytes: int | None = None) -> str:
     """Read a UTF-8 text file of the workspace (the secretariat's Markdown texts).
 
     Args:
         path: the file.
-        max_bytes: refuse files larger than this many bytes.
+        max_bytes: refuse files larger than this many bytes (None: :data:`MAX_FILE_BYTES`).
 
     Returns:
         The text (a byte-order mark dropped).
@@ -453,12 +495,12 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         ) from None
 
 
-def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
+def load(path: Path, *, max_bytes: int | None = None) -> Any:
     """Read and safely parse one YAML file.
 
     Args:
         path: the file.
-        max_bytes: refuse files larger than this many bytes.
+        max_bytes: refuse files larger than this many bytes (None: :data:`MAX_FILE_BYTES`).
 
     Returns:
         Plain data as :func:`load_text` returns it.
@@ -470,7 +512,7 @@ def load(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
     return load_text(_decode(_read_bytes(path, max_bytes), path), path)
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """The bytes of ``path``, as :func:`load` reads them before parsing.
 
     Raises:
@@ -480,16 +522,48 @@ def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     return _read_bytes(path, max_bytes)
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def check_size(
+    size: int, path: Path | str, max_bytes: int | None = None, *, writing: str | None = None
+) -> None:
+    """Refuse a file of ``size`` bytes over ``max_bytes``: the one size rule of reading and writing.
+
+    Every reader of a workspace file applies it (:func:`read_bytes`,
+    :func:`load`, :func:`read_text`), and so does every writer of a file
+    selfeval reads back (a response, ``reports/draft.yaml``) *before* writing:
+    selfeval never saves a file it would then refuse to read.
+
+    Args:
+        size: the file's size in bytes (on disk, or of the text about to be written).
+        path: the file, for the message.
+        max_bytes: the limit; None: :data:`MAX_FILE_BYTES` (looked up at the call).
+        writing: when writing, what is too large and what to do (the message
+            then says nothing was written).
+
+    Raises:
+        InputError: ``size`` is over ``max_bytes``.
+    """
+    if max_bytes is None:
+        max_bytes = MAX_FILE_BYTES
+    if size <= max_bytes:
+        return
+    if writing is None:
+        raise InputError(
+            f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+            location=Location(path),
+            hint="selfeval files are small text files; check that this is the right file",
+        )
+    raise InputError(
+        f"not saved: the file would be {size:,} bytes, over the limit of {max_bytes:,} that "
+        f"selfeval reads back; {writing}",
+        location=Location(path),
+        hint="nothing was written; the file on disk is as it was",
+    )
+
+
+def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
     """The bytes of ``path``, refusing a missing, unreadable or too large file."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
-                location=Location(path),
-                hint="selfeval files are small text files; check that this is the right file",
-            )
+        check_size(path.stat().st_size, path, max_bytes)
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError("the file does not exist", location=Location(path)) from None

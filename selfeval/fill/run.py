@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -104,29 +105,36 @@ def choose_questionnaire(
 def load_answers_file(path: Path) -> tuple[dict[str, Any], str]:
     """Read an answers file: YAML, or JSON when the name ends in ``.json``.
 
+    Both are read as every workspace file is (:func:`selfeval.files.yamlio.read_bytes`:
+    at most :data:`~selfeval.files.yamlio.MAX_FILE_BYTES`), and JSON is held to
+    YAML's rules: nested at most :data:`~selfeval.files.yamlio.MAX_DEPTH`
+    levels, no key twice in one object.
+
     Returns:
         (item id → answer, the file's text for locating problems).
 
     Raises:
-        InputError: unreadable, not YAML/JSON, or not a mapping.
+        InputError: missing, unreadable, too large, not UTF-8, not YAML/JSON,
+            nested too deeply, a duplicate key, or not a mapping.
     """
     data: Any
+    text = yamlio.decode(yamlio.read_bytes(path), path)
     if path.suffix.lower() == ".json":
+        yamlio.check_json_depth(text, path)
         try:
-            text = path.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"cannot read the answers file: {exc}", location=Location(path)
-            ) from None
-        try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"invalid JSON: {exc.msg}", location=Location(path, exc.lineno, exc.colno)
             ) from None
+        except _DuplicateKey as exc:
+            raise InputError(
+                f"duplicate key {exc.key!r}",
+                location=_json_key_location(path, text, exc.key),
+                hint="remove or rename one of the two entries",
+            ) from None
     else:
-        data = yamlio.load(path)
-        text = path.read_bytes().decode("utf-8-sig")
+        data = yamlio.load_text(text, path)
     if not isinstance(data, dict):
         raise InputError(
             "the answers file must be a mapping of item ids to answers",
@@ -134,6 +142,32 @@ def load_answers_file(path: Path) -> tuple[dict[str, Any], str]:
             hint="write one 'item_id: answer' line per item; see docs/fill-reference.md",
         )
     return data, text
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (as the YAML loader does)."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(key)
+        data[key] = value
+    return data
+
+
+def _json_key_location(path: Path, text: str, key: str) -> Location:
+    """Where ``key`` appears a second time in ``text`` (the file alone when not found)."""
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    if len(found) < 2:
+        return Location(path)
+    start = found[1]
+    line = text.count("\n", 0, start) + 1
+    return Location(path, line, start - (text.rfind("\n", 0, start) + 1) + 1)
 
 
 def _normalise(items: list[Item], answers: Mapping[str, Any]) -> dict[str, Any]:

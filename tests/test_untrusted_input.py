@@ -1,0 +1,108 @@
+"""A workspace and the files named on the command line are untrusted input.
+
+What a break-test found: fill saving a response nothing could read back,
+``--answers`` JSON without the limits YAML has, a draft too large for
+peer-review, unchecked timestamps, validate not checking ``texts/merges.yaml``,
+``--jobs -1``, and status passing over a folder of an unknown participant.
+Each is refused with one message (file, place, what to do) and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fillkit import mini_workspace, response_of
+from typer.testing import CliRunner
+
+from selfeval.cli import app
+from selfeval.files import yamlio
+
+REL = "responses/mijn-incidentcategorie/DEP1/mini.yaml"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return mini_workspace(tmp_path / "ws")
+
+
+def fill(runner: CliRunner, ws: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["fill", "-w", str(ws), "-p", "DEP1", "-q", "mini", *args])
+
+
+def write(ws: Path, name: str, text: str) -> Path:
+    path = ws / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+# -- 1. fill never saves what it could not read back -----------------------------
+
+
+def test_fill_refuses_to_save_a_response_over_the_reading_limit_and_names_the_answers(
+    runner: CliRunner, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The one constant, made small: both sides (reading, saving) look it up.
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 4000)
+    first = fill(runner, ws, "--answers", str(write(ws, "g1.yaml", f"name: '{'x' * 2500}'\n")))
+    assert first.exit_code == 0, first.output
+    before = (ws / REL).read_bytes()
+    second = fill(runner, ws, "--answers", str(write(ws, "g2.yaml", f"remark: '{'y' * 2500}'\n")))
+    assert second.exit_code == 1
+    err = second.stderr
+    assert "over the limit of 4,000 that selfeval reads back" in err
+    assert "remark (" in err and "name (" in err
+    assert "shorten them" in err
+    assert "Traceback" not in second.output
+    # Nothing was written: the earlier answers are still there, and readable.
+    assert (ws / REL).read_bytes() == before
+    assert response_of(ws)["answers"] == {"name": "x" * 2500}
+    again = fill(runner, ws, "--answers", str(write(ws, "g3.yaml", "count: 7\n")))
+    assert again.exit_code == 0, again.output
+
+
+def test_a_json_answers_file_has_the_same_size_limit(
+    runner: CliRunner, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 4000)
+    path = write(ws, "big.json", json.dumps({"name": "x" * 5000}))
+    result = fill(runner, ws, "--answers", str(path))
+    assert result.exit_code == 1
+    assert "big.json: the file is 5,012 bytes, over the limit of 4,000" in result.stderr
+    assert not (ws / REL).exists()
+
+
+# -- 2. JSON answers: YAML's nesting limit and no duplicate keys ---------------------
+
+
+def test_deeply_nested_json_answers_are_refused_with_a_message(runner: CliRunner, ws: Path) -> None:
+    path = write(ws, "deep.json", '{"name":' + "[" * 100000 + "]" * 100000 + "}")
+    result = fill(runner, ws, "--answers", str(path))
+    assert result.exit_code == 1
+    assert "internal error" not in result.output
+    assert f"deep.json:1:{8 + 63}: the document is nested deeper than 64 levels" in result.stderr
+    assert "flatten the structure" in result.stderr
+
+
+@pytest.mark.parametrize("depth", [62, 63, 64])
+def test_json_and_yaml_answers_draw_the_nesting_line_at_the_same_depth(
+    runner: CliRunner, ws: Path, depth: int
+) -> None:
+    # The mapping is level 1, so the text answer sits under depth - 1 lists.
+    body = "[" * (depth - 1) + '"x"' + "]" * (depth - 1)
+    refused = []
+    for name in ("nest.json", "nest.yaml"):
+        path = write(ws, name, '{"name": ' + body + "}")
+        result = fill(runner, ws, "--answers", str(path))
+        refused.append("nested deeper than 64 levels" in result.stderr)
+    assert refused[0] == refused[1] == (depth >= 64)
+
+
+def test_a_key_twice_in_json_answers_is_refused_as_in_yaml(runner: CliRunner, ws: Path) -> None:
+    path = write(ws, "dup.json", '{\n  "name": "x",\n  "name": "y"\n}\n')
+    result = fill(runner, ws, "--answers", str(path))
+    assert result.exit_code == 1
+    assert "dup.json:3:3: duplicate key 'name'" in result.stderr
+    assert "remove or rename one of the two entries" in result.stderr
+    assert not (ws / REL).exists()
