@@ -22,6 +22,13 @@ from selfeval.files import yamlio
 REL = "responses/mijn-incidentcategorie/DEP1/mini.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _own_read_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The read cache keeps what reading a file gave (errors too) by its content:
+    # a test that makes a limit small must not leave its refusals to the next one.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     return mini_workspace(tmp_path / "ws")
@@ -106,3 +113,41 @@ def test_a_key_twice_in_json_answers_is_refused_as_in_yaml(runner: CliRunner, ws
     assert "dup.json:3:3: duplicate key 'name'" in result.stderr
     assert "remove or rename one of the two entries" in result.stderr
     assert not (ws / REL).exists()
+
+
+# -- 3. the draft peer-review reads is one aggregate can write ------------------------
+
+
+def test_peer_review_reads_a_draft_larger_than_the_general_file_limit(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    made = runner.invoke(app, ["aggregate", "-w", str(example_ws), "--draft"])
+    assert made.exit_code == 0, made.output
+    # Past the 10 MiB of other files, as 2,000 responses make 34 MB; a comment
+    # grows the file without changing the draft (nor its hash).
+    draft = example_ws / "reports" / "draft.yaml"
+    with draft.open("a", encoding="utf-8") as handle:
+        handle.write("# " + "x" * yamlio.MAX_FILE_BYTES + "\n")
+    listed = runner.invoke(
+        app, ["peer-review", "-w", str(example_ws), "-p", "DEF", "--round", "1", "--list"]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "Round 1:" in listed.output
+
+
+def test_aggregate_does_not_write_a_draft_peer_review_could_not_read(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.report import findings
+
+    monkeypatch.setattr(findings, "MAX_DRAFT_BYTES", 2000)
+    made = runner.invoke(app, ["aggregate", "-w", str(example_ws), "--draft"])
+    assert made.exit_code == 1
+    err = made.stderr
+    assert "draft.yaml: not saved: the file would be" in err
+    assert "over the limit of 2,000 that selfeval reads back" in err
+    assert "peer-review could not read a draft this large" in err
+    assert "Traceback" not in made.output
+    reports = example_ws / "reports"
+    assert not (reports / "draft.yaml").exists()
+    assert not (reports / "integrated-report-draft.md").exists()

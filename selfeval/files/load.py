@@ -46,9 +46,7 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read(
-    path: Path, *, max_bytes: int = yamlio.MAX_FILE_BYTES, raw: bytes | None = None
-) -> tuple[Any, str]:
+def _read(path: Path, *, max_bytes: int | None = None, raw: bytes | None = None) -> tuple[Any, str]:
     """The mapping in ``path`` (or in ``raw``, its bytes already read)."""
     if raw is None:
         data = yamlio.load(path, max_bytes=max_bytes)

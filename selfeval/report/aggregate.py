@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
@@ -48,6 +49,7 @@ from selfeval.report import readcache, runrecord
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
+    check_draft_size,
     draft_hash,
     load_draft,
     report_order,
@@ -892,6 +894,9 @@ def _write(
                 created_from=built.created_from,
                 hash=built.report.draft_hash,  # computed once, in build()
             )
+            # Refused before the report is rendered; nothing is written then.
+            draft_handle.flush()
+            check_draft_size(os.fstat(draft_handle.fileno()).st_size, draft_path)
             if docx:
                 from selfeval.report.docx import find_reference, render_docx
 

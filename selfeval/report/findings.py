@@ -33,6 +33,7 @@ from selfeval.model.response import Response
 
 __all__ = [
     "FINDING_KINDS",
+    "MAX_DRAFT_BYTES",
     "NO_DETAILS",
     "Draft",
     "DraftFinding",
@@ -40,6 +41,7 @@ __all__ = [
     "Finding",
     "Source",
     "SourceResponse",
+    "check_draft_size",
     "draft_data",
     "draft_hash",
     "finding_hash",
@@ -51,6 +53,14 @@ __all__ = [
     "shared",
     "write_draft",
 ]
+
+#: ``reports/draft.yaml`` larger than this is refused, on reading (``peer-review``,
+#: ``aggregate``'s opportunity links) and on writing (``aggregate --draft``,
+#: :func:`check_draft_size`). A draft lists every finding of every response, so
+#: it has a limit of its own above :data:`~selfeval.files.yamlio.MAX_FILE_BYTES`:
+#: 2,000 responses of the benchmark (``benchmarks/generate.py``) make 34 MB, which
+#: loads in about 18 s with 0.56 GB peak RSS; 64 MiB is room for about 3,900.
+MAX_DRAFT_BYTES = 64 * 1024 * 1024
 
 #: Every kind of finding, in the order the report discusses them.
 FINDING_KINDS = ("role", "document", "activity", "bottleneck", "blind-spot", "need", "opportunity")
@@ -641,6 +651,22 @@ def write_draft(
         )
 
 
+def check_draft_size(size: int, path: Path) -> None:
+    """Refuse to write a draft of ``size`` bytes that :func:`load_draft` would refuse.
+
+    Raises:
+        InputError: over :data:`MAX_DRAFT_BYTES`; ``aggregate`` writes nothing then.
+    """
+    yamlio.check_size(
+        size,
+        path,
+        MAX_DRAFT_BYTES,
+        writing="peer-review could not read a draft this large, so no draft was made; the "
+        "final report (`selfeval aggregate` without --draft) has no such limit, and with "
+        "several incident categories each has a draft of its own",
+    )
+
+
 def load_draft(path: Path, *, given: bool = True) -> Draft:
     """Load ``reports/draft.yaml``.
 
@@ -654,8 +680,8 @@ def load_draft(path: Path, *, given: bool = True) -> Draft:
         The :class:`Draft`.
 
     Raises:
-        NotFoundError/InputError: missing, unreadable or malformed file,
-            with file:line of the problem.
+        NotFoundError/InputError: missing, unreadable, over
+            :data:`MAX_DRAFT_BYTES` or malformed file, with file:line of the problem.
     """
     from selfeval.files.load import parse_model
 
@@ -670,7 +696,7 @@ def load_draft(path: Path, *, given: bool = True) -> Draft:
             if given
             else Message("error.no_draft_yet"),
         )
-    data = yamlio.load(path)
+    data = yamlio.load(path, max_bytes=MAX_DRAFT_BYTES)
     if not isinstance(data, dict):
         raise InputError(
             "not a draft file: expected 'draft:' and 'findings:'",
