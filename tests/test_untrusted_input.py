@@ -10,6 +10,7 @@ Each is refused with one message (file, place, what to do) and a non-zero exit.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,45 @@ def test_aggregate_does_not_write_a_draft_peer_review_could_not_read(
     reports = example_ws / "reports"
     assert not (reports / "draft.yaml").exists()
     assert not (reports / "integrated-report-draft.md").exists()
+
+
+# -- 4. a response's times are ISO 8601 UTC times --------------------------------------
+
+BZ = "responses/falende-staten/BZ/self-evaluation.yaml"
+
+
+def _set_line(path: Path, key: str, value: str) -> None:
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    found = [i for i, line in enumerate(lines) if line.startswith(f"{key}:")]
+    assert found, key
+    lines[found[0]] = f"{key}: {value}\n"
+    path.write_text("".join(lines), "utf-8")
+
+
+@pytest.mark.parametrize("key", ["submitted_at", "started_at", "updated_at"])
+def test_a_time_that_is_not_iso_8601_utc_is_refused_with_the_form_to_write(
+    runner: CliRunner, example_ws: Path, key: str
+) -> None:
+    _set_line(example_ws / BZ, key, "'yesterday'")
+    checked = runner.invoke(app, ["validate", "-w", str(example_ws)])
+    assert checked.exit_code == 1
+    line = {"started_at": 8, "updated_at": 9, "submitted_at": 10}[key]
+    assert re.search(
+        rf"self-evaluation\.yaml:{line}:\d+: {key}: 'yesterday' is not an ISO 8601 time in "
+        rf"UTC; write it as '2026-12-03T06:27:21Z'",
+        checked.stderr,
+    ), checked.stderr
+    status = runner.invoke(app, ["status", "-w", str(example_ws)])
+    assert "yesterday" not in status.stdout.split("[1]")[0]  # not shown as a time
+    assert "invalid" in status.stdout
+
+
+def test_an_unquoted_utc_time_is_taken_as_the_time_it_is(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    _set_line(example_ws / BZ, "submitted_at", "2026-12-03T06:27:21Z")
+    checked = runner.invoke(app, ["validate", "-w", str(example_ws)])
+    assert checked.exit_code == 0, checked.output
+    status = runner.invoke(app, ["status", "-w", str(example_ws)])
+    assert status.exit_code == 0, status.output
+    assert "2026-12-03 06:27" in status.stdout

@@ -8,17 +8,65 @@ timestamps. Peer-review responses also record the draft report they react to
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from selfeval.model.exercise import CODE_PATTERN, SLUG_PATTERN
 
-__all__ = ["VERDICTS", "DraftRef", "Migration", "QuestionnaireRef", "Reaction", "Response"]
+__all__ = [
+    "VERDICTS",
+    "DraftRef",
+    "Migration",
+    "QuestionnaireRef",
+    "Reaction",
+    "Response",
+    "Timestamp",
+    "timestamp",
+]
 
 #: Reactions a peer reviewer can give to a finding (issue 5).
 VERDICTS = ("agree", "partly-agree", "disagree", "no-opinion")
 Verdict = Literal["agree", "partly-agree", "disagree", "no-opinion"]
+
+
+#: The form selfeval writes a time in (``store.iso_stamp``), fractions of a second allowed.
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z\Z")
+
+
+def timestamp(value: Any) -> str:
+    """A response's time as stored: an ISO 8601 UTC time such as ``'2026-12-03T06:27:21Z'``.
+
+    An unquoted time in YAML is read as a date-time; one in UTC is taken, as
+    the text selfeval writes for it.
+
+    Returns:
+        The time as text.
+
+    Raises:
+        ValueError: anything else (``'yesterday'``, a date alone, another time
+            zone), with the form to write.
+    """
+    if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, str) and _STAMP.match(value):
+        try:
+            dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return value
+    shown = value.isoformat() if isinstance(value, dt.date) else value
+    raise ValueError(
+        f"{shown!r} is not an ISO 8601 time in UTC; write it as "
+        f"'2026-12-03T06:27:21Z' (date, 'T', time, 'Z'), quoted"
+    )
+
+
+#: A time in a response: :func:`timestamp` checks it.
+Timestamp = Annotated[str, BeforeValidator(timestamp)]
 
 
 class _Model(BaseModel):
@@ -85,7 +133,7 @@ class Migration(_Model):
     from_version: str
     from_hash: str
     to_version: str
-    at: str
+    at: Timestamp
     kept: str
     not_carried: list[str] = Field(default_factory=list)
 
@@ -114,9 +162,9 @@ class Response(_Model):
     participant: Annotated[str, Field(pattern=CODE_PATTERN)]
     incident_category: Annotated[str, Field(pattern=SLUG_PATTERN)]
     status: Literal["draft", "submitted"] = "draft"
-    started_at: str | None = None
-    updated_at: str | None = None
-    submitted_at: str | None = None
+    started_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    submitted_at: Timestamp | None = None
     reopened_from: str | None = None
     draft: DraftRef | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
