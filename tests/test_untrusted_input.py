@@ -194,3 +194,23 @@ def test_an_unquoted_utc_time_is_taken_as_the_time_it_is(
     status = runner.invoke(app, ["status", "-w", str(example_ws)])
     assert status.exit_code == 0, status.output
     assert "2026-12-03 06:27" in status.stdout
+
+
+# -- 7. a folder of a participant the exercise does not have ---------------------------
+
+
+def test_status_flags_a_response_of_an_unknown_participant_as_validate_and_aggregate_do(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    source = (example_ws / "responses/falende-staten/DEF/self-evaluation.yaml").read_text("utf-8")
+    evil = example_ws / "responses/falende-staten/EVIL/self-evaluation.yaml"
+    evil.parent.mkdir()
+    evil.write_text(source.replace("participant: DEF", "participant: EVIL"), "utf-8")
+    said = "EVIL/self-evaluation.yaml:5:14: participant 'EVIL' is not in selfeval.yaml"
+    for command in ("status", "validate", "aggregate"):
+        result = runner.invoke(app, [command, "-w", str(example_ws)])
+        assert result.exit_code == 1, (command, result.output)
+        assert said in result.stderr, (command, result.stderr)
+    status = runner.invoke(app, ["status", "-w", str(example_ws)])
+    row = next(line for line in status.stdout.splitlines() if line.split()[:1] == ["EVIL"])
+    assert row.split()[2] == "invalid"

@@ -255,7 +255,7 @@ def _row(
 ) -> tuple[StatusRow, SelfevalError | None]:
     from selfeval.files.load import load_response
     from selfeval.files.migrate import migrate_command, version_drift
-    from selfeval.files.workspace import placement_error
+    from selfeval.files.workspace import placement_error, unknown_participant_error
     from selfeval.model.answers import inactive_answers, progress
 
     relative = path.relative_to(workspace.root).as_posix()
@@ -268,6 +268,9 @@ def _row(
         if misplaced is not None:
             # Its content claims another place: aggregate refuses it, so it is not "submitted".
             raise misplaced
+        unknown = unknown_participant_error(workspace, path, response)
+        if unknown is not None:  # validate and aggregate refuse it too
+            raise unknown
         ref = response.questionnaire
         loaded = workspace.questionnaire(ref.id, ref.version, category=response.incident_category)
     except SelfevalError as exc:

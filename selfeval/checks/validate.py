@@ -43,6 +43,7 @@ from selfeval.files.workspace import (
     find_workspace,
     is_kept_version,
     placement_error,
+    unknown_participant_error,
 )
 from selfeval.model.answers import check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
@@ -117,7 +118,11 @@ def _kind_of(path: Path) -> str:
 
 
 def _answers_problems(
-    path: Path, response: Response, loaded: LoadedQuestionnaire, exercise: Exercise | None
+    path: Path,
+    response: Response,
+    loaded: LoadedQuestionnaire,
+    exercise: Exercise | None,
+    workspace: Workspace,
 ) -> list[SelfevalError]:
     problems: list[SelfevalError] = []
     text = path.read_text("utf-8-sig")
@@ -132,14 +137,11 @@ def _answers_problems(
                 hint="restore the published questionnaire file; a change must be a new version",
             )
         )
-    if exercise is not None and response.participant not in exercise.codes:
-        problems.append(
-            InputError(
-                f"participant {response.participant!r} is not in {EXERCISE_FILE}",
-                location=Location(path),
-                hint=f"use one of: {', '.join(exercise.codes)}",
-            )
-        )
+    unknown = (
+        unknown_participant_error(workspace, path, response, text) if exercise is not None else None
+    )
+    if unknown is not None:  # the rule status and aggregate apply
+        problems.append(unknown)
         exercise = None
     for problem in check_answers(
         loaded.questionnaire,
@@ -319,7 +321,7 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                         f"this response; the report only uses what is asked for",
                     )
                 )
-    answer_problems = _answers_problems(path, response, loaded, exercise)
+    answer_problems = _answers_problems(path, response, loaded, exercise, workspace)
     for problem in answer_problems:
         report.add(problem)
     if exercise is not None and not answer_problems:

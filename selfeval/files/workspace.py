@@ -68,6 +68,7 @@ __all__ = [
     "no_progress",
     "placement_error",
     "split_ref",
+    "unknown_participant_error",
 ]
 
 #: ``progress(stage, done, total)``: told as a long run over a workspace's
@@ -542,6 +543,43 @@ class Workspace:
     def text_path(self, name: str) -> Path:
         """A narrative text file, e.g. ``texts/preface.md``."""
         return self.texts_dir / f"{name}.md"
+
+
+def unknown_participant_error(
+    workspace: Workspace, path: Path, response: Response, text: str | None = None
+) -> InputError | None:
+    """Whether a response is by a participant the exercise does not have (the one rule).
+
+    ``validate`` reports it, ``status`` shows the file as invalid,
+    ``aggregate`` refuses to run: a folder ``responses/<category>/EVIL/`` is
+    not a department's answers because a file in it says so.
+
+    Args:
+        workspace: the workspace.
+        path: the response file.
+        response: its loaded content.
+        text: the file's text if at hand (read otherwise, for the line).
+
+    Returns:
+        None when the participant is in ``selfeval.yaml``; else the error,
+        at the ``participant:`` line.
+
+    Raises:
+        InputError: the exercise file is invalid.
+    """
+    codes = workspace.exercise.codes
+    if response.participant in codes:
+        return None
+    if text is None:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+    return InputError(
+        f"participant {response.participant!r} is not in {EXERCISE_FILE}",
+        location=yamlio.location_of(path, text, ["participant"]),
+        hint=f"use one of: {', '.join(codes)}; or add the participant to {EXERCISE_FILE}",
+    )
 
 
 def placement_error(workspace: Workspace, path: Path, response: Response) -> SelfevalError | None:

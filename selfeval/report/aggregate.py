@@ -40,6 +40,7 @@ from selfeval.files.workspace import (
     find_workspace,
     no_progress,
     placement_error,
+    unknown_participant_error,
 )
 from selfeval.model.answers import Split, check_answers, split_answers
 from selfeval.model.exercise import EXERCISE_FILE
@@ -216,14 +217,11 @@ def _check(
         return yamlio.location_of(path, text, keys)
 
     if response.participant not in ctx.codes:
-        problems.append(
-            InputError(
-                f"participant {response.participant!r} is not in {EXERCISE_FILE}",
-                location=where("participant"),
-                hint=f"use one of: {', '.join(exercise.codes)}; or add the participant",
-            )
-        )
-        return None
+        # The rule validate and status apply (the set above is only the quick test).
+        unknown = unknown_participant_error(ws, path, response)
+        if unknown is not None:
+            problems.append(unknown)
+            return None
     try:
         loaded = ws.questionnaire(ref.id, ref.version, category=response.incident_category)
     except SelfevalError as exc:
