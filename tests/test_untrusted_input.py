@@ -214,3 +214,37 @@ def test_status_flags_a_response_of_an_unknown_participant_as_validate_and_aggre
     status = runner.invoke(app, ["status", "-w", str(example_ws)])
     row = next(line for line in status.stdout.splitlines() if line.split()[:1] == ["EVIL"])
     assert row.split()[2] == "invalid"
+
+
+# -- 5. validate checks texts/merges.yaml as aggregate does ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "merges:\n  - ids: [NOPE.x.y, BZ.bottlenecks.relaties-ez-financien]\n",
+            "merges.yaml:2:5: a merge names 'NOPE.x.y', which is not a finding of any response",
+        ),
+        ("merges:\n  - ids: [NOPE.x.y]\n", "merges.yaml:2:5: each merge needs 'ids'"),
+        ("merges:\n\t- ids: [A, B]\n", "merges.yaml:2:1: a tab character is used for indentation"),
+    ],
+)
+def test_validate_refuses_the_merges_aggregate_refuses(
+    runner: CliRunner, example_ws: Path, text: str, said: str
+) -> None:
+    (example_ws / "texts" / "merges.yaml").write_text(text, "utf-8")
+    for command in ("validate", "aggregate"):
+        result = runner.invoke(app, [command, "-w", str(example_ws)])
+        assert result.exit_code == 1, (command, result.output)
+        assert said in result.stderr, (command, result.stderr)
+        assert result.stderr.count(said) == 1
+
+
+def test_validate_passes_the_merges_of_the_worked_example(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    assert "ids:" in (example_ws / "texts" / "merges.yaml").read_text("utf-8")
+    result = runner.invoke(app, ["validate", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    assert not (example_ws / ".selfeval" / "cache").exists()  # validate writes nothing

@@ -25,6 +25,9 @@ def ws(tmp_path: Path) -> Path:
     init_workspace(target, example=True)
     shutil.rmtree(target / "responses")
     (target / "responses").mkdir()
+    # Its merges name findings of those responses: validate refuses them then, as
+    # aggregate does (tests/test_untrusted_input.py).
+    (target / "texts" / "merges.yaml").write_text("merges: []\n", "utf-8")
     return target
 
 

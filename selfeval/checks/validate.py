@@ -48,6 +48,7 @@ from selfeval.files.workspace import (
 from selfeval.model.answers import check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.links import response_link_problems
+from selfeval.model.names import MERGES_FILE
 from selfeval.model.response import Response
 
 __all__ = ["Report", "validate_paths", "validate_workspace"]
@@ -499,18 +500,20 @@ def _check_contract(workspace: Workspace, report: Report) -> None:
 _TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".j2", ".jinja", ".html", ".css", ".txt")
 
 
-def _check_texts(workspace: Workspace, report: Report) -> None:
+def _check_texts(workspace: Workspace, report: Report, skip: Sequence[Path] = ()) -> None:
     """Check the secretariat's texts and template overrides for git conflict markers.
 
     The YAML files get this check where they are parsed
     (:func:`selfeval.files.yamlio.load_text`); Markdown and templates are not
     parsed by validate, so a merge left unfinished would otherwise reach the
-    report. ``texts/merges.yaml`` is checked here for markers only (aggregate
-    parses it).
+    report. ``skip`` is left out (``texts/merges.yaml`` when the merges check
+    reads it, :data:`MergesCheck`).
     """
     folders = (workspace.texts_dir, workspace.templates_dir)
     for path in sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")):
         if not path.is_file() or path.suffix not in _TEXT_SUFFIXES or path.name.startswith("."):
+            continue
+        if path in skip:
             continue
         try:  # not counted in report.checked: "N files valid" counts the YAML files checked
             yamlio.read_text(path)
@@ -523,9 +526,17 @@ def _check_texts(workspace: Workspace, report: Report) -> None:
 #: does not import report/), returning one error per broken template.
 TemplateCheck = Callable[[Sequence[Path]], Sequence[SelfevalError]]
 
+#: Checks ``texts/merges.yaml`` as ``aggregate`` does
+#: (:func:`selfeval.report.aggregate.check_merges`; passed in by the CLI, as
+#: above), returning its problems.
+MergesCheck = Callable[[Workspace], Sequence[SelfevalError]]
+
 
 def validate_workspace(
-    workspace: Workspace, *, template_check: TemplateCheck | None = None
+    workspace: Workspace,
+    *,
+    template_check: TemplateCheck | None = None,
+    merges_check: MergesCheck | None = None,
 ) -> Report:
     """Check a whole workspace.
 
@@ -536,7 +547,8 @@ def validate_workspace(
     draft it answered when that is still at hand), the report roles of the
     pinned and answered questionnaires
     (:meth:`Workspace.report_contract_problems`), the earlier submitted
-    versions kept by ``--reopen``, the texts (``texts/*.md`` readable UTF-8)
+    versions kept by ``--reopen``, the texts (``texts/*.md`` readable UTF-8;
+    ``texts/merges.yaml`` by aggregate's own check, ``merges_check``)
     and template overrides (``templates/*.j2`` parse in the sandbox), and
     anything else under ``responses/`` (see the module docstring).
 
@@ -544,6 +556,9 @@ def validate_workspace(
         workspace: the opened workspace.
         template_check: parses the template overrides in ``templates/``
             (file:line per broken one); None skips them.
+        merges_check: checks ``texts/merges.yaml`` as ``aggregate`` does
+            (its form, and that its ids are findings of one kind); None: for
+            git conflict markers only.
 
     Returns:
         A :class:`Report` with problems (exit 1) and warnings; never raises
@@ -552,7 +567,12 @@ def validate_workspace(
     found = workspace.discover_responses()
     files = [workspace.exercise_path, *workspace.questionnaire_files(), *found.current]
     report = validate_paths(files, workspace=workspace)
-    _check_texts(workspace, report)
+    merges = workspace.texts_dir / MERGES_FILE
+    _check_texts(workspace, report, skip=[merges] if merges_check is not None else [])
+    if merges_check is not None and merges.is_file():
+        # Not counted in report.checked, as the other texts are not.
+        for problem in merges_check(workspace):
+            report.add(problem)
     _check_choice_lists(workspace, report)
     _check_contract(workspace, report)
     if template_check is not None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+
+if TYPE_CHECKING:
+    from selfeval.errors import SelfevalError
+    from selfeval.files.workspace import Workspace
 
 
 @app.command("validate")
@@ -43,7 +48,9 @@ def validate_command(
         ws = Workspace.open(workspace) if workspace else None
         report = validate_paths(paths, workspace=ws)
     else:
-        report = validate_workspace(Workspace.open(workspace), template_check=check_templates)
+        report = validate_workspace(
+            Workspace.open(workspace), template_check=check_templates, merges_check=_check_merges
+        )
     for problem in report.problems:
         echo_err(f"Error: {problem}")
     for warning in report.warnings:
@@ -57,3 +64,10 @@ def validate_command(
         f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}."
     )
     raise typer.Exit(1)
+
+
+def _check_merges(ws: Workspace) -> Sequence[SelfevalError]:
+    """``texts/merges.yaml`` checked by aggregate's own code (imported only when there is one)."""
+    from selfeval.report.aggregate import check_merges
+
+    return check_merges(ws)

@@ -44,6 +44,7 @@ from selfeval.files.workspace import (
 )
 from selfeval.model.answers import Split, check_answers, split_answers
 from selfeval.model.exercise import EXERCISE_FILE
+from selfeval.model.names import MERGES_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
 from selfeval.report import readcache, runrecord
@@ -71,6 +72,7 @@ __all__ = [
     "ReadContext",
     "aggregate",
     "build",
+    "check_merges",
     "each_response",
     "misplaced_warnings",
     "paused_gc",
@@ -83,7 +85,6 @@ Format = Literal["md", "html", "docx"]
 REPORTS_DIR = "reports"
 #: The progress stages of :func:`aggregate` (and ``export``'s reading).
 READING, WRITING = "Reading responses", "Writing the report"
-MERGES_FILE = "merges.yaml"
 #: The figures' folder in ``.selfeval/cache/`` (:func:`selfeval.report.figures.cached_in`).
 FIGURES_CACHE = "figures"
 #: An HTML comment in a text file: a note to the secretariat, not report text.
@@ -569,6 +570,41 @@ def build(
     """
     with paused_gc():
         return _build(ws, parsed, draft=draft, include_drafts=include_drafts, category=category)
+
+
+def check_merges(ws: Workspace) -> list[SelfevalError]:
+    """The check ``aggregate`` makes of ``texts/merges.yaml``, for ``selfeval validate``.
+
+    The file is read by :func:`load_merges` and, when it names any findings,
+    the report model of every incident category is built as ``aggregate``
+    builds it (:func:`build`, responses read without the cache: nothing is
+    written), so an id that is no finding, or findings of different kinds,
+    are refused by the same code (:func:`merge_findings`). Problems in the
+    responses themselves are left to validate's own checks (they stop the
+    build before the merges are looked at).
+
+    Returns:
+        The problems located in ``texts/merges.yaml`` (empty when it is
+        missing, empty or fine).
+    """
+    path = ws.texts_dir / MERGES_FILE
+    if not path.is_file():
+        return []
+    try:
+        if not load_merges(path):
+            return []
+        parsed = read_responses(ws.discover_responses().current, ws)
+        for category in ws.exercise.categories:
+            build(ws, parsed, category=category.id)
+    except ValidationProblems as exc:
+        return [p for p in exc.problems if _located_in(p, path)]
+    except SelfevalError as exc:
+        return [exc] if _located_in(exc, path) else []
+    return []
+
+
+def _located_in(error: SelfevalError, path: Path) -> bool:
+    return error.location is not None and Path(error.location.path) == path
 
 
 def _draft_ids(path: Path, wanted: str) -> frozenset[str] | None:
