@@ -250,7 +250,12 @@ def piped_prompter_class() -> type:
             app.key_processor.before_key_press += before_key
             app.key_processor.after_key_press += after_key
             self._answered_last, self._answer = self._answer, False
-            result = super()._ask(question)
+            try:
+                result = super()._ask(question)
+            finally:  # an application may be run again, for another prompt
+                app.after_render -= on_render
+                app.key_processor.before_key_press -= before_key
+                app.key_processor.after_key_press -= after_key
             self._entered = pressed[0]
             return result
 
@@ -321,6 +326,8 @@ def run_once(root: Path, long_text: str, piped: bool) -> Run:
                 script, pipe, output=output, console=console, lang="en", page=True, wait=False
             )
             FillSession(store, prompter, lang="en").run()
+            if PROFILE is not None:
+                PROFILE.disable()  # the last Enter ends the session: no prompt follows
             intervals, answered = prompter.intervals, prompter.answered
     else:
         prompter_a = ScriptedPrompter(script)
