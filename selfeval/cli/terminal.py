@@ -207,7 +207,24 @@ def _share_merged_styles() -> None:
 _share_merged_styles()
 
 
-def _create_inquirer_layout(ic: Any, get_prompt_tokens: Any, **kwargs: Any) -> Layout:
+def _question_line(**kwargs: Any) -> PromptSession[Any]:
+    """The prompt_toolkit ``PromptSession`` whose layout draws a list's question line.
+
+    As questionary's ``create_inquirer_layout`` makes it; ``kwargs`` as its
+    (the prompt's input and output).
+    """
+    question: PromptSession[Any] = PromptSession("", reserve_space_for_menu=0, **kwargs)
+    _q_common._fix_unecessary_blank_lines(question)
+    return question
+
+
+def _create_inquirer_layout(
+    ic: Any,
+    get_prompt_tokens: Any,
+    *,
+    question_line: PromptSession[Any] | None = None,
+    **kwargs: Any,
+) -> Layout:
     """Questionary's list layout, with the line for a refusal built as what it shows.
 
     questionary's own ``create_inquirer_layout`` builds two prompt_toolkit
@@ -217,9 +234,22 @@ def _create_inquirer_layout(ic: Any, get_prompt_tokens: Any, **kwargs: Any) -> L
     list being drawn (``benchmarks/fill_latency.py``). Here the second is
     replaced by what it draws: a blank line, then the message in the
     toolbar's style, while there is a message. Everything else is questionary's.
+
+    ``question_line`` (:func:`_question_line`, passed through questionary's
+    ``select``/``checkbox``) is the first one, kept for every list a prompter
+    asks: it is given this list's question and an empty answer line. Its
+    windows remember what they drew by the application's render counter, which
+    starts at 0 in every application, so :meth:`TerminalPrompter._ask` starts
+    each application's count past the last one's (:func:`_count_renders_on`).
     """
-    question = PromptSession(get_prompt_tokens, reserve_space_for_menu=0, **kwargs)
-    _q_common._fix_unecessary_blank_lines(question)
+    if question_line is None:
+        question = _question_line(**kwargs)
+    else:
+        question = question_line
+        # Its line for an answer is never typed in (questionary binds every
+        # other key to nothing) but keys such as a paste could: empty, as new.
+        question.default_buffer.reset()
+    question.message = get_prompt_tokens
 
     @Condition
     def has_search_string() -> bool:
@@ -284,6 +314,31 @@ class _PromptLoop(asyncio.SelectorEventLoop):
 
 
 _runner: list[asyncio.Runner] = []  # the main thread's one event loop for prompts (_run)
+
+#: The render counter the next application starts from (:func:`_count_renders_on`).
+_next_render = [0]
+_render_lock = threading.Lock()
+
+
+def _count_renders_on(app: Any) -> None:
+    """Let ``app`` number its drawings past every drawing of the applications run before it.
+
+    prompt_toolkit's windows keep what they drew keyed by the running
+    application's ``render_counter``, which starts at 0 in every application.
+    A window kept from one prompt to the next (a list's question line,
+    :func:`_create_inquirer_layout`) would then show what it drew for an earlier
+    prompt at the same count. Counted on from the last one, no count is
+    used twice in the process, so nothing drawn before is taken for now.
+    Call :func:`_counted` once the application has ended.
+    """
+    with _render_lock:
+        app.render_counter = max(app.render_counter, _next_render[0])
+
+
+def _counted(app: Any) -> None:
+    """The next application counts on from ``app``'s last drawing (:func:`_count_renders_on`)."""
+    with _render_lock:
+        _next_render[0] = max(_next_render[0], app.render_counter + 1)
 
 
 def _run(question: questionary.Question) -> Any:
@@ -793,6 +848,13 @@ class TerminalPrompter:
         self._answered: list[tuple[Any, int]] = []
         #: Ctrl-B left the question asked last: the next one asked is the one before.
         self._back = False
+        #: The question line of every list (:func:`_create_inquirer_layout`), made once.
+        self._question_line: PromptSession[Any] | None = None
+
+    def _kept_question_line(self) -> PromptSession[Any]:
+        if self._question_line is None:
+            self._question_line = _question_line(**self._io)
+        return self._question_line
 
     # -- showing -----------------------------------------------------------------
 
@@ -1244,13 +1306,20 @@ class TerminalPrompter:
         app.pre_run_callables.append(yamlio.wait_for_writes)
         # No garbage collection between a key (Enter above all) and the
         # drawing that answers it: it runs after, while the respondent reads.
+        # (Taken off after: an application may be run again.)
         app.key_processor.before_key_press += _pause_collection
         app.after_render += _resume_collection
+        question = _eof_on_ctrl_d(question)
+        _count_renders_on(app)
         try:
-            answer = _run(_eof_on_ctrl_d(question))
+            answer = _run(question)
         except BaseException:
             resume_collection()
             raise
+        finally:
+            _counted(app)
+            app.key_processor.before_key_press -= _pause_collection
+            app.after_render -= _resume_collection
         pause_collection()  # until the next prompt is drawn
         return answer
 
@@ -1426,6 +1495,7 @@ class TerminalPrompter:
             choices=choices,
             default=default if default in values and default is not None else None,
             instruction=instruction,
+            question_line=self._kept_question_line(),
             **self._io,
         )
         _no_wrap_around(question)
@@ -1494,6 +1564,7 @@ class TerminalPrompter:
             choices=choices,
             validate=validate,
             instruction=instruction,
+            question_line=self._kept_question_line(),
             **self._io,
         )
         _no_wrap_around(question)
