@@ -84,45 +84,60 @@ def test_each_text_prompt_shows_its_own_question(keys: Any) -> None:
 
 def test_a_text_prompt_recalls_no_earlier_answer(keys: Any) -> None:
     # ↑ in a new prompt has no history to go back to: nothing is filled in.
-    keys.send_text("Ministerie van Financiën" + ENTER + UP + ENTER)
     p, _ = on_screen(keys)
+    keys.send_text("Ministerie van Financiën" + ENTER)
     assert p.ask(item(type="text"), None, context("Eerste")) == "Ministerie van Financiën"
+    keys.send_text(UP + ENTER)
+    keys.close()  # no more keys: a prompt still open ends (EOFError), never hangs
     assert p.ask(item(type="text"), None, context("Tweede")) is None
 
 
 def test_text_cut_in_one_prompt_cannot_be_pasted_in_the_next(keys: Any) -> None:
     # Ctrl-K cuts to the prompt's own clipboard; Ctrl-Y in the next pastes nothing.
-    keys.send_text("weg" + CTRL_A + CTRL_K + "blijft" + ENTER + CTRL_Y + "nieuw" + ENTER)
     p, _ = on_screen(keys)
+    keys.send_text("weg" + CTRL_A + CTRL_K + "blijft" + ENTER)
     assert p.ask(item(type="text"), None, context("Eerste")) == "blijft"
+    keys.send_text(CTRL_Y + "nieuw" + ENTER)
+    keys.close()
     assert p.ask(item(type="text"), None, context("Tweede")) == "nieuw"
 
 
 def test_enter_finishes_a_one_line_answer_after_a_long_text(keys: Any) -> None:
-    keys.send_text("regel een" + ENTER + "regel twee" + ENTER + ENTER + "kort" + ENTER)
-    keys.send_text("lang" + ENTER + "nog" + ENTER + ENTER)
-    keys.close()  # no more keys: a prompt still open ends (EOFError), never hangs
     p, _ = on_screen(keys)
+    keys.send_text("regel een" + ENTER + "regel twee" + ENTER + ENTER)
     first = p.ask(item(type="long-text"), None, context("Toelichting"))
     assert first == "regel een\nregel twee"
+    keys.send_text("kort" + ENTER)
+    keys.close()  # an Enter that only began a new line would end in EOFError, never hang
     assert p.ask(item(type="text"), None, context("Titel")) == "kort"
-    # and a long text after a one-line answer takes lines again
+
+
+def test_a_long_text_after_a_one_line_answer_takes_lines(keys: Any) -> None:
+    p, _ = on_screen(keys)
+    keys.send_text("kort" + ENTER)
+    assert p.ask(item(type="text"), None, context("Titel")) == "kort"
+    keys.send_text("lang" + ENTER + "nog" + ENTER + ENTER)
+    keys.close()
     assert p.ask(item(type="long-text"), None, context("Toelichting")) == "lang\nnog"
 
 
 def test_ctrl_b_goes_back_only_where_it_can(keys: Any) -> None:
-    keys.send_text(CTRL_B + "eerste" + CTRL_B + ENTER)
     p, _ = on_screen(keys)
+    keys.send_text(CTRL_B)
     with pytest.raises(GoBack):
         p.ask(item(type="text"), None, context("Tweede", back=True))
     # The first question: no way back, Ctrl-B does nothing.
+    keys.send_text("eerste" + CTRL_B + ENTER)
+    keys.close()
     assert p.ask(item(type="text"), None, context("Eerste", back=False)) == "eerste"
 
 
 def test_ctrl_c_keeps_only_what_was_typed_in_this_prompt(keys: Any) -> None:
-    keys.send_text("een" + ENTER + "twe" + CTRL_C)
     p, _ = on_screen(keys)
+    keys.send_text("een" + ENTER)
     assert p.ask(item(type="text"), None, context("Eerste")) == "een"
+    keys.send_text("twe" + CTRL_C)
+    keys.close()
     with pytest.raises(TypedInterrupt) as caught:
         p.ask(item(type="text"), None, context("Tweede"))
     assert caught.value.text == "twe"

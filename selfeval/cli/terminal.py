@@ -45,7 +45,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import prompt_toolkit.application.application as _pt_application
@@ -55,7 +55,7 @@ import questionary.prompts.common as _q_common
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.document import Document
-from prompt_toolkit.filters import Condition, IsDone
+from prompt_toolkit.filters import Condition, Filter, IsDone
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
@@ -325,9 +325,11 @@ def _count_renders_on(app: Any) -> None:
 
     prompt_toolkit's windows keep what they drew keyed by the running
     application's ``render_counter``, which starts at 0 in every application.
-    A window kept from one prompt to the next (a list's question line,
-    :func:`_create_inquirer_layout`) would then show what it drew for an earlier
-    prompt at the same count. Counted on from the last one, no count is
+    A window kept from one application to the next (a list's question line,
+    :func:`_create_inquirer_layout`) would then show what it drew for an
+    earlier prompt at the same count. (The text prompts' session,
+    :class:`_TextPrompts`, runs its own application again: its count goes on.)
+    Counted on from the last one, no count is
     used twice in the process, so nothing drawn before is taken for now.
     Call :func:`_counted` once the application has ended.
     """
@@ -705,16 +707,22 @@ def _escape_alone(bindings: KeyBindings) -> None:
         pass
 
 
-def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
+def _long_text_keys(
+    bindings: KeyBindings,
+    editor: Callable[[], list[str] | None],
+    *,
+    when: Filter,
+) -> None:
     """Enter on an empty last line finishes a long text, as does Esc then Enter; Ctrl-E edits.
 
     Enter elsewhere starts a new line. The empty line itself is not part of
     the answer. Esc then Enter (an old habit, issue 16) finishes however long
     the pause between them (:func:`_escape_alone`). Ctrl-E (and Ctrl-X
-    Ctrl-E) write the text in ``editor``.
+    Ctrl-E) write the text in the editor ``editor()`` gives, when it gives
+    one. Every key only ``when`` it holds (a long text is asked).
     """
 
-    @bindings.add("enter", eager=True)
+    @bindings.add("enter", eager=True, filter=when)
     def _(event: Any) -> None:
         buffer = event.current_buffer
         document = buffer.document
@@ -727,21 +735,141 @@ def _long_text_keys(bindings: KeyBindings, editor: list[str] | None) -> None:
         else:
             buffer.newline(copy_margin=False)
 
-    if editor is None:
-        return
-
     def run_editor(filename: str) -> bool:
+        command = editor()
+        if command is None:
+            return False
         try:
-            return subprocess.call([*editor, filename]) == 0
+            return subprocess.call([*command, filename]) == 0
         except OSError:
             return False
 
-    @bindings.add("c-e", eager=True)
-    @bindings.add("c-x", "c-e", eager=True)
+    has_editor = when & Condition(lambda: editor() is not None)
+
+    @bindings.add("c-e", eager=True, filter=has_editor)
+    @bindings.add("c-x", "c-e", eager=True, filter=has_editor)
     def _(event: Any) -> None:
         buffer = event.current_buffer
         buffer._open_file_in_editor = run_editor  # never prompt_toolkit's fallback to vi
         buffer.open_in_editor(validate_and_handle=False)
+
+
+class _TextPrompts:
+    """One prompt_toolkit ``PromptSession`` for every text prompt of a prompter.
+
+    questionary's ``text()`` makes a new ``PromptSession`` per question:
+    some 60 windows, their filters and caches, an ``Application`` and its key
+    bindings, merged again and looked up cold for the Enter that ends it.
+    Here one session is kept and :meth:`question` gives it what ``text()``
+    would (the question as ``text()`` draws it, the default answer, the
+    check, one line or many, the input processors) and a Question around
+    its application. What a prompt would otherwise inherit from the one
+    before is made new each time: the answer line and the search line
+    (emptied, undo included), the clipboard, the focus; no history is kept
+    (a new session's is empty). The prompter's keys (:meth:`TerminalPrompter._text`)
+    are bound once, each to the state of the prompt being asked
+    (:attr:`back`, :attr:`long`, :attr:`editor`), so the application's merged
+    key bindings, and what they found for a key, stay valid from one prompt
+    to the next.
+    """
+
+    def __init__(self, io: dict[str, Any]) -> None:
+        from prompt_toolkit.history import DummyHistory
+        from prompt_toolkit.lexers import SimpleLexer
+        from questionary.styles import merge_styles_default
+
+        #: The prompt being asked offers "previous question" (Ctrl-B).
+        self.back = False
+        #: The prompt being asked is a long text (its Enter, Ctrl-E).
+        self.long = False
+        #: The editor Ctrl-E opens in a long text, if any (:func:`_editor`).
+        self.editor: list[str] | None = None
+        bindings = KeyBindings()
+        _escape_alone(bindings)
+
+        @bindings.add("c-b", eager=True, filter=Condition(lambda: self.back))
+        def _(event: Any) -> None:
+            event.app.exit(exception=GoBack, style="class:aborting")
+
+        @bindings.add("c-u", eager=True)
+        def _(event: Any) -> None:
+            # Empties the whole answer (every line), not only the line
+            # before the cursor: how to clear an answer given before.
+            event.app.current_buffer.text = ""
+
+        @bindings.add("c-c", eager=True)
+        def _(event: Any) -> None:
+            text = event.app.current_buffer.text
+            event.app.exit(exception=TypedInterrupt(text), style="class:aborting")
+
+        _long_text_keys(bindings, lambda: self.editor, when=Condition(lambda: self.long))
+
+        @bindings.add("c-d", eager=True)  # as _eof_on_ctrl_d
+        def _(event: Any) -> None:
+            event.app.exit(exception=EOFError, style="class:aborting")
+
+        # As questionary's text() makes it.
+        self.session: PromptSession[str] = PromptSession(
+            "",
+            style=merge_styles_default([None]),
+            lexer=SimpleLexer("class:answer"),
+            history=DummyHistory(),
+            key_bindings=bindings,
+            **io,
+        )
+        self.session.app._selfeval_ctrl_d = True  # type: ignore[attr-defined]
+
+    def question(
+        self,
+        message: str,
+        *,
+        default: str,
+        validate: Callable[[str], bool | str],
+        qmark: str,
+        multiline: bool = False,
+        enable_open_in_editor: bool = False,
+        input_processors: list[Processor],
+    ) -> questionary.Question:
+        """The kept session set up as ``questionary.text(message, ...)`` would make one.
+
+        The keys' state (:attr:`back`, :attr:`long`, :attr:`editor`) is set by the caller.
+        """
+        from prompt_toolkit.clipboard import InMemoryClipboard
+        from questionary.prompts.common import build_validator
+
+        session = self.session
+        session.message = [("class:qmark", qmark), ("class:question", f" {message} ")]
+        session.validator = build_validator(validate)
+        session.multiline = multiline
+        session.enable_open_in_editor = enable_open_in_editor
+        session.input_processors = input_processors
+        session.clipboard = InMemoryClipboard()
+        session.search_buffer.reset()
+        session.default_buffer.reset(Document(default))
+        session.app.layout.focus(session.default_buffer)
+        return questionary.Question(session.app)
+
+
+_questionary_text = questionary.prompts.text.text  # questionary's own (questionary.text is ours)
+
+
+def _text_question(
+    message: str, *args: Any, kept: _TextPrompts | None = None, **kwargs: Any
+) -> questionary.Question:
+    """questionary.text(); with ``kept``, the kept session set up as ``text()`` would make one.
+
+    (:meth:`_TextPrompts.question`; ``instruction`` is then ``""``, as the
+    prompter always gives it.) Put in ``questionary.text``'s place, so that
+    what wraps ``questionary.text`` wraps every text prompt.
+    """
+    if kept is None:
+        return _questionary_text(message, *args, **kwargs)
+    if args or kwargs.pop("instruction", "") != "":
+        raise TypeError("a kept text prompt takes its settings by name, with no instruction")
+    return kept.question(message, **kwargs)
+
+
+questionary.text = _text_question
 
 
 def _pages(
@@ -850,11 +978,18 @@ class TerminalPrompter:
         self._back = False
         #: The question line of every list (:func:`_create_inquirer_layout`), made once.
         self._question_line: PromptSession[Any] | None = None
+        #: The session of every text prompt (:class:`_TextPrompts`), made once.
+        self._texts: _TextPrompts | None = None
 
     def _kept_question_line(self) -> PromptSession[Any]:
         if self._question_line is None:
             self._question_line = _question_line(**self._io)
         return self._question_line
+
+    def _kept_texts(self) -> _TextPrompts:
+        if self._texts is None:
+            self._texts = _TextPrompts(self._io)
+        return self._texts
 
     # -- showing -----------------------------------------------------------------
 
@@ -1306,10 +1441,11 @@ class TerminalPrompter:
         app.pre_run_callables.append(yamlio.wait_for_writes)
         # No garbage collection between a key (Enter above all) and the
         # drawing that answers it: it runs after, while the respondent reads.
-        # (Taken off after: an application may be run again.)
+        # (Taken off after: the text prompts' application is run again.)
         app.key_processor.before_key_press += _pause_collection
         app.after_render += _resume_collection
-        question = _eof_on_ctrl_d(question)
+        if not getattr(app, "_selfeval_ctrl_d", False):  # the text prompts' has its own
+            question = _eof_on_ctrl_d(question)
         _count_renders_on(app)
         try:
             answer = _run(question)
@@ -1345,7 +1481,7 @@ class TerminalPrompter:
         asked = message  # the question as given, before it is broken for prompt_toolkit
         keys = gettext(lang, "fill.ui.back_key") if context.can_go_back else ""
         extra: dict[str, Any] = {}
-        bindings = KeyBindings()
+        editor = None
         if isinstance(item, LongTextItem):
             # prompt_toolkit draws a multi-line prompt whose message is wider
             # than the terminal as an empty screen (the message becomes the
@@ -1365,7 +1501,6 @@ class TerminalPrompter:
                 "enable_open_in_editor": editor is not None,
                 "input_processors": [_WordWrap(prefix=4)],
             }
-            _long_text_keys(bindings, editor)
         else:
             # The instruction is part of the question: questionary would put
             # two spaces before it ("Titel *  (Ctrl-B: vorige vraag)").
@@ -1385,24 +1520,13 @@ class TerminalPrompter:
             # the question's last line ("? " + message + " ").
             after = len(f"{qmark} {message} ".rsplit("\n", 1)[-1])
             extra["input_processors"] = [_WordWrap(prefix=0, first=after)]
-        _escape_alone(bindings)
-
-        if context.can_go_back:
-
-            @bindings.add("c-b", eager=True)
-            def _(event: Any) -> None:
-                event.app.exit(exception=GoBack, style="class:aborting")
-
-        @bindings.add("c-u", eager=True)
-        def _(event: Any) -> None:
-            # Empties the whole answer (every line), not only the line
-            # before the cursor: how to clear an answer given before.
-            event.app.current_buffer.text = ""
-
-        @bindings.add("c-c", eager=True)
-        def _(event: Any) -> None:
-            text = event.app.current_buffer.text
-            event.app.exit(exception=TypedInterrupt(text), style="class:aborting")
+        # The keys of every text prompt (_TextPrompts): Esc alone, Ctrl-U
+        # empties the answer, Ctrl-C keeps what was typed as a draft, Ctrl-D;
+        # Ctrl-B when it can go back; in a long text Enter and the editor's.
+        texts = self._kept_texts()
+        texts.back = context.can_go_back
+        texts.long = isinstance(item, LongTextItem)
+        texts.editor = editor
 
         if isinstance(current, str) and isinstance(item, DateItem):
             current = shown_date(current, lang)
@@ -1423,9 +1547,8 @@ class TerminalPrompter:
                 parse = _keep_unchanged(parse, shown, keep)
         question = questionary.text(
             message, default=default, validate=validate, qmark=qmark, instruction="",
-            **extra, **self._io,
+            kept=texts, **extra,
         )  # fmt: skip
-        _add_keys(question, bindings)
         # prompt_toolkit would leave the answer on screen cut at the edge,
         # mid-word; rich prints it again broken at spaces.
         text = self._asked(question)
