@@ -43,7 +43,7 @@ from selfeval.files.workspace import (
     unknown_participant_error,
 )
 from selfeval.model.answers import Split, check_answers, split_answers
-from selfeval.model.exercise import EXERCISE_FILE
+from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.names import MERGES_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
@@ -576,10 +576,11 @@ def check_merges(ws: Workspace) -> list[SelfevalError]:
     """The check ``aggregate`` makes of ``texts/merges.yaml``, for ``selfeval validate``.
 
     The file is read by :func:`load_merges` and, when it names any findings,
-    the report model of every incident category is built as ``aggregate``
-    builds it (:func:`build`, responses read without the cache: nothing is
-    written), so an id that is no finding, or findings of different kinds,
-    are refused by the same code (:func:`merge_findings`). Problems in the
+    every incident category's findings are gathered and merged as ``aggregate``
+    does it (``build``'s first part, up to the merges; responses read without
+    the cache: nothing is written; the report model itself is not built), so an
+    id that is no finding, or findings of different kinds, are refused by the
+    same code (:func:`merge_findings`). Problems in the
     responses themselves are left to validate's own checks (they stop the
     build before the merges are looked at).
 
@@ -594,8 +595,9 @@ def check_merges(ws: Workspace) -> list[SelfevalError]:
         if not load_merges(path):
             return []
         parsed = read_responses(ws.discover_responses().current, ws)
-        for category in ws.exercise.categories:
-            build(ws, parsed, category=category.id)
+        with paused_gc():
+            for category in ws.exercise.categories:
+                _merge(ws, parsed, include_drafts=False, category=category.id)
     except ValidationProblems as exc:
         return [p for p in exc.problems if _located_in(p, path)]
     except SelfevalError as exc:
@@ -618,14 +620,32 @@ def _draft_ids(path: Path, wanted: str) -> frozenset[str] | None:
     return frozenset(i for f in draft.findings for i in (f.id, *f.merged))
 
 
-def _build(
+@dataclass(frozen=True)
+class _Merged:
+    """Step 2 up to the merges: what the report model of one category is built from."""
+
+    exercise: Exercise
+    questionnaires: Any
+    sources: list[SourceResponse]
+    merged: Any
+    aliases: Any
+    skipped_ids: list[str]
+    not_counted_ids: list[str]
+    warnings: list[str]
+
+
+def _merge(
     ws: Workspace,
     parsed: Sequence[ParsedResponse],
     *,
-    draft: bool,
     include_drafts: bool,
     category: str | None = None,
-) -> Built:
+) -> _Merged:
+    """The responses of ``category`` checked, their findings in report order, merged.
+
+    Raises:
+        ValidationProblems/InputError: as :func:`build`; also for ``texts/merges.yaml``.
+    """
     category = ws.incident_category(category).id
     exercise = ws.exercise.for_category(category)
     questionnaires = ws.questionnaires()
@@ -684,6 +704,23 @@ def _build(
     )
     warnings += merge_warnings
     sources = [source for source, _ in included]
+    return _Merged(
+        exercise, questionnaires, sources, merged, aliases, skipped_ids, not_counted_ids, warnings
+    )
+
+
+def _build(
+    ws: Workspace,
+    parsed: Sequence[ParsedResponse],
+    *,
+    draft: bool,
+    include_drafts: bool,
+    category: str | None = None,
+) -> Built:
+    m = _merge(ws, parsed, include_drafts=include_drafts, category=category)
+    exercise, questionnaires, sources = m.exercise, m.questionnaires, m.sources
+    merged, aliases, warnings = m.merged, m.aliases, m.warnings
+    skipped_ids, not_counted_ids = m.skipped_ids, m.not_counted_ids
     warnings += link_answers(
         merged,
         aliases,
