@@ -18,6 +18,7 @@ See ``docs/files.md``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from selfeval.files.load import (
     load_response,
 )
 from selfeval.files.migrate import version_drift
+from selfeval.files.root import list_tree
 from selfeval.files.workspace import (
     RESPONSES_DIR,
     Workspace,
@@ -348,12 +350,12 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
 def _expand(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix not in (".yaml", ".yml"):
             files += sorted(
                 p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
             )
         else:
-            files.append(path)
+            files.append(path)  # a folder named *.yaml too: reading it says it is a folder
     return files
 
 
@@ -509,16 +511,21 @@ def _check_texts(workspace: Workspace, report: Report, skip: Sequence[Path] = ()
     report. ``skip`` is left out (``texts/merges.yaml`` when the merges check
     reads it, :data:`MergesCheck`).
     """
-    folders = (workspace.texts_dir, workspace.templates_dir)
-    for path in sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")):
-        if not path.is_file() or path.suffix not in _TEXT_SUFFIXES or path.name.startswith("."):
+    for folder in (workspace.texts_dir, workspace.templates_dir):
+        if not os.path.lexists(folder):
             continue
-        if path in skip:
-            continue
-        try:  # not counted in report.checked: "N files valid" counts the YAML files checked
-            yamlio.read_text(path)
+        try:  # a link or an unreadable folder is an error (list_tree), as in aggregate
+            paths = list_tree(folder)
         except SelfevalError as exc:
             report.add(exc)
+            continue
+        for path in sorted(paths):
+            if path.suffix not in _TEXT_SUFFIXES or path.name.startswith(".") or path in skip:
+                continue
+            try:  # not counted in report.checked: "N files valid" counts the YAML files checked
+                yamlio.read_text(path)  # a folder or pipe named like a text is refused here
+            except SelfevalError as exc:
+                report.add(exc)
 
 
 #: Checks the template overrides in the given folders (the report's sandbox,

@@ -157,8 +157,10 @@ def _candidates(paths: Iterable[Path]) -> list[_Candidate]:
                 raise InputError("the file does not exist", location=Location(path))
             found += _zip_members(path)
             continue
-        # yamlio.read_text bounds the size and refuses conflict markers.
-        found.append(_Candidate(str(path), yamlio.read_text(path).replace("\r\n", "\n")))
+        # yamlio.read_text refuses a pipe or device, bounds the size and refuses
+        # conflict markers; the file is named by the user, so it may be anywhere.
+        text = yamlio.read_text(path, named=True)
+        found.append(_Candidate(str(path), text.replace("\r\n", "\n")))
     if not found:
         raise InputError("no response file to import", hint="give response files or a zip of them")
     return found

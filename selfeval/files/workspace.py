@@ -25,6 +25,7 @@ is that place. Anything else is never counted.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from selfeval.files.load import (
     load_exercise,
     load_questionnaire,
 )
-from selfeval.files.root import find_workspace
+from selfeval.files.root import find_workspace, list_folder, list_tree
 from selfeval.model.exercise import (
     CODE_PATTERN,
     EXERCISE_FILE,
@@ -65,6 +66,8 @@ __all__ = [
     "Workspace",
     "find_workspace",
     "is_kept_version",
+    "list_folder",
+    "list_tree",
     "no_progress",
     "placement_error",
     "split_ref",
@@ -199,8 +202,16 @@ class Workspace:
         return self.root / TEMPLATES_DIR
 
     def questionnaire_files(self) -> list[Path]:
-        """All questionnaire files, sorted by name."""
-        return sorted(self.questionnaires_dir.glob("*.yaml"))
+        """All questionnaire files, sorted by name.
+
+        Raises:
+            InputError: ``questionnaires/`` or something in it is a link, or it
+                cannot be read (:func:`list_folder`); a folder named
+                ``*.yaml`` is listed, and refused when it is read.
+        """
+        if not os.path.lexists(self.questionnaires_dir):
+            return []
+        return sorted(p for p in list_folder(self.questionnaires_dir) if p.suffix == ".yaml")
 
     def questionnaires(self) -> dict[tuple[str, str], LoadedQuestionnaire]:
         """All questionnaire versions, keyed by (id, version).
@@ -519,15 +530,14 @@ class Workspace:
             InputError: the exercise file is invalid (the category comes from it).
         """
         found = ResponseFiles([], [], [], [])
-        if not self.responses_dir.is_dir():
+        if not os.path.lexists(self.responses_dir):
             return found
-        for path in sorted(self.responses_dir.rglob("*")):
-            if path.is_dir():
-                continue
+        for path in sorted(list_tree(self.responses_dir)):
             if self.is_response_place(path):
-                found.current.append(path)  # even a named pipe: it is read as a file is
+                # Even a folder or a named pipe: reading it says what is wrong (yamlio.read_file).
+                found.current.append(path)
             elif not path.is_file():
-                continue  # sockets, pipes, broken links elsewhere: not selfeval's business
+                continue  # sockets, pipes elsewhere: not selfeval's business
             elif is_kept_version(path):
                 found.kept.append(path)
             elif path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
@@ -609,7 +619,7 @@ def placement_error(workspace: Workspace, path: Path, response: Response) -> Sel
     except SelfevalError as exc:
         where: tuple[int, ...] = ()
         if response.incident_category not in workspace.category_ids:
-            text = path.read_text("utf-8-sig")
+            text = yamlio.read_text(path)
             where = yamlio.line_of(text, ["incident_category"]) or ()
         return InputError(exc.message, location=Location(path, *where), hint=exc.hint)
     if is_kept_version(path):

@@ -61,9 +61,11 @@ __all__ = [
     "location_of",
     "quoted",
     "read_bytes",
+    "read_file",
     "read_text",
     "scalar",
     "wait_for_writes",
+    "workspace_of",
     "write",
     "write_in_background",
 ]
@@ -413,12 +415,13 @@ def check_no_conflict(text: str, path: Path | str = "<string>") -> None:
     )
 
 
-def read_text(path: Path, *, max_bytes: int | None = None) -> str:
+def read_text(path: Path, *, max_bytes: int | None = None, named: bool = False) -> str:
     """Read a UTF-8 text file of the workspace (the secretariat's Markdown texts).
 
     Args:
         path: the file.
         max_bytes: refuse files larger than this many bytes (None: :data:`MAX_FILE_BYTES`).
+        named: the user named the file on the command line (:func:`read_file`).
 
     Returns:
         The text (a byte-order mark dropped).
@@ -427,7 +430,7 @@ def read_text(path: Path, *, max_bytes: int | None = None) -> str:
         InputError: the file is missing, unreadable, too large, not UTF-8,
             or holds git conflict markers (:func:`check_no_conflict`).
     """
-    text = _decode(_read_bytes(path, max_bytes), path)
+    text = _decode(read_file(path, max_bytes=max_bytes, named=named), path)
     check_no_conflict(text, path)
     return text
 
@@ -495,31 +498,31 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         ) from None
 
 
-def load(path: Path, *, max_bytes: int | None = None) -> Any:
+def load(path: Path, *, max_bytes: int | None = None, named: bool = False) -> Any:
     """Read and safely parse one YAML file.
 
     Args:
         path: the file.
         max_bytes: refuse files larger than this many bytes (None: :data:`MAX_FILE_BYTES`).
+        named: the user named the file on the command line (:func:`read_file`).
 
     Returns:
         Plain data as :func:`load_text` returns it.
 
     Raises:
-        InputError: the file is missing, unreadable, too large, not UTF-8 or
+        InputError: the file is refused by :func:`read_file`, not UTF-8 or
             not valid YAML (see :func:`load_text`).
     """
-    return load_text(_decode(_read_bytes(path, max_bytes), path), path)
+    return load_text(_decode(read_file(path, max_bytes=max_bytes, named=named), path), path)
 
 
 def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """The bytes of ``path``, as :func:`load` reads them before parsing.
 
     Raises:
-        InputError: the file is missing, a folder, unreadable, or larger than
-            ``max_bytes``.
+        InputError: as :func:`read_file`.
     """
-    return _read_bytes(path, max_bytes)
+    return read_file(path, max_bytes=max_bytes)
 
 
 def check_size(
@@ -560,19 +563,150 @@ def check_size(
     )
 
 
-def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
-    """The bytes of ``path``, refusing a missing, unreadable or too large file."""
+#: The file that marks a workspace's root (``selfeval.model.names.EXERCISE_FILE``).
+_EXERCISE_FILE = "selfeval.yaml"
+
+
+def workspace_of(path: Path | str) -> Path | None:
+    """The workspace ``path`` lies in, by its name alone: its nearest folder with ``selfeval.yaml``.
+
+    The path is made absolute but its links are not followed, so a link in a
+    workspace that points elsewhere still belongs to the workspace it is in.
+
+    Returns:
+        That folder, or None when no folder above ``path`` holds ``selfeval.yaml``.
+    """
+    here = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.path.isfile(os.path.join(here, _EXERCISE_FILE)):
+            return Path(here)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def check_inside_to_read(path: Path, root: Path) -> None:
+    """Refuse to read ``path`` when its real location (links followed) is outside ``root``.
+
+    Raises:
+        InputError: naming the file, where it leads, and what to do.
+    """
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+        raise InputError(
+            f"this is a link to {real}, outside the workspace; selfeval does not read "
+            f"files outside the workspace",
+            location=Location(path),
+            hint="replace the link with the file itself (a workspace is shared: a link in "
+            "it may point anywhere on the reader's machine)",
+        )
+
+
+_NOT_REGULAR = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _not_regular(path: Path | str, mode: int) -> InputError:
+    what = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
+    return InputError(
+        f"this is {what}, not a regular file; selfeval reads only regular files",
+        location=Location(path),
+        hint="replace it with the file itself, or remove it",
+    )
+
+
+def read_file(path: Path | str, *, max_bytes: int | None = None, named: bool = False) -> bytes:
+    """The bytes of one file: the one rule every read of a file goes through.
+
+    A workspace is untrusted input (``docs/files.md``, "Security model"): no
+    file in it may make selfeval read elsewhere, hang or fill the memory. So:
+
+    * A file in a workspace (:func:`workspace_of`) whose real location (links
+      followed, anywhere on the path) is outside that workspace is refused;
+      files the user names on the command line (``named=True``: ``fill
+      --answers``, ``import``) may be anywhere.
+    * Anything that is not a regular file — a folder, named pipe, device or
+      socket — is refused. The file is opened with ``O_NONBLOCK`` (a pipe
+      swapped in cannot block the open) and checked on the opened
+      descriptor (``fstat``), so what is checked is what is read.
+    * A file over ``max_bytes`` is refused from its size before any byte is
+      read, and at most ``max_bytes + 1`` bytes are ever read.
+
+    Args:
+        path: the file.
+        max_bytes: the size limit (None: :data:`MAX_FILE_BYTES`, looked up at the call).
+        named: the user named the file (it may be outside a workspace).
+
+    Returns:
+        The file's bytes.
+
+    Raises:
+        InputError: the file is missing, unreadable, not a regular file, or too
+            large, or it is in a workspace but leads outside it.
+    """
+    if not named and (root := workspace_of(path)) is not None:
+        check_inside_to_read(Path(path), root)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        check_size(path.stat().st_size, path, max_bytes)
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(
+                f"this is a link to {os.readlink(path)}, which does not exist",
+                location=Location(path),
+                hint="replace the link with the file itself, or remove it",
+            ) from None
         raise InputError("the file does not exist", location=Location(path)) from None
     except IsADirectoryError:
-        raise InputError("this is a folder, not a file", location=Location(path)) from None
+        raise _not_regular(path, stat.S_IFDIR) from None
     except PermissionError:
         raise InputError(
             "the file cannot be read (permission denied)", location=Location(path)
         ) from None
+    except OSError as exc:
+        mode = 0
+        with contextlib.suppress(OSError):
+            mode = os.stat(path).st_mode
+        if mode and not stat.S_ISREG(mode):
+            raise _not_regular(path, mode) from None
+        raise InputError(
+            f"the file cannot be read: {exc.strerror or exc}", location=Location(path)
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        check_size(info.st_size, path, max_bytes)  # the one size rule, before any byte is read
+        if max_bytes is None:
+            max_bytes = MAX_FILE_BYTES
+        chunks: list[bytes] = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise InputError(
+                f"the file is over the limit of {max_bytes:,} bytes",
+                location=Location(path),
+                hint="selfeval files are small text files; check that this is the right file",
+            )
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(
+            f"the file cannot be read: {exc.strerror or exc}", location=Location(path)
+        ) from None
+    finally:
+        os.close(fd)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]

@@ -105,7 +105,7 @@ def choose_questionnaire(
 def load_answers_file(path: Path) -> tuple[dict[str, Any], str]:
     """Read an answers file: YAML, or JSON when the name ends in ``.json``.
 
-    Both are read as every workspace file is (:func:`selfeval.files.yamlio.read_bytes`:
+    Both are read as every workspace file is (:func:`selfeval.files.yamlio.read_file`:
     at most :data:`~selfeval.files.yamlio.MAX_FILE_BYTES`), and JSON is held to
     YAML's rules: nested at most :data:`~selfeval.files.yamlio.MAX_DEPTH`
     levels, no key twice in one object.
@@ -118,7 +118,9 @@ def load_answers_file(path: Path) -> tuple[dict[str, Any], str]:
             nested too deeply, a duplicate key, or not a mapping.
     """
     data: Any
-    text = yamlio.decode(yamlio.read_bytes(path), path)
+    # A file the user names: it may be outside the workspace, but never a pipe
+    # or device, and never over the size limit (yamlio.read_file).
+    text = yamlio.decode(yamlio.read_file(path, named=True), path)
     if path.suffix.lower() == ".json":
         yamlio.check_json_depth(text, path)
         try:

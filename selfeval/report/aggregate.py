@@ -24,7 +24,6 @@ import functools
 import gc
 import os
 import re
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,6 +33,7 @@ from typing import Any, Literal
 from selfeval.errors import InputError, Location, SelfevalError, UsageError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
+from selfeval.files.root import list_folder
 from selfeval.files.workspace import (
     Progress,
     Workspace,
@@ -214,7 +214,7 @@ def _check(
     def where(*keys: str | int) -> Location:
         nonlocal text
         if text is None:
-            text = path.read_text("utf-8-sig")
+            text = yamlio.read_text(path)
         return yamlio.location_of(path, text, keys)
 
     if response.participant not in ctx.codes:
@@ -369,14 +369,12 @@ def read_cached(
     if cache is None:
         return read_one(ctx, path, keep_answers=keep_answers)
     try:
-        info = path.stat()
-        regular = stat.S_ISREG(info.st_mode) and info.st_size <= yamlio.MAX_FILE_BYTES
-        content = path.read_bytes() if regular else None
-    except OSError:
+        content: bytes | None = yamlio.read_file(path)
+    except InputError:
         content = None
     if content is None:
-        # Not a plain readable file (a pipe, too large, gone): read_one
-        # reads it once and says what is wrong with it, with the file.
+        # Not a plain readable file (a pipe, too large, gone, a link out of
+        # the workspace): read_one says what is wrong with it, with the file.
         return read_one(ctx, path, keep_answers=keep_answers)
     rel = _relative(path, ctx.ws.root)
     key = readcache.entry_key(cache.context, rel, content)
@@ -395,8 +393,8 @@ def read_cached(
         )
     parsed = read_one(ctx, path, keep_answers=keep_answers)
     if parsed.response is not None and parsed.questionnaire is not None and not parsed.errors:
-        with contextlib.suppress(OSError):
-            if path.read_bytes() == content:  # not changed while it was read
+        with contextlib.suppress(OSError, InputError):
+            if yamlio.read_file(path) == content:  # not changed while it was read
                 readcache.store(
                     cache.root,
                     key,
@@ -516,10 +514,13 @@ def read_texts(ws: Workspace) -> dict[str, str]:
         stripped; a missing file is empty.
     """
     texts: dict[str, str] = {}
+    if os.path.lexists(ws.texts_dir):
+        list_folder(ws.texts_dir)  # texts/ a link, or unreadable: an error, never blank
     for name in TEXTS:
         path = ws.text_path(name)
-        # yamlio.read_text refuses a text with git conflict markers (issue 15).
-        text = yamlio.read_text(path) if path.is_file() else ""
+        # yamlio.read_text refuses a text with git conflict markers (issue 15), and
+        # a folder, pipe or link out of the workspace in its place (read_file).
+        text = yamlio.read_text(path) if os.path.lexists(path) else ""
         texts[name] = _COMMENT.sub("", text).strip()
     return texts
 

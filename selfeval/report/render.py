@@ -254,16 +254,11 @@ def check_template_dirs(template_dirs: Sequence[Path]) -> list[Path]:
                 location=Location(folder),
                 hint="make templates/ a folder of template overrides, or remove it",
             )
-        try:
-            with os.scandir(folder) as entries:
-                for _ in entries:
-                    pass
-        except OSError as exc:
-            raise InputError(
-                f"the report template folder cannot be read: {exc.strerror}",
-                location=Location(folder),
-                hint="fix its permissions, or remove it to use the built-in templates",
-            ) from None
+        # A link (the folder or a template in it) or an unreadable folder: an
+        # error, by the rule every workspace folder is listed by.
+        from selfeval.files.root import list_folder
+
+        list_folder(folder, "report template folder")
         found.append(folder)
     return found
 
@@ -278,6 +273,7 @@ def _environment(  # type: ignore[no-untyped-def]
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from selfeval.files.yamlio import decode as _decode
+    from selfeval.files.yamlio import read_file as _read_file
     from selfeval.report.fragments import KEPT_MACROS, PURE_TEMPLATES
 
     class _Sandbox(ImmutableSandboxedEnvironment):
@@ -344,7 +340,7 @@ def _environment(  # type: ignore[no-untyped-def]
             pieces = split_template_path(template)
             for folder in self.searchpath:
                 filename = os.path.join(folder, *pieces)
-                if os.path.isfile(filename):
+                if os.path.lexists(filename):
                     break
             else:
                 raise jinja2.TemplateNotFound(template)
@@ -355,14 +351,9 @@ def _environment(  # type: ignore[no-untyped-def]
                     location=Location(filename),
                     hint="copy the template into templates/ instead of linking to it",
                 )
-            try:
-                data = Path(filename).read_bytes()
-            except OSError as exc:
-                raise InputError(
-                    f"the report template cannot be read: {exc.strerror or type(exc).__name__}",
-                    location=Location(filename),
-                    hint="check the file's permissions",
-                ) from None
+            # The one read rule: no pipe, device or folder, no link out of the
+            # workspace (a templates/ folder linked elsewhere included), bounded size.
+            data = _read_file(filename)
             text = _decode(data, filename)
             mtime = os.path.getmtime(filename)
 
