@@ -273,3 +273,56 @@ def test_short_strings_are_shared_between_files_long_ones_are_not(
     assert first == second == {"scope": "interdepartmental", "list": ["BZ", long]}
     assert first["scope"] is second["scope"] and first["list"][0] is second["list"][0]
     assert first["list"][1] is not second["list"][1]
+
+
+# --- yamlio.read_file: the one rule every read goes through ------------------------------
+
+
+def _workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    (root / "texts").mkdir(parents=True)
+    (root / "selfeval.yaml").write_text("title: x\n", encoding="utf-8")
+    return root
+
+
+def test_read_file_refuses_a_link_out_of_the_workspace_but_not_a_named_file(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path)
+    secret = tmp_path / "secret.md"
+    secret.write_text("secret\n", encoding="utf-8")
+    link = root / "texts" / "preface.md"
+    link.symlink_to(secret)
+    with pytest.raises(yamlio.InputError, match="outside the workspace") as caught:
+        yamlio.read_file(link)
+    assert caught.value.location is not None and caught.value.location.path == link
+    # A folder on the way counts too.
+    (root / "linked").symlink_to(tmp_path)
+    with pytest.raises(yamlio.InputError, match="outside the workspace"):
+        yamlio.read_file(root / "linked" / "secret.md")
+    # A file the user names (fill --answers, import) may be anywhere.
+    assert yamlio.read_file(link, named=True) == b"secret\n"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_read_file_refuses_what_is_not_a_regular_file_without_blocking(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "x.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)  # no writer: a blocking open or read would hang here
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path = Path("/dev/zero")  # endless: a read without the check would fill the memory
+    for named in (False, True):
+        with pytest.raises(yamlio.InputError, match="not a regular file"):
+            yamlio.read_file(path, named=named)
+
+
+def test_read_file_applies_the_size_limit_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a" * 11)
+    with pytest.raises(yamlio.InputError, match="over the limit of 10"):
+        yamlio.read_file(path, max_bytes=10)
+    assert yamlio.read_file(path, max_bytes=11) == b"a" * 11

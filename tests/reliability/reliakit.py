@@ -29,7 +29,8 @@ from selfeval.files.scaffold import init_workspace
 #: memory (an alias bomb) would die with MemoryError instead of swapping.
 MEMORY_LIMIT = 1536 * 1024 * 1024
 #: Seconds before a child is considered hung. A guard only: no test asserts a duration.
-HANG_GUARD = 120
+#: ``RELIABILITY_HANG_GUARD`` lowers it (checking that a hang test fails before a fix).
+HANG_GUARD = int(os.environ.get("RELIABILITY_HANG_GUARD", "120"))
 
 _RESPONSES = "responses/falende-staten"
 #: Files of the worked example the commands read, by kind (paths relative to the workspace).

@@ -1,5 +1,10 @@
 """Hostile files are refused within bounded time and memory, in a real child process.
 
+Hostile *places* too: a device, named pipe, folder or link where a workspace
+file or folder should be (:func:`selfeval.files.yamlio.read_file`,
+:func:`selfeval.files.root.list_folder`): each command refuses it naming it,
+and no department vanishes from a report without a word.
+
 Each case runs ``selfeval`` as a child with its address space limited to
 :data:`reliakit.MEMORY_LIMIT` (an expanded alias bomb would die with
 MemoryError and a traceback) and a timeout that only guards against a hang;
@@ -10,10 +15,12 @@ and ``yamlio.MAX_DEPTH``, documented in ``docs/files.md``.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
-from reliakit import Command, require, run_selfeval, targets
+from reliakit import COMMANDS, Command, require, run_selfeval, targets
 
 from selfeval.files import yamlio
 
@@ -117,3 +124,184 @@ def test_depth_limit_is_the_same_whether_or_not_the_document_is_scanned_first(
     assert yamlio.load_text(padding + _nested(yamlio.MAX_DEPTH - 1, style)) is not None
     with pytest.raises(yamlio.InputError, match=f"nested deeper than {yamlio.MAX_DEPTH} levels"):
         yamlio.load_text(padding + _nested(yamlio.MAX_DEPTH, style))
+
+
+# --- Hostile places: what stands where a file or folder should be ------------------------
+
+_BZ = "responses/falende-staten/BZ"
+_BZ_SELF_EVALUATION = f"{_BZ}/self-evaluation.yaml"
+
+
+def _link_outside(ws: Path, relative: str) -> str:
+    """Move ``relative`` (a file or folder) out of the workspace and leave a link to it."""
+    place = ws / relative
+    outside = ws.parent / "outside" / place.name
+    outside.parent.mkdir(exist_ok=True)
+    shutil.move(place, outside)
+    place.symlink_to(outside)
+    return "is a link"
+
+
+def _replace(ws: Path, relative: str, make: str) -> str:
+    place = ws / relative
+    place.unlink()
+    if make == "fifo":
+        os.mkfifo(place)
+        return "named pipe"
+    if make == "folder":
+        (place / "sub").mkdir(parents=True)
+        return "is a folder"
+    place.symlink_to("/dev/zero")
+    return "is a link"
+
+
+#: name → (how to damage the workspace: returns a message fragment; the path named).
+PLACES = {
+    "response-is-dev-zero": (
+        lambda ws: _replace(ws, _BZ_SELF_EVALUATION, "zero"),
+        _BZ_SELF_EVALUATION,
+    ),
+    "response-is-fifo": (lambda ws: _replace(ws, _BZ_SELF_EVALUATION, "fifo"), _BZ_SELF_EVALUATION),
+    "response-is-folder": (
+        lambda ws: _replace(ws, _BZ_SELF_EVALUATION, "folder"),
+        _BZ_SELF_EVALUATION,
+    ),
+    "response-linked-outside": (
+        lambda ws: _link_outside(ws, _BZ_SELF_EVALUATION),
+        _BZ_SELF_EVALUATION,
+    ),
+    "stray-fifo-beside-response": (
+        lambda ws: (os.mkfifo(ws / _BZ / "notes.yaml"), "named pipe")[1],
+        f"{_BZ}/notes.yaml",
+    ),
+    "department-linked-outside": (lambda ws: _link_outside(ws, _BZ), _BZ),
+    "department-linked-inside": (
+        lambda ws: ((ws / "responses/falende-staten/WAT").symlink_to("../BZ"), "is a link")[1],
+        "responses/falende-staten/WAT",
+    ),
+    "category-linked-outside": (
+        lambda ws: _link_outside(ws, "responses/falende-staten"),
+        "responses/falende-staten",
+    ),
+    "questionnaire-is-folder": (
+        lambda ws: _replace(ws, "questionnaires/self-evaluation-1.0.0.yaml", "folder"),
+        "questionnaires/self-evaluation-1.0.0.yaml",
+    ),
+    "questionnaire-is-fifo": (
+        lambda ws: _replace(ws, "questionnaires/self-evaluation-1.0.0.yaml", "fifo"),
+        "questionnaires/self-evaluation-1.0.0.yaml",
+    ),
+}
+
+#: name → (damage, path named): the secretariat's texts (``status`` does not read them).
+TEXT_PLACES = {
+    "preface-linked-to-passwd": (
+        lambda ws: (
+            (ws / "texts/preface.md").unlink(),
+            (ws / "texts/preface.md").symlink_to("/etc/passwd"),
+            "is a link",
+        )[2],
+        "texts/preface.md",
+    ),
+    "preface-is-folder": (
+        lambda ws: _replace(ws, "texts/preface.md", "folder"),
+        "texts/preface.md",
+    ),
+    "preface-is-fifo": (lambda ws: _replace(ws, "texts/preface.md", "fifo"), "texts/preface.md"),
+    "texts-linked-to-etc": (
+        lambda ws: (shutil.rmtree(ws / "texts"), (ws / "texts").symlink_to("/etc"), "is a link")[2],
+        "texts",
+    ),
+    "templates-linked-outside": (
+        lambda ws: (
+            (ws.parent / "outside").mkdir(),
+            (ws.parent / "outside/integrated-report.md.j2").write_text("{{ r.title }}\n"),
+            (ws / "templates").symlink_to(ws.parent / "outside"),
+            "is a link",
+        )[3],
+        "templates",
+    ),
+}
+
+_READERS = {c.name: c for c in COMMANDS if c.name in ("validate", "status", "aggregate", "export")}
+
+
+def _place_cases() -> list[object]:
+    cases = [
+        pytest.param(_READERS[name], case, id=f"{name}-{case}")
+        for case in PLACES
+        for name in _READERS
+        if not (case == "stray-fifo-beside-response" and name == "status")  # status reads no notes
+    ]
+    cases += [
+        pytest.param(_READERS[name], case, id=f"{name}-{case}")
+        for case in TEXT_PLACES
+        for name in _READERS
+        if name != "status" and not (case.startswith("templates") and name == "export")
+    ]
+    return cases
+
+
+@pytest.mark.parametrize(("command", "case"), _place_cases())
+def test_hostile_place_is_refused_naming_it(ws: Path, command: Command, case: str) -> None:
+    require(command)
+    damage, relative = {**PLACES, **TEXT_PLACES}[case]
+    fragment = damage(ws)
+    result = run_selfeval(command.argv(ws))  # a hang fails with TimeoutExpired
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, (result.returncode, output[-2000:])
+    assert "Traceback" not in output
+    assert f"{ws / relative}:" in result.stderr, result.stderr
+    assert fragment in result.stderr, result.stderr
+    assert "root:x:0:0" not in output  # /etc/passwd is never read into anything
+
+
+@pytest.mark.parametrize("command", list(_READERS.values()), ids=list(_READERS))
+def test_unreadable_department_folder_is_an_error_not_skipped(
+    ws: Path, command: Command, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, which lists through chmod: the listing itself is made to fail.
+    from reliakit import invoke
+    from typer.testing import CliRunner
+
+    folder = ws / _BZ
+    real_scandir = os.scandir
+
+    def denied(path: object = ".") -> object:
+        if Path(os.fspath(path)) == folder:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", denied)
+    result = invoke(CliRunner(), command.argv(ws))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"{folder}:" in result.stderr and "cannot be read" in result.stderr, result.stderr
+
+
+def test_validate_of_a_folder_named_like_a_questionnaire_refuses_it(ws: Path) -> None:
+    path = ws / "questionnaires/self-evaluation-1.0.0.yaml"
+    _replace(ws, "questionnaires/self-evaluation-1.0.0.yaml", "folder")
+    result = run_selfeval(["validate", str(path)])
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{path}: this is a folder" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo"])
+@pytest.mark.parametrize("command", ["fill", "import"])
+def test_named_file_that_is_a_device_or_pipe_is_refused(
+    ws: Path, tmp_path: Path, command: str, kind: str
+) -> None:
+    path = Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "answers.yaml"
+        os.mkfifo(path)
+    argv = (
+        ["fill", "-p", "DEF", "--answers", str(path)]
+        if command == "fill"
+        else ["import", str(path)]
+    )
+    result = run_selfeval([*argv, "--workspace", str(ws)])
+    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"{path}: this is a" in result.stderr and "not a regular file" in result.stderr
