@@ -567,6 +567,12 @@ def check_size(
 _EXERCISE_FILE = "selfeval.yaml"
 
 
+#: Folder → the workspace root found above it: only found roots are kept (a root
+#: that stops being one only makes the check stricter), so a folder of many
+#: responses is searched once per process, not once per file.
+_ROOTS: dict[str, tuple[Path, str]] = {}
+
+
 def workspace_of(path: Path | str) -> Path | None:
     """The workspace ``path`` lies in, by its name alone: its nearest folder with ``selfeval.yaml``.
 
@@ -576,24 +582,39 @@ def workspace_of(path: Path | str) -> Path | None:
     Returns:
         That folder, or None when no folder above ``path`` holds ``selfeval.yaml``.
     """
-    here = os.path.dirname(os.path.abspath(path))
-    while True:
-        if os.path.isfile(os.path.join(here, _EXERCISE_FILE)):
-            return Path(here)
+    found = _root_of(os.path.dirname(os.path.abspath(path)))
+    return found[0] if found else None
+
+
+def _root_of(folder: str) -> tuple[Path, str] | None:
+    """(root, its real path) of the workspace ``folder`` is in (:func:`workspace_of`)."""
+    if (known := _ROOTS.get(folder)) is not None:
+        return known
+    here = folder
+    while not os.path.isfile(os.path.join(here, _EXERCISE_FILE)):
         parent = os.path.dirname(here)
         if parent == here:
             return None
         here = parent
+    if len(_ROOTS) > 4096:
+        _ROOTS.clear()
+    _ROOTS[folder] = found = (Path(here), os.path.realpath(here))
+    return found
 
 
-def check_inside_to_read(path: Path, root: Path) -> None:
+def check_inside_to_read(path: Path, root: Path, real_root: str | None = None) -> None:
     """Refuse to read ``path`` when its real location (links followed) is outside ``root``.
+
+    Args:
+        path: the file.
+        root: the workspace root.
+        real_root: ``root``'s real path, when already known.
 
     Raises:
         InputError: naming the file, where it leads, and what to do.
     """
     real = os.path.realpath(path)
-    base = os.path.realpath(root)
+    base = real_root if real_root is not None else os.path.realpath(root)
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise InputError(
             f"this is a link to {real}, outside the workspace; selfeval does not read "
@@ -651,8 +672,8 @@ def read_file(path: Path | str, *, max_bytes: int | None = None, named: bool = F
         InputError: the file is missing, unreadable, not a regular file, or too
             large, or it is in a workspace but leads outside it.
     """
-    if not named and (root := workspace_of(path)) is not None:
-        check_inside_to_read(Path(path), root)
+    if not named and (found := _root_of(os.path.dirname(os.path.abspath(path)))) is not None:
+        check_inside_to_read(Path(path), *found)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)

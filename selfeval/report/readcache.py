@@ -49,6 +49,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from selfeval.errors import InputError, Location
+from selfeval.files import yamlio
 from selfeval.files.workspace import Workspace
 from selfeval.model.response import Response
 from selfeval.report import cachebase, sealed
@@ -98,9 +99,9 @@ def open_cache(ws: Workspace) -> Path | None:
 
 
 def _hash_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    try:  # the one read rule: no pipe, device or link out of the workspace (yamlio.read_file)
+        return hashlib.sha256(yamlio.read_file(path)).hexdigest()
+    except (InputError, OSError):
         return None
 
 
