@@ -227,18 +227,40 @@ _READERS = {c.name: c for c in COMMANDS if c.name in ("validate", "status", "agg
 
 
 def _place_cases() -> list[object]:
-    cases = [
-        pytest.param(_READERS[name], case, id=f"{name}-{case}")
+    """Every reading command with every hostile place; by default each place once.
+
+    Every command lists and reads the workspace through the same two functions
+    (``root.list_folder``/``list_tree`` and ``yamlio.read_file``), so the default run
+    gives each place one command, taking the commands in turn (each is used); the whole
+    matrix is in the ``slow`` tier (``pytest -m slow``).
+    """
+    pairs = [
+        (name, case)
         for case in PLACES
         for name in _READERS
         if not (case == "stray-fifo-beside-response" and name == "status")  # status reads no notes
     ]
-    cases += [
-        pytest.param(_READERS[name], case, id=f"{name}-{case}")
+    pairs += [
+        (name, case)
         for case in TEXT_PLACES
         for name in _READERS
         if name != "status" and not (case.startswith("templates") and name == "export")
     ]
+    cases, chosen, turn = [], set(), 0
+    names = list(_READERS)
+    for case in [*PLACES, *TEXT_PLACES]:
+        able = [name for name, c in pairs if c == case]
+        chosen.add((next((n for n in names[turn:] + names[:turn] if n in able)), case))
+        turn = (turn + 1) % len(names)
+    for name, case in pairs:
+        cases.append(
+            pytest.param(
+                _READERS[name],
+                case,
+                id=f"{name}-{case}",
+                marks=() if (name, case) in chosen else pytest.mark.slow,
+            )
+        )
     return cases
 
 
