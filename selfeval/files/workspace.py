@@ -582,8 +582,8 @@ def unknown_participant_error(
         return None
     if text is None:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = yamlio.read_text(path)  # the one read rule: a swapped-in pipe cannot hang
+        except InputError:
             text = ""
     return InputError(
         f"participant {response.participant!r} is not in {EXERCISE_FILE}",

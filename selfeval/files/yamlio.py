@@ -38,6 +38,7 @@ from typing import Any, TextIO
 import yaml
 
 from selfeval.errors import InputError, Location, RefusedError
+from selfeval.model.names import EXERCISE_FILE
 
 __all__ = [
     "LIBYAML",
@@ -65,7 +66,6 @@ __all__ = [
     "read_text",
     "scalar",
     "wait_for_writes",
-    "workspace_of",
     "write",
     "write_in_background",
 ]
@@ -563,35 +563,23 @@ def check_size(
     )
 
 
-#: The file that marks a workspace's root (``selfeval.model.names.EXERCISE_FILE``).
-_EXERCISE_FILE = "selfeval.yaml"
-
-
 #: Folder → the workspace root found above it: only found roots are kept (a root
 #: that stops being one only makes the check stricter), so a folder of many
 #: responses is searched once per process, not once per file.
 _ROOTS: dict[str, tuple[Path, str]] = {}
 
 
-def workspace_of(path: Path | str) -> Path | None:
-    """The workspace ``path`` lies in, by its name alone: its nearest folder with ``selfeval.yaml``.
-
-    The path is made absolute but its links are not followed, so a link in a
-    workspace that points elsewhere still belongs to the workspace it is in.
-
-    Returns:
-        That folder, or None when no folder above ``path`` holds ``selfeval.yaml``.
-    """
-    found = _root_of(os.path.dirname(os.path.abspath(path)))
-    return found[0] if found else None
-
-
 def _root_of(folder: str) -> tuple[Path, str] | None:
-    """(root, its real path) of the workspace ``folder`` is in (:func:`workspace_of`)."""
+    """(root, its real path) of the workspace ``folder`` is in, or None.
+
+    The workspace by the folder's name alone: its nearest folder holding
+    ``selfeval.yaml``, links not followed, so a link in a workspace that points
+    elsewhere still belongs to the workspace it is in.
+    """
     if (known := _ROOTS.get(folder)) is not None:
         return known
     here = folder
-    while not os.path.isfile(os.path.join(here, _EXERCISE_FILE)):
+    while not os.path.isfile(os.path.join(here, EXERCISE_FILE)):
         parent = os.path.dirname(here)
         if parent == here:
             return None
@@ -649,8 +637,9 @@ def read_file(path: Path | str, *, max_bytes: int | None = None, named: bool = F
     A workspace is untrusted input (``docs/files.md``, "Security model"): no
     file in it may make selfeval read elsewhere, hang or fill the memory. So:
 
-    * A file in a workspace (:func:`workspace_of`) whose real location (links
-      followed, anywhere on the path) is outside that workspace is refused;
+    * A file in a workspace (its nearest folder holding ``selfeval.yaml``)
+      whose real location (links followed, anywhere on the path) is outside
+      that workspace is refused;
       files the user names on the command line (``named=True``: ``fill
       --answers``, ``import``) may be anywhere.
     * Anything that is not a regular file — a folder, named pipe, device or
