@@ -3,10 +3,12 @@
 Figure 1 (the seed report's "interdepartementale samenwerking"): every
 participant in the roles table as a box, its involvement (strong / medium /
 weak) shown by the box's fill and border, and an arrow for each "gives input
-to" relation. Figure 2 ("van blinde vlekken, knelpunten en behoeften naar
-kansen en mogelijkheden"): the findings on the left, the opportunities on the
-right in the three axes (content/process × intensify/develop ×
-departmental/interdepartmental), each with the department(s) that raised it.
+to" relation; the boxes stand around an open rectangle the arrows cross
+(:func:`roles_layout`), so none hides another or an arrow. Figure 2 ("van
+blinde vlekken, knelpunten en behoeften naar kansen en mogelijkheden"): the
+findings on the left, the opportunities on the right in the three axes
+(content/process × intensify/develop × departmental/interdepartmental), each
+with the department(s) that raised it.
 
 Drawn with matplotlib's Agg and SVG backends (no pyplot, no GUI, no global
 state), imported here only, so commands that draw nothing never load it.
@@ -31,9 +33,10 @@ import gc
 import hashlib
 import io
 import json
+import math
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +48,16 @@ if TYPE_CHECKING:
     from selfeval.report.model import Report
     from selfeval.report.views import FindingView
 
-__all__ = ["FIGURE_CACHE_FORMAT", "Figure", "cached_in", "figure_key", "figures"]
+__all__ = [
+    "FIGURE_CACHE_FORMAT",
+    "Figure",
+    "RolesArrow",
+    "RolesLayout",
+    "cached_in",
+    "figure_key",
+    "figures",
+    "roles_layout",
+]
 
 Kind = Literal["png", "svg"]
 #: Fill, edge colour, edge width and line style per involvement level.
@@ -400,98 +412,389 @@ def _canvas(fig: Any, height: float) -> Any:
     return ax
 
 
+#: Figure 1: font size (pt) and line height (in) of the department names.
+_ROLE_FONT = 8.0
+_ROLE_LINE = _ROLE_FONT * 1.2 / 72
+#: Figure 1: a name's box padding (in), widest text per box (in) on a row and in a
+#: column, and the most lines a name is wrapped over (the roles table has it whole).
+_ROLE_PAD_X, _ROLE_PAD_Y = 0.08, 0.06
+_ROW_TEXT, _COLUMN_TEXT, _ROLE_LINES = 1.3, 1.1, 3
+#: Figure 1: the gap (in) between a box and the arena its arrows run in (wider than
+#: half an arrowhead, so no head touches a box), between boxes, the margin, the
+#: legend's strip, the smallest arena height and the spacing of the arrows' ends.
+_ROLE_GAP, _ROW_GAP, _COLUMN_GAP, _ROLE_MARGIN, _LEGEND_H = 0.05, 0.15, 0.12, 0.08, 0.4
+_ARENA_H, _PORT = 1.7, 0.07
+_LEGEND_FONT = 7.5
+
+Rect = tuple[float, float, float, float]
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class RolesArrow:
+    """One "gives input to" arrow of Figure 1, in inches from the figure's bottom left.
+
+    ``control`` is None for a straight arrow, else the control point of a
+    quadratic Bézier curve from ``start`` to ``end`` (matplotlib's ``CURVE3``).
+    """
+
+    source: str
+    target: str
+    start: Point
+    end: Point
+    control: Point | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RolesLayout:
+    """Where Figure 1 draws each box and arrow (:func:`roles_layout`), in inches.
+
+    Attributes:
+        width, height: the figure's size.
+        arena: ``(x0, y0, x1, y1)``, the rectangle every arrow runs in; the boxes
+            stand outside it, along its four sides, each at ``_ROLE_GAP`` from it.
+        boxes: per department its box ``(x0, y0, x1, y1)``.
+        lines: per department its name, wrapped to fit its box.
+        arrows: one per relation, in the order of the edges given.
+    """
+
+    width: float
+    height: float
+    arena: Rect
+    boxes: dict[str, Rect]
+    lines: dict[str, tuple[str, ...]]
+    arrows: tuple[RolesArrow, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(text: str, bold: bool, size: float = _ROLE_FONT) -> float:
+    """The width (in) of one line of text as the PNG renderer draws it."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=size, weight="bold" if bold else "normal")
+    width, _, _ = _renderer().get_text_width_height_descent(text, prop, ismath=False)
+    return float(width) / _PNG_DPI * 1.04  # a little room for the SVG's browser fonts
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer() -> Any:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, _PNG_DPI)
+
+
+def _wrap_name(
+    name: str, width: float, measure: Callable[[str], float], most: int = _ROLE_LINES
+) -> tuple[str, ...]:
+    """``name`` over at most ``most`` lines, each at most ``width`` wide.
+
+    A word too long for a line is broken; what does not fit ends in "…".
+    """
+    lines: list[str] = []
+    for word in name.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and measure(joined) <= width:
+            lines[-1] = joined
+            continue
+        while measure(word) > width and len(word) > 1:  # broken with a hyphen
+            cut = len(word) - 1
+            while cut > 1 and measure(f"{word[:cut]}-") > width:
+                cut -= 1
+            lines.append(f"{word[:cut]}-")
+            word = word[cut:]
+        lines.append(word)
+    if len(lines) > most:
+        last = lines[most - 1]
+        while last and measure(f"{last}…") > width:
+            last = last[:-1]
+        lines = [*lines[: most - 1], f"{last.rstrip()}…"]
+    return tuple(lines) or ("",)
+
+
+def _side_counts(n: int) -> tuple[int, int, int, int]:
+    """How many boxes go along the arena's top, right, bottom and left side."""
+    if n <= 3:
+        top = (n + 1) // 2
+        return top, 0, n - top, 0
+    top = min(3, -(-n // 4))
+    bottom = min(3, -(-(n - top) // 3))
+    right = -(-(n - top - bottom) // 2)
+    return top, right, bottom, n - top - bottom - right
+
+
+def roles_layout(
+    names: list[str],
+    strong: set[str],
+    edges: list[tuple[str, str]],
+    measure: Callable[[str, bool], float] | None = None,
+    legend_h: float = _LEGEND_H,
+) -> RolesLayout:
+    """Figure 1's geometry: boxes around an arena, arrows through it.
+
+    The boxes go clockwise around a rectangle (the arena) in the order given:
+    along its top from the left, down its right side, along its bottom from
+    the right, up its left side; each box stands outside the arena, its
+    inner side parallel to the arena's. Every arrow runs from a point on the
+    arena's edge in front of its source box to one in front of its target box,
+    each end its own point (two arrows between the same pair are two lines).
+    A straight line between two sides of a rectangle runs inside it; between
+    two points on one side the arrow is a curve whose control point is inside
+    it — so no arrow passes behind a box, and boxes never overlap (rows are
+    spread over slots wider than their boxes, columns stacked inside the
+    arena's height).
+
+    Args:
+        names: the departments, each once, in the order to place them.
+        strong: those drawn in bold (measured so).
+        edges: ``(source, target)`` pairs of names in ``names``; a pair once.
+        measure: the width (in) of a line of text, bold or not; by default as
+            matplotlib's Agg renderer draws it at :data:`_ROLE_FONT` points.
+        legend_h: the height (in) kept free below for the legend.
+
+    Returns:
+        The :class:`RolesLayout`.
+
+    Raises:
+        KeyError: an edge names a department not in ``names``.
+    """
+    width_of = measure or _text_width
+    n = len(names)
+    top, right, bottom, _ = _side_counts(n)
+    sides = {
+        "top": names[:top],
+        "right": names[top : top + right],
+        "bottom": names[top + right : top + right + bottom],
+        "left": names[top + right + bottom :],
+    }
+    side_of = {name: side for side, group in sides.items() for name in group}
+    index = {name: i for i, name in enumerate(names)}
+    ends: dict[str, list[tuple[int, int, int]]] = {name: [] for name in names}
+    for e, (a, b) in enumerate(edges):
+        # At each box its arrows' ends in clockwise order: the farthest (clockwise)
+        # other box first, and of a pair both ways the outgoing end first — so two
+        # arrows from one box never cross there, and a pair both ways stays apart.
+        ends[a].append(((index[a] - index[b]) % n, 0, e))
+        ends[b].append(((index[b] - index[a]) % n, 1, e))
+    for found in ends.values():
+        found.sort()
+
+    def wrapped(name: str, width: float) -> tuple[tuple[str, ...], float, float]:
+        bold = name in strong
+        lines = _wrap_name(name, width, lambda text: width_of(text, bold))
+        text_w = max(width_of(line, bold) for line in lines)
+        return lines, text_w + 2 * _ROLE_PAD_X, len(lines) * _ROLE_LINE + 2 * _ROLE_PAD_Y
+
+    lines: dict[str, tuple[str, ...]] = {}
+    size: dict[str, tuple[float, float]] = {}
+    for name in sides["left"] + sides["right"]:
+        lines[name], w, h = wrapped(name, _COLUMN_TEXT)
+        size[name] = (max(w, 0.5), max(h, (len(ends[name]) + 1) * _PORT))
+    column_w = {
+        side: max((size[name][0] for name in sides[side]), default=0.0)
+        for side in ("left", "right")
+    }
+    x0 = _ROLE_MARGIN + (column_w["left"] + _ROLE_GAP if sides["left"] else 0.0)
+    x1 = _WIDTH_IN - _ROLE_MARGIN - (column_w["right"] + _ROLE_GAP if sides["right"] else 0.0)
+    # A row may reach over the columns' corners (they stand lower, beside the arena)
+    # as long as each box keeps a stretch in front of the arena for its arrows.
+    reach, slot = {}, {}
+    for side in ("top", "bottom"):
+        count = max(len(sides[side]), 1)
+        reach[side] = max(
+            0.0,
+            min(
+                column_w["left"],
+                column_w["right"],
+                ((x1 - x0) / 2 - 0.15 * count) / (count - 1) if count > 1 else x1 - x0,
+            ),
+        )
+        slot[side] = (x1 - x0 + 2 * reach[side]) / count
+    for side in ("top", "bottom"):
+        room = slot[side] - _ROW_GAP
+        for name in sides[side]:
+            lines[name], w, h = wrapped(name, min(_ROW_TEXT, room - 2 * _ROLE_PAD_X))
+            size[name] = (min(max(w, 0.5, (len(ends[name]) + 1) * _PORT), room), h)
+    stack = {
+        side: sum(size[name][1] for name in sides[side]) + (len(sides[side]) + 1) * _COLUMN_GAP
+        for side in ("left", "right")
+    }
+    arena_h = max(_ARENA_H if edges else 0.3, stack["left"], stack["right"])
+    row_h = {side: max((size[name][1] for name in sides[side]), default=0.0) for side in sides}
+    y0 = legend_h + (row_h["bottom"] + _ROLE_GAP if sides["bottom"] else 0.0)
+    y1 = y0 + arena_h
+    height = y1 + (_ROLE_GAP + row_h["top"] if sides["top"] else 0.0) + _ROLE_MARGIN
+
+    boxes: dict[str, Rect] = {}
+    for i, name in enumerate(sides["top"]):
+        w, h = size[name]
+        cx = x0 - reach["top"] + (i + 0.5) * slot["top"]
+        boxes[name] = (cx - w / 2, y1 + _ROLE_GAP, cx + w / 2, y1 + _ROLE_GAP + h)
+    for i, name in enumerate(sides["bottom"]):  # from the right
+        w, h = size[name]
+        cx = x1 + reach["bottom"] - (i + 0.5) * slot["bottom"]
+        boxes[name] = (cx - w / 2, y0 - _ROLE_GAP - h, cx + w / 2, y0 - _ROLE_GAP)
+    for side, edge_x in (("right", x1 + _ROLE_GAP), ("left", x0 - _ROLE_GAP)):
+        group = sides[side] if side == "left" else sides[side][::-1]  # both from below
+        space = (arena_h - sum(size[name][1] for name in group)) / (len(group) + 1)
+        y = y0
+        for name in group:
+            w, h = size[name]
+            y += space
+            bx = (edge_x, edge_x + w) if side == "right" else (edge_x - w, edge_x)
+            boxes[name] = (bx[0], y, bx[1], y + h)
+            y += h
+
+    def ports(name: str) -> dict[tuple[int, int], Point]:
+        """The box's arrow ends on the arena's edge in front of it, clockwise."""
+        bx0, by0, bx1, by1 = boxes[name]
+        side = side_of[name]
+        if side in ("top", "bottom"):
+            lo, hi = max(bx0, x0), min(bx1, x1)
+        else:
+            lo, hi = max(by0, y0), min(by1, y1)
+        inset = min(0.06, (hi - lo) / 4)
+        lo, hi = lo + inset, hi - inset
+        if side in ("right", "bottom"):  # clockwise runs down the right, leftwards below
+            lo, hi = hi, lo
+        found = ends[name]
+        at = [lo + (hi - lo) * (i + 0.5) / len(found) for i in range(len(found))]
+        fixed = {"top": y1, "bottom": y0, "right": x1, "left": x0}[side]
+        return {
+            (e, out): ((p, fixed) if side in ("top", "bottom") else (fixed, p))
+            for (_, out, e), p in zip(found, at, strict=True)
+        }
+
+    points: dict[tuple[int, int], Point] = {}
+    for name in names:
+        points.update(ports(name))
+    inward = {"top": (0.0, -1.0), "bottom": (0.0, 1.0), "right": (-1.0, 0.0), "left": (1.0, 0.0)}
+    pair = {edge: (points[(e, 0)], points[(e, 1)]) for e, edge in enumerate(edges)}
+    arrows: list[RolesArrow] = []
+    for e, (a, b) in enumerate(edges):
+        start, end = points[(e, 0)], points[(e, 1)]
+        control = None
+        if side_of[a] == side_of[b]:  # along one side: bend into the arena
+            nx, ny = inward[side_of[a]]
+            across = (y1 - y0) if nx == 0 else (x1 - x0)
+            length = math.dist(start, end)
+            depth = min(max(0.35 * length, 0.15), 0.45 * across)
+            back = pair.get((b, a))
+            if back is not None and math.dist(*back) > length:  # the inner of a pair both ways
+                depth *= 0.6
+            control = ((start[0] + end[0]) / 2 + nx * depth, (start[1] + end[1]) / 2 + ny * depth)
+        arrows.append(RolesArrow(a, b, start, end, control))
+    return RolesLayout(_WIDTH_IN, height, (x0, y0, x1, y1), boxes, lines, tuple(arrows))
+
+
+def _roles_order(
+    nodes: tuple[tuple[str, str | None, bool], ...], edges: tuple[tuple[str, str], ...]
+) -> list[str]:
+    """Figure 1's departments in the order placed: the self-evaluating ones first."""
+    names = list(dict.fromkeys(n for n, _, _ in nodes))
+    for a, b in edges:  # a department named in an answer but without a row of its own
+        for name in (a, b):
+            if name not in names:
+                names.append(name)
+    own = {n for n, _, is_own in nodes if is_own}
+    return [n for n in names if n in own] + [n for n in names if n not in own]
+
+
 def _draw_roles(
     fig: Any,
     nodes: tuple[tuple[str, str | None, bool], ...],
     edges: tuple[tuple[str, str], ...],
     legend: tuple[str, str, str, str, str],
 ) -> None:
-    import math
-
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.path import Path as MplPath
 
-    names = [n for n, _, _ in nodes]
-    for a, b in edges:  # a department named in an answer but without a row of its own
-        for name in (a, b):
-            if name not in names:
-                names.append(name)
+    names = _roles_order(nodes, edges)
     level = {n: lv for n, lv, _ in nodes}
-    central = [n for n, _, own in nodes if own] or names[:1]
-    outer = [n for n in names if n not in central]
-    height = 4.2
-    ax = _canvas(fig, height)
-    cx, cy = _WIDTH_IN / 2, 2.25
-    pos: dict[str, tuple[float, float]] = {}
-    for i, name in enumerate(central):
-        offset = (i - (len(central) - 1) / 2) * 1.5
-        pos[name] = (cx + offset, cy)
-    rx, ry = 2.45, 1.55
-    for i, name in enumerate(outer):
-        angle = math.pi / 2 - 2 * math.pi * (i + 0.5) / max(len(outer), 1)
-        pos[name] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle))
-    boxes = {}
+    strong = {n for n in names if level.get(n) == "strong"}
+    legend_at, legend_h = _legend(legend, any(level.get(n) is None for n in names))
+    layout = roles_layout(names, strong, list(dict.fromkeys(edges)), legend_h=legend_h)
+    ax = _canvas(fig, layout.height)
+    corner = 0.04
     for name in names:
         fill, edge, width, style, ink = _LEVEL_STYLE[level.get(name)]
-        x, y = pos[name]
-        w, h = max(0.75, 0.085 * len(name) + 0.3), 0.36
-        box = FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.08",
-            facecolor=fill,
-            edgecolor=edge,
-            linewidth=width,
-            linestyle=style,
-            zorder=3,
-        )
-        ax.add_patch(box)
-        boxes[name] = box
-        ax.text(
-            x, y, name, ha="center", va="center", fontsize=9, color=ink, zorder=4,
-            fontweight="bold" if level.get(name) == "strong" else "normal", parse_math=False,
-        )  # fmt: skip
-    pairs = set(edges)
-    for a, b in edges:
-        bend = 0.15 if (b, a) in pairs else 0.0
-        ax.add_patch(
-            FancyArrowPatch(
-                patchA=boxes[a],
-                patchB=boxes[b],
-                posA=pos[a],
-                posB=pos[b],
-                arrowstyle="-|>",
-                mutation_scale=11,
-                connectionstyle=f"arc3,rad={bend}",
-                color="#404040",
-                linewidth=0.9,
-                shrinkA=2,
-                shrinkB=2,
-                zorder=2,
-            )
-        )
-    # Legend along the bottom.
-    strong, medium, weak, unknown, gives = legend
-    x = 0.15
-    for lv, label in (("strong", strong), ("medium", medium), ("weak", weak), (None, unknown)):
-        if lv is None and all(level.get(n) is not None for n in names):
-            continue
-        fill, edge, width, style, _ = _LEVEL_STYLE[lv]
+        x0, y0, x1, y1 = layout.boxes[name]
         ax.add_patch(
             FancyBboxPatch(
-                (x, 0.12), 0.32, 0.16, boxstyle="round,pad=0.01,rounding_size=0.04",
+                (x0 + corner, y0 + corner),
+                x1 - x0 - 2 * corner,
+                y1 - y0 - 2 * corner,
+                boxstyle=f"round,pad={corner},rounding_size=0.08",
+                facecolor=fill,
+                edgecolor=edge,
+                linewidth=width,
+                linestyle=style,
+                zorder=3,
+            )
+        )
+        ax.text(
+            (x0 + x1) / 2, (y0 + y1) / 2, "\n".join(layout.lines[name]), ha="center",
+            va="center", multialignment="center", fontsize=_ROLE_FONT, linespacing=1.2,
+            color=ink, zorder=4, fontweight="bold" if name in strong else "normal",
+            parse_math=False,
+        )  # fmt: skip
+    for arrow in layout.arrows:
+        if arrow.control is None:
+            path = MplPath([arrow.start, arrow.end], [MplPath.MOVETO, MplPath.LINETO])
+        else:
+            path = MplPath(
+                [arrow.start, arrow.control, arrow.end],
+                [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3],
+            )
+        ax.add_patch(
+            FancyArrowPatch(
+                path=path, arrowstyle="-|>", mutation_scale=10, color="#404040",
+                linewidth=0.9, zorder=2,
+            )
+        )  # fmt: skip
+    # Legend along the bottom.
+    for kind, label, x, y in legend_at:
+        if kind == "gives":
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x, y), (x + 0.45, y), arrowstyle="-|>", mutation_scale=11,
+                    color="#404040", linewidth=0.9,
+                )
+            )  # fmt: skip
+            ax.text(x + 0.55, y, label, va="center", fontsize=_LEGEND_FONT, parse_math=False)
+            continue
+        fill, edge, width, style, _ = _LEVEL_STYLE[kind or None]
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, y - 0.08), 0.32, 0.16, boxstyle="round,pad=0.01,rounding_size=0.04",
                 facecolor=fill, edgecolor=edge, linewidth=width, linestyle=style,
             )
         )  # fmt: skip
-        ax.text(x + 0.4, 0.2, label, va="center", fontsize=7.5, parse_math=False)
-        x += 0.5 + 0.06 * len(label) + 0.2
-    ax.add_patch(
-        FancyArrowPatch(
-            (x, 0.2), (x + 0.45, 0.2), arrowstyle="-|>", mutation_scale=11,
-            color="#404040", linewidth=0.9,
-        )
-    )  # fmt: skip
-    ax.text(x + 0.55, 0.2, gives, va="center", fontsize=7.5, parse_math=False)
+        ax.text(x + 0.4, y, label, va="center", fontsize=_LEGEND_FONT, parse_math=False)
+
+
+def _legend(
+    legend: tuple[str, str, str, str, str], unknown_shown: bool
+) -> tuple[list[tuple[str, str, float, float]], float]:
+    """Figure 1's legend entries ``(level or "gives", label, x, y)`` and the strip's height.
+
+    The entries follow each other along the bottom, on a next line when the
+    next would not fit the figure's width.
+    """
+    strong, medium, weak, unknown, gives = legend
+    entries = [("strong", strong), ("medium", medium), ("weak", weak)]
+    if unknown_shown:
+        entries.append(("", unknown))
+    entries.append(("gives", gives))
+    placed: list[tuple[str, str, float, int]] = []
+    x, row = 0.15, 0
+    for kind, label in entries:
+        width = (0.55 if kind == "gives" else 0.4) + _text_width(label, False, _LEGEND_FONT)
+        if x > 0.15 and x + width > _WIDTH_IN - 0.1:
+            x, row = 0.15, row + 1
+        placed.append((kind, label, x, row))
+        x += width + 0.25
+    height = 0.15 + (row + 1) * 0.25
+    return [(k, label, x, height - 0.2 - r * 0.25) for k, label, x, r in placed], height
 
 
 def _item_lines(who: str, title: str, width: int, refs: str = "") -> list[str]:
