@@ -597,7 +597,8 @@ def roles_layout(
     x1 = _WIDTH_IN - _ROLE_MARGIN - (column_w["right"] + _ROLE_GAP if sides["right"] else 0.0)
     # A row may reach over the columns' corners (they stand lower, beside the arena)
     # as long as each box keeps a stretch in front of the arena for its arrows.
-    reach, slot = {}, {}
+    reach: dict[str, float] = {}
+    slot: dict[str, float] = {}
     for side in ("top", "bottom"):
         count = max(len(sides[side]), 1)
         reach[side] = max(
