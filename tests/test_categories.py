@@ -163,6 +163,28 @@ def test_aggregate_category_writes_that_report_only(runner: CliRunner, ws: Path)
     assert code == 2 and "--category" in err
 
 
+def test_an_unknown_category_is_one_message_and_exit_1_everywhere(
+    runner: CliRunner, ws: Path
+) -> None:
+    # One rule, one place (Workspace.incident_category): export used to say it
+    # its own way and exit 2.
+    said = (
+        "Error: the exercise has no incident category 'storms'\n"
+        "  hint: its incident categories: floods, droughts (selfeval.yaml)\n"
+    )
+    for command in (
+        ("aggregate",),
+        ("aggregate", "--draft"),
+        ("status",),
+        ("export",),
+        ("fill", "-p", "WAT", "--answers", str(ws / "wat-floods.yaml")),
+        ("peer-review", "-p", "AGR", "--round", "1", "--list"),
+    ):
+        code, _, err = run(runner, ws, *command, "--category", "storms")
+        assert (code, err.split("Error: ", 1)[-1]) == (1, said.removeprefix("Error: ")), command
+        assert "Traceback" not in err
+
+
 def test_export_says_each_rows_category(runner: CliRunner, ws: Path) -> None:
     filled(runner, ws)
     folder = ws / "out"

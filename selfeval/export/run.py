@@ -133,7 +133,9 @@ def export(
         An :class:`ExportResult`.
 
     Raises:
-        UsageError: an unknown table, format or category.
+        UsageError: an unknown table or format.
+        NotFoundError: an unknown incident category
+            (:meth:`~selfeval.files.workspace.Workspace.incident_category`).
         SelfevalError: no workspace; an invalid questionnaire, exercise or
             response (every problem with file:line, as ``aggregate``); a file
             that cannot be written (no file is half-written then).
@@ -153,14 +155,9 @@ def export(
     ws = Workspace.open(workspace)
     ctx = ReadContext.of(ws)  # exercise and every questionnaire loaded and checked, up front
     exercise = ws.exercise
+    # An unknown category: the one message and exit code every command gives.
     every = [c.id for c in exercise.categories]
-    if category is not None and category not in every:
-        raise UsageError(
-            f"this exercise evaluates incident category {', '.join(map(repr, every))}, "
-            f"not {category!r}",
-            hint=f"use --category {every[0]}, or run export in the workspace of {category!r}",
-        )
-    chosen = [category] if category is not None else every
+    chosen = [ws.incident_category(category).id] if category is not None else every
     within: Path | None = None
     if output is None:
         # The default path is in the workspace and must stay there: a link in a
