@@ -89,3 +89,30 @@ def test_validate_dir_judges_a_workspace_as_validate_inside_it(
     assert by_dir.exit_code == inside.exit_code == 0
     assert by_dir.stdout == inside.stdout
     assert by_dir.stderr == inside.stderr
+
+
+def test_a_pipe_anywhere_under_responses_stops_every_reading_command_naming_it(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # One rule (Workspace.discover_responses): status used to skip a pipe that
+    # validate and aggregate read (notes.yaml), and every command skipped one
+    # elsewhere. Nothing opens the pipe, so no writer is needed.
+    places = [
+        CAT / "BZ" / "notes.yaml",  # shaped like a response, not a questionnaire's name
+        CAT / "BZ" / "self-evaluation (copy).yaml",
+        CAT / "BZ" / "self-evaluation.submitted-20260101T000000Z.yaml",
+        CAT / "BZ" / ".self-evaluation.yaml.x1.tmp",
+        Path("responses") / "README",
+        CAT / "BZ" / "self-evaluation.yaml",  # where a response belongs: the same words
+    ]
+    for place in places:
+        path = example_ws / place
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+        said = f"Error: {path}: this is a named pipe (FIFO), not a regular file"
+        for command in ("status", "validate", "aggregate", "export"):
+            result = runner.invoke(app, [command, "--workspace", str(example_ws)])
+            assert result.exit_code == 1, (place, command, result.output)
+            assert result.stderr.startswith(said), (place, command, result.stderr)
+            assert "Traceback" not in result.output
+        path.unlink()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -124,6 +125,14 @@ TEMPLATES_DIR = "templates"
 
 _CODE = re.compile(CODE_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
+
+
+def _mode_of(path: Path) -> int | None:
+    """The ``st_mode`` of ``path`` itself (not followed), or None when it is gone."""
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:
@@ -523,21 +532,30 @@ class Workspace:
     def discover_responses(self) -> ResponseFiles:
         """Sort the files under ``responses/`` by the one discovery rule (:class:`ResponseFiles`).
 
-        ``validate``, ``status`` and ``aggregate`` all call this, so they agree
-        on which files can count.
+        ``validate``, ``status``, ``aggregate`` and ``export`` all call this,
+        so they agree on which files can count, and on what stops them all.
 
         Raises:
-            InputError: the exercise file is invalid (the category comes from it).
+            InputError: the exercise file is invalid (the category comes from
+                it); a link or an unreadable folder under ``responses/``
+                (:func:`list_tree`); a named pipe, device or socket anywhere
+                under it (:func:`~selfeval.files.yamlio.not_regular_error`,
+                in the words a read of it would give).
         """
         found = ResponseFiles([], [], [], [])
         if not os.path.lexists(self.responses_dir):
             return found
         for path in sorted(list_tree(self.responses_dir)):
-            if self.is_response_place(path):
-                # Even a folder or a named pipe: reading it says what is wrong (yamlio.read_file).
+            if not path.is_file():  # list_tree has refused every link: this is the thing itself
+                mode = _mode_of(path)
+                if mode is not None and not stat.S_ISDIR(mode):
+                    # A pipe, device or socket, at a response place or not: no command
+                    # may read it, nor skip it without a word (status reads no notes.yaml).
+                    raise yamlio.not_regular_error(path, mode)
+                if self.is_response_place(path):
+                    found.current.append(path)  # a folder named like one: reading it says so
+            elif self.is_response_place(path):
                 found.current.append(path)
-            elif not path.is_file():
-                continue  # sockets, pipes elsewhere: not selfeval's business
             elif is_kept_version(path):
                 found.kept.append(path)
             elif path.suffix in (".yaml", ".yml") and not path.name.startswith("."):

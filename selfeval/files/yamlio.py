@@ -60,6 +60,7 @@ __all__ = [
     "load",
     "load_text",
     "location_of",
+    "not_regular_error",
     "quoted",
     "read_bytes",
     "read_file",
@@ -622,7 +623,20 @@ _NOT_REGULAR = {
 }
 
 
-def _not_regular(path: Path | str, mode: int) -> InputError:
+def not_regular_error(path: Path | str, mode: int) -> InputError:
+    """The one error for something that is not a regular file (a pipe, device, socket, folder).
+
+    :func:`read_file` raises it where a file is read, and
+    :meth:`selfeval.files.workspace.Workspace.discover_responses` for such a
+    thing anywhere else under ``responses/``, in the same words.
+
+    Args:
+        path: where it is.
+        mode: its ``st_mode`` (which kind of thing it is).
+
+    Returns:
+        The error, naming the path and what it is.
+    """
     what = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
     return InputError(
         f"this is {what}, not a regular file; selfeval reads only regular files",
@@ -675,7 +689,7 @@ def read_file(path: Path | str, *, max_bytes: int | None = None, named: bool = F
             ) from None
         raise InputError("the file does not exist", location=Location(path)) from None
     except IsADirectoryError:
-        raise _not_regular(path, stat.S_IFDIR) from None
+        raise not_regular_error(path, stat.S_IFDIR) from None
     except PermissionError:
         raise InputError(
             "the file cannot be read (permission denied)", location=Location(path)
@@ -685,14 +699,14 @@ def read_file(path: Path | str, *, max_bytes: int | None = None, named: bool = F
         with contextlib.suppress(OSError):
             mode = os.stat(path).st_mode
         if mode and not stat.S_ISREG(mode):
-            raise _not_regular(path, mode) from None
+            raise not_regular_error(path, mode) from None
         raise InputError(
             f"the file cannot be read: {exc.strerror or exc}", location=Location(path)
         ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
+            raise not_regular_error(path, info.st_mode)
         check_size(info.st_size, path, max_bytes)  # the one size rule, before any byte is read
         if max_bytes is None:
             max_bytes = MAX_FILE_BYTES

@@ -234,12 +234,7 @@ def _place_cases() -> list[object]:
     gives each place one command, taking the commands in turn (each is used); the whole
     matrix is in the ``slow`` tier (``pytest -m slow``).
     """
-    pairs = [
-        (name, case)
-        for case in PLACES
-        for name in _READERS
-        if not (case == "stray-fifo-beside-response" and name == "status")  # status reads no notes
-    ]
+    pairs = [(name, case) for case in PLACES for name in _READERS]
     pairs += [
         (name, case)
         for case in TEXT_PLACES
