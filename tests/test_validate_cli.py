@@ -124,3 +124,65 @@ def test_no_workspace_is_a_clear_error(runner: CliRunner, tmp_path: Path, monkey
 def test_unknown_option_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "--frobnicate"])
     assert result.exit_code == 2
+
+
+#: A hand edit → the whole message validate gives: file:line:column, the dotted path,
+#: what is wrong, and a hint saying what to do (pydantic's own words never reach the user).
+HAND_EDITS = {
+    "list-for-mapping": (
+        "responses/falende-staten/BZ/self-evaluation.yaml",
+        ("answers:\n", "answers: [definition, causes]\nanswerz:\n"),
+        "11:10: answers: a mapping of keys to values belongs here, but it is a list\n"
+        "  hint: write it as 'key: value' lines, indented below this key",
+    ),
+    "text-for-number": (
+        "questionnaires/demo-1.0.0.yaml",
+        ("type: long-text\n", "type: long-text\n        max_length: many\n"),
+        "14:21: sections[0].items[1].max_length: a whole number belongs here, but it is the "
+        "text 'many'\n  hint: write a whole number without quotes, e.g. 3",
+    ),
+    "word-for-true-or-false": (
+        "questionnaires/demo-1.0.0.yaml",
+        ("type: long-text\n", "type: long-text\n        required: maybe\n"),
+        "14:19: sections[0].items[1].required: true or false belongs here, but it is the text "
+        "'maybe'\n  hint: write true or false, without quotes",
+    ),
+    "missing-key": (
+        "responses/falende-staten/BZ/self-evaluation.yaml",
+        ("participant: BZ\n", ""),
+        "1:1: required key 'participant' is missing\n"
+        "  hint: add 'participant: …' at the top of the file; see docs/fill-reference.md, "
+        "'Where answers go', or `selfeval schema response`",
+    ),
+    "unknown-key": (
+        "selfeval.yaml",
+        ("\ntitle:", "\ncolour: blue\ntitle:"),
+        "7:9: colour: unknown key 'colour'\n"
+        "  hint: check its spelling, or remove it; see docs/files.md, or `selfeval schema "
+        "exercise` for the keys allowed here",
+    ),
+    "unknown-choice": (
+        "responses/falende-staten/BZ/self-evaluation.yaml",
+        ("status: submitted", "status: finished"),
+        "7:9: status: it is the text 'finished', which is not allowed here\n"
+        "  hint: write 'draft' or 'submitted'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HAND_EDITS))
+def test_a_hand_edit_gives_file_line_and_what_to_do(
+    runner: CliRunner, example_ws: Path, case: str
+) -> None:
+    relative, (old, new), said = HAND_EDITS[case]
+    path = example_ws / relative
+    if relative.startswith("questionnaires/demo"):
+        write(path.parent, GOOD)
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    args = [str(path)] if relative.startswith("questionnaires/demo") else []
+    result = runner.invoke(app, ["validate", *args, "--workspace", str(example_ws)])
+    assert result.exit_code == 1
+    assert f"Error: {path}:{said}\n" in result.stderr, result.stderr
+    assert "Input should" not in result.stderr and "Traceback" not in result.output

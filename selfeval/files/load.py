@@ -8,6 +8,7 @@ dotted path, and what to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -67,45 +68,181 @@ def _read(path: Path, *, max_bytes: int | None = None, raw: bytes | None = None)
     return data, ""
 
 
-def _message(error: Any) -> tuple[str, tuple[str | int, ...]]:
+#: Per model (by class name): the ``selfeval schema`` format and the page that describes it.
+_FORMATS: dict[str, tuple[str | None, str]] = {
+    "Questionnaire": ("questionnaire", "docs/questionnaire-format.md"),
+    "Exercise": ("exercise", "docs/files.md"),
+    "Response": ("response", "docs/fill-reference.md, 'Where answers go'"),
+    "Draft": (None, "docs/findings.md; better: make the draft again with `aggregate --draft`"),
+}
+
+#: A value of the wrong kind: pydantic's error type → (what belongs there, how to write it).
+_KINDS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("dict_type", "model_type", "model_attributes_type"),
+        (
+            "a mapping of keys to values",
+            "write it as 'key: value' lines, indented below this key",
+        ),
+    ),
+    **dict.fromkeys(
+        ("list_type", "tuple_type", "set_type"),
+        (
+            "a list",
+            "write each entry on a line of its own starting with '- ', indented below "
+            "this key (or [a, b] on one line)",
+        ),
+    ),
+    "string_type": (
+        "a text",
+        "write one text; quote it ('1.10', 'yes') when YAML would read it as a number or a word",
+    ),
+    **dict.fromkeys(
+        ("int_type", "int_parsing", "int_from_float", "int_parsing_size"),
+        ("a whole number", "write a whole number without quotes, e.g. 3"),
+    ),
+    **dict.fromkeys(
+        ("float_type", "float_parsing", "finite_number"),
+        ("a number", "write a number without quotes, e.g. 3 or 2.5"),
+    ),
+    **dict.fromkeys(
+        ("bool_type", "bool_parsing"), ("true or false", "write true or false, without quotes")
+    ),
+}
+
+#: A number out of range: pydantic's error type → (the words, the ctx key of the bound).
+_BOUNDS = {
+    "greater_than": ("more than", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("at most", "le"),
+}
+
+
+def _found(value: Any) -> str:
+    """What YAML read, in a reader's words (the value itself, cut short)."""
+    if value is None:
+        return "it is empty"
+    if isinstance(value, bool):
+        return f"YAML read an unquoted word (yes, no, on, off) as {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"YAML read the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        return f"it is the text {shown!r}"
+    if isinstance(value, list):
+        return "it is a list"
+    if isinstance(value, dict):
+        return "it is a mapping (key: value lines)"
+    if isinstance(value, dt.date):
+        return f"YAML read an unquoted date as {value.isoformat()}"
+    return f"it is {type(value).__name__}"
+
+
+def _message(error: Any, model: str) -> tuple[str, tuple[str | int, ...], str]:
+    """One pydantic error in a reader's words: (message, where in the document, what to do).
+
+    Every error type a hand-edited file can give has words of its own; any
+    other keeps pydantic's and still says where to look.
+    """
     loc: tuple[str | int, ...] = tuple(error["loc"])
     ctx = error.get("ctx") or {}
+    schema, page = _FORMATS.get(model, (None, "docs/files.md"))
+    see = f"see {page}" + (f", or `selfeval schema {schema}`" if schema else "")
     exc = ctx.get("error")
     if isinstance(exc, LocatedValueError):
-        return str(exc), loc + exc.loc
+        return str(exc), loc + exc.loc, see
     kind = error["type"]
+    value = error.get("input")
     msg: str = error["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
+    key = loc[-1] if loc else ""
+    if kind in _KINDS:
+        expected, hint = _KINDS[kind]
+        return f"{expected} belongs here, but {_found(value)}", loc, hint
+    if kind == "value_error":
+        return msg.removeprefix("Value error, "), loc, see
     if kind == "extra_forbidden":
-        msg = f"unknown key {loc[-1]!r}; check its spelling (see `selfeval schema`)"
-    elif kind == "missing":
-        msg = f"required key {loc[-1]!r} is missing"
-    elif kind == "union_tag_invalid":
-        tag = ctx.get("tag")
-        msg = f"unknown item type {tag!r}; use one of: {', '.join(ITEM_TYPES)}"
-    elif kind == "literal_error" and loc and loc[-1] == "report":
-        msg = (
-            f"unknown report role {error.get('input')!r}; use one of: {', '.join(REPORT_ROLES)} "
-            f"(docs/questionnaire-format.md, Report roles)"
+        return (
+            f"unknown key {key!r}",
+            loc,
+            f"check its spelling, or remove it; {see} for the keys allowed here",
         )
-    elif kind == "union_tag_not_found":
-        msg = "this item has no 'type'; every item needs one"
-    elif kind == "string_pattern_mismatch":
-        field = loc[-1] if loc else ""
-        if field in ("code", "participant"):
-            msg = (
-                "a participant code is a letter followed by letters, digits, '-' or '_' "
-                "(at most 32; no spaces, dots or slashes), e.g. BZ or FIN"
+    if kind == "missing":
+        where = "at the top of the file" if len(loc) == 1 else "here"
+        # Located at the mapping it is missing from (the key itself is nowhere).
+        return f"required key {key!r} is missing", loc[:-1], f"add '{key}: …' {where}; {see}"
+    if kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "")
+        if key == "report":
+            return (
+                f"unknown report role {value!r}; use one of: {', '.join(REPORT_ROLES)} "
+                f"(docs/questionnaire-format.md, Report roles)",
+                loc,
+                "correct the role's spelling, or leave 'report:' out",
             )
-        elif field == "id" and "incident_category" in loc:
-            msg = "an incident category id is lower-case letters, digits and '-' (falende-staten)"
-        elif field == "id":
-            msg = "an id is lower-case letters, digits and '_' (starting with a letter)"
-        else:
-            msg = f"does not have the expected form (pattern {ctx.get('pattern')})"
-    # Drop pydantic's union-member names from the path (e.g. 'text', 'repeat').
-    return msg, loc
+        if key == "[key]":  # a key of a mapping, e.g. a language in {nl: …, en: …}
+            return f"the key {value!r} is not allowed here", loc[:-1], f"use {expected}"
+        return f"{_found(value)}, which is not allowed here", loc, f"write {expected}"
+    if kind == "union_tag_invalid":
+        return (
+            f"unknown item type {ctx.get('tag')!r}",
+            loc,
+            f"use one of: {', '.join(ITEM_TYPES)} (docs/questionnaire-format.md has an "
+            f"example of each)",
+        )
+    if kind == "union_tag_not_found":
+        return (
+            "this item has no 'type'",
+            loc,
+            f"add 'type: …' with one of: {', '.join(ITEM_TYPES)} (docs/questionnaire-format.md)",
+        )
+    if kind == "string_pattern_mismatch":
+        if key in ("code", "participant"):
+            return (
+                f"{value!r} is not a participant code",
+                loc,
+                "a participant code is a letter followed by letters, digits, '-' or '_' "
+                "(at most 32; no spaces, dots or slashes), e.g. BZ or FIN",
+            )
+        if key == "incident_category" or (key == "id" and "incident_category" in loc):
+            return (
+                f"{value!r} is not an incident category id",
+                loc,
+                "an incident category id is lower-case letters, digits and '-' (falende-staten)",
+            )
+        if key == "id":
+            return (
+                f"{value!r} is not an id",
+                loc,
+                "an id is lower-case letters, digits and '_', starting with a letter (has_plan)",
+            )
+        return (
+            f"{value!r} does not have the expected form (pattern {ctx.get('pattern')})",
+            loc,
+            see,
+        )
+    if kind == "string_too_short":
+        least = ctx.get("min_length")
+        return (
+            f"needs at least {least} character{'s' if least != 1 else ''}",
+            loc,
+            "fill it in, or leave the key out if it is optional",
+        )
+    if kind == "too_short":
+        least = ctx.get("min_length")
+        return f"needs at least {least} entr{'ies' if least != 1 else 'y'}", loc, f"add one; {see}"
+    if kind in ("too_long", "string_too_long"):
+        most = ctx.get("max_length")
+        what = "characters" if kind.startswith("string") else "entries"
+        return f"has more than {most} {what}", loc, f"shorten it to at most {most} {what}"
+    if kind in _BOUNDS:
+        words, bound = _BOUNDS[kind]
+        return (
+            f"must be {words} {ctx.get(bound)}, but {_found(value)}",
+            loc,
+            f"write a number {words} {ctx.get(bound)}",
+        )
+    return msg, loc, see
 
 
 def _clean_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
@@ -162,11 +299,11 @@ def parse_model(model: type[M], data: Any, path: Path, *, text: str | None = Non
                 text = ""
         problems: list[InputError] = []
         for error in exc.errors(include_url=False):
-            msg, loc = _message(error)
+            msg, loc, hint = _message(error, model.__name__)
             loc = _clean_loc(loc, data)
             location = yamlio.location_of(path, text, loc)
             prefix = f"{_dotted(loc)}: " if loc else ""
-            problems.append(InputError(prefix + msg, location=location))
+            problems.append(InputError(prefix + msg, location=location, hint=hint))
         if len(problems) == 1:
             raise problems[0] from None
         raise ValidationProblems(list(problems)) from None

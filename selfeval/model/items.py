@@ -94,6 +94,14 @@ def as_read(value: Any) -> Message:
 def _local_text(value: Any) -> Any:
     if isinstance(value, str):
         return {"nl": value, "en": value}
+    if not isinstance(value, dict):  # say both forms, not only the mapping's
+        if value is None:
+            found = "nothing"
+        elif isinstance(value, list):
+            found = "a list"
+        else:  # a number, true/false, a date: YAML's reading of an unquoted word
+            found = str(value).lower() if isinstance(value, bool) else f"the value {value!r}"
+        raise ValueError(f"one text, or {{nl: …, en: …}}, belongs here, but YAML read {found}")
     return value
 
 
