@@ -253,7 +253,7 @@ def _problem_text(error: SelfevalError) -> str:
 def _row(
     workspace: Workspace, code: str, name: str, qid: str, path: Path, *, expected: bool
 ) -> tuple[StatusRow, SelfevalError | None]:
-    from selfeval.files.load import load_response
+    from selfeval.files.load import read_response
     from selfeval.files.migrate import migrate_command, version_drift
     from selfeval.files.workspace import placement_error, unknown_participant_error
     from selfeval.model.answers import inactive_answers, progress
@@ -263,12 +263,12 @@ def _row(
     if not path.exists():
         return StatusRow(state="not-started", expected=expected, **base), None
     try:
-        response = load_response(path)
-        misplaced = placement_error(workspace, path, response)
+        response, text = read_response(path)  # one read: the lines below come from this text
+        misplaced = placement_error(workspace, path, response, text)
         if misplaced is not None:
             # Its content claims another place: aggregate refuses it, so it is not "submitted".
             raise misplaced
-        unknown = unknown_participant_error(workspace, path, response)
+        unknown = unknown_participant_error(workspace, path, response, text)
         if unknown is not None:  # validate and aggregate refuse it too
             raise unknown
         ref = response.questionnaire

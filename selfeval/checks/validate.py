@@ -35,7 +35,7 @@ from selfeval.files.load import (
     LoadedQuestionnaire,
     load_exercise,
     load_questionnaire,
-    load_response,
+    read_response,
 )
 from selfeval.files.migrate import version_drift
 from selfeval.files.root import list_tree
@@ -122,13 +122,14 @@ def _kind_of(path: Path) -> str:
 
 def _answers_problems(
     path: Path,
+    text: str,
     response: Response,
     loaded: LoadedQuestionnaire,
     exercise: Exercise | None,
     workspace: Workspace,
 ) -> list[SelfevalError]:
+    """The answers' problems, located in ``text`` (the response file as it was read)."""
     problems: list[SelfevalError] = []
-    text = path.read_text("utf-8-sig")
     ref = response.questionnaire
     if ref.hash != loaded.hash:
         problems.append(
@@ -196,14 +197,17 @@ def _draft_kinds(workspace: Workspace, response: Response, report: Report) -> di
 
 def _link_problems(
     path: Path,
+    text: str,
     response: Response,
     loaded: LoadedQuestionnaire,
     workspace: Workspace,
     exercise: Exercise,
     report: Report,
 ) -> list[SelfevalError]:
-    """The ids the response's opportunities answer (:func:`response_link_problems`)."""
-    text = path.read_text("utf-8-sig")
+    """The ids the response's opportunities answer (:func:`response_link_problems`).
+
+    Located in ``text``, the response file as it was read.
+    """
     problems: list[SelfevalError] = []
     for problem in response_link_problems(
         loaded.questionnaire,
@@ -225,10 +229,10 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _placement_problems(
-    path: Path, response: Response, workspace: Workspace, exercise: Exercise
+    path: Path, text: str, response: Response, workspace: Workspace, exercise: Exercise
 ) -> list[SelfevalError]:
     """Problems with where a response file is (the one rule: :func:`placement_error`)."""
-    error = placement_error(workspace, path, response)
+    error = placement_error(workspace, path, response, text)
     return [] if error is None else [error]
 
 
@@ -279,7 +283,7 @@ def _pinned(
 
 
 def _check_response(path: Path, workspace: Workspace | None, report: Report) -> None:
-    response = load_response(path)
+    response, text = read_response(path)  # one read: every line below is found in this text
     if workspace is None:
         return
     ref = response.questionnaire
@@ -295,7 +299,7 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
     except SelfevalError:
         exercise = None  # reported when the exercise file itself is checked
     if exercise is not None and _inside(path, workspace.responses_dir):
-        for problem in _placement_problems(path, response, workspace, exercise):
+        for problem in _placement_problems(path, text, response, workspace, exercise):
             report.add(problem)
         if response.participant in exercise.codes and response.incident_category in (
             workspace.category_ids
@@ -324,11 +328,11 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                         f"this response; the report only uses what is asked for",
                     )
                 )
-    answer_problems = _answers_problems(path, response, loaded, exercise, workspace)
+    answer_problems = _answers_problems(path, text, response, loaded, exercise, workspace)
     for problem in answer_problems:
         report.add(problem)
     if exercise is not None and not answer_problems:
-        for problem in _link_problems(path, response, loaded, workspace, exercise, report):
+        for problem in _link_problems(path, text, response, loaded, workspace, exercise, report):
             report.add(problem)
     if exercise is not None and not is_kept_version(path):
         drift = version_drift(workspace, path, response)

@@ -42,17 +42,22 @@ __all__ = [
     "load_questionnaire",
     "load_response",
     "parse_model",
+    "read_response",
 ]
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def _read(path: Path, *, max_bytes: int | None = None, raw: bytes | None = None) -> tuple[Any, str]:
-    """The mapping in ``path`` (or in ``raw``, its bytes already read)."""
+    """The mapping in ``path`` (or in ``raw``, its bytes already read), and the text parsed.
+
+    The text is kept for the lines of later messages: the file is read once.
+    """
     if raw is None:
-        data = yamlio.load(path, max_bytes=max_bytes)
+        data, text = yamlio.load(path, max_bytes=max_bytes, with_text=True)
     else:
-        data = yamlio.load_text(yamlio.decode(raw, path), path)
+        text = yamlio.decode(raw, path)
+        data = yamlio.load_text(text, path)
     if data is None:
         raise InputError(
             "the file is empty", location=Location(path), hint="see docs/ for the expected content"
@@ -64,8 +69,7 @@ def _read(path: Path, *, max_bytes: int | None = None, raw: bytes | None = None)
             location=Location(path, 1, 1),
             hint="start the file with 'key: value' lines",
         )
-    # Text is needed only to locate validation errors; read it lazily then.
-    return data, ""
+    return data, text
 
 
 #: Per model (by class name): the ``selfeval schema`` format and the page that describes it.
@@ -279,8 +283,10 @@ def parse_model(model: type[M], data: Any, path: Path, *, text: str | None = Non
     Args:
         model: the pydantic model class.
         data: what the YAML loader returned.
-        path: the file, for error messages (re-read to find line numbers).
-        text: the file's text if already at hand.
+        path: the file, for error messages.
+        text: the text ``data`` was parsed from, for the lines of the
+            messages; None: the messages name the file alone (it is never
+            read again: what was read is what is reported on).
 
     Returns:
         The model instance.
@@ -292,11 +298,6 @@ def parse_model(model: type[M], data: Any, path: Path, *, text: str | None = Non
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        if text is None:
-            try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                text = ""
         problems: list[InputError] = []
         for error in exc.errors(include_url=False):
             msg, loc, hint = _message(error, model.__name__)
@@ -380,7 +381,7 @@ def _category_key(category: IncidentCategory | None) -> str:
 def _load_questionnaire(
     path: Path, raw: bytes, category: IncidentCategory | None
 ) -> LoadedQuestionnaire:
-    data, _ = _read(path, raw=raw)
+    data, text = _read(path, raw=raw)
     # The hash is the file's: a response pins the questionnaire it answered. The
     # category's choice lists are checked by value, as every answer is, so that the
     # secretariat can correct a label or add a phase without invalidating responses.
@@ -388,9 +389,9 @@ def _load_questionnaire(
     lists = category.choice_lists() if category is not None else {}
     data, uses = bind_choice_lists(data, lists)
     if category is not None:
-        _check_lists_declared(path, category, uses)
-    questionnaire = parse_model(Questionnaire, data, path)
-    _check_defaults(questionnaire, path)
+        _check_lists_declared(path, category, uses, text)
+    questionnaire = parse_model(Questionnaire, data, path, text=text)
+    _check_defaults(questionnaire, path, text)
     expected = expected_filename(questionnaire)
     if path.name != expected:
         raise InputError(
@@ -407,9 +408,14 @@ def _load_questionnaire(
 
 
 def _check_lists_declared(
-    path: Path, category: IncidentCategory, uses: list[tuple[tuple[str | int, ...], str]]
+    path: Path,
+    category: IncidentCategory,
+    uses: list[tuple[tuple[str | int, ...], str]],
+    text: str,
 ) -> None:
     """Every ``choices_from:`` names a list the incident category declares (issue 12).
+
+    ``text`` is the questionnaire file's, as read, for the lines.
 
     Raises:
         InputError: each list that is not declared (several:
@@ -418,7 +424,6 @@ def _check_lists_declared(
     missing = [(loc, name) for loc, name in uses if name not in category.choices]
     if not missing:
         return
-    text = path.read_bytes().decode("utf-8-sig")
     declared = ", ".join(sorted(category.choices)) or "none"
     problems = [
         InputError(
@@ -437,8 +442,10 @@ def _check_lists_declared(
     raise ValidationProblems(problems)
 
 
-def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
+def _check_defaults(questionnaire: Questionnaire, path: Path, text: str) -> None:
     """Every ``default:`` must be an answer its item accepts (``docs/questionnaire-format.md``).
+
+    ``text`` is the questionnaire file's, as read, for the lines.
 
     A default is offered pre-filled to the respondent (``docs/fill-reference.md``); one
     that does not fit (not among the choices, out of range, not a date) would
@@ -470,7 +477,6 @@ def _check_defaults(questionnaire: Questionnaire, path: Path) -> None:
         walk(section.items, ("sections", s_index, "items"))
     if not found:
         return
-    text = path.read_bytes().decode("utf-8-sig")
     problems: list[InputError] = []
     for loc, message in found:
         problems.append(
@@ -505,9 +511,10 @@ def _roles_from_shipped(
     for shipped in shipped_questionnaires():
         if shipped.name != name or shipped.resolve() == path.resolve():
             continue
-        data = yamlio.load(shipped)
+        data, text = yamlio.load(shipped, with_text=True)
         if content_hash(data) == digest:
-            return parse_model(Questionnaire, bind_choice_lists(data, lists)[0], shipped)
+            bound = bind_choice_lists(data, lists)[0]
+            return parse_model(Questionnaire, bound, shipped, text=text)
     return questionnaire
 
 
@@ -545,8 +552,8 @@ def load_exercise(path: Path) -> Exercise:
     Raises:
         InputError: invalid YAML or content.
     """
-    data, _ = _read(path)
-    return parse_model(Exercise, data, path)
+    data, text = _read(path)
+    return parse_model(Exercise, data, path, text=text)
 
 
 def load_response(path: Path) -> Response:
@@ -557,5 +564,22 @@ def load_response(path: Path) -> Response:
     Raises:
         InputError: invalid YAML or structure.
     """
-    data, _ = _read(path)
-    return parse_model(Response, data, path)
+    return read_response(path)[0]
+
+
+def read_response(path: Path) -> tuple[Response, str]:
+    """Load one response file as :func:`load_response` does, and keep the text it was read from.
+
+    For a command that says more about the response later with a line
+    (:func:`~selfeval.files.workspace.placement_error`, an answer's problem):
+    it locates in this text instead of reading the file again, which another
+    file may have replaced meanwhile.
+
+    Returns:
+        ``(response, text)``.
+
+    Raises:
+        InputError: invalid YAML or structure.
+    """
+    data, text = _read(path)
+    return parse_model(Response, data, path, text=text), text

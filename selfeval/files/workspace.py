@@ -586,7 +586,8 @@ def unknown_participant_error(
         workspace: the workspace.
         path: the response file.
         response: its loaded content.
-        text: the file's text if at hand (read otherwise, for the line).
+        text: the file's text as it was read (:func:`~selfeval.files.load.read_response`),
+            for the line; None: read for it.
 
     Returns:
         None when the participant is in ``selfeval.yaml``; else the error,
@@ -610,7 +611,9 @@ def unknown_participant_error(
     )
 
 
-def placement_error(workspace: Workspace, path: Path, response: Response) -> SelfevalError | None:
+def placement_error(
+    workspace: Workspace, path: Path, response: Response, text: str | None = None
+) -> SelfevalError | None:
     """Whether a response file is where what it says it is belongs (the one rule).
 
     A current response must be at
@@ -623,6 +626,8 @@ def placement_error(workspace: Workspace, path: Path, response: Response) -> Sel
         workspace: the workspace.
         path: the response file.
         response: its loaded content.
+        text: the file's text as it was read (:func:`~selfeval.files.load.read_response`),
+            for the line of an unknown incident category; None: read for it.
 
     Returns:
         None when it is in place; else an error naming the file, what it
@@ -637,7 +642,8 @@ def placement_error(workspace: Workspace, path: Path, response: Response) -> Sel
     except SelfevalError as exc:
         where: tuple[int, ...] = ()
         if response.incident_category not in workspace.category_ids:
-            text = yamlio.read_text(path)
+            if text is None:
+                text = yamlio.read_text(path)
             where = yamlio.line_of(text, ["incident_category"]) or ()
         return InputError(exc.message, location=Location(path, *where), hint=exc.hint)
     if is_kept_version(path):

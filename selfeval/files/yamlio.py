@@ -33,7 +33,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, overload
 
 import yaml
 
@@ -499,22 +499,42 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         ) from None
 
 
-def load(path: Path, *, max_bytes: int | None = None, named: bool = False) -> Any:
+@overload
+def load(
+    path: Path,
+    *,
+    max_bytes: int | None = None,
+    named: bool = False,
+    with_text: Literal[False] = ...,
+) -> Any: ...
+@overload
+def load(
+    path: Path, *, max_bytes: int | None = None, named: bool = False, with_text: Literal[True]
+) -> tuple[Any, str]: ...
+def load(
+    path: Path, *, max_bytes: int | None = None, named: bool = False, with_text: bool = False
+) -> Any:
     """Read and safely parse one YAML file.
 
     Args:
         path: the file.
         max_bytes: refuse files larger than this many bytes (None: :data:`MAX_FILE_BYTES`).
         named: the user named the file on the command line (:func:`read_file`).
+        with_text: also return the text parsed, for the lines of later
+            messages (:func:`location_of`): a file is read once, so a message
+            never points into another file swapped in meanwhile.
 
     Returns:
-        Plain data as :func:`load_text` returns it.
+        Plain data as :func:`load_text` returns it; with ``with_text``,
+        ``(data, text)``.
 
     Raises:
         InputError: the file is refused by :func:`read_file`, not UTF-8 or
             not valid YAML (see :func:`load_text`).
     """
-    return load_text(_decode(read_file(path, max_bytes=max_bytes, named=named), path), path)
+    text = _decode(read_file(path, max_bytes=max_bytes, named=named), path)
+    data = load_text(text, path)
+    return (data, text) if with_text else data
 
 
 def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:

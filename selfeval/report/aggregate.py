@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from selfeval.errors import InputError, Location, SelfevalError, UsageError, ValidationProblems
 from selfeval.files import yamlio
-from selfeval.files.load import LoadedQuestionnaire, load_response
+from selfeval.files.load import LoadedQuestionnaire, read_response
 from selfeval.files.root import list_folder
 from selfeval.files.workspace import (
     Progress,
@@ -199,9 +199,11 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _check(
-    ctx: ReadContext, path: Path, response: Response, problems: list[SelfevalError]
+    ctx: ReadContext, path: Path, response: Response, text: str, problems: list[SelfevalError]
 ) -> tuple[LoadedQuestionnaire, Split] | None:
     """Check one response against the exercise and its questionnaire.
+
+    ``text`` is the file as it was read: every line of a problem is found in it.
 
     Returns its questionnaire and which of its answers count (one walk, used
     for the check and by the caller), or None after adding to ``problems``.
@@ -209,17 +211,13 @@ def _check(
     ws = ctx.ws
     exercise = ws.exercise
     ref = response.questionnaire
-    text: str | None = None
 
     def where(*keys: str | int) -> Location:
-        nonlocal text
-        if text is None:
-            text = yamlio.read_text(path)
         return yamlio.location_of(path, text, keys)
 
     if response.participant not in ctx.codes:
         # The rule validate and status apply (the set above is only the quick test).
-        unknown = unknown_participant_error(ws, path, response)
+        unknown = unknown_participant_error(ws, path, response, text)
         if unknown is not None:
             problems.append(unknown)
             return None
@@ -285,13 +283,13 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
         A :class:`ParsedResponse`; never raises for a problem in the file.
     """
     try:
-        response = load_response(path)
+        response, text = read_response(path)  # one read: problems are located in this text
     except ValidationProblems as exc:
         return ParsedResponse(path, None, tuple(exc.problems))
     except SelfevalError as exc:
         return ParsedResponse(path, None, (exc,))
     rel = _relative(path, ctx.ws.root)
-    misplaced = placement_error(ctx.ws, path, response)
+    misplaced = placement_error(ctx.ws, path, response, text)
     if misplaced is not None:
         # What the file says it is does not match where it lies: counting it would
         # credit its answers to the wrong department (issue 10), so the run stops.
@@ -300,7 +298,7 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
         # Left out with a warning in step 2, unchecked (as before the checks moved here).
         return ParsedResponse(path, _trimmed(response, None), rel=rel)
     problems: list[SelfevalError] = []
-    checked = _check(ctx, path, response, problems)
+    checked = _check(ctx, path, response, text, problems)
     if checked is None:
         return ParsedResponse(path, None, tuple(problems), rel=rel)
     loaded, split = checked

@@ -696,11 +696,12 @@ def load_draft(path: Path, *, given: bool = True) -> Draft:
             if given
             else Message("error.no_draft_yet"),
         )
-    data = yamlio.load(path, max_bytes=MAX_DRAFT_BYTES)
+    # The text is kept for the lines of messages: the file is read once.
+    data, text = yamlio.load(path, max_bytes=MAX_DRAFT_BYTES, with_text=True)
     if not isinstance(data, dict):
         raise InputError(
             "not a draft file: expected 'draft:' and 'findings:'",
             location=Location(path, 1, 1),
             hint="regenerate it with `selfeval aggregate --draft`",
         )
-    return parse_model(Draft, data, path)
+    return parse_model(Draft, data, path, text=text)

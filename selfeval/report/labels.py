@@ -72,8 +72,8 @@ LOOKED_UP_BY_VALUE = (
 )
 
 
-def _problem(path: Path, keys: list[str], message: str, hint: str) -> InputError:
-    text = path.read_text("utf-8-sig")
+def _problem(path: Path, text: str, keys: list[str], message: str, hint: str) -> InputError:
+    """An error in the labels file at ``keys``, located in ``text`` (the file as read)."""
     if len(keys) == 1:  # a top-level key: its own line, not its value's
         found = re.search(rf"^['\"]?{re.escape(keys[0])}['\"]?\s*:", text, re.M)
         where = (text.count("\n", 0, found.start()) + 1, 1) if found else None
@@ -89,33 +89,41 @@ def _override(path: Path, known: set[str]) -> dict[str, dict[str, str]]:
         InputError: not a mapping of language → key → text, an unknown
             language or key (each with file:line).
     """
-    data: Any = yamlio.load(path)
+    data: Any
+    data, text = yamlio.load(path, with_text=True)  # read once: lines come from this text
     if data is None:
         return {}
     hint = _HINT
     if not isinstance(data, dict):
-        raise _problem(path, [], "a labels file is a mapping of languages (nl, en) to words", hint)
+        raise _problem(
+            path, text, [], "a labels file is a mapping of languages (nl, en) to words", hint
+        )
     found: dict[str, dict[str, str]] = {}
     for lang, words in data.items():
         if lang not in _LANGUAGES:
             raise _problem(
-                path, [str(lang)], f"unknown language {lang!r}; a labels file has nl: and en:", hint
+                path,
+                text,
+                [str(lang)],
+                f"unknown language {lang!r}; a labels file has nl: and en:",
+                hint,
             )
         if words is None:
             continue
         if not isinstance(words, dict):
-            raise _problem(path, [str(lang)], f"'{lang}' must map label keys to words", hint)
+            raise _problem(path, text, [str(lang)], f"'{lang}' must map label keys to words", hint)
         for key, value in words.items():
             if key not in known:
                 raise _problem(
                     path,
+                    text,
                     [lang, key],
                     f"unknown label {key!r}: the report has no such word",
                     f"check its spelling; {hint}",
                 )
             if not isinstance(value, str):
                 raise _problem(
-                    path, [lang, key], f"label {key!r} must be text; write it in quotes", hint
+                    path, text, [lang, key], f"label {key!r} must be text; write it in quotes", hint
                 )
         found[lang] = words
     return found

@@ -50,10 +50,9 @@ def load_merges(path: Path) -> list[MergeSpec]:
     """
     if not path.is_file():
         return []
-    data = yamlio.load(path)
+    data, text = yamlio.load(path, with_text=True)  # read once: lines come from this text
     if data is None:
         return []
-    text = path.read_text("utf-8-sig")
     hint = "write `merges:` then a list of `- ids: [ID, ID]` entries (see docs/findings.md)"
     if not isinstance(data, dict) or set(data) - {"merges"}:
         raise InputError("expected one key, 'merges'", location=Location(path, 1, 1), hint=hint)
