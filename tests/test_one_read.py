@@ -140,3 +140,35 @@ def test_a_questionnaire_default_problem_keeps_the_line_it_was_read_at(
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1, result.output
     assert f"{path}:12:18: sections[0].items[0].default: " in result.stderr, result.stderr
+
+
+def test_validate_parses_each_response_once_with_merges_to_check(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # texts/merges.yaml names findings, so validate checks it as aggregate does;
+    # that check used to read and parse every response a second time.
+    assert "ids: [BZ.bottlenecks" in (example_ws / "texts" / "merges.yaml").read_text("utf-8")
+    real = yamlio.read_file
+    reads: list[Path] = []
+
+    def reading(path: Path | str, **kwargs: object) -> bytes:
+        if "responses" in Path(path).parts:
+            reads.append(Path(path))
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yamlio, "read_file", reading)
+    result = runner.invoke(app, ["validate", "--workspace", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    responses = sorted((example_ws / "responses").rglob("*.yaml"))
+    assert len(responses) == 9
+    assert sorted(reads) == responses  # each once
+    # The merges check still works on what validate parsed.
+    merges = example_ws / "texts" / "merges.yaml"
+    merges.write_text(
+        merges.read_text("utf-8").replace("DEF.bottlenecks.relatie", "DEF.bottlenecks.relatie-x"),
+        "utf-8",
+    )
+    reads.clear()
+    result = runner.invoke(app, ["validate", "--workspace", str(example_ws)])
+    assert result.exit_code == 1 and f"{merges}:5:" in result.stderr, result.stderr
+    assert sorted(reads) == responses

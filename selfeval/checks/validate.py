@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from selfeval.errors import (
     InputError,
@@ -79,6 +80,8 @@ class Report:
     _drafts: dict[Path, tuple[str, dict[str, str]] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # The merges check, handed each response as it is loaded (validate_workspace).
+    _merges: MergesCheck | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -284,6 +287,8 @@ def _pinned(
 
 def _check_response(path: Path, workspace: Workspace | None, report: Report) -> None:
     response, text = read_response(path)  # one read: every line below is found in this text
+    if report._merges is not None:
+        report._merges.take(path, response, text)  # parsed once, for the merges check too
     if workspace is None:
         return
     ref = response.questionnaire
@@ -363,13 +368,20 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def validate_paths(paths: Iterable[Path], *, workspace: Workspace | None = None) -> Report:
+def validate_paths(
+    paths: Iterable[Path],
+    *,
+    workspace: Workspace | None = None,
+    merges_check: MergesCheck | None = None,
+) -> Report:
     """Check the given files and folders (folders: every ``*.yaml`` below them).
 
     Args:
         paths: files or folders.
         workspace: used to check responses against their questionnaire; if
             None, it is looked up from the first path (and may not exist).
+        merges_check: handed each response file as it is loaded
+            (:func:`validate_workspace` passes it).
 
     A folder that is a workspace root (it holds ``selfeval.yaml``) is checked
     as :func:`validate_workspace` checks it, so ``selfeval validate DIR`` and
@@ -379,7 +391,7 @@ def validate_paths(paths: Iterable[Path], *, workspace: Workspace | None = None)
     Returns:
         A :class:`Report`; never raises for a problem in a file.
     """
-    report = Report()
+    report = Report(_merges=merges_check)
     paths = list(paths)
     roots = [p for p in paths if p.is_dir() and (p / EXERCISE_FILE).is_file()]
     if roots:
@@ -537,17 +549,29 @@ def _check_texts(workspace: Workspace, report: Report, skip: Sequence[Path] = ()
 #: does not import report/), returning one error per broken template.
 TemplateCheck = Callable[[Sequence[Path]], Sequence[SelfevalError]]
 
-#: Checks ``texts/merges.yaml`` as ``aggregate`` does
-#: (:func:`selfeval.report.aggregate.check_merges`; passed in by the CLI, as
-#: above), returning its problems.
-MergesCheck = Callable[[Workspace], Sequence[SelfevalError]]
+
+class MergesCheck(Protocol):
+    """Checks ``texts/merges.yaml`` as ``aggregate`` does.
+
+    :class:`selfeval.report.aggregate.MergesCheck`, made by the CLI for the
+    workspace (checks/ does not import report/). ``validate`` hands it each
+    response as it loads it, so no response is parsed twice.
+    """
+
+    def take(self, path: Path, response: Response, text: str) -> None:
+        """One response file as ``validate`` loaded it, with its text."""
+        ...
+
+    def problems(self) -> Sequence[SelfevalError]:
+        """The problems located in ``texts/merges.yaml``, once every response was taken."""
+        ...
 
 
 def validate_workspace(
     workspace: Workspace,
     *,
     template_check: TemplateCheck | None = None,
-    merges_check: MergesCheck | None = None,
+    merges_check: Callable[[Workspace], MergesCheck] | None = None,
 ) -> Report:
     """Check a whole workspace.
 
@@ -567,9 +591,10 @@ def validate_workspace(
         workspace: the opened workspace.
         template_check: parses the template overrides in ``templates/``
             (file:line per broken one); None skips them.
-        merges_check: checks ``texts/merges.yaml`` as ``aggregate`` does
-            (its form, and that its ids are findings of one kind); None: for
-            git conflict markers only.
+        merges_check: makes the check of ``texts/merges.yaml`` as
+            ``aggregate`` does it (its form, and that its ids are findings of
+            one kind), fed the responses as they are checked
+            (:class:`MergesCheck`); None: for git conflict markers only.
 
     Returns:
         A :class:`Report` with problems (exit 1) and warnings; never raises
@@ -577,12 +602,13 @@ def validate_workspace(
     """
     found = workspace.discover_responses()
     files = [workspace.exercise_path, *workspace.questionnaire_files(), *found.current]
-    report = validate_paths(files, workspace=workspace)
     merges = workspace.texts_dir / MERGES_FILE
+    check = merges_check(workspace) if merges_check is not None and merges.is_file() else None
+    report = validate_paths(files, workspace=workspace, merges_check=check)
     _check_texts(workspace, report, skip=[merges] if merges_check is not None else [])
-    if merges_check is not None and merges.is_file():
+    if check is not None:
         # Not counted in report.checked, as the other texts are not.
-        for problem in merges_check(workspace):
+        for problem in check.problems():
             report.add(problem)
     _check_choice_lists(workspace, report)
     _check_contract(workspace, report)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +10,7 @@ import typer
 from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
 
 if TYPE_CHECKING:
-    from selfeval.errors import SelfevalError
+    from selfeval.checks.validate import MergesCheck
     from selfeval.files.workspace import Workspace
 
 
@@ -66,8 +65,8 @@ def validate_command(
     raise typer.Exit(1)
 
 
-def _check_merges(ws: Workspace) -> Sequence[SelfevalError]:
+def _check_merges(ws: Workspace) -> MergesCheck:
     """``texts/merges.yaml`` checked by aggregate's own code (imported only when there is one)."""
-    from selfeval.report.aggregate import check_merges
+    from selfeval.report import aggregate
 
-    return check_merges(ws)
+    return aggregate.MergesCheck(ws)

@@ -67,16 +67,17 @@ from selfeval.report.parallel import check_jobs, map_in_processes
 __all__ = [
     "AggregateResult",
     "Built",
+    "MergesCheck",
     "ParsedResponse",
     "ReadCache",
     "ReadContext",
     "aggregate",
     "build",
-    "check_merges",
     "each_response",
     "misplaced_warnings",
     "paused_gc",
     "read_cached",
+    "read_loaded",
     "read_one",
     "read_responses",
 ]
@@ -288,6 +289,27 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
         return ParsedResponse(path, None, tuple(exc.problems))
     except SelfevalError as exc:
         return ParsedResponse(path, None, (exc,))
+    return read_loaded(ctx, path, response, text, keep_answers=keep_answers)
+
+
+def read_loaded(
+    ctx: ReadContext, path: Path, response: Response, text: str, *, keep_answers: bool = False
+) -> ParsedResponse:
+    """Step 1 for a response already loaded: :func:`read_one` after :func:`read_response`.
+
+    For a caller that has loaded the file itself (``validate``'s check of the
+    merges, :class:`MergesCheck`), so that it is parsed once.
+
+    Args:
+        ctx: the workspace's :class:`ReadContext`.
+        path: the response file.
+        response: its content, as loaded.
+        text: the text it was loaded from (problems are located in it).
+        keep_answers: as :func:`read_one`.
+
+    Returns:
+        A :class:`ParsedResponse`; never raises for a problem in the file.
+    """
     rel = _relative(path, ctx.ws.root)
     misplaced = placement_error(ctx.ws, path, response, text)
     if misplaced is not None:
@@ -571,37 +593,74 @@ def build(
         return _build(ws, parsed, draft=draft, include_drafts=include_drafts, category=category)
 
 
-def check_merges(ws: Workspace) -> list[SelfevalError]:
+class MergesCheck:
     """The check ``aggregate`` makes of ``texts/merges.yaml``, for ``selfeval validate``.
 
     The file is read by :func:`load_merges` and, when it names any findings,
     every incident category's findings are gathered and merged as ``aggregate``
-    does it (``build``'s first part, up to the merges; responses read without
-    the cache: nothing is written; the report model itself is not built), so an
-    id that is no finding, or findings of different kinds, are refused by the
-    same code (:func:`merge_findings`). Problems in the
-    responses themselves are left to validate's own checks (they stop the
-    build before the merges are looked at).
+    does it (``build``'s first part, up to the merges; the report model itself
+    is not built), so an id that is no finding, or findings of different
+    kinds, are refused by the same code (:func:`merge_findings`). The
+    responses are not read again: ``validate`` hands each current response
+    to :meth:`take` as it loads it (:func:`read_loaded`), so each is parsed
+    once. Problems in the responses themselves are left to validate's own
+    checks (they stop the build before the merges are looked at).
 
-    Returns:
-        The problems located in ``texts/merges.yaml`` (empty when it is
-        missing, empty or fine).
+    Args:
+        ws: the workspace.
     """
-    path = ws.texts_dir / MERGES_FILE
-    if not path.is_file():
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.path = ws.texts_dir / MERGES_FILE
+        self._current: list[Path] = []  # the responses the merges need, in discovery order
+        self._wanted: set[Path] = set()
+        self._parsed: dict[Path, ParsedResponse] = {}
+        self._ctx: ReadContext | None = None
+        self._problems: list[SelfevalError] = []
+        self._stopped = False  # something else is wrong (validate reports it): no merge check
+        if not self.path.is_file():
+            return
+        try:
+            if load_merges(self.path):
+                self._current = ws.discover_responses().current
+                self._wanted = set(self._current)
+        except SelfevalError as exc:
+            self._problems = _in_file(exc, self.path)
+
+    def take(self, path: Path, response: Response, text: str) -> None:
+        """One response as ``validate`` loaded it (a file not a current response is ignored)."""
+        if path not in self._wanted or self._stopped:
+            return
+        try:
+            if self._ctx is None:
+                self._ctx = ReadContext.of(self.ws)
+        except SelfevalError:
+            self._stopped = True  # a broken questionnaire or exercise file: reported by validate
+            return
+        self._parsed[path] = read_loaded(self._ctx, path, response, text)
+
+    def problems(self) -> list[SelfevalError]:
+        """The problems located in ``texts/merges.yaml`` (none: missing, empty or fine)."""
+        if self._problems or not self._current or self._stopped:
+            return self._problems
+        if any(path not in self._parsed for path in self._current):
+            return []  # a response validate could not load: its problem stops the build
+        parsed = [self._parsed[path] for path in self._current]
+        try:
+            with paused_gc():
+                for category in self.ws.exercise.categories:
+                    _merge(self.ws, parsed, include_drafts=False, category=category.id)
+        except SelfevalError as exc:
+            return _in_file(exc, self.path)
         return []
-    try:
-        if not load_merges(path):
-            return []
-        parsed = read_responses(ws.discover_responses().current, ws)
-        with paused_gc():
-            for category in ws.exercise.categories:
-                _merge(ws, parsed, include_drafts=False, category=category.id)
-    except ValidationProblems as exc:
-        return [p for p in exc.problems if _located_in(p, path)]
-    except SelfevalError as exc:
-        return [exc] if _located_in(exc, path) else []
-    return []
+
+
+def _in_file(error: SelfevalError, path: Path) -> list[SelfevalError]:
+    """The parts of ``error`` located in ``path``."""
+    if isinstance(error, ValidationProblems):
+        return [p for p in error.problems if _located_in(p, path)]
+    return [error] if _located_in(error, path) else []
 
 
 def _located_in(error: SelfevalError, path: Path) -> bool:
