@@ -96,7 +96,7 @@ def test_a_pipe_anywhere_under_responses_stops_every_reading_command_naming_it(
 ) -> None:
     # One rule (Workspace.discover_responses): status used to skip a pipe that
     # validate and aggregate read (notes.yaml), and every command skipped one
-    # elsewhere. Nothing opens the pipe, so no writer is needed.
+    # elsewhere. Reads open without blocking, so no writer is needed.
     places = [
         CAT / "BZ" / "notes.yaml",  # shaped like a response, not a questionnaire's name
         CAT / "BZ" / "self-evaluation (copy).yaml",

@@ -524,6 +524,15 @@ class Workspace:
             and bool(_SLUG.match(path.name.removesuffix(".yaml")))
         )
 
+    def _belongs(self, path: Path) -> bool:
+        """True at the place of a response to one of the questionnaire kinds.
+
+        Every reading command (``status`` too) reads what stands there; a
+        response place with another name (``notes.yaml``) only ``validate``
+        and ``aggregate`` read.
+        """
+        return self.is_response_place(path) and path.stem in KINDS
+
     @cached_property
     def category_ids(self) -> frozenset[str]:
         """The ids of the exercise's incident categories (computed once)."""
@@ -538,9 +547,9 @@ class Workspace:
         Raises:
             InputError: the exercise file is invalid (the category comes from
                 it); a link or an unreadable folder under ``responses/``
-                (:func:`list_tree`); a named pipe, device or socket anywhere
-                under it (:func:`~selfeval.files.yamlio.not_regular_error`,
-                in the words a read of it would give).
+                (:func:`list_tree`); a named pipe, device or socket under it
+                where no response belongs (:func:`~selfeval.files.yamlio.not_regular_error`,
+                in the words a read of it gives where one belongs).
         """
         found = ResponseFiles([], [], [], [])
         if not os.path.lexists(self.responses_dir):
@@ -548,12 +557,14 @@ class Workspace:
         for path in sorted(list_tree(self.responses_dir)):
             if not path.is_file():  # list_tree has refused every link: this is the thing itself
                 mode = _mode_of(path)
-                if mode is not None and not stat.S_ISDIR(mode):
-                    # A pipe, device or socket, at a response place or not: no command
-                    # may read it, nor skip it without a word (status reads no notes.yaml).
+                if mode is not None and not stat.S_ISDIR(mode) and not self._belongs(path):
+                    # A pipe, device or socket where no response belongs: no command reads
+                    # it, so none may skip it without a word (status reads no notes.yaml).
                     raise yamlio.not_regular_error(path, mode)
                 if self.is_response_place(path):
-                    found.current.append(path)  # a folder named like one: reading it says so
+                    # Where a response belongs, every reading command reads it, and
+                    # reading says what is wrong (yamlio.read_file), in the same words.
+                    found.current.append(path)
             elif self.is_response_place(path):
                 found.current.append(path)
             elif is_kept_version(path):
