@@ -4,7 +4,7 @@ Rules (``DESIGN.md`` §6):
 
 * Loading is always safe loading (libyaml's ``CSafeLoader`` when present, the
   pure-Python ``SafeLoader`` otherwise): no tag can construct a Python object.
-* Duplicate mapping keys, anchors/aliases, non-UTF-8 bytes, tabs used for
+* Duplicate mapping keys, anchors and aliases (of plain values too), non-UTF-8 bytes, tabs used for
   indentation, and files over :data:`MAX_FILE_BYTES` are refused with the file,
   line and column.
 * A file that still holds git conflict markers (an unfinished merge or
@@ -91,6 +91,28 @@ class _Refusal(Exception):
         self.hint = hint
 
 
+_ALIASES = "YAML anchors and aliases (&name / *name) are not allowed"
+_ALIASES_HINT = "write the value out in full where it is used again"
+
+
+def _refuse_anchors(text: str) -> None:
+    """Refuse the first anchor (``&name``) or alias (``*name``) of ``text``.
+
+    Every anchor and alias is refused, of a plain value too (``remarks: *a``):
+    selfeval never writes one (:func:`dump` and :func:`scalar` quote a string
+    starting with ``&`` or ``*``), and a value that reads differently from what
+    is written there is how a shared file misleads its reader. Only called on
+    text holding ``&`` (no anchor without one, no alias without an anchor); the
+    tokens are scanned, which costs a fraction of a load.
+
+    Raises:
+        _Refusal: at the anchor's or alias's place.
+    """
+    for token in yaml.scan(text, Loader=_BaseLoader):
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            raise _Refusal(_ALIASES, token.start_mark, _ALIASES_HINT)
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that refuses duplicate keys, aliases and deep nesting."""
 
@@ -103,11 +125,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         # explode once expanded; scalar aliases (and keys, which the base
         # constructor visits twice) are harmless.
         if node in self.constructed_objects and not isinstance(node, yaml.ScalarNode):
-            raise _Refusal(
-                "YAML anchors and aliases (&name / *name) are not allowed",
-                node.start_mark,
-                "write the repeated value out in full",
-            )
+            raise _Refusal(_ALIASES, node.start_mark, _ALIASES_HINT)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -457,6 +475,8 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         if _nesting_bound(text) > _SCAN_ABOVE:
             _check_depth(text)
         plain = "&" not in text and "<<" not in text
+        if "&" in text:
+            _refuse_anchors(text)
         loader = _FastLoader(text) if plain else _Loader(text)
         try:
             return loader.get_single_data()
@@ -471,6 +491,8 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         if _is_tab_at(text, mark) or "'\\t'" in problem:
             problem = "a tab character is used for indentation"
             hint = "indent with spaces, not tabs"
+        elif "undefined alias" in problem:
+            problem, hint = _ALIASES, _ALIASES_HINT
         elif "maximum nesting depth" in problem:
             # libyaml >= 0.2.6 (wheels of PyYAML 6.0.4) has its own nesting limit.
             problem = f"the document is nested deeper than {MAX_DEPTH} levels"
