@@ -73,3 +73,130 @@ def test_validate_and_aggregate_refuse_an_alias_of_a_plain_answer(
         assert "anchors and aliases (&name / *name) are not allowed" in result.output
         assert "BZ/self-evaluation.yaml:12:" in result.output
         assert "Traceback" not in result.output
+
+
+# -- control characters, lone surrogates, noncharacters: one rule of texts ---------
+
+#: (JSON text of an answer, what the message names)
+BAD_TEXTS = [
+    ('"A\\u001b[2JB"', "the control character U+001B"),
+    ('"A\\u0007B"', "the control character U+0007"),
+    ('"A\\u0001B"', "the control character U+0001"),
+    ('"A\\u0000B"', "the control character U+0000"),
+    ('"A\\u0085B"', "the control character U+0085"),
+    ('"A\\ud800B"', "U+D800, half of a character (a lone surrogate)"),
+    ('"A\\ufffeB"', "U+FFFE, which Unicode says is not a character"),
+]
+
+
+@pytest.mark.parametrize(("answer", "said"), BAD_TEXTS)
+def test_fill_answers_refuses_a_character_no_text_may_hold(
+    runner: CliRunner, example_ws: Path, answer: str, said: str
+) -> None:
+    path = example_ws / BZ
+    before = path.read_bytes()
+    answers = example_ws / "a.json"
+    answers.write_text('{"remarks": ' + answer + "}", "utf-8")
+    result = runner.invoke(
+        app, ["fill", "-w", str(example_ws), "-p", "BZ", "--reopen", "--answers", str(answers)]
+    )
+    assert result.exit_code == 1, result.output
+    assert f"a.json:1:13: remarks: holds {said}" in result.stderr
+    assert "line 1, column 2 of the answer" in result.stderr
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_fill_answers_makes_a_carriage_return_a_line_break(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    answers = example_ws / "a.json"
+    answers.write_text('{"remarks": "een\\r\\ntwee\\rdrie\\tvier"}', "utf-8")
+    result = runner.invoke(
+        app, ["fill", "-w", str(example_ws), "-p", "BZ", "--reopen", "--answers", str(answers)]
+    )
+    assert result.exit_code == 0, result.output
+    saved = yamlio.load(example_ws / BZ)
+    assert saved["answers"]["remarks"] == "een\ntwee\ndrie\tvier"
+
+
+@pytest.mark.parametrize("command", ["validate", "aggregate --format docx", "aggregate"])
+def test_a_response_with_escape_codes_in_a_title_is_refused_with_its_line(
+    runner: CliRunner, example_ws: Path, command: str
+) -> None:
+    path = example_ws / BZ
+    text = path.read_text("utf-8")
+    old = "title: Beperkte capaciteit beschikbaar bij BZK en Justitie"
+    line = text[: text.index(old)].count("\n") + 1
+    edit(path, old, 'title: "Late \\e[2J\\e[41mGEKAAPT\\e[0m \\e]0;PWNED\\a"')
+    args = [*command.split(), "-w", str(example_ws)]
+    if command.startswith("aggregate"):
+        args.append("--no-cache")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert f"BZ/self-evaluation.yaml:{line}:" in result.output
+    assert "title: holds the control character U+001B (line 1, column 6 of the answer)" in (
+        result.output
+    )
+    assert "\x1b" not in result.output
+    assert "internal error" not in result.output
+
+
+def test_import_refuses_a_response_with_a_control_character(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    received = tmp_path / "self-evaluation.yaml"
+    received.write_text(
+        (example_ws / BZ)
+        .read_text("utf-8")
+        .replace("title: Beperkte capaciteit beschikbaar bij BZK en Justitie", 'title: "A\\x01B"'),
+        "utf-8",
+    )
+    result = runner.invoke(app, ["import", "-w", str(example_ws), "--replace", str(received)])
+    assert result.exit_code == 1, result.output
+    assert "title: holds the control character U+0001" in result.output
+
+
+def test_a_markdown_text_with_a_control_character_is_refused_by_validate_and_aggregate(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    preface = example_ws / "texts" / "preface.md"
+    preface.write_text("Voorwoord.\n\nIn \x1b[31mrood\x07.\n", "utf-8")
+    for args in (["validate"], ["aggregate", "--format", "docx"]):
+        result = runner.invoke(app, [*args, "-w", str(example_ws)])
+        assert result.exit_code == 1, result.output
+        assert "preface.md:3:4: the text holds the control character U+001B" in result.output
+        assert "internal error" not in result.output
+
+
+def test_peer_review_answers_refuse_a_lone_surrogate_and_escape_codes_in_a_comment(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    draft = runner.invoke(app, ["aggregate", "-w", str(example_ws), "--draft"])
+    assert draft.exit_code == 0, draft.output
+    answers = example_ws / "def.json"
+    saved = example_ws / "responses" / "falende-staten" / "DEF" / "peer-review-1.yaml"
+    before = saved.read_bytes()
+    args = [
+        "peer-review",
+        "-w",
+        str(example_ws),
+        "-p",
+        "DEF",
+        "--reopen",
+        "--answers",
+        str(answers),
+    ]
+    answers.write_text('{"recognition": "fully", "general_remarks": "A\\ud800B"}', "utf-8")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "general_remarks: holds U+D800, half of a character" in result.stderr
+    answers.write_text(
+        '{"reactions": [{"finding": "role.BZ", "verdict": "disagree", "comment": "\\u001b[2J"}]}',
+        "utf-8",
+    )
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "reaction to role.BZ: comment holds the control character U+001B" in result.stderr
+    assert "internal error" not in result.output
+    assert saved.read_bytes() == before

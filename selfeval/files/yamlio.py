@@ -39,6 +39,7 @@ import yaml
 
 from selfeval.errors import InputError, Location, RefusedError
 from selfeval.model.names import EXERCISE_FILE
+from selfeval.model.text import bad_character, character_kind
 
 __all__ = [
     "LIBYAML",
@@ -64,6 +65,7 @@ __all__ = [
     "quoted",
     "read_bytes",
     "read_file",
+    "read_markdown",
     "read_text",
     "scalar",
     "wait_for_writes",
@@ -451,6 +453,31 @@ def read_text(path: Path, *, max_bytes: int | None = None, named: bool = False) 
     """
     text = _decode(read_file(path, max_bytes=max_bytes, named=named), path)
     check_no_conflict(text, path)
+    return text
+
+
+def read_markdown(path: Path) -> str:
+    """Read one of the secretariat's Markdown texts (``texts/*.md``).
+
+    :func:`read_text`, and the characters of the one rule of texts
+    (:mod:`selfeval.model.text`): no control character but tab, line feed
+    and CR, no lone surrogate, no noncharacter. They would reach the report
+    (Word's XML cannot hold them) and a terminal.
+
+    Raises:
+        InputError: as :func:`read_text`, or such a character, at its line and column.
+    """
+    text = read_text(path)
+    bad = bad_character(text)
+    if bad is not None:
+        at, char = bad
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise InputError(
+            f"the text holds {character_kind(char)}, which a text may not hold",
+            location=Location(path, line, column),
+            hint="remove it (a text may hold tabs and line breaks, no other control characters)",
+        )
     return text
 
 
@@ -1449,6 +1476,9 @@ def location_of(file: Path | str, text: str | None, keys: Sequence[str | int] | 
     return Location(file, *where) if where else Location(file)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+
+
 def line_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
     """Find the 1-based (line, column) of the value at ``path`` in YAML text.
 
@@ -1465,7 +1495,13 @@ def line_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
     try:
         root = yaml.compose(text, Loader=_BaseLoader)
     except yaml.YAMLError:
-        return None
+        # JSON may escape a lone surrogate (``"\ud800"``), which YAML cannot
+        # compose: the same place with a space in its stead.
+        spaced = _SURROGATE_ESCAPE.sub(r"\\u0020", text)
+        try:
+            root = None if spaced == text else yaml.compose(spaced, Loader=_BaseLoader)
+        except yaml.YAMLError:
+            return None
     if root is None:
         return None
     node = _walk(root, path)

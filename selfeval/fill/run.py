@@ -42,7 +42,8 @@ from selfeval.i18n import Message
 from selfeval.model.answers import Problem, check_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.links import response_link_problems
-from selfeval.model.questionnaire import DateItem, Item, RepeatItem
+from selfeval.model.questionnaire import DateItem, Item, LongTextItem, RepeatItem, TextItem
+from selfeval.model.text import normalised
 
 __all__ = ["choose_questionnaire", "fill_from_answers", "load_answers_file", "run_fill"]
 
@@ -173,12 +174,17 @@ def _json_key_location(path: Path, text: str, key: str) -> Location:
 
 
 def _normalise(items: list[Item], answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Unquoted YAML dates become ISO strings, also inside repeat entries."""
+    """Unquoted YAML dates become ISO strings, a text's CR a line feed; in repeat entries too.
+
+    A text's CR LF and lone CR: :func:`selfeval.model.text.normalised`.
+    """
     out = dict(answers)
     for item in items:
         value = out.get(item.id)
         if isinstance(item, DateItem) and isinstance(value, dt.date):
             out[item.id] = value.isoformat()[:10]
+        elif isinstance(item, TextItem | LongTextItem) and isinstance(value, str):
+            out[item.id] = normalised(value)
         elif isinstance(item, RepeatItem) and isinstance(value, list):
             out[item.id] = [
                 _normalise(item.items, entry) if isinstance(entry, dict) else entry

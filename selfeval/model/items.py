@@ -25,6 +25,7 @@ from selfeval.i18n import N_, Message
 from selfeval.model.conditions import Condition, ConditionError
 from selfeval.model.conditions import parse as parse_condition
 from selfeval.model.roles import ReportRoleName
+from selfeval.model.text import bad_character, character_message, normalised
 
 __all__ = [
     "FINDING_ID",
@@ -316,12 +317,21 @@ def _check_text(
 
     Shared by text and long-text items.
 
+    Returns:
+        The text, CR LF and a lone CR made LF (:mod:`selfeval.model.text`).
+
     Raises:
-        AnswerError: not text (a YAML scalar read as something else), too short,
-            too long, or not matching the pattern.
+        AnswerError: not text (a YAML scalar read as something else), a
+            character no text may hold (a control character, a lone surrogate,
+            a noncharacter: :func:`~selfeval.model.text.bad_character`), too
+            short, too long, or not matching the pattern.
     """
     if not isinstance(value, str):
         raise AnswerError("answer.expected_text", read=as_read(value))
+    value = normalised(value)
+    bad = bad_character(value)
+    if bad is not None:
+        raise AnswerError(character_message(value, *bad))
     if min_length is not None and len(value.strip()) < min_length:
         raise AnswerError(Message.plural("answer.min_chars", "answer.min_chars_plural", min_length))
     if max_length is not None and len(value) > max_length:

@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from selfeval.model.exercise import CODE_PATTERN, SLUG_PATTERN
+from selfeval.model.text import bad_character, character_message, normalised
 
 __all__ = [
     "VERDICTS",
@@ -98,6 +99,19 @@ class DraftRef(_Model):
     skipped: list[str] = Field(default_factory=list)
 
 
+def _answer_text(value: str) -> str:
+    """A reaction's text under the one rule of answer texts (:mod:`selfeval.model.text`)."""
+    value = normalised(value)
+    bad = bad_character(value)
+    if bad is not None:
+        raise ValueError(str(character_message(value, *bad)))
+    return value
+
+
+#: Text a respondent wrote: no control characters but tab and line feed, CR made LF.
+AnswerText = Annotated[str, AfterValidator(_answer_text)]
+
+
 class Reaction(_Model):
     """One peer-review reaction to one finding (or role description) of the draft.
 
@@ -112,8 +126,8 @@ class Reaction(_Model):
     finding: str
     finding_hash: str | None = None
     verdict: Verdict
-    comment: str | None = None
-    correction: str | None = None
+    comment: AnswerText | None = None
+    correction: AnswerText | None = None
 
 
 class Migration(_Model):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.model.response import VERDICTS, Reaction
+from selfeval.model.text import bad_character, character_message, normalised
 
 if TYPE_CHECKING:
     from selfeval.report.findings import Draft, DraftFinding
@@ -156,6 +157,23 @@ def reactions_from_data(
                 )
             )
         if not_text:
+            continue
+        comment, correction = (
+            None if value is None else normalised(value) for value in (comment, correction)
+        )
+        bad = [
+            (key, value, found)
+            for key, value in (("comment", comment), ("correction", correction))
+            if value is not None and (found := bad_character(value)) is not None
+        ]
+        for key, value, (at, char) in bad:
+            errors.append(
+                InputError(
+                    f"reaction to {fid}: {key} {character_message(value, at, char)}",
+                    location=where(index, key),
+                )
+            )
+        if bad:
             continue
         if verdict in NEEDS_COMMENT and not (comment or "").strip():
             errors.append(

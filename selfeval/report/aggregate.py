@@ -538,9 +538,10 @@ def read_texts(ws: Workspace) -> dict[str, str]:
         list_folder(ws.texts_dir)  # texts/ a link, or unreadable: an error, never blank
     for name in TEXTS:
         path = ws.text_path(name)
-        # yamlio.read_text refuses a text with git conflict markers (issue 15), and
-        # a folder, pipe or link out of the workspace in its place (read_file).
-        text = yamlio.read_text(path) if os.path.lexists(path) else ""
+        # yamlio.read_markdown refuses a text with git conflict markers (issue 15),
+        # control characters, and a folder, pipe or link out of the workspace in
+        # its place (read_file).
+        text = yamlio.read_markdown(path) if os.path.lexists(path) else ""
         texts[name] = _COMMENT.sub("", text).strip()
     return texts
 
