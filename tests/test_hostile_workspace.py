@@ -200,3 +200,56 @@ def test_peer_review_answers_refuse_a_lone_surrogate_and_escape_codes_in_a_comme
     assert "reaction to role.BZ: comment holds the control character U+001B" in result.stderr
     assert "internal error" not in result.output
     assert saved.read_bytes() == before
+
+
+# -- a zip bomb as the house-style document ----------------------------------------
+
+
+def bomb(path: Path, size: int, *, declared: int | None = None) -> None:
+    """A .docx-like zip whose styles.xml inflates to ``size`` bytes (its header may lie)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/styles.xml", b"<" + b" " * (size - 1))
+    if declared is not None:  # both headers say ``declared`` bytes
+        data = bytearray(path.read_bytes())
+        for field in (size.to_bytes(4, "little"),):
+            data = bytearray(bytes(data).replace(field, declared.to_bytes(4, "little")))
+        path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("declared", [None, 100])
+def test_a_zip_bomb_as_reference_docx_is_refused_by_validate_and_aggregate(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch, declared: int | None
+) -> None:
+    from selfeval.report import docx
+
+    monkeypatch.setattr(docx, "MAX_REFERENCE_BYTES", 1024 * 1024)
+    (example_ws / "templates").mkdir(exist_ok=True)
+    reference = example_ws / "templates" / "reference.docx"
+    bomb(reference, 3 * 1024 * 1024 + 7, declared=declared)
+    for args in (["validate"], ["aggregate", "--format", "docx", "--no-cache"]):
+        result = runner.invoke(app, [*args, "-w", str(example_ws)])
+        assert result.exit_code == 1, result.output
+        assert "templates/reference.docx" in result.output
+        if declared is None:
+            assert "declare 3,145,743 bytes once uncompressed, over the limit of 1,048,576" in (
+                result.output
+            )
+        else:  # the header lies: what decompressing gives is not read past it
+            assert "reference.docx:word/styles.xml: cannot read this member" in result.output
+        assert "internal error" not in result.output
+    assert not (example_ws / "reports" / "integrated-report.docx").exists()
+
+
+def test_a_plain_reference_docx_still_works(runner: CliRunner, example_ws: Path) -> None:
+    first = runner.invoke(app, ["aggregate", "--format", "docx", "-w", str(example_ws)])
+    assert first.exit_code == 0, first.output
+    (example_ws / "templates").mkdir(exist_ok=True)
+    (example_ws / "reports" / "integrated-report.docx").rename(
+        example_ws / "templates" / "reference.docx"
+    )
+    for args in (["validate"], ["aggregate", "--format", "docx"]):
+        result = runner.invoke(app, [*args, "-w", str(example_ws)])
+        assert result.exit_code == 0, result.output

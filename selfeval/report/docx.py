@@ -50,7 +50,15 @@ if TYPE_CHECKING:
     from selfeval.report.model import FindingView, ReactionView, Report
     from selfeval.report.views import AuthoredText
 
-__all__ = ["REFERENCE_DOC", "normalise_zip", "render_docx", "write_docx"]
+__all__ = [
+    "MAX_REFERENCE_BYTES",
+    "MAX_REFERENCE_PARTS",
+    "REFERENCE_DOC",
+    "normalise_zip",
+    "read_reference",
+    "render_docx",
+    "write_docx",
+]
 
 #: The house-style document looked for in a workspace's ``templates/`` folder.
 REFERENCE_DOC = "reference.docx"
@@ -64,6 +72,41 @@ _CELL_PAD_CM = 0.45
 _EMU_PER_CM = 360000
 #: The report language as Word names it (core properties, proofing language).
 _LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
+
+
+#: A house-style document may be this large, as a file and its parts decompressed together
+#: (a zip bomb's styles.xml inflating to 1.5 GB took 3.1 GB of memory for 42 s).
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024
+#: A house-style document may have this many parts (zip members).
+MAX_REFERENCE_PARTS = 1000
+
+
+def read_reference(path: Path) -> bytes:
+    """The bytes of a house-style document, checked before python-docx opens them.
+
+    Read by the one read rule (:func:`selfeval.files.yamlio.read_file`: no pipe,
+    no link out of the workspace) and held to the one zip rule
+    (:mod:`selfeval.files.zips`, as ``selfeval import`` reads zips): at most
+    :data:`MAX_REFERENCE_PARTS` parts holding at most :data:`MAX_REFERENCE_BYTES`
+    together once decompressed, as declared and as actually decompressed.
+    ``validate`` checks it the same way.
+
+    Raises:
+        InputError: unreadable, too large, not a zip, or a zip bomb.
+    """
+    from selfeval.files import yamlio, zips
+
+    data = yamlio.read_file(path, max_bytes=MAX_REFERENCE_BYTES)
+    with zips.open_zip(data, path) as archive:
+        zips.check_members(
+            archive,
+            path,
+            max_members=MAX_REFERENCE_PARTS,
+            max_bytes=MAX_REFERENCE_BYTES,
+            why="; a house-style document is a few hundred kilobytes",
+            hint="save the house-style document again from Word, or remove it",
+        )
+    return data
 
 
 def find_reference(template_dirs: Sequence[Path]) -> Path | None:
@@ -147,8 +190,9 @@ def _open(reference: Path | None) -> Any:
 
     if reference is None:
         return docx.Document()
+    data = read_reference(reference)
     try:
-        return docx.Document(str(reference))
+        return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a bad package
         raise InputError(
             f"{reference}: not a Word document that can be used as reference ({exc})",

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from selfeval.errors import InputError, Location
+from selfeval.report.docx import REFERENCE_DOC, read_reference
 from selfeval.report.model import Report
 
 if TYPE_CHECKING:
@@ -719,22 +720,30 @@ def _metered(chunks: Iterable[str], budget: _Budget) -> Iterator[str]:
 
 
 def check_templates(template_dirs: Sequence[Path]) -> list[InputError]:
-    """Parse every ``*.j2`` override in the sandbox, as ``validate`` does.
+    """Parse every ``*.j2`` override in the sandbox and check ``reference.docx``, for validate.
 
     Args:
         template_dirs: the override folders (a workspace's ``templates/``).
 
     Returns:
         One error per template that cannot be read or does not parse (file
-        and line); an override folder that is not a readable folder is one error.
+        and line), and for a house-style document ``aggregate --format docx``
+        would refuse (:func:`selfeval.report.docx.read_reference`: a zip bomb,
+        not a zip); an override folder that is not a readable folder is one error.
     """
     try:
         folders = check_template_dirs(template_dirs)
     except InputError as exc:
         return [exc]
-    if not folders:
-        return []  # no overrides: jinja2 is not even imported (validate stays quick)
     problems: list[InputError] = []
+    for folder in folders:  # the house-style document, as aggregate --format docx reads it
+        if os.path.lexists(folder / REFERENCE_DOC):
+            try:
+                read_reference(folder / REFERENCE_DOC)
+            except InputError as exc:
+                problems.append(exc)
+    if not any(folder.glob("*.j2") for folder in folders):
+        return problems  # no overrides: jinja2 is not even imported (validate stays quick)
     env = _environment(folders)
     for folder in folders:
         for path in sorted(folder.glob("*.j2")):
