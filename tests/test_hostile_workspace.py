@@ -253,3 +253,41 @@ def test_a_plain_reference_docx_still_works(runner: CliRunner, example_ws: Path)
     for args in (["validate"], ["aggregate", "--format", "docx"]):
         result = runner.invoke(app, [*args, "-w", str(example_ws)])
         assert result.exit_code == 0, result.output
+
+
+# -- images in the secretariat's texts ---------------------------------------------
+
+
+IMAGES = [
+    "![geheim](/etc/secret.png)",
+    "![geheim](../../secret.png)",
+    "![pixel](https://tracker.example/p.png?who=secretariaat)",
+    "![logo](logo.png)",
+    "Zie ![pixel][p].\n\n[p]: https://tracker.example/p.png",
+]
+FORMATS = [["validate"], ["aggregate", "--format", "html"], ["aggregate", "--format", "docx"],
+           ["aggregate"]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("image", "args"),
+    [(image, ["validate"]) for image in IMAGES] + [(IMAGES[2], args) for args in FORMATS[1:]],
+)
+def test_an_image_in_a_text_is_refused_with_its_line_by_every_format(
+    runner: CliRunner, example_ws: Path, image: str, args: list[str]
+) -> None:
+    (example_ws / "texts" / "preface.md").write_text(f"Voorwoord.\n\n{image}\n", "utf-8")
+    result = runner.invoke(app, [*args, "-w", str(example_ws)])
+    assert result.exit_code == 1, result.output
+    assert "texts/preface.md:3: the text holds an image" in result.output
+    assert "internal error" not in result.output
+    assert not list((example_ws / "reports").glob("integrated-report.*"))
+
+
+def test_what_only_looks_like_an_image_is_no_image(runner: CliRunner, example_ws: Path) -> None:
+    (example_ws / "texts" / "preface.md").write_text(
+        "Voorwoord \\![geen](x.png).\n\n    ![code](x.png)\n\n`![code](y.png)`\n", "utf-8"
+    )
+    result = runner.invoke(app, ["aggregate", "--format", "html", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    assert "<img" not in (example_ws / "reports" / "integrated-report.html").read_text("utf-8")

@@ -61,6 +61,7 @@ __all__ = [
     "load",
     "load_text",
     "location_of",
+    "markdown_images",
     "not_regular_error",
     "quoted",
     "read_bytes",
@@ -462,10 +463,14 @@ def read_markdown(path: Path) -> str:
     :func:`read_text`, and the characters of the one rule of texts
     (:mod:`selfeval.model.text`): no control character but tab, line feed
     and CR, no lone surrogate, no noncharacter. They would reach the report
-    (Word's XML cannot hold them) and a terminal.
+    (Word's XML cannot hold them) and a terminal. And no image
+    (:func:`markdown_images`): the HTML report would load it from anywhere
+    (``/tmp/secret.png``, ``../../x.png``, a tracker on the web), the Word
+    report dropped it; both refuse it now, with the line.
 
     Raises:
-        InputError: as :func:`read_text`, or such a character, at its line and column.
+        InputError: as :func:`read_text`, such a character (its line and
+            column), or an image (its line).
     """
     text = read_text(path)
     bad = bad_character(text)
@@ -478,7 +483,37 @@ def read_markdown(path: Path) -> str:
             location=Location(path, line, column),
             hint="remove it (a text may hold tabs and line breaks, no other control characters)",
         )
+    images = markdown_images(text) if "![" in text else []
+    if images:
+        line, src = images[0]
+        raise InputError(
+            f"the text holds an image ({src!r}); the report's texts hold no images",
+            location=Location(path, line),
+            hint="remove it: the HTML report would load it from wherever it points (another "
+            "folder, a web server), the Word report could not show it",
+        )
     return text
+
+
+def markdown_images(text: str) -> list[tuple[int, str]]:
+    """Every image of a Markdown text (``![alt](src)``, ``![alt][ref]``): its line and source.
+
+    Read as the report reads the text (CommonMark, raw HTML off: an ``<img>`` is
+    shown as text), so an image in a code block or behind ``\\!`` is none.
+    """
+    from markdown_it import MarkdownIt
+
+    found: list[tuple[int, str]] = []
+    for token in MarkdownIt("commonmark", {"html": False}).enable("table").parse(text):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        line = token.map[0] + 1
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image":
+                found.append((line, str(child.attrGet("src") or "")))
+    return found
 
 
 def load_text(text: str, path: Path | str = "<string>") -> Any:
