@@ -24,6 +24,7 @@ __all__ = [
     "SelfevalError",
     "UsageError",
     "ValidationProblems",
+    "shown_path",
 ]
 
 
@@ -35,6 +36,19 @@ class ExitStatus(IntEnum):
     USAGE = 2
     INTERNAL = 70
     INTERRUPTED = 130
+
+
+def shown_path(path: Path | str) -> str:
+    """A file's name as every message shows it: as it is, or quoted with escapes.
+
+    A name holding a character that is not printable (a line break, a tab,
+    ESC, a right-to-left override, a byte that is not UTF-8 …) is shown as
+    Python writes it (``'x\\nOK: 10 files valid.\\n.yaml'``), so a file
+    name from a shared workspace cannot break a line of output, forge one or
+    send codes to the terminal. Any other name is shown unchanged.
+    """
+    text = str(path)
+    return text if text.isprintable() else repr(text)
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,7 @@ class Location:
     column: int | None = None
 
     def __str__(self) -> str:
-        text = str(self.path)
+        text = shown_path(self.path)
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:

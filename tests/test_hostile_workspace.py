@@ -291,3 +291,21 @@ def test_what_only_looks_like_an_image_is_no_image(runner: CliRunner, example_ws
     result = runner.invoke(app, ["aggregate", "--format", "html", "-w", str(example_ws)])
     assert result.exit_code == 0, result.output
     assert "<img" not in (example_ws / "reports" / "integrated-report.html").read_text("utf-8")
+
+
+# -- names and paths shown in messages ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [["validate"], ["aggregate", "--no-cache"], ["status", "--no-cache"]]
+)
+def test_a_file_name_with_a_line_break_cannot_forge_a_line_of_output(
+    runner: CliRunner, example_ws: Path, args: list[str]
+) -> None:
+    spoof = "x\nOK: 10 files valid.\n\x1b[2J.yaml"
+    (example_ws / BZ).with_name(spoof).write_text((example_ws / BZ).read_text("utf-8"), "utf-8")
+    result = runner.invoke(app, [*args, "-w", str(example_ws)])
+    lines = result.output.splitlines()
+    assert "OK: 10 files valid." not in lines
+    assert "\x1b" not in result.output
+    assert "BZ/x\\nOK: 10 files valid.\\n\\x1b[2J.yaml'" in result.output

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from selfeval.cli._common import WorkspaceOption, app, echo_err, handle_errors
+from selfeval.errors import shown_path
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -231,7 +232,7 @@ def status_command(
                 console.print(f"Peer reviews still missing: {listed}", markup=False)
     for path in statuses[0].not_counted:  # the same files in every category's status
         echo_err(
-            f"Warning: {path}: not counted: a response counts only at "
+            f"Warning: {shown_path(path)}: not counted: a response counts only at "
             f"responses/<category>/<participant>/<questionnaire id>.yaml "
             f"(run `selfeval validate` to see where it belongs)"
         )

@@ -30,7 +30,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from selfeval.errors import InputError, Location, SelfevalError, UsageError, ValidationProblems
+from selfeval.errors import (
+    InputError,
+    Location,
+    SelfevalError,
+    UsageError,
+    ValidationProblems,
+    shown_path,
+)
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, read_response
 from selfeval.files.root import list_folder
@@ -515,7 +522,7 @@ def misplaced_warnings(ws: Workspace, misplaced: Sequence[Path]) -> list[str]:
     and export say so in the same words.
     """
     return [
-        f"{_relative(path, ws.root)}: not counted: a response counts only at "
+        f"{shown_path(_relative(path, ws.root))}: not counted: a response counts only at "
         f"responses/<category>/<participant>/<questionnaire id>.yaml "
         f"(run `selfeval validate` to see where it belongs)"
         for path in misplaced
