@@ -309,3 +309,26 @@ def test_a_file_name_with_a_line_break_cannot_forge_a_line_of_output(
     assert "OK: 10 files valid." not in lines
     assert "\x1b" not in result.output
     assert "BZ/x\\nOK: 10 files valid.\\n\\x1b[2J.yaml'" in result.output
+
+
+# -- what the terminal shows: control characters as escapes ------------------------
+
+
+def test_a_title_with_escape_codes_is_shown_as_escapes_at_the_terminal() -> None:
+    """A hand-made draft's title is shown, not obeyed: no screen cleared, no colour, no title."""
+    import io
+
+    from rich.console import Console
+
+    from selfeval.cli.terminal import TerminalPrompter
+    from selfeval.fill.prompter import Notice, ReviewRow
+
+    hostile = "Late \x1b[2J\x1b[H\x1b[41mGEKAAPT\x1b[0m \x1b]0;PWNED\x07"
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None)
+    prompter = TerminalPrompter(console=console, lang="nl", page=False, wait=False)
+    prompter.show_notice(Notice("info", f"Knelpunt: {hostile}", (hostile,), body=hostile))
+    prompter.show_review("Uw reacties", [ReviewRow(1, hostile, hostile, "answered")])
+    shown = out.getvalue()
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "Late \\x1b[2J\\x1b[H\\x1b[41mGEKAAPT" in shown

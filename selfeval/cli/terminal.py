@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextvars
+import dataclasses
 import functools
 import os
 import re
@@ -64,7 +65,7 @@ from prompt_toolkit.layout.processors import Processor, Transformation, Transfor
 from questionary import Choice
 from questionary.prompts.common import InquirerControl
 from rich.console import Console, RenderableType
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 
 from selfeval.files import yamlio
 from selfeval.fill.local import shown_date
@@ -98,6 +99,7 @@ from selfeval.model.questionnaire import (
     YesNoItem,
     text_in,
 )
+from selfeval.model.text import shown
 
 __all__ = ["TerminalPrompter"]
 
@@ -394,6 +396,16 @@ def _wrap(text: str, width: int, *, first: int, indent: int) -> str:
     return "\n".join(out)
 
 
+def escape(text: str) -> str:
+    """Text from a file as rich markup: shown literally, its control characters as escapes.
+
+    A title in a draft, an answer, a name: whatever no check has held to the
+    one rule of texts (:mod:`selfeval.model.text`) cannot clear, repaint or
+    retitle the terminal (ESC, BEL …): :func:`~selfeval.model.text.shown`.
+    """
+    return _markup_escape(shown(text))
+
+
 def _bullet(text: str, indent: int) -> Any:
     """``- text`` at ``indent`` columns, its later lines under the text, not under the dash.
 
@@ -406,7 +418,7 @@ def _bullet(text: str, indent: int) -> Any:
     grid = Table.grid()
     grid.add_column(no_wrap=True)
     grid.add_column()
-    grid.add_row("- ", Text(text))
+    grid.add_row("- ", Text(shown(text)))
     return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
@@ -422,7 +434,7 @@ def _marked(console: Console, kind: str, text: str) -> Any:
     from rich.text import Text
 
     style = _STYLE[kind]
-    lines = Text(text, style=style).wrap(console, max(console.width - 2, 10))
+    lines = Text(shown(text), style=style).wrap(console, max(console.width - 2, 10))
     first = Text(f"{_MARK[kind]} ", style=style)
     return Group(
         first + lines[0] if lines else first,
@@ -1087,6 +1099,11 @@ class TerminalPrompter:
         """
         self._printed_between()
         lang = self._lang
+        title = shown(title)
+        rows = [
+            dataclasses.replace(r, label=shown(r.label), value=shown(r.value), note=shown(r.note))
+            for r in rows
+        ]
         if rows and rows[0].depth == 0 and rows[0].state == "heading" and rows[0].label == title:
             # A review that is one section of its name ("Uw reacties"): the title says
             # it, every page, and no page repeats it as "(vervolg)" (issue 16).
