@@ -332,3 +332,34 @@ def test_a_title_with_escape_codes_is_shown_as_escapes_at_the_terminal() -> None
     shown = out.getvalue()
     assert "\x1b" not in shown and "\x07" not in shown
     assert "Late \\x1b[2J\\x1b[H\\x1b[41mGEKAAPT" in shown
+
+
+# -- Word tables: no word split ----------------------------------------------------
+
+#: Measured in LibreOffice's rendering of a report (DejaVu Serif for the default
+#: font, cell margins 0.19 cm a side): the width of one character at 9.5 pt, in cm.
+MEASURED_CHAR_CM = 0.212
+
+
+def test_word_tables_have_room_for_their_longest_words(runner: CliRunner, example_ws: Path) -> None:
+    """Long department names ("Waterbeheerzaken" in five columns) broke mid-word in Table 1."""
+    import docx
+
+    exercise = example_ws / "selfeval.yaml"
+    names = {"BZ": "Waterbeheerzaken", "Defensie": "Gezondheidszorgen", "EZ": "Crisisbeheersing"}
+    for old, new in names.items():
+        edit(exercise, f"    name: {old}\n", f"    name: {new}\n")
+    result = runner.invoke(app, ["aggregate", "--format", "docx", "-w", str(example_ws)])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(example_ws / "reports" / "integrated-report.docx"))
+    roles = document.tables[0]
+    assert [c.text for c in roles.rows[0].cells][:2] == ["Departement", "Betrokkenheid"]
+    for table in document.tables:
+        for row in table.rows:
+            for cell, column in zip(row.cells, table.columns, strict=True):
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        size = run.font.size.pt if run.font.size else 11.0
+                        longest = max((len(w) for w in run.text.split()), default=0)
+                        need = longest * MEASURED_CHAR_CM * size / 9.5 + 0.38
+                        assert column.width / 360000 >= need, (run.text, size, column.width)

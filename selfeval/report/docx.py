@@ -67,7 +67,9 @@ _TOC_LEVELS = 2  # levels pre-filled into the table of contents
 #: Table text size (pt), and the width of one character of it and a cell's padding (cm),
 #: generous for a bold sans or serif face, to size columns so words do not break.
 _TABLE_PT = 9.5
-_CHAR_CM = 0.2
+_CHAR_CM = 0.22
+#: The smallest table text (pt) a table's longest words may be set in to fit unbroken.
+_TABLE_MIN_PT = 7.0
 _CELL_PAD_CM = 0.45
 _EMU_PER_CM = 360000
 #: The report language as Word names it (core properties, proofing language).
@@ -209,6 +211,7 @@ class _Writer:
         self.ids = ids
         self.doc = _open(reference)
         self.reference = reference
+        self._table_pt: float | None = None  # the text size of the table being written
         self.styles = {s.name for s in self.doc.styles}
         self.headings: list[tuple[int, str]] = []
         self.toc_paragraph: Any = None
@@ -324,7 +327,8 @@ class _Writer:
         section = self.doc.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         shares = list(weights) if len(weights) == len(header) else [1.0] * len(header)
-        widths = _column_widths(width, header, rows, shares)
+        widths, size = _column_widths(width, header, rows, shares)
+        self._table_pt = size
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             cell.text = ""
             self.table_text(self.run(cell.paragraphs[0], text, bold=True))
@@ -344,14 +348,22 @@ class _Writer:
             column.width = w
             for cell in column.cells:
                 cell.width = w
+        self._table_pt = None
         self.para()
         return table
 
     def table_text(self, run: Any) -> None:
-        """Table text a size smaller than body text (a house style keeps its own)."""
-        if self.reference is None:
-            from docx.shared import Pt
+        """Table text a size smaller than body text (a house style keeps its own).
 
+        Smaller still where the table's longest words would not fit unbroken
+        at that size (:func:`_column_widths`), a house style's table too.
+        """
+        from docx.shared import Pt
+
+        size = self._table_pt
+        if size is not None and size < _TABLE_PT:
+            run.font.size = Pt(size)
+        elif self.reference is None:
             run.font.size = Pt(_TABLE_PT)
 
     def markdown(self, text: str, *, shift: int = 1) -> None:
@@ -925,24 +937,32 @@ class _Writer:
 
 def _column_widths(
     total: int, header: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]
-) -> list[int]:
-    """Column widths (EMU) over ``total``: no word is broken, the rest is shared by ``shares``.
+) -> tuple[list[int], float]:
+    """Column widths (EMU) over ``total`` and the text size (pt): no word is broken.
 
     Each column first gets room for its longest word (header in bold
-    included), so "Departement" or "Beleidsontwikkeling" never breaks
+    included), so "Departement" or "Waterbeheerzaken" never breaks
     mid-word; what is left is shared out in proportion to ``shares``. If
-    the longest words alone do not fit, the columns get ``shares`` alone.
+    the longest words do not fit side by side at the table's text size
+    (:data:`_TABLE_PT`), the text is set half a point smaller until they do,
+    down to :data:`_TABLE_MIN_PT`; below that the columns get ``shares`` alone.
     """
     longest = [max((len(w) for w in str(h).split()), default=0) for h in header]
     for row in rows:
         for i, value in enumerate(row):
             words = str(value or "").split()
             longest[i] = max(longest[i], max((len(w) for w in words), default=0))
-    least = [int((n * _CHAR_CM + _CELL_PAD_CM) * _EMU_PER_CM) for n in longest]
-    spare = total - sum(least)
-    if spare < 0:
-        return [int(total * w / sum(shares)) for w in shares]
-    return [m + int(spare * w / sum(shares)) for m, w in zip(least, shares, strict=True)]
+    size = _TABLE_PT
+    while True:
+        char = _CHAR_CM * size / _TABLE_PT
+        least = [int((n * char + _CELL_PAD_CM) * _EMU_PER_CM) for n in longest]
+        spare = total - sum(least)
+        if spare >= 0:
+            widths = [m + int(spare * w / sum(shares)) for m, w in zip(least, shares, strict=True)]
+            return widths, size
+        if size - 0.5 < _TABLE_MIN_PT:
+            return [int(total * w / sum(shares)) for w in shares], size
+        size -= 0.5
 
 
 def _one_line(text: object) -> str:
