@@ -86,7 +86,7 @@ def override_partial(ws: Path) -> None:
     """
     (ws / "templates").mkdir(exist_ok=True)
     text = (TEMPLATE_DIR / "_finding.md.j2").read_text("utf-8")
-    heading = "{{ level }} {{ v.attribution }}: {{ v.finding.title | inline }}"
+    heading = "{{ level }} {{ v.attribution | inline }}: {{ v.finding.title | inline }}"
     inline = "{{ t.text | inline }}{% endfor %}"
     assert heading in text and inline in text
     text = text.replace(heading, "{% set count.n = count.n + 1 %}" + heading + " ({{ count.n }})")

@@ -363,3 +363,29 @@ def test_word_tables_have_room_for_their_longest_words(runner: CliRunner, exampl
                         longest = max((len(w) for w in run.text.split()), default=0)
                         need = longest * MEASURED_CHAR_CM * size / 9.5 + 0.38
                         assert column.width / 360000 >= need, (run.text, size, column.width)
+
+
+# -- the exercise's names in the Markdown report -----------------------------------
+
+HOSTILE_NAME = "<script>X1</script> *em* [a](http://t/x) ![p](http://t/p.png) |p|"
+
+
+def test_names_from_selfeval_yaml_are_text_in_every_heading_and_sentence(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    """A department's name was escaped in tables but Markdown in headings and sentences."""
+    exercise = example_ws / "selfeval.yaml"
+    quoted = yamlio.quoted
+    edit(exercise, "    name: Defensie\n", f"    name: {quoted('Def ' + HOSTILE_NAME)}\n")
+    edit(exercise, "  nl: Project Nationale Veiligheid\n", f"  nl: {quoted('P ' + HOSTILE_NAME)}\n")
+    edit(exercise, "    nl: Falende staten\n", f"    nl: {quoted('C ' + HOSTILE_NAME)}\n")
+    for fmt in ("md", "html"):
+        result = runner.invoke(app, ["aggregate", "--format", fmt, "-w", str(example_ws)])
+        assert result.exit_code == 0, result.output
+    md = (example_ws / "reports" / "integrated-report.md").read_text("utf-8")
+    assert "#### Def \\<script\\>X1\\</script\\> \\*em\\*" in md
+    for raw in ("<script>", " *em*", " [a](", "![p]", " |p|"):
+        assert raw not in md, raw
+    html = (example_ws / "reports" / "integrated-report.html").read_text("utf-8")
+    assert "<script>X1" not in html and 'href="http://t/x"' not in html
+    assert '<img src="http://t/p.png"' not in html
