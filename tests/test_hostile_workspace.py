@@ -389,3 +389,18 @@ def test_names_from_selfeval_yaml_are_text_in_every_heading_and_sentence(
     html = (example_ws / "reports" / "integrated-report.html").read_text("utf-8")
     assert "<script>X1" not in html and 'href="http://t/x"' not in html
     assert '<img src="http://t/p.png"' not in html
+
+
+@pytest.mark.parametrize("args", [["validate"], ["aggregate", "--format", "docx"]])
+def test_a_control_character_in_a_name_of_selfeval_yaml_is_refused_with_its_line(
+    runner: CliRunner, example_ws: Path, args: list[str]
+) -> None:
+    """A department's name with ESC made aggregate --format docx exit 70; validate said OK."""
+    edit(example_ws / "selfeval.yaml", "    name: Defensie\n", '    name: "Def\\e[31m"\n')
+    result = runner.invoke(app, [*args, "-w", str(example_ws)])
+    assert result.exit_code == 1, result.output
+    assert (
+        "selfeval.yaml:48:11: participants[1].name: holds the control character U+001B"
+        in result.output
+    )
+    assert "internal error" not in result.output

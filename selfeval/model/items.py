@@ -19,13 +19,20 @@ from collections.abc import Callable, Container, Iterable
 from functools import cached_property
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from selfeval.i18n import N_, Message
 from selfeval.model.conditions import Condition, ConditionError
 from selfeval.model.conditions import parse as parse_condition
 from selfeval.model.roles import ReportRoleName
-from selfeval.model.text import bad_character, character_message, normalised
+from selfeval.model.text import bad_character, character_kind, character_message, normalised
 
 __all__ = [
     "FINDING_ID",
@@ -92,6 +99,20 @@ def as_read(value: Any) -> Message:
     return Message("answer.read_other", value=repr(value))
 
 
+def _plain(value: str) -> str:
+    """A text of a questionnaire or the exercise under the one rule of texts (model.text)."""
+    bad = bad_character(value)
+    if bad is not None:
+        raise ValueError(f"holds {character_kind(bad[1])}, which a text may not hold: remove it")
+    return value
+
+
+def _plain_texts(value: dict[Language, str]) -> dict[Language, str]:
+    for text in value.values():
+        _plain(text)
+    return value
+
+
 def _local_text(value: Any) -> Any:
     if isinstance(value, str):
         return {"nl": value, "en": value}
@@ -110,6 +131,7 @@ def _local_text(value: Any) -> Any:
 LocalText = Annotated[
     dict[Language, str],
     BeforeValidator(_local_text, json_schema_input_type=str | dict[Language, str]),
+    AfterValidator(_plain_texts),
 ]
 
 
@@ -129,7 +151,7 @@ def _strict_str(value: Any) -> Any:
     return value
 
 
-QuotedStr = Annotated[str, BeforeValidator(_strict_str)]
+QuotedStr = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_plain)]
 
 
 class LocatedValueError(ValueError):
