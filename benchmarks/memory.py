@@ -11,6 +11,8 @@ and ends (and its CPU seconds); the peak is printed with the step it fell in:
 * ``_figures``: import matplotlib and draw the figures (an empty cache draws them);
 * ``_tidy_stream``: render the Markdown, streamed to the file;
 * ``Fragments.save``: keep the rendered parts for the next run;
+* ``put_names``: the figures drawn once the report model is let go of, their
+  names put in the Markdown (``render.FiguresToDraw``; an empty cache draws them);
 * ``write_figures_beside``: the PNG files;
 * ``store``: the record of the run (the files written, hashed).
 
@@ -102,6 +104,7 @@ def main() -> None:
     for name in ("_figures", "_tidy_stream", "write_figures_beside"):
         recorder.wrap(render, name)
     recorder.wrap(getattr(fragments, "Fragments", None), "save")
+    recorder.wrap(getattr(render, "FiguresToDraw", None), "put_names")
     recorder.wrap(runrecord, "store")
 
     ws = Workspace.open(args.workspace)

@@ -116,6 +116,73 @@ def test_markdown_links_png_files_written_beside_it(example: Path) -> None:
         assert f"Wrote {picture}" in result.stdout
 
 
+def _linked(md: str) -> list[str]:
+    return re.findall(r"\((figure-\d-[0-9a-f]{10}\.png)\)", md)
+
+
+def _named_by_their_bytes(folder: Path, names: list[str]) -> bool:
+    import hashlib
+
+    return all(
+        hashlib.sha256((folder / name).read_bytes()).hexdigest()[:10] == name[9:19]
+        for name in names
+    )
+
+
+@pytest.mark.parametrize("run", ["first", "from the caches", "--no-cache", "small blocks"])
+def test_markdown_is_what_a_render_gives_each_picture_named_by_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: str
+) -> None:
+    """The figures are drawn after the Markdown is written (memory); the file is as before.
+
+    The names are stand-ins while the report model is held and put in once the
+    pictures are drawn: the report is byte for byte ``render(…, figure_files=True)``.
+    """
+    from selfeval.files.workspace import Workspace
+    from selfeval.report import aggregate as pipeline
+    from selfeval.report import render
+
+    ws = tmp_path / "example"
+    init_workspace(ws, example=True)
+    figures_module._picture.cache_clear()
+    figures_module._draw.cache_clear()
+    if run == "small blocks":  # every stand-in is split between two blocks read
+        monkeypatch.setattr(render, "_SCAN_BLOCK", 16)
+    elif run != "first":
+        _aggregate(ws)
+        (ws / "reports" / "integrated-report.md").unlink()  # written again, not kept
+        figures_module._picture.cache_clear()
+    _aggregate(ws, *(["--no-cache"] if run == "--no-cache" else []))
+    md = (ws / "reports" / "integrated-report.md").read_text("utf-8")
+    workspace = Workspace.open(ws)
+    parsed = pipeline.read_responses(workspace.discover_responses().current, workspace)
+    report = pipeline.build(workspace, parsed).report
+    assert md == render.render(report, figure_files=True)
+    assert len(_linked(md)) == 2
+    assert _named_by_their_bytes(ws / "reports", _linked(md))
+
+
+def test_a_workspace_report_template_gets_the_real_names_while_it_renders(
+    tmp_path: Path,
+) -> None:
+    """A workspace's own template may do anything with a name: the figures are drawn first."""
+    from selfeval.report.render import MD_TEMPLATE, TEMPLATE_DIR
+
+    ws = tmp_path / "example"
+    init_workspace(ws, example=True)
+    shipped = (TEMPLATE_DIR / MD_TEMPLATE).read_text("utf-8")
+    own = shipped.replace("({{ f.src }})", "({{ f.src }}) <{{ f.src | upper }}>", 1)
+    assert own != shipped
+    (ws / "templates").mkdir(exist_ok=True)
+    (ws / "templates" / MD_TEMPLATE).write_text(own, "utf-8")
+    _aggregate(ws)
+    md = (ws / "reports" / "integrated-report.md").read_text("utf-8")
+    names = _linked(md)
+    assert len(names) == 2
+    assert _named_by_their_bytes(ws / "reports", names)
+    assert [f"<{name.upper()}>" in md for name in names] == [True, True]
+
+
 def test_figures_are_the_same_bytes_for_the_same_data(example: Path) -> None:
     def pictures() -> list[bytes]:
         _aggregate(example)

@@ -29,9 +29,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     seen: list[str] = []
     into, whole = render.render_into, render.render
 
-    def counting_into(report: object, handle: object, **kwargs: object) -> None:
+    def counting_into(report: object, handle: object, **kwargs: object) -> object:
         seen.append(str(kwargs.get("fmt")))
-        into(report, handle, **kwargs)  # type: ignore[arg-type]
+        return into(report, handle, **kwargs)  # type: ignore[arg-type]
 
     def counting(report: object, **kwargs: object) -> str:
         seen.append(str(kwargs.get("fmt")))

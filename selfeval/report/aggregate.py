@@ -960,9 +960,13 @@ def aggregate(
                 # what the report shows of them is in it (memory, docs/performance.md).
                 parsed = []
             warnings += built.warnings
-            written += _write(ws, built, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
             findings += len(built.findings)
             responses += len(built.created_from)
+            # _write lets go of the report model once the report is rendered, before
+            # the figures are drawn (memory): no reference to it may stay here.
+            held = [built]
+            del built
+            written += _write(ws, held, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
     if cache_root is not None and key is not None:
         runrecord.store(cache_root, options, key, written, warnings, findings, responses)
     progress(WRITING, 1, 1)
@@ -971,7 +975,7 @@ def aggregate(
 
 def _write(
     ws: Workspace,
-    built: Built,
+    held: list[Built],
     *,
     draft: bool,
     fmt: Format,
@@ -979,9 +983,16 @@ def _write(
     ids: bool | None,
     category: str,
 ) -> list[Path]:
-    """Write one category's report (and, for a draft, its ``draft.yaml``); return the files."""
-    from selfeval.report.render import render_into, write_figures_beside, write_report
+    """Write one category's report (and, for a draft, its ``draft.yaml``); return the files.
 
+    ``held`` has the one :class:`Built` to write, taken out of it here: the
+    final Markdown report is rendered, then the report model is let go of
+    before its figures are drawn (:class:`selfeval.report.render.FiguresToDraw`),
+    so matplotlib and the pictures' pixels do not come on top of the model.
+    """
+    from selfeval.report.render import render_into, write_figures_beside
+
+    built = held.pop()
     exercise = ws.exercise.for_category(category)
     target = (
         output
@@ -1003,14 +1014,22 @@ def _write(
                     yamlio.check_inside(target, within)
                 write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
             else:
-                beside = write_report(
-                    built.report,
-                    target,
-                    fmt=fmt,
-                    template_dirs=[ws.templates_dir],
-                    within=within,
-                    ids=ids,
-                )
+                # render.write_report, with the figures drawn once the model is let go of.
+                with yamlio.atomic_writer(target, within=within, keep_same=True) as handle:
+                    later = render_into(
+                        built.report,
+                        handle,
+                        fmt=fmt,
+                        template_dirs=[ws.templates_dir],
+                        figure_files=True,
+                        ids=ids,
+                        defer_figures=True,
+                    )
+                    del built  # the last reference to the report model (see above)
+                    if later is not None:
+                        later.put_names(handle)
+                if later is not None:
+                    beside = later.write_beside(target, within=within)
         written = [target, *beside]
     else:
         # The draft report and draft.yaml are one pair (the peer reviews read the

@@ -110,6 +110,23 @@ class Figure:
         """The figure as PNG bytes or SVG text (UTF-8 bytes), the same bytes for the same data."""
         return _picture(_CACHE.get(), self.key, self.data, kind)
 
+    def kept(self, kind: Kind) -> bool:
+        """Whether :meth:`picture` would come from the figures' disk cache, not be drawn.
+
+        False outside :func:`cached_in`, and for an entry that is missing,
+        damaged or forged (it would be drawn again).
+        """
+        folder = _CACHE.get()
+        if folder is None:
+            return False
+        from selfeval.report.sealed import read_sealed
+
+        name = figure_key(self.key, self.data, kind)
+        if name is None:
+            return False
+        path = folder / name[:2] / f"{name}.{kind}"
+        return read_sealed(path, "figure", name, limit=_MAX_PICTURE) is not None
+
 
 def figures(report: Report) -> list[Figure]:
     """The report's figures, in order; a figure with nothing to show is left out.

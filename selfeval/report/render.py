@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import re
 import time
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_OUTPUT_CHARS",
     "MAX_RENDER_SECONDS",
     "TEMPLATE_DIR",
+    "FiguresToDraw",
     "check_template_dirs",
     "check_templates",
     "markdown_to_html",
@@ -444,12 +446,28 @@ def markdown_to_html(text: str) -> str:
     return md.render(text)
 
 
-def _figures(report: Report, fmt: str, files: bool) -> dict[str, dict[str, str]]:
-    """What the templates get as ``figures``: key → caption and picture address."""
+def _figures(
+    report: Report,
+    fmt: str,
+    files: bool,
+    found: Sequence[Figure] | None = None,
+    names: dict[str, str] | None = None,
+) -> dict[str, dict[str, str]]:
+    """What the templates get as ``figures``: key → caption and picture address.
+
+    ``found``: the report's figures when already made; ``names``: the file
+    name of each figure's PNG by key, when not to be drawn now (stand-ins).
+    """
     from selfeval.report.figures import figures
 
     if fmt == "md" and not files:
         return {}
+
+    def src(f: Figure) -> str:
+        if fmt == "html":
+            return f"{_FIGURE_SRC}{f.key}"
+        return names[f.key] if names is not None else _figure_name(f)
+
     return {
         f.key: {
             "number": f.number,
@@ -457,9 +475,9 @@ def _figures(report: Report, fmt: str, files: bool) -> dict[str, dict[str, str]]
             "alt": f.alt,
             "header": f.header,
             "rows": f.rows,
-            "src": f"{_FIGURE_SRC}{f.key}" if fmt == "html" else _figure_name(f),
+            "src": src(f),
         }
-        for f in figures(report)
+        for f in (figures(report) if found is None else found)
     }
 
 
@@ -476,14 +494,83 @@ def _figure_name(figure: Figure) -> str:
     return f"figure-{figure.number}-{digest}.png"
 
 
-def _files_beside(report: Report, path: Path) -> list[tuple[Path, bytes]]:
+def _files_beside(figures: Sequence[Figure], path: Path) -> list[tuple[Path, bytes]]:
     """The PNG files that go beside a Markdown report at ``path``, with their bytes.
 
     Named ``figure-<n>-<content hash>.png``, as the Markdown links them.
     """
-    from selfeval.report.figures import figures
+    return [(path.with_name(_figure_name(f)), f.picture("png")) for f in figures]
 
-    return [(path.with_name(_figure_name(f)), f.picture("png")) for f in figures(report)]
+
+#: Bytes of the Markdown read at a time while the figures' stand-in names are looked for.
+_SCAN_BLOCK = 1 << 20
+
+
+class FiguresToDraw:
+    """The figures of a Markdown report rendered before they were drawn.
+
+    Made by :func:`render_into` with ``defer_figures=True``. The Markdown
+    names each figure's PNG by a hash of its bytes (``figure-<n>-<hash>.png``),
+    so a render that links them had to draw them first, while the whole
+    report model was held, and matplotlib's modules and the picture's pixels
+    came on top of it (the peak memory of a first ``aggregate``,
+    ``docs/performance.md``). Here the render writes a stand-in of the same
+    length instead (``figure-<n>-<random>.png``: 10 random hex digits where
+    the hash goes, so no text of a response can be one); :meth:`put_names`,
+    called once the caller has let go of the report model, draws the
+    pictures from the figures' own data and writes each real name over its
+    stand-in in the file. The file ends byte for byte as a render that drew
+    first writes it.
+    """
+
+    def __init__(self, figures: Sequence[Figure], stand_ins: dict[str, str]) -> None:
+        self.figures = tuple(figures)
+        #: Figure key → the stand-in name the Markdown has for it (empty: real names).
+        self.stand_ins = stand_ins
+
+    def put_names(self, handle: IO[str]) -> None:
+        """Draw the pictures and write each one's real file name over its stand-in.
+
+        Args:
+            handle: the text handle the Markdown was rendered into (a regular
+                file, still open for writing, nothing written after the render).
+
+        Raises:
+            OSError: the file cannot be read or written.
+        """
+        if not self.stand_ins:
+            return
+        if not all(f.kept("png") for f in self.figures):
+            # To be drawn. The report model the caller let go of is still held by a
+            # reference cycle (Jinja2's render context), which aggregate's paused
+            # collector would keep until the end: freed first, so that matplotlib
+            # and the picture's pixels take its place rather than come on top.
+            gc.collect()
+        handle.flush()
+        fd = handle.fileno()
+        swaps = {
+            self.stand_ins[f.key].encode("ascii"): _figure_name(f).encode("ascii")
+            for f in self.figures
+        }
+        longest = max(len(old) for old in swaps)
+        at = 0
+        tail = b""  # the end of the last block: a stand-in may straddle two blocks
+        while block := os.pread(fd, _SCAN_BLOCK, at):
+            window = tail + block
+            start = at - len(tail)
+            for old, new in swaps.items():
+                found = window.find(old)
+                while found != -1:
+                    os.pwrite(fd, new, start + found)
+                    found = window.find(old, found + len(old))
+            tail = window[-(longest - 1) :]
+            at += len(block)
+
+    def write_beside(
+        self, path: Path, *, fsync: bool = True, within: Path | None = None
+    ) -> list[Path]:
+        """Write the PNG files the report at ``path`` links; as :func:`write_figures_beside`."""
+        return _write_files(_files_beside(self.figures, path), fsync=fsync, within=within)
 
 
 def _inline_figures(body: str, report: Report) -> str:
@@ -974,22 +1061,58 @@ def render_into(
     template_dirs: Sequence[Path] = (),
     figure_files: bool = False,
     ids: bool | None = None,
-) -> None:
+    defer_figures: bool = False,
+) -> FiguresToDraw | None:
     """Render the report into an open text handle (e.g. one of ``yamlio.atomic_files``).
 
     Writes exactly ``render(report, fmt=fmt, template_dirs=template_dirs,
     figure_files=figure_files, ids=ids)``; Markdown is streamed (see :func:`write_report`);
     the figure files themselves are :func:`write_figures_beside`'s.
 
+    Args:
+        report: from :func:`selfeval.report.model.build_report`.
+        handle: where the text goes.
+        fmt: ``md`` or ``html`` (as :func:`render`).
+        template_dirs: folders searched before the package's templates.
+        figure_files: Markdown only: link the figures as PNG files beside it.
+        ids: show finding ids in the running text (None: in a draft only).
+        defer_figures: Markdown with ``figure_files`` only: do not draw the
+            figures now; the file has stand-ins for their names until the
+            returned :meth:`FiguresToDraw.put_names` is called (before the
+            handle is closed). When the Markdown template is the workspace's
+            own (which may do anything with a name) they are drawn now, and
+            ``put_names`` has nothing to do.
+
+    Returns:
+        With ``defer_figures`` (and Markdown with ``figure_files``): the
+        report's figures, to draw and name once the report model is let go
+        of; None otherwise.
+
     Raises:
         InputError: a template error (see :func:`render`).
     """
     if fmt == "html":
         handle.write(render(report, fmt=fmt, template_dirs=template_dirs, ids=ids))
-        return
-    figures = _figures(report, fmt, figure_files)
+        return None
     with _template_errors():
         template = _environment(template_dirs).get_template(MD_TEMPLATE)
+    later: FiguresToDraw | None = None
+    if defer_figures and figure_files:
+        import secrets
+
+        from selfeval.report.figures import figures as figures_of
+
+        found = figures_of(report)
+        shipped = os.path.normpath(TEMPLATE_DIR / MD_TEMPLATE)
+        names = (
+            {f.key: f"figure-{f.number}-{secrets.token_hex(5)}.png" for f in found}
+            if template.filename == shipped
+            else {}
+        )
+        later = FiguresToDraw(found, names)
+        figures = _figures(report, fmt, True, found, names or None)
+    else:
+        figures = _figures(report, fmt, figure_files)
     # Template errors become InputError here, inside the writer's block, so the
     # writer removes its temporary file and does not mistake a missing include
     # (an OSError) for a failed write.
@@ -997,6 +1120,7 @@ def render_into(
     with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
         chunks = template.generate(r=report, figures=figures, ids=shown)
         _tidy_stream(_metered(chunks, budget), handle)
+    return later
 
 
 def write_figures_beside(
@@ -1010,10 +1134,18 @@ def write_figures_beside(
     Raises:
         InputError, RefusedError: as :func:`selfeval.files.yamlio.atomic_writer`.
     """
+    from selfeval.report.figures import figures
+
+    return _write_files(_files_beside(figures(report), path), fsync=fsync, within=within)
+
+
+def _write_files(
+    files: list[tuple[Path, bytes]], *, fsync: bool, within: Path | None
+) -> list[Path]:
     from selfeval.files.yamlio import atomic_writer
 
     written = []
-    for target, data in _files_beside(report, path):
+    for target, data in files:
         with atomic_writer(
             target, fsync=fsync, binary=True, within=within, keep_same=True
         ) as handle:
