@@ -85,6 +85,9 @@ PURE_TEMPLATES = ("_finding.md.j2", "_sections.md.j2")
 KEPT_MACROS = frozenset({"activity", "annex2_table", "department", "finding", "notes", "role"})
 #: Larger packs are not read (a report of 10,000 responses is about 204 M characters).
 _MAX_PACK = 2 * 1024 * 1024 * 1024
+#: A part's place in the pack being written is one int: offset * _PLACE + size (a part's
+#: JSON is far below 2**40 bytes: a report is at most render.MAX_OUTPUT_CHARS characters).
+_PLACE = 1 << 40
 
 _FOLDER: ContextVar[Path | None] = ContextVar("selfeval_fragments", default=None)
 
@@ -157,10 +160,10 @@ def _fields_reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
 @functools.lru_cache(maxsize=1)
 def _dispatch_table() -> dict[type, Any]:
     """``copyreg``'s table with a fast reducer for each slotted dataclass of the report model."""
-    from selfeval.report import figures, findings, views
+    from selfeval.report import chapters, figures, findings, views
 
     table: dict[type, Any] = dict(copyreg.dispatch_table)
-    for module in (findings, views, figures):
+    for module in (findings, views, figures, chapters):
         for value in vars(module).values():
             if (
                 isinstance(value, type)
@@ -228,38 +231,44 @@ class Fragments:
         self.name = name
         #: The pack's parts not used yet (a part used moves to ``used`` or to the new pack).
         self.known = known
-        #: The parts used so far, held (until the new pack is being written).
-        self.used: dict[str, str] = {}
-        #: The parts used so far that are in the new pack: key → where their JSON text is.
-        self.written: dict[str, tuple[int, int]] = {}
+        #: The parts used so far, held (until the new pack is being written), by key.
+        self.used: dict[bytes, str] = {}
+        #: The parts used so far that are in the new pack: key → where their JSON text is
+        #: (one int: offset * _PLACE + size; a report of 10,000 responses has ~200,000
+        #: parts, and a hex key with a tuple of two ints took twice the memory).
+        self.written: dict[bytes, int] = {}
         self.made = 0
         self.reused = 0
         self._writer: sealed.SealedWriter | None = None
         #: Writing the new pack failed (a full disk): nothing is saved by this render.
         self._failed = False
         self._salt = _salt() + flavour.encode() + b"\0"
-        #: Digests of arguments seen in this render, by id (the object kept, so its id stays
-        #: its own): a view shown in two chapters is pickled once. Only for objects a
-        #: template cannot change (Jinja2's ``namespace`` can be: never kept here).
-        self._digests: dict[int, tuple[Any, bytes]] = {}
+        #: Digests of arguments seen in this render, by id: a view shown in two chapters
+        #: is pickled once. Only for objects a template cannot change (Jinja2's
+        #: ``namespace`` can be: never kept here).
+        self._digests: dict[int, bytes] = {}
+        #: Every object in ``_digests``, kept alive until the render ends: no other
+        #: object can take its id meanwhile.
+        self._hashed: list[Any] = []
 
     def _digest(self, value: Any) -> Any:
         kind = type(value)
         if kind in _SCALARS:
             return value
         seen = self._digests.get(id(value))  # only what cannot change is ever put there
-        if seen is not None and seen[0] is value:
-            return seen[1]
+        if seen is not None:  # the object itself: it is kept alive (_hashed)
+            return seen
         if kind.__module__.startswith("selfeval.") or _flat(value):
             digest = hashlib.sha256(_pickled(value)).digest()
-            self._digests[id(value)] = (value, digest)
+            self._digests[id(value)] = digest
+            self._hashed.append(value)
             return digest
         # Anything else is pickled whole into the key at every call: a list a template
         # made may hold a namespace, which the template can change between two calls.
         return value
 
-    def key(self, name: str, filename: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-        """The key of one macro call.
+    def key(self, name: str, filename: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
+        """The key of one macro call (a SHA-256 digest; the pack has it in hex).
 
         Raises:
             Exception: an argument does not pickle (the caller renders it then).
@@ -270,7 +279,7 @@ class Fragments:
             tuple(self._digest(a) for a in args),
             sorted((k, self._digest(v)) for k, v in kwargs.items() if not k.startswith("_")),
         )
-        return hashlib.sha256(self._salt + _pickled(call)).hexdigest()
+        return hashlib.sha256(self._salt + _pickled(call)).digest()
 
     def call(
         self,
@@ -293,7 +302,7 @@ class Fragments:
         if text is not None:
             self.reused += 1  # used before in this render
             return text
-        text = self.known.pop(key, None)  # moved, not copied: held once
+        text = self.known.pop(key.hex(), None) if self.known else None  # moved: held once
         if text is not None:
             self.reused += 1
         else:
@@ -325,24 +334,24 @@ class Fragments:
         for key, text in used.items():
             self._write(key, text)
 
-    def _write(self, key: str, text: str) -> None:
+    def _write(self, key: bytes, text: str) -> None:
         """Add one part to the new pack (the same bytes :meth:`_json` gives it)."""
         if self._writer is None:
             return
-        head = (("," if self.written else "") + json.dumps(key) + ":").encode("utf-8")
+        head = (("," if self.written else "") + f'"{key.hex()}":').encode("ascii")
         value = json.dumps(text, ensure_ascii=False).encode("utf-8")
         try:
             at = self._writer.write(head + value)
         except OSError:
             self.discard()
             return
-        self.written[key] = (at + len(head), len(value))
+        self.written[key] = (at + len(head)) * _PLACE + len(value)
 
-    def _read_back(self, key: str) -> str | None:
+    def _read_back(self, key: bytes) -> str | None:
         """A part already written to the new pack, read back from it; None when it cannot be."""
         if self._writer is None:
             return None
-        at, size = self.written[key]
+        at, size = divmod(self.written[key], _PLACE)
         try:
             text: str = json.loads(self._writer.read(at, size))
         except OSError:
@@ -357,6 +366,7 @@ class Fragments:
             True when written; False when unchanged or not writable.
         """
         self._digests.clear()  # the render is over: its arguments' digests are not needed
+        self._hashed.clear()
         if self._failed:
             return False
         if self._writer is not None:
@@ -377,6 +387,7 @@ class Fragments:
         A pack being written is removed; the pack in place is left as it was.
         """
         self._digests.clear()
+        self._hashed.clear()
         self._failed = True
         self.used.clear()
         if self._writer is not None:
@@ -391,7 +402,7 @@ class Fragments:
         """The pack as JSON, a part at a time: the whole text is never held (20 M characters)."""
         yield self._head()
         for n, (key, text) in enumerate(self.used.items()):
-            part = json.dumps(key) + ":" + json.dumps(text, ensure_ascii=False)
+            part = f'"{key.hex()}":' + json.dumps(text, ensure_ascii=False)
             yield (part if n == 0 else "," + part).encode("utf-8")
         yield b"}}"
 
