@@ -127,11 +127,24 @@ def test_hashing_the_parts_leaves_no_copy_in_the_texts_it_hashed(
     from selfeval.files.workspace import Workspace
     from selfeval.report import fragments
 
+    bz = example_ws / "responses" / "falende-staten" / "BZ" / "self-evaluation.yaml"
+    answers = bz.read_text("utf-8")
+    assert "BZ volgt de omschrijving" in answers
+    bz.write_text(answers.replace("BZ volgt de", "BZ (café) volgt de", 1), "utf-8")
     ws = Workspace.open(example_ws)
     parsed = pipeline.read_responses(ws.discover_responses().current, ws)
     built = pipeline.build(ws, parsed)
     texts = [f.text for f in built.findings if not f.text.isascii()]
     assert texts
+    # The chapters' rows too: a department's view of the category (chapter 2).
+    departments = [
+        text
+        for view in built.report.departments
+        for text in (view.definition, view.causes, view.phases, view.phases_note)
+        if not text.isascii()
+    ]
+    assert departments
+    texts += departments
     sizes = [sys.getsizeof(t) for t in texts]
     out = io.StringIO()
     with fragments.kept_in(tmp_path / "fragments"):

@@ -50,7 +50,7 @@ FIGURE_MAX_NODES = 24
 PHASES = ("research", "development", "implementation", "evaluation")
 
 
-@dataclass
+@dataclass(slots=True)
 class DepartmentView:
     """What one self-evaluating department says about the incident category (chapter 2)."""
 
@@ -62,7 +62,7 @@ class DepartmentView:
     documents: list[FindingView]
 
 
-@dataclass
+@dataclass(slots=True)
 class RoleRow:
     """One row of the roles table (``role.<P>``).
 
@@ -91,7 +91,7 @@ class RoleRow:
     own: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class OtherInput:
     """General answers from one peer review (recognition, remarks, experiences)."""
 
@@ -100,7 +100,7 @@ class OtherInput:
     lines: list[tuple[str, str]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Annex1Row:
     """One row of Annex 1: a participant and its forms of involvement."""
 
@@ -384,7 +384,7 @@ def preface_caveat(lang: str, shown: Sequence[FindingView]) -> str | None:
     return ngettext(lang, "report.caveat_some", "report.caveat_some_plural", single, total=total)
 
 
-@dataclass
+@dataclass(slots=True)
 class GlanceRow:
     """One row of the reactions-at-a-glance table.
 
