@@ -13,6 +13,9 @@ Figures 1 and 2 (:mod:`selfeval.report.figures`): the HTML page carries them
 inline as SVG; the Markdown links PNG files written beside it
 (``figure-1-<hash>.png``). Templates see them as ``figures``
 (key → ``caption``, ``src``); a template that does not use it shows none.
+``aggregate`` renders a final Markdown report with stand-ins for those names
+and draws the figures once it has let go of the report model
+(:class:`FiguresToDraw`: memory).
 
 Every template, built-in or override, runs in Jinja2's
 ``ImmutableSandboxedEnvironment``: it can read the report model, but cannot
