@@ -79,6 +79,14 @@ def texts_by_author(
         text is ``named`` when there is more than one, or when its authors
         are not exactly the heading's — unless it begins with an author's name.
     """
+    if len(texts) == 1:  # most findings: one department's text (the loop below, made short)
+        name, text = texts[0]
+        key = text.strip()
+        if not key:
+            return ()
+        names_itself = _begins_with_a_name(key, (name,))
+        named = [name] != sorted(heading) and not names_itself
+        return (AuthoredText((name,), name, text, named, names_itself),)
     grouped: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
     for name, text in texts:
@@ -222,6 +230,9 @@ class Views:
         self._note_numbers: dict[Source, int] = {}
         self.reactions: dict[str, list[ReactionView]] = {}
         self._views: dict[str, FindingView] = {}
+        #: :meth:`names_of`'s results by codes: findings share their ``raised_by`` and
+        #: ``concerns`` tuples, and each was joined again for every view.
+        self._joined: dict[tuple[str, ...], str] = {}
 
     def name(self, code: str) -> str:
         """A participant's display name (the code when unknown)."""
@@ -229,7 +240,12 @@ class Views:
 
     def names_of(self, codes: Sequence[str]) -> str:
         """Display names joined: ``BZ en Defensie``."""
-        return join_names([self.name(c) for c in codes], self.L["and"])
+        key = codes if type(codes) is tuple else tuple(codes)
+        joined = self._joined.get(key)
+        if joined is None:
+            joined = join_names([self.name(c) for c in key], self.L["and"])
+            self._joined[key] = joined
+        return joined
 
     def round_label(self, qid: str) -> str:
         """The questionnaire's name in the report (``collegiale toets 2``)."""
@@ -272,7 +288,7 @@ class Views:
             single_source=len(finding.raised_by) == 1
             and finding.kind in ("bottleneck", "blind-spot", "opportunity"),
             texts=texts_by_author(written, heading, self.L["and"]),
-            notes=tuple(self.note(s) for s in finding.sources),
+            notes=tuple([self.note(s) for s in finding.sources]) if finding.sources else (),
             reactions=tuple(self.reactions.get(finding.id, ())),
             origin=origin,
         )
