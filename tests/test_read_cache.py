@@ -274,3 +274,20 @@ def test_a_sealed_entry_reads_back_as_the_strict_decoder_reads_it(
         assert strict is not None and fast is not None
         assert readcache._same(fast, strict)
         assert [type(f.place) for f in fast.findings] == [type(f.place) for f in strict.findings]
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["bytes", "text"])
+def test_a_sealed_entry_is_read_up_to_its_limit_and_not_a_byte_more(
+    tmp_path: Path, text: bool
+) -> None:
+    """Reading by the entry's size (not a buffer of the limit) keeps the limit exact."""
+    read = sealed.read_sealed_text if text else sealed.read_sealed
+    entry = tmp_path / "entry.json"
+    for size in (0, 1, 100, 70_000):
+        data = b"x" * size
+        assert sealed.write_sealed(entry, "read", "k", data)
+        got = read(entry, "read", "k", limit=size)
+        assert got == (data.decode() if text else data)
+        assert read(entry, "read", "k", limit=size - 1) is None  # over the limit
+        entry.write_bytes(entry.read_bytes() + b"x")  # grown after sealing
+        assert read(entry, "read", "k", limit=size + 10) is None

@@ -147,11 +147,33 @@ def unseal(kind: str, key: str, raw: bytes) -> bytes | None:
     return data
 
 
+def _read_at_most(path: Path, most: int) -> bytes:
+    """At most ``most`` bytes of ``path``, asked for by its size (plus one byte).
+
+    ``read(most)`` allocates ``most`` bytes first: with the read cache's limit
+    of 32 MB that was most of the time of reading a 28 KB entry (1,000
+    entries: 0.065 s against 0.018 s). A file that grows after its size was
+    taken is read short, and its seal then does not check out: a miss.
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    with open(path, "rb", buffering=0) as handle:
+        count = min(os.fstat(handle.fileno()).st_size + 1, most)
+        chunks: list[bytes] = []
+        while count > 0:
+            chunk = handle.read(count)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            count -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def read_sealed(path: Path, kind: str, key: str, *, limit: int) -> bytes | None:
     """Read and check one entry; None for a missing, oversized or not genuinely sealed file."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + SEAL_BYTES + 1)
+        raw = _read_at_most(path, limit + SEAL_BYTES + 1)
     except OSError:
         return None
     if len(raw) > limit + SEAL_BYTES:
@@ -165,8 +187,7 @@ def read_sealed_text(path: Path, kind: str, key: str, *, limit: int) -> str | No
     None as :func:`read_sealed`, and for bytes that are not UTF-8.
     """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + SEAL_BYTES + 1)
+        raw = _read_at_most(path, limit + SEAL_BYTES + 1)
     except OSError:
         return None
     key_secret = secret()
