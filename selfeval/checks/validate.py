@@ -285,6 +285,26 @@ def _pinned(
     )
 
 
+def _at_response(
+    exc: SelfevalError, path: Path, response: Response, workspace: Workspace
+) -> SelfevalError:
+    """An error met while checking a response, located in that response's file.
+
+    The questionnaire of a response for an incident category the exercise
+    lacks cannot be bound to it: the message is then the place rule's
+    (:func:`placement_error`, at the ``incident_category:`` line); any other
+    unlocated error gets the response's file.
+    """
+    try:
+        if response.incident_category not in workspace.category_ids:
+            placed = placement_error(workspace, path, response)
+            if placed is not None:
+                return placed
+    except SelfevalError:
+        pass  # the exercise file's own problem is reported where it is checked
+    return InputError(exc.message, location=Location(path), hint=exc.hint)
+
+
 def _check_response(path: Path, workspace: Workspace | None, report: Report) -> None:
     response, text = read_response(path)  # one read: every line below is found in this text
     if report._merges is not None:
@@ -296,7 +316,9 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
         loaded = _pinned(workspace, ref.id, ref.version, path, report, response.incident_category)
     except SelfevalError as exc:
         where = exc.location.path if exc.location else None
-        if where is None or Path(where) == path or Path(where) not in report.checked:
+        if where is None:
+            report.add(_at_response(exc, path, response, workspace))
+        elif Path(where) == path or Path(where) not in report.checked:
             report.add(exc)  # else: the questionnaire's own problem is already reported
         return
     try:

@@ -8,9 +8,11 @@ participants with their forms of involvement (the seed's Annex 1, Table 1).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from selfeval.model.items import CHOICE_LIST_PATTERN
 from selfeval.model.names import EXERCISE_FILE
@@ -27,6 +29,9 @@ from selfeval.model.questionnaire import (
 __all__ = ["EXERCISE_FILE", "Exercise", "IncidentCategory", "Participant"]
 
 #: The exercise file's name at a workspace's root.
+
+#: A text shaped like an ISO date (``2027-02-30``): it must then be a real date.
+_ISO_SHAPED = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
 
 #: A participant code or incident category id: used in file paths, so no
 #: separators, dots or spaces; this is what keeps ``../x`` out of the workspace.
@@ -199,7 +204,8 @@ class Exercise(_Model):
     )
     date: QuotedStr = Field(
         description="The report's date on the title page, quoted: '2027-03-01' (an ISO "
-        "date is written out per language)."
+        "date is written out per language, and must exist: '2027-02-30' is refused); other "
+        "text ('mei 2027') is shown as written."
     )
     status: LocalText = Field(
         default={"nl": "intern werkdocument", "en": "internal working document"},
@@ -224,6 +230,21 @@ class Exercise(_Model):
     )
 
     _categories: tuple[IncidentCategory, ...] = PrivateAttr(default=())
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        """An ISO-shaped date must exist ('2027-02-30' does not); other text is kept as written."""
+        if _ISO_SHAPED.match(value):
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(
+                    f"{value.strip()!r} is no date in the calendar: write a real one, "
+                    "quoted, as YYYY-MM-DD ('2027-02-28'), or a text such as 'maart 2027'"
+                ) from None
+        return value
+
     _codes: tuple[str, ...] = PrivateAttr(default=())
     _code_set: frozenset[str] = PrivateAttr(default=frozenset())
     _by_code: dict[str, Participant] = PrivateAttr(default_factory=dict)
