@@ -62,3 +62,133 @@ def test_a_response_for_another_category_is_named_with_its_file(
         output
     )
     assert "Error: the exercise has no incident category" not in output
+
+
+# --- 5. status uses the rule aggregate refuses by -----------------------------------------
+
+
+def test_status_shows_a_submitted_response_aggregate_refuses_as_invalid(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    path = example_ws / CAT / "DEF/self-evaluation.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"\n  completed_by: .*", "", text), encoding="utf-8")
+    code, output = run(runner, example_ws, "aggregate", "--no-cache")
+    assert code == 1 and "answers.completed_by: a required answer is missing" in output, output
+    code, output = run(runner, example_ws, "status", "--no-cache")
+    assert code == 1, output
+    flat = re.sub(r"\s+", "", output)
+    assert "answers.completed_by:arequiredanswerismissing" in flat, output
+    assert "1invalid" in flat, output
+
+
+# --- 1. finding ids never collide ----------------------------------------------------------
+
+NUMERIC_KEY = """\
+has_bottlenecks: true
+bottlenecks:
+  - key: '2'
+    title: Eerste knelpunt met sleutel 2
+    description: MARKER-NK-A
+  - title: Tweede knelpunt zonder sleutel
+    description: MARKER-NK-B
+"""
+
+
+def test_fill_refuses_a_key_that_is_another_entrys_number(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    answers = example_ws / "answers" / "DEF-numkey.yaml"
+    answers.write_text(NUMERIC_KEY, encoding="utf-8")
+    before = (example_ws / CAT / "DEF/self-evaluation.yaml").read_text(encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            *("fill", "-w", str(example_ws), "--participant", "DEF", "--reopen"),
+            *("--answers", str(answers), "--submit"),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert re.search(r"DEF-numkey\.yaml:3:\d+: bottlenecks\[0\]\.key: key 2 is also", result.output)
+    assert "give this entry a key with a letter" in result.output
+    assert (example_ws / CAT / "DEF/self-evaluation.yaml").read_text(encoding="utf-8") == before
+
+
+def test_validate_and_aggregate_refuse_two_findings_with_one_id(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    path = example_ws / CAT / "DEF/self-evaluation.yaml"
+    added = (
+        "  - key: '5'\n    title: EXPLICIT-KEY-5\n    description: MARKER-KEY5\n"
+        "  - title: Zonder sleutel\n    description: MARKER-NOKEY\n"
+    )
+    edit(path, "  blind_spots: []\n", added + "  blind_spots: []\n")
+    code, output = run(runner, example_ws, "validate")
+    assert code == 1, output
+    assert re.search(r"DEF/self-evaluation\.yaml:\d+:\d+: answers\.bottlenecks\[3\]\.key", output)
+    code, output = run(runner, example_ws, "aggregate", "--no-cache")
+    assert code == 1, output
+    assert "key 5 is also the number of entry 5" in output
+
+
+# --- 2. the peer-review rules hold for every response file -------------------------------
+
+HASH = "sha256:" + "0" * 64
+
+
+def _reactions(*entries: tuple[str, str]) -> str:
+    lines = ["reactions:"]
+    for fid, stamp in entries:
+        lines += [f"- finding: {fid}", f"  finding_hash: {stamp}", "  verdict: agree"]
+    return "\n".join(lines) + "\n"
+
+
+def test_two_reactions_to_one_finding_count_nowhere(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    path = example_ws / CAT / "DEF/peer-review-1.yaml"
+    text = path.read_text(encoding="utf-8")
+    twice = text + _reactions(("BZ.bottlenecks.1", HASH), ("BZ.bottlenecks.1", HASH))
+    path.write_text(twice, encoding="utf-8")
+    expected = r"DEF/peer-review-1\.yaml:\d+:\d+: BZ\.bottlenecks\.1 is reacted to twice"
+    for command in (["validate"], ["aggregate", "--no-cache"], ["status", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert re.search(expected, re.sub(r"\n", "", output)), (command, output)
+    # A file received by mail is refused by the same rule.
+    path.write_text(text, encoding="utf-8")
+    mailed = tmp_path / "peer-review-1.yaml"
+    mailed.write_text(twice, encoding="utf-8")
+    code, output = run(runner, example_ws, "import", "--replace", str(mailed))
+    assert code == 1, output
+    assert "BZ.bottlenecks.1 is reacted to twice" in output
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_round_1_reaction_to_ones_own_finding_is_refused(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    path = example_ws / CAT / "DEF/peer-review-1.yaml"
+    edit(
+        path,
+        "answers:\n",
+        _reactions(("DEF.bottlenecks.eenzijdige-risicoanalyses", HASH)) + "answers:\n",
+    )
+    code, output = run(runner, example_ws, "validate")
+    assert code == 1, output
+    assert "DEF.bottlenecks.eenzijdige-risicoanalyses is DEF's own finding" in output
+    code, output = run(runner, example_ws, "aggregate", "--no-cache")
+    assert code == 1, output
+    assert "is DEF's own finding" in output
+
+
+def test_a_reaction_without_its_finding_hash_is_refused(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    path = example_ws / CAT / "DEF/peer-review-1.yaml"
+    edit(path, "answers:\n", _reactions(("BZ.bottlenecks.1", "")) + "answers:\n")
+    code, output = run(runner, example_ws, "validate")
+    assert code == 1, output
+    assert "the reaction to BZ.bottlenecks.1 has no finding_hash" in output
+    code, output = run(runner, example_ws, "aggregate", "--no-cache")
+    assert code == 1, output

@@ -255,7 +255,11 @@ def _row(
 ) -> tuple[StatusRow, SelfevalError | None]:
     from selfeval.files.load import read_response
     from selfeval.files.migrate import migrate_command, version_drift
-    from selfeval.files.workspace import placement_error, unknown_participant_error
+    from selfeval.files.workspace import (
+        placement_error,
+        response_problems,
+        unknown_participant_error,
+    )
     from selfeval.model.answers import inactive_answers, progress
 
     relative = path.relative_to(workspace.root).as_posix()
@@ -273,6 +277,13 @@ def _row(
             raise unknown
         ref = response.questionnaire
         loaded = workspace.questionnaire(ref.id, ref.version, category=response.incident_category)
+        # Whether its answers count: the rule validate reports and aggregate refuses by.
+        # A changed questionnaire is noted in the row instead (questionnaire_changed).
+        problems = response_problems(workspace, path, response, loaded, text, check_hash=False)
+        if len(problems) > 1:
+            raise ValidationProblems(list(problems))
+        if problems:
+            raise problems[0]
     except SelfevalError as exc:
         error = exc
         if exc.location is None and not isinstance(exc, ValidationProblems):

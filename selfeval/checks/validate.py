@@ -46,9 +46,9 @@ from selfeval.files.workspace import (
     find_workspace,
     is_kept_version,
     placement_error,
-    unknown_participant_error,
+    response_problems,
 )
-from selfeval.model.answers import check_answers, inactive_answers
+from selfeval.model.answers import inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.links import response_link_problems
 from selfeval.model.names import MERGES_FILE
@@ -121,45 +121,6 @@ def _kind_of(path: Path) -> str:
         if "questionnaire" in data:
             return "response"
     return "unknown"
-
-
-def _answers_problems(
-    path: Path,
-    text: str,
-    response: Response,
-    loaded: LoadedQuestionnaire,
-    exercise: Exercise | None,
-    workspace: Workspace,
-) -> list[SelfevalError]:
-    """The answers' problems, located in ``text`` (the response file as it was read)."""
-    problems: list[SelfevalError] = []
-    ref = response.questionnaire
-    if ref.hash != loaded.hash:
-        problems.append(
-            InputError(
-                f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, but "
-                f"{loaded.path.name} now hashes to {loaded.hash[:19]}…: the questionnaire "
-                f"changed after this response was started",
-                location=Location(path, *(yamlio.line_of(text, ["questionnaire", "hash"]) or ())),
-                hint="restore the published questionnaire file; a change must be a new version",
-            )
-        )
-    unknown = (
-        unknown_participant_error(workspace, path, response, text) if exercise is not None else None
-    )
-    if unknown is not None:  # the rule status and aggregate apply
-        problems.append(unknown)
-        exercise = None
-    for problem in check_answers(
-        loaded.questionnaire,
-        response.answers,
-        exercise=exercise,
-        participant=response.participant,
-        complete=response.status == "submitted",
-    ):
-        where = yamlio.location_of(path, text, ["answers", *problem.path])
-        problems.append(InputError(f"answers.{problem}", location=where))
-    return problems
 
 
 def _draft_kinds(workspace: Workspace, response: Response, report: Report) -> dict[str, str] | None:
@@ -355,7 +316,7 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                         f"this response; the report only uses what is asked for",
                     )
                 )
-    answer_problems = _answers_problems(path, text, response, loaded, exercise, workspace)
+    answer_problems = list(response_problems(workspace, path, response, loaded, text))
     for problem in answer_problems:
         report.add(problem)
     if exercise is not None and not answer_problems:

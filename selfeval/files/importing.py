@@ -47,8 +47,7 @@ from selfeval.errors import (
 from selfeval.files import yamlio, zips
 from selfeval.files.load import parse_model
 from selfeval.files.store import Clock, file_stamp, utc_now
-from selfeval.files.workspace import Workspace
-from selfeval.model.answers import check_answers
+from selfeval.files.workspace import Workspace, response_problems
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.response import Response
 
@@ -192,20 +191,15 @@ def _check(workspace: Workspace, candidate: _Candidate) -> tuple[Response, Path]
             hint="ask the department which questionnaire file it used; a published version "
             "never changes",
         )
-    problems = check_answers(
-        loaded.questionnaire,
-        response.answers,
-        exercise=exercise,
-        participant=response.participant,
-        complete=response.status == "submitted",
+    # Whether its answers and reactions can count: the rule validate, status and
+    # aggregate apply (the hash is checked above, with a hint for a mailed file).
+    problems = response_problems(
+        workspace, source, response, loaded, candidate.text, check_hash=False
     )
+    if len(problems) > 1:
+        raise ValidationProblems(list(problems))
     if problems:
-        raise ValidationProblems(
-            [
-                InputError(f"answers.{problem}", location=Location(candidate.source))
-                for problem in problems
-            ]
-        )
+        raise problems[0]
     return response, target
 
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from selfeval.errors import (
     InputError,
@@ -58,7 +59,7 @@ from selfeval.model.exercise import (
 )
 from selfeval.model.names import STATE_DIR
 from selfeval.model.questionnaire import KINDS, semver_key
-from selfeval.model.response import Response
+from selfeval.model.response import Response, reaction_problems
 
 __all__ = [
     "KEPT_MARKERS",
@@ -620,6 +621,93 @@ def unknown_participant_error(
         location=yamlio.location_of(path, text, ["participant"]),
         hint=f"use one of: {', '.join(codes)}; or add the participant to {EXERCISE_FILE}",
     )
+
+
+def response_problems(
+    workspace: Workspace,
+    path: Path,
+    response: Response,
+    loaded: LoadedQuestionnaire,
+    text: str | None = None,
+    active: Mapping[str, Any] | None = None,
+    *,
+    check_hash: bool = True,
+) -> list[InputError]:
+    """Why a response's answers cannot count (the one rule; empty when they can).
+
+    ``validate`` reports these, ``status`` shows the file as invalid with the
+    first of them, ``aggregate`` and ``export`` refuse to run, ``import``
+    refuses the file: the questionnaire it pins changed since (another hash),
+    its participant is not in ``selfeval.yaml`` (:func:`unknown_participant_error`),
+    or an answer breaks the questionnaire's rules
+    (:func:`selfeval.model.answers.check_answers`: a submitted response must
+    have every required answer, entries' keys give unique finding ids, …), or a
+    reaction breaks the peer-review rules (:func:`selfeval.model.response.reaction_problems`:
+    one per finding, none to one's own in round 1, each with its ``finding_hash``).
+
+    Args:
+        workspace: the workspace.
+        path: the response file (for ``file:line``).
+        response: its loaded content.
+        loaded: the questionnaire version it pins, bound to its incident category.
+        text: the file's text if at hand (read otherwise).
+        active: the answers whose ``when`` holds, if already worked out.
+        check_hash: False leaves a changed questionnaire out (``status``
+            notes it in the row: "changed since; run selfeval validate").
+
+    Returns:
+        The problems, each located at its line.
+
+    An invalid exercise file is not reported here (the participant is then
+    not checked, nor answers against its lists).
+    """
+    from selfeval.model.answers import check_answers
+
+    read: list[str] = [text] if text is not None else []
+
+    def where(keys: list[str | int]) -> Location:
+        if not read:  # read only for a problem: most responses have none
+            try:
+                read.append(yamlio.read_text(path))
+            except InputError:
+                read.append("")
+        return yamlio.location_of(path, read[0], keys)
+
+    problems: list[InputError] = []
+    ref = response.questionnaire
+    if check_hash and ref.hash != loaded.hash:
+        problems.append(
+            InputError(
+                f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, but "
+                f"{loaded.path.name} now hashes to {loaded.hash[:19]}…: the questionnaire "
+                f"changed after this response was started",
+                location=where(["questionnaire", "hash"]),
+                hint="restore the published questionnaire file; a change must be a new version",
+            )
+        )
+    try:
+        exercise: Exercise | None = workspace.exercise
+    except SelfevalError:
+        exercise = None  # validate reports the exercise file where it checks it
+    unknown = unknown_participant_error(workspace, path, response, text) if exercise else None
+    if unknown is not None:
+        problems.append(unknown)
+    for problem in check_answers(
+        loaded.questionnaire,
+        response.answers,
+        exercise=exercise if unknown is None else None,
+        participant=response.participant,
+        complete=response.status == "submitted",
+        active=active,
+    ):
+        problems.append(
+            InputError(f"answers.{problem}", location=where(["answers", *problem.path]))
+        )
+    for wrong in reaction_problems(response):
+        problems.append(
+            InputError(wrong.message, location=where(list(wrong.path)), hint=wrong.hint)
+        )
+    return problems
 
 
 def placement_error(

@@ -449,6 +449,11 @@ def _check_repeat(
             )
         )
     keys: set[str] = set()
+    keyless = {
+        str(n): n
+        for n, entry in enumerate(value, start=1)
+        if isinstance(entry, dict) and entry.get("key") is None
+    }
     for index, entry in enumerate(value):
         where = (*base, index)
         if not isinstance(entry, dict):
@@ -461,6 +466,15 @@ def _check_repeat(
             elif key in keys:
                 problems.append(
                     Problem((*where, "key"), Message("answer.key_twice", key=repr(key)))
+                )
+            elif key in keyless:
+                # finding_id gives an entry without a key its position: a key that is
+                # another entry's position would give two findings one id.
+                problems.append(
+                    Problem(
+                        (*where, "key"),
+                        Message("answer.key_is_position", key=key, position=keyless[key]),
+                    )
                 )
             else:
                 keys.add(key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -23,8 +24,11 @@ __all__ = [
     "Migration",
     "QuestionnaireRef",
     "Reaction",
+    "ReactionProblem",
     "Response",
     "Timestamp",
+    "finding_department",
+    "reaction_problems",
     "timestamp",
 ]
 
@@ -195,3 +199,80 @@ class Response(_Model):
         if "draft" in data and not data["draft"].get("skipped"):
             data["draft"].pop("skipped", None)
         return data
+
+
+@dataclass(frozen=True)
+class ReactionProblem:
+    """A reaction in a response file that cannot count (:func:`reaction_problems`).
+
+    Attributes:
+        path: where in the file: ``("reactions", index, key)``.
+        message: what is wrong.
+        hint: how to put it right.
+    """
+
+    path: tuple[str | int, ...]
+    message: str
+    hint: str
+
+
+def finding_department(fid: str) -> str:
+    """The participant code a finding id starts with (``role.BZ``, ``BZ.needs.1``: ``BZ``)."""
+    return fid[5:] if fid.startswith("role.") else fid.split(".", 1)[0]
+
+
+def reaction_problems(response: Response) -> list[ReactionProblem]:
+    """The one rule on a response's reactions, whoever wrote the file.
+
+    ``peer-review`` asks and writes by it; ``validate``, ``status``,
+    ``aggregate`` and ``import`` check a response file by it
+    (:func:`selfeval.files.workspace.response_problems`): one reaction per
+    finding; round 1 reacts to what *other* departments said, never to one's
+    own finding; every reaction records the hash of the finding's text it was
+    given on (``finding_hash``, filled in from the draft), without which a
+    later change of the text could not be noticed.
+
+    Args:
+        response: a loaded response (a self-evaluation has no reactions).
+
+    Returns:
+        One problem per wrong reaction, in file order.
+    """
+    problems: list[ReactionProblem] = []
+    seen: dict[str, int] = {}
+    own_round = response.questionnaire.id == "peer-review-1"
+    for index, reaction in enumerate(response.reactions):
+        fid = reaction.finding
+        if fid in seen:
+            problems.append(
+                ReactionProblem(
+                    ("reactions", index, "finding"),
+                    f"{fid} is reacted to twice (reactions {seen[fid] + 1} and {index + 1})",
+                    "give one reaction per finding: delete one, or react again with "
+                    "`selfeval peer-review`, which replaces the earlier reaction",
+                )
+            )
+            continue
+        seen[fid] = index
+        if own_round and finding_department(fid) == response.participant:
+            problems.append(
+                ReactionProblem(
+                    ("reactions", index, "finding"),
+                    f"{fid} is {response.participant}'s own finding: peer review 1 reacts "
+                    "to what other departments said",
+                    "delete this reaction; a correction of one's own finding belongs in the "
+                    "self-evaluation (`selfeval fill --reopen`)",
+                )
+            )
+            continue
+        if not (reaction.finding_hash or "").strip():
+            problems.append(
+                ReactionProblem(
+                    ("reactions", index),
+                    f"the reaction to {fid} has no finding_hash: it cannot be told whether "
+                    "the finding's text changed since",
+                    f"react with `selfeval peer-review -p {response.participant}`, which fills "
+                    "it in from the draft",
+                )
+            )
+    return problems

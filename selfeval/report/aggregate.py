@@ -47,9 +47,10 @@ from selfeval.files.workspace import (
     find_workspace,
     no_progress,
     placement_error,
+    response_problems,
     unknown_participant_error,
 )
-from selfeval.model.answers import Split, check_answers, split_answers
+from selfeval.model.answers import Split, split_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.names import MERGES_FILE
 from selfeval.model.questionnaire import Questionnaire
@@ -217,7 +218,6 @@ def _check(
     for the check and by the caller), or None after adding to ``problems``.
     """
     ws = ctx.ws
-    exercise = ws.exercise
     ref = response.questionnaire
 
     def where(*keys: str | int) -> Location:
@@ -241,27 +241,9 @@ def _check(
             )
         )
         return None
-    if ref.hash != loaded.hash:
-        problems.append(
-            InputError(
-                f"the response pins {ref.id}@{ref.version} with hash {ref.hash[:19]}…, but "
-                f"{loaded.path.name} hashes to {loaded.hash[:19]}…",
-                location=where("questionnaire", "hash"),
-                hint="restore the published questionnaire file; a change must be a new version",
-            )
-        )
-        return None
     split = split_answers(loaded.questionnaire, response.answers)
-    found = check_answers(
-        loaded.questionnaire,
-        response.answers,
-        exercise=exercise,
-        participant=response.participant,
-        complete=response.status == "submitted",
-        active=split.active,
-    )
-    for problem in found:
-        problems.append(InputError(f"answers.{problem}", location=where("answers", *problem.path)))
+    found = response_problems(ws, path, response, loaded, active=split.active)
+    problems.extend(found)
     if found:
         return None
     return loaded, split
