@@ -192,3 +192,30 @@ def test_a_reaction_without_its_finding_hash_is_refused(
     assert "the reaction to BZ.bottlenecks.1 has no finding_hash" in output
     code, output = run(runner, example_ws, "aggregate", "--no-cache")
     assert code == 1, output
+
+
+# --- 3. a response not asked for is left out, and said so -------------------------------
+
+
+def test_a_self_evaluation_not_asked_for_is_left_out_with_a_warning(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # NCTb takes part in peer review 1 only (Annex 1 says so).
+    own = (example_ws / CAT / "DEF/self-evaluation.yaml").read_text(encoding="utf-8")
+    uninvited = own.replace("participant: DEF", "participant: NCTb").replace(
+        "Eenzijdige invalshoek van risicoanalyses", "MARKER-UNASKED"
+    )
+    (example_ws / CAT / "NCTb/self-evaluation.yaml").write_text(uninvited, encoding="utf-8")
+    code, output = run(runner, example_ws, "validate")
+    assert "NCTb/self-evaluation.yaml: not asked for: NCTb is not asked for self-evaluation" in (
+        output
+    )
+    code, output = run(runner, example_ws, "status", "--no-cache")
+    assert "not asked for" in output
+    code, output = run(runner, example_ws, "aggregate", "--no-cache")
+    assert code == 0, output
+    assert re.search(
+        r"NCTb/self-evaluation\.yaml: left out: NCTb is not asked for self-evaluation", output
+    ), output
+    report = (example_ws / "reports" / "integrated-report.md").read_text(encoding="utf-8")
+    assert "MARKER-UNASKED" not in report

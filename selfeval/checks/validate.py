@@ -289,33 +289,20 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
     if exercise is not None and _inside(path, workspace.responses_dir):
         for problem in _placement_problems(path, text, response, workspace, exercise):
             report.add(problem)
-        if response.participant in exercise.codes and response.incident_category in (
-            workspace.category_ids
-        ):
-            member = exercise.participant(response.participant)
-            if not exercise.takes_part_in(member, response.incident_category):
-                report.warn(
-                    InputError(
-                        f"participant {response.participant} answered for incident category "
-                        f"{response.incident_category}, but its categories in {EXERCISE_FILE} "
-                        f"are: {', '.join(member.categories or ())}",
-                        location=Location(path),
-                        hint=f"add {response.incident_category} to its categories in "
-                        f"{EXERCISE_FILE}, or delete this response; the report leaves it out",
-                    )
+        reason = (
+            exercise.not_asked(response.participant, ref.id, response.incident_category)
+            if response.incident_category in workspace.category_ids
+            else None
+        )
+        if reason is not None:  # the rule status lists by and aggregate leaves out by
+            report.warn(
+                InputError(
+                    f"not asked for: {reason}",
+                    location=Location(path),
+                    hint=f"add it to the participant in {EXERCISE_FILE}, or delete this "
+                    "response; the report leaves it out (aggregate warns)",
                 )
-        if response.participant in exercise.codes:
-            involvement = exercise.participant(response.participant).involvement
-            if ref.id not in involvement:
-                report.warn(
-                    InputError(
-                        f"participant {response.participant} answered {ref.id}, but its forms "
-                        f"of involvement in {EXERCISE_FILE} are: {', '.join(involvement)}",
-                        location=Location(path),
-                        hint=f"add {ref.id} to its involvement in {EXERCISE_FILE}, or delete "
-                        f"this response; the report only uses what is asked for",
-                    )
-                )
+            )
     answer_problems = list(response_problems(workspace, path, response, loaded, text))
     for problem in answer_problems:
         report.add(problem)

@@ -332,6 +332,40 @@ class Exercise(_Model):
         ]
         return Exercise.model_validate(data)
 
+    def not_asked(self, code: str, questionnaire_id: str, category_id: str) -> str | None:
+        """Why a response is not asked for, or None when it is (the one rule).
+
+        A response counts only when its participant takes part in the
+        incident category (:meth:`takes_part_in`) and the questionnaire is
+        one of its forms of involvement: ``status`` lists the others as
+        "not asked for", ``validate`` warns, ``aggregate`` leaves them out
+        with a warning (Annex 1 lists the forms of involvement, so the report
+        never shows an answer it says was not asked).
+
+        Args:
+            code: the participant code (one not in the exercise: None, that
+                is another rule's business).
+            questionnaire_id: ``self-evaluation``, ``peer-review-1`` or ``peer-review-2``.
+            category_id: the response's incident category.
+
+        Returns:
+            The reason in words, or None.
+        """
+        member = self._by_code.get(code)
+        if member is None:
+            return None
+        if not self.takes_part_in(member, category_id):
+            return (
+                f"{code} does not take part in incident category {category_id!r} "
+                f"(its categories in {EXERCISE_FILE}: {', '.join(member.categories or ())})"
+            )
+        if questionnaire_id not in member.involvement:
+            return (
+                f"{code} is not asked for {questionnaire_id} (its involvement in "
+                f"{EXERCISE_FILE}: {', '.join(member.involvement)})"
+            )
+        return None
+
     def takes_part_in(self, participant: Participant, category_id: str) -> bool:
         """Whether ``participant`` answers for incident category ``category_id``."""
         return participant.categories is None or category_id in participant.categories

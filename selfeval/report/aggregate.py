@@ -51,7 +51,7 @@ from selfeval.files.workspace import (
     unknown_participant_error,
 )
 from selfeval.model.answers import Split, split_answers
-from selfeval.model.exercise import EXERCISE_FILE, Exercise
+from selfeval.model.exercise import Exercise
 from selfeval.model.names import MERGES_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
@@ -706,16 +706,15 @@ def _merge(
         response = item.response
         if response is not None and response.incident_category != category:
             continue  # another category's response: its own report has it
-        if (
-            response is not None
-            and response.participant in ws.exercise.code_set
-            and response.participant not in exercise.code_set
-        ):
-            warnings.append(
-                f"{item.rel or _relative(item.path, ws.root)}: left out: "
-                f"{response.participant} does not take part in incident category {category!r} "
-                f"(its categories in {EXERCISE_FILE})"
+        reason = (
+            ws.exercise.not_asked(
+                response.participant, response.questionnaire.id, response.incident_category
             )
+            if response is not None
+            else None
+        )
+        if reason is not None:  # the rule status and validate apply: Annex 1 agrees
+            warnings.append(f"{item.rel or _relative(item.path, ws.root)}: left out: {reason}")
             continue
         if response is None or item.questionnaire is None:
             problems.extend(item.errors)
