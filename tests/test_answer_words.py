@@ -134,6 +134,7 @@ RESPONSES: list[tuple[dict[str, Any], str]] = [
     ({"docs": ["x"]}, "answer.entry_not_mapping"),
     ({"docs": [{"key": "A B"}]}, "answer.bad_key"),
     ({"docs": [{"key": "a"}, {"key": "a"}]}, "answer.key_twice"),
+    ({"docs": [{"key": "2"}, {}]}, "answer.key_is_position"),
     ({"docs": [{"same_as": "x"}]}, "answer.same_as_ids"),
 ]
 

@@ -262,6 +262,6 @@ def test_response_nobody_asked_for_is_a_warning(runner: CliRunner, ws: Path) -> 
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
     assert (
-        f"Warning: {path}: participant BZ answered peer-review-2, but its forms of "
-        "involvement in selfeval.yaml are: self-evaluation"
+        f"Warning: {path}: not asked for: BZ is not asked for peer-review-2 (its "
+        "involvement in selfeval.yaml: self-evaluation)"
     ) in result.stderr
