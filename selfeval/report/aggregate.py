@@ -242,7 +242,7 @@ def _check(
         )
         return None
     split = split_answers(loaded.questionnaire, response.answers)
-    found = response_problems(ws, path, response, loaded, active=split.active)
+    found = response_problems(ws, path, response, loaded, text, active=split.active)
     problems.extend(found)
     if found:
         return None
