@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from selfeval.cli import app
+from selfeval.errors import InputError
+from selfeval.files import yamlio
 from selfeval.files.load import load_questionnaire
+from selfeval.files.resources import shipped_questionnaires
 from selfeval.report.render import TEMPLATE_DIR
 
 QUESTION = "Hoe omschrijft uw departement de incidentcategorie?"
 SAME_LENGTH = "Hoe OMSCHRIJFT uw departement de incidentcategorie?"
+SHIPPED = shipped_questionnaires()[0].parent
 
 
 def _rewrite(path: Path, old: str, new: str) -> None:
@@ -38,6 +43,30 @@ def test_a_questionnaire_rewritten_with_the_same_length_is_read_again(example_ws
     ]
     assert SAME_LENGTH in labels and QUESTION not in labels
     assert again.hash != first.hash
+
+
+def test_the_same_questionnaire_in_another_folder_is_not_parsed_again_but_keeps_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "self-evaluation-1.1.0.yaml"
+    first, second = tmp_path / "a" / name, tmp_path / "b" / name
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_bytes((SHIPPED / name).read_bytes())
+    one = load_questionnaire(first)
+    parsed: list[object] = []
+    real = yamlio.load_text
+    monkeypatch.setattr(yamlio, "load_text", lambda *a, **k: parsed.append(a) or real(*a, **k))
+    two = load_questionnaire(second)
+    assert parsed == []  # the same bytes under the same name: not parsed again
+    assert two.path == second and one.path == first
+    assert two.questionnaire is one.questionnaire and two.hash == one.hash
+    assert load_questionnaire(second) is two  # asked again there: the same loaded questionnaire
+    # Another name is checked as its own file: the name must match id and version.
+    renamed = tmp_path / "b" / "self-evaluation-9.9.9.yaml"
+    renamed.write_bytes(second.read_bytes())
+    with pytest.raises(InputError, match="does not match the questionnaire's id and version"):
+        load_questionnaire(renamed)
 
 
 def test_a_questionnaire_that_became_invalid_is_refused_not_served_from_memory(

@@ -8,6 +8,7 @@ dotted path, and what to do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -352,8 +353,10 @@ def load_questionnaire(
             given) a ``choices_from:`` list the category does not declare.
     """
     raw = yamlio.read_bytes(path, MAX_QUESTIONNAIRE_BYTES)
-    key = (str(path), hashlib.sha256(raw).digest(), _category_key(category))
+    key = (path.name, hashlib.sha256(raw).digest(), _category_key(category))
     if (known := _LOADED.get(key)) is not None:
+        if known.path != path:  # the same file elsewhere: kept with the path last asked for
+            known = _LOADED[key] = dataclasses.replace(known, path=path)
         return known
     loaded = _load_questionnaire(path, raw, category)
     if len(_LOADED) >= _LOADED_MAX:
@@ -362,11 +365,15 @@ def load_questionnaire(
     return loaded
 
 
-#: Questionnaires already loaded in this process, by path, the file's bytes and
-#: the category's choice lists: the same file is read by several steps of one
+#: Questionnaires already loaded in this process, by file name, the file's bytes
+#: and the category's choice lists: the same file is read by several steps of one
 #: command (validate's check of each response, the report's roles, the category
 #: bindings), and parsing and checking it costs far more than hashing its bytes.
-#: Only what loaded without error is kept; a changed file has other bytes.
+#: Only what loaded without error is kept; a changed file has other bytes. What is
+#: loaded depends on the path only through its name (the name check; the shipped
+#: file's roles are taken by content), so the same bytes under the same name in
+#: another folder (another workspace, as in the test suite's processes) are not
+#: parsed again: they get the loaded questionnaire with their own path.
 _LOADED: dict[tuple[str, bytes, str], LoadedQuestionnaire] = {}
 _LOADED_MAX = 64
 
