@@ -182,6 +182,30 @@ def assert_refused_cleanly(result: Any, path: Path, *, line: bool = True) -> Non
     assert result.stderr.count("Error:") == 1, result.stderr
 
 
+def run_in_process(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``selfeval`` in this process (typer's CliRunner), answered as :func:`run_selfeval` is.
+
+    For hostile input that cannot hang or fill memory (a folder or a link where a
+    file should be, a tag the loader refuses): the same command and words as in a
+    child, without a child's start-up. A named pipe, ``/dev/zero``, a huge or deeply
+    nested file go through :func:`run_selfeval` (its hang guard and memory limit).
+
+    Returns:
+        The exit code and what the command wrote to stdout and stderr.
+
+    Raises:
+        AssertionError: an exception escaped the CLI's error boundary (a child would
+            have printed a traceback).
+    """
+    result = invoke(CliRunner(), argv)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return subprocess.CompletedProcess(
+        ["selfeval", *argv], result.exit_code, result.stdout, result.stderr
+    )
+
+
 def _limit_memory() -> None:  # pragma: no cover - runs in the child
     import resource
 

@@ -5,12 +5,16 @@ file or folder should be (:func:`selfeval.files.yamlio.read_file`,
 :func:`selfeval.files.root.list_folder`): each command refuses it naming it,
 and no department vanishes from a report without a word.
 
-Each case runs ``selfeval`` as a child with its address space limited to
-:data:`reliakit.MEMORY_LIMIT` (an expanded alias bomb would die with
-MemoryError and a traceback) and a timeout that only guards against a hang;
+Each case that could hang or fill memory (an alias bomb, deep nesting, a 50 MB
+file, a named pipe, ``/dev/zero``) runs ``selfeval`` as a child with its address
+space limited to :data:`reliakit.MEMORY_LIMIT` (an expanded alias bomb would die
+with MemoryError and a traceback) and a timeout that only guards against a hang;
 nothing here asserts a duration. A child that crashes (a segfault in the YAML
-parser) shows up as a negative return code. Limits: ``yamlio.MAX_FILE_BYTES``
-and ``yamlio.MAX_DEPTH``, documented in ``docs/files.md``.
+parser) shows up as a negative return code. The cases that can do neither (a
+refused tag, a folder or a link where a file should be) run the same command in
+this process (typer's CliRunner, :func:`reliakit.run_in_process`), which fails on
+any exception that escapes the CLI. Limits: ``yamlio.MAX_FILE_BYTES`` and
+``yamlio.MAX_DEPTH``, documented in ``docs/files.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reliakit import COMMANDS, Command, require, run_selfeval, targets
+from reliakit import COMMANDS, Command, require, run_in_process, run_selfeval, targets
 
 from selfeval.files import yamlio
 
@@ -61,6 +65,9 @@ HOSTILE = {
     "50-MB": (_big, ""),
 }
 
+#: Hostile files that can neither hang nor fill memory: run in this process.
+IN_PROCESS = {"python-object-tag", "local-tag"}
+
 
 def _cases() -> list[object]:
     """Every command with every hostile file; by default each case once and each command once.
@@ -94,7 +101,8 @@ def test_hostile_file_is_refused(ws: Path, command: Command, target: str, case: 
         fragment = content(path)
     else:
         path.write_text(content, encoding="utf-8")
-    result = run_selfeval(command.argv(ws))
+    run = run_in_process if case in IN_PROCESS else run_selfeval
+    result = run(command.argv(ws))
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{path}" in result.stderr
@@ -223,6 +231,17 @@ TEXT_PLACES = {
     ),
 }
 
+#: Places that could make a reader wait for ever or read without end (a named pipe,
+#: ``/dev/zero``): run in a child with the hang guard; the others in this process.
+MAY_HANG = {
+    "response-is-dev-zero",
+    "response-is-fifo",
+    "stray-fifo-beside-response",
+    "questionnaire-is-fifo",
+    "preface-is-fifo",
+}
+assert MAY_HANG == {c for c in [*PLACES, *TEXT_PLACES] if "fifo" in c or "zero" in c}
+
 _READERS = {c.name: c for c in COMMANDS if c.name in ("validate", "status", "aggregate", "export")}
 
 
@@ -264,7 +283,8 @@ def test_hostile_place_is_refused_naming_it(ws: Path, command: Command, case: st
     require(command)
     damage, relative = {**PLACES, **TEXT_PLACES}[case]
     fragment = damage(ws)
-    result = run_selfeval(command.argv(ws))  # a hang fails with TimeoutExpired
+    run = run_selfeval if case in MAY_HANG else run_in_process
+    result = run(command.argv(ws))  # a hang fails with TimeoutExpired
     output = result.stdout + result.stderr
     assert result.returncode == 1, (result.returncode, output[-2000:])
     assert "Traceback" not in output
@@ -299,7 +319,7 @@ def test_unreadable_department_folder_is_an_error_not_skipped(
 def test_validate_of_a_folder_named_like_a_questionnaire_refuses_it(ws: Path) -> None:
     path = ws / "questionnaires/self-evaluation-1.0.0.yaml"
     _replace(ws, "questionnaires/self-evaluation-1.0.0.yaml", "folder")
-    result = run_selfeval(["validate", str(path)])
+    result = run_in_process(["validate", str(path)])
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{path}: this is a folder" in result.stderr, result.stderr
 
