@@ -73,6 +73,17 @@ class Location:
                 text += f":{self.column}"
         return text
 
+    @classmethod
+    def at_offset(cls, path: Path | str, text: str, offset: int) -> Location:
+        """The place of character ``offset`` (0-based) of ``text``, the whole of ``path``."""
+        line, column = line_and_column(text, offset)
+        return cls(path, line, column)
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``offset`` (0-based) of ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
 
 class Said(Protocol):
     """Words said later in the reader's language: a ``selfeval.i18n.Message``.

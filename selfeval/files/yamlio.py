@@ -384,11 +384,9 @@ def check_json_depth(text: str, path: Path | str = "<string>") -> None:
             depth == MAX_DEPTH and _JSON_EMPTY.match(text, match.end()) is not None
         ):
             continue
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
         raise InputError(
             f"the document is nested deeper than {MAX_DEPTH} levels",
-            location=Location(path, line, column),
+            location=Location.at_offset(path, text, start),
             hint="flatten the structure",
         )
 
@@ -476,11 +474,9 @@ def read_markdown(path: Path) -> str:
     bad = bad_character(text)
     if bad is not None:
         at, char = bad
-        line = text.count("\n", 0, at) + 1
-        column = at - (text.rfind("\n", 0, at) + 1) + 1
         raise InputError(
             f"the text holds {character_kind(char)}, which a text may not hold",
-            location=Location(path, line, column),
+            location=Location.at_offset(path, text, at),
             hint="remove it (a text may hold tabs and line breaks, no other control characters)",
         )
     images = markdown_images(text) if "![" in text else []
@@ -567,12 +563,10 @@ def load_text(text: str, path: Path | str = "<string>") -> Any:
         offset = exc.position
         if LIBYAML:  # libyaml counts UTF-8 bytes, the pure-Python reader characters
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise InputError(
             f"the file holds a control character (code {exc.character:#04x}), which YAML "
             f"does not allow",
-            location=Location(path, line, column),
+            location=Location.at_offset(path, text, offset),
             hint="remove it; the file may be damaged or not a text file",
         ) from None
     except yaml.YAMLError as exc:

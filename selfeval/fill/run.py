@@ -169,8 +169,7 @@ def _json_key_location(path: Path, text: str, key: str) -> Location:
     if len(found) < 2:
         return Location(path)
     start = found[1]
-    line = text.count("\n", 0, start) + 1
-    return Location(path, line, start - (text.rfind("\n", 0, start) + 1) + 1)
+    return Location.at_offset(path, text, start)
 
 
 def _normalise(items: list[Item], answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from selfeval.errors import line_and_column
 from selfeval.i18n import N_, Message
 
 __all__ = ["bad_character", "character_kind", "character_message", "normalised", "shown"]
@@ -71,8 +72,7 @@ def character_kind(char: str) -> str:
 def character_message(text: str, index: int, char: str) -> Message:
     """Say what is wrong with ``char`` at ``index`` of ``text``: its code, line and column."""
     code = f"U+{ord(char):04X}"
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    line, column = line_and_column(text, index)
     if "\ud800" <= char <= "\udfff":
         msgid = N_("answer.surrogate")
     elif char in _NONCHARACTERS or "\ufdd0" <= char <= "\ufdef":
