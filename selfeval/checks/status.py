@@ -343,8 +343,6 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
         InputError: the exercise file or a questionnaire file is invalid
             (nothing can be counted without them).
     """
-    from selfeval.model.questionnaire import KINDS
-
     exercise = workspace.exercise
     chosen = workspace.incident_category(category).id
     workspace.questionnaires()  # fail early, once, on a broken questionnaire file
@@ -367,8 +365,10 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
     folder = workspace.category_dir(chosen)
     for path in found.current:
         code, qid = path.parent.name, path.stem
-        if path in seen or qid not in KINDS or path.parent.parent != folder:
-            continue  # other names are `selfeval validate`'s business
+        if path in seen or path.parent.parent != folder:
+            continue  # another incident category's: its own status
+        # Every response place is read, whatever its name (notes.yaml): validate and
+        # aggregate read it too, and refuse what is not a response (one discovery rule).
         row, error = _row(workspace, code, names.get(code, code), qid, path, expected=False)
         rows.append(row)
         if error is not None:

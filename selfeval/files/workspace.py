@@ -525,15 +525,6 @@ class Workspace:
             and bool(_SLUG.match(path.name.removesuffix(".yaml")))
         )
 
-    def _belongs(self, path: Path) -> bool:
-        """True at the place of a response to one of the questionnaire kinds.
-
-        Every reading command (``status`` too) reads what stands there; a
-        response place with another name (``notes.yaml``) only ``validate``
-        and ``aggregate`` read.
-        """
-        return self.is_response_place(path) and path.stem in KINDS
-
     @cached_property
     def category_ids(self) -> frozenset[str]:
         """The ids of the exercise's incident categories (computed once)."""
@@ -558,11 +549,12 @@ class Workspace:
         for path in sorted(list_tree(self.responses_dir)):
             if not path.is_file():  # list_tree has refused every link: this is the thing itself
                 mode = _mode_of(path)
-                if mode is not None and not stat.S_ISDIR(mode) and not self._belongs(path):
+                place = self.is_response_place(path)
+                if mode is not None and not stat.S_ISDIR(mode) and not place:
                     # A pipe, device or socket where no response belongs: no command reads
-                    # it, so none may skip it without a word (status reads no notes.yaml).
+                    # it, so none may skip it without a word.
                     raise yamlio.not_regular_error(path, mode)
-                if self.is_response_place(path):
+                if place:
                     # Where a response belongs, every reading command reads it, and
                     # reading says what is wrong (yamlio.read_file), in the same words.
                     found.current.append(path)
