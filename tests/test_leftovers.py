@@ -42,3 +42,24 @@ def test_status_reads_a_stray_file_validate_and_aggregate_refuse(
         )
     code, output = run(runner, example_ws, "status", "--no-cache")
     assert re.search(r"BZ\s+notes\s+invalid", output), output
+
+
+# --- one rule for a reaction's comment: peer-review, validate, status, aggregate ---------
+
+
+def test_a_submitted_reaction_without_its_comment_counts_nowhere(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    path = example_ws / CAT / "EZ/peer-review-2.yaml"
+    text = path.read_text(encoding="utf-8")
+    comment = "  comment: De beïnvloedingsmogelijkheden van EZ richting het bedrijfsleven"
+    assert comment in text
+    path.write_text(re.sub(re.escape(comment) + r".*\n", "", text), encoding="utf-8")
+    expected = (
+        r"EZ/peer-review-2\.yaml:\d+:\d+: reaction to BZ\.opportunities\.relaties-ez-financien: "
+        r"a comment is required with verdict partly-agree"
+    )
+    for command in (["validate"], ["aggregate", "--no-cache"], ["status", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert re.search(expected, flat(output)), (command, output)

@@ -19,6 +19,7 @@ from selfeval.model.exercise import CODE_PATTERN, SLUG_PATTERN
 from selfeval.model.text import bad_character, character_message, normalised
 
 __all__ = [
+    "NEEDS_COMMENT",
     "VERDICTS",
     "DraftRef",
     "Migration",
@@ -28,12 +29,15 @@ __all__ = [
     "Response",
     "Timestamp",
     "finding_department",
+    "missing_comment",
     "reaction_problems",
     "timestamp",
 ]
 
 #: Reactions a peer reviewer can give to a finding (issue 5).
 VERDICTS = ("agree", "partly-agree", "disagree", "no-opinion")
+#: The verdicts that need a comment saying what is not right (:func:`missing_comment`).
+NEEDS_COMMENT = ("partly-agree", "disagree")
 Verdict = Literal["agree", "partly-agree", "disagree", "no-opinion"]
 
 
@@ -221,6 +225,28 @@ def finding_department(fid: str) -> str:
     return fid[5:] if fid.startswith("role.") else fid.split(".", 1)[0]
 
 
+def missing_comment(finding: str, verdict: str, comment: str | None) -> str | None:
+    """Why a reaction cannot be submitted as it is, or None: the rule of a verdict's comment.
+
+    ``partly-agree`` and ``disagree`` (:data:`NEEDS_COMMENT`) need a comment
+    that says what is not right (``docs/peer-review-reference.md``): the
+    report shows the dissent in the reviewer's words. ``peer-review`` asks for
+    it and will not submit without it; ``validate``, ``status`` and
+    ``aggregate`` refuse a submitted response without it (:func:`reaction_problems`).
+
+    Args:
+        finding: the finding id reacted to, for the message.
+        verdict: the reaction's verdict.
+        comment: its comment (None: none).
+
+    Returns:
+        ``'reaction to ID: a comment is required with verdict V'``, or None.
+    """
+    if verdict in NEEDS_COMMENT and not (comment or "").strip():
+        return f"reaction to {finding}: a comment is required with verdict {verdict}"
+    return None
+
+
 def reaction_problems(response: Response) -> list[ReactionProblem]:
     """The one rule on a response's reactions, whoever wrote the file.
 
@@ -230,7 +256,9 @@ def reaction_problems(response: Response) -> list[ReactionProblem]:
     finding; round 1 reacts to what *other* departments said, never to one's
     own finding; every reaction records the hash of the finding's text it was
     given on (``finding_hash``, filled in from the draft), without which a
-    later change of the text could not be noticed.
+    later change of the text could not be noticed; in a submitted response, a
+    ``partly-agree`` or ``disagree`` has its comment (:func:`missing_comment`;
+    a draft may still lack it: ``peer-review`` asks for it before submitting).
 
     Args:
         response: a loaded response (a self-evaluation has no reactions).
@@ -241,6 +269,7 @@ def reaction_problems(response: Response) -> list[ReactionProblem]:
     problems: list[ReactionProblem] = []
     seen: dict[str, int] = {}
     own_round = response.questionnaire.id == "peer-review-1"
+    submitted = response.status == "submitted"
     for index, reaction in enumerate(response.reactions):
         fid = reaction.finding
         if fid in seen:
@@ -273,6 +302,16 @@ def reaction_problems(response: Response) -> list[ReactionProblem]:
                     "the finding's text changed since",
                     f"react with `selfeval peer-review -p {response.participant}`, which fills "
                     "it in from the draft",
+                )
+            )
+            continue
+        if submitted and (missing := missing_comment(fid, reaction.verdict, reaction.comment)):
+            problems.append(
+                ReactionProblem(
+                    ("reactions", index),
+                    missing,
+                    "say what is not right in its 'comment' (`selfeval peer-review -p "
+                    f"{response.participant} --reopen`), or change the verdict",
                 )
             )
     return problems

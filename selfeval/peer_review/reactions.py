@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
-from selfeval.model.response import VERDICTS, Reaction
+from selfeval.model.response import NEEDS_COMMENT, VERDICTS, Reaction, missing_comment
 from selfeval.model.text import bad_character, character_message, normalised
 
 if TYPE_CHECKING:
@@ -39,9 +39,6 @@ __all__ = [
     "reactions_from_data",
     "without_reaction",
 ]
-
-#: Verdicts that need a comment saying why (issue 5).
-NEEDS_COMMENT = ("partly-agree", "disagree")
 
 #: Keys of one entry of the answers file's ``reactions:`` list.
 REACTION_KEYS = ("finding", "verdict", "comment", "correction")
@@ -175,10 +172,10 @@ def reactions_from_data(
             )
         if bad:
             continue
-        if verdict in NEEDS_COMMENT and not (comment or "").strip():
+        if (missing := missing_comment(fid, verdict, comment)) is not None:
             errors.append(
                 InputError(
-                    f"reaction to {fid}: a comment is required with verdict {verdict}",
+                    missing,
                     location=where(index),
                     hint="say what is not right, in 'comment'",
                 )
@@ -262,13 +259,16 @@ def merge_reactions(
 def reaction_problems(reactions: Iterable[Reaction]) -> list[str]:
     """Reactions that cannot be submitted: partly-agree/disagree without a comment.
 
+    The rule is :func:`selfeval.model.response.missing_comment`, the one
+    ``validate``, ``status`` and ``aggregate`` check a submitted response by.
+
     Returns:
         One message per problem (empty when all is well).
     """
     return [
-        f"reaction to {r.finding}: a comment is required with verdict {r.verdict}"
+        missing
         for r in reactions
-        if r.verdict in NEEDS_COMMENT and not (r.comment or "").strip()
+        if (missing := missing_comment(r.finding, r.verdict, r.comment)) is not None
     ]
 
 
