@@ -68,6 +68,7 @@ CASES: list[tuple[Callable[[], Any], str]] = [
     (stored({"type": "text"}, "a\x1bb"), "answer.control_char"),
     (stored({"type": "long-text"}, "a\n\ud800"), "answer.surrogate"),
     (stored({"type": "text"}, "a\ufdd0"), "answer.noncharacter"),
+    (stored({"type": "text"}, "a\u202eb"), "answer.bidi_control"),
     (stored({"type": "text"}, False), "answer.expected_text"),
     (stored({"type": "text"}, dt.date(2006, 5, 16)), "answer.expected_text"),
     (stored({"type": "text"}, 1.1), "answer.expected_text"),

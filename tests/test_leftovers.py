@@ -63,3 +63,45 @@ def test_a_submitted_reaction_without_its_comment_counts_nowhere(
         code, output = run(runner, example_ws, *command)
         assert code == 1, (command, output)
         assert re.search(expected, flat(output)), (command, output)
+
+
+# --- the one character rule: control characters and bidi controls --------------------
+
+BZ = CAT + "/BZ/self-evaluation.yaml"
+
+
+def _with_definition(ws: Path, value: str) -> None:
+    """BZ's definition answer replaced by ``value`` (a YAML double-quoted scalar)."""
+    path = ws / BZ
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("  definition: |"), text.index("  causes:")
+    path.write_text(text[:start] + f"  definition: {value}\n" + text[end:], encoding="utf-8")
+
+
+def test_status_refuses_a_control_character_as_validate_and_aggregate_do(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # Found open by an earlier review; already true at a9eaa9e (response_problems): kept.
+    _with_definition(example_ws, '"BZ volgt \\x1b[2J de omschrijving \\a."')
+    for command in (["validate"], ["aggregate", "--no-cache"], ["status", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert "answers.definition: holds the control character U+001B (line 1, column 10" in (
+            flat(output)
+        ), (command, output)
+
+
+def test_a_bidi_override_in_an_answer_is_refused_with_its_place(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # Trojan Source: U+202E shows "evol" where the file says "love", in a report too.
+    _with_definition(example_ws, "'BZ volgt \u202eevol\u202c de omschrijving.'")
+    for command in (["validate"], ["aggregate", "--no-cache"], ["status", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert re.search(
+            r"BZ/self-evaluation\.yaml:\d+:\d+: answers\.definition: holds the bidirectional "
+            r"control character U\+202E \(line 1, column 10 of the answer\)",
+            flat(output),
+        ), (command, output)
+        assert "\u202e" not in output

@@ -9,7 +9,12 @@ comment and correction), so that ``fill``, ``peer-review``, ``validate``,
   libraries, and Word's XML cannot hold most of them;
 * a lone surrogate (U+D800–U+DFFF, which a JSON ``"\\ud800"`` can give): it is
   no character and cannot be written as UTF-8;
-* a noncharacter (U+FDD0–U+FDEF, and U+FFFE/U+FFFF in every plane).
+* a noncharacter (U+FDD0–U+FDEF, and U+FFFE/U+FFFF in every plane);
+* a bidirectional control that embeds, overrides or isolates (U+202A–U+202E,
+  U+2066–U+2069): it shows the text after it in another order than it is
+  written ("Trojan Source", CVE-2021-42574), so a report, a terminal or an
+  editor would show something other than what the file says. The marks
+  U+200E, U+200F and U+061C, which reorder nothing, are allowed.
 
 A carriage return is not refused: CR LF and a lone CR are made a line feed
 (:func:`normalised`). :func:`shown` is the other half, for text shown at a
@@ -29,14 +34,24 @@ __all__ = ["bad_character", "character_kind", "character_message", "normalised",
 _NONCHARACTERS = "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
+#: The bidirectional embeddings, overrides and isolates (LRE … RLO, LRI … PDI).
+_BIDI = "\u202a-\u202e\u2066-\u2069"
 #: Every character :func:`bad_character` refuses (CR is normalised first).
 _REFUSED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
 )
 #: What :func:`shown` escapes: the above, CR, and the line and paragraph separators.
 _NOT_SHOWN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+    + _BIDI
+    + "\ud800-\udfff\ufdd0-\ufdef"
+    + _NONCHARACTERS
+    + "]"
 )
+
+
+def _is_bidi(char: str) -> bool:
+    return "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
 
 
 def normalised(text: str) -> str:
@@ -59,9 +74,15 @@ def character_kind(char: str) -> str:
     """What ``char`` (refused by :func:`bad_character`) is, in English.
 
     ``'the control character U+001B'``, ``'a lone surrogate U+D800 (half of a
-    character)'`` or ``'the noncharacter U+FFFE'``.
+    character)'``, ``'the noncharacter U+FFFE'`` or ``'the bidirectional control
+    character U+202E (it shows text in another order than it is written)'``.
     """
     code = f"U+{ord(char):04X}"
+    if _is_bidi(char):
+        return (
+            f"the bidirectional control character {code} "
+            "(it shows text in another order than it is written)"
+        )
     if "\ud800" <= char <= "\udfff":
         return f"a lone surrogate {code} (half of a character)"
     if char in _NONCHARACTERS or "\ufdd0" <= char <= "\ufdef":
@@ -77,6 +98,8 @@ def character_message(text: str, index: int, char: str) -> Message:
         msgid = N_("answer.surrogate")
     elif char in _NONCHARACTERS or "\ufdd0" <= char <= "\ufdef":
         msgid = N_("answer.noncharacter")
+    elif _is_bidi(char):
+        msgid = N_("answer.bidi_control")
     else:
         msgid = N_("answer.control_char")
     return Message(msgid, code=code, line=line, column=column)
