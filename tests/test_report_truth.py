@@ -202,8 +202,11 @@ def test_a_self_evaluation_not_asked_for_is_left_out_with_a_warning(
 ) -> None:
     # NCTb takes part in peer review 1 only (Annex 1 says so).
     own = (example_ws / CAT / "DEF/self-evaluation.yaml").read_text(encoding="utf-8")
-    uninvited = own.replace("participant: DEF", "participant: NCTb").replace(
-        "Eenzijdige invalshoek van risicoanalyses", "MARKER-UNASKED"
+    # Its opportunities name its own findings (NCTb.needs.…), as a self-evaluation's must.
+    uninvited = (
+        own.replace("participant: DEF", "participant: NCTb")
+        .replace("- DEF.", "- NCTb.")
+        .replace("Eenzijdige invalshoek van risicoanalyses", "MARKER-UNASKED")
     )
     (example_ws / CAT / "NCTb/self-evaluation.yaml").write_text(uninvited, encoding="utf-8")
     code, output = run(runner, example_ws, "validate")

@@ -9,8 +9,9 @@ a git merge can leave behind: a response in the wrong folder (its path must be
 ``Workspace.response_path(participant, questionnaire)``, under the exercise's
 incident category), answers to unknown items, wrong types or values outside
 the choices, participants not in the exercise, an opportunity's ``answers``
-naming a finding it may not (:func:`selfeval.model.links.response_link_problems`,
-``docs/findings.md`` §7), and orphaned files under
+naming a finding it may not (all three by the one rule,
+:func:`selfeval.files.workspace.response_problems`; ``docs/findings.md`` §7),
+and orphaned files under
 ``responses/`` — stray YAML files that are not responses, and leftover
 ``.*.tmp`` files from an interrupted save (warnings: they can be deleted).
 See ``docs/files.md``.
@@ -50,7 +51,6 @@ from selfeval.files.workspace import (
 )
 from selfeval.model.answers import inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
-from selfeval.model.links import response_link_problems
 from selfeval.model.names import MERGES_FILE
 from selfeval.model.response import Response
 
@@ -74,10 +74,6 @@ class Report:
     # Questionnaire files loaded while checking responses (or the error each
     # raised), so N responses to one version parse it once, not N times.
     _questionnaires: dict[Path, LoadedQuestionnaire | SelfevalError] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    # Draft files read for peer reviews' links: path → (hash, finding id → kind), or None.
-    _drafts: dict[Path, tuple[str, dict[str, str]] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
     # The merges check, handed each response as it is loaded (validate_workspace).
@@ -121,67 +117,6 @@ def _kind_of(path: Path) -> str:
         if "questionnaire" in data:
             return "response"
     return "unknown"
-
-
-def _draft_kinds(workspace: Workspace, response: Response, report: Report) -> dict[str, str] | None:
-    """Finding id (and merged id) → kind of the draft a peer review answered, if at hand.
-
-    None when the response names no draft, or its file is gone, unreadable or
-    has been made again since (another hash): then the ids of other
-    departments cannot be checked here (``aggregate`` warns about them).
-    """
-    ref = response.draft
-    if ref is None or not ref.path:
-        return None
-    path = (workspace.root / ref.path).resolve()
-    if path not in report._drafts:
-        report._drafts[path] = None
-        try:
-            data = yamlio.load(path) if path.is_file() else None
-        except SelfevalError:
-            data = None
-        head = data.get("draft") if isinstance(data, dict) else None
-        listed = data.get("findings") if isinstance(data, dict) else None
-        if (
-            isinstance(head, dict)
-            and isinstance(head.get("hash"), str)
-            and isinstance(listed, list)
-        ):
-            kinds: dict[str, str] = {}
-            for finding in listed:
-                if isinstance(finding, dict) and isinstance(finding.get("kind"), str):
-                    merged = finding.get("merged")
-                    for fid in [finding.get("id"), *(merged if isinstance(merged, list) else [])]:
-                        if isinstance(fid, str):
-                            kinds[fid] = finding["kind"]
-            report._drafts[path] = (head["hash"], kinds)
-    found = report._drafts[path]
-    return found[1] if found is not None and found[0] == ref.hash else None
-
-
-def _link_problems(
-    path: Path,
-    text: str,
-    response: Response,
-    loaded: LoadedQuestionnaire,
-    workspace: Workspace,
-    exercise: Exercise,
-    report: Report,
-) -> list[SelfevalError]:
-    """The ids the response's opportunities answer (:func:`response_link_problems`).
-
-    Located in ``text``, the response file as it was read.
-    """
-    problems: list[SelfevalError] = []
-    for problem in response_link_problems(
-        loaded.questionnaire,
-        response.participant,
-        response.answers,
-        draft=_draft_kinds(workspace, response, report),
-        codes=exercise.codes,
-    ):
-        problems.append(problem.error(yamlio.location_of(path, text, ["answers", *problem.path])))
-    return problems
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -303,12 +238,8 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
                     "response; the report leaves it out (aggregate warns)",
                 )
             )
-    answer_problems = list(response_problems(workspace, path, response, loaded, text))
-    for problem in answer_problems:
-        report.add(problem)
-    if exercise is not None and not answer_problems:
-        for problem in _link_problems(path, text, response, loaded, workspace, exercise, report):
-            report.add(problem)
+    for problem in response_problems(workspace, path, response, loaded, text):
+        report.add(problem)  # its answers, reactions and links: the one rule
     if exercise is not None and not is_kept_version(path):
         drift = version_drift(workspace, path, response)
         if drift is not None:

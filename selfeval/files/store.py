@@ -534,15 +534,32 @@ class ResponseStore:
 
         Returns:
             Every problem, in questionnaire order (see
-            :func:`selfeval.model.answers.check_answers`).
+            :func:`selfeval.model.answers.check_answers`); when there is none,
+            every id an opportunity's ``answers`` may not name
+            (:func:`selfeval.model.links.response_link_problems`, the rule
+            ``validate``, ``status``, ``import`` and ``aggregate`` apply), at
+            that opportunity's ``answers``.
         """
-        return check_answers(
+        from selfeval.model.links import response_link_problems
+
+        exercise = self.workspace.exercise
+        found = check_answers(
             self.loaded.questionnaire,
             self.answers,
-            exercise=self.workspace.exercise,
+            exercise=exercise,
             participant=self.participant,
             complete=complete,
         )
+        if found:
+            return found
+        links = response_link_problems(
+            self.loaded.questionnaire,
+            self.participant,
+            self.answers,
+            draft=self.workspace.draft_kinds(self.response),
+            codes=exercise.codes,
+        )
+        return [link.problem for link in links]
 
     def submit(self) -> None:
         """Mark the response submitted, recording ``submitted_at``, and save.

@@ -171,6 +171,8 @@ class Workspace:
     _bound: dict[tuple[str, str, str], LoadedQuestionnaire] = field(
         default_factory=dict, repr=False
     )
+    # Draft files read for peer reviews' links: path → (hash, finding id → kind), or None.
+    _drafts: dict[Path, tuple[str, dict[str, str]] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, explicit: Path | None = None) -> Workspace:
@@ -247,6 +249,47 @@ class Workspace:
     def versions(self, qid: str) -> list[str]:
         """The versions of questionnaire ``qid`` in the workspace, oldest first."""
         return sorted((v for (i, v) in self.questionnaires() if i == qid), key=semver_key)
+
+    def draft_kinds(self, response: Response) -> dict[str, str] | None:
+        """Finding id (and merged id) → kind of the draft a peer review answered, if at hand.
+
+        Read once per workspace and draft file. For the one check of an
+        opportunity's links (:func:`response_problems`).
+
+        Returns:
+            None when the response names no draft, or its file is gone,
+            unreadable or has been made again since (another hash): then the
+            ids of other departments cannot be checked against it
+            (``aggregate`` warns about them, ``docs/findings.md`` §7).
+        """
+        ref = response.draft
+        if ref is None or not ref.path:
+            return None
+        path = (self.root / ref.path).resolve()
+        if path not in self._drafts:
+            self._drafts[path] = None
+            try:
+                data = yamlio.load(path) if path.is_file() else None
+            except SelfevalError:
+                data = None
+            head = data.get("draft") if isinstance(data, dict) else None
+            listed = data.get("findings") if isinstance(data, dict) else None
+            if (
+                isinstance(head, dict)
+                and isinstance(head.get("hash"), str)
+                and isinstance(listed, list)
+            ):
+                kinds: dict[str, str] = {}
+                for finding in listed:
+                    if isinstance(finding, dict) and isinstance(finding.get("kind"), str):
+                        merged = finding.get("merged")
+                        others = merged if isinstance(merged, list) else []
+                        for fid in [finding.get("id"), *others]:
+                            if isinstance(fid, str):
+                                kinds[fid] = finding["kind"]
+                self._drafts[path] = (head["hash"], kinds)
+        found = self._drafts[path]
+        return found[1] if found is not None and found[0] == ref.hash else None
 
     def questionnaire(
         self, qid: str, version: str | None = None, *, category: str | None = None
@@ -635,7 +678,13 @@ def response_problems(
     (:func:`selfeval.model.answers.check_answers`: a submitted response must
     have every required answer, entries' keys give unique finding ids, …), or a
     reaction breaks the peer-review rules (:func:`selfeval.model.response.reaction_problems`:
-    one per finding, none to one's own in round 1, each with its ``finding_hash``).
+    one per finding, none to one's own in round 1, each with its ``finding_hash``),
+    or an opportunity's ``answers`` names what it may not
+    (:func:`selfeval.model.links.response_link_problems`, ``docs/findings.md`` §7:
+    in a self-evaluation its own bottlenecks, blind spots and needs; in a peer
+    review the draft it answered, when that is still ``reports/draft.yaml``
+    (:meth:`Workspace.draft_kinds`), and its own needs). The links are
+    checked when the answers are otherwise right.
 
     Args:
         workspace: the workspace.
@@ -654,6 +703,7 @@ def response_problems(
     not checked, nor answers against its lists).
     """
     from selfeval.model.answers import check_answers
+    from selfeval.model.links import response_link_problems
 
     read: list[str] = [text] if text is not None else []
 
@@ -684,6 +734,7 @@ def response_problems(
     unknown = unknown_participant_error(workspace, path, response, text) if exercise else None
     if unknown is not None:
         problems.append(unknown)
+    answers_wrong = False
     for problem in check_answers(
         loaded.questionnaire,
         response.answers,
@@ -695,6 +746,16 @@ def response_problems(
         problems.append(
             InputError(f"answers.{problem}", location=where(["answers", *problem.path]))
         )
+        answers_wrong = True
+    if exercise is not None and unknown is None and not answers_wrong:
+        for link in response_link_problems(
+            loaded.questionnaire,
+            response.participant,
+            response.answers,
+            draft=workspace.draft_kinds(response),
+            codes=exercise.codes,
+        ):
+            problems.append(link.error(where(["answers", *link.path])))
     for wrong in reaction_problems(response):
         problems.append(
             InputError(wrong.message, location=where(list(wrong.path)), hint=wrong.hint)

@@ -36,6 +36,7 @@ from selfeval.fill.prompter import (
 )
 from selfeval.i18n import gettext
 from selfeval.model.answers import active_answers, active_entry, is_answered, visible
+from selfeval.model.links import remove_entry
 from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
 
 __all__ = ["Asker", "Groups", "last_asked"]
@@ -203,8 +204,7 @@ class Groups:
                     self.entry(item, entries, count, path, scope, only_unasked=False)
                 except GoBack:
                     if not any(is_answered(v) for v in entries[count].values()):
-                        del entries[count]
-                        self.walker.save_answer()
+                        self._remove(item, entries, count, path)
                         self.prompter.show_notice(
                             Notice(
                                 "info",
@@ -222,8 +222,41 @@ class Groups:
                 gettext(lang, "fill.confirm_remove", entry=self._entry_title(item, entries, index)),
                 default=False,
             ):
-                del entries[index]
-                self.walker.save_answer()
+                self._remove(item, entries, index, path)
+
+    def _remove(self, item: RepeatItem, entries: list[Any], index: int, path: Path_) -> None:
+        """Remove an entry and save; the links to it and after it follow, and are told.
+
+        An entry of a group of findings is removed by
+        :func:`selfeval.model.links.remove_entry`: an opportunity that named
+        an entry that moved names it by its new id, and a link to the removed
+        entry is taken out, which the respondent is told ("Kans 1 verwees
+        naar Behoefte 1 (…); die verwijzing is weggehaald.").
+        """
+        answers = self.store.answers
+        if path != (item.id,) or answers.get(item.id) is not entries:
+            del entries[index]  # inside an entry: no finding of its own
+            self.walker.save_answer()
+            return
+        name = self._entry_name(item, index)
+        title = self._entry_title(item, entries, index, first=True)
+        removed = f"{name} ({title[len(name) + 2 :]})" if title != name else name
+        dropped = remove_entry(self.questionnaire, self.store.participant, answers, item.id, index)
+        self.walker.save_answer()
+        for link in dropped:
+            group = next(i for i in self.questionnaire.items() if i.id == link.item)
+            assert isinstance(group, RepeatItem)
+            self.prompter.show_notice(
+                Notice(
+                    "warning",
+                    gettext(
+                        self.lang,
+                        "fill.link_removed",
+                        opportunity=self._entry_name(group, link.index),
+                        entry=removed,
+                    ),
+                )
+            )
 
     def _edit_entry(
         self,

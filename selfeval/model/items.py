@@ -634,8 +634,10 @@ class FindingsItem(_ItemBase):
     blind spots and needs the opportunity answers (the seed's Figure 2):
     ids of the draft report (``reports/draft.yaml``) or of the respondent's
     own findings in the same response. Here only the form of each id is
-    checked; whether it names a finding is checked against all findings when
-    the report is built (:func:`selfeval.report.links.link_answers`).
+    checked; whether it names a finding is checked with the response
+    (:func:`selfeval.model.links.response_link_problems`, part of the one check
+    of a response) and against all findings when the report is built
+    (:func:`selfeval.report.links.link_answers`).
     """
 
     type: Literal["findings"]

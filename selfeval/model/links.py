@@ -11,11 +11,20 @@ Figure 2. What an id may name depends on the questionnaire:
   (``reports/draft.yaml``, merged ids included) or one of its own needs in
   the same response (``JUS.peer-review-2.needs.1``).
 
-:func:`link_problem` is the rule for one id; :func:`response_link_problems`
-applies it to every opportunity of one response. ``selfeval validate``,
-``selfeval fill --answers``, ``selfeval peer-review --answers`` and ``selfeval aggregate``
+:func:`link_said` (:func:`link_problem` in English) is the rule for one id;
+:func:`response_link_problems` applies it to every opportunity of one
+response. It is part of the one check of a response's answers,
+:func:`selfeval.files.workspace.response_problems` (``validate``, ``status``,
+``import``, ``aggregate``), and of what ``fill`` and ``peer-review`` check
+before saving an answers file or submitting
+(:meth:`selfeval.files.store.ResponseStore.problems`). ``aggregate`` then
+checks the links between responses once more against the report's findings
 (:func:`selfeval.report.links.link_answers`, which also routes merged ids and
-excuses what the respondent could not have known) all call them.
+excuses what the respondent could not have known).
+
+:func:`remove_entry` removes an entry of a repeat group and keeps every
+opportunity's links on the entries they named (ids of entries without a
+``key`` are positions, and move).
 """
 
 from __future__ import annotations
@@ -25,15 +34,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from selfeval.errors import InputError, Location
-from selfeval.model.answers import ANSWERABLE, entry_findings, finding_id
+from selfeval.i18n import Message
+from selfeval.model.answers import ANSWERABLE, Problem, entry_findings, finding_id
 from selfeval.model.questionnaire import Questionnaire, RepeatItem
 
 __all__ = [
     "ANSWERABLE",
     "HINT",
     "SELF_EVALUATION_HINT",
+    "DroppedLink",
     "LinkProblem",
     "link_problem",
+    "link_said",
+    "remove_entry",
     "response_link_problems",
 ]
 
@@ -52,7 +65,7 @@ SELF_EVALUATION_HINT = (
 _ENTRY_KINDS = ("activity", "bottleneck", "blind-spot", "need", "opportunity")
 
 
-def link_problem(fid: str, kinds: Mapping[str, str], *, own_only: bool = False) -> str | None:
+def link_said(fid: str, kinds: Mapping[str, str], *, own_only: bool = False) -> Message | None:
     """Why ``fid`` cannot be something an opportunity answers, or None when it can.
 
     Args:
@@ -63,22 +76,23 @@ def link_problem(fid: str, kinds: Mapping[str, str], *, own_only: bool = False) 
             only the respondent's own findings (the message says so).
 
     Returns:
-        The problem in words (it starts with "names …"), or None.
+        The problem as a message of the catalogue (``answer.link_*``; in
+        English it starts with "names …"), or None.
     """
     kind = kinds.get(fid)
     if kind is None:
         if own_only:
-            return (
-                f"names {fid!r}, which is not a bottleneck, blind spot or need of this "
-                f"self-evaluation"
-            )
-        return f"names {fid!r}, which is not a finding of any response"
+            return Message("answer.link_not_own", fid=repr(fid))
+        return Message("answer.link_unknown", fid=repr(fid))
     if kind not in ANSWERABLE:
-        return (
-            f"names {fid}, a finding of kind {kind!r}; an opportunity answers bottlenecks, "
-            f"blind spots or needs"
-        )
+        return Message("answer.link_kind", fid=fid, kind=repr(kind))
     return None
+
+
+def link_problem(fid: str, kinds: Mapping[str, str], *, own_only: bool = False) -> str | None:
+    """:func:`link_said` in English (it starts with "names …"), or None."""
+    said = link_said(fid, kinds, own_only=own_only)
+    return None if said is None else str(said)
 
 
 @dataclass(frozen=True)
@@ -88,17 +102,29 @@ class LinkProblem:
     Attributes:
         path: where the id is in the response's answers
             (``("opportunities", 0, "answers", 1)``), for file:line.
-        message: ``answers of <opportunity id> names …``.
+        message: ``answers of <opportunity id> names …`` (English).
         hint: what to do.
+        said: what is wrong (without the opportunity's id), in any language.
     """
 
     path: tuple[str | int, ...]
     message: str
     hint: str
+    said: Message
 
     def error(self, location: Location) -> InputError:
         """The problem as the one error a command reports, at ``location``."""
         return InputError(self.message, location=location, hint=self.hint)
+
+    @property
+    def problem(self) -> Problem:
+        """The problem as ``fill`` lists it before submitting: at the entry's ``answers``.
+
+        Its path leaves out the id's position, so that ``fill`` asks the
+        question again (:class:`~selfeval.model.answers.Problem`), in the
+        session's language (:attr:`said`).
+        """
+        return Problem(self.path[:3], self.said)
 
 
 def response_link_problems(
@@ -154,13 +180,99 @@ def response_link_problems(
                 )
                 if unknowable:
                     continue  # checked by aggregate, which knows whether the draft changed
-                problem = link_problem(fid, kinds, own_only=own_only)
-                if problem is not None:
+                said = link_said(fid, kinds, own_only=own_only)
+                if said is not None:
                     problems.append(
                         LinkProblem(
                             (item.id, index, "answers", position),
-                            f"answers of {opportunity} {problem}",
+                            f"answers of {opportunity} {said}",
                             hint,
+                            said,
                         )
                     )
     return problems
+
+
+@dataclass(frozen=True)
+class DroppedLink:
+    """A link an opportunity lost because the entry it named was removed.
+
+    Attributes:
+        item: the opportunities item's id (``opportunities``).
+        index: the opportunity's 0-based place in it.
+        fid: the id it named (the removed entry's id before the removal).
+    """
+
+    item: str
+    index: int
+    fid: str
+
+
+def remove_entry(
+    questionnaire: Questionnaire,
+    participant: str,
+    answers: dict[str, Any],
+    item_id: str,
+    index: int,
+) -> list[DroppedLink]:
+    """Remove entry ``index`` of the repeat group ``item_id``; every link keeps its entry.
+
+    An entry without a ``key`` has its position as the last part of its
+    finding id (``docs/findings.md`` §2), so removing an entry moves the ids
+    of the keyless entries after it (``SZW.needs.3`` becomes ``SZW.needs.2``).
+    An opportunity's ``answers`` (the one place a response names its own
+    findings, §7) is re-pointed here, in the same step: an id of an entry
+    that moved becomes that entry's new id, and an id of the removed entry
+    is taken out (the respondent is told: ``fill`` says so).
+
+    Args:
+        questionnaire: the version answered.
+        participant: the respondent's code (part of every id).
+        answers: the response's answers; changed in place.
+        item_id: a top-level repeat group of ``questionnaire``.
+        index: the 0-based entry to remove.
+
+    Returns:
+        The links taken out, in opportunity order.
+
+    Raises:
+        IndexError: ``answers[item_id]`` has no entry ``index``.
+    """
+    entries = answers[item_id]
+    before = [
+        finding_id(participant, questionnaire, item_id, entry, n)
+        for n, entry in enumerate(entries, start=1)
+    ]
+    del entries[index]
+    gone = before.pop(index)
+    moved = {
+        old: new
+        for old, new in zip(
+            before,
+            (
+                finding_id(participant, questionnaire, item_id, entry, n)
+                for n, entry in enumerate(entries, start=1)
+            ),
+            strict=True,
+        )
+        if old != new
+    }
+    dropped: list[DroppedLink] = []
+    for item in questionnaire.items():
+        if not isinstance(item, RepeatItem) or item.finding != "opportunity":
+            continue
+        listed = answers.get(item.id)
+        for place, entry in enumerate(listed if isinstance(listed, list) else []):
+            named = entry.get("answers") if isinstance(entry, dict) else None
+            if not isinstance(named, list) or not any(
+                isinstance(fid, str) and (fid == gone or fid in moved) for fid in named
+            ):
+                continue
+            kept = []
+            for fid in named:
+                if fid == gone:
+                    dropped.append(DroppedLink(item.id, place, fid))
+                else:
+                    kept.append(moved.get(fid, fid) if isinstance(fid, str) else fid)
+            entry["answers"] = kept
+    return dropped

@@ -2,8 +2,8 @@
 
 An opportunity entry names, in its ``answers`` item (type ``findings``), the
 bottlenecks, blind spots and needs it answers: ids of the draft report
-(``reports/draft.yaml``) in a peer review, or the respondent's own (or
-others') findings in a self-evaluation. :func:`link_answers` checks every
+(``reports/draft.yaml``) in a peer review, or the respondent's own
+findings in a self-evaluation. :func:`link_answers` checks every
 such id against the findings of the report, once, for ``aggregate`` (and so
 for the draft, the report and ``export``), and routes merged ids to the
 finding that survives (``docs/findings.md`` §7).
@@ -22,10 +22,15 @@ The rule for an id that names no finding:
   the current draft naming an id not in it): an error at the file and line.
 
 A self-evaluation's opportunity names only the bottlenecks, blind spots and
-needs of its own response. An id that names a finding which is not a
-bottleneck, blind spot or need is an error at the file and line. The rule for
-one id is :func:`selfeval.model.links.link_problem`, which ``validate`` and
-``peer-review`` call as well. Nothing here prints; warnings are returned.
+needs of its own response; that, and every id a peer review's respondent had
+in front of it, is checked with each response, by the one rule of a
+response's answers (:func:`selfeval.files.workspace.response_problems`, which
+``validate``, ``status`` and ``import`` apply too), before the findings get
+here. What is left for here is what needs every response: an id of another
+department's finding, merged ids, and what is excused. An id that names a
+finding which is not a bottleneck, blind spot or need is an error at the file
+and line. The rule for one id is :func:`selfeval.model.links.link_problem`.
+Nothing here prints; warnings are returned.
 """
 
 from __future__ import annotations
@@ -79,10 +84,6 @@ def link_answers(
     """
     by_id = {f.id: f for f in findings}
     kinds = {f.id: f.kind for f in findings}
-    by_source: dict[str, dict[str, str]] = {}  # a self-evaluation's own findings, by file
-    for finding in findings:
-        for member in (finding, *finding.others):
-            by_source.setdefault(member.source, {})[member.id] = member.kind
     order = {f.id: n for n, f in enumerate(findings)}
     skipped, inactive = set(left_out), set(not_counted)
     hashes = draft_hashes or {}
@@ -128,12 +129,10 @@ def link_answers(
             for index, fid in enumerate(member.answers):
                 target = aliases.get(fid, fid)
                 what = f"answers of {member.id}"
+                # A self-evaluation names its own findings only: checked with its
+                # response (response_problems), so here an id is only looked up.
                 own_only = member.questionnaire == "self-evaluation"
-                problem = (
-                    link_problem(fid, by_source.get(member.source, {}), own_only=True)
-                    if own_only
-                    else link_problem(target, kinds)
-                )
+                problem = link_problem(target, kinds)
                 if target not in by_id:
                     if fid in skipped:
                         warnings.append(
