@@ -176,6 +176,33 @@ def _said() -> list[tuple[str, Message]]:
     with pytest.raises(AnswerError) as caught:
         check_answer(group, [{"title": 3}])
     found.append(("one group", caught.value.said))
+    found += _links_said()
+    return found
+
+
+def _links_said() -> list[tuple[str, Message]]:
+    """What an opportunity's link that may not be says (selfeval.model.links), each once."""
+    from selfeval.files.load import load_questionnaire
+    from selfeval.files.resources import shipped_questionnaires
+    from selfeval.model.links import response_link_problems
+
+    shipped = {p.name: p for p in shipped_questionnaires()}
+    own = load_questionnaire(shipped["self-evaluation-1.2.0.yaml"]).questionnaire
+    review = load_questionnaire(shipped["peer-review-2-1.1.0.yaml"]).questionnaire
+    cases = [
+        (own, {"opportunities": [{"answers": ["X.needs.1"]}]}, "answer.link_not_own"),
+        (own, {"opportunities": [{"answers": ["X.opportunities.1"]}]}, "answer.link_kind"),
+        (
+            review,
+            {"opportunities": [{"answers": ["X.peer-review-2.needs.9"]}]},
+            "answer.link_unknown",
+        ),
+    ]
+    found = []
+    for questionnaire, answers, expected in cases:
+        said = [p.said for p in response_link_problems(questionnaire, "X", answers)]
+        assert [m.msgid for m in said] == [expected], answers
+        found.append((repr(answers), said[0]))
     return found
 
 
