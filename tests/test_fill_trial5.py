@@ -185,3 +185,48 @@ def test_a_new_role_entry_is_not_named_like_a_department_and_its_help_is_plain(
     assert "krijgen dit later te lezen en kunnen erop reageren" in helptext
     assert prompter.labels[-1][0] == "Rol toevoegen"
     assert prompter.contexts[-1].entry == "Rol 1"
+
+
+def test_continue_after_a_text_typed_past_a_group_goes_on_and_not_back_into_the_group(
+    ws: Workspace,
+) -> None:
+    """Trial 8: Ctrl-C while typing the first question of part 2, after part 1's list.
+
+    Before: once the rest of part 2 was answered, "continue" went back to part
+    1's list of documents ("Belangrijkste beleidsdocumenten: 1 ingevuld"), the
+    group last asked in the file, though the respondent had left it with
+    "Klaar" and was typing in part 2 when stopped.
+    """
+    run(
+        ws,
+        Scripted(
+            [
+                *VIEW,
+                ask("phases_note", None),
+                choose("add"),
+                ask("documents.0.title", "Nota"),
+                ask("documents.0.year", 2023),
+                ask("documents.0.note", None),
+                choose("done"),
+                ask("role", Typed("Wij coördineren")),
+            ]
+        ),
+    )
+    prompter = Scripted(
+        [
+            choose("continue"),
+            ask("role", "Wij coördineren de inzet."),
+            ask("involvement", "strong"),
+            ask("gives_input_to", []),
+            ask("receives_input_from", []),
+            ask("cooperation_rating", None),
+            choose("done"),
+            # Before: the heading of part 1 and its list of documents again.
+            ("choose", "menu", Interrupt()),
+        ]
+    )
+    run(ws, prompter)
+    assert [s.title for s in prompter.sections] == [
+        "Rol en verantwoordelijkheden",
+        "Beleidsactiviteiten per fase van het beleidsproces",
+    ]

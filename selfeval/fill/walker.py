@@ -16,7 +16,9 @@ walker; :class:`~selfeval.fill.session.FillSession` puts the two together.
 Resuming: an item that was asked is recorded in the answers even when left
 blank (as ``null``), so "continue" resumes at the first item not yet asked,
 re-entering the repeat group the respondent was last in when the response was
-opened (:attr:`Walker.stopped_in`), until they leave it with "done".
+opened (:attr:`Walker.stopped_in`), until they leave it with "done". A question
+typed in but not confirmed (Ctrl-C) counts as asked for this: one typed after
+the group means the group was left.
 
 Peer review asks with the same walker: :meth:`Walker.ask_item` asks and
 checks any :data:`~selfeval.model.questionnaire.Item`, also one built in code
@@ -126,7 +128,13 @@ class Walker:
         #: session is not where the respondent was stopped (issue 16, trial 5: after
         #: resuming at an unconfirmed text, "Klaar" with the group that follows it
         #: brought the same group back).
-        self.stopped_in: str | None = last_asked(list(self.questionnaire.items()), store.answers)
+        #: A question typed in but not confirmed (Ctrl-C) counts as asked here: typing
+        #: one after the group means the group was left (trial 8: resuming at part 2's
+        #: first question went back to part 1's list once part 2 was done).
+        typed = {key.split(".")[0]: None for key in store.response.unconfirmed}
+        self.stopped_in: str | None = last_asked(
+            list(self.questionnaire.items()), {**typed, **store.answers}
+        )
         self.groups = Groups(self)
         #: Answers are written in the background: the prompter waits for the
         #: write before it draws the next prompt (``Prompter.waits_for_writes``).
