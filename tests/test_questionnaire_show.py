@@ -253,3 +253,28 @@ def test_word_needs_an_output_file_and_a_matching_name(
     result = runner.invoke(app, [*base, "--format", "md", "-o", str(tmp_path / "x.docx")])
     assert result.exit_code == 2 and "does not match" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "typed"),
+    [
+        ("nl", "Antwoord: een datum (DD-MM-JJJJ)", "15-05-2006"),
+        ("en", "(YYYY-MM-DD)", "2006-05-15"),
+    ],
+)
+def test_a_date_is_shown_as_fill_asks_for_it(
+    runner: CliRunner, example_ws: Path, lang: str, shown: str, typed: str
+) -> None:
+    """Trial 8: `questionnaire show` said "een datum (JJJJ-MM-DD)", fill asks DD-MM-JJJJ."""
+    from selfeval.fill.local import date_hint, parse_answer
+    from selfeval.model.questionnaire import DateItem
+
+    result = runner.invoke(
+        app, ["questionnaire", "show", "self-evaluation", "-w", str(example_ws), "--lang", lang]
+    )
+    assert result.exit_code == 0, result.output
+    assert shown in result.stdout
+    # What the document says is what fill's prompt says and takes.
+    assert f"({date_hint(lang)})" in shown
+    item = DateItem(id="completed_on", type="date", label="Datum")
+    assert parse_answer(item, typed, lang) == "2006-05-15"
