@@ -4,7 +4,7 @@ The workspace is laid out by the real ``selfeval init`` command; the exercise
 file is then replaced by one with N synthetic participants (codes ``P00001``,
 ``P00002``, …), all doing a self-evaluation of "falende staten". Each
 participant gets one submitted response to the shipped self-evaluation
-(1.5.0, its phases declared by the exercise), answered item by item from the
+(1.6.0, its phases declared by the exercise), answered item by item from the
 questionnaire itself, so every item type is covered (long Dutch texts with
 diacritics, choices, participants, scales, dates, nested repeat groups with
 sources). Answers are valid:
@@ -48,7 +48,7 @@ from selfeval.model.response import QuestionnaireRef, Response
 
 CATEGORY = "falende-staten"
 QUESTIONNAIRE = "self-evaluation"
-VERSION = "1.5.0"
+VERSION = "1.6.0"
 #: The phases the self-evaluation offers (``choices_from: phases``), declared by the exercise.
 PHASES = [
     {

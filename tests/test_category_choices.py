@@ -151,3 +151,45 @@ def test_an_english_report_of_the_worked_example_has_no_dutch_title_page(
     for dutch in ("Nationale Veiligheid", "werkdocument", "Secretariaat"):
         assert dutch not in title_page
     assert "*Secretariat of the National Security Project*" in report
+
+
+def _texts(node: object, lang: str) -> list[str]:
+    """Every text in ``lang`` a respondent reads in a questionnaire file (labels, help, intros)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"label", "help", "intro", "title", "entry_label", "description"}:
+                found += [value] if isinstance(value, str) else [value.get(lang, "")]
+            else:
+                found += _texts(value, lang)
+    elif isinstance(node, list):
+        for value in node:
+            found += _texts(value, lang)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_newest_self_evaluation_names_no_phase_of_any_category(lang: str) -> None:
+    """The phases are the exercise's own (`choices_from: phases`): no text may name one.
+
+    Trial 8: 1.5.0's note on the phases asked "hoe voorkomen en nazorg zich
+    verhouden" in a category whose phases have other names. The template's and
+    the worked example's phases are checked ("reageren", to react, is left out:
+    the help of other departments' roles uses the verb).
+    """
+    phases = [
+        choice["label"][lang]
+        for file in (template_dir() / "selfeval.yaml", Path(__file__).parents[1] / "selfeval.yaml")
+        for choice in yamlio.load(file)["incident_category"]["choices"]["phases"]
+        if choice["label"][lang] != "Reageren"
+    ]
+    assert len(phases) == (7 if lang == "nl" else 8), phases
+    (newest,) = [p for p in newest_questionnaires() if p.name.startswith("self-evaluation-")]
+    texts = _texts(yamlio.load(newest), lang)
+    named = [
+        (phase, text)
+        for phase in phases
+        for text in texts
+        if re.search(rf"\b{re.escape(phase)}\b", text, re.IGNORECASE)
+    ]
+    assert named == []

@@ -15,7 +15,7 @@ def test_init_creates_a_valid_empty_workspace(runner: CliRunner, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert (target / "selfeval.yaml").is_file()
     assert sorted(p.name for p in (target / "questionnaires").iterdir()) == [
-        "peer-review-1-1.2.0.yaml", "peer-review-2-1.2.0.yaml", "self-evaluation-1.5.0.yaml",
+        "peer-review-1-1.2.0.yaml", "peer-review-2-1.2.0.yaml", "self-evaluation-1.6.0.yaml",
     ]  # fmt: skip
     # (the newest version of each; older ones serve the worked example)
     assert (target / "responses").is_dir()

@@ -188,10 +188,10 @@ def test_a_bad_migrates_from_is_a_validation_error(
     assert message in result.stderr
 
 
-def test_a_self_evaluation_on_1_1_0_moves_to_the_pinned_1_5_0_with_every_answer(
+def test_a_self_evaluation_on_1_1_0_moves_to_the_pinned_1_6_0_with_every_answer(
     runner: CliRunner, example_ws: Path
 ) -> None:
-    """1.2.0 adds `answers` to each opportunity, 1.3.0, 1.4.0 and 1.5.0 reword texts; a 1.1.0 response loses nothing."""
+    """1.2.0 adds `answers` to each opportunity, 1.3.0 to 1.6.0 reword texts; a 1.1.0 response loses nothing."""
     path = example_ws / CAT / "BZ" / "self-evaluation.yaml"
     data = yamlio.load(path)
     for entry in data["answers"]["opportunities"]:
@@ -202,26 +202,26 @@ def test_a_self_evaluation_on_1_1_0_moves_to_the_pinned_1_5_0_with_every_answer(
     checked = run(runner, example_ws, "validate")
     assert checked.exit_code == 0, checked.output
     assert (
-        "BZ/self-evaluation.yaml: answers self-evaluation 1.1.0, but selfeval.yaml pins 1.5.0"
+        "BZ/self-evaluation.yaml: answers self-evaluation 1.1.0, but selfeval.yaml pins 1.6.0"
         in (checked.stderr)
     )
     dry = run(runner, example_ws, "migrate", "--dry-run")
-    assert "BZ/self-evaluation.yaml: self-evaluation 1.1.0 → 1.5.0" in dry.stdout
+    assert "BZ/self-evaluation.yaml: self-evaluation 1.1.0 → 1.6.0" in dry.stdout
     assert "NOT CARRIED" not in dry.stdout
     result = run(runner, example_ws, "migrate", "self-evaluation", "--participant", "BZ")
     assert result.exit_code == 0, result.output
     moved = yamlio.load(path)
-    assert moved["questionnaire"]["version"] == "1.5.0"
+    assert moved["questionnaire"]["version"] == "1.6.0"
     assert moved["answers"] == data["answers"]
     assert moved["status"] == "submitted"
     assert run(runner, example_ws, "validate").exit_code == 0
 
 
-@pytest.mark.parametrize(("code", "version"), [("DEF", "1.2.0"), ("BZ", "1.3.0"), ("DEF", "1.4.0")])
-def test_a_self_evaluation_on_an_earlier_version_moves_to_1_5_0_unchanged(
+@pytest.mark.parametrize(("code", "version"), [("DEF", "1.2.0"), ("BZ", "1.3.0"), ("DEF", "1.4.0"), ("BZ", "1.5.0")])
+def test_a_self_evaluation_on_an_earlier_version_moves_to_1_6_0_unchanged(
     runner: CliRunner, example_ws: Path, code: str, version: str
 ) -> None:
-    """1.3.0, 1.4.0 and 1.5.0 only reword texts (issue 16): a 1.2.0, 1.3.0 or 1.4.0
+    """1.3.0 to 1.6.0 only reword texts (issue 16, trial 8): a 1.2.0, 1.3.0, 1.4.0 or 1.5.0
     response keeps every answer, and stays submitted."""
     path = example_ws / CAT / code / "self-evaluation.yaml"
     data = yamlio.load(path)
@@ -229,12 +229,12 @@ def test_a_self_evaluation_on_an_earlier_version_moves_to_1_5_0_unchanged(
     data["questionnaire"] = {"id": "self-evaluation", "version": version, "hash": old.hash}
     yamlio.write(path, data)
     dry = run(runner, example_ws, "migrate", "--dry-run")
-    assert f"{code}/self-evaluation.yaml: self-evaluation {version} → 1.5.0" in dry.stdout
+    assert f"{code}/self-evaluation.yaml: self-evaluation {version} → 1.6.0" in dry.stdout
     assert "NOT CARRIED" not in dry.stdout
     result = run(runner, example_ws, "migrate", "self-evaluation", "--participant", code)
     assert result.exit_code == 0, result.output
     moved = yamlio.load(path)
-    assert moved["questionnaire"]["version"] == "1.5.0"
+    assert moved["questionnaire"]["version"] == "1.6.0"
     assert moved["answers"] == data["answers"]
     assert moved["status"] == data["status"] == "submitted"
     assert run(runner, example_ws, "validate").exit_code == 0

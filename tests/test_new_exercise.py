@@ -133,11 +133,11 @@ def test_the_category_specific_version_in_the_guide_is_valid(tmp_path: Path) -> 
     blocks = re.findall(r"```yaml\n(.*?)```", part, re.DOTALL)
     migrates_from, items = (yamlio.load_text(re.sub(r"(?m)^   ", "", b)) for b in blocks)
     shipped = Path(__file__).resolve().parents[1] / "questionnaires"
-    data = yamlio.load(shipped / "self-evaluation-1.5.0.yaml")
-    data["version"] = "1.5.1"
+    data = yamlio.load(shipped / "self-evaluation-1.6.0.yaml")
+    data["version"] = "1.6.1"
     data["migrates_from"] = migrates_from["migrates_from"]
     data["sections"][0]["items"] += items
-    path = tmp_path / "self-evaluation-1.5.1.yaml"
+    path = tmp_path / "self-evaluation-1.6.1.yaml"
     yamlio.write(path, data)
     loaded = load_questionnaire(path).questionnaire
     assert loaded.item("sectors").type == "multiple-choice"

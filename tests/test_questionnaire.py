@@ -31,6 +31,7 @@ PUBLISHED = {
     "self-evaluation-1.3.0.yaml": "sha256:452ea7175bbf39d04d2552aa05930ed6c4b04898b31eee4eb20e4ec946c0ae86",
     "self-evaluation-1.4.0.yaml": "sha256:59e9697448f71015d6e6e2521725fbf42624f5c64264716fa5d50e624510a53c",
     "self-evaluation-1.5.0.yaml": "sha256:fd5961dfbb9f92d55bb936b8b2b828f2a48f5e7fd97152d7cc630addd92eae6c",
+    "self-evaluation-1.6.0.yaml": "sha256:3cf19f32460965cc825f5dd423b503cd0e82eb812ca33e59b63179599da0aa48",
     "peer-review-1-1.2.0.yaml": "sha256:68a8b75f8c41764612d46dfdc8be01860623b6b260042adec27129367e41d65f",
     "peer-review-2-1.2.0.yaml": "sha256:251a92c9b0aa4a6cde22d9658501a97bf8d9a98d4919c111d43cc17f6a94a671",
 }

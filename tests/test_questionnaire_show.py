@@ -214,12 +214,12 @@ def test_word_document_in_word_styles_on_a4(
             assert words in text, words
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
-    assert "self-evaluation 1.5.0" in section.header.paragraphs[0].text
+    assert "self-evaluation 1.6.0" in section.header.paragraphs[0].text
     assert "PAGE" in section.footer._element.xml
     props = document.core_properties
     assert (props.title, props.subject, props.language) == (
         "Zelfevaluatie",
-        "self-evaluation 1.5.0",
+        "self-evaluation 1.6.0",
         "nl",
     )
 

@@ -76,7 +76,7 @@ def test_a_second_status_shows_the_same_from_the_record(
         pytest.param(lambda ws: _append(ws / BZ, "# edited\n"), id="response"),
         pytest.param(lambda ws: (ws / BZ).unlink(), id="response-removed"),
         pytest.param(
-            lambda ws: _append(ws / "questionnaires" / "self-evaluation-1.5.0.yaml", "# x\n"),
+            lambda ws: _append(ws / "questionnaires" / "self-evaluation-1.6.0.yaml", "# x\n"),
             id="questionnaire",
         ),
         pytest.param(lambda ws: _append(ws / "selfeval.yaml", "# edited\n"), id="selfeval.yaml"),
