@@ -217,7 +217,9 @@ def test_a_self_evaluation_on_1_1_0_moves_to_the_pinned_1_6_0_with_every_answer(
     assert run(runner, example_ws, "validate").exit_code == 0
 
 
-@pytest.mark.parametrize(("code", "version"), [("DEF", "1.2.0"), ("BZ", "1.3.0"), ("DEF", "1.4.0"), ("BZ", "1.5.0")])
+@pytest.mark.parametrize(
+    ("code", "version"), [("DEF", "1.2.0"), ("BZ", "1.3.0"), ("DEF", "1.4.0"), ("BZ", "1.5.0")]
+)
 def test_a_self_evaluation_on_an_earlier_version_moves_to_1_6_0_unchanged(
     runner: CliRunner, example_ws: Path, code: str, version: str
 ) -> None:
