@@ -130,7 +130,7 @@ def test_a_category_without_the_list_is_told_where_to_declare_it(
     code, out = invoke(runner, "validate", "--workspace", str(example_ws))
     assert code == 1
     assert re.search(
-        r"self-evaluation-1\.5\.0\.yaml:\d+.*choices from the list 'phases', which incident "
+        r"self-evaluation-1\.6\.0\.yaml:\d+.*choices from the list 'phases', which incident "
         r"category 'falende-staten' does not declare in selfeval\.yaml",
         out,
     ), out

@@ -76,7 +76,7 @@ def test_valid_responses_pass(runner: CliRunner, ws: Path) -> None:
     write_response(ws, "BZ", "self-evaluation", {"definition": "Staten die falen."})
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
-    assert "OK: 15 files valid." in result.stdout  # exercise, 12 questionnaires, 2 responses
+    assert "OK: 16 files valid." in result.stdout  # exercise, 13 questionnaires, 2 responses
     assert "Warning" not in result.output
 
 
@@ -250,7 +250,7 @@ def test_earlier_submitted_versions_are_checked(runner: CliRunner, ws: Path) -> 
     write_response(ws, "DEF", "peer-review-1", GOOD_PR1, at=kept, status="submitted")
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
-    assert "OK: 15 files valid." in result.stdout
+    assert "OK: 16 files valid." in result.stdout
     kept.write_text(kept.read_text("utf-8").replace("fully", "entirely"), encoding="utf-8")
     result = validate(runner, ws)
     assert result.exit_code == 1
