@@ -932,6 +932,16 @@ def _template_errors(template: str | None = None) -> Iterator[None]:
         place = _template_place(exc)
         if place is None:
             raise  # not raised by a template: an internal error, for the CLI's boundary
+        if isinstance(exc, OverflowError) and str(exc).startswith("Range too big"):
+            from jinja2.sandbox import MAX_RANGE
+
+            # The sandbox's own limit on range() (Jinja2's MAX_RANGE; trial 8 saw only
+            # "OverflowError"); its message quotes no data.
+            raise InputError(
+                f"report template stopped: a range() of more than {MAX_RANGE:,} numbers",
+                location=place,
+                hint="templates must stay within the limits in docs/files.md; " + _TEMPLATE_HINT,
+            ) from None
         raise InputError(
             f"report template failed: {type(exc).__name__}", location=place, hint=_TEMPLATE_HINT
         ) from None

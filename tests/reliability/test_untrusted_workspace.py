@@ -231,6 +231,8 @@ RUNAWAY = {
     "huge-repeat": "{{ 'x' * 100000000 }}",
     "huge-filter-argument": "{{ 'x' | center(1000000000) }}",
     "huge-output": "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
+    # Trial 8: "report template failed: OverflowError", which said neither limit nor fix.
+    "huge-range": "{% for i in range(999999) %}{% for j in range(999999) %}{% endfor %}{% endfor %}",
 }
 
 
