@@ -197,6 +197,34 @@ def test_empty_response_file(runner: CliRunner, ws: Path) -> None:
     result = validate(runner, ws)
     assert result.exit_code == 1
     assert f"Error: {path}: the file is empty" in result.stderr
+    # Trial 8: the hint was "see docs/ for the expected content".
+    assert (
+        f"hint: restore it from git (git checkout -- {path}), or delete it and answer again "
+        "with `selfeval fill`"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("recognitoin", "hint: did you mean 'recognition'? Rename the key, or remove the answer"),
+        (
+            "budget_2027",
+            "hint: remove the answer: peer-review-1@1.2.0 asks no such question "
+            "(`selfeval questionnaire show peer-review-1@1.2.0`)",
+        ),
+    ],
+)
+def test_an_answer_to_no_item_says_what_to_do(
+    runner: CliRunner, ws: Path, key: str, hint: str
+) -> None:
+    """Trial 8: "there is no such item in this questionnaire", and no word on what to do."""
+    write_response(ws, "DEF", "peer-review-1", {"recognition": "fully", key: "x"})
+    result = validate(runner, ws)
+    assert result.exit_code == 1
+    assert f"answers.{key}: there is no such item in this questionnaire\n  {hint}" in (
+        result.stderr
+    )
 
 
 def test_submitted_response_must_be_complete(runner: CliRunner, ws: Path) -> None:

@@ -49,10 +49,34 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read(path: Path, *, max_bytes: int | None = None, raw: bytes | None = None) -> tuple[Any, str]:
+#: What to do about an empty file, by the model it should hold (trial 8: "see docs/").
+_EMPTY_HINTS = {
+    "Questionnaire": (
+        "a published questionnaire version never changes: restore the file from git "
+        "(git checkout -- {path}); the format is in docs/questionnaire-format.md"
+    ),
+    "Exercise": (
+        "restore it from git (git checkout -- {path}), or lay out a new workspace with "
+        "`selfeval init`; its keys are in docs/files.md"
+    ),
+    "Response": (
+        "restore it from git (git checkout -- {path}), or delete it and answer again with "
+        "`selfeval fill`"
+    ),
+}
+
+
+def _read(
+    path: Path, kind: str, *, max_bytes: int | None = None, raw: bytes | None = None
+) -> tuple[Any, str]:
     """The mapping in ``path`` (or in ``raw``, its bytes already read), and the text parsed.
 
-    The text is kept for the lines of later messages: the file is read once.
+    ``kind`` is the model the file should hold (``Questionnaire``, ``Exercise``,
+    ``Response``): an empty file's message says what to do about it. The text is
+    kept for the lines of later messages: the file is read once.
+
+    Raises:
+        InputError: unreadable or invalid YAML, an empty file, or not a mapping.
     """
     if raw is None:
         data, text = yamlio.load(path, max_bytes=max_bytes, with_text=True)
@@ -61,7 +85,9 @@ def _read(path: Path, *, max_bytes: int | None = None, raw: bytes | None = None)
         data = yamlio.load_text(text, path)
     if data is None:
         raise InputError(
-            "the file is empty", location=Location(path), hint="see docs/ for the expected content"
+            "the file is empty",
+            location=Location(path),
+            hint=_EMPTY_HINTS[kind].format(path=path),
         )
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
@@ -388,7 +414,7 @@ def _category_key(category: IncidentCategory | None) -> str:
 def _load_questionnaire(
     path: Path, raw: bytes, category: IncidentCategory | None
 ) -> LoadedQuestionnaire:
-    data, text = _read(path, raw=raw)
+    data, text = _read(path, "Questionnaire", raw=raw)
     # The hash is the file's: a response pins the questionnaire it answered. The
     # category's choice lists are checked by value, as every answer is, so that the
     # secretariat can correct a label or add a phase without invalidating responses.
@@ -559,7 +585,7 @@ def load_exercise(path: Path) -> Exercise:
     Raises:
         InputError: invalid YAML or content.
     """
-    data, text = _read(path)
+    data, text = _read(path, "Exercise")
     return parse_model(Exercise, data, path, text=text)
 
 
@@ -588,5 +614,5 @@ def read_response(path: Path) -> tuple[Response, str]:
     Raises:
         InputError: invalid YAML or structure.
     """
-    data, text = _read(path)
+    data, text = _read(path, "Response")
     return parse_model(Response, data, path, text=text), text

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from selfeval.errors import (
     InputError,
@@ -60,6 +60,9 @@ from selfeval.model.exercise import (
 from selfeval.model.names import STATE_DIR
 from selfeval.model.questionnaire import KINDS, semver_key
 from selfeval.model.response import Response, reaction_problems
+
+if TYPE_CHECKING:
+    from selfeval.model.answers import Problem
 
 __all__ = [
     "KEPT_MARKERS",
@@ -744,7 +747,11 @@ def response_problems(
         active=active,
     ):
         problems.append(
-            InputError(f"answers.{problem}", location=where(["answers", *problem.path]))
+            InputError(
+                f"answers.{problem}",
+                location=where(["answers", *problem.path]),
+                hint=_unknown_item_hint(problem, loaded) if problem.unknown_item else None,
+            )
         )
         answers_wrong = True
     if exercise is not None and unknown is None and not answers_wrong:
@@ -761,6 +768,26 @@ def response_problems(
             InputError(wrong.message, location=where(list(wrong.path)), hint=wrong.hint)
         )
     return problems
+
+
+def _unknown_item_hint(problem: Problem, loaded: LoadedQuestionnaire) -> str:
+    """What to do about an answer to an item the questionnaire does not have.
+
+    The closest id the questionnaire does have is named when there is one
+    (a typo: ``bottleneks``); otherwise the answer is to be removed (trial 8:
+    the message said what was wrong, not what to do).
+    """
+    import difflib
+
+    from selfeval.model.questionnaire import iter_items
+
+    typed = str(problem.path[-1])
+    known = sorted({item.id for item in iter_items(list(loaded.questionnaire.items()))})
+    near = difflib.get_close_matches(typed, known, n=1, cutoff=0.75)
+    ref = loaded.questionnaire.ref
+    if near:
+        return f"did you mean {near[0]!r}? Rename the key, or remove the answer"
+    return f"remove the answer: {ref} asks no such question (`selfeval questionnaire show {ref}`)"
 
 
 def placement_error(

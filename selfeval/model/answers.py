@@ -71,6 +71,8 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 #: The message of a required answer that is missing (:attr:`Problem.missing`).
 MISSING = N_("answer.required_missing")
+#: An answer to an item the questionnaire does not have (:attr:`Problem.unknown_item`).
+NO_SUCH_ITEM = N_("answer.no_such_item")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,11 @@ class Problem:
     def missing(self) -> bool:
         """True when the problem is a required answer that is missing."""
         return self.said.msgid == MISSING
+
+    @property
+    def unknown_item(self) -> bool:
+        """True when the problem is an answer to an item the questionnaire does not have."""
+        return self.said.msgid == NO_SUCH_ITEM
 
     def __str__(self) -> str:
         return f"{_dotted(self.path)}: {self.message}"
@@ -385,7 +392,7 @@ def _check_items(
     # extra_keys None: the caller reports unknown keys itself.
     for key in answers if extra_keys is not None else ():
         if key not in known and key not in extra_keys:  # type: ignore[operator]
-            problems.append(Problem((*base, key), Message("answer.no_such_item")))
+            problems.append(Problem((*base, key), Message(NO_SUCH_ITEM)))
     # ``context`` is the active answers in scope (see active_answers); conditions see
     # nothing else, so an inactive answer switches on nothing.
     scope = context
@@ -523,7 +530,7 @@ def check_answers(
     known = {item.id for item in questionnaire.items()}
     for key in answers:
         if key not in known:
-            problems.append(Problem((key,), Message("answer.no_such_item")))
+            problems.append(Problem((key,), Message(NO_SUCH_ITEM)))
     if active is None:
         active = active_answers(questionnaire, answers)
     for section in questionnaire.sections:
