@@ -38,6 +38,7 @@ import gc
 import os
 import re
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -113,6 +114,8 @@ class _Budget:
         self.tick(0)
 
 
+#: What ``str.format`` and ``str.format_map`` are when read off a string (Jinja2 wraps those).
+_METHOD_TYPES = (types.MethodType, types.BuiltinMethodType)
 #: The budget of the render running now (renders do not nest; one per process at a time).
 _budget: _Budget | None = None
 #: The kept parts of the report the render running now may reuse (:func:`_kept`).
@@ -282,6 +285,9 @@ def _environment(  # type: ignore[no-untyped-def]
     from selfeval.files.yamlio import read_file as _read_file
     from selfeval.report.fragments import KEPT_MACROS, PURE_TEMPLATES
 
+    #: (type, attribute name) → whether the sandbox lets a template read it (_Sandbox.getattr).
+    verdicts: dict[tuple[type, str], bool] = {}
+
     class _Sandbox(ImmutableSandboxedEnvironment):
         """The sandbox, with every loop, call, attribute and ``*`` counted against the budget."""
 
@@ -329,8 +335,40 @@ def _environment(  # type: ignore[no-untyped-def]
             return super().call(__context, __obj, *args, **kwargs)
 
         def getattr(self, obj: Any, attribute: str) -> Any:
+            """``SandboxedEnvironment.getattr``, its safety verdict looked up per type.
+
+            Jinja2's ``is_safe_attribute`` (a leading ``_``, Python internals of
+            functions, methods, types, code, frames and generators, and the
+            methods that change a list, dict, set or deque) depends on the
+            object's type and the name only, never on the value; it asked
+            ~15 ``isinstance`` questions (abstract base classes among them) at
+            each of ~360,000 look-ups of a render of 1,000 responses. The
+            verdict is now asked once per type and name (only for an object
+            whose ``__class__`` is its type) and kept for this environment;
+            everything else is Jinja2's own code path, in its order
+            (``tests/test_render.py`` holds the two to the same result).
+            """
             _tick()
-            return super().getattr(obj, attribute)
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                try:
+                    return obj[attribute]
+                except (TypeError, LookupError):
+                    return self.undefined(obj=obj, name=attribute)
+            if isinstance(value, _METHOD_TYPES):
+                fmt = self.wrap_str_format(value)
+                if fmt is not None:
+                    return fmt
+            kind = type(obj)
+            safe = verdicts.get((kind, attribute))
+            if safe is None:
+                safe = self.is_safe_attribute(obj, attribute, value)
+                if obj.__class__ is kind:
+                    verdicts[kind, attribute] = safe
+            if safe:
+                return value
+            return self.unsafe_undefined(obj, attribute)
 
         def getitem(self, obj: Any, argument: Any) -> Any:
             _tick()
