@@ -259,3 +259,88 @@ def test_aggregate_with_jobs_warns_about_drafts_like_jobs_1(
     assert one.stderr == two.stderr
     assert "from 23 responses" in two.stdout
     assert (tmp_path / "a.md").read_text("utf-8") == (tmp_path / "b.md").read_text("utf-8")
+
+
+# --- Figures drawn aside: a helper process draws them while the report renders ---------
+
+
+def _raise(_: object) -> None:
+    raise ValueError("drawn wrong")
+
+
+def test_a_helper_process_gives_back_what_its_function_returns() -> None:
+    from selfeval.report.parallel import Aside
+
+    aside = Aside.start(sorted, [3, 1, 2])
+    assert aside is not None
+    assert aside.result() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("func", [os._exit, _raise], ids=["dies", "raises"])
+def test_a_helper_process_that_fails_gives_nothing(func: object) -> None:
+    from selfeval.report.parallel import Aside
+
+    aside = Aside.start(func, 3)  # type: ignore[arg-type]
+    assert aside is not None
+    assert aside.result() is None
+
+
+_RUN_AND_SAY_IF_MATPLOTLIB_WAS_IMPORTED = """
+import sys
+from selfeval.cli import main
+try:
+    main()
+finally:
+    print("matplotlib imported:", "matplotlib" in sys.modules, file=sys.stderr)
+"""
+
+
+def _aggregate_in_a_fresh_process(ws: Path, jobs: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_SAY_IF_MATPLOTLIB_WAS_IMPORTED, "aggregate", "-w",
+         str(ws), "--jobs", jobs],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def test_jobs_2_draws_the_figures_aside_and_writes_the_same_files(example_ws: Path) -> None:
+    other = example_ws.parent / "other"
+    shutil.copytree(example_ws, other)
+    assert "matplotlib imported: True" in _aggregate_in_a_fresh_process(example_ws, "1")
+    # With --jobs 2 a helper process draws the figures while the report renders:
+    # this process never imports matplotlib, and every file is the same, byte for byte.
+    assert "matplotlib imported: False" in _aggregate_in_a_fresh_process(other, "2")
+    ones = sorted(p.name for p in (example_ws / "reports").iterdir())
+    assert ones == sorted(p.name for p in (other / "reports").iterdir())
+    assert any(name.endswith(".png") for name in ones)
+    for name in ones:
+        assert (example_ws / "reports" / name).read_bytes() == (
+            other / "reports" / name
+        ).read_bytes(), name
+    # The pictures drawn aside are kept in the figures' cache like those drawn here.
+    kept = sorted(p.name for p in (other / ".selfeval" / "cache" / "figures").rglob("*.png"))
+    assert kept == sorted(
+        p.name for p in (example_ws / ".selfeval" / "cache" / "figures").rglob("*.png")
+    )
+
+
+def test_figures_are_drawn_here_when_no_helper_can_start(
+    example_ws: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.report import parallel
+
+    other = example_ws.parent / "other"
+    shutil.copytree(example_ws, other)
+    one = runner.invoke(app, ["aggregate", "-w", str(example_ws), "--no-cache"])
+    assert one.exit_code == 0, one.output
+    monkeypatch.setattr(parallel.Aside, "start", classmethod(lambda cls, *a: None))
+    two = runner.invoke(app, ["aggregate", "-w", str(other), "--no-cache", "--jobs", "2"])
+    assert two.exit_code == 0, two.output
+    names = sorted(p.name for p in (example_ws / "reports").iterdir())
+    assert names == sorted(p.name for p in (other / "reports").iterdir())
+    for name in names:
+        assert (example_ws / "reports" / name).read_bytes() == (
+            other / "reports" / name
+        ).read_bytes(), name

@@ -890,7 +890,7 @@ def aggregate(
             the report cannot be written.
         KeyboardInterrupt: Ctrl-C; nothing is written.
     """
-    check_jobs(jobs)
+    workers = check_jobs(jobs)
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
     # Nothing changed since the last run with these options, and its files are intact:
     # nothing to read, render or write (selfeval.report.runrecord).
@@ -947,7 +947,9 @@ def aggregate(
             # the figures are drawn (memory): no reference to it may stay here.
             held = [built]
             del built
-            written += _write(ws, held, draft=draft, fmt=fmt, output=output, ids=ids, category=one)
+            written += _write(
+                ws, held, draft=draft, fmt=fmt, output=output, ids=ids, category=one, jobs=workers
+            )
     if cache_root is not None and key is not None:
         runrecord.store(cache_root, options, key, written, warnings, findings, responses)
     progress(WRITING, 1, 1)
@@ -963,6 +965,7 @@ def _write(
     output: Path | None,
     ids: bool | None,
     category: str,
+    jobs: int = 1,
 ) -> list[Path]:
     """Write one category's report (and, for a draft, its ``draft.yaml``); return the files.
 
@@ -970,6 +973,8 @@ def _write(
     final Markdown report is rendered, then the report model is let go of
     before its figures are drawn (:class:`selfeval.report.render.FiguresToDraw`),
     so matplotlib and the pictures' pixels do not come on top of the model.
+    With ``jobs`` over 1 (``--jobs``) the figures are drawn in a helper
+    process while the report renders (:class:`selfeval.report.figures.DrawnAside`).
     """
     from selfeval.report.render import render_into, write_figures_beside
 
@@ -995,20 +1000,27 @@ def _write(
                     yamlio.check_inside(target, within)
                 write_docx(built.report, target, template_dirs=[ws.templates_dir], ids=ids)
             else:
-                # render.write_report, with the figures drawn once the model is let go of.
-                with yamlio.atomic_writer(target, within=within, keep_same=True) as handle:
-                    later = render_into(
-                        built.report,
-                        handle,
-                        fmt=fmt,
-                        template_dirs=[ws.templates_dir],
-                        figure_files=True,
-                        ids=ids,
-                        defer_figures=True,
-                    )
-                    del built  # the last reference to the report model (see above)
+                # render.write_report, with the figures drawn once the model is let go of
+                # (with --jobs 2 or more: in a helper process while the report renders).
+                later = None
+                try:
+                    with yamlio.atomic_writer(target, within=within, keep_same=True) as handle:
+                        later = render_into(
+                            built.report,
+                            handle,
+                            fmt=fmt,
+                            template_dirs=[ws.templates_dir],
+                            figure_files=True,
+                            ids=ids,
+                            defer_figures=True,
+                            draw_aside=jobs > 1,
+                        )
+                        del built  # the last reference to the report model (see above)
+                        if later is not None:
+                            later.put_names(handle)
+                finally:
                     if later is not None:
-                        later.put_names(handle)
+                        later.stop()  # a helper still drawing when the write failed
                 if later is not None:
                     beside = later.write_beside(target, within=within)
         written = [target, *beside]

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIGURE_CACHE_FORMAT",
+    "DrawnAside",
     "Figure",
     "RolesArrow",
     "RolesLayout",
@@ -376,8 +377,76 @@ def _picture(folder: Path | None, key: str, data: tuple[Any, ...], kind: Kind) -
     return drawn
 
 
+#: Pictures a helper process drew for this one (:class:`DrawnAside`), by key, data and kind;
+#: each is taken out by :func:`_draw` the first time it is asked for.
+_DRAWN_ASIDE: dict[tuple[str, tuple[Any, ...], Kind], bytes] = {}
+
+
+def _draw_each(wanted: list[tuple[str, tuple[Any, ...], Kind]]) -> list[bytes]:
+    """Draw every picture of ``wanted`` (in a helper process: :class:`DrawnAside`)."""
+    return [_draw(key, data, kind) for key, data, kind in wanted]
+
+
+class DrawnAside:
+    """The figures drawn in a helper process while this one renders (``aggregate --jobs 2``).
+
+    Drawing (importing matplotlib and drawing Figure 2: ~3 s of CPU at 1,000
+    responses) needs only each figure's own data, and the render does not
+    need the pictures (the Markdown has stand-ins for their names,
+    :class:`selfeval.report.render.FiguresToDraw`), so with a second core
+    the two can overlap. :meth:`start` hands the figures not kept on disk to
+    a spawned helper (:class:`selfeval.report.parallel.Aside`: the same
+    :func:`_draw`, so the same bytes); :meth:`take` waits for it, after the
+    render, and :meth:`Figure.picture` then uses what it drew instead of
+    drawing. A helper that fails gives nothing, and the figure is drawn here
+    as without one. The pictures come from our own child process through a
+    pipe of our own: they are trusted as if drawn here, and are kept on
+    disk (sealed) like any picture drawn here.
+    """
+
+    def __init__(self, aside: Any, wanted: list[tuple[str, tuple[Any, ...], Kind]]) -> None:
+        self._aside = aside
+        self._wanted = wanted
+
+    @classmethod
+    def start(cls, found: tuple[Figure, ...], kind: Kind) -> DrawnAside | None:
+        """Start drawing the figures of ``found`` that would be drawn; None when none would be.
+
+        None too when no helper process can be started (they are drawn here then).
+        """
+        from selfeval.report.parallel import Aside
+
+        wanted = [(f.key, f.data, kind) for f in found if not f.kept(kind)]
+        if not wanted:
+            return None
+        aside = Aside.start(_draw_each, wanted)
+        return cls(aside, wanted) if aside is not None else None
+
+    def take(self) -> bool:
+        """Wait for the helper; True when it drew every picture (none is drawn here then)."""
+        drawn = self._aside.result()
+        if not (
+            isinstance(drawn, list)
+            and len(drawn) == len(self._wanted)
+            and all(type(picture) is bytes for picture in drawn)
+        ):
+            return False
+        for item, picture in zip(self._wanted, drawn, strict=True):
+            _DRAWN_ASIDE[item] = picture
+        return True
+
+    def stop(self) -> None:
+        """Stop the helper (a render that failed) and forget what it drew and was not used."""
+        self._aside.stop()
+        for item in self._wanted:
+            _DRAWN_ASIDE.pop(item, None)
+
+
 @functools.lru_cache(maxsize=16)
 def _draw(key: str, data: tuple[Any, ...], kind: Kind) -> bytes:
+    aside = _DRAWN_ASIDE.pop((key, data, kind), None)
+    if aside is not None:
+        return aside  # drawn by the helper process of DrawnAside, with this function
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
 

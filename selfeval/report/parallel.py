@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from selfeval.errors import SelfevalError, UsageError
 
-__all__ = ["MAX_JOBS", "check_jobs", "chunk_size", "map_in_processes"]
+__all__ = ["MAX_JOBS", "Aside", "check_jobs", "chunk_size", "map_in_processes"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,6 +46,8 @@ MAX_JOBS = 256
 MIN_ITEMS_PER_JOB = 8
 #: Items per message to a worker, at most.
 MAX_CHUNK = 64
+#: How long a helper process (:class:`Aside`) may take to end once it has sent its result.
+_ASIDE_EXIT_SECONDS = 5.0
 
 
 def check_jobs(jobs: int) -> int:
@@ -208,3 +210,87 @@ def map_in_processes(
         raise
     pool.shutdown()
     return results
+
+
+def _aside_main(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """A helper process's whole life: run ``func(*args)``, send back what it gave, end.
+
+    Ctrl-C is the parent's (see :func:`_start_worker`). An exception is sent
+    back as None: the parent then does the work itself and meets the error
+    there, with its own message.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by _starting(): ignored now, so unblock
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        result = func(*args)
+    except Exception:
+        result = None
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+class Aside:
+    """One function run in a helper process while this one goes on with other work.
+
+    For ``--jobs`` 2 or more, where a step that needs nothing of what the
+    process holds can overlap with one that does (``aggregate`` draws the
+    figures aside while it renders the report). The helper is *spawned*, not
+    forked: a fork would start with every page of the report model mapped
+    (the peak memory of the process tree), a spawned interpreter only with
+    what it imports. The function, its arguments and its result travel
+    pickled through a pipe of this process's own (nothing else can write to
+    it). Anything that goes wrong — the helper cannot start, dies, raises —
+    gives None from :meth:`result`, and the caller does the work itself, so
+    the outcome is the same either way; only the time differs.
+    """
+
+    def __init__(self, process: Any, conn: Any) -> None:
+        self._process = process
+        self._conn = conn
+
+    @classmethod
+    def start(cls, func: Callable[..., Any], *args: Any) -> Aside | None:
+        """Start ``func(*args)`` in a helper process; None when one cannot be started.
+
+        ``func`` must be a module-level function (it is imported by name in
+        the helper).
+        """
+        context = multiprocessing.get_context("spawn")
+        try:
+            receive, send = context.Pipe(duplex=False)
+        except OSError:
+            return None
+        process = context.Process(
+            target=_aside_main, args=(send, func, args), daemon=True, name="selfeval-aside"
+        )
+        try:
+            with _starting():
+                process.start()
+        except (OSError, RuntimeError, ValueError):
+            receive.close()
+            send.close()
+            return None
+        send.close()  # the helper's end: a helper that dies gives EOF here
+        return cls(process, receive)
+
+    def result(self) -> Any:
+        """Wait for the helper and return what ``func`` gave; None when anything went wrong."""
+        try:
+            result = self._conn.recv()
+        except Exception:  # EOF (the helper died), a broken pipe, a result that did not unpickle
+            result = None
+        else:
+            self._process.join(timeout=_ASIDE_EXIT_SECONDS)  # it ends once it has sent
+        self.stop()
+        return result
+
+    def stop(self) -> None:
+        """End the helper now if it still runs (the caller no longer needs its result)."""
+        with contextlib.suppress(OSError):
+            self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()

@@ -48,7 +48,7 @@ from selfeval.report.docx import REFERENCE_DOC, read_reference
 from selfeval.report.model import Report
 
 if TYPE_CHECKING:
-    from selfeval.report.figures import Figure
+    from selfeval.report.figures import DrawnAside, Figure
     from selfeval.report.fragments import Fragments
 
 __all__ = [
@@ -564,10 +564,25 @@ class FiguresToDraw:
     first writes it.
     """
 
-    def __init__(self, figures: Sequence[Figure], stand_ins: dict[str, str]) -> None:
+    def __init__(
+        self, figures: Sequence[Figure], stand_ins: dict[str, str], *, aside: bool = False
+    ) -> None:
         self.figures = tuple(figures)
         #: Figure key → the stand-in name the Markdown has for it (empty: real names).
         self.stand_ins = stand_ins
+        #: The pictures being drawn in a helper process while the report renders
+        #: (``aside``: ``aggregate --jobs 2`` or more; figures.DrawnAside).
+        self._aside: DrawnAside | None = None
+        if aside and stand_ins:
+            from selfeval.report.figures import DrawnAside
+
+            self._aside = DrawnAside.start(self.figures, "png")
+
+    def stop(self) -> None:
+        """Stop drawing aside (the render failed); nothing to do when nothing is drawn aside."""
+        if self._aside is not None:
+            self._aside.stop()
+            self._aside = None
 
     def put_names(self, handle: IO[str]) -> None:
         """Draw the pictures and write each one's real file name over its stand-in.
@@ -581,18 +596,25 @@ class FiguresToDraw:
         """
         if not self.stand_ins:
             return
-        if not all(f.kept("png") for f in self.figures):
-            # To be drawn. The report model the caller let go of is still held by a
-            # reference cycle (Jinja2's render context), which aggregate's paused
-            # collector would keep until the end: freed first, so that matplotlib
-            # and the picture's pixels take its place rather than come on top.
-            gc.collect()
+        aside, self._aside = self._aside, None
+        try:
+            if aside is not None and aside.take():
+                pass  # every picture not kept on disk was drawn by the helper: none is drawn here
+            elif not all(f.kept("png") for f in self.figures):
+                # To be drawn. The report model the caller let go of is still held by a
+                # reference cycle (Jinja2's render context), which aggregate's paused
+                # collector would keep until the end: freed first, so that matplotlib
+                # and the picture's pixels take its place rather than come on top.
+                gc.collect()
+            swaps = {
+                self.stand_ins[f.key].encode("ascii"): _figure_name(f).encode("ascii")
+                for f in self.figures
+            }
+        finally:
+            if aside is not None:
+                aside.stop()  # forgets a picture drawn aside that was not needed after all
         handle.flush()
         fd = handle.fileno()
-        swaps = {
-            self.stand_ins[f.key].encode("ascii"): _figure_name(f).encode("ascii")
-            for f in self.figures
-        }
         longest = max(len(old) for old in swaps)
         at = 0
         tail = b""  # the end of the last block: a stand-in may straddle two blocks
@@ -1113,6 +1135,7 @@ def render_into(
     figure_files: bool = False,
     ids: bool | None = None,
     defer_figures: bool = False,
+    draw_aside: bool = False,
 ) -> FiguresToDraw | None:
     """Render the report into an open text handle (e.g. one of ``yamlio.atomic_files``).
 
@@ -1133,6 +1156,10 @@ def render_into(
             handle is closed). When the Markdown template is the workspace's
             own (which may do anything with a name) they are drawn now, and
             ``put_names`` has nothing to do.
+        draw_aside: with ``defer_figures``: draw the figures in a helper
+            process while the report renders (``aggregate --jobs`` 2 or
+            more; :class:`selfeval.report.figures.DrawnAside`); the same
+            bytes, drawn here when the helper fails.
 
     Returns:
         With ``defer_figures`` (and Markdown with ``figure_files``): the
@@ -1160,7 +1187,7 @@ def render_into(
             if template.filename == shipped
             else {}
         )
-        later = FiguresToDraw(found, names)
+        later = FiguresToDraw(found, names, aside=draw_aside)
         figures = _figures(report, fmt, True, found, names or None)
     else:
         figures = _figures(report, fmt, figure_files)
@@ -1168,9 +1195,14 @@ def render_into(
     # writer removes its temporary file and does not mistake a missing include
     # (an OSError) for a failed write.
     shown = _show_ids(report, ids)
-    with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
-        chunks = template.generate(r=report, figures=figures, ids=shown)
-        _tidy_stream(_metered(chunks, budget), handle)
+    try:
+        with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
+            chunks = template.generate(r=report, figures=figures, ids=shown)
+            _tidy_stream(_metered(chunks, budget), handle)
+    except BaseException:
+        if later is not None:
+            later.stop()
+        raise
     return later
 
 
