@@ -7,9 +7,9 @@ the file again. The tests replace the file the moment selfeval has read it
 (the one read function, ``yamlio.read_file``), with five comment lines more at
 its top, so a second read would give every line five too many.
 
-``aggregate`` and ``export`` run with ``--no-cache``: with the read cache a
-response's bytes are first read for its key, then again to parse it on a miss
-(the read cache's own business).
+``aggregate`` and ``export`` run with ``--no-cache`` here; with the read cache
+a response's bytes are read once for its key, and on a miss those very bytes
+are parsed (last test).
 """
 
 from __future__ import annotations
@@ -172,3 +172,15 @@ def test_validate_parses_each_response_once_with_merges_to_check(
     result = runner.invoke(app, ["validate", "--workspace", str(example_ws)])
     assert result.exit_code == 1 and f"{merges}:5:" in result.stderr, result.stderr
     assert sorted(reads) == responses
+
+
+def test_aggregate_through_the_read_cache_parses_the_bytes_it_read_for_the_key(
+    runner: CliRunner, example_ws: Path, swap_after_read: Callable[[Path], None]
+) -> None:
+    path = example_ws / BZ
+    _edit(path, "involvement: strong", "involvement: enormous")
+    line = _line_of(path, "involvement: enormous")
+    swap_after_read(path)
+    result = runner.invoke(app, ["aggregate", "--workspace", str(example_ws)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line}:" in result.stderr and "enormous" in result.stderr, result.stderr

@@ -30,16 +30,20 @@ BZ = Path("responses/falende-staten/BZ/self-evaluation.yaml")
 
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
-    """Every response file whose YAML is parsed (yamlio.load of a file under responses/)."""
-    seen: list[Path] = []
-    real = yamlio.load
+    """Every response file whose YAML is parsed (yamlio.load_text of a file under responses/).
 
-    def counting(path: Path, **kwargs: object) -> object:
+    ``load_text`` is where every parse goes: ``yamlio.load`` of a file, and a
+    miss of the read cache, which parses the bytes it read for the key.
+    """
+    seen: list[Path] = []
+    real = yamlio.load_text
+
+    def counting(text: str, path: Path | str, *args: object, **kwargs: object) -> object:
         if "responses" in Path(path).parts:
             seen.append(Path(path))
-        return real(path, **kwargs)  # type: ignore[arg-type]
+        return real(text, path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(yamlio, "load", counting)
+    monkeypatch.setattr(yamlio, "load_text", counting)
     yield seen
 
 

@@ -600,7 +600,7 @@ def load_response(path: Path) -> Response:
     return read_response(path)[0]
 
 
-def read_response(path: Path) -> tuple[Response, str]:
+def read_response(path: Path, *, raw: bytes | None = None) -> tuple[Response, str]:
     """Load one response file as :func:`load_response` does, and keep the text it was read from.
 
     For a command that says more about the response later with a line
@@ -608,11 +608,17 @@ def read_response(path: Path) -> tuple[Response, str]:
     it locates in this text instead of reading the file again, which another
     file may have replaced meanwhile.
 
+    Args:
+        path: the response file.
+        raw: its bytes, when the caller has read them already (through
+            :func:`selfeval.files.yamlio.read_file`, the one read rule): they
+            are parsed instead of reading the file again.
+
     Returns:
         ``(response, text)``.
 
     Raises:
         InputError: invalid YAML or structure.
     """
-    data, text = _read(path, "Response")
+    data, text = _read(path, "Response", raw=raw)
     return parse_model(Response, data, path, text=text), text

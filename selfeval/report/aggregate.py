@@ -257,7 +257,9 @@ def _trimmed(response: Response, questionnaire: Questionnaire | None) -> Respons
     return response.model_copy(update={"answers": kept})
 
 
-def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> ParsedResponse:
+def read_one(
+    ctx: ReadContext, path: Path, *, keep_answers: bool = False, raw: bytes | None = None
+) -> ParsedResponse:
     """Step 1 for one file: load, check, extract its findings, trim its answers.
 
     A pure function of its arguments, so it can run in a worker process
@@ -268,12 +270,15 @@ def read_one(ctx: ReadContext, path: Path, *, keep_answers: bool = False) -> Par
         path: a response file.
         keep_answers: also return every answer as stored, in ``stored``
             (for ``selfeval export``); the caller drops it when done.
+        raw: the file's bytes, already read by the caller (:func:`read_cached`,
+            for the cache key): parsed instead of reading the file again.
 
     Returns:
         A :class:`ParsedResponse`; never raises for a problem in the file.
     """
     try:
-        response, text = read_response(path)  # one read: problems are located in this text
+        # One read: problems are located in this text.
+        response, text = read_response(path, raw=raw)
     except ValidationProblems as exc:
         return ParsedResponse(path, None, tuple(exc.problems))
     except SelfevalError as exc:
@@ -367,10 +372,10 @@ def read_cached(
     """:func:`read_one` through the per-response cache: the same result, parsed only on a miss.
 
     The entry's key is the file's bytes, its workspace-relative path and
-    ``cache.context`` (:mod:`selfeval.report.readcache`). On a miss the file
-    is read with :func:`read_one` and, when it passed its checks and did not
-    change while being read, its result is stored. With ``cache`` None this
-    is :func:`read_one`.
+    ``cache.context`` (:mod:`selfeval.report.readcache`). On a miss the
+    bytes read for the key are parsed and checked by :func:`read_one` (the
+    file is read once), and its result is stored when it passed its checks.
+    With ``cache`` None this is :func:`read_one`.
 
     Returns:
         A :class:`ParsedResponse` equal to ``read_one(ctx, path, keep_answers=...)``.
@@ -400,23 +405,24 @@ def read_cached(
             hit.not_counted_ids,
             hit.stored if keep_answers else None,
         )
-    parsed = read_one(ctx, path, keep_answers=keep_answers)
+    # The bytes the key was made of are the bytes parsed: the entry is what they
+    # give, whatever happens to the file meanwhile (no second read of it).
+    parsed = read_one(ctx, path, keep_answers=keep_answers, raw=content)
     if parsed.response is not None and parsed.questionnaire is not None and not parsed.errors:
-        with contextlib.suppress(OSError, InputError):
-            if yamlio.read_file(path) == content:  # not changed while it was read
-                readcache.store(
-                    cache.root,
-                    key,
-                    readcache.Cached(
-                        parsed.rel,
-                        parsed.response,
-                        parsed.questionnaire,
-                        parsed.findings,
-                        parsed.not_counted,
-                        parsed.not_counted_ids,
-                        parsed.stored,
-                    ),
-                )
+        with contextlib.suppress(OSError):
+            readcache.store(
+                cache.root,
+                key,
+                readcache.Cached(
+                    parsed.rel,
+                    parsed.response,
+                    parsed.questionnaire,
+                    parsed.findings,
+                    parsed.not_counted,
+                    parsed.not_counted_ids,
+                    parsed.stored,
+                ),
+            )
     return parsed
 
 
