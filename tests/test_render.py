@@ -127,3 +127,15 @@ def test_a_template_cannot_reach_internals_once_a_type_was_seen() -> None:
         pass
     else:
         raise AssertionError("the sandbox let a template change a list")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab 1.#>-+=~\\`*_[]<>|&;#x\u00e9")), max_size=30))
+def test_an_answer_line_without_markup_characters_is_shown_as_it_is(line: str) -> None:
+    from selfeval.report.render import _MD_LINE_START, _MD_SPECIAL, answer_text
+
+    # What answer_text gives without its shortcut: every special character escaped.
+    escaped = _MD_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), line)
+    expected = _MD_LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped
+    )
+    assert answer_text(line) == expected

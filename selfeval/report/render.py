@@ -178,6 +178,8 @@ def _counted(iterable: Any) -> Iterator[Any]:
 
 #: Characters that make Markdown (or raw HTML) anywhere in a line, and an entity (``&amp;``).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])|&(?=#?\w+;)")
+#: Every character a match of :data:`_MD_SPECIAL` starts with.
+_MD_MAYBE_SPECIAL = re.compile(r"[\\`*_\[\]<>|&]")
 #: What makes a block when a line starts with it: heading, quote, list, setext
 #: underline, fence (``~~~``), ordered list (``1.`` / ``1)``).
 _MD_LINE_START = re.compile(r"^(?:([#>+=~-])|(\d+)([.)]))")
@@ -190,8 +192,12 @@ def answer_text(line: str) -> str:
     must not become a heading of the report, nor ``<script>`` raw HTML, in the
     ``.md`` as in the HTML made from it. Every character that Markdown reads
     as markup is backslash-escaped, so the text reads the same in both.
+    A line without any character :data:`_MD_SPECIAL` starts with is not
+    searched by it (its look-ahead makes it scan ~5 times slower than a
+    plain class; ~240,000 lines at 1,000 responses).
     """
-    line = _MD_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), line)
+    if _MD_MAYBE_SPECIAL.search(line) is not None:
+        line = _MD_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), line)
     return _MD_LINE_START.sub(
         lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), line
     )
