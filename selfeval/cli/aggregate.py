@@ -86,7 +86,8 @@ def aggregate_command(
             "--jobs",
             "-j",
             help="Read and parse the response files in this many worker processes "
-            "(0: one per CPU core). Worth it from a few hundred responses on.",
+            "(0: one per CPU core); from 2 on, the figures are also drawn in a helper "
+            "process while the report is written. Worth it from a few hundred responses on.",
         ),
     ] = 1,
     cache: Annotated[
