@@ -26,6 +26,7 @@ def test_every_refused_character_is_one_python_calls_not_printable() -> None:
 _CHARACTERS = st.one_of(
     st.sampled_from(["\n", "\t", "\r", " ", "\x00", "\x1b", "\x7f", "\x85", "\u2028", "\xa0"]),
     st.sampled_from(["\ud800", "\udfff", "\ufdd0", "\ufffe", "\U0001fffe", "\U0010ffff"]),
+    st.sampled_from(["\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c"]),
     st.characters(),  # any code point but surrogates
 )
 

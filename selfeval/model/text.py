@@ -67,7 +67,8 @@ def bad_character(text: str) -> tuple[int, str] | None:
     CR is not one (see :func:`normalised`).
 
     Every character refused is one Python calls not printable (a control
-    character, Cc; a surrogate, Cs; a noncharacter, Cn), so a text that is
+    character, Cc; a bidirectional control, Cf; a surrogate, Cs; a
+    noncharacter, Cn), so a text that is
     printable once its line feeds and tabs are set aside holds none, and the
     rule's pattern is searched only in the others: it scans ~20 times slower
     than ``str.isprintable`` (its class holds characters of every plane), and
