@@ -78,6 +78,26 @@ def change_labels(ws: Path) -> None:
     )
 
 
+def change_answered_finding(ws: Path) -> None:
+    """A bottleneck's title: the opportunity answering it shows it (a view inside a view)."""
+    _edit(
+        ws / "responses" / "falende-staten" / "BZ" / "self-evaluation.yaml",
+        "title: Beperkte capaciteit beschikbaar bij BZK en Justitie",
+        "title: Te weinig capaciteit beschikbaar bij BZK en Justitie",
+    )
+
+
+def add_merge(ws: Path) -> None:
+    """The secretariat merges two needs in ``texts/merges.yaml``."""
+    path = ws / "texts" / "merges.yaml"
+    path.write_text(
+        path.read_text("utf-8")
+        + "  - ids: [BZ.needs.geintegreerde-benadering, DEF.needs.integrale-operationele-aansturing]\n"
+        + "    note: Samengenomen door het secretariaat.\n",
+        "utf-8",
+    )
+
+
 def override_partial(ws: Path) -> None:
     """A workspace's own ``_finding.md.j2``: its macros may keep state, so none is kept.
 
@@ -98,8 +118,16 @@ def override_partial(ws: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [change_response, change_text, change_exercise, change_labels, override_partial],
-    ids=["response", "text", "exercise", "labels", "template"],
+    [
+        change_response,
+        change_answered_finding,
+        change_text,
+        change_exercise,
+        add_merge,
+        change_labels,
+        override_partial,
+    ],
+    ids=["response", "answered-finding", "text", "exercise", "merge", "labels", "template"],
 )
 def test_a_re_run_after_a_change_writes_the_report_a_run_without_cache_writes(
     runner: CliRunner, example_ws: Path, tmp_path: Path, change: Callable[[Path], None]
@@ -320,3 +348,31 @@ def test_a_pack_that_cannot_be_written_leaves_the_report_right_and_no_file_behin
     assert (example_ws / REPORT).read_text("utf-8") == cold(runner, example_ws, tmp_path)
     folder = example_ws / ".selfeval" / "cache" / "fragments"
     assert not packs(example_ws) and not list(folder.glob(".*"))
+
+
+def test_a_finding_view_is_hashed_once_per_render_however_many_parts_show_it(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Performance (issue 20): a view's fields are pickled once per render, not once per part.
+
+    An activity is shown in chapter 3.2 and in its department's Annex 2 table,
+    a bottleneck in chapter 4 and among the findings an opportunity answers:
+    each part pickled the whole view again. Each finding is now reduced once
+    (inside its view's one digest), and a re-run from the parts kept is the
+    report a run without cache makes (the tests above).
+    """
+    from selfeval.report import fragments
+    from selfeval.report.findings import Finding
+
+    table = fragments._dispatch_table()
+    reduce = table[Finding]
+    seen: list[int] = []
+
+    def counted(finding: Finding) -> tuple[object, ...]:
+        seen.append(id(finding))
+        return reduce(finding)
+
+    monkeypatch.setitem(table, Finding, counted)
+    aggregate(runner, example_ws)
+    assert len(seen) > 50
+    assert len(seen) == len(set(seen))

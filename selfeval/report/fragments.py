@@ -18,7 +18,12 @@ of exactly what it depends on:
 * the kind of render (the HTML's Markdown links its note numbers);
 * its arguments, pickled (``pickle.dumps``: every value, type and field of
   the finding, department or row, so equal bytes are an equal argument; the
-  bytes are only hashed, never loaded).
+  bytes are only hashed, never loaded). A finding's view
+  (:class:`selfeval.report.views.FindingView`) is hashed once per render: its
+  own fields pickled and hashed, and wherever it appears — as an argument,
+  in a department's documents, a role row, an Annex 2 table, the findings an
+  opportunity answers — it stands as its class and that digest (a nested
+  digest: a view that changes changes every part that shows it).
 
 When one response changes, only the parts whose arguments changed are
 rendered again; the others are taken from the last run. A macro is kept
@@ -175,18 +180,35 @@ def _dispatch_table() -> dict[type, Any]:
     return table
 
 
-def _pickled(value: Any) -> bytes:
+@functools.lru_cache(maxsize=1)
+def _shared_classes() -> tuple[type, ...]:
+    """The classes whose objects are hashed once per render and stand as their digest.
+
+    A finding's view: one object shown by several parts (an activity in
+    chapter 3.2 and in its department's Annex 2 table, a bottleneck in
+    chapter 4 and in the findings an opportunity answers, a document in its
+    department's view), each of which pickled all its fields — the finding,
+    its texts, its reactions — again.
+    """
+    from selfeval.report.views import FindingView
+
+    return (FindingView,)
+
+
+def _pickled(value: Any, table: dict[type, Any] | None = None) -> bytes:
     """``value`` pickled (protocol 5), slotted dataclasses by :func:`_fields_reducer`.
 
     Without pickle's memo (``fast``): an object met twice is written twice,
     so equal values give equal bytes however they share their parts (a
     response read from YAML and the same response read from the read cache
     share their strings differently). A cycle raises ``ValueError``: that
-    call is then rendered, not kept.
+    call is then rendered, not kept. ``table``: the dispatch table to use
+    (a render's own, :meth:`Fragments._reducers`; default
+    :func:`_dispatch_table`).
     """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = _dispatch_table()
+    pickler.dispatch_table = _dispatch_table() if table is None else table
     pickler.fast = True
     pickler.dump(value)
     return buffer.getvalue()
@@ -243,13 +265,56 @@ class Fragments:
         #: Writing the new pack failed (a full disk): nothing is saved by this render.
         self._failed = False
         self._salt = _salt() + flavour.encode() + b"\0"
-        #: Digests of arguments seen in this render, by id: a view shown in two chapters
-        #: is pickled once. Only for objects a template cannot change (Jinja2's
-        #: ``namespace`` can be: never kept here).
+        #: Digests of arguments and of finding views seen in this render, by id: a view
+        #: shown in two chapters, or inside two parts, is pickled once. Only for objects a
+        #: template cannot change (Jinja2's ``namespace`` can be: never kept here).
         self._digests: dict[int, bytes] = {}
         #: Every object in ``_digests``, kept alive until the render ends: no other
         #: object can take its id meanwhile.
         self._hashed: list[Any] = []
+        #: The finding views whose digest is being computed (a view inside itself: refused).
+        self._busy: set[int] = set()
+        #: The dispatch table of this render's pickling: a finding's view by its digest.
+        self._table = self._reducers()
+
+    def _reducers(self) -> dict[type, Any]:
+        """:func:`_dispatch_table`, with each of :func:`_shared_classes` reduced to its digest.
+
+        Such an object pickles as ``(its class, (bytearray(digest),))``, where
+        the digest is SHA-256 of its own fields pickled the same way
+        (:func:`_fields_reducer`; the views inside it by their digests in
+        turn): equal digests are equal fields, so the key of a part still
+        covers every value the part shows (a Merkle hash). The digest is
+        computed once per render (``_digests``, by id: the report model does
+        not change while it renders, and a template cannot change it). A
+        ``bytearray`` is nowhere else in the model, so a digest is never
+        taken for a field's value. A view that contains itself raises
+        ``ValueError``, as a cycle does without this (the call is rendered).
+        """
+        table = dict(_dispatch_table())
+        for cls in _shared_classes():
+            table[cls] = self._by_digest
+        return table
+
+    def _shared_digest(self, obj: Any) -> bytes:
+        """The digest of one of :func:`_shared_classes`' objects: its fields, once per render."""
+        digest = self._digests.get(id(obj))
+        if digest is None:
+            if id(obj) in self._busy:
+                raise ValueError("a finding's view that contains itself")
+            self._busy.add(id(obj))
+            try:
+                fields = _dispatch_table()[type(obj)](obj)
+                digest = hashlib.sha256(_pickled(fields, self._table)).digest()
+            finally:
+                self._busy.discard(id(obj))
+            self._digests[id(obj)] = digest
+            self._hashed.append(obj)
+        return digest
+
+    def _by_digest(self, obj: Any) -> tuple[Any, ...]:
+        """How a finding's view pickles in this render: its class and its digest."""
+        return (type(obj), (bytearray(self._shared_digest(obj)),))
 
     def _digest(self, value: Any) -> Any:
         kind = type(value)
@@ -258,8 +323,10 @@ class Fragments:
         seen = self._digests.get(id(value))  # only what cannot change is ever put there
         if seen is not None:  # the object itself: it is kept alive (_hashed)
             return seen
+        if kind in _shared_classes():
+            return self._shared_digest(value)
         if kind.__module__.startswith("selfeval.") or _flat(value):
-            digest = hashlib.sha256(_pickled(value)).digest()
+            digest = hashlib.sha256(_pickled(value, self._table)).digest()
             self._digests[id(value)] = digest
             self._hashed.append(value)
             return digest
@@ -279,7 +346,7 @@ class Fragments:
             tuple(self._digest(a) for a in args),
             sorted((k, self._digest(v)) for k, v in kwargs.items() if not k.startswith("_")),
         )
-        return hashlib.sha256(self._salt + _pickled(call)).digest()
+        return hashlib.sha256(self._salt + _pickled(call, self._table)).digest()
 
     def call(
         self,
