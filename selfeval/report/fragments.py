@@ -51,15 +51,13 @@ did not hold, or left one unused. ``--no-cache`` bypasses it;
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
 import functools
 import hashlib
-import io
 import json
+import marshal
 import operator
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -131,87 +129,92 @@ def _salt() -> bytes:
     ).digest()
 
 
-def _fields_reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """How a slotted dataclass pickles here: its class and every field's value, in order.
-
-    The bytes a ``__reduce__`` of ``(cls, (field, …))`` gives, with each
-    field that is a string given as its UTF-8 bytes (equal strings, equal
-    bytes): pickle itself asks a string for its UTF-8 form, and CPython
-    keeps that form inside a non-ASCII string for as long as the string
-    lives, so every answer text of the report was held twice after its part
-    was hashed (1,000 responses: 11.2 MB, ``docs/performance.md``);
-    ``str.encode`` makes a copy that is freed at once. What the
-    ``dataclasses`` module gives a slotted class (``__getstate__``) asks
-    ``dataclasses.fields`` again for every object, which was most of the
-    time of hashing a report's parts.
-    """
-    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
-
-    def reduce(obj: Any) -> tuple[Any, ...]:
-        got = values(obj)
-        if not isinstance(got, tuple):
-            got = (got,)
-        return (
-            cls,
-            tuple(
-                v.encode("utf-8", "surrogatepass") if type(v) is str and not v.isascii() else v
-                for v in got
-            ),
-        )
-
-    return reduce
+#: Field types (as annotated) whose values are written as they are: strings, numbers,
+#: tuples and lists of them. Any other field is walked (:meth:`Fragments._plain`). A value
+#: that is not what its annotation says is still safe: ``marshal`` refuses what it cannot
+#: write (``ValueError``: the call is rendered, not kept), and writes the rest by type.
+_PLAIN_FIELDS = frozenset(
+    {
+        "str",
+        "str | None",
+        "int",
+        "int | None",
+        "float",
+        "bool",
+        "tuple[str, ...]",
+        "tuple[int, ...]",
+        "tuple[str | int, ...]",
+        "list[str]",
+        "list[tuple[str, str]]",
+    }
+)
+#: What stands for a finding's view inside another value: ``(_REF, digest)`` (no text of
+#: the model starts with NUL, and no value of it is ``bytes``).
+_REF = "\0ref"
 
 
 @functools.lru_cache(maxsize=1)
-def _dispatch_table() -> dict[type, Any]:
-    """``copyreg``'s table with a fast reducer for each slotted dataclass of the report model."""
+def _model_classes() -> tuple[type, ...]:
+    """The slotted dataclasses of the report model: the objects a kept part is given."""
     from selfeval.report import chapters, figures, findings, views
 
-    table: dict[type, Any] = dict(copyreg.dispatch_table)
-    for module in (findings, views, figures, chapters):
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and dataclasses.is_dataclass(value)
-                and "__slots__" in vars(value)
-                and value.__module__ == module.__name__
-            ):
-                table[value] = _fields_reducer(value)
-    return table
+    return tuple(
+        value
+        for module in (findings, views, figures, chapters)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and dataclasses.is_dataclass(value)
+        and "__slots__" in vars(value)
+        and value.__module__ == module.__name__
+    )
 
 
-@functools.lru_cache(maxsize=1)
-def _shared_classes() -> tuple[type, ...]:
-    """The classes whose objects are hashed once per render and stand as their digest.
+def _converter(cls: type, walk: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """How an object of the slotted dataclass ``cls`` is written into a key: a plain tuple.
 
-    A finding's view: one object shown by several parts (an activity in
-    chapter 3.2 and in its department's Annex 2 table, a bottleneck in
-    chapter 4 and in the findings an opportunity answers, a document in its
-    department's view), each of which pickled all its fields — the finding,
-    its texts, its reactions — again.
+    ``("\\0<module>.<class>", field, …)``: its class's name (after a NUL, which no
+    text of the model starts with) and every field's value in order, the
+    fields that may hold other objects (:data:`_PLAIN_FIELDS`) through
+    ``walk``. ``operator.attrgetter`` reads the fields: what the
+    ``dataclasses`` module gives a slotted class asks ``dataclasses.fields``
+    again for every object.
     """
-    from selfeval.report.views import FindingView
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    values = operator.attrgetter(*(f.name for f in fields))
+    tag = f"\0{cls.__module__}.{cls.__qualname__}"
+    nested = tuple(i for i, f in enumerate(fields) if f.type not in _PLAIN_FIELDS)
+    if len(fields) == 1:
+        return lambda obj: (tag, walk(values(obj)) if nested else values(obj))
+    if not nested:
+        return lambda obj: (tag, *values(obj))
 
-    return (FindingView,)
+    def convert(obj: Any) -> tuple[Any, ...]:
+        got = list(values(obj))
+        for i in nested:
+            got[i] = walk(got[i])
+        return (tag, *got)
+
+    return convert
 
 
-def _pickled(value: Any, table: dict[type, Any] | None = None) -> bytes:
-    """``value`` pickled (protocol 5), slotted dataclasses by :func:`_fields_reducer`.
+#: ``marshal``'s format 2: every value written in full, never as a reference to one
+#: written before (format 3 on), so equal values give equal bytes however they share
+#: their parts (a response read from YAML and the same response read from the read
+#: cache share their strings differently). It writes a string's UTF-8 form as a new
+#: bytes object: pickle asked each string for the UTF-8 form CPython then keeps inside
+#: a non-ASCII string, so every answer text was held twice once its part was hashed.
+_MARSHAL = 2
 
-    Without pickle's memo (``fast``): an object met twice is written twice,
-    so equal values give equal bytes however they share their parts (a
-    response read from YAML and the same response read from the read cache
-    share their strings differently). A cycle raises ``ValueError``: that
-    call is then rendered, not kept. ``table``: the dispatch table to use
-    (a render's own, :meth:`Fragments._reducers`; default
-    :func:`_dispatch_table`).
+
+def _hashed_value(value: Any) -> bytes:
+    """SHA-256 of plain data (:meth:`Fragments._plain`) as ``marshal`` writes it.
+
+    ``marshal`` writes each value with its type (``True`` is not ``1``, a tuple
+    not a list, a string not its bytes) and every length, so equal bytes are
+    equal data. It refuses anything else with ``ValueError``. The bytes are only
+    hashed, never loaded.
     """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = _dispatch_table() if table is None else table
-    pickler.fast = True
-    pickler.dump(value)
-    return buffer.getvalue()
+    return hashlib.sha256(marshal.dumps(value, _MARSHAL)).digest()
 
 
 #: Values that cannot change: an argument made of them alone is hashed once per render.
@@ -266,7 +269,7 @@ class Fragments:
         self._failed = False
         self._salt = _salt() + flavour.encode() + b"\0"
         #: Digests of arguments and of finding views seen in this render, by id: a view
-        #: shown in two chapters, or inside two parts, is pickled once. Only for objects a
+        #: shown in two chapters, or inside two parts, is hashed once. Only for objects a
         #: template cannot change (Jinja2's ``namespace`` can be: never kept here).
         self._digests: dict[int, bytes] = {}
         #: Every object in ``_digests``, kept alive until the render ends: no other
@@ -274,47 +277,65 @@ class Fragments:
         self._hashed: list[Any] = []
         #: The finding views whose digest is being computed (a view inside itself: refused).
         self._busy: set[int] = set()
-        #: The dispatch table of this render's pickling: a finding's view by its digest.
-        self._table = self._reducers()
+        #: How each class of the report model is written into a key (:func:`_converter`);
+        #: a finding's view by its digest (:meth:`_shared_digest`).
+        from selfeval.report.findings import NO_DETAILS
+        from selfeval.report.views import FindingView
 
-    def _reducers(self) -> dict[type, Any]:
-        """:func:`_dispatch_table`, with each of :func:`_shared_classes` reduced to its digest.
+        self._view_class = FindingView
+        self._no_details = NO_DETAILS
+        self._convert = {cls: _converter(cls, self._plain) for cls in _model_classes()}
+        self._view_fields = self._convert[FindingView]
+        self._convert[FindingView] = self._by_digest
 
-        Such an object pickles as ``(its class, (bytearray(digest),))``, where
-        the digest is SHA-256 of its own fields pickled the same way
-        (:func:`_fields_reducer`; the views inside it by their digests in
-        turn): equal digests are equal fields, so the key of a part still
-        covers every value the part shows (a Merkle hash). The digest is
-        computed once per render (``_digests``, by id: the report model does
-        not change while it renders, and a template cannot change it). A
-        ``bytearray`` is nowhere else in the model, so a digest is never
-        taken for a field's value. A view that contains itself raises
-        ``ValueError``, as a cycle does without this (the call is rendered).
+    def _plain(self, value: Any) -> Any:
+        """``value`` as plain data ``marshal`` writes: the model's objects as tuples.
+
+        Raises:
+            ValueError: a value of another kind (a template's ``namespace``, a
+                ``loop``): the call is rendered, not kept.
         """
-        table = dict(_dispatch_table())
-        for cls in _shared_classes():
-            table[cls] = self._by_digest
-        return table
+        kind = type(value)
+        if kind is tuple:  # most often an empty one: a finding's ``others``, its ``sources``
+            return tuple([self._plain(v) for v in value]) if value else value
+        if kind in _SCALARS:
+            return value
+        if kind is list:
+            return [self._plain(v) for v in value]
+        if kind is dict or value is self._no_details:  # findings.NO_DETAILS: shown as {}
+            return {k: self._plain(v) for k, v in value.items()}
+        convert = self._convert.get(kind)
+        if convert is None:
+            raise ValueError(f"a {kind.__name__} is not kept")
+        return convert(value)
 
-    def _shared_digest(self, obj: Any) -> bytes:
-        """The digest of one of :func:`_shared_classes`' objects: its fields, once per render."""
-        digest = self._digests.get(id(obj))
+    def _shared_digest(self, view: Any) -> bytes:
+        """The digest of a finding's view: SHA-256 of its fields, once per render.
+
+        Wherever the view appears — an argument, a department's documents, a
+        role row, an Annex 2 table, the findings an opportunity answers — it
+        stands as ``(_REF, digest)``; equal digests are equal fields, the views
+        inside it by their digests in turn (a Merkle hash), so a part's key
+        still covers every value it shows. Once per render (by id: the report
+        model does not change while it renders, and a template cannot change
+        it): each part that showed a view pickled all of it again. A view that
+        contains itself raises ``ValueError`` (the call is rendered).
+        """
+        digest = self._digests.get(id(view))
         if digest is None:
-            if id(obj) in self._busy:
+            if id(view) in self._busy:
                 raise ValueError("a finding's view that contains itself")
-            self._busy.add(id(obj))
+            self._busy.add(id(view))
             try:
-                fields = _dispatch_table()[type(obj)](obj)
-                digest = hashlib.sha256(_pickled(fields, self._table)).digest()
+                digest = _hashed_value(self._view_fields(view))
             finally:
-                self._busy.discard(id(obj))
-            self._digests[id(obj)] = digest
-            self._hashed.append(obj)
+                self._busy.discard(id(view))
+            self._digests[id(view)] = digest
+            self._hashed.append(view)
         return digest
 
-    def _by_digest(self, obj: Any) -> tuple[Any, ...]:
-        """How a finding's view pickles in this render: its class and its digest."""
-        return (type(obj), (bytearray(self._shared_digest(obj)),))
+    def _by_digest(self, view: Any) -> tuple[str, bytes]:
+        return (_REF, self._shared_digest(view))
 
     def _digest(self, value: Any) -> Any:
         kind = type(value)
@@ -323,16 +344,16 @@ class Fragments:
         seen = self._digests.get(id(value))  # only what cannot change is ever put there
         if seen is not None:  # the object itself: it is kept alive (_hashed)
             return seen
-        if kind in _shared_classes():
+        if kind is self._view_class:
             return self._shared_digest(value)
         if kind.__module__.startswith("selfeval.") or _flat(value):
-            digest = hashlib.sha256(_pickled(value, self._table)).digest()
+            digest = _hashed_value(self._plain(value))
             self._digests[id(value)] = digest
             self._hashed.append(value)
             return digest
-        # Anything else is pickled whole into the key at every call: a list a template
+        # Anything else is written whole into the key at every call: a list a template
         # made may hold a namespace, which the template can change between two calls.
-        return value
+        return self._plain(value)
 
     def key(self, name: str, filename: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
         """The key of one macro call (a SHA-256 digest; the pack has it in hex).
@@ -344,9 +365,9 @@ class Fragments:
             name,
             os.path.basename(filename),
             tuple(self._digest(a) for a in args),
-            sorted((k, self._digest(v)) for k, v in kwargs.items() if not k.startswith("_")),
+            sorted([(k, self._digest(v)) for k, v in kwargs.items() if not k.startswith("_")]),
         )
-        return hashlib.sha256(self._salt + _pickled(call, self._table)).digest()
+        return hashlib.sha256(self._salt + marshal.dumps(call, _MARSHAL)).digest()
 
     def call(
         self,
