@@ -10,8 +10,12 @@ and the process's resident memory after it:
    ``.selfeval/cache/fragments/``, :mod:`selfeval.report.fragments`); then
    write: the atomic write of the report.
 
+With ``--cache`` the render also prints the CPU spent computing the kept
+parts' keys (``Fragments.key``: hashing each macro call's arguments); run it
+twice for a warm figure, ``--renders N`` renders N times in this process.
+
 Usage:
-    python benchmarks/phases.py WORKSPACE [--jobs N] [--profile-build]
+    python benchmarks/phases.py WORKSPACE [--jobs N] [--cache [--renders N]] [--profile-build]
 
 ``--profile-build`` runs the build step under cProfile (about twice as slow)
 and prints the functions with the most cumulative time.
@@ -25,6 +29,7 @@ import pstats
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def rss_mb() -> float:
@@ -47,6 +52,9 @@ def main() -> None:
         action="store_true",
         help="read through .selfeval/cache/ and keep the report's rendered parts there "
         "(run twice: warm)",
+    )
+    parser.add_argument(
+        "--renders", type=int, default=1, help="with --cache: render this many times (keys warm)"
     )
     parser.add_argument("--profile-build", action="store_true")
     args = parser.parse_args()
@@ -74,16 +82,30 @@ def main() -> None:
     print(f"  build   {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   {_cpu(cpu)}")
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    from selfeval.report import fragments
     from selfeval.report.cachebase import cache_dir
     from selfeval.report.fragments import FRAGMENTS_DIR, kept_in
 
-    start, cpu = time.perf_counter(), time.process_time()
-    with kept_in(cache_dir(ws.root) / FRAGMENTS_DIR if args.cache else None):
-        text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
-    print(
-        f"  render  {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   "
-        f"report {len(text) / 1e6:.1f} M characters   {_cpu(cpu)}"
-    )
+    key, keys_cpu = fragments.Fragments.key, [0.0]
+
+    def timed_key(self: fragments.Fragments, *args: Any) -> bytes:
+        began = time.process_time()
+        try:
+            return key(self, *args)
+        finally:
+            keys_cpu[0] += time.process_time() - began
+
+    fragments.Fragments.key = timed_key  # type: ignore[method-assign]
+    for _ in range(max(1, args.renders if args.cache else 1)):
+        keys_cpu[0] = 0.0
+        start, cpu = time.perf_counter(), time.process_time()
+        with kept_in(cache_dir(ws.root) / FRAGMENTS_DIR if args.cache else None):
+            text = render(built.report, fmt="md", template_dirs=[ws.templates_dir])
+        keys = f"   of which the parts' keys CPU {keys_cpu[0]:.2f} s" if args.cache else ""
+        print(
+            f"  render  {time.perf_counter() - start:6.2f} s   rss {rss_mb():6.0f} MB   "
+            f"report {len(text) / 1e6:.1f} M characters   {_cpu(cpu)}{keys}"
+        )
     from selfeval.report.figures import figures
 
     start, cpu = time.perf_counter(), time.process_time()

@@ -16,23 +16,25 @@ of exactly what it depends on:
   which covers every template and ``.py`` file of the package);
 * the versions of Python, Jinja2 and MarkupSafe;
 * the kind of render (the HTML's Markdown links its note numbers);
-* its arguments, pickled (``pickle.dumps``: every value, type and field of
-  the finding, department or row, so equal bytes are an equal argument; the
-  bytes are only hashed, never loaded). A finding's view
+* its arguments, written by ``marshal`` (format 2, :func:`_hashed_value`):
+  every value with its type and every field of the finding, department or
+  row, the model's objects as plain tuples of their class's name and fields
+  (:func:`_converter`), so equal bytes are equal arguments; the bytes are only
+  hashed, never loaded. A finding's view
   (:class:`selfeval.report.views.FindingView`) is hashed once per render: its
-  own fields pickled and hashed, and wherever it appears — as an argument,
+  own fields written and hashed, and wherever it appears — as an argument,
   in a department's documents, a role row, an Annex 2 table, the findings an
-  opportunity answers — it stands as its class and that digest (a nested
-  digest: a view that changes changes every part that shows it).
+  opportunity answers — it stands as that digest (a nested digest: a view
+  that changes changes every part that shows it).
 
 When one response changes, only the parts whose arguments changed are
 rendered again; the others are taken from the last run. A macro is kept
 only when none of :data:`PURE_TEMPLATES` is overridden in the workspace's
 ``templates/`` (an override is untrusted and may keep state between calls,
 so every part is rendered then, as before), and only when every argument
-pickles (a template's own objects, such as ``loop``, do not: such a call is
-rendered). The report is byte for byte what a render without this cache
-makes (``tests/test_fragments.py``).
+is plain data or the model's (a template's own objects, such as ``loop`` or a
+``namespace``, are not: such a call is rendered). The report is byte for
+byte what a render without this cache makes (``tests/test_fragments.py``).
 
 Storage: one pack per kind of report (format, draft or final, ids shown or
 not, incident category) in ``.selfeval/cache/fragments/<name>.json``: JSON
@@ -359,7 +361,7 @@ class Fragments:
         """The key of one macro call (a SHA-256 digest; the pack has it in hex).
 
         Raises:
-            Exception: an argument does not pickle (the caller renders it then).
+            Exception: an argument that cannot be written (the caller renders it then).
         """
         call = (
             name,
@@ -380,7 +382,7 @@ class Fragments:
         """The macro's output: kept from the last run when its key is known, else ``render()``."""
         try:
             key = self.key(name, filename, args, kwargs)
-        except Exception:  # an argument that does not pickle: render it, keep nothing
+        except Exception:  # an argument that cannot be written: render it, keep nothing
             return render()
         text = self.used.get(key)
         if text is None and key in self.written:
