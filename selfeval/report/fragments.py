@@ -171,13 +171,13 @@ def _model_classes() -> tuple[type, ...]:
     )
 
 
-def _converter(cls: type, walk: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+def _converter(cls: type) -> Callable[[Any, _Hashing], tuple[Any, ...]]:
     """How an object of the slotted dataclass ``cls`` is written into a key: a plain tuple.
 
     ``("\\0<module>.<class>", field, …)``: its class's name (after a NUL, which no
     text of the model starts with) and every field's value in order, the
     fields that may hold other objects (:data:`_PLAIN_FIELDS`) through
-    ``walk``. ``operator.attrgetter`` reads the fields: what the
+    :func:`_plain`. ``operator.attrgetter`` reads the fields: what the
     ``dataclasses`` module gives a slotted class asks ``dataclasses.fields``
     again for every object.
     """
@@ -186,17 +186,114 @@ def _converter(cls: type, walk: Callable[[Any], Any]) -> Callable[[Any], tuple[A
     tag = f"\0{cls.__module__}.{cls.__qualname__}"
     nested = tuple(i for i, f in enumerate(fields) if f.type not in _PLAIN_FIELDS)
     if len(fields) == 1:
-        return lambda obj: (tag, walk(values(obj)) if nested else values(obj))
+        if nested:
+            return lambda obj, hashing: (tag, _plain(values(obj), hashing))
+        return lambda obj, hashing: (tag, values(obj))
     if not nested:
-        return lambda obj: (tag, *values(obj))
+        return lambda obj, hashing: (tag, *values(obj))
 
-    def convert(obj: Any) -> tuple[Any, ...]:
+    def convert(obj: Any, hashing: _Hashing) -> tuple[Any, ...]:
         got = list(values(obj))
         for i in nested:
-            got[i] = walk(got[i])
+            got[i] = _plain(got[i], hashing)
         return (tag, *got)
 
     return convert
+
+
+@functools.lru_cache(maxsize=1)
+def _converters() -> dict[type, Callable[[Any, _Hashing], tuple[Any, ...]]]:
+    """:func:`_converter` of each of :func:`_model_classes`."""
+    return {cls: _converter(cls) for cls in _model_classes()}
+
+
+class _Hashing:
+    """What one render's keys are computed with (:meth:`Fragments.key`).
+
+    Functions of the module take it as an argument, and nothing in it refers
+    back to it or to the :class:`Fragments`: no reference cycle, so all of it
+    is freed when the render ends (``aggregate`` pauses the cyclic collector
+    while it writes the report, :func:`selfeval.report.aggregate.paused_gc`).
+    """
+
+    __slots__ = ("busy", "convert", "digests", "hashed", "no_details", "view", "view_fields")
+
+    def __init__(self) -> None:
+        from selfeval.report.findings import NO_DETAILS
+        from selfeval.report.views import FindingView
+
+        #: Digests of arguments and of finding views seen in this render, by id: a view
+        #: shown in two chapters, or inside two parts, is hashed once. Only for objects a
+        #: template cannot change (Jinja2's ``namespace`` can be: never kept here).
+        self.digests: dict[int, bytes] = {}
+        #: Every object in ``digests``, kept alive until the render ends: no other
+        #: object can take its id meanwhile.
+        self.hashed: list[Any] = []
+        #: The finding views whose digest is being computed (a view inside itself: refused).
+        self.busy: set[int] = set()
+        self.view: type = FindingView
+        self.no_details = NO_DETAILS
+        #: How each class of the report model is written: a finding's view by its digest.
+        self.convert = dict(_converters())
+        self.view_fields = self.convert[FindingView]
+        self.convert[FindingView] = _by_digest
+
+    def clear(self) -> None:
+        """Let go of the digests and the objects they were taken of (the render is over)."""
+        self.digests.clear()
+        self.hashed.clear()
+
+
+def _plain(value: Any, hashing: _Hashing) -> Any:
+    """``value`` as plain data ``marshal`` writes: the model's objects as tuples.
+
+    Raises:
+        ValueError: a value of another kind (a template's ``namespace``, a
+            ``loop``): the call is rendered, not kept.
+    """
+    kind = type(value)
+    if kind is tuple:  # most often an empty one: a finding's ``others``, its ``sources``
+        return tuple([_plain(v, hashing) for v in value]) if value else value
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [_plain(v, hashing) for v in value]
+    if kind is dict or value is hashing.no_details:  # findings.NO_DETAILS: shown as {}
+        return {k: _plain(v, hashing) for k, v in value.items()}
+    convert = hashing.convert.get(kind)
+    if convert is None:
+        raise ValueError(f"a {kind.__name__} is not kept")
+    return convert(value, hashing)
+
+
+def _shared_digest(view: Any, hashing: _Hashing) -> bytes:
+    """The digest of a finding's view: SHA-256 of its fields, once per render.
+
+    Wherever the view appears — an argument, a department's documents, a
+    role row, an Annex 2 table, the findings an opportunity answers — it
+    stands as ``(_REF, digest)``; equal digests are equal fields, the views
+    inside it by their digests in turn (a Merkle hash), so a part's key
+    still covers every value it shows. Once per render (by id: the report
+    model does not change while it renders, and a template cannot change
+    it): each part that showed a view hashed all of it again. A view that
+    contains itself raises ``ValueError`` (the call is rendered).
+    """
+    digest = hashing.digests.get(id(view))
+    if digest is None:
+        if id(view) in hashing.busy:
+            raise ValueError("a finding's view that contains itself")
+        hashing.busy.add(id(view))
+        try:
+            digest = _hashed_value(hashing.view_fields(view, hashing))
+        finally:
+            hashing.busy.discard(id(view))
+        hashing.digests[id(view)] = digest
+        hashing.hashed.append(view)
+    return digest
+
+
+def _by_digest(view: Any, hashing: _Hashing) -> tuple[str, bytes]:
+    return (_REF, _shared_digest(view, hashing))
 
 
 #: ``marshal``'s format 2: every value written in full, never as a reference to one
@@ -270,92 +367,27 @@ class Fragments:
         #: Writing the new pack failed (a full disk): nothing is saved by this render.
         self._failed = False
         self._salt = _salt() + flavour.encode() + b"\0"
-        #: Digests of arguments and of finding views seen in this render, by id: a view
-        #: shown in two chapters, or inside two parts, is hashed once. Only for objects a
-        #: template cannot change (Jinja2's ``namespace`` can be: never kept here).
-        self._digests: dict[int, bytes] = {}
-        #: Every object in ``_digests``, kept alive until the render ends: no other
-        #: object can take its id meanwhile.
-        self._hashed: list[Any] = []
-        #: The finding views whose digest is being computed (a view inside itself: refused).
-        self._busy: set[int] = set()
-        #: How each class of the report model is written into a key (:func:`_converter`);
-        #: a finding's view by its digest (:meth:`_shared_digest`).
-        from selfeval.report.findings import NO_DETAILS
-        from selfeval.report.views import FindingView
-
-        self._view_class = FindingView
-        self._no_details = NO_DETAILS
-        self._convert = {cls: _converter(cls, self._plain) for cls in _model_classes()}
-        self._view_fields = self._convert[FindingView]
-        self._convert[FindingView] = self._by_digest
-
-    def _plain(self, value: Any) -> Any:
-        """``value`` as plain data ``marshal`` writes: the model's objects as tuples.
-
-        Raises:
-            ValueError: a value of another kind (a template's ``namespace``, a
-                ``loop``): the call is rendered, not kept.
-        """
-        kind = type(value)
-        if kind is tuple:  # most often an empty one: a finding's ``others``, its ``sources``
-            return tuple([self._plain(v) for v in value]) if value else value
-        if kind in _SCALARS:
-            return value
-        if kind is list:
-            return [self._plain(v) for v in value]
-        if kind is dict or value is self._no_details:  # findings.NO_DETAILS: shown as {}
-            return {k: self._plain(v) for k, v in value.items()}
-        convert = self._convert.get(kind)
-        if convert is None:
-            raise ValueError(f"a {kind.__name__} is not kept")
-        return convert(value)
-
-    def _shared_digest(self, view: Any) -> bytes:
-        """The digest of a finding's view: SHA-256 of its fields, once per render.
-
-        Wherever the view appears — an argument, a department's documents, a
-        role row, an Annex 2 table, the findings an opportunity answers — it
-        stands as ``(_REF, digest)``; equal digests are equal fields, the views
-        inside it by their digests in turn (a Merkle hash), so a part's key
-        still covers every value it shows. Once per render (by id: the report
-        model does not change while it renders, and a template cannot change
-        it): each part that showed a view pickled all of it again. A view that
-        contains itself raises ``ValueError`` (the call is rendered).
-        """
-        digest = self._digests.get(id(view))
-        if digest is None:
-            if id(view) in self._busy:
-                raise ValueError("a finding's view that contains itself")
-            self._busy.add(id(view))
-            try:
-                digest = _hashed_value(self._view_fields(view))
-            finally:
-                self._busy.discard(id(view))
-            self._digests[id(view)] = digest
-            self._hashed.append(view)
-        return digest
-
-    def _by_digest(self, view: Any) -> tuple[str, bytes]:
-        return (_REF, self._shared_digest(view))
+        #: The digests of this render's arguments and finding views (:class:`_Hashing`).
+        self._hashing = _Hashing()
 
     def _digest(self, value: Any) -> Any:
         kind = type(value)
         if kind in _SCALARS:
             return value
-        seen = self._digests.get(id(value))  # only what cannot change is ever put there
-        if seen is not None:  # the object itself: it is kept alive (_hashed)
+        hashing = self._hashing
+        seen = hashing.digests.get(id(value))  # only what cannot change is ever put there
+        if seen is not None:  # the object itself: it is kept alive (hashing.hashed)
             return seen
-        if kind is self._view_class:
-            return self._shared_digest(value)
+        if kind is hashing.view:
+            return _shared_digest(value, hashing)
         if kind.__module__.startswith("selfeval.") or _flat(value):
-            digest = _hashed_value(self._plain(value))
-            self._digests[id(value)] = digest
-            self._hashed.append(value)
+            digest = _hashed_value(_plain(value, hashing))
+            hashing.digests[id(value)] = digest
+            hashing.hashed.append(value)
             return digest
         # Anything else is written whole into the key at every call: a list a template
         # made may hold a namespace, which the template can change between two calls.
-        return self._plain(value)
+        return _plain(value, hashing)
 
     def key(self, name: str, filename: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
         """The key of one macro call (a SHA-256 digest; the pack has it in hex).
@@ -455,8 +487,7 @@ class Fragments:
         Returns:
             True when written; False when unchanged or not writable.
         """
-        self._digests.clear()  # the render is over: its arguments' digests are not needed
-        self._hashed.clear()
+        self._hashing.clear()  # the render is over: its arguments' digests are not needed
         if self._failed:
             return False
         if self._writer is not None:
@@ -476,8 +507,7 @@ class Fragments:
 
         A pack being written is removed; the pack in place is left as it was.
         """
-        self._digests.clear()
-        self._hashed.clear()
+        self._hashing.clear()
         self._failed = True
         self.used.clear()
         if self._writer is not None:
