@@ -435,3 +435,63 @@ def test_a_render_leaves_no_reference_cycle_behind(
         if enabled:
             gc.enable()
     assert freed == [True]
+
+
+def test_a_key_covers_every_field_of_a_finding_and_its_view() -> None:
+    """Soundness of the keys: any field of a finding, of its view or of a view inside it
+    that changes gives other bytes to hash (a part showing it is rendered again)."""
+    import dataclasses
+
+    from selfeval.report import fragments
+    from selfeval.report.findings import NO_DETAILS, Finding, Source
+    from selfeval.report.views import AuthoredText, FindingView, ReactionView
+
+    finding = Finding(
+        id="BZ.bottlenecks.a", kind="bottleneck", title="Titel", text="Tekst é",
+        scope=None, raised_by=("BZ",), concerns=("DEF",), hash="sha256:0",
+        questionnaire="self-evaluation", source="responses/x.yaml", details=NO_DETAILS,
+        sources=(Source("Nota", 2005, "3"),), place=("bottlenecks", 0),
+    )  # fmt: skip
+    answered = FindingView(finding, "BZ", "Defensie", True)
+    view = FindingView(
+        dataclasses.replace(finding, id="BZ.opportunities.b", kind="opportunity"),
+        "BZ", "Defensie", True,
+        texts=(AuthoredText(("BZ",), "BZ", "Tekst", False),),
+        notes=(1,),
+        reactions=(ReactionView("EZ", "EZ gaf aan", "agree", None, None, False, "x"),),
+        answers=(answered,),
+    )  # fmt: skip
+    other = {
+        str: "anders",
+        "str | None": "anders",
+        int: 7,
+        bool: False,
+        "tuple[str, ...]": ("ANDERS",),
+        "tuple[int, ...]": (9,),
+        "tuple[str | int, ...]": ("needs", 1),
+        "dict[str, Any]": {"phase": "research"},
+        "tuple[Source, ...]": (Source("Andere nota"),),
+        "tuple[Finding, ...]": (finding,),
+        "tuple[AuthoredText, ...]": (AuthoredText(("EZ",), "EZ", "Tekst", True),),
+        "tuple[ReactionView, ...]": (),
+        "tuple[FindingView, ...]": (),
+        "Finding": dataclasses.replace(finding, title="Andere titel"),
+    }
+
+    def digest(value: object) -> bytes:
+        return fragments._hashed_value(fragments._plain(value, fragments._Hashing()))
+
+    def changed(obj: object, name: str, annotation: str) -> object:
+        value = other[annotation] if annotation in other else other[type(getattr(obj, name))]
+        assert value != getattr(obj, name)
+        return dataclasses.replace(obj, **{name: value})  # type: ignore[type-var]
+
+    seen = 0
+    for obj in (finding, view):
+        for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+            assert digest(changed(obj, f.name, f.type)) != digest(obj), f.name
+            seen += 1
+    # A view inside a view: the finding an opportunity answers.
+    inner = dataclasses.replace(answered, attribution="BZ en EZ")
+    assert digest(dataclasses.replace(view, answers=(inner,))) != digest(view)
+    assert seen == len(dataclasses.fields(Finding)) + len(dataclasses.fields(FindingView))
