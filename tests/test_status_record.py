@@ -30,9 +30,11 @@ def gathered(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     calls: list[str | None] = []
     real = status_module.workspace_status
 
-    def spy(workspace: Workspace, category: str | None = None) -> status_module.Status:
+    def spy(
+        workspace: Workspace, category: str | None = None, kept: object = None
+    ) -> status_module.Status:
         calls.append(category)
-        return real(workspace, category)
+        return real(workspace, category, kept)  # type: ignore[arg-type]
 
     monkeypatch.setattr(status_module, "workspace_status", spy)
     return calls

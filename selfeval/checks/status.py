@@ -17,9 +17,10 @@ record (:func:`selfeval.report.runrecord.recall_output`) rebuilds its
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STATES",
+    "KeptRows",
     "State",
     "Status",
     "StatusRow",
@@ -98,6 +100,66 @@ class StatusRow:
     pinned: str | None = None
     migrate: str | None = None
     problem: str | None = None
+
+
+def row_data(row: StatusRow) -> dict[str, Any]:
+    """One row as plain JSON data: the :class:`StatusRow` fields, tuples as lists."""
+    data = asdict(row)
+    data["missing"] = list(row.missing)
+    data["not_counted"] = list(row.not_counted)
+    return data
+
+
+def row_of(data: Mapping[str, Any]) -> StatusRow:
+    """The :class:`StatusRow` whose :func:`row_data` is ``data``.
+
+    Raises:
+        KeyError, TypeError: ``data`` is not the shape :func:`row_data` gives.
+    """
+    fields = dict(data)
+    fields["missing"] = tuple(fields["missing"])
+    fields["not_counted"] = tuple(fields["not_counted"])
+    return StatusRow(**fields)
+
+
+class KeptRows(Protocol):
+    """What an earlier ``status`` kept of its rows, for one incident category.
+
+    :class:`selfeval.report.statusrows.StatusRows` keeps them (sealed, in
+    ``.selfeval/cache/``): a row under its response file's place and bytes,
+    within everything else a row depends on (the exercise file, the
+    questionnaire files, selfeval itself, the category). A row is kept only
+    when the response had no problems, so an error always keeps its file and line.
+    """
+
+    def questionnaires(self) -> Mapping[tuple[str, str], Path] | None:
+        """(id, version) → file of every questionnaire version, when these very files loaded."""
+
+    def checked(self, known: Mapping[tuple[str, str], Path]) -> None:
+        """Every questionnaire file loaded without error; ``known`` says what each holds."""
+
+    def recall(self, path: str, content: bytes, expected: bool) -> dict[str, Any] | None:
+        """The row kept for the response at ``path`` (relative) with these bytes, if any.
+
+        Only when each other file it was kept with (:meth:`fingerprints`) is as it was.
+        """
+
+    def fingerprints(self, files: list[Path]) -> dict[str, str | None]:
+        """What other files a row depends on are now (a peer review's draft), to keep it with."""
+
+    def keep(
+        self,
+        path: str,
+        content: bytes,
+        expected: bool,
+        data: dict[str, Any],
+        files: dict[str, str | None],
+    ) -> None:
+        """Keep the row (:func:`row_data`) of the response at ``path`` with these bytes.
+
+        ``files``: :meth:`fingerprints` of the other files it depends on, taken
+        before the response was checked.
+        """
 
 
 @dataclass(frozen=True)
@@ -175,12 +237,7 @@ class Status:
             {"participant": p, "questionnaire": q} for p, q in self.summary.missing_peer_reviews
         ]
         summary["line"] = self.summary.line()
-        rows = []
-        for row in self.rows:
-            data = asdict(row)
-            data["missing"] = list(row.missing)
-            data["not_counted"] = list(row.not_counted)
-            rows.append(data)
+        rows = [row_data(row) for row in self.rows]
         return {
             "workspace": str(self.root),
             "incident_category": self.incident_category,
@@ -211,12 +268,7 @@ class Status:
                 (pair["participant"], pair["questionnaire"])
                 for pair in summary["missing_peer_reviews"]
             ]
-            rows = []
-            for row in data["rows"]:
-                fields = dict(row)
-                fields["missing"] = tuple(fields["missing"])
-                fields["not_counted"] = tuple(fields["not_counted"])
-                rows.append(StatusRow(**fields))
+            rows = [row_of(row) for row in data["rows"]]
             return cls(
                 root=Path(data["workspace"]),
                 incident_category=data["incident_category"],
@@ -250,9 +302,31 @@ def _problem_text(error: SelfevalError) -> str:
     return str(error).splitlines()[0]
 
 
+def _kept_row(kept: KeptRows, relative: str, content: bytes, expected: bool) -> StatusRow | None:
+    """The row ``kept`` has for this response, when it is one a check could have given."""
+    data = kept.recall(relative, content, expected)
+    if data is None:
+        return None
+    try:
+        row = row_of(data)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if row.path != relative or row.expected != expected or row.state in ("invalid", "not-started"):
+        return None
+    return row
+
+
 def _row(
-    workspace: Workspace, code: str, name: str, qid: str, path: Path, *, expected: bool
+    workspace: Workspace,
+    code: str,
+    name: str,
+    qid: str,
+    path: Path,
+    *,
+    expected: bool,
+    kept: KeptRows | None = None,
 ) -> tuple[StatusRow, SelfevalError | None]:
+    from selfeval.files import yamlio
     from selfeval.files.load import read_response
     from selfeval.files.migrate import migrate_command, version_drift
     from selfeval.files.workspace import (
@@ -266,8 +340,17 @@ def _row(
     base = {"participant": code, "name": name, "questionnaire": qid, "path": relative}
     if not path.exists():
         return StatusRow(state="not-started", expected=expected, **base), None
+    content: bytes | None = None
+    if kept is not None:
+        try:
+            content = yamlio.read_file(path)  # the one read rule; parsed below, not read again
+        except SelfevalError:
+            content = None  # read_response says what is wrong, with the file
+        if content is not None and (row := _kept_row(kept, relative, content, expected)):
+            return row, None
     try:
-        response, text = read_response(path)  # one read: the lines below come from this text
+        # One read: the lines below come from this text (with ``kept``: the bytes hashed).
+        response, text = read_response(path, raw=content)
         misplaced = placement_error(workspace, path, response, text)
         if misplaced is not None:
             # Its content claims another place: aggregate refuses it, so it is not "submitted".
@@ -279,6 +362,9 @@ def _row(
         loaded = workspace.questionnaire(ref.id, ref.version, category=response.incident_category)
         # Whether its answers count: the rule validate reports and aggregate refuses by.
         # A changed questionnaire is noted in the row instead (questionnaire_changed).
+        # The draft a peer review names is read by the check (its links): fingerprinted first.
+        draft = workspace.draft_file(response)
+        depends = kept.fingerprints([draft] if draft else []) if kept is not None else {}
         problems = response_problems(workspace, path, response, loaded, text, check_hash=False)
         if len(problems) > 1:
             raise ValidationProblems(list(problems))
@@ -319,10 +405,14 @@ def _row(
         migrate=migrate_command(ref.id, response.participant) if drift else None,
         **base,
     )
+    if kept is not None and content is not None:
+        kept.keep(relative, content, expected, row_data(row), depends)
     return row, None
 
 
-def workspace_status(workspace: Workspace, category: str | None = None) -> Status:
+def workspace_status(
+    workspace: Workspace, category: str | None = None, kept: KeptRows | None = None
+) -> Status:
     """Gather the state of every expected response in one incident category.
 
     Expected is one response per participant taking part in the category
@@ -333,6 +423,12 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
         workspace: the opened workspace.
         category: the incident category id (None: the exercise's first);
             ``selfeval status`` gathers every category in turn.
+        kept: the rows an earlier status kept (:class:`KeptRows`), or None.
+            A response whose row is kept for its very bytes is not parsed; the
+            questionnaire files are then parsed only for the responses that
+            are (when ``kept`` knows these very files loaded). Each row
+            gathered without problems is kept in it. The result is the same
+            as without it.
 
     Returns:
         A :class:`Status`. A response file that cannot be read becomes a row
@@ -345,7 +441,13 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
     """
     exercise = workspace.exercise
     chosen = workspace.incident_category(category).id
-    workspace.questionnaires()  # fail early, once, on a broken questionnaire file
+    known = kept.questionnaires() if kept is not None else None
+    if known is not None:
+        workspace.assume_questionnaires(known)  # these very files loaded before
+    else:
+        loaded = workspace.questionnaires()  # fail early, once, on a broken questionnaire file
+        if kept is not None:
+            kept.checked({key: one.path for key, one in loaded.items()})
     rows: list[StatusRow] = []
     problems: list[SelfevalError] = []
     seen: set[Path] = set()
@@ -355,7 +457,7 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
             path = workspace.response_path(participant.code, qid, chosen)
             seen.add(path)
             row, error = _row(
-                workspace, participant.code, participant.name, qid, path, expected=True
+                workspace, participant.code, participant.name, qid, path, expected=True, kept=kept
             )
             rows.append(row)
             if error is not None:
@@ -369,7 +471,9 @@ def workspace_status(workspace: Workspace, category: str | None = None) -> Statu
             continue  # another incident category's: its own status
         # Every response place is read, whatever its name (notes.yaml): validate and
         # aggregate read it too, and refuse what is not a response (one discovery rule).
-        row, error = _row(workspace, code, names.get(code, code), qid, path, expected=False)
+        row, error = _row(
+            workspace, code, names.get(code, code), qid, path, expected=False, kept=kept
+        )
         rows.append(row)
         if error is not None:
             problems.append(error)

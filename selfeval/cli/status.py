@@ -123,9 +123,12 @@ def _statuses(workspace: Path | None, category: str | None, *, cache: bool) -> l
     (:func:`selfeval.report.runrecord.recall_output`: every workspace file,
     selfeval itself, the options) is shown again without loading a model or
     parsing a file; otherwise each category is gathered by
-    :func:`~selfeval.checks.status.workspace_status`, and recorded when it
-    has no problems (a file that cannot be read is read again next time, so
-    its error keeps its file and line). A record that cannot be written (a
+    :func:`~selfeval.checks.status.workspace_status` — with ``cache``, from
+    the rows kept of responses that did not change
+    (:class:`selfeval.report.statusrows.StatusRows`), parsing only the others
+    and the questionnaire versions they answer — and recorded when it has no
+    problems (a file that cannot be read is read again next time, so its
+    error keeps its file and line). A record that cannot be written (a
     read-only workspace) is not needed.
     """
     from selfeval.checks.status import Status, same_as_recorded
@@ -146,15 +149,21 @@ def _statuses(workspace: Path | None, category: str | None, *, cache: bool) -> l
     from selfeval.checks.status import workspace_status
     from selfeval.errors import SelfevalError
     from selfeval.files.workspace import Workspace
+    from selfeval.report.statusrows import StatusRows
 
     ws = Workspace(root)
     chosen = [category] if category else [c.id for c in ws.exercise.categories]
-    statuses = [workspace_status(ws, one) for one in chosen]
-    if key is not None and all(same_as_recorded(status) for status in statuses):
+    kept = {one: StatusRows.open(ws, one) if cache else None for one in chosen}
+    statuses = [workspace_status(ws, one, kept=kept[one]) for one in chosen]
+    if cache:
         try:
             ws.prepare_state_dir()
         except (SelfevalError, OSError):
-            return statuses  # a read-only workspace: no record
+            return statuses  # a read-only workspace: nothing kept
+        for rows in kept.values():
+            if rows is not None:
+                rows.save()
+    if key is not None and all(same_as_recorded(status) for status in statuses):
         runrecord.keep_output(root, options, key, [status.to_data() for status in statuses])
     return statuses
 
@@ -180,7 +189,8 @@ def status_command(
         typer.Option(
             "--cache/--no-cache",
             help="Answer from the record of the last status when no file of the workspace "
-            "changed since (.selfeval/cache/); --no-cache reads every response again.",
+            "changed since, and read only the responses that changed otherwise "
+            "(.selfeval/cache/); --no-cache reads every response again.",
         ),
     ] = True,
 ) -> None:
@@ -195,7 +205,8 @@ def status_command(
     A note too long for the terminal's width is numbered in the table and
     given in full below it. When no file of the workspace changed since the
     last status, it is shown again from its record in .selfeval/cache/
-    without reading the responses (selfeval cache clear).
+    without reading the responses; otherwise only the responses that changed
+    are read again (selfeval cache clear).
     Exit 0; exit 1 when a response file cannot be read (each such file is
     named with its line).
 

@@ -33,8 +33,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from selfeval.errors import InputError, Location, LockedError, NotFoundError, RefusedError
 from selfeval.files import yamlio
 from selfeval.files.load import LoadedQuestionnaire, load_response
@@ -234,6 +232,8 @@ class ResponseStore:
         self.category: str = workspace.incident_category(category).id
         self.path: Path = workspace.response_path(participant, questionnaire_id, self.category)
         self.lock_path: Path = workspace.lock_path(participant, questionnaire_id, self.category)
+        from filelock import FileLock  # here: status imports this module and takes no lock
+
         self._lock = FileLock(self.lock_path, timeout=0, is_singleton=False)
         self._loaded: LoadedQuestionnaire | None = None
         self._response: Response | None = None
@@ -284,6 +284,8 @@ class ResponseStore:
                 location=Location(self.lock_path.parent),
                 hint="check that the workspace folder is writable",
             ) from None
+        from filelock import Timeout
+
         try:
             self._lock.acquire(timeout=0)
         except Timeout:

@@ -176,6 +176,7 @@ class Workspace:
     )
     # Draft files read for peer reviews' links: path → (hash, finding id → kind), or None.
     _drafts: dict[Path, tuple[str, dict[str, str]] | None] = field(default_factory=dict, repr=False)
+    _known: dict[tuple[str, str], Path] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, explicit: Path | None = None) -> Workspace:
@@ -249,9 +250,44 @@ class Workspace:
             self._questionnaires = found
         return self._questionnaires
 
+    def assume_questionnaires(self, known: Mapping[tuple[str, str], Path]) -> None:
+        """Take the questionnaire versions as known to load, and load each only when asked for.
+
+        For a command that has a sealed record (``selfeval status``,
+        :mod:`selfeval.report.statusrows`) saying that these very files (by
+        their bytes) all loaded without error with this very selfeval, and
+        which (id, version) each holds: :meth:`versions` and
+        :meth:`questionnaire` then answer from ``known`` and parse only the
+        version asked for, instead of every file. :meth:`questionnaires`
+        still loads them all. A file that does not hold what ``known`` says
+        is refused as :meth:`questionnaires` refuses it.
+
+        Args:
+            known: (id, version) → the file that holds that version.
+        """
+        if self._questionnaires is None:
+            self._known = dict(known)
+
+    def _index(self) -> Mapping[tuple[str, str], object]:
+        """The (id, version) of every questionnaire version: known, or all loaded."""
+        if self._questionnaires is None and self._known is not None:
+            return self._known
+        return self.questionnaires()
+
     def versions(self, qid: str) -> list[str]:
         """The versions of questionnaire ``qid`` in the workspace, oldest first."""
-        return sorted((v for (i, v) in self.questionnaires() if i == qid), key=semver_key)
+        return sorted((v for (i, v) in self._index() if i == qid), key=semver_key)
+
+    def draft_file(self, response: Response) -> Path | None:
+        """The draft file a peer review names (``draft: path:``), resolved; None when none.
+
+        What :meth:`draft_kinds` reads, so also what a response's check
+        depends on besides the response (``status`` keeps its row with it).
+        """
+        ref = response.draft
+        if ref is None or not ref.path:
+            return None
+        return (self.root / ref.path).resolve()
 
     def draft_kinds(self, response: Response) -> dict[str, str] | None:
         """Finding id (and merged id) → kind of the draft a peer review answered, if at hand.
@@ -265,10 +301,10 @@ class Workspace:
             ids of other departments cannot be checked against it
             (``aggregate`` warns about them, ``docs/findings.md`` §7).
         """
+        path = self.draft_file(response)
         ref = response.draft
-        if ref is None or not ref.path:
+        if path is None or ref is None:
             return None
-        path = (self.root / ref.path).resolve()
         if path not in self._drafts:
             self._drafts[path] = None
             try:
@@ -365,7 +401,7 @@ class Workspace:
         """
         versions = self.versions(qid)
         if not versions:
-            known = sorted({i for (i, _) in self.questionnaires()})
+            known = sorted({i for (i, _) in self._index()})
             raise NotFoundError(
                 f"no questionnaire {qid!r} in {self.questionnaires_dir}",
                 hint=f"known questionnaires: {', '.join(known) or 'none'}",
@@ -377,6 +413,12 @@ class Workspace:
                 f"questionnaire {qid!r} has no version {version!r}",
                 hint=f"available versions: {', '.join(versions)}",
             )
+        if self._questionnaires is None and self._known is not None:
+            loaded = load_questionnaire(self._known[(qid, version)])
+            if (loaded.questionnaire.id, loaded.questionnaire.version) == (qid, version):
+                return loaded
+            self._known = None  # not what the record said: load them all, and say what is wrong
+            return self._version(qid, version)
         return self.questionnaires()[(qid, version)]
 
     def pinned_questionnaires(self) -> list[LoadedQuestionnaire]:
