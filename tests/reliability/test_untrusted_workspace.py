@@ -479,16 +479,17 @@ def test_fill_does_not_follow_a_linked_participant_folder(
 def test_lock_of_another_user_is_a_clear_message(
     runner: CliRunner, ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Root opens any file, so the lock file's refusal is simulated where it happens.
-    import selfeval.files.store as store
+    # Root opens any file, so the lock file's refusal is simulated where it happens
+    # (selfeval.files.store imports FileLock when it takes a lock).
+    import filelock
 
-    real = store.FileLock
+    real = filelock.FileLock
 
     class NotOurs(real):  # type: ignore[misc, valid-type]
         def acquire(self, *args: Any, **kwargs: Any) -> Any:
             raise PermissionError(13, "Permission denied", str(self.lock_file))
 
-    monkeypatch.setattr(store, "FileLock", NotOurs)
+    monkeypatch.setattr(filelock, "FileLock", NotOurs)
     answers = ws / "answers" / "DEF-self-evaluation.yaml"
     result = invoke(
         runner, ["fill", "-p", "DEF", "--answers", str(answers), "--workspace", str(ws)]
