@@ -35,9 +35,9 @@ class Parsed:
         self.questionnaires: list[str] = []
         read_response, load_questionnaire = load.read_response, workspace.load_questionnaire
 
-        def spy_response(path: Path, *raw: bytes | None) -> object:
+        def spy_response(path: Path, **raw: bytes | None) -> object:
             self.responses.append(path.relative_to(path.parents[3]).as_posix())
-            return read_response(path, *raw)
+            return read_response(path, **raw)
 
         def spy_questionnaire(path: Path, **kwargs: object) -> object:
             self.questionnaires.append(path.name)
