@@ -211,3 +211,32 @@ def test_a_response_in_another_categorys_folder_is_not_counted(runner: CliRunner
     code, _, err = run(runner, ws, "validate")
     assert code == 1
     assert "selfeval only counts it at responses/droughts/AGR/self-evaluation.yaml" in err
+
+
+def test_the_merges_file_is_read_once_for_every_category(
+    runner: CliRunner, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """texts/merges.yaml is read and parsed once, not once per category's report.
+
+    The file is replaced by a broken one right after its first read: a second
+    read (the second category's) refused it, though the run had read it whole.
+    """
+    from selfeval.files import yamlio
+
+    filled(runner, ws)
+    merges = ws / "texts" / "merges.yaml"
+    merges.write_text("merges: []\n", "utf-8")
+    real = yamlio.read_file
+    reads: list[Path] = []
+
+    def reading(path: Path | str, **kwargs: object) -> bytes:
+        data = real(path, **kwargs)  # type: ignore[arg-type]
+        if Path(path) == merges:
+            reads.append(Path(path))
+            merges.write_text("merges: [\n", "utf-8")
+        return data
+
+    monkeypatch.setattr(yamlio, "read_file", reading)
+    code, _, err = run(runner, ws, "aggregate", "--no-cache")
+    assert code == 0, err
+    assert len(reads) == 1

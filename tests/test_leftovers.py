@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from selfeval.cli import app
+from selfeval.files import yamlio
 
 CAT = "responses/falende-staten"
 
@@ -105,3 +107,30 @@ def test_a_bidi_override_in_an_answer_is_refused_with_its_place(
             flat(output),
         ), (command, output)
         assert "\u202e" not in output
+
+
+# --- texts/merges.yaml: read once in one run ------------------------------------------
+
+
+def test_validate_reads_the_merges_file_once(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate checked the merges file by aggregate's rule, reading it a second time.
+
+    The file is replaced by a broken one right after its first read.
+    """
+    merges = example_ws / "texts" / "merges.yaml"
+    real = yamlio.read_file
+    reads: list[Path] = []
+
+    def reading(path: Path | str, **kwargs: object) -> bytes:
+        data = real(path, **kwargs)  # type: ignore[arg-type]
+        if Path(path) == merges:
+            reads.append(Path(path))
+            merges.write_text("merges: [\n", "utf-8")
+        return data
+
+    monkeypatch.setattr(yamlio, "read_file", reading)
+    code, output = run(runner, example_ws, "validate")
+    assert code == 0, output
+    assert len(reads) == 1

@@ -24,7 +24,7 @@ import functools
 import gc
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -68,20 +68,25 @@ from selfeval.report.findings import (
 )
 from selfeval.report.labels import LABELS_FILE, load_labels
 from selfeval.report.links import link_answers
-from selfeval.report.merges import load_merges, merge_findings
+from selfeval.report.merges import MergeSpec, load_merges, merge_findings
 from selfeval.report.model import OPTIONAL_TEXTS, TEXTS, Report, ReportInput, build_report
 from selfeval.report.parallel import check_jobs, map_in_processes
+
+#: What gives ``texts/merges.yaml``'s merges (:func:`merges_once`).
+MergesOnce = Callable[[], Sequence[MergeSpec]]
 
 __all__ = [
     "AggregateResult",
     "Built",
     "MergesCheck",
+    "MergesOnce",
     "ParsedResponse",
     "ReadCache",
     "ReadContext",
     "aggregate",
     "build",
     "each_response",
+    "merges_once",
     "misplaced_warnings",
     "paused_gc",
     "read_cached",
@@ -565,6 +570,7 @@ def build(
     draft: bool = False,
     include_drafts: bool = False,
     category: str | None = None,
+    merges: MergesOnce | None = None,
 ) -> Built:
     """Step 2: merge step 1's results and build the report model of one incident category.
 
@@ -576,6 +582,8 @@ def build(
         category: the incident category to report on (None: the exercise's
             first); only its responses count, and the report sees the exercise
             as that category does (:meth:`~selfeval.model.exercise.Exercise.for_category`).
+        merges: gives ``texts/merges.yaml`` as read once for every category of
+            one run (:func:`merges_once`); None: read here.
 
     Returns:
         A :class:`Built`.
@@ -586,7 +594,26 @@ def build(
             answers; every problem is listed with file:line.
     """
     with paused_gc():
-        return _build(ws, parsed, draft=draft, include_drafts=include_drafts, category=category)
+        return _build(
+            ws,
+            parsed,
+            draft=draft,
+            include_drafts=include_drafts,
+            category=category,
+            merges=merges,
+        )
+
+
+def merges_once(ws: Workspace) -> MergesOnce:
+    """``texts/merges.yaml`` read and parsed at the first call, then kept for the run.
+
+    One run reads the file once, whatever its number of incident categories
+    (each category's report is merged by it, :func:`build`): a file replaced
+    meanwhile cannot give one category's report other merges than another's.
+    It is read when first asked for, so a response's problem is still reported
+    before the merges file's.
+    """
+    return functools.cache(functools.partial(load_merges, ws.texts_dir / MERGES_FILE))
 
 
 class MergesCheck:
@@ -617,8 +644,9 @@ class MergesCheck:
         self._stopped = False  # something else is wrong (validate reports it): no merge check
         if not self.path.is_file():
             return
+        self._merges = merges_once(ws)
         try:
-            if load_merges(self.path):
+            if self._merges():
                 self._current = ws.discover_responses().current
                 self._wanted = set(self._current)
         except SelfevalError as exc:
@@ -646,7 +674,13 @@ class MergesCheck:
         try:
             with paused_gc():
                 for category in self.ws.exercise.categories:
-                    _merge(self.ws, parsed, include_drafts=False, category=category.id)
+                    _merge(
+                        self.ws,
+                        parsed,
+                        include_drafts=False,
+                        category=category.id,
+                        merges=self._merges,
+                    )
         except SelfevalError as exc:
             return _in_file(exc, self.path)
         return []
@@ -694,6 +728,7 @@ def _merge(
     *,
     include_drafts: bool,
     category: str | None = None,
+    merges: MergesOnce | None = None,
 ) -> _Merged:
     """The responses of ``category`` checked, their findings in report order, merged.
 
@@ -751,9 +786,9 @@ def _merge(
         )
     findings = report_order(exercise, included)
     skipped_ids = [f.id for f in report_order(exercise, left_out)] if left_out else []
-    merges = load_merges(ws.texts_dir / MERGES_FILE)
+    specs = (merges or merges_once(ws))()
     merged, aliases, merge_warnings = merge_findings(
-        findings, merges, exercise=exercise, left_out=skipped_ids, not_counted=not_counted_ids
+        findings, specs, exercise=exercise, left_out=skipped_ids, not_counted=not_counted_ids
     )
     warnings += merge_warnings
     sources = [source for source, _ in included]
@@ -769,8 +804,9 @@ def _build(
     draft: bool,
     include_drafts: bool,
     category: str | None = None,
+    merges: MergesOnce | None = None,
 ) -> Built:
-    m = _merge(ws, parsed, include_drafts=include_drafts, category=category)
+    m = _merge(ws, parsed, include_drafts=include_drafts, category=category, merges=merges)
     exercise, questionnaires, sources = m.exercise, m.questionnaires, m.sources
     merged, aliases, warnings = m.merged, m.aliases, m.warnings
     skipped_ids, not_counted_ids = m.skipped_ids, m.not_counted_ids
@@ -940,8 +976,16 @@ def aggregate(
         cached_in(cache_root / FIGURES_CACHE if cache_root is not None else None),
         kept_in(cache_root / FRAGMENTS_DIR if cache_root is not None else None),
     ):
+        merges = merges_once(ws)
         for one in chosen:
-            built = build(ws, parsed, draft=draft, include_drafts=include_drafts, category=one)
+            built = build(
+                ws,
+                parsed,
+                draft=draft,
+                include_drafts=include_drafts,
+                category=one,
+                merges=merges,
+            )
             if one == chosen[-1]:
                 # Step 1's results are not needed once the last report model is built:
                 # what the report shows of them is in it (memory, docs/performance.md).
