@@ -134,3 +134,75 @@ def test_validate_reads_the_merges_file_once(
     code, output = run(runner, example_ws, "validate")
     assert code == 0, output
     assert len(reads) == 1
+
+
+# --- the secretariat's other files under the one character rule --------------------------
+
+
+def _template(ws: Path, text: str) -> Path:
+    path = ws / "templates" / "integrated-report.md.j2"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_template_holding_a_bidi_override_is_refused_at_its_place(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    _template(example_ws, "# {{ r.title | inline }}\n\nDit rapport is \u202elanif\u202c.\n")
+    for command in (["validate"], ["aggregate", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert re.search(
+            r"templates/integrated-report\.md\.j2:3:16: the template holds the bidirectional "
+            r"control character U\+202E",
+            flat(output),
+        ), (command, output)
+    assert not (example_ws / "reports" / "integrated-report.md").exists()
+
+
+def test_a_template_that_writes_a_control_character_is_refused(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    # An escape in a string of the template: the file itself holds no such character.
+    _template(example_ws, '# {{ r.title | inline }}\n\n{{ "\\x1b[2J" }}Gewist.\n')
+    code, output = run(runner, example_ws, "aggregate", "--no-cache")
+    assert code == 1, output
+    assert re.search(
+        r"templates/integrated-report\.md\.j2: the report template wrote the control "
+        r"character U\+001B",
+        flat(output),
+    ), output
+    assert not (example_ws / "reports" / "integrated-report.md").exists()
+
+
+def test_a_label_holding_a_control_character_is_refused_at_its_line(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    labels = example_ws / "templates" / "labels.yaml"
+    labels.parent.mkdir(exist_ok=True)
+    labels.write_text('nl:\n  preface: "Voorwoord\\x1b[2J"\n', encoding="utf-8")
+    for command in (["validate"], ["aggregate", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert re.search(
+            r"templates/labels\.yaml:2:\d+: label 'preface' holds the control character U\+001B",
+            flat(output),
+        ), (command, output)
+
+
+def test_a_merge_note_holding_a_bidi_override_is_refused_at_its_line(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    merges = example_ws / "texts" / "merges.yaml"
+    text = merges.read_text(encoding="utf-8")
+    assert "    note: >-\n" in text
+    merges.write_text(text.replace("    note: >-\n", "    note: >-\n      \u202e\n"), "utf-8")
+    for command in (["validate"], ["aggregate", "--no-cache"]):
+        code, output = run(runner, example_ws, *command)
+        assert code == 1, (command, output)
+        assert re.search(
+            r"texts/merges\.yaml:\d+:\d+: the note holds the bidirectional control character "
+            r"U\+202E",
+            flat(output),
+        ), (command, output)

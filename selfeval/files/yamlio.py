@@ -50,6 +50,7 @@ __all__ = [
     "atomic_path",
     "atomic_write_text",
     "atomic_writer",
+    "check_characters",
     "check_inside",
     "check_json_depth",
     "check_no_conflict",
@@ -455,6 +456,32 @@ def read_text(path: Path, *, max_bytes: int | None = None, named: bool = False) 
     return text
 
 
+def check_characters(text: str, path: Path | str, what: str = "text") -> None:
+    """Refuse a file's text holding a character the one rule of texts refuses.
+
+    The rule is :func:`selfeval.model.text.bad_character` (control characters
+    but tab and line feed, bidirectional controls, lone surrogates,
+    noncharacters), the one every answer is held to: ``texts/*.md``
+    (:func:`read_markdown`) and the report templates (``templates/*.j2``) pass here.
+
+    Args:
+        text: the file's text as read.
+        path: the file, for the message.
+        what: what the file is, in the message (``text``, ``template``).
+
+    Raises:
+        InputError: the first such character, with its line, column and code.
+    """
+    bad = bad_character(text)
+    if bad is not None:
+        at, char = bad
+        raise InputError(
+            f"the {what} holds {character_kind(char)}, which a {what} may not hold",
+            location=Location.at_offset(path, text, at),
+            hint="remove it (a text may hold tabs and line breaks, no other control characters)",
+        )
+
+
 def read_markdown(path: Path) -> str:
     """Read one of the secretariat's Markdown texts (``texts/*.md``).
 
@@ -471,14 +498,7 @@ def read_markdown(path: Path) -> str:
             column), or an image (its line).
     """
     text = read_text(path)
-    bad = bad_character(text)
-    if bad is not None:
-        at, char = bad
-        raise InputError(
-            f"the text holds {character_kind(char)}, which a text may not hold",
-            location=Location.at_offset(path, text, at),
-            hint="remove it (a text may hold tabs and line breaks, no other control characters)",
-        )
+    check_characters(text, path)
     images = markdown_images(text) if "![" in text else []
     if images:
         line, src = images[0]

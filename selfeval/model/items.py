@@ -32,7 +32,7 @@ from selfeval.i18n import N_, Message
 from selfeval.model.conditions import Condition, ConditionError
 from selfeval.model.conditions import parse as parse_condition
 from selfeval.model.roles import ReportRoleName
-from selfeval.model.text import bad_character, character_kind, character_message, normalised
+from selfeval.model.text import bad_character, character_message, character_problem, normalised
 
 __all__ = [
     "FINDING_ID",
@@ -101,9 +101,9 @@ def as_read(value: Any) -> Message:
 
 def _plain(value: str) -> str:
     """A text of a questionnaire or the exercise under the one rule of texts (model.text)."""
-    bad = bad_character(value)
-    if bad is not None:
-        raise ValueError(f"holds {character_kind(bad[1])}, which a text may not hold: remove it")
+    problem = character_problem(value)
+    if problem is not None:
+        raise ValueError(f"{problem}: remove it")
     return value
 
 

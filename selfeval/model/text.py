@@ -29,7 +29,14 @@ import re
 from selfeval.errors import line_and_column
 from selfeval.i18n import N_, Message
 
-__all__ = ["bad_character", "character_kind", "character_message", "normalised", "shown"]
+__all__ = [
+    "bad_character",
+    "character_kind",
+    "character_message",
+    "character_problem",
+    "normalised",
+    "shown",
+]
 
 _NONCHARACTERS = "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -99,6 +106,20 @@ def character_kind(char: str) -> str:
     if char in _NONCHARACTERS or "\ufdd0" <= char <= "\ufdef":
         return f"the noncharacter {code}"
     return f"the control character {code}"
+
+
+def character_problem(text: str) -> str | None:
+    """What is wrong with a text of the exercise, a questionnaire or the secretariat, or None.
+
+    ``'holds the control character U+001B, which a text may not hold'`` for
+    the first character :func:`bad_character` refuses; the caller names the
+    file and line (a label of ``templates/labels.yaml``, a note of
+    ``texts/merges.yaml``, a name in ``selfeval.yaml``).
+    """
+    bad = bad_character(text)
+    if bad is None:
+        return None
+    return f"holds {character_kind(bad[1])}, which a text may not hold"
 
 
 def character_message(text: str, index: int, char: str) -> Message:

@@ -20,6 +20,7 @@ from selfeval import i18n
 from selfeval.errors import InputError, Location
 from selfeval.files import yamlio
 from selfeval.i18n import N_
+from selfeval.model.text import character_problem
 
 __all__ = ["LABELS_FILE", "load_labels"]
 
@@ -125,6 +126,9 @@ def _override(path: Path, known: set[str]) -> dict[str, dict[str, str]]:
                 raise _problem(
                     path, text, [lang, key], f"label {key!r} must be text; write it in quotes", hint
                 )
+            problem = character_problem(value)
+            if problem is not None:  # the one rule of texts (selfeval.model.text)
+                raise _problem(path, text, [lang, key], f"label {key!r} {problem}", "remove it")
         found[lang] = words
     return found
 

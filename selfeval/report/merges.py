@@ -16,6 +16,7 @@ from pathlib import Path
 from selfeval.errors import InputError, Location
 from selfeval.files import yamlio
 from selfeval.model.exercise import Exercise
+from selfeval.model.text import character_problem
 from selfeval.report.findings import Finding
 
 __all__ = ["MergeSpec", "load_merges", "merge_findings"]
@@ -76,6 +77,13 @@ def load_merges(path: Path) -> list[MergeSpec]:
                 hint=hint,
             )
         note = entry.get("note")
+        problem = None if note is None else character_problem(str(note))
+        if problem is not None:  # the note is shown in the report: the one rule of texts
+            raise InputError(
+                f"the note {problem}",
+                location=yamlio.location_of(path, text, ["merges", index, "note"]),
+                hint="remove it",
+            )
         specs.append(MergeSpec(tuple(ids), str(note) if note is not None else None, location))
     return specs
 

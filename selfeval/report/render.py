@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from selfeval.errors import InputError, Location
+from selfeval.model.text import bad_character, character_kind
 from selfeval.report.docx import REFERENCE_DOC, read_reference
 from selfeval.report.model import Report
 
@@ -287,6 +288,7 @@ def _environment(  # type: ignore[no-untyped-def]
     from jinja2.runtime import Macro
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    from selfeval.files.yamlio import check_characters as _check_characters
     from selfeval.files.yamlio import decode as _decode
     from selfeval.files.yamlio import read_file as _read_file
     from selfeval.report.fragments import KEPT_MACROS, PURE_TEMPLATES
@@ -405,6 +407,8 @@ def _environment(  # type: ignore[no-untyped-def]
             # workspace (a templates/ folder linked elsewhere included), bounded size.
             data = _read_file(filename)
             text = _decode(data, filename)
+            # The one rule of texts: no control or bidirectional character reaches the report.
+            _check_characters(text, filename, "template")
             mtime = os.path.getmtime(filename)
 
             def uptodate() -> bool:
@@ -845,7 +849,8 @@ def render(
     shown = _show_ids(report, ids)
     with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
         chunks = template.generate(r=report, figures=figures, ids=shown)
-        text = _tidy("".join(_metered(chunks, budget)))
+        checked = _overridden(template_dirs, template.filename or MD_TEMPLATE)
+        text = _tidy("".join(_metered(chunks, budget, checked)))
     if fmt == "html":
         body = markdown_to_html(text)
         if figures:
@@ -860,7 +865,8 @@ def render(
                 body=jinja2.utils.markupsafe.Markup(body),
                 css_status=jinja2.utils.markupsafe.Markup(_css_string(_status_line(report))),
             )
-            text = "".join(_metered(chunks, budget))
+            checked = _overridden(template_dirs, page.filename or HTML_TEMPLATE)
+            text = "".join(_metered(chunks, budget, checked))
     return text.rstrip("\n") + "\n"
 
 
@@ -869,33 +875,70 @@ def _show_ids(report: Report, ids: bool | None) -> bool:
     return report.is_draft if ids is None else ids
 
 
-def _metered(chunks: Iterable[str], budget: _Budget) -> Iterator[str]:
+def _metered(chunks: Iterable[str], budget: _Budget, checked: str | None = None) -> Iterator[str]:
+    """The rendered pieces, counted against the budget.
+
+    Args:
+        chunks: what the template generates.
+        budget: the render's limits.
+        checked: the template's file when the workspace overrides a template
+            (:func:`_overridden`): then every piece is held to the one rule of
+            texts (:func:`selfeval.model.text.bad_character`), since a template
+            can write a character its file does not hold (``{{ "\\x1b[2J" }}``,
+            ``"%c" | format(27)``). The answers and texts a report shows are
+            checked when read, so the shipped templates are not checked again.
+    """
     for chunk in chunks:
         budget.wrote(len(chunk))
+        if checked is not None and (bad := bad_character(chunk)) is not None:
+            raise InputError(
+                f"the report template wrote {character_kind(bad[1])}, which a report may not hold",
+                location=Location(checked),
+                hint="remove it from the templates in the workspace's templates/ folder (a "
+                'string such as "\\x1b" or "\\u202e", or a format with %c)',
+            )
         yield chunk
 
 
+def _overridden(template_dirs: Sequence[Path], top: str) -> str | None:
+    """``top``'s file (for messages) when a workspace folder holds any ``*.j2``; else None."""
+    if any(os.path.isdir(d) and any(Path(d).glob("*.j2")) for d in template_dirs):
+        return top
+    return None
+
+
 def check_templates(template_dirs: Sequence[Path]) -> list[InputError]:
-    """Parse every ``*.j2`` override in the sandbox and check ``reference.docx``, for validate.
+    """Parse every ``*.j2`` override in the sandbox, check ``labels.yaml`` and ``reference.docx``.
+
+    For ``selfeval validate``.
 
     Args:
         template_dirs: the override folders (a workspace's ``templates/``).
 
     Returns:
         One error per template that cannot be read or does not parse (file
-        and line), and for a house-style document ``aggregate --format docx``
-        would refuse (:func:`selfeval.report.docx.read_reference`: a zip bomb,
-        not a zip); an override folder that is not a readable folder is one error.
+        and line), for a ``labels.yaml`` ``aggregate`` would refuse
+        (:func:`selfeval.report.labels.load_labels`), and for a house-style
+        document ``aggregate --format docx`` would refuse
+        (:func:`selfeval.report.docx.read_reference`: a zip bomb, not a zip);
+        an override folder that is not a readable folder is one error.
     """
     try:
         folders = check_template_dirs(template_dirs)
     except InputError as exc:
         return [exc]
+    from selfeval.report.labels import LABELS_FILE, load_labels
+
     problems: list[InputError] = []
     for folder in folders:  # the house-style document, as aggregate --format docx reads it
         if os.path.lexists(folder / REFERENCE_DOC):
             try:
                 read_reference(folder / REFERENCE_DOC)
+            except InputError as exc:
+                problems.append(exc)
+        if os.path.lexists(folder / LABELS_FILE):  # the report's words, as aggregate reads them
+            try:
+                load_labels("en", folder / LABELS_FILE)  # every language of the file is checked
             except InputError as exc:
                 problems.append(exc)
     if not any(folder.glob("*.j2") for folder in folders):
@@ -1204,7 +1247,8 @@ def render_into(
     try:
         with _template_errors(template.filename), _bounded() as budget, _kept(report, fmt, shown):
             chunks = template.generate(r=report, figures=figures, ids=shown)
-            _tidy_stream(_metered(chunks, budget), handle)
+            checked = _overridden(template_dirs, template.filename or MD_TEMPLATE)
+            _tidy_stream(_metered(chunks, budget, checked), handle)
     except BaseException:
         if later is not None:
             later.stop()
