@@ -47,7 +47,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from selfeval.errors import InputError
+from selfeval.files import yamlio
 from selfeval.report import cachebase, sealed
+from selfeval.report.findings import MAX_DRAFT_BYTES
 
 __all__ = [
     "RECORD_FORMAT",
@@ -141,7 +144,9 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
 
     Returns:
         A hex SHA-256, or None when the workspace cannot be hashed (a link to
-        a folder, an unreadable file): such a run is never skipped.
+        a folder, an unreadable file, a file over ``findings.MAX_DRAFT_BYTES``,
+        the largest selfeval reads: each file is read by the one read function,
+        :func:`selfeval.files.yamlio.read_file`): such a run is never skipped.
     """
     files = _files(root)
     if files is None:
@@ -156,9 +161,11 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
     digest.update(json.dumps(head, sort_keys=True, default=str).encode() + b"\0")
     for rel, path in files:
         try:
-            data = path.read_bytes()
-        except OSError:
-            return None
+            # The one read rule (a pipe swapped in cannot block, a link cannot lead out),
+            # bounded by the largest file selfeval reads: a larger one is no input.
+            data = yamlio.read_file(path, max_bytes=MAX_DRAFT_BYTES)
+        except InputError:
+            return None  # never recorded: the run itself says what is wrong, if anything
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()

@@ -342,3 +342,19 @@ def test_named_file_that_is_a_device_or_pipe_is_refused(
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stdout + result.stderr
     assert f"{path}: this is a" in result.stderr and "not a regular file" in result.stderr
+
+
+def test_a_huge_file_in_the_workspace_neither_fills_the_memory_nor_stops_the_run(
+    ws: Path,
+) -> None:
+    """The run record's key (``status``'s and ``aggregate``'s) hashed every file with ``read_bytes``.
+
+    A 2 GiB file (sparse: no disk used) beside the answers was read whole into
+    memory, past the child's limit (exit 70). Through the one read function
+    it is refused by its size: the run is made (and never answered from a record).
+    """
+    with open(ws / "answers" / "huge.bin", "wb") as handle:
+        handle.truncate(2 * 1024**3)
+    result = run_selfeval(["status", "--workspace", str(ws)])
+    assert result.returncode == 0, (result.returncode, result.stderr[-2000:])
+    assert "draft" in result.stdout
