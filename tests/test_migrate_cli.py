@@ -267,3 +267,28 @@ def test_a_peer_review_on_1_1_0_moves_to_1_2_0_unchanged(
     assert moved["answers"] == data["answers"]
     assert moved.get("reactions") == data.get("reactions")  # NCTb gave none in the example
     assert run(runner, example_ws, "validate").exit_code == 0
+
+
+def test_the_kept_file_is_the_one_migrated_from_read_once(
+    runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old file was copied by a read of its own (``Path.read_text``), outside the one
+    read function: a file replaced after the store read it was kept instead of the one
+    migrated. Each read here replaces the file (a line more) right after reading it."""
+    new_version(example_ws)
+    path = example_ws / CAT / "BZ" / "self-evaluation.yaml"
+    real = yamlio.read_file
+    reads: list[bytes] = []
+
+    def reading(target: Path | str, **kwargs: Any) -> bytes:
+        data = real(target, **kwargs)
+        if Path(target) == path:
+            reads.append(data)
+            path.write_bytes(b"# replaced after reading\n" + data)
+        return data
+
+    monkeypatch.setattr(yamlio, "read_file", reading)
+    result = run(runner, example_ws, "migrate", "self-evaluation", "--participant", "BZ")
+    assert result.exit_code == 0, result.output
+    (kept,) = [p for p in path.parent.iterdir() if f".migrated-{OLD}-" in p.name]
+    assert kept.read_bytes() in reads

@@ -463,7 +463,7 @@ def _write(workspace: Workspace, plan: Plan, clock: Any) -> Path:
                 f"-{counter}.yaml"
             )
             counter += 1
-        yamlio.atomic_write_text(kept, plan.path.read_text("utf-8"), within=workspace.root)
+        store.keep_copy(kept)  # the file as the store read it (the one read function)
         new = workspace.questionnaire(
             plan.questionnaire, plan.to_version, category=response.incident_category
         )

@@ -35,7 +35,7 @@ from typing import Any
 
 from selfeval.errors import InputError, Location, LockedError, NotFoundError, RefusedError
 from selfeval.files import yamlio
-from selfeval.files.load import LoadedQuestionnaire, load_response
+from selfeval.files.load import LoadedQuestionnaire, read_response
 from selfeval.files.workspace import Workspace, placement_error
 from selfeval.i18n import Message
 from selfeval.model.answers import Problem, check_answers
@@ -238,6 +238,8 @@ class ResponseStore:
         self._loaded: LoadedQuestionnaire | None = None
         self._response: Response | None = None
         self._written: str | None = None
+        # The file's text as this store last read or wrote it (None: not known).
+        self._on_disk: str | None = None
         self._reopen_on_change = False
         self._submitted_content: str | None = None
         self.reopened: Path | None = None
@@ -340,7 +342,7 @@ class ResponseStore:
     def _load(self) -> None:
         if self.path.is_file():
             self.existed = True
-            response = load_response(self.path)
+            response, self._on_disk = read_response(self.path)
             self._check_owner(response)
             ref = response.questionnaire
             if self.requested_version and self.requested_version != ref.version:
@@ -492,13 +494,17 @@ class ResponseStore:
         text = yamlio.dump(response.to_data())
         _check_size(text, self.path, response)
         if not background:
+            self._on_disk = None  # until the write is done
             yamlio.atomic_write_text(self.path, text, within=self.workspace.root)
             self._written = _snapshot(response.answers)
+            self._on_disk = text
             return
         written = _snapshot(response.answers)
+        self._on_disk = text
 
         def failed(exc: Exception) -> Exception:
             self._written = None  # not on disk: save_if_changed writes it again
+            self._on_disk = None
             if on_error is not None and isinstance(exc, InputError):
                 return on_error(exc)
             return exc
@@ -583,6 +589,22 @@ class ResponseStore:
         response.submitted_at = iso_stamp(moment)
         self._write(moment)
 
+    def keep_copy(self, kept: Path) -> None:
+        """Write the response file as it stands to ``kept`` (an earlier version kept beside it).
+
+        It is the text this store read the response from (or last wrote), so the
+        copy is what was loaded, whatever replaced the file since; when that is
+        not known, the file is read by the one read function
+        (:func:`selfeval.files.yamlio.read_text`: no pipe, no link out, bounded).
+        ``reopen`` and ``selfeval migrate`` keep the earlier version by it.
+
+        Raises:
+            InputError: the file cannot be read, or ``kept`` cannot be written.
+        """
+        self.wait_saved()
+        text = self._on_disk if self._on_disk is not None else yamlio.read_text(self.path)
+        yamlio.atomic_write_text(kept, text, within=self.workspace.root)
+
     def reopen(self) -> Path | None:
         """Turn a submitted response back into a draft, keeping the submitted one.
 
@@ -612,7 +634,7 @@ class ResponseStore:
         while kept.exists():
             kept = self.path.with_name(f"{base}.submitted-{stamp}-{counter}.yaml")
             counter += 1
-        yamlio.atomic_write_text(kept, self.path.read_text("utf-8"), within=self.workspace.root)
+        self.keep_copy(kept)
         response = self.response
         before = (response.status, response.submitted_at, response.reopened_from)
         response.status = "draft"
