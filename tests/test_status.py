@@ -145,9 +145,14 @@ def test_response_nobody_asked_for_is_listed(runner: CliRunner, ws: Path) -> Non
     result = status(runner, ws)
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
-    assert "BZ peer-review-2 draft 0/1 2026-05-02 10:30 not asked for in selfeval.yaml" in flat
+    # The reason in the words of validate's warning (Exercise.not_asked, the one rule).
+    assert "BZ peer-review-2 draft 0/1 2026-05-02 10:30 not asked for: BZ is not asked" in flat
     assert "1 response not asked for." in flat
-    assert rows_by_key(ws, runner)[("BZ", "peer-review-2")]["expected"] is False
+    row = rows_by_key(ws, runner)[("BZ", "peer-review-2")]
+    assert row["expected"] is False
+    assert row["not_asked"] == (
+        "BZ is not asked for peer-review-2 (its involvement in selfeval.yaml: self-evaluation)"
+    )
 
 
 def test_unreadable_response_is_named_and_the_rest_still_shown(runner: CliRunner, ws: Path) -> None:
@@ -197,4 +202,5 @@ def test_at_80_columns_a_long_note_is_given_in_full_below_the_table(
     assert all(len(line) <= 80 for line in lines)
     row = next(line for line in lines if line.startswith(" BZ ") and "peer-review-2" in line)
     assert row.rstrip().endswith("[1]")
-    assert "[1] BZ peer-review-2: not asked for in selfeval.yaml" in lines
+    below = " ".join(" ".join(lines[lines.index(row) + 1 :]).split())
+    assert "[1] BZ peer-review-2: not asked for: BZ is not asked for peer-review-2" in below

@@ -77,6 +77,9 @@ class StatusRow:
             older one (:func:`selfeval.files.migrate.version_drift`); else None.
         migrate: then, the command that migrates it.
         problem: why the file could not be read (state ``invalid``).
+        not_asked: for a row not expected, why its participant is not asked for
+            it, in the words ``validate`` warns and ``aggregate`` leaves it out with
+            (:meth:`~selfeval.model.exercise.Exercise.not_asked`); else None.
     """
 
     participant: str
@@ -100,6 +103,7 @@ class StatusRow:
     pinned: str | None = None
     migrate: str | None = None
     problem: str | None = None
+    not_asked: str | None = None
 
 
 def row_data(row: StatusRow) -> dict[str, Any]:
@@ -325,6 +329,7 @@ def _row(
     *,
     expected: bool,
     kept: KeptRows | None = None,
+    not_asked: str | None = None,
 ) -> tuple[StatusRow, SelfevalError | None]:
     from selfeval.files import yamlio
     from selfeval.files.load import read_response
@@ -337,7 +342,13 @@ def _row(
     from selfeval.model.answers import inactive_answers, progress
 
     relative = path.relative_to(workspace.root).as_posix()
-    base = {"participant": code, "name": name, "questionnaire": qid, "path": relative}
+    base = {
+        "participant": code,
+        "name": name,
+        "questionnaire": qid,
+        "path": relative,
+        "not_asked": not_asked,
+    }
     if not path.exists():
         return StatusRow(state="not-started", expected=expected, **base), None
     content: bytes | None = None
@@ -416,8 +427,10 @@ def workspace_status(
     """Gather the state of every expected response in one incident category.
 
     Expected is one response per participant taking part in the category
-    (:meth:`~selfeval.model.exercise.Exercise.takes_part_in`) and form of
-    involvement; a participant answers per category (issue 12).
+    and form of involvement: what :meth:`~selfeval.model.exercise.Exercise.not_asked`
+    says is asked, the rule ``validate`` warns and ``aggregate`` leaves a
+    response out by; a participant answers per category (issue 12). A response
+    found that is not asked for is a row of its own, with the reason.
 
     Args:
         workspace: the opened workspace.
@@ -454,6 +467,8 @@ def workspace_status(
     taking_part = [p for p in exercise.participants if exercise.takes_part_in(p, chosen)]
     for participant in taking_part:
         for qid in participant.involvement:
+            if exercise.not_asked(participant.code, qid, chosen) is not None:
+                continue  # the one rule of what was asked, as validate and aggregate decide
             path = workspace.response_path(participant.code, qid, chosen)
             seen.add(path)
             row, error = _row(
@@ -471,8 +486,16 @@ def workspace_status(
             continue  # another incident category's: its own status
         # Every response place is read, whatever its name (notes.yaml): validate and
         # aggregate read it too, and refuse what is not a response (one discovery rule).
+        why = exercise.not_asked(code, qid, chosen)
         row, error = _row(
-            workspace, code, names.get(code, code), qid, path, expected=False, kept=kept
+            workspace,
+            code,
+            names.get(code, code),
+            qid,
+            path,
+            expected=False,
+            kept=kept,
+            not_asked=why,
         )
         rows.append(row)
         if error is not None:

@@ -58,7 +58,7 @@ def _note(row: StatusRow) -> str:
     if row.not_counted:
         notes.append(f"kept but not counted: {', '.join(row.not_counted)}")
     if not row.expected:
-        notes.append("not asked for in selfeval.yaml")
+        notes.append(f"not asked for: {row.not_asked}" if row.not_asked else "not asked for")
     if row.reactions:
         notes.append(f"{row.reactions} reaction{'s' if row.reactions != 1 else ''}")
     if row.state == "reopened" and row.reopened_from:
