@@ -206,3 +206,26 @@ def test_a_merge_note_holding_a_bidi_override_is_refused_at_its_line(
             r"U\+202E",
             flat(output),
         ), (command, output)
+
+
+# --- docs/translation.md: the language of an --answers run -----------------------------
+
+
+def test_an_answers_run_names_problems_in_english_and_says_what_it_did_in_dutch(
+    runner: CliRunner, example_ws: Path, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "answers.yaml"
+    wrong.write_text("has_bottlenecks: maybe\n", encoding="utf-8")
+    fill = ["fill", "-w", str(example_ws), "-p", "DEF", "--reopen", "--answers"]
+    result = runner.invoke(app, [*fill, str(wrong)])
+    assert result.exit_code == 1, result.output
+    assert (
+        f"Error: {wrong}:1:18: has_bottlenecks: expected yes or no (true/false), but got the "
+        "text 'maybe'"
+    ) in result.output
+    answers = example_ws / "answers" / "DEF-self-evaluation.yaml"
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("Eenzijdige invalshoek", "Eenzijdig perspectief"), "utf-8")
+    result = runner.invoke(app, [*fill, str(answers), "--submit"])
+    assert result.exit_code == 0, result.output
+    assert "\nIngediend: " in result.output and "vragen beantwoord, verplicht 8/8)" in result.output
