@@ -229,3 +229,9 @@ def test_an_answers_run_names_problems_in_english_and_says_what_it_did_in_dutch(
     result = runner.invoke(app, [*fill, str(answers), "--submit"])
     assert result.exit_code == 0, result.output
     assert "\nIngediend: " in result.output and "vragen beantwoord, verplicht 8/8)" in result.output
+
+
+def test_the_run_records_read_limit_is_the_largest_file_selfeval_reads() -> None:
+    from selfeval.report import findings, runrecord
+
+    assert runrecord._MAX_INPUT_BYTES == findings.MAX_DRAFT_BYTES

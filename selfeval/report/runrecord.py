@@ -48,9 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from selfeval.errors import InputError
-from selfeval.files import yamlio
+from selfeval.files.reading import read_file
 from selfeval.report import cachebase, sealed
-from selfeval.report.findings import MAX_DRAFT_BYTES
 
 __all__ = [
     "RECORD_FORMAT",
@@ -74,6 +73,9 @@ _REPORTS = "reports"
 _LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "matplotlib", "python-docx", "babel")
 _LOCALE = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _MAX_RECORD = 16 * 1024 * 1024
+#: The largest file hashed for a key: the largest selfeval reads, ``reports/draft.yaml``
+#: (``findings.MAX_DRAFT_BYTES``, not imported: this module stays free of YAML and models).
+_MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 
 def _files(root: Path) -> Iterator[tuple[str, Path]] | None:
@@ -144,9 +146,9 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
 
     Returns:
         A hex SHA-256, or None when the workspace cannot be hashed (a link to
-        a folder, an unreadable file, a file over ``findings.MAX_DRAFT_BYTES``,
-        the largest selfeval reads: each file is read by the one read function,
-        :func:`selfeval.files.yamlio.read_file`): such a run is never skipped.
+        a folder, an unreadable file, a file over 64 MiB, the largest selfeval
+        reads: each file is read by the one read function,
+        :func:`selfeval.files.reading.read_file`): such a run is never skipped.
     """
     files = _files(root)
     if files is None:
@@ -163,7 +165,7 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
         try:
             # The one read rule (a pipe swapped in cannot block, a link cannot lead out),
             # bounded by the largest file selfeval reads: a larger one is no input.
-            data = yamlio.read_file(path, max_bytes=MAX_DRAFT_BYTES)
+            data = read_file(path, max_bytes=_MAX_INPUT_BYTES)
         except InputError:
             return None  # never recorded: the run itself says what is wrong, if anything
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
