@@ -114,8 +114,17 @@ def test_roles_table_has_own_rows_derived_input_and_peer_review_2_own_role(views
     role = _finding("role.BZ", "role", concerns=["BZ"], details={"involvement": "strong"})
     fin = _source("peer-review-2", "FIN", {"role": "Pays.", "involvement": "weak"})
     rows = chapters.roles(views, [BZ, fin], [role])
-    assert [r.id for r in rows] == ["role.BZ", "role.FIN"]
-    bz, fin_row = rows
+    # NCTb described no role and nobody described it, but BZ receives input from it:
+    # Figure 1 draws it, so the table (the figure's data) has its row (trial 8).
+    assert [r.id for r in rows] == ["role.BZ", "role.FIN", "role.NCTb"]
+    bz, fin_row, nctb = rows
+    assert (nctb.involvement, nctb.gives_input_to, nctb.receives_input_from, nctb.view) == (
+        "",
+        "BZ",
+        "",
+        None,
+    )
+    assert nctb.described_by == L["according_to"].format(names="BZ")
     assert (bz.involvement, bz.gives_input_to, bz.receives_input_from) == (
         L["strong"],
         "Finance",

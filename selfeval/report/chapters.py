@@ -34,6 +34,7 @@ __all__ = [
     "departments",
     "figure_keys",
     "foreign_fragments",
+    "glance_label",
     "opportunity_matrix",
     "other_input",
     "phase_labels",
@@ -185,7 +186,12 @@ def roles(
     Returns:
         Rows in ``selfeval.yaml`` order: own self-evaluation rows, rows from
         others' ``other_roles`` (attributed), and peer-review-2 own
-        ``role``/``involvement`` answers (``DESIGN.md`` §5).
+        ``role``/``involvement`` answers (``DESIGN.md`` §5). Every department
+        a self-evaluation names as giving or receiving input has a row too
+        ("volgens VWS", no involvement when none was given): Figure 1 draws
+        these rows and nothing else, and the table is the figure's data, so
+        every box and arrow of the figure is a row of the table (trial 8:
+        SZW was a box and an arrow but no row).
     """
     L = views.L
     by_code = {f.concerns[0]: f for f in findings if f.kind == "role" and f.concerns}
@@ -195,7 +201,9 @@ def roles(
         if s.questionnaire.kind == "peer-review-2"
     }
     self_evals = {
-        s.response.participant: {r: s.answer(r) for r in ("gives_input_to", "receives_input_from")}
+        s.response.participant: {
+            r: s.answer(r) for r in ("involvement", "gives_input_to", "receives_input_from")
+        }
         for s in sources
         if s.questionnaire.kind == "self-evaluation"
     }
@@ -207,14 +215,23 @@ def roles(
             from_them.setdefault(other, []).append(by)
         for other in answers.get("gives_input_to") or []:
             to_them.setdefault(other, []).append(by)
+    position = {c: n for n, c in enumerate(views.exercise.codes)}
     rows: list[RoleRow] = []
     for participant in views.exercise.participants:
         code = participant.code
         finding = by_code.get(code)
         pr2: dict[str, Any] = own_pr2.get(code, {})
-        if finding is None and not pr2.get("role") and not pr2.get("involvement"):
+        own = self_evals.get(code, {})
+        related = (
+            code in from_them
+            or code in to_them
+            or bool(own.get("gives_input_to") or own.get("receives_input_from"))
+        )
+        if finding is None and not pr2.get("role") and not pr2.get("involvement") and not related:
             continue
-        level = pr2.get("involvement") or (finding.details.get("involvement") if finding else None)
+        level = pr2.get("involvement") or (
+            finding.details.get("involvement") if finding else own.get("involvement")
+        )
         involvement = L.get(level, "") if level else ""
         if pr2.get("involvement"):
             involvement += f" ({L['own_involvement']})"
@@ -226,11 +243,14 @@ def roles(
             # Derived from the self-evaluating departments' own answers.
             gives = from_them.get(code, [])
             receives = to_them.get(code, [])
-            described = (
-                L["according_to"].format(names=views.names_of(finding.raised_by))
-                if finding
-                else L["own_description"]
-            )
+            if finding:
+                described = L["according_to"].format(names=views.names_of(finding.raised_by))
+            elif pr2.get("role") or pr2.get("involvement"):
+                described = L["own_description"]
+            else:  # only named by others, as giving or receiving input
+                named = {*from_them.get(code, ()), *to_them.get(code, ())}
+                named_by = sorted(named, key=lambda c: position.get(c, len(position)))
+                described = L["according_to"].format(names=views.names_of(named_by))
         rows.append(
             RoleRow(
                 id=f"role.{code}",
@@ -402,6 +422,25 @@ class GlanceRow:
     disagree: str
 
 
+def glance_label(views: Views, v: FindingView) -> str:
+    """How the reactions-at-a-glance table names a finding, the same in every format.
+
+    A finding is named by who raised it and its title ("BZ: Capaciteit
+    politie en justitie"). A role finding's title is only the department's
+    name, so it is named as what it is: "Rol en betrokkenheid van VWS", with
+    "(volgens BZ en Defensie)" when others described it (trial 8: the row
+    read "VWS: VWS").
+    """
+    title = " ".join(str(v.finding.title or "").split())
+    if v.finding.kind == "role":
+        described = views.names_of(v.finding.concerns) or title
+        label = views.L["glance_role"].format(name=described)
+        if set(v.finding.raised_by) != set(v.finding.concerns):
+            label += f" ({views.L['according_to'].format(names=v.attribution)})"
+        return label
+    return f"{v.attribution}: {title}" if v.attribution else title
+
+
 def reactions_at_a_glance(views: Views, shown: Sequence[FindingView]) -> list[GlanceRow]:
     """The reactions-at-a-glance table: per finding reacted to, who agreed, partly, disagreed.
 
@@ -428,11 +467,10 @@ def reactions_at_a_glance(views: Views, shown: Sequence[FindingView]) -> list[Gl
                 names.append(x.participant)
         if not any(by_verdict.values()):
             continue
-        title = " ".join(str(v.finding.title or "").split())
         rows.append(
             GlanceRow(
                 view=v,
-                label=f"{v.attribution}: {title}" if v.attribution else title,
+                label=glance_label(views, v),
                 agree=views.names_of(by_verdict["agree"]),
                 partly=views.names_of(by_verdict["partly-agree"]),
                 disagree=views.names_of(by_verdict["disagree"]),

@@ -735,6 +735,8 @@ class _Writer:
             caption += f" ({L['table_figure'].format(number=number)})"
         self.table(header + ([L["finding_id"]] if self.ids else []), rows, weights, caption)
         for row in r.roles:
+            if not (row.view or row.own_role):  # only named as giving or receiving input
+                continue
             self.heading(row.name, 3)
             if row.view:
                 for t in row.view.texts:

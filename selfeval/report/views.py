@@ -9,6 +9,7 @@ chapters is the same view with the same note numbers. Plain data; no files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,15 @@ from selfeval.model.exercise import Exercise
 from selfeval.model.response import Reaction
 from selfeval.report.findings import Finding, Source, SourceResponse
 
-__all__ = ["AuthoredText", "FindingView", "ReactionView", "Views", "join_names", "texts_by_author"]
+__all__ = [
+    "AuthoredText",
+    "FindingView",
+    "ReactionView",
+    "Views",
+    "join_names",
+    "page_number",
+    "texts_by_author",
+]
 
 
 @dataclass(slots=True)
@@ -198,12 +207,35 @@ def join_names(names: Sequence[str], word: str) -> str:
     return f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
+#: A page word typed before the page (``p. 12-14``, ``pp.12``, ``blz. 3``, ``pag 7``):
+#: the note puts the report's own word there (``report.page``), so it is not said twice.
+_PAGE_WORD = re.compile(r"^(?:pp?|blz|bl|pag|pagina|page|pages)(?:\.\s*|\s+)", re.IGNORECASE)
+
+
+def page_number(page: str) -> str:
+    """A cited page as typed, without a page word typed before it: ``p. 12-14`` → ``12-14``.
+
+    The report writes its own word (``p.``, the seed report's footnotes:
+    "2004, p. 29-30"); a respondent who typed "p. 12-14" or "blz. 12" would
+    otherwise get "p. p. 12-14" (trial 8). Only a leading ``p``, ``pp``,
+    ``blz``, ``bl``, ``pag``, ``pagina``, ``page`` or ``pages`` followed by a
+    full stop or a space is taken off; anything else stays as typed.
+    """
+    return _PAGE_WORD.sub("", page.strip(), count=1).strip()
+
+
 def _source_text(source: Source, page_word: str) -> str:
+    """A source note as the report prints it (``Document, 2004, p. 29-30.``).
+
+    The one place a note is worded, for every format (the Word document and
+    the HTML take the Markdown's notes).
+    """
     text = source.document.rstrip(". ")
     if source.year is not None:
         text += f", {source.year}"
-    if source.page:
-        text += f", {page_word} {source.page}"
+    page = page_number(source.page) if source.page else ""
+    if page:
+        text += f", {page_word} {page}"
     return text + "."
 
 
@@ -228,6 +260,7 @@ class Views:
         self.notes: list[str] = []
         self.stale: list[ReactionView] = []
         self._note_numbers: dict[Source, int] = {}
+        self._by_text: dict[str, int] = {}
         self.reactions: dict[str, list[ReactionView]] = {}
         self._views: dict[str, FindingView] = {}
         #: :meth:`names_of`'s results by codes: findings share their ``raised_by`` and
@@ -252,11 +285,19 @@ class Views:
         return self.L.get(qid, qid)
 
     def note(self, source: Source) -> int:
-        """The number of ``source``'s note, adding the note on first citation."""
-        if source not in self._note_numbers:
-            self.notes.append(_source_text(source, self.L["page"]))
-            self._note_numbers[source] = len(self.notes)
-        return self._note_numbers[source]
+        """The number of ``source``'s note, adding the note on first citation.
+
+        Two sources the report words the same (page ``p. 19`` and ``19``) are one note.
+        """
+        number = self._note_numbers.get(source)
+        if number is None:
+            text = _source_text(source, self.L["page"])
+            number = self._by_text.get(text)
+            if number is None:
+                self.notes.append(text)
+                number = self._by_text[text] = len(self.notes)
+            self._note_numbers[source] = number
+        return number
 
     def view(self, finding: Finding) -> FindingView:
         """The finding as shown, made once (its notes are numbered on first view)."""
