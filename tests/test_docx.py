@@ -173,7 +173,14 @@ def test_cited_sources_are_numbered_notes(document: Any) -> None:
     notes = _styled(document, "List Number")
     assert any("AIV/CAVV" in n for n in notes) or notes
     superscripts = [r.text for p in document.paragraphs for r in p.runs if r.font.superscript]
-    assert "1" in superscripts
+    assert "1" in ",".join(superscripts).split(",")  # "1", or "1,2" for two notes
+
+
+def test_two_notes_are_marked_apart_not_as_one_number(document: Any) -> None:
+    # The worked example's first activity cites notes 1 and 2: "¹,²", never "¹²" (twelve).
+    (cited,) = [p for p in document.paragraphs if p.text.startswith("BZ laat (mede met Defensie)")]
+    assert [r.text for r in cited.runs if r.font.superscript] == ["1,2"]
+    assert "[1]" not in _text(document) and "[2]" not in _text(document)
 
 
 def test_final_report_has_no_finding_ids_draft_and_ids_flag_do(

@@ -254,3 +254,46 @@ def test_a_role_finding_is_named_as_a_role_in_the_glance_table(
         # No row is named "X: X": each says what was reacted to.
         assert not [x for x in labels if re.fullmatch(r"(.+): \1", x)], (fmt, labels)
         assert "VWS: Scholen laat geïnformeerd (VWS-kn-9001)" in labels, (fmt, labels)
+
+
+# --- 4. the Word document: lead-ins kept with their lists; notes marked one way -------------
+
+
+def test_headings_and_lead_ins_are_kept_with_what_follows(word: Any) -> None:
+    paragraphs = word.paragraphs
+    checked = 0
+    for i, p in enumerate(paragraphs[:-1]):
+        heading = p.style.name.startswith("Heading")
+        lead_in = p.text.endswith(":") and paragraphs[i + 1].text.strip() != ""
+        if heading or lead_in:
+            checked += 1
+            assert p.paragraph_format.keep_with_next, p.text
+    reactions = [p for p in paragraphs if p.text == "Reacties uit de collegiale toets:"]
+    assert len(reactions) == 5 and all(p.paragraph_format.keep_with_next for p in reactions)
+    assert checked > 30
+
+
+def test_a_note_in_annex_2_is_marked_as_in_the_running_text(word: Any) -> None:
+    def marks(runs: Any) -> list[str]:
+        return [r.text for r in runs if r.font.superscript]
+
+    body = next(p for p in word.paragraphs if "Risicoanalyse nieuwe varianten" in p.text)
+    assert marks(body.runs) == ["1"] and "[1]" not in body.text
+    (cell,) = [
+        c
+        for row in _word_table_rows(word, "Fase")
+        for c in row
+        if "Risicoanalyse nieuwe varianten" in c.text
+    ]
+    assert "[1]" not in cell.text
+    assert marks(cell.paragraphs[-1].runs) == ["1"]
+    assert cell.text == body.text.split(": ", 1)[1]  # the same words, the same mark
+
+
+def _word_table_rows(document: Any, header_first: str) -> list[list[Any]]:
+    return [
+        row.cells
+        for t in document.tables
+        if t.rows[0].cells[0].text == header_first
+        for row in t.rows
+    ]

@@ -15,7 +15,11 @@ can send as it is:
   reader that does not update fields still shows them;
 * Figures 1 and 2 as PNG pictures with captions
   (:mod:`selfeval.report.figures`); cited sources as superscript note
-  numbers and a numbered list of notes at the end.
+  numbers (``1,2`` for two), in the running text and in table cells alike,
+  and a numbered list of notes at the end;
+* no heading and no lead-in line ("Reacties uit de collegiale toets:") left
+  at the foot of a page: both are kept with the next paragraph
+  (``keep_with_next``), whatever the house style's headings say.
 
 House style: a workspace's ``templates/reference.docx`` (pandoc's
 ``--reference-doc`` convention) is the starting document: its styles, page
@@ -243,27 +247,46 @@ class _Writer:
         return r
 
     def heading(self, text: str, level: int) -> Any:
+        """A heading, kept with the paragraph after it (a house style's heading may not be)."""
         level = max(1, min(level, 4))
         name = self.style(f"Heading {level}")
         paragraph = self.doc.add_paragraph(style=name)
         self.run(paragraph, _one_line(text), bold=name is None)
+        paragraph.paragraph_format.keep_with_next = True
         self.headings.append((level, _one_line(text)))
         return paragraph
 
+    def lead_in(self, text: str, **run: Any) -> Any:
+        """A line that introduces the list after it ("Reacties uit de collegiale toets:").
+
+        Kept with the list's first point, so it is never alone at the foot of a page.
+        """
+        paragraph = self.para(text, **run)
+        paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
     def notes(self, paragraph: Any, numbers: Sequence[int]) -> None:
-        for n in numbers:
-            self.run(paragraph, f"{n}").font.superscript = True
+        """Note numbers as one superscript run, ``1,2`` for two (not ``12``).
+
+        The one way a note is marked, in running text and in table cells.
+        """
+        if numbers:
+            self.run(paragraph, ",".join(str(n) for n in numbers)).font.superscript = True
 
     def block(self, text: str, *, style: str | None = None, notes: Sequence[int] = ()) -> None:
         """An answer's text: a paragraph per blank-line-separated part; plain runs only.
 
-        Lines within a part are joined, as the Markdown report joins them.
+        Lines within a part are joined, as the Markdown report joins them. A
+        part that ends with a colon and is followed by another ("… op drie
+        punten:") introduces it, and is kept with it as a lead-in is.
         """
         chunks = _paragraphs(text) or [[""]]
         for i, chunk in enumerate(chunks):
             paragraph = self.para(" ".join(chunk), style=style)
             if i == len(chunks) - 1:
                 self.notes(paragraph, notes)
+            elif chunk[-1].endswith(":"):
+                paragraph.paragraph_format.keep_with_next = True
 
     def bullet(self, style: str = "List Bullet") -> Any:
         name = self.style(style)
@@ -307,7 +330,8 @@ class _Writer:
     ) -> Any:
         """A numbered, captioned table over the text width; ``weights`` share the width out.
 
-        The caption ("Tabel 2: …") goes above the table in the Caption style,
+        A cell given as :class:`_Noted` ends with its note numbers in superscript,
+        as running text does. The caption ("Tabel 2: …") goes above the table in the Caption style,
         kept with it; the header row is marked as one (``tblHeader``: screen
         readers announce it, Word repeats it on each page).
         """
@@ -344,6 +368,9 @@ class _Writer:
                     if j:
                         paragraph = cell.add_paragraph()
                     self.table_text(self.run(paragraph, line))
+                if isinstance(value, _Noted) and value.notes:
+                    self.notes(paragraph, value.notes)
+                    self.table_text(paragraph.runs[-1])
         for column, w in zip(table.columns, widths, strict=True):
             column.width = w
             for cell in column.cells:
@@ -641,7 +668,7 @@ class _Writer:
         self.heading(f"1 {L['introduction']}", 1)
         self.markdown(r.texts.get("introduction", ""))
         self.heading(L["reading_guide"], 2)
-        self.para(L["reading_guide_text"])
+        self.lead_in(L["reading_guide_text"])
         for line in r.reading_guide:
             self.run(self.bullet(), line)
         if self.ids and r.ids_note:
@@ -663,7 +690,7 @@ class _Writer:
             if d.phases_note:
                 self.labelled_block(L["phases_note"], d.phases_note)
             if d.documents:
-                self.para(f"{L['documents']}:", bold=True)
+                self.lead_in(f"{L['documents']}:", bold=True)
                 for doc in d.documents:
                     paragraph = self.bullet()
                     self.run(paragraph, _one_line(doc.cited_title))
@@ -693,6 +720,8 @@ class _Writer:
         if len(chunks) == 1:
             self.notes(paragraph, notes)
         else:
+            if chunks[0][-1].endswith(":"):
+                paragraph.paragraph_format.keep_with_next = True
             self.block("\n\n".join("\n".join(chunk) for chunk in chunks[1:]), notes=notes)
 
     def labelled_block(self, label: str, text: str) -> None:
@@ -701,8 +730,10 @@ class _Writer:
         if not chunks:
             return
         self.run(paragraph, " ".join(chunks[0]))
-        for chunk in chunks[1:]:
-            self.block("\n".join(chunk))
+        if len(chunks) > 1:
+            if chunks[0][-1].endswith(":"):
+                paragraph.paragraph_format.keep_with_next = True
+            self.block("\n\n".join("\n".join(chunk) for chunk in chunks[1:]))
 
     def id_suffix(self, paragraph: Any, finding_id: str) -> None:
         if self.ids:
@@ -800,7 +831,7 @@ class _Writer:
         if r.stale:
             section += 1
             self.heading(f"4.{section} {L['stale_reactions']}", 2)
-            self.para(r.stale_intro)
+            self.lead_in(r.stale_intro)
             for x in r.stale:
                 paragraph = self.bullet()
                 self.run(paragraph, f"{x.finding} ({x.reason}): ")
@@ -841,7 +872,7 @@ class _Writer:
     def reactions(self, reactions: Sequence[ReactionView]) -> None:
         if not reactions:
             return
-        self.para(f"{self.L['reactions']}:", bold=True)
+        self.lead_in(f"{self.L['reactions']}:", bold=True)
         for x in reactions:
             self.reaction_text(self.bullet(), x)
 
@@ -908,7 +939,7 @@ class _Writer:
             L["table_annex1"],
         )  # fmt: skip
         if r.not_received:
-            self.para(L["not_received"])
+            self.lead_in(L["not_received"])
             for item in r.not_received:
                 self.run(self.bullet(), item)
         else:
@@ -920,8 +951,7 @@ class _Writer:
             rows = []
             for label, items in phases:
                 for v in items:
-                    notes = "".join(f" [{n}]" for n in v.notes)
-                    row = [label, self.inline_texts(v) + notes]
+                    row: list[str] = [label, _Noted(self.inline_texts(v), v.notes)]
                     rows.append(row + ([v.id] if self.ids else []))
                 if not items:
                     rows.append([label, "—"] + ([""] if self.ids else []))
@@ -935,6 +965,17 @@ class _Writer:
         if r.notes:
             self.heading(L["notes"], 1)
             self.numbered(r.notes)
+
+
+class _Noted(str):
+    """A table cell's text that ends with note numbers (shown in superscript after it)."""
+
+    notes: tuple[int, ...]
+
+    def __new__(cls, text: str, notes: Sequence[int] = ()) -> _Noted:
+        cell = super().__new__(cls, text)
+        cell.notes = tuple(notes)
+        return cell
 
 
 def _column_widths(
