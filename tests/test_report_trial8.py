@@ -297,3 +297,46 @@ def _word_table_rows(document: Any, header_first: str) -> list[list[Any]]:
         if t.rows[0].cells[0].text == header_first
         for row in t.rows
     ]
+
+
+# --- 5. every answer is shown, or listed as not shown --------------------------------------
+
+
+def _not_shown_in_the_docs() -> set[tuple[str, str]]:
+    """(questionnaire, item) of docs/report.md's table "Answers the report does not show"."""
+    text = (Path(__file__).parents[1] / "docs" / "report.md").read_text("utf-8")
+    section = text.split("**Answers the report does not show.**", 1)[1].split("\n\n**", 1)[0]
+    found = set()
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[1].startswith("`"):
+            continue  # the header, the rule, or a row about entries (an other_roles entry)
+        items = re.findall(r"`([a-z_]+)`", cells[1].split("(", 1)[0])
+        found |= {(q, item) for q in cells[0].split(", ") for item in items}
+    return found
+
+
+def test_every_answer_of_every_shipped_questionnaire_is_shown_or_listed_as_not_shown() -> None:
+    from selfeval.files.load import load_questionnaire
+    from selfeval.files.resources import shipped_questionnaires
+
+    listed = _not_shown_in_the_docs()
+    assert {("peer-review-1", "completed_by"), ("self-evaluation", "has_bottlenecks")} <= listed
+    unlisted, reported_yet_listed, seen = [], [], set()
+    for path in shipped_questionnaires():
+        questionnaire = load_questionnaire(path).questionnaire
+        for item in questionnaire.items():
+            if item.type == "info":  # text to read, no answer
+                continue
+            key = (questionnaire.id, item.id)
+            seen.add(key)
+            reported = item.report is not None or getattr(item, "finding", None) is not None
+            if not reported and key not in listed:
+                unlisted.append(f"{questionnaire.ref}: {item.id}")
+            if reported and key in listed:
+                reported_yet_listed.append(f"{questionnaire.ref}: {item.id}")
+    assert not unlisted, (
+        f"answers the report does not show, missing from docs/report.md: {unlisted}"
+    )
+    assert not reported_yet_listed, f"listed as not shown, yet reported: {reported_yet_listed}"
+    assert listed <= seen, f"listed but in no shipped questionnaire: {listed - seen}"
