@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from exercisekit import broken_after_first_read
 from typer.testing import CliRunner
 
 from selfeval.cli import app
@@ -221,22 +222,11 @@ def test_the_merges_file_is_read_once_for_every_category(
     The file is replaced by a broken one right after its first read: a second
     read (the second category's) refused it, though the run had read it whole.
     """
-    from selfeval.files import yamlio
 
     filled(runner, ws)
     merges = ws / "texts" / "merges.yaml"
     merges.write_text("merges: []\n", "utf-8")
-    real = yamlio.read_file
-    reads: list[Path] = []
-
-    def reading(path: Path | str, **kwargs: object) -> bytes:
-        data = real(path, **kwargs)  # type: ignore[arg-type]
-        if Path(path) == merges:
-            reads.append(Path(path))
-            merges.write_text("merges: [\n", "utf-8")
-        return data
-
-    monkeypatch.setattr(yamlio, "read_file", reading)
+    reads = broken_after_first_read(monkeypatch, merges)
     code, _, err = run(runner, ws, "aggregate", "--no-cache")
     assert code == 0, err
     assert len(reads) == 1

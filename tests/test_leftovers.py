@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
+from exercisekit import broken_after_first_read
 from typer.testing import CliRunner
 
 from selfeval.cli import app
-from selfeval.files import yamlio
 
 CAT = "responses/falende-staten"
 
@@ -120,17 +120,7 @@ def test_validate_reads_the_merges_file_once(
     The file is replaced by a broken one right after its first read.
     """
     merges = example_ws / "texts" / "merges.yaml"
-    real = yamlio.read_file
-    reads: list[Path] = []
-
-    def reading(path: Path | str, **kwargs: object) -> bytes:
-        data = real(path, **kwargs)  # type: ignore[arg-type]
-        if Path(path) == merges:
-            reads.append(Path(path))
-            merges.write_text("merges: [\n", "utf-8")
-        return data
-
-    monkeypatch.setattr(yamlio, "read_file", reading)
+    reads = broken_after_first_read(monkeypatch, merges)
     code, output = run(runner, example_ws, "validate")
     assert code == 0, output
     assert len(reads) == 1
