@@ -10,6 +10,7 @@ entry is ignored and rebuilt; two aggregates at once leave a sound cache;
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -295,3 +296,31 @@ def test_a_sealed_entry_is_read_up_to_its_limit_and_not_a_byte_more(
         assert read(entry, "read", "k", limit=size - 1) is None  # over the limit
         entry.write_bytes(entry.read_bytes() + b"x")  # grown after sealing
         assert read(entry, "read", "k", limit=size + 10) is None
+
+
+def test_an_entry_s_result_digest_is_what_it_reads_as_not_its_key(
+    runner: CliRunner, example_ws: Path
+) -> None:
+    """``result_digest``: the run record's cut-off compares responses by it (runrecord)."""
+    _aggregate(runner, example_ws)
+    digests = set()
+    for entry in _entries(example_ws):
+        raw = sealed.unseal("read", entry.stem, entry.read_bytes())
+        assert raw is not None
+        digest = readcache.result_digest(raw, entry.stem)
+        assert digest is not None
+        digests.add(digest)
+        cached = readcache.decode_entry(raw, entry.stem)
+        assert cached is not None
+        # The same result under another key (other bytes that read the same): the same digest.
+        elsewhere = readcache.encode_entry("0" * 64, cached)
+        assert elsewhere is not None
+        assert readcache.result_digest(elsewhere, "0" * 64) == digest
+        assert readcache.result_digest(raw, "0" * 64) is None  # not an entry under that key
+        if cached.findings:  # another result: another digest
+            first = cached.findings[0]
+            cached.findings = (dataclasses.replace(first, title=first.title + "!"),)
+            other = readcache.encode_entry(entry.stem, cached)
+            assert other is not None
+            assert readcache.result_digest(other, entry.stem) != digest
+    assert len(digests) == len(_entries(example_ws))  # each response reads as itself

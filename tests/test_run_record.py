@@ -21,6 +21,7 @@ from selfeval.report import cachebase, render, runrecord, sealed
 
 REPORT = Path("reports/integrated-report.md")
 BZ = Path("responses/falende-staten/BZ/self-evaluation.yaml")
+ANSWER = "Wederopbouw na een gewapend conflict (met Defensie en EZ)"
 
 
 @pytest.fixture
@@ -46,6 +47,20 @@ def _run(runner: CliRunner, ws: Path, *args: str) -> tuple[str, str]:
     result = runner.invoke(app, ["aggregate", "-w", str(ws), *args])
     assert result.exit_code == 0, result.output
     return result.stdout, result.stderr
+
+
+def _edit_answer(ws: Path) -> None:
+    """Edit a title BZ's response gives (the report shows it)."""
+    path = ws / BZ
+    text = path.read_text("utf-8")
+    assert ANSWER in text
+    path.write_text(text.replace(ANSWER, ANSWER + " (bewerkt)", 1), "utf-8")
+
+
+def _comment(ws: Path, line: str = "# edited") -> None:
+    """Add a comment line to BZ's response: its bytes change, not what it reads as."""
+    path = ws / BZ
+    path.write_text(path.read_text("utf-8") + line + "\n", "utf-8")
 
 
 def _records(ws: Path) -> list[Path]:
@@ -95,9 +110,8 @@ def test_a_changed_input_renders_again(
 ) -> None:
     _run(runner, example_ws)
     args: list[str] = []
-    if change == "response":
-        path = example_ws / BZ
-        path.write_text(path.read_text("utf-8") + "# edited\n", "utf-8")
+    if change == "response":  # an answer the report shows (a comment would read the same)
+        _edit_answer(example_ws)
     elif change == "text":
         (example_ws / "texts" / "summary.md").write_text("A new summary.\n", "utf-8")
     elif change == "template":
@@ -179,3 +193,82 @@ def test_a_failed_run_is_not_recorded(runner: CliRunner, example_ws: Path) -> No
     result = runner.invoke(app, ["aggregate", "-w", str(example_ws)])
     assert result.exit_code != 0
     assert not _records(example_ws)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The responses read through the cache (aggregate.read_cached), by file name's folder."""
+    from selfeval.report import aggregate
+
+    seen: list[str] = []
+    through = aggregate.read_cached
+
+    def counting(ctx: object, cache: object, path: Path, **kwargs: object) -> object:
+        seen.append(path.parent.name)
+        return through(ctx, cache, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aggregate, "read_cached", counting)
+    yield seen
+
+
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=_SLOW)])
+def test_a_response_that_reads_as_before_renders_nothing_and_reads_only_itself(
+    runner: CliRunner, example_ws: Path, rendered: list[str], reads: list[str], jobs: str
+) -> None:
+    """The record's cut-off: a comment line added changes the bytes, not what the report is made of."""
+    first = _run(runner, example_ws, "--jobs", jobs)
+    assert rendered == ["md"]
+    report = example_ws / REPORT
+    before = report.stat()
+    reads.clear()
+    _comment(example_ws)
+    assert _run(runner, example_ws) == first
+    assert rendered == ["md"]  # not rendered again
+    assert reads == ["BZ"]  # only the changed response was read
+    after = report.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    reads.clear()
+    assert _run(runner, example_ws) == first  # the record now stands for the new bytes
+    assert (rendered, reads) == (["md"], [])
+    genuine = report.read_bytes()
+    assert _run(runner, example_ws, "--no-cache") == first
+    assert report.read_bytes() == genuine
+
+
+@pytest.mark.parametrize("also", ["answer edited", "text edited", "another comment"])
+def test_the_cut_off_stands_only_when_nothing_else_changed(
+    runner: CliRunner, example_ws: Path, rendered: list[str], also: str
+) -> None:
+    _run(runner, example_ws)
+    _comment(example_ws)
+    if also == "answer edited":
+        _edit_answer(example_ws)
+    elif also == "text edited":
+        (example_ws / "texts" / "summary.md").write_text("A new summary.\n", "utf-8")
+    else:
+        _comment(example_ws, "# edited again")
+    _run(runner, example_ws)
+    report = (example_ws / REPORT).read_bytes()
+    expected = ["md"] if also == "another comment" else ["md", "md"]
+    assert rendered == expected
+    if also == "answer edited":
+        assert b"(bewerkt)" in report
+    _run(runner, example_ws, "--no-cache")
+    assert (example_ws / REPORT).read_bytes() == report  # what a run without the cache writes
+
+
+def test_a_response_that_reads_as_before_after_an_edit_undone_still_renders_what_it_shows(
+    runner: CliRunner, example_ws: Path, rendered: list[str]
+) -> None:
+    """The cut-off compares with the last run, not with any earlier one."""
+    _run(runner, example_ws)
+    genuine = (example_ws / REPORT).read_bytes()
+    _edit_answer(example_ws)
+    _run(runner, example_ws)
+    edited = (example_ws / REPORT).read_bytes()
+    assert edited != genuine
+    path = example_ws / BZ
+    path.write_text(path.read_text("utf-8").replace(" (bewerkt)", "", 1) + "# undone\n", "utf-8")
+    _run(runner, example_ws)
+    assert rendered == ["md", "md", "md"]
+    assert (example_ws / REPORT).read_bytes() == genuine

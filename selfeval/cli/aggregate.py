@@ -122,14 +122,14 @@ def aggregate_command(
     from selfeval.report import runrecord
 
     root = find_workspace(explicit=workspace) if workspace is not None else find_workspace()
-    key = None
+    inputs = None
     if cache:
         # Nothing changed since the last such run: its result, before loading any model.
         options = runrecord.options_of(
             draft=draft, fmt=fmt.value, output=output, include_drafts=include_drafts, ids=ids,
             category=category,
         )  # fmt: skip
-        key, last = runrecord.last_run(root, options)
+        inputs, last = runrecord.last_run(root, options)
         if last is not None:
             _said([p for p, _ in last.written], last.warnings, last.findings, last.responses)
             return
@@ -149,7 +149,7 @@ def aggregate_command(
             cache=cache,
             category=category,
             progress=progress,
-            inputs_key=key,
+            inputs=inputs,
         )
     _said(result.written, result.warnings, result.findings, result.responses)
 

@@ -20,8 +20,10 @@ CLI makes. Nothing here prints: warnings are returned.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -133,6 +135,11 @@ class ParsedResponse:
             merge naming one is a warning rather than an unknown id.
         stored: every answer as stored in the file, counted or not; only
             from ``read_one(ctx, path, keep_answers=True)`` (``selfeval export``).
+        read_as: ``(SHA-256 of the bytes read, digest of what they read as)``
+            when read through the cache (:func:`read_cached`;
+            :func:`selfeval.report.readcache.result_digest`), for the run
+            record's cut-off; None otherwise. Not compared: it says how the
+            result was come by, not what it is.
     """
 
     path: Path
@@ -144,6 +151,7 @@ class ParsedResponse:
     not_counted: tuple[str, ...] = ()
     not_counted_ids: tuple[str, ...] = ()
     stored: dict[str, Any] | None = None
+    read_as: tuple[str, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -397,25 +405,29 @@ def read_cached(
         return read_one(ctx, path, keep_answers=keep_answers)
     rel = _relative(path, ctx.ws.root)
     key = readcache.entry_key(cache.context, rel, content)
-    hit = readcache.lookup(cache.root, key, need_stored=keep_answers)
-    if hit is not None and hit.rel == rel:
+    sha = hashlib.sha256(content).hexdigest()
+    hit = readcache.lookup_read_as(cache.root, key, need_stored=keep_answers)
+    if hit is not None and hit[0].rel == rel:
+        cached, digest = hit
         return ParsedResponse(
             path,
-            hit.response,
+            cached.response,
             (),
-            hit.rel,
-            hit.questionnaire,
-            hit.findings,
-            hit.not_counted,
-            hit.not_counted_ids,
-            hit.stored if keep_answers else None,
+            cached.rel,
+            cached.questionnaire,
+            cached.findings,
+            cached.not_counted,
+            cached.not_counted_ids,
+            cached.stored if keep_answers else None,
+            (sha, digest) if digest is not None else None,
         )
     # The bytes the key was made of are the bytes parsed: the entry is what they
     # give, whatever happens to the file meanwhile (no second read of it).
     parsed = read_one(ctx, path, keep_answers=keep_answers, raw=content)
     if parsed.response is not None and parsed.questionnaire is not None and not parsed.errors:
+        digest = None
         with contextlib.suppress(OSError):
-            readcache.store(
+            digest = readcache.store_read_as(
                 cache.root,
                 key,
                 readcache.Cached(
@@ -428,6 +440,8 @@ def read_cached(
                     parsed.stored,
                 ),
             )
+        if digest is not None:
+            parsed = dataclasses.replace(parsed, read_as=(sha, digest))
     return parsed
 
 
@@ -893,7 +907,7 @@ def aggregate(
     cache: bool = True,
     category: str | None = None,
     progress: Progress = no_progress,
-    inputs_key: str | None = None,
+    inputs: runrecord.Inputs | None = None,
 ) -> AggregateResult:
     """Run the whole pipeline and write the report (the one call of ``selfeval aggregate``).
 
@@ -913,15 +927,17 @@ def aggregate(
             rendered parts of the report (sealed, :mod:`selfeval.report.fragments`), and give
             the last run's result without reading or writing anything when
             none of its inputs changed and its files are intact
-            (:mod:`selfeval.report.runrecord`); ``--no-cache`` turns all off.
+            (:mod:`selfeval.report.runrecord`), or when the only responses
+            changed since read as they did then (the record's cut-off:
+            only those are read); ``--no-cache`` turns all off.
         category: report on this incident category only; None: every
             category of the exercise, one report each
             (:func:`reports_dir`; ``-o`` needs a category then).
         progress: told as the work goes: :data:`READING` per file read,
             :data:`WRITING` (total 0 until done) while the report is rendered.
-        inputs_key: the caller already asked :func:`selfeval.report.runrecord.last_run`
-            (the CLI does, before loading the models) and got this key and no
-            record: the run is made and recorded under it. None: asked here.
+        inputs: the caller already asked :func:`selfeval.report.runrecord.last_run`
+            (the CLI does, before loading the models) and got these inputs and
+            no record: the run is made and recorded under their key. None: asked here.
 
     Returns:
         An :class:`AggregateResult`.
@@ -941,9 +957,8 @@ def aggregate(
         category=category,
     )  # fmt: skip
     cache_root = readcache.open_cache(ws) if cache else None
-    key = inputs_key
-    if cache_root is not None and key is None:
-        key, last = runrecord.last_run(ws.root, options)
+    if cache_root is not None and inputs is None:
+        inputs, last = runrecord.last_run(ws.root, options)
         if last is not None:
             progress(WRITING, 1, 1)
             return AggregateResult(
@@ -962,7 +977,19 @@ def aggregate(
             hint="add --category ID, or leave out -o (each report goes to reports/<category>/)",
         )
     found = ws.discover_responses()
+    if cache_root is not None and inputs is not None:
+        # Only responses changed, and each reads as it did: the last run's result stands.
+        last = _cut_off(ws, cache_root, options, inputs, found.current)
+        if last is not None:
+            progress(WRITING, 1, 1)
+            return AggregateResult(
+                tuple(path for path, _ in last.written),
+                last.warnings,
+                last.findings,
+                last.responses,
+            )
     parsed = read_responses(found.current, ws, jobs=jobs, cache=cache, progress=progress)
+    cutoff = _cutoff_of(ws, inputs, parsed) if cache_root is not None else None
     progress(WRITING, 0, 0)
     written: list[Path] = []
     warnings: list[str] = misplaced_warnings(ws, found.misplaced)
@@ -1000,10 +1027,93 @@ def aggregate(
             written += _write(
                 ws, held, draft=draft, fmt=fmt, output=output, ids=ids, category=one, jobs=workers
             )
-    if cache_root is not None and key is not None:
-        runrecord.store(cache_root, options, key, written, warnings, findings, responses)
+    if cache_root is not None and inputs is not None:
+        runrecord.store(
+            cache_root, options, inputs.key, written, warnings, findings, responses, cutoff=cutoff
+        )
     progress(WRITING, 1, 1)
     return AggregateResult(tuple(written), tuple(warnings), findings, responses)
+
+
+def _cutoff_of(
+    ws: Workspace, inputs: runrecord.Inputs | None, parsed: Sequence[ParsedResponse]
+) -> runrecord.Cutoff | None:
+    """The run record's cut-off for a run that read ``parsed`` (None: not known).
+
+    Known only when every response was read through the cache from the very
+    bytes ``inputs`` hashed (a file changed since it was hashed: none).
+    """
+    if inputs is None:
+        return None
+    responses: dict[str, tuple[str, str]] = {}
+    for one in parsed:
+        if one.read_as is None or one.errors:
+            return None
+        rel = _relative(one.path, ws.root)
+        if inputs.files.get(rel) != one.read_as[0]:
+            return None
+        responses[rel] = one.read_as
+    key = runrecord.cutoff_key(inputs, {rel: res for rel, (_, res) in responses.items()})
+    return runrecord.Cutoff(key, responses)
+
+
+def _cut_off(
+    ws: Workspace,
+    cache_root: Path,
+    options: dict[str, Any],
+    inputs: runrecord.Inputs,
+    current: Sequence[Path],
+) -> runrecord.Record | None:
+    """The last run's record when the responses changed since it all read as they did then.
+
+    The record's cut-off (:mod:`selfeval.report.runrecord`) holds each
+    response's bytes (SHA-256) and what it read as. A response whose bytes
+    are those of the record is not read; one whose bytes differ is read
+    through the cache (:func:`read_cached`, which keeps the entry for the
+    full run that follows a miss), and the first that reads otherwise, or a
+    response the record does not have, ends the check. When all read as
+    before, the cut-off key of the inputs now is computed; equal to the
+    record's (nothing else changed either) and with its files intact, the
+    record stands: it is kept again under the new inputs key, and returned.
+
+    Returns:
+        The record, or None (the run is made in full).
+    """
+    last = runrecord.recorded(cache_root, options)
+    if last is None or last.cutoff is None or last.key == inputs.key:
+        return None
+    kept = last.cutoff.responses
+    if len(kept) != len(current):
+        return None
+    ctx: ReadContext | None = None
+    store: ReadCache | None = None
+    now: dict[str, tuple[str, str]] = {}
+    for path in current:
+        rel = _relative(path, ws.root)
+        sha, was = inputs.files.get(rel), kept.get(rel)
+        if sha is None or was is None:
+            return None
+        if sha != was[0]:
+            if ctx is None:
+                ctx, store = ReadContext.of(ws), ReadCache(cache_root, readcache.context_key(ws))
+            read = read_cached(ctx, store, path)
+            if read.errors or read.read_as != (sha, was[1]):
+                return None
+        now[rel] = (sha, was[1])
+    key = runrecord.cutoff_key(inputs, {rel: res for rel, (_, res) in now.items()})
+    if key != last.cutoff.key or not runrecord.intact(last):
+        return None
+    runrecord.store(
+        cache_root,
+        options,
+        inputs.key,
+        [path for path, _ in last.written],
+        last.warnings,
+        last.findings,
+        last.responses,
+        cutoff=runrecord.Cutoff(key, now),
+    )
+    return last
 
 
 def _write(

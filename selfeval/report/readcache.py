@@ -67,8 +67,11 @@ __all__ = [
     "encode_entry",
     "entry_key",
     "lookup",
+    "lookup_read_as",
     "open_cache",
+    "result_digest",
     "store",
+    "store_read_as",
 ]
 
 #: The layout of an entry; a different number is a stale entry.
@@ -419,6 +422,31 @@ def _entry_path(root: Path, key: str) -> Path:
 _MAX_ENTRY = 32 * 1024 * 1024
 
 
+def result_digest(raw: bytes, key: str) -> str | None:
+    """What an entry holds apart from its key, as one hash: equal for equal read results.
+
+    The SHA-256 of the entry's JSON (:func:`encode_entry`) without its
+    ``"format"`` and ``"key"`` fields, so two versions of a response file that
+    read the same (a comment line added, the same answers saved again) give
+    the same digest. The run record compares it to decide that a changed
+    file changes nothing the report is made of
+    (:mod:`selfeval.report.runrecord`, "cut-off"). Only as sound as the
+    entry: call it on bytes :func:`encode_entry` made or a seal vouched for.
+    JSON is not canonical, so equal results could in principle encode
+    differently; that gives another digest, which is a miss, never a wrong hit.
+
+    Returns:
+        A hex SHA-256, or None when ``raw`` does not begin as :func:`encode_entry`
+        writes an entry under ``key``.
+    """
+    head = f'{{"format":{FORMAT},"key":{json.dumps(key)},'.encode()
+    if not raw.startswith(head):
+        return None
+    digest = hashlib.sha256(f"selfeval-read-result {FORMAT}\0".encode())
+    digest.update(memoryview(raw)[len(head) :])
+    return digest.hexdigest()
+
+
 def lookup(root: Path, key: str, *, need_stored: bool = False) -> Cached | None:
     """The cached read of the response with this key, or None (a miss).
 
@@ -427,13 +455,21 @@ def lookup(root: Path, key: str, *, need_stored: bool = False) -> Cached | None:
     a valid-looking entry with other findings, made by anyone else, is never used).
     With ``need_stored`` an entry without the stored answers is a miss too.
     """
+    found = lookup_read_as(root, key, need_stored=need_stored)
+    return found[0] if found is not None else None
+
+
+def lookup_read_as(
+    root: Path, key: str, *, need_stored: bool = False
+) -> tuple[Cached, str | None] | None:
+    """:func:`lookup`, with the entry's :func:`result_digest` (None: not known)."""
     raw = sealed.read_sealed(_entry_path(root, key), _KIND, key, limit=_MAX_ENTRY)
     if raw is None:
         return None
     cached = decode_sealed(raw, key)
     if cached is None or (need_stored and cached.stored is None):
         return None
-    return cached
+    return cached, result_digest(raw, key)
 
 
 def store(root: Path, key: str, cached: Cached) -> bool:
@@ -446,10 +482,15 @@ def store(root: Path, key: str, cached: Cached) -> bool:
     crash can leave an empty or partial entry, which :func:`lookup` treats
     as a miss.
     """
+    return store_read_as(root, key, cached) is not None
+
+
+def store_read_as(root: Path, key: str, cached: Cached) -> str | None:
+    """:func:`store`, giving the entry's :func:`result_digest`; None when not written."""
     encoded = encode_entry(key, cached)
-    if encoded is None:
-        return False
-    return sealed.write_sealed(_entry_path(root, key), _KIND, key, encoded)
+    if encoded is None or not sealed.write_sealed(_entry_path(root, key), _KIND, key, encoded):
+        return None
+    return result_digest(encoded, key)
 
 
 def clear_cache(ws: Workspace) -> int:

@@ -29,6 +29,24 @@ A record is workspace input, so it is untrusted: it is sealed
 a record that is damaged, forged or for other inputs is ignored, and the run
 is made in full and recorded again. Nothing here prints.
 
+**Cut-off** (3 December, evening): a changed response file need not change
+the report. What the report is made of is what the read step makes of each
+response (:mod:`selfeval.report.readcache`: a pure function of the file's
+bytes, its path, the exercise, the questionnaires and selfeval), not the
+bytes themselves; a comment line added, or the same answers saved again,
+reads the same. So a record also keeps a second hash, the **cut-off key**
+(:func:`cutoff_key`): the inputs hash with each response's bytes replaced
+by the digest of what it read as (:func:`selfeval.report.readcache.result_digest`),
+and, per response, the SHA-256 of its bytes with that digest. When the
+inputs key misses, ``aggregate`` reads only the responses whose bytes are
+not those of the record (through the read cache), and when every one of
+them reads as before, and nothing else changed, the cut-off keys are equal:
+the report would be the same bytes, so the recorded result is given (the
+files checked intact) and the record is kept under the new inputs key.
+This is the early cut-off of build systems (a rebuilt intermediate equal to
+the old one stops the rebuild). It is as sound as the read cache itself:
+a cached read result already stands for its file in every run.
+
 A command that only prints (``selfeval status``) keeps its **output
 record** the same way (:func:`recall_output`, :func:`keep_output`): under
 the same inputs key, in ``.selfeval/cache/said/``, the plain data it printed
@@ -53,14 +71,20 @@ from selfeval.report import cachebase, sealed
 
 __all__ = [
     "RECORD_FORMAT",
+    "Cutoff",
+    "Inputs",
     "Record",
+    "cutoff_key",
+    "hash_inputs",
     "inputs_key",
+    "intact",
     "keep_output",
     "last_run",
     "lookup",
     "options_of",
     "package_fingerprint",
     "recall_output",
+    "recorded",
     "store",
 ]
 
@@ -131,6 +155,25 @@ def _versions() -> list[str]:
     return found
 
 
+class Inputs:
+    """The inputs of a run as hashed: the key, and what it was made of.
+
+    Attributes:
+        key: the hex SHA-256 of everything (:func:`inputs_key`).
+        head: the SHA-256 of what is not a workspace file (options, package,
+            versions, locale).
+        files: each workspace file hashed (relative POSIX path) with the hex
+            SHA-256 of its bytes.
+    """
+
+    __slots__ = ("files", "head", "key")
+
+    def __init__(self, key: str, head: bytes, files: dict[str, str]) -> None:
+        self.key = key
+        self.head = head
+        self.files = files
+
+
 def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> str | None:
     """The hash of everything a run with ``options`` in the workspace at ``root`` depends on.
 
@@ -150,6 +193,16 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
         reads: each file is read by the one read function,
         :func:`selfeval.files.reading.read_file`): such a run is never skipped.
     """
+    inputs = hash_inputs(root, options, report=report)
+    return inputs.key if inputs is not None else None
+
+
+def hash_inputs(root: Path, options: dict[str, Any], *, report: bool = True) -> Inputs | None:
+    """:func:`inputs_key`, with the hash of each file it was made of (for the cut-off).
+
+    Returns:
+        The :class:`Inputs`, or None when :func:`inputs_key` is None.
+    """
     files = _files(root)
     if files is None:
         return None
@@ -160,7 +213,9 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
         "versions": _versions() if report else [sys.version],
         "locale": [os.environ.get(name, "") for name in _LOCALE],
     }
-    digest.update(json.dumps(head, sort_keys=True, default=str).encode() + b"\0")
+    head_bytes = json.dumps(head, sort_keys=True, default=str).encode()
+    digest.update(head_bytes + b"\0")
+    hashed: dict[str, str] = {}
     for rel, path in files:
         try:
             # The one read rule (a pipe swapped in cannot block, a link cannot lead out),
@@ -168,15 +223,61 @@ def inputs_key(root: Path, options: dict[str, Any], *, report: bool = True) -> s
             data = read_file(path, max_bytes=_MAX_INPUT_BYTES)
         except InputError:
             return None  # never recorded: the run itself says what is wrong, if anything
+        sha = hashlib.sha256(data).digest()
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(hashlib.sha256(data).digest())
+        digest.update(sha)
+        hashed[rel] = sha.hex()
+    return Inputs(digest.hexdigest(), hashlib.sha256(head_bytes).digest(), hashed)
+
+
+def cutoff_key(inputs: Inputs, read_as: dict[str, str]) -> str:
+    """The inputs hashed with each response's bytes replaced by what it read as.
+
+    Args:
+        inputs: the run's :class:`Inputs`.
+        read_as: each response counted by the run (relative POSIX path, as in
+            ``inputs.files``) with the digest of its read result
+            (:func:`selfeval.report.readcache.result_digest`).
+
+    Returns:
+        A hex SHA-256: equal for two runs whose options, package, libraries,
+        locale and non-response files are the same, whose responses lie at
+        the same places, and read the same.
+    """
+    digest = hashlib.sha256(f"selfeval-run-cutoff {RECORD_FORMAT}\0".encode() + inputs.head)
+    for rel, sha in sorted(inputs.files.items()):
+        digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        result = read_as.get(rel)
+        digest.update(b"read " + result.encode() if result is not None else b"file " + sha.encode())
+        digest.update(b"\0")
+    for rel in sorted(set(read_as) - set(inputs.files)):  # never so: kept apart, not lost
+        digest.update(b"not hashed " + rel.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
 
 
-class Record:
-    """What a run wrote and said: its files with their SHA-256, its warnings and counts."""
+class Cutoff:
+    """The cut-off part of a record: its key, and each response's bytes and read result.
 
-    __slots__ = ("findings", "responses", "warnings", "written")
+    Attributes:
+        key: :func:`cutoff_key` of the recorded run.
+        responses: relative path → ``(hex SHA-256 of its bytes, result digest)``.
+    """
+
+    __slots__ = ("key", "responses")
+
+    def __init__(self, key: str, responses: dict[str, tuple[str, str]]) -> None:
+        self.key = key
+        self.responses = responses
+
+
+class Record:
+    """What a run wrote and said: its files with their SHA-256, its warnings and counts.
+
+    ``key`` is the inputs key it was recorded under; ``cutoff`` its
+    :class:`Cutoff` (None: not known, no cut-off).
+    """
+
+    __slots__ = ("cutoff", "findings", "key", "responses", "warnings", "written")
 
     def __init__(
         self,
@@ -184,11 +285,16 @@ class Record:
         warnings: Sequence[str],
         findings: int,
         responses: int,
+        *,
+        key: str = "",
+        cutoff: Cutoff | None = None,
     ) -> None:
         self.written = tuple(written)
         self.warnings = tuple(warnings)
         self.findings = findings
         self.responses = responses
+        self.key = key
+        self.cutoff = cutoff
 
 
 def _record_path(cache_root: Path, options: dict[str, Any]) -> tuple[Path, str]:
@@ -211,24 +317,49 @@ def lookup(cache_root: Path, options: dict[str, Any], key: str) -> Record | None
     Sound: sealed by us, for these options, naming ``key``. Still true: every
     file it wrote is on disk with the bytes it wrote. Anything else is None.
     """
+    record = recorded(cache_root, options)
+    if record is None or record.key != key or not intact(record):
+        return None
+    return record
+
+
+def intact(record: Record) -> bool:
+    """Every file ``record`` names is on disk with the bytes it wrote."""
+    return bool(record.written) and all(_sha256_of(p) == h for p, h in record.written)
+
+
+def recorded(cache_root: Path, options: dict[str, Any]) -> Record | None:
+    """The record of the last run with these options, whatever its inputs, when sound.
+
+    Sound: sealed by us, for these options, of this format; anything else is
+    None. Whether it stands for a run now is the caller's to decide: by its
+    ``key`` (:func:`lookup`) or its cut-off (:func:`cutoff_key`), and then
+    whether its files are :func:`intact`.
+    """
     path, name = _record_path(cache_root, options)
     raw = sealed.read_sealed(path, "run", name, limit=_MAX_RECORD)
     if raw is None:
         return None
     try:
         data = json.loads(raw.decode("utf-8"))
-        if data["format"] != RECORD_FORMAT or data["key"] != key:
+        if data["format"] != RECORD_FORMAT:
             return None
         written = [(Path(p), str(h)) for p, h in data["written"]]
-        record = Record(
+        cut = data.get("cutoff")
+        cutoff = (
+            Cutoff(
+                str(cut["key"]),
+                {str(rel): (str(sha), str(res)) for rel, (sha, res) in cut["responses"].items()},
+            )
+            if cut is not None
+            else None
+        )
+        return Record(
             written, [str(w) for w in data["warnings"]], int(data["findings"]),
-            int(data["responses"]),
+            int(data["responses"]), key=str(data["key"]), cutoff=cutoff,
         )  # fmt: skip
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    if not record.written or any(_sha256_of(p) != h for p, h in record.written):
-        return None
-    return record
 
 
 def store(
@@ -239,8 +370,13 @@ def store(
     warnings: Sequence[str],
     findings: int,
     responses: int,
+    *,
+    cutoff: Cutoff | None = None,
 ) -> bool:
     """Record a run that succeeded (``key`` computed *before* it read anything).
+
+    ``cutoff``: its :class:`Cutoff`, when every response it counted was read
+    through the cache with the bytes the key was made of (None: none kept).
 
     Returns:
         False when not recorded (a written file could not be read back, or
@@ -256,6 +392,11 @@ def store(
         "warnings": list(warnings),
         "findings": findings,
         "responses": responses,
+        "cutoff": (
+            {"key": cutoff.key, "responses": {r: list(v) for r, v in cutoff.responses.items()}}
+            if cutoff is not None
+            else None
+        ),
     }
     path, name = _record_path(cache_root, options)
     encoded = json.dumps(data, ensure_ascii=False).encode("utf-8")
@@ -286,22 +427,22 @@ def options_of(
     }
 
 
-def last_run(root: Path, options: dict[str, Any]) -> tuple[str | None, Record | None]:
-    """The inputs key of a run now, and the last run's record when it can stand for it.
+def last_run(root: Path, options: dict[str, Any]) -> tuple[Inputs | None, Record | None]:
+    """The inputs of a run now, and the last run's record when it can stand for it.
 
     Args:
         root: the workspace folder (absolute, as ``find_workspace`` gives it).
         options: :func:`options_of`.
 
     Returns:
-        ``(key, record)``: ``key`` None when the workspace cannot be hashed
-        (never recorded); ``record`` None unless a sound record of a run with
-        the same inputs and options exists and its files are intact.
+        ``(inputs, record)``: ``inputs`` None when the workspace cannot be
+        hashed (never recorded); ``record`` None unless a sound record of a
+        run with the same inputs and options exists and its files are intact.
     """
-    key = inputs_key(root, options)
-    if key is None:
+    inputs = hash_inputs(root, options)
+    if inputs is None:
         return None, None
-    return key, lookup(cachebase.cache_dir(root), options, key)
+    return inputs, lookup(cachebase.cache_dir(root), options, inputs.key)
 
 
 # --- output records: what a command that only prints printed from ---------------------
