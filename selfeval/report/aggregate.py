@@ -967,6 +967,17 @@ def aggregate(
                 last.findings,
                 last.responses,
             )
+    if cache_root is not None and inputs is not None:
+        # Only responses changed, and each reads as it did: the last run's result stands.
+        last = _cut_off(ws, cache_root, options, inputs)
+        if last is not None:
+            progress(WRITING, 1, 1)
+            return AggregateResult(
+                tuple(path for path, _ in last.written),
+                last.warnings,
+                last.findings,
+                last.responses,
+            )
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
     every = [c.id for c in exercise.categories]  # in file order
@@ -977,17 +988,6 @@ def aggregate(
             hint="add --category ID, or leave out -o (each report goes to reports/<category>/)",
         )
     found = ws.discover_responses()
-    if cache_root is not None and inputs is not None:
-        # Only responses changed, and each reads as it did: the last run's result stands.
-        last = _cut_off(ws, cache_root, options, inputs, found.current)
-        if last is not None:
-            progress(WRITING, 1, 1)
-            return AggregateResult(
-                tuple(path for path, _ in last.written),
-                last.warnings,
-                last.findings,
-                last.responses,
-            )
     parsed = read_responses(found.current, ws, jobs=jobs, cache=cache, progress=progress)
     cutoff = _cutoff_of(ws, inputs, parsed) if cache_root is not None else None
     progress(WRITING, 0, 0)
@@ -1062,19 +1062,23 @@ def _cut_off(
     cache_root: Path,
     options: dict[str, Any],
     inputs: runrecord.Inputs,
-    current: Sequence[Path],
 ) -> runrecord.Record | None:
     """The last run's record when the responses changed since it all read as they did then.
 
     The record's cut-off (:mod:`selfeval.report.runrecord`) holds each
-    response's bytes (SHA-256) and what it read as. A response whose bytes
-    are those of the record is not read; one whose bytes differ is read
-    through the cache (:func:`read_cached`, which keeps the entry for the
-    full run that follows a miss), and the first that reads otherwise, or a
-    response the record does not have, ends the check. When all read as
-    before, the cut-off key of the inputs now is computed; equal to the
-    record's (nothing else changed either) and with its files intact, the
-    record stands: it is kept again under the new inputs key, and returned.
+    response's bytes (SHA-256) and what it read as. First the cut-off key of
+    the inputs now is computed as if every response read as recorded: when
+    it differs from the record's, something besides the responses' bytes
+    changed (a text, the exercise, a file added, moved or removed) and
+    nothing is read. Which files are responses is the record's to say: with
+    the same files at the same places and the same exercise, the discovery
+    rule (:meth:`~selfeval.files.workspace.Workspace.discover_responses`, a
+    function of the places and the exercise) finds the same ones. Then each
+    response whose bytes are not the record's is read through the cache
+    (:func:`read_cached`, which keeps its entry for the full run a miss
+    makes); the first that reads otherwise ends the check. When all read as
+    before and the record's files are intact, the record stands: it is kept
+    again under the new inputs key, and returned.
 
     Returns:
         The record, or None (the run is made in full).
@@ -1083,26 +1087,25 @@ def _cut_off(
     if last is None or last.cutoff is None or last.key == inputs.key:
         return None
     kept = last.cutoff.responses
-    if len(kept) != len(current):
+    if not kept.keys() <= inputs.files.keys():
+        return None  # a response gone
+    key = runrecord.cutoff_key(inputs, {rel: res for rel, (_, res) in kept.items()})
+    if key != last.cutoff.key:
         return None
-    ctx: ReadContext | None = None
-    store: ReadCache | None = None
-    now: dict[str, tuple[str, str]] = {}
-    for path in current:
-        rel = _relative(path, ws.root)
-        sha, was = inputs.files.get(rel), kept.get(rel)
-        if sha is None or was is None:
+    changed = sorted(rel for rel, (sha, _) in kept.items() if inputs.files[rel] != sha)
+    if changed:
+        try:
+            ctx = ReadContext.of(ws)  # the exercise and questionnaires are the record's
+            store = ReadCache(cache_root, readcache.context_key(ws))
+        except SelfevalError:  # pragma: no cover - the key says they were valid
             return None
-        if sha != was[0]:
-            if ctx is None:
-                ctx, store = ReadContext.of(ws), ReadCache(cache_root, readcache.context_key(ws))
-            read = read_cached(ctx, store, path)
-            if read.errors or read.read_as != (sha, was[1]):
+        for rel in changed:
+            read = read_cached(ctx, store, ws.root / rel)
+            if read.errors or read.read_as != (inputs.files[rel], kept[rel][1]):
                 return None
-        now[rel] = (sha, was[1])
-    key = runrecord.cutoff_key(inputs, {rel: res for rel, (_, res) in now.items()})
-    if key != last.cutoff.key or not runrecord.intact(last):
+    if not runrecord.intact(last):
         return None
+    now = {rel: (inputs.files[rel], res) for rel, (_, res) in kept.items()}
     runrecord.store(
         cache_root,
         options,

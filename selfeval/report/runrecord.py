@@ -59,7 +59,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -102,31 +101,46 @@ _MAX_RECORD = 16 * 1024 * 1024
 _MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 
-def _files(root: Path) -> Iterator[tuple[str, Path]] | None:
+def _files(root: Path) -> Iterator[tuple[str, str]] | None:
     """Every input file under ``root`` (relative POSIX path, path), sorted.
 
     None for a link to a folder, and for anything that is not a regular file
     (a pipe, a device, a broken link): its content cannot be hashed soundly.
+    One ``scandir`` per folder: what each entry is comes with the listing
+    (``is_file`` is a regular file; a link is followed by one ``stat``, as
+    before), instead of a ``stat`` of every file and an ``lstat`` of every
+    folder (3 December, evening). A folder that cannot be
+    listed is left out, as ``os.walk`` left it out.
     """
-    found: list[tuple[str, Path]] = []
-    for folder, dirs, names in os.walk(root):
-        here = Path(folder)
-        rel_dir = here.relative_to(root)
-        for name in list(dirs):
-            if (here / name).is_symlink():
-                return None
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-        in_reports = rel_dir.parts[:1] == (_REPORTS,)
-        for name in names:
-            if in_reports and name != "draft.yaml":
-                continue
+    found: list[tuple[str, str]] = []
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, rel_dir = folders.pop()
+        in_reports = rel_dir == _REPORTS or rel_dir.startswith(_REPORTS + "/")
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
-                regular = stat.S_ISREG((here / name).stat().st_mode)
-            except OSError:  # a broken link, a file gone meanwhile
-                regular = False
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # a link to a folder too
+                regular = entry.is_file()  # links followed
+            except OSError:  # gone meanwhile
+                return None
+            if is_dir:
+                if is_link:
+                    return None
+                if entry.name not in _SKIP_DIRS:
+                    folders.append((entry.path, rel))
+                continue
+            if in_reports and entry.name != "draft.yaml":
+                continue
             if not regular:
                 return None  # a pipe or device: no content to hash (reading could block)
-            found.append(((rel_dir / name).as_posix(), here / name))
+            found.append((rel, entry.path))
     found.sort()
     return iter(found)
 
