@@ -10,6 +10,7 @@ is workspace input: a damaged, forged or foreign one is ignored.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -272,3 +273,40 @@ def test_a_response_that_reads_as_before_after_an_edit_undone_still_renders_what
     _run(runner, example_ws)
     assert rendered == ["md", "md", "md"]
     assert (example_ws / REPORT).read_bytes() == genuine
+
+
+def test_the_inputs_key_covers_every_input_file_and_refuses_what_it_cannot_hash(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    """What the key lists (``runrecord._files``): a workspace a user changes in each way."""
+    options = runrecord.options_of(
+        draft=False, fmt="md", output=None, include_drafts=False, ids=None, category=None
+    )
+    key = runrecord.inputs_key(example_ws, options)
+    assert key is not None
+    # Not inputs: the reports but draft.yaml, .git/, .selfeval/.
+    for rel in ("reports/integrated-report.md", "reports/x/y.md", ".git/HEAD", ".selfeval/x"):
+        (example_ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (example_ws / rel).write_text("x", "utf-8")
+    assert runrecord.inputs_key(example_ws, options) == key
+    # Inputs: a file in a new subfolder, a draft.yaml under reports/.
+    keys = {key}
+    for rel in ("texts/notes/a.md", "reports/x/draft.yaml"):
+        (example_ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (example_ws / rel).write_text("x", "utf-8")
+        keys.add(runrecord.inputs_key(example_ws, options))
+    assert None not in keys and len(keys) == 3
+    # What cannot be hashed soundly: no key (the run is never skipped).
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "f.md").write_text("x", "utf-8")
+    for make, rel in (
+        (lambda p: p.symlink_to(outside, target_is_directory=True), "texts/linked"),
+        (lambda p: p.symlink_to(outside / "gone.md"), "texts/broken.md"),
+        (lambda p: os.mkfifo(p), "texts/pipe"),
+    ):
+        path = example_ws / rel
+        make(path)
+        assert runrecord.inputs_key(example_ws, options) is None, rel
+        path.unlink()
+    assert runrecord.inputs_key(example_ws, options) in keys
