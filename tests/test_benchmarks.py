@@ -141,6 +141,7 @@ def test_run_quick_prints_every_figure() -> None:
         "aggregate first run, 5 / floor",
         "aggregate re-run, nothing changed, 5 / floor",
         "aggregate re-run, one response changed, 5 / floor",
+        "aggregate re-run, one answer edited, 5 / floor",
         "aggregate --jobs 2 first run, 5 / floor",
         "aggregate --draft / aggregate (re-runs), 5",
         "aggregate --draft (its parts not kept yet) / aggregate, 5",
