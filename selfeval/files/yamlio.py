@@ -1091,6 +1091,7 @@ def atomic_files(
     fsync: bool = True,
     within: Sequence[Path | None] = (),
     binary: Sequence[bool] = (),
+    keep_same: bool = False,
 ) -> Iterator[list[Any]]:
     """Open one handle per path; the files are replaced only when all were written.
 
@@ -1109,6 +1110,10 @@ def atomic_files(
             or None; missing entries mean None.
         binary: per path, True for a binary handle (a ``.docx``); missing entries
             mean text (UTF-8, ``\n`` line ends).
+        keep_same: when every file written is byte for byte its target's
+            content, leave the targets as they are (none renamed over, nothing
+            fsynced), as :func:`atomic_writer`'s ``keep_same``; when one
+            differs, all are replaced (the pair stays one pair).
 
     Yields:
         One handle per path, in order.
@@ -1144,6 +1149,12 @@ def atomic_files(
             for path, handle in zip(paths, handles, strict=True):
                 current = path
                 handle.flush()
+            if keep_same and all(
+                _same_bytes(tmp, target) for tmp, (target, _) in zip(temps, targets, strict=True)
+            ):
+                return  # the finally below removes the temporary files
+            for path, handle in zip(paths, handles, strict=True):
+                current = path
                 if fsync:
                     os.fsync(handle.fileno())
                 handle.close()

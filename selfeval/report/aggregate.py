@@ -58,6 +58,7 @@ from selfeval.model.names import MERGES_FILE
 from selfeval.model.questionnaire import Questionnaire
 from selfeval.model.response import Response
 from selfeval.report import readcache, runrecord
+from selfeval.report.draftkeep import DRAFTS_DIR, write_draft_kept
 from selfeval.report.findings import (
     Finding,
     SourceResponse,
@@ -66,7 +67,6 @@ from selfeval.report.findings import (
     load_draft,
     report_order,
     response_findings,
-    write_draft,
 )
 from selfeval.report.labels import LABELS_FILE, load_labels
 from selfeval.report.links import link_answers
@@ -1025,8 +1025,9 @@ def aggregate(
             held = [built]
             del built
             written += _write(
-                ws, held, draft=draft, fmt=fmt, output=output, ids=ids, category=one, jobs=workers
-            )
+                ws, held, draft=draft, fmt=fmt, output=output, ids=ids, category=one, jobs=workers,
+                drafts=cache_root / DRAFTS_DIR if cache_root is not None else None,
+            )  # fmt: skip
     if cache_root is not None and inputs is not None:
         runrecord.store(
             cache_root, options, inputs.key, written, warnings, findings, responses, cutoff=cutoff
@@ -1129,6 +1130,7 @@ def _write(
     ids: bool | None,
     category: str,
     jobs: int = 1,
+    drafts: Path | None = None,
 ) -> list[Path]:
     """Write one category's report (and, for a draft, its ``draft.yaml``); return the files.
 
@@ -1138,8 +1140,12 @@ def _write(
     so matplotlib and the pictures' pixels do not come on top of the model.
     With ``jobs`` over 1 (``--jobs``) the figures are drawn in a helper
     process while the report renders (:class:`selfeval.report.figures.DrawnAside`).
+    ``drafts``: where ``draft.yaml``'s bytes are kept between runs
+    (:func:`selfeval.report.draftkeep.write_draft_kept`), or None (``--no-cache``).
+    A draft pair whose two files come out byte for byte as they are on disk
+    is left as it is (not renamed over, not fsynced), as a plain report is.
     """
-    from selfeval.report.render import render_into, write_figures_beside
+    from selfeval.report.render import render_into
 
     built = held.pop()
     exercise = ws.exercise.for_category(category)
@@ -1193,18 +1199,23 @@ def _write(
         # renamed together, and both carry the same draft hash.
         draft_path = reports_dir(ws, category) / "draft.yaml"
         docx = fmt == "docx"
+        later = None
         with (
             paused_gc(),
             yamlio.atomic_files(
-                [draft_path, target], within=[ws.root, within], binary=[False, docx]
+                [draft_path, target],
+                within=[ws.root, within],
+                binary=[False, docx],
+                keep_same=True,
             ) as (draft_handle, report_handle),
         ):
-            write_draft(
+            write_draft_kept(
                 draft_handle,
                 built.findings,
                 exercise=exercise,
                 created_from=built.created_from,
                 hash=built.report.draft_hash,  # computed once, in build()
+                folder=drafts,
             )
             # Refused before the report is rendered; nothing is written then.
             draft_handle.flush()
@@ -1215,14 +1226,19 @@ def _write(
                 reference = find_reference([ws.templates_dir])
                 report_handle.write(render_docx(built.report, reference=reference, ids=ids))
             else:
-                render_into(
+                # The figures are made once, for the links and the files beside (as the
+                # plain report's): they were made a second time for the files.
+                later = render_into(
                     built.report,
                     report_handle,
                     fmt=fmt,
                     template_dirs=[ws.templates_dir],
                     figure_files=True,
                     ids=ids,
+                    defer_figures=True,
                 )
-        figures = write_figures_beside(built.report, target, within=within) if fmt == "md" else []
+                if later is not None:
+                    later.put_names(report_handle)
+        figures = later.write_beside(target, within=within) if later is not None else []
         written = [target, draft_path, *figures]
     return written

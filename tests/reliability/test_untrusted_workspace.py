@@ -625,8 +625,9 @@ def test_interrupted_draft_leaves_the_pair_as_it_was(
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt  # Ctrl-C (or a crash) while the pair is being written
 
-    # draft.yaml is streamed by write_draft (issue 20), the report after it.
-    monkeypatch.setattr("selfeval.report.aggregate.write_draft", interrupted)
+    # draft.yaml is streamed by write_draft (issue 20) or copied from its kept bytes
+    # (write_draft_kept), the report after it.
+    monkeypatch.setattr("selfeval.report.aggregate.write_draft_kept", interrupted)
     # DEF's self-evaluation is a draft now, so the new draft has other findings.
     result = _aggregate(runner, ws, "--draft")
     assert result.exit_code == 130, result.output
