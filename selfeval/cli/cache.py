@@ -24,8 +24,8 @@ def clear_command(workspace: WorkspaceOption = None) -> None:
     that changed. An entry is used only when the response file, the exercise,
     the questionnaires and selfeval itself are exactly as when it was made,
     so clearing is never needed for correct results: it frees disk space.
-    The record of the last status (shown again while no file changed) and
-    the report's rendered parts go with it.
+    The record of the last status (shown again while no file changed), the
+    report's rendered parts and the kept draft.yaml go with it.
     See docs/performance.md.
 
     Example:
