@@ -2,8 +2,8 @@
 
 ``aggregate --draft`` writes ``draft.yaml`` (17 MB at 1,000 responses) one
 finding at a time through :func:`selfeval.report.findings.write_draft`; every
-value goes through :func:`selfeval.files.yamlio.scalar`, about a second of CPU
-at that size (``docs/performance.md``, "``--draft`` (3 December, evening)").
+value goes through :func:`selfeval.files.yamlio.scalar`: 0.5-0.6 s of CPU at
+that size (``docs/performance.md``, "``--draft`` (issue 20, 3 December, evening)").
 The file is a function of its inputs only: the findings' listed fields, the
 project, the incident category, the responses it was made from, the draft
 hash, and the code that writes it. So its bytes are kept in
