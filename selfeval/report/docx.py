@@ -217,6 +217,7 @@ class _Writer:
         self.reference = reference
         self._table_pt: float | None = None  # the text size of the table being written
         self.styles = {s.name for s in self.doc.styles}
+        self._style_ids: dict[str, str | None] = {}
         self.headings: list[tuple[int, str]] = []
         self.toc_paragraph: Any = None
         self.table_number = 0
@@ -231,8 +232,32 @@ class _Writer:
         """The first of ``names`` the document has (a reference document may lack some)."""
         return next((n for n in names if n in self.styles), None)
 
+    def style_id(self, name: str) -> str | None:
+        """The id of the paragraph style ``name`` (None for the default style), looked up once.
+
+        python-docx looks the name up, then the default paragraph style, in every
+        style of the document each time a paragraph's style is set by name (a
+        third of the time of a Word report of the worked example).
+        """
+        if name not in self._style_ids:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            self._style_ids[name] = self.doc.styles.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
+
+    def paragraph(self, style: str | None) -> Any:
+        """A new paragraph at the end of the body, in the paragraph style named ``style``.
+
+        What ``Document.add_paragraph(style=name)`` does, with the style's id from
+        :meth:`style_id`; the default style is left unnamed, as Word and python-docx leave it.
+        """
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.style = self.style_id(style)
+        return paragraph
+
     def para(self, text: str = "", style: str | None = None, **run: Any) -> Any:
-        paragraph = self.doc.add_paragraph(style=self.style(style) if style else None)
+        paragraph = self.paragraph(self.style(style) if style else None)
         if text:
             self.run(paragraph, text, **run)
         return paragraph
@@ -250,7 +275,7 @@ class _Writer:
         """A heading, kept with the paragraph after it (a house style's heading may not be)."""
         level = max(1, min(level, 4))
         name = self.style(f"Heading {level}")
-        paragraph = self.doc.add_paragraph(style=name)
+        paragraph = self.paragraph(name)
         self.run(paragraph, _one_line(text), bold=name is None)
         paragraph.paragraph_format.keep_with_next = True
         self.headings.append((level, _one_line(text)))
@@ -290,7 +315,7 @@ class _Writer:
 
     def bullet(self, style: str = "List Bullet") -> Any:
         name = self.style(style)
-        paragraph = self.doc.add_paragraph(style=name)
+        paragraph = self.paragraph(name)
         if name is None:
             self.run(paragraph, "• ")
         return paragraph
@@ -607,7 +632,7 @@ class _Writer:
             from docx.text.paragraph import Paragraph
 
             last = Paragraph(paragraph, anchor._parent)
-            last.style = self.doc.styles[self.toc_style(level)]
+            last._p.style = self.style_id(self.toc_style(level))
             self.run(last, text)
         _field_end(last)
 
