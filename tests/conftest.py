@@ -85,3 +85,30 @@ def example_ws(tmp_path: Path) -> Path:
     target = tmp_path / "example"
     init_workspace(target, example=True)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _long_lived_objects_left_out_of_collections() -> None:
+    """Imports the report's libraries once per worker, then freezes what is alive.
+
+    A report run asks for a full garbage collection before it draws the figures
+    (``selfeval.report.render``, so that matplotlib takes the place of the report
+    model): in a test worker that collection walked every object pytest and the
+    imported libraries hold (~100,000 and more), at each of the suite's hundreds
+    of report runs. ``gc.freeze`` moves the objects alive now out of every later
+    collection (what it is for: long-lived objects made before the work starts);
+    garbage made by the tests themselves is collected as before.
+    """
+    import gc
+
+    import docx  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+    import selfeval.cli
+    import selfeval.report.aggregate
+    import selfeval.report.docx
+    import selfeval.report.figures  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
