@@ -38,6 +38,9 @@ def _while_rendering(monkeypatch: pytest.MonkeyPatch, count: Any) -> list[Any]:
     return seen
 
 
+# Slow tier: what memory holds while a report is made is proved by default for the read results and the
+# findings (the tests below); the figures' two checks draw every figure of the worked example again.
+@pytest.mark.slow
 def test_the_drawn_figures_are_freed_before_the_report_is_rendered(
     runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -66,6 +69,8 @@ def test_the_drawn_figures_are_freed_before_the_report_is_rendered(
     assert seen == [(False, 0)]  # the collector paused, and no figure left for it
 
 
+# Slow tier: see test_the_drawn_figures_are_freed_before_the_report_is_rendered.
+@pytest.mark.slow
 def test_the_figures_are_drawn_once_the_report_model_is_let_go_of(
     runner: CliRunner, example_ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

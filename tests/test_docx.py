@@ -274,6 +274,8 @@ def test_answer_text_is_written_as_plain_text(tmp_path: Path) -> None:
     assert "**niet vet** <w:t>x</w:t> $a^2$ `code`" in text
 
 
+# Slow tier: python-docx opens every Word report by default; LibreOffice laying it out takes ~3 s.
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
 )

@@ -129,7 +129,18 @@ def _named_by_their_bytes(folder: Path, names: list[str]) -> bool:
     )
 
 
-@pytest.mark.parametrize("run", ["first", "from the caches", "--no-cache", "small blocks"])
+# Slow tier: --no-cache draws as a first run does, and the pictures kept are read back by
+# default in tests/test_figure_cache.py; by default a first run, and one whose every
+# stand-in straddles two blocks of the scan.
+@pytest.mark.parametrize(
+    "run",
+    [
+        "first",
+        pytest.param("from the caches", marks=pytest.mark.slow),
+        pytest.param("--no-cache", marks=pytest.mark.slow),
+        "small blocks",
+    ],
+)
 def test_markdown_is_what_a_render_gives_each_picture_named_by_its_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: str
 ) -> None:

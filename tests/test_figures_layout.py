@@ -154,6 +154,10 @@ def test_boxes_never_overlap_and_no_arrow_passes_behind_a_box(
     _check(layout, names, strong)
 
 
+# Slow tier: the largest and a long-named exercise are drawn by default
+# (test_twelve_departments_with_long_names_and_pairs_both_ways_are_all_seen,
+# test_boxes_never_overlap_and_no_arrow_passes_behind_a_box); this is the random search over both.
+@pytest.mark.slow
 @settings(max_examples=12)
 @given(st.integers(1, figures_module.MAX_NODES), st.integers(1, 80))
 @example(figures_module.MAX_NODES, 80)

@@ -119,15 +119,17 @@ def override_partial(ws: Path) -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        change_response,
-        change_answered_finding,
-        change_text,
-        change_exercise,
-        add_merge,
-        change_labels,
-        override_partial,
+        pytest.param(change_response, id="response"),
+        # Slow tier: a change that reaches every finding (the exercise), a finding's text read
+        # again (answered), a merge: each re-renders most parts (~2-3 s); by default the
+        # kinds of key are proved by a response, a text, the labels and a template.
+        pytest.param(change_answered_finding, id="answered-finding", marks=pytest.mark.slow),
+        pytest.param(change_text, id="text"),
+        pytest.param(change_exercise, id="exercise", marks=pytest.mark.slow),
+        pytest.param(add_merge, id="merge", marks=pytest.mark.slow),
+        pytest.param(change_labels, id="labels"),
+        pytest.param(override_partial, id="template"),
     ],
-    ids=["response", "answered-finding", "text", "exercise", "merge", "labels", "template"],
 )
 def test_a_re_run_after_a_change_writes_the_report_a_run_without_cache_writes(
     runner: CliRunner, example_ws: Path, tmp_path: Path, change: Callable[[Path], None]

@@ -159,6 +159,9 @@ def test_aggregate_refuses_negative_jobs(big_ws: Path, runner: CliRunner) -> Non
     assert "--jobs must be between 0 and 256 (got -1)" in result.stderr
 
 
+# Slow tier: a dead worker is proved by default in test_a_dead_worker_is_a_clear_error_not_a_traceback;
+# Ctrl-C reaching a process group of workers takes a fresh interpreter and 40 responses.
+@pytest.mark.slow
 def test_ctrl_c_during_aggregate_jobs_says_interrupted_without_tracebacks(
     tmp_path: Path,
 ) -> None:
@@ -305,6 +308,10 @@ def _aggregate_in_a_fresh_process(ws: Path, jobs: str) -> str:
     return done.stderr
 
 
+# Slow tier: --jobs 2 against --jobs 1 is proved by default in test_aggregate_with_jobs_writes_the_same_report,
+# the helper process in test_a_helper_process_gives_back_what_its_function_returns and
+# test_figures_are_drawn_here_when_no_helper_can_start (two fresh interpreters drawing: ~7 s).
+@pytest.mark.slow
 def test_jobs_2_draws_the_figures_aside_and_writes_the_same_files(example_ws: Path) -> None:
     other = example_ws.parent / "other"
     shutil.copytree(example_ws, other)

@@ -134,6 +134,10 @@ def through_review(child: pexpect.spawn) -> None:
         child.send(DOWN * 3 + ENTER)  # "Done reading" is the last entry; lists do not wrap
 
 
+# Slow tier: a changed draft is proved by default through the CLI runner in tests/test_peer_review.py
+# (test_a_changed_draft_is_refused_with_what_changed_until_rebase and the rebase tests); this
+# is the same in a real terminal.
+@pytest.mark.slow
 def test_a_changed_draft_starts_in_one_command_with_consent_and_a_reaction_is_changed(
     tmp_path: Path,
 ) -> None:

@@ -174,11 +174,19 @@ def _forged(raw: bytes, key: str) -> bytes:
         pytest.param(lambda raw, key: b"", id="empty", marks=pytest.mark.slow),
         pytest.param(lambda raw, key: b"\xff\xfe garbage", id="not-utf8", marks=pytest.mark.slow),
         pytest.param(lambda raw, key: b"cos\nsystem\n(S'echo pwned'\ntR.", id="a-pickle"),
-        pytest.param(lambda raw, key: raw[sealed.SEAL_BYTES :], id="unsealed"),
+        pytest.param(
+            lambda raw, key: raw[sealed.SEAL_BYTES :], id="unsealed", marks=pytest.mark.slow
+        ),
         pytest.param(_forged, id="forged"),
-        pytest.param(_ours(lambda d: d.update(key="0" * 64)), id="foreign-key"),
-        pytest.param(_ours(lambda d: d.update(findings="lots")), id="wrong-type"),
-        pytest.param(_ours(lambda d: d.update(format=0)), id="stale-format"),
+        pytest.param(
+            _ours(lambda d: d.update(key="0" * 64)), id="foreign-key", marks=pytest.mark.slow
+        ),
+        pytest.param(
+            _ours(lambda d: d.update(findings="lots")), id="wrong-type", marks=pytest.mark.slow
+        ),
+        pytest.param(
+            _ours(lambda d: d.update(format=0)), id="stale-format", marks=pytest.mark.slow
+        ),
     ],
 )
 def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
@@ -200,6 +208,9 @@ def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
     assert parsed == []  # and the entries were rewritten
 
 
+# Slow tier: a damaged or half-written entry is ignored by default (test_a_damaged_cache_entry_is_ignored_and_rebuilt);
+# two real aggregates at once take two fresh interpreters (~5 s).
+@pytest.mark.slow
 def test_two_aggregates_at_once_leave_a_sound_cache(
     runner: CliRunner, example_ws: Path, parsed: list[Path]
 ) -> None:

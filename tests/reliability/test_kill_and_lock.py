@@ -72,6 +72,9 @@ def _wait_for(child: subprocess.Popen[str], word: str) -> None:
     assert line.strip() == word, (line, child.stderr.read() if child.poll() is not None else "")
 
 
+# Slow tier: kill -9 during fill is proved by default in tests/test_fill_pty.py
+# (test_kill_9_leaves_the_last_saved_draft_intact); this is the store's own loop, once.
+@pytest.mark.slow
 def test_kill_9_while_saving_leaves_a_whole_file(
     ws: Path, child_processes: list[subprocess.Popen[Any]]
 ) -> None:
