@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -114,28 +115,61 @@ def example_ws(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session", autouse=True)
+#: Tests between two freezes of what is alive (:func:`_long_lived_objects_left_out_of_collections`).
+_FREEZE_EVERY = 25
+_tests_run = 0
+
+
+@pytest.fixture(autouse=True)
 def _long_lived_objects_left_out_of_collections() -> None:
-    """Imports the report's libraries once per worker, then freezes what is alive.
+    """Every 25 tests, collect the garbage, then freeze what is alive.
 
     A report run asks for a full garbage collection before it draws the figures
     (``selfeval.report.render``, so that matplotlib takes the place of the report
-    model): in a test worker that collection walked every object pytest and the
-    imported libraries hold (~100,000 and more), at each of the suite's hundreds
-    of report runs. ``gc.freeze`` moves the objects alive now out of every later
-    collection (what it is for: long-lived objects made before the work starts);
-    garbage made by the tests themselves is collected as before.
+    model): in a test worker that collection walked every object pytest, the
+    libraries and the earlier tests' caches hold (~0.1 s each, hundreds of times).
+    ``gc.freeze`` moves the objects alive now out of every later collection (what
+    it is for: long-lived objects); the collection just before it leaves no garbage
+    behind to freeze, and what each test makes is collected as before.
     """
-    import gc
+    global _tests_run
+    if _tests_run % _FREEZE_EVERY == 0:
+        import gc
 
-    import docx  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-    from matplotlib.backends import backend_agg  # noqa: F401
+        gc.collect()
+        gc.freeze()
+    _tests_run += 1
 
-    import selfeval.cli
-    import selfeval.report.aggregate
-    import selfeval.report.docx
-    import selfeval.report.figures  # noqa: F401
 
-    gc.collect()
-    gc.freeze()
+def _build_each_cli_once() -> None:
+    """typer's test runner builds the click command from the app once per state of the app.
+
+    ``CliRunner.invoke`` builds every registered command again from its function's
+    signature at each call (typer reads each parameter's annotations and help): about
+    a tenth of the suite's CPU over its ~1,200 calls. A user's ``selfeval`` builds
+    it once per process, which is what this gives each test process: one build per
+    app, rebuilt when a command or group is registered (a command module imported
+    later, as the lazy group does) or the callback changes.
+    """
+    import weakref
+
+    import typer.testing
+
+    original = typer.testing._get_command
+    built: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+    def get_command(app: Any) -> Any:
+        state = (
+            tuple(map(id, app.registered_commands)),
+            tuple(map(id, app.registered_groups)),
+            id(app.registered_callback),
+        )
+        kept = built.get(app)
+        if kept is None or kept[0] != state:
+            kept = built[app] = (state, original(app))
+        return kept[1]
+
+    typer.testing._get_command = get_command
+
+
+_build_each_cli_once()
