@@ -31,16 +31,21 @@ from pathlib import Path
 held, release = Path(sys.argv[1]), Path(sys.argv[2])
 _replace = os.replace
 
+def say(line):
+    # One write per line: the main thread and the held save both speak, and print()
+    # writes a line and its newline apart ("SAVE HELDmain done" was read once).
+    os.write(1, (line + "\\n").encode())
+
 def replace(src, dst):
     if threading.current_thread() is threading.main_thread() or held.exists():
         return _replace(src, dst)
     held.write_text("held")
-    print("SAVE HELD", flush=True)
+    say("SAVE HELD")
     deadline = time.monotonic() + 120  # a hang guard only
     while not release.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     _replace(src, dst)
-    print("RENAMED", flush=True)
+    say("RENAMED")
 
 os.replace = replace
 """
@@ -64,7 +69,7 @@ store = ResponseStore(Workspace(Path(sys.argv[3])), "DEP1", "mini")
 store.open()
 store.answers["name"] = "Financiën"
 store.save(background=True)
-print("main done", flush=True)
+say("main done")
 """  # the main thread ends here: the write is held, the store never closed
 )
 
@@ -147,7 +152,10 @@ def test_a_process_that_ends_with_a_write_pending_finishes_it(tmp_path: Path) ->
     try:
         assert child.stdout is not None
         lines = {child.stdout.readline().strip() for _ in range(2)}
-        assert lines == {"SAVE HELD", "main done"}, child.stderr.read() if child.stderr else ""
+        if lines != {"SAVE HELD", "main done"}:
+            child.kill()  # before reading its stderr: the held save would wait for the guard
+            _, err = child.communicate(timeout=HANG_GUARD)
+            pytest.fail(f"the child said {lines!r}, not its two lines; stderr: {err}")
         assert _on_disk(ws) == {}  # the main thread is done; the write is still held
         release.touch()
         out, err = child.communicate(timeout=HANG_GUARD)
