@@ -130,12 +130,12 @@ def _named_by_their_bytes(folder: Path, names: list[str]) -> bool:
 
 
 # Slow tier: --no-cache draws as a first run does, and the pictures kept are read back by
-# default in tests/test_figure_cache.py; by default a first run, and one whose every
-# stand-in straddles two blocks of the scan.
+# default in tests/test_figure_cache.py; by default a first run whose every stand-in
+# straddles two blocks of the scan (a first run with the usual blocks in the slow tier).
 @pytest.mark.parametrize(
     "run",
     [
-        "first",
+        pytest.param("first", marks=pytest.mark.slow),
         pytest.param("from the caches", marks=pytest.mark.slow),
         pytest.param("--no-cache", marks=pytest.mark.slow),
         "small blocks",

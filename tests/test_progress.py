@@ -43,6 +43,10 @@ def _piped(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
+# Slow tier: the bars on a terminal are proved by default for export
+# (test_export.py::test_a_progress_bar_on_a_terminal; one helper draws every bar);
+# aggregate's in a terminal takes a fresh interpreter drawing the figures (~4 s).
+@pytest.mark.slow
 def test_aggregate_shows_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     child = _on_a_terminal(example_ws, "aggregate")
     child.expect(r"Reading responses.*9/9")

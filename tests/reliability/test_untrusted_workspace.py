@@ -121,7 +121,17 @@ HOSTILE_WHEN = {
 
 # The ids are the names: the text itself in a test id would be put in the child's
 # environment (PYTEST_CURRENT_TEST) and overflow it.
-@pytest.mark.parametrize("name", list(HOSTILE_WHEN))
+# Slow tier: the three over-long conditions meet the same length check; by default one of
+# them (the parentheses) and both nested ones within the length.
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.slow)
+        if name in ("50000-nots", "1MB-and-chain")
+        else name
+        for name in HOSTILE_WHEN
+    ],
+)
 def test_hostile_when_is_refused_with_one_line(ws: Path, name: str) -> None:
     condition, fragment = HOSTILE_WHEN[name]
     path = _questionnaire(ws, _when(condition))
@@ -236,7 +246,15 @@ RUNAWAY = {
 }
 
 
-@pytest.mark.parametrize("name", list(RUNAWAY))
+# Slow tier: the exponential macro (~2.5 s) meets the same meter as the loops; by default
+# every other runaway.
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.slow) if name == "exponential-macro" else name
+        for name in RUNAWAY
+    ],
+)
 def test_template_work_is_bounded(
     runner: CliRunner, ws: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
