@@ -449,7 +449,7 @@ def _check_texts(workspace: Workspace, report: Report, skip: Sequence[Path] = ()
 
 
 #: Checks the template overrides in the given folders (the report's sandbox,
-#: :func:`selfeval.report.render.check_templates`; passed in by the CLI, as checks/
+#: :func:`selfeval.report.trial.check_and_try_templates`; passed in by the CLI, as checks/
 #: does not import report/), returning one error per broken template.
 TemplateCheck = Callable[[Sequence[Path]], Sequence[SelfevalError]]
 
@@ -488,13 +488,14 @@ def validate_workspace(
     (:meth:`Workspace.report_contract_problems`), the earlier submitted
     versions kept by ``--reopen``, the texts (``texts/*.md`` readable UTF-8;
     ``texts/merges.yaml`` by aggregate's own check, ``merges_check``)
-    and template overrides (``templates/*.j2`` parse in the sandbox), and
+    and template overrides (``templates/*.j2`` parse and render in the sandbox), and
     anything else under ``responses/`` (see the module docstring).
 
     Args:
         workspace: the opened workspace.
-        template_check: parses the template overrides in ``templates/``
-            (file:line per broken one); None skips them.
+        template_check: parses the template overrides in ``templates/`` and
+            tries them (the CLI's :func:`selfeval.report.trial.check_and_try_templates`;
+            file:line per broken one); None skips them.
         merges_check: makes the check of ``texts/merges.yaml`` as
             ``aggregate`` does it (its form, and that its ids are findings of
             one kind), fed the responses as they are checked

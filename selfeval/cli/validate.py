@@ -31,7 +31,10 @@ def validate_command(
 
     Every problem is listed with file:line:column and what to do. Responses
     are checked against exactly the questionnaire version (and content hash)
-    they pin. Exit 0 when everything is valid, 1 when anything is not.
+    they pin. Report template overrides in templates/ are parsed and tried:
+    the report is rendered with them on the worked example's data, in the
+    sandbox aggregate uses. Exit 0 when everything is valid, 1 when anything
+    is not.
 
     Examples:
 
@@ -41,14 +44,16 @@ def validate_command(
     """
     from selfeval.checks.validate import validate_paths, validate_workspace
     from selfeval.files.workspace import Workspace
-    from selfeval.report.render import check_templates
+    from selfeval.report.trial import check_and_try_templates
 
     if paths:
         ws = Workspace.open(workspace) if workspace else None
         report = validate_paths(paths, workspace=ws)
     else:
         report = validate_workspace(
-            Workspace.open(workspace), template_check=check_templates, merges_check=_check_merges
+            Workspace.open(workspace),
+            template_check=check_and_try_templates,
+            merges_check=_check_merges,
         )
     for problem in report.problems:
         echo_err(f"Error: {problem}")

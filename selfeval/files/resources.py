@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["example_files", "newest_questionnaires", "shipped_questionnaires", "template_dir"]
+__all__ = [
+    "example_files",
+    "example_root",
+    "newest_questionnaires",
+    "shipped_questionnaires",
+    "template_dir",
+]
 
 #: ``<id>-<MAJOR.MINOR.PATCH>.yaml``, the name of a questionnaire version file.
 _VERSION_FILE = re.compile(r"^(?P<id>.+)-(?P<version>\d+\.\d+\.\d+)\.yaml$")
@@ -26,6 +32,11 @@ def _root() -> Path:
     if (_BUNDLED / "example" / "selfeval.yaml").is_file():
         return _BUNDLED / "example"
     return _CHECKOUT
+
+
+def example_root() -> Path:
+    """The folder of the worked example workspace shipped with selfeval (to read, never write)."""
+    return _root()
 
 
 def shipped_questionnaires() -> list[Path]:

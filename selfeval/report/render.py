@@ -64,6 +64,7 @@ __all__ = [
     "markdown_to_html",
     "render",
     "render_into",
+    "trial_render",
     "write_figures_beside",
     "write_report",
 ]
@@ -817,6 +818,7 @@ def render(
     template_dirs: Sequence[Path] = (),
     figure_files: bool = False,
     ids: bool | None = None,
+    draw_figures: bool = True,
 ) -> str:
     """Render the report.
 
@@ -830,6 +832,10 @@ def render(
             False: no figures. HTML always has them, inline.
         ids: show finding ids in the running text (None: in a draft only;
             ``--ids`` / ``--no-ids``).
+        draw_figures: False: no picture is drawn (a trial render,
+            :func:`trial_render`): the Markdown links stand-in names of the
+            real names' length and the HTML keeps each figure's image
+            paragraph instead of its inline SVG.
 
     Returns:
         The document text, ending with one newline.
@@ -842,7 +848,14 @@ def render(
     """
     import jinja2
 
-    figures = _figures(report, fmt, figure_files)
+    if draw_figures:
+        figures = _figures(report, fmt, figure_files)
+    else:
+        from selfeval.report.figures import figures as figures_of
+
+        found = figures_of(report)
+        stand_ins = {f.key: f"figure-{f.number}-{'0' * 10}.png" for f in found}
+        figures = _figures(report, fmt, figure_files, found, stand_ins)
     with _template_errors():
         env = _environment(template_dirs, note_links=fmt == "html")
         template = env.get_template(MD_TEMPLATE)
@@ -853,7 +866,7 @@ def render(
         text = _tidy("".join(_metered(chunks, budget, checked)))
     if fmt == "html":
         body = markdown_to_html(text)
-        if figures:
+        if figures and draw_figures:
             body = _inline_figures(body, report)
         body = _accessible(body, report)
         body = _with_contents(body, report.L.get("contents", "Contents"))
@@ -950,6 +963,38 @@ def check_templates(template_dirs: Sequence[Path]) -> list[InputError]:
                 with _template_errors():
                     env.get_template(path.name)
             except InputError as exc:
+                problems.append(exc)
+    return problems
+
+
+def trial_render(report: Report, template_dirs: Sequence[Path]) -> list[InputError]:
+    """Render ``report`` with the template overrides as ``aggregate`` would, keeping nothing.
+
+    For ``selfeval validate`` (:mod:`selfeval.report.trial` gives it the
+    worked example's report model): the Markdown report, and the HTML page
+    when ``integrated-report.html.j2`` is overridden, each through
+    :func:`render` (the same sandbox, limits and messages as ``aggregate``),
+    with no figure drawn (``draw_figures=False``).
+
+    Args:
+        report: the report model to render.
+        template_dirs: the override folders (a workspace's ``templates/``).
+
+    Returns:
+        The error each render raised (file and line when known), at most one
+        per format; empty when both rendered.
+    """
+    formats: list[Literal["md", "html"]] = ["md"]
+    if any((Path(d) / HTML_TEMPLATE).is_file() for d in template_dirs):
+        formats.append("html")
+    problems: list[InputError] = []
+    for fmt in formats:
+        try:
+            render(
+                report, fmt=fmt, template_dirs=template_dirs, figure_files=True, draw_figures=False
+            )
+        except InputError as exc:
+            if all(str(exc) != str(p) for p in problems):  # html renders the md first
                 problems.append(exc)
     return problems
 
