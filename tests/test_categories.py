@@ -230,3 +230,135 @@ def test_the_merges_file_is_read_once_for_every_category(
     code, _, err = run(runner, ws, "aggregate", "--no-cache")
     assert code == 0, err
     assert len(reads) == 1
+
+
+SECOND = "  - {key: two, title: Second bottleneck, description: Also wrong.}\ncompleted_by"
+
+
+def with_merges(ws: Path, text: str) -> Path:
+    (ws / "texts" / "merges.yaml").write_text(text, "utf-8")
+    return ws
+
+
+def draft_merges(ws: Path, category: str) -> dict[str, list[str]]:
+    """Finding id → merged ids, as reports/<category>/draft.yaml says it."""
+    import yaml
+
+    data = yaml.safe_load((ws / "reports" / category / "draft.yaml").read_text("utf-8"))
+    return {f["id"]: f["merged"] for f in data["findings"]}
+
+
+def test_a_merge_of_one_category_leaves_the_others_report_alone(
+    runner: CliRunner, ws: Path
+) -> None:
+    """A merge of droughts' findings made the floods report fail ("not a finding of any response").
+
+    WAT.bottlenecks.one is a finding of both categories (ids carry no
+    category), AGR.bottlenecks.one of droughts only: the merge is droughts'.
+    """
+    with_merges(
+        filled(runner, ws), "merges:\n  - ids: [WAT.bottlenecks.one, AGR.bottlenecks.one]\n"
+    )
+    for command in (("validate",), ("aggregate", "--category", "floods", "--draft")):
+        code, out, err = run(runner, ws, *command)
+        assert code == 0, (command, out + err)
+    code, out, err = run(runner, ws, "aggregate", "--draft")
+    assert code == 0, out + err
+    assert draft_merges(ws, "droughts")["WAT.bottlenecks.one"] == ["AGR.bottlenecks.one"]
+    # Floods loses nothing by leaving the merge alone: its finding is there, unmerged.
+    assert draft_merges(ws, "floods")["WAT.bottlenecks.one"] == []
+    code, out, err = run(runner, ws, "aggregate")
+    assert code == 0, out + err
+    floods = (ws / "reports/floods/integrated-report.md").read_text("utf-8")
+    assert "Flood bottleneck" in floods and "Agriculture" not in floods
+
+
+def test_a_merge_across_categories_is_one_error_everywhere(runner: CliRunner, ws: Path) -> None:
+    (ws / "wat-floods.yaml").write_text(
+        answers("evacuate", "Flood bottleneck").replace("key: one", "key: high-water"), "utf-8"
+    )
+    with_merges(
+        filled(runner, ws),
+        "# the secretariat's merges\nmerges:\n"
+        "  - ids: [WAT.bottlenecks.high-water, AGR.bottlenecks.one]\n",
+    )
+    said = (
+        "a merge names findings of different incident categories: "
+        "WAT.bottlenecks.high-water (floods), AGR.bottlenecks.one (droughts)"
+    )
+    for command in (
+        ("validate",),
+        ("aggregate",),
+        ("aggregate", "--category", "floods"),
+        ("aggregate", "--category", "droughts", "--draft"),
+    ):
+        code, out, err = run(runner, ws, *command)
+        assert code == 1, (command, out + err)
+        assert "merges.yaml:3" in out + err and said in out + err, (command, out + err)
+        assert "split it into one merge per incident category" in out + err
+        assert "Traceback" not in out + err
+
+
+def test_a_merge_naming_an_id_of_no_category_is_an_error_everywhere(
+    runner: CliRunner, ws: Path
+) -> None:
+    with_merges(filled(runner, ws), "merges:\n  - ids: [AGR.bottlenecks.one, AGR.bottlenecks.9]\n")
+    for command in (("validate",), ("aggregate", "--category", "floods"), ("aggregate",)):
+        code, out, err = run(runner, ws, *command)
+        assert code == 1, (command, out + err)
+        assert "merges.yaml:2" in out + err, (command, out + err)
+        assert (
+            "a merge names 'AGR.bottlenecks.9', which is not a finding of any response "
+            "in any incident category" in out + err
+        )
+
+
+def test_a_merge_says_its_category_when_both_have_its_ids(runner: CliRunner, ws: Path) -> None:
+    """Ids of a department that answered in both categories: the merge is both's unless it says."""
+    for name, phase, title in (
+        ("wat-floods", "evacuate", "Flood"),
+        ("wat-droughts", "ration", "Dry"),
+    ):
+        text = answers(phase, title).replace("completed_by", SECOND)
+        (ws / f"{name}.yaml").write_text(text, "utf-8")
+    filled(runner, ws)
+    both = "merges:\n  - ids: [WAT.bottlenecks.one, WAT.bottlenecks.two]\n"
+    with_merges(ws, both)
+    assert run(runner, ws, "aggregate", "--draft")[0] == 0
+    for category in ("floods", "droughts"):
+        assert draft_merges(ws, category)["WAT.bottlenecks.one"] == ["WAT.bottlenecks.two"]
+    with_merges(ws, both + "    category: droughts\n")
+    code, out, err = run(runner, ws, "aggregate", "--draft")
+    assert code == 0, out + err
+    assert draft_merges(ws, "droughts")["WAT.bottlenecks.one"] == ["WAT.bottlenecks.two"]
+    floods = draft_merges(ws, "floods")
+    assert floods["WAT.bottlenecks.one"] == [] and floods["WAT.bottlenecks.two"] == []
+    with_merges(ws, both + "    category: storms\n")
+    for command in (("validate",), ("aggregate", "--category", "floods")):
+        code, out, err = run(runner, ws, *command)
+        assert code == 1 and "merges.yaml:2" in out + err, (command, out + err)
+        assert "the merge is for incident category 'storms'" in out + err
+        assert "its incident categories: floods, droughts" in out + err
+
+
+def test_same_as_naming_another_categorys_finding_says_so(runner: CliRunner, ws: Path) -> None:
+    (ws / "wat-floods.yaml").write_text(
+        answers("evacuate", "Flood bottleneck").replace("key: one", "key: high-water"), "utf-8"
+    )
+    (ws / "agr-droughts.yaml").write_text(
+        answers("ration", "Drought bottleneck of Agriculture").replace(
+            "key: one,", "key: one, same_as: [WAT.bottlenecks.high-water],"
+        ),
+        "utf-8",
+    )
+    filled(runner, ws)
+    for command in (("aggregate", "--category", "droughts"), ("aggregate",)):
+        code, out, err = run(runner, ws, *command)
+        assert code == 1, (command, out + err)
+        assert "responses/droughts/AGR/self-evaluation.yaml" in out + err
+        assert (
+            "same_as of AGR.bottlenecks.one names 'WAT.bottlenecks.high-water', "
+            "a finding of incident category floods, not of this report's" in out + err
+        ), out + err
+    # The floods report has nothing to do with it.
+    assert run(runner, ws, "aggregate", "--category", "floods")[0] == 0

@@ -70,7 +70,7 @@ from selfeval.report.findings import (
 )
 from selfeval.report.labels import LABELS_FILE, load_labels
 from selfeval.report.links import link_answers
-from selfeval.report.merges import MergeSpec, load_merges, merge_findings
+from selfeval.report.merges import MergeSpec, load_merges, merge_findings, merges_of_category
 from selfeval.report.model import OPTIONAL_TEXTS, TEXTS, Report, ReportInput, build_report
 from selfeval.report.parallel import check_jobs, map_in_processes
 
@@ -736,22 +736,23 @@ class _Merged:
     warnings: list[str]
 
 
-def _merge(
-    ws: Workspace,
-    parsed: Sequence[ParsedResponse],
-    *,
-    include_drafts: bool,
-    category: str | None = None,
-    merges: MergesOnce | None = None,
-) -> _Merged:
-    """The responses of ``category`` checked, their findings in report order, merged.
+def _gather(
+    ws: Workspace, parsed: Sequence[ParsedResponse], *, include_drafts: bool, category: str
+) -> tuple[
+    Exercise,
+    list[tuple[SourceResponse, Sequence[Finding]]],
+    list[tuple[SourceResponse, Sequence[Finding]]],
+    list[str],
+    list[str],
+    list[SelfevalError],
+]:
+    """The responses of ``category``, sorted for its report.
 
-    Raises:
-        ValidationProblems/InputError: as :func:`build`; also for ``texts/merges.yaml``.
+    Returns:
+        (the exercise as the category sees it, responses included, drafts left
+        out, ids of answers not counted, warnings, problems).
     """
-    category = ws.incident_category(category).id
     exercise = ws.exercise.for_category(category)
-    questionnaires = ws.questionnaires()
     problems: list[SelfevalError] = []
     warnings: list[str] = []
     included: list[tuple[SourceResponse, Sequence[Finding]]] = []
@@ -786,6 +787,44 @@ def _merge(
                     f"{item.rel}: kept but not counted (the condition of the question is "
                     f"false): {', '.join(item.not_counted)}"
                 )
+    return exercise, included, left_out, not_counted_ids, warnings, problems
+
+
+def _category_ids(
+    ws: Workspace, parsed: Sequence[ParsedResponse], *, include_drafts: bool, category: str
+) -> frozenset[str]:
+    """Every id a merge may name in ``category``: its findings, left-out and not-counted ones."""
+    exercise, included, left_out, not_counted_ids, _, _ = _gather(
+        ws, parsed, include_drafts=include_drafts, category=category
+    )
+    ids = {f.id for f in report_order(exercise, included)}
+    if left_out:
+        ids.update(f.id for f in report_order(exercise, left_out))
+    return frozenset(ids | set(not_counted_ids))
+
+
+def _merge(
+    ws: Workspace,
+    parsed: Sequence[ParsedResponse],
+    *,
+    include_drafts: bool,
+    category: str | None = None,
+    merges: MergesOnce | None = None,
+) -> _Merged:
+    """The responses of ``category`` checked, their findings in report order, merged.
+
+    ``texts/merges.yaml``'s merges are those of this category
+    (:func:`selfeval.report.merges.merges_of_category`, judged against the
+    ids of every category, so each category's run says the same).
+
+    Raises:
+        ValidationProblems/InputError: as :func:`build`; also for ``texts/merges.yaml``.
+    """
+    category = ws.incident_category(category).id
+    questionnaires = ws.questionnaires()
+    exercise, included, left_out, not_counted_ids, warnings, problems = _gather(
+        ws, parsed, include_drafts=include_drafts, category=category
+    )
     answered = {item.questionnaire for item in parsed if item.questionnaire is not None}
     problems[:0] = ws.report_contract_problems(questionnaires[key] for key in sorted(answered))
     if problems:
@@ -801,8 +840,25 @@ def _merge(
     findings = report_order(exercise, included)
     skipped_ids = [f.id for f in report_order(exercise, left_out)] if left_out else []
     specs = (merges or merges_once(ws))()
+    others: dict[str, frozenset[str]] = {}
+    if len(ws.exercise.categories) > 1:
+        # Ids carry no category: which categories hold each id decides whose
+        # business a merge (or a same_as) is (docs/findings.md §4).
+        for other in ws.exercise.categories:
+            if other.id != category:
+                others[other.id] = _category_ids(
+                    ws, parsed, include_drafts=include_drafts, category=other.id
+                )
+    if others:
+        own = frozenset({f.id for f in findings} | set(skipped_ids) | set(not_counted_ids))
+        specs = merges_of_category(specs, category, {category: own, **others})
     merged, aliases, merge_warnings = merge_findings(
-        findings, specs, exercise=exercise, left_out=skipped_ids, not_counted=not_counted_ids
+        findings,
+        specs,
+        exercise=exercise,
+        left_out=skipped_ids,
+        not_counted=not_counted_ids,
+        elsewhere=others,
     )
     warnings += merge_warnings
     sources = [source for source, _ in included]
