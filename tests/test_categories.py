@@ -259,7 +259,11 @@ def test_a_merge_of_one_category_leaves_the_others_report_alone(
     with_merges(
         filled(runner, ws), "merges:\n  - ids: [WAT.bottlenecks.one, AGR.bottlenecks.one]\n"
     )
-    for command in (("validate",), ("aggregate", "--category", "floods", "--draft")):
+    for command in (
+        ("validate",),
+        ("aggregate", "--category", "floods", "--draft"),
+        ("export", "--format", "csv", "--category", "floods", "-o", str(ws / "out")),
+    ):
         code, out, err = run(runner, ws, *command)
         assert code == 0, (command, out + err)
     code, out, err = run(runner, ws, "aggregate", "--draft")
@@ -362,3 +366,46 @@ def test_same_as_naming_another_categorys_finding_says_so(runner: CliRunner, ws:
         ), out + err
     # The floods report has nothing to do with it.
     assert run(runner, ws, "aggregate", "--category", "floods")[0] == 0
+
+
+def test_a_reaction_is_to_its_own_categorys_findings(runner: CliRunner, ws: Path) -> None:
+    """A peer review answers its category's draft; a reaction to another category's id is stale."""
+    exercise = ws / "selfeval.yaml"
+    exercise.write_text(
+        EXERCISE.replace(
+            "involvement: [self-evaluation]\n    categories",
+            "involvement: [self-evaluation, peer-review-1]\n    categories",
+        ),
+        "utf-8",
+    )
+    (ws / "wat-floods.yaml").write_text(
+        answers("evacuate", "Flood bottleneck").replace("key: one", "key: high-water"), "utf-8"
+    )
+    filled(runner, ws)
+    assert run(runner, ws, "aggregate", "--draft")[0] == 0
+    reaction = ws / "agr-review.yaml"
+    review = ("peer-review", "-p", "AGR", "--round", "1", "--category", "droughts")
+    reaction.write_text(
+        "completed_by: A. Boer\nrecognition: fully\nreactions:\n"
+        "  - {finding: WAT.bottlenecks.high-water, verdict: disagree, comment: Not so.}\n",
+        "utf-8",
+    )
+    code, out, err = run(runner, ws, *review, "--answers", str(reaction), "--submit")
+    assert code == 1, out + err
+    assert "1 reaction names a finding that is not in the draft: WAT.bottlenecks.high-water" in err
+    reaction.write_text(reaction.read_text("utf-8").replace("high-water", "one"), "utf-8")
+    code, out, err = run(runner, ws, *review, "--answers", str(reaction), "--submit")
+    assert code == 0, out + err
+    # By hand, the reaction is moved to the floods finding: the droughts report lists
+    # it as a reaction to a removed finding, and the floods report does not show it.
+    submitted = ws / "responses/droughts/AGR/peer-review-1.yaml"
+    text = submitted.read_text("utf-8")
+    assert "finding: WAT.bottlenecks.one" in text
+    submitted.write_text(text.replace("WAT.bottlenecks.one", "WAT.bottlenecks.high-water"), "utf-8")
+    code, out, err = run(runner, ws, "aggregate")
+    assert code == 0, out + err
+    droughts = (ws / "reports/droughts/integrated-report.md").read_text("utf-8")
+    floods = (ws / "reports/floods/integrated-report.md").read_text("utf-8")
+    stale = droughts[droughts.index("Reactions to changed or removed findings") :]
+    assert "Not so." in stale
+    assert "Not so." not in floods

@@ -841,9 +841,10 @@ def _merge(
     skipped_ids = [f.id for f in report_order(exercise, left_out)] if left_out else []
     specs = (merges or merges_once(ws))()
     others: dict[str, frozenset[str]] = {}
-    if len(ws.exercise.categories) > 1:
+    if len(ws.exercise.categories) > 1 and (specs or any(f.same_as for f in findings)):
         # Ids carry no category: which categories hold each id decides whose
-        # business a merge (or a same_as) is (docs/findings.md §4).
+        # business a merge is, and what a same_as of another category's is
+        # called (docs/findings.md §4). Gathered only when something names ids.
         for other in ws.exercise.categories:
             if other.id != category:
                 others[other.id] = _category_ids(
