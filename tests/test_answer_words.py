@@ -52,7 +52,7 @@ CHOICES = {"type": "multiple-choice", "choices": [{"value": "a", "label": "A"}]}
 CASES: list[tuple[Callable[[], Any], str]] = [
     (typed({"type": "integer"}, "ca. 2004"), "answer.not_whole"),
     (typed({"type": "number"}, "veel"), "answer.not_number"),
-    (typed({"type": "date"}, "31-02-2006"), "answer.not_a_date"),
+    (typed({"type": "date"}, "31-02-2006"), "answer.no_such_day"),
     (typed({"type": "date"}, "mei 2006"), "answer.not_a_date"),
     (stored({"type": "integer", "min": 1900, "max": 2100}, 20), "answer.between"),
     (stored({"type": "integer", "min": 1900}, 20), "answer.out_of_range"),
@@ -78,6 +78,7 @@ CASES: list[tuple[Callable[[], Any], str]] = [
     (stored({"type": "text"}, b"x"), "answer.expected_text"),
     (stored({"type": "date"}, 2006), "answer.expected_date"),
     (stored({"type": "date"}, "2006-5-16"), "answer.not_a_date"),
+    (stored({"type": "date"}, "2006-02-30"), "answer.no_such_day"),
     (stored({"type": "yes-no"}, "ja"), "answer.expected_yes_no"),
     (stored({"type": "single-choice", "choices": [{"value": "a", "label": "A"}]}, "b"),
      "answer.not_a_choice"),
@@ -262,8 +263,8 @@ def test_a_problem_of_a_question_says_no_colon_after_its_question_mark() -> None
         ),
         (
             typed({"type": "date"}, "31-02-2006"),
-            "'31-02-2006' is geen datum; schrijf hem als DD-MM-JJJJ (bijvoorbeeld 15-05-2006)",
-            "'31-02-2006' is not a date; write it as YYYY-MM-DD",
+            "'31-02-2006' staat niet in de kalender; kies een dag die bestaat",
+            "'31-02-2006' is not a day in the calendar; pick one that exists",
         ),
     ],
 )

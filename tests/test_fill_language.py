@@ -44,7 +44,8 @@ def test_an_english_session_keeps_iso_dates_only() -> None:
     [
         ({"type": "integer"}, "ca. 2004", "'ca. 2004' is geen geheel getal"),
         ({"type": "number"}, "veel", "'veel' is geen getal"),
-        ({"type": "date"}, "31-02-2006", "'31-02-2006' is geen datum; schrijf hem als DD-MM-JJJJ"),
+        # Trial 9: a day written as asked but not in the calendar was told to "write it as DD-MM-JJJJ".
+        ({"type": "date"}, "31-02-2006", "'31-02-2006' staat niet in de kalender"),
         ({"type": "date"}, "mei 2006", "'mei 2006' is geen datum; schrijf hem als DD-MM-JJJJ"),
     ],
 )

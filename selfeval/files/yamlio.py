@@ -263,6 +263,25 @@ def _shared_str(loader: Any, node: yaml.ScalarNode) -> str:
     return sys.intern(text) if len(text) <= SHARED_STRING_CHARS else text
 
 
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    """An unquoted date or time; one that is not in the calendar is refused at its place.
+
+    PyYAML reads ``2027-02-30`` as a timestamp and then fails with a bare
+    ``ValueError`` (day out of range), which named no file: every command
+    that read the file stopped with an internal error (trial 9).
+    """
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        raise _Refusal(
+            f"{node.value!r} is no date or time in the calendar",
+            node.start_mark,
+            "write one that exists, as YYYY-MM-DD for a date, or put the text in quotes",
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:str", _shared_str)
 _FastLoader.add_constructor("tag:yaml.org,2002:str", _shared_str)
 _Loader.add_constructor(None, _unknown_tag)

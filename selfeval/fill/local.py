@@ -45,7 +45,7 @@ def parse_answer(item: Item, text: str, lang: str) -> Any:
             try:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
-                raise AnswerError("answer.not_a_date", value=repr(text.strip())) from None
+                raise AnswerError("answer.no_such_day", value=repr(text.strip())) from None
     value = parse_typed(item, text)
     if isinstance(item, DateItem) and value is not None:
         value = item.check(value)  # a date that is no date is said at once

@@ -493,7 +493,10 @@ class DateItem(_ItemBase):
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise AnswerError("answer.not_a_date", value=repr(value)) from None
+            # Written as a date but not in the calendar (2027-02-30): say so, not "write it as".
+            shaped = len(value) == 10 and value[4] == value[7] == "-"
+            message = "answer.no_such_day" if shaped else "answer.not_a_date"
+            raise AnswerError(message, value=repr(value)) from None
         if len(value) != 10:
             raise AnswerError("answer.not_a_date", value=repr(value))
         return value

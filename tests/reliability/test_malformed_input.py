@@ -48,6 +48,8 @@ DAMAGE: dict[str, tuple[Callable[[bytes], bytes], str | tuple[str, ...], bool]] 
     "a-list": (lambda b: b"- one\n- two\n", NOT_A_MAPPING, True),
     "a-scalar": (lambda b: b"just some text\n", NOT_A_MAPPING, True),
     "nul-bytes": (lambda b: b"first: a\x00b\n" + b, "control character (code 0x00)", True),
+    # Trial 9: PyYAML reads it as a timestamp and raised a bare ValueError (exit 70, no file).
+    "no-such-date": (lambda b: b"first: 2027-02-30\n" + b, "no date or time in the calendar", True),
 }
 
 #: What a wrong type looks like in each kind of file: (old text, new text, message fragment);
@@ -112,6 +114,29 @@ def test_wrong_type_is_one_clear_error(
     assert_refused_cleanly(result, path)
     assert f"{path}:{line}:" in result.stderr
     assert fragment in result.stderr
+
+
+#: Where trial 9 wrote an unquoted date that is not in the calendar: (kind of file, key).
+NO_SUCH_DATE = {"exercise": "date", "response": "submitted_at", "answers": "completed_on"}
+
+
+@pytest.mark.parametrize(("command", "target"), targets(*NO_SUCH_DATE))
+def test_an_unquoted_date_not_in_the_calendar_is_one_clear_error_at_its_place(
+    runner: CliRunner, ws: Path, command: Command, target: str
+) -> None:
+    require(command)
+    path = ws / command.reads[target]
+    key = NO_SUCH_DATE[target]
+    lines = [line for line in path.read_text("utf-8").splitlines() if not line.startswith(key)]
+    lines.insert(
+        0, f"{key}: 2026-12-33T17:30:54Z" if key == "submitted_at" else f"{key}: 2027-02-30"
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke(runner, command.argv(ws))
+    assert_refused_cleanly(result, path)
+    assert f"{path}:1:{len(key) + 3}: " in result.stderr
+    assert "no date or time in the calendar" in result.stderr
+    assert "internal error" not in result.stderr
 
 
 def _one_command_per_kind() -> list[Any]:
