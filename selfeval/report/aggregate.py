@@ -1298,4 +1298,21 @@ def _write(
                     later.put_names(report_handle)
         figures = later.write_beside(target, within=within) if later is not None else []
         written = [target, draft_path, *figures]
+    _remove_old_figures(ws, target, category)
     return written
+
+
+def _remove_old_figures(ws: Workspace, target: Path, category: str) -> None:
+    """After a report is written into the workspace's reports folder, its unlinked pictures go.
+
+    Only when ``target`` is in :func:`reports_dir` and that folder really is
+    inside the workspace (links resolved): ``-o`` elsewhere removes nothing
+    (:func:`selfeval.report.render.remove_old_figures` says what is removed).
+    """
+    from selfeval.report.render import remove_old_figures
+
+    folder = reports_dir(ws, category)
+    real = os.path.realpath(folder)
+    root = os.path.realpath(ws.root)
+    if os.path.realpath(target.parent) == real and real.startswith(root.rstrip(os.sep) + os.sep):
+        remove_old_figures(folder)

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from selfeval.report.fragments import Fragments
 
 __all__ = [
+    "FIGURE_FILE",
     "MAX_ITERATIONS",
     "MAX_NUMBER",
     "MAX_OUTPUT_CHARS",
@@ -62,6 +63,7 @@ __all__ = [
     "check_template_dirs",
     "check_templates",
     "markdown_to_html",
+    "remove_old_figures",
     "render",
     "render_into",
     "trial_render",
@@ -556,6 +558,97 @@ def _files_beside(figures: Sequence[Figure], path: Path) -> list[tuple[Path, byt
 
 #: Bytes of the Markdown read at a time while the figures' stand-in names are looked for.
 _SCAN_BLOCK = 1 << 20
+
+
+#: A figure file as :func:`_figure_name` names it, and nothing else.
+FIGURE_FILE = re.compile(r"figure-[0-9]+-[0-9a-f]{10}\.png")
+
+
+def _links_in(path: str) -> set[str] | None:
+    """The figure file names a Markdown report links (every name of :data:`FIGURE_FILE` in it).
+
+    None when the file cannot be read as a regular file in place: a link (not
+    followed: it may lead out of the workspace), a pipe or device (opened
+    without blocking and refused), an unreadable file. Read in blocks, so a
+    large report is never held at once.
+    """
+    import stat
+
+    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    found: set[str] = set()
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        longest = 40  # a name is at most this long (figure-<n>-<10>.png, n far below 10**20)
+        tail = b""
+        while block := os.read(fd, _SCAN_BLOCK):
+            window = tail + block
+            found.update(m.decode("ascii") for m in _FIGURE_BYTES.findall(window))
+            tail = window[-longest:]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return found
+
+
+_FIGURE_BYTES = re.compile(rb"figure-[0-9]+-[0-9a-f]{10}\.png")
+
+
+def remove_old_figures(folder: Path) -> list[Path]:
+    """Remove the figure pictures in ``folder`` that no Markdown report there links any more.
+
+    Called by ``aggregate`` after it wrote a report into the workspace's
+    reports folder (``docs/report.md``, "Figures"): a picture is named by its
+    bytes (:func:`_figure_name`), so each change of the data leaves one more
+    behind. Removed are only regular files whose name is exactly
+    :data:`FIGURE_FILE` (a link, a folder or any other name is never
+    touched) and that no ``*.md`` file in ``folder`` names. The pictures are
+    listed before the reports are read: a report written meanwhile (its
+    Markdown is renamed into place before its pictures are written) is read
+    with its links. When any ``*.md`` there cannot be read in place (a link,
+    which is not followed, a pipe, a file that cannot be opened), nothing is
+    removed. A Word or HTML report holds its pictures, so links only from
+    Markdown count.
+
+    Args:
+        folder: the reports folder (already checked to be inside the workspace).
+
+    Returns:
+        The files removed.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return []
+    pictures = [
+        e for e in entries if FIGURE_FILE.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+    ]
+    if not pictures:
+        return []
+    try:  # listed again: a report renamed into place since the first listing is read too
+        with os.scandir(folder) as listing:
+            reports = [e for e in listing if e.name.endswith(".md")]
+    except OSError:
+        return []
+    linked: set[str] = set()
+    for entry in reports:
+        links = _links_in(entry.path)
+        if links is None:
+            return []  # a report that cannot be read may link any of them
+        linked |= links
+    removed = []
+    for entry in pictures:
+        if entry.name not in linked:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 
 class FiguresToDraw:
