@@ -455,7 +455,7 @@ TemplateCheck = Callable[[Sequence[Path]], Sequence[SelfevalError]]
 
 
 class MergesCheck(Protocol):
-    """Checks ``texts/merges.yaml`` as ``aggregate`` does.
+    """Checks the merges (``texts/merges.yaml``, each entry's ``same_as``) as ``aggregate`` does.
 
     :class:`selfeval.report.aggregate.MergesCheck`, made by the CLI for the
     workspace (checks/ does not import report/). ``validate`` hands it each
@@ -467,7 +467,12 @@ class MergesCheck(Protocol):
         ...
 
     def problems(self) -> Sequence[SelfevalError]:
-        """The problems located in ``texts/merges.yaml``, once every response was taken."""
+        """The merges' problems, once every response was taken.
+
+        Each is located in ``texts/merges.yaml`` (at the merge) or in a
+        response (at its ``same_as`` entry); a response's own problems are
+        not among them (validate finds those itself).
+        """
         ...
 
 
@@ -487,7 +492,8 @@ def validate_workspace(
     pinned and answered questionnaires
     (:meth:`Workspace.report_contract_problems`), the earlier submitted
     versions kept by ``--reopen``, the texts (``texts/*.md`` readable UTF-8;
-    ``texts/merges.yaml`` by aggregate's own check, ``merges_check``)
+    ``texts/merges.yaml`` and the entries' ``same_as`` by aggregate's own
+    check, ``merges_check``)
     and template overrides (``templates/*.j2`` parse and render in the sandbox), and
     anything else under ``responses/`` (see the module docstring).
 
@@ -496,10 +502,12 @@ def validate_workspace(
         template_check: parses the template overrides in ``templates/`` and
             tries them (the CLI's :func:`selfeval.report.trial.check_and_try_templates`;
             file:line per broken one); None skips them.
-        merges_check: makes the check of ``texts/merges.yaml`` as
-            ``aggregate`` does it (its form, and that its ids are findings of
-            one kind), fed the responses as they are checked
-            (:class:`MergesCheck`); None: for git conflict markers only.
+        merges_check: makes the check of the merges as ``aggregate`` does
+            it (``texts/merges.yaml``'s form; that its ids and each entry's
+            ``same_as`` ids are findings of one kind and one incident
+            category), fed the responses as they are checked
+            (:class:`MergesCheck`), with or without ``texts/merges.yaml``;
+            None: ``texts/merges.yaml`` for git conflict markers only.
 
     Returns:
         A :class:`Report` with problems (exit 1) and warnings; never raises
@@ -508,7 +516,8 @@ def validate_workspace(
     found = workspace.discover_responses()
     files = [workspace.exercise_path, *workspace.questionnaire_files(), *found.current]
     merges = workspace.texts_dir / MERGES_FILE
-    check = merges_check(workspace) if merges_check is not None and merges.is_file() else None
+    # Made with or without texts/merges.yaml: an entry's same_as is a merge too.
+    check = merges_check(workspace) if merges_check is not None else None
     report = validate_paths(files, workspace=workspace, merges_check=check)
     _check_texts(workspace, report, skip=[merges] if merges_check is not None else [])
     if check is not None:

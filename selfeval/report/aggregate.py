@@ -631,17 +631,27 @@ def merges_once(ws: Workspace) -> MergesOnce:
 
 
 class MergesCheck:
-    """The check ``aggregate`` makes of ``texts/merges.yaml``, for ``selfeval validate``.
+    """The check ``aggregate`` makes of merges, for ``selfeval validate``.
 
-    The file is read by :func:`load_merges` and, when it names any findings,
-    every incident category's findings are gathered and merged as ``aggregate``
-    does it (``build``'s first part, up to the merges; the report model itself
-    is not built), so an id that is no finding, or findings of different
-    kinds, are refused by the same code (:func:`merge_findings`). The
-    responses are not read again: ``validate`` hands each current response
-    to :meth:`take` as it loads it (:func:`read_loaded`), so each is parsed
-    once. Problems in the responses themselves are left to validate's own
-    checks (they stop the build before the merges are looked at).
+    Merges are ``texts/merges.yaml``'s and each entry's ``same_as``
+    (``docs/findings.md`` §4). The file is read by :func:`load_merges` and,
+    when it names any findings or a response has a ``same_as``, every
+    incident category's findings are gathered and merged as ``aggregate``
+    does it (``build``'s first part, up to the merges, :func:`_merge`; the
+    report model itself is not built), so an id that is no finding, an id of
+    another category, or findings of different kinds, are refused by the same
+    code (:func:`merge_findings`), in the same words: in ``merges.yaml`` at
+    the merge's line, in a response at the ``same_as`` entry's line and column.
+
+    The responses are not read again: ``validate`` hands each current
+    response to :meth:`take` as it loads it (:func:`read_loaded`), so each is
+    parsed once. Without a merge in ``texts/merges.yaml``, a response is
+    parsed for this check only from the first one with a ``same_as`` on, and
+    those before it are read again at the end (none when no response has one:
+    a workspace without merges costs nothing). Problems in the responses
+    themselves (or the report roles) are left to validate's own checks: they
+    stop a category's check before its merges are looked at, as they stop
+    ``aggregate``.
 
     Args:
         ws: the workspace.
@@ -650,27 +660,35 @@ class MergesCheck:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.path = ws.texts_dir / MERGES_FILE
-        self._current: list[Path] = []  # the responses the merges need, in discovery order
-        self._wanted: set[Path] = set()
+        self._wanted: list[Path] | None = None  # the current responses, in discovery order
         self._parsed: dict[Path, ParsedResponse] = {}
         self._ctx: ReadContext | None = None
         self._problems: list[SelfevalError] = []
         self._stopped = False  # something else is wrong (validate reports it): no merge check
-        if not self.path.is_file():
-            return
+        self._needed = False  # a merge or a same_as names ids: every response is needed
         self._merges = merges_once(ws)
         try:
-            if self._merges():
-                self._current = ws.discover_responses().current
-                self._wanted = set(self._current)
+            self._needed = bool(self._merges())
         except SelfevalError as exc:
             self._problems = _in_file(exc, self.path)
 
+    def _current(self) -> list[Path]:
+        """The current responses (found once, when first needed)."""
+        if self._wanted is None:
+            self._wanted = self.ws.discover_responses().current
+        return self._wanted
+
     def take(self, path: Path, response: Response, text: str) -> None:
         """One response as ``validate`` loaded it (a file not a current response is ignored)."""
-        if path not in self._wanted or self._stopped:
+        if self._stopped or self._problems:
             return
+        if not self._needed:
+            if not _has_same_as(response):
+                return  # no merge named yet: read again at the end if one comes
+            self._needed = True
         try:
+            if path not in self._current():
+                return
             if self._ctx is None:
                 self._ctx = ReadContext.of(self.ws)
         except SelfevalError:
@@ -679,25 +697,52 @@ class MergesCheck:
         self._parsed[path] = read_loaded(self._ctx, path, response, text)
 
     def problems(self) -> list[SelfevalError]:
-        """The problems located in ``texts/merges.yaml`` (none: missing, empty or fine)."""
-        if self._problems or not self._current or self._stopped:
+        """The problems of the merges: in ``texts/merges.yaml``, or at a response's ``same_as``.
+
+        None when nothing names ids, or when something else stops the check
+        (validate reports that).
+        """
+        if self._problems or not self._needed or self._stopped:
             return self._problems
-        if any(path not in self._parsed for path in self._current):
-            return []  # a response validate could not load: its problem stops the build
-        parsed = [self._parsed[path] for path in self._current]
         try:
-            with paused_gc():
-                for category in self.ws.exercise.categories:
-                    _merge(
-                        self.ws,
-                        parsed,
-                        include_drafts=False,
-                        category=category.id,
-                        merges=self._merges,
+            current = self._current()
+            if self._ctx is None:
+                self._ctx = ReadContext.of(self.ws)
+        except SelfevalError:
+            return []  # reported by validate's own checks
+        for path in current:
+            if path not in self._parsed:  # taken before the first same_as
+                self._parsed[path] = read_one(self._ctx, path)
+        parsed = [self._parsed[path] for path in current]
+        found: list[SelfevalError] = []
+        with paused_gc():
+            for category in self.ws.exercise.categories:
+                try:
+                    gathered = _gathered(
+                        self.ws, parsed, include_drafts=False, category=category.id
                     )
-        except SelfevalError as exc:
-            return _in_file(exc, self.path)
-        return []
+                except SelfevalError:
+                    continue  # the responses' own problems: validate reports them
+                try:
+                    _merged(self.ws, parsed, gathered, include_drafts=False, merges=self._merges)
+                except ValidationProblems as exc:
+                    found += exc.problems
+                except SelfevalError as exc:
+                    found.append(exc)
+        # A problem of merges.yaml is every category's: said once.
+        unique: dict[str, SelfevalError] = {}
+        for problem in found:
+            unique.setdefault(str(problem), problem)
+        return list(unique.values())
+
+
+def _has_same_as(response: Response) -> bool:
+    """Whether an entry of ``response`` has a ``same_as`` (entries are lists of mappings)."""
+    return any(
+        isinstance(answer, list)
+        and any(isinstance(entry, dict) and "same_as" in entry for entry in answer)
+        for answer in response.answers.values()
+    )
 
 
 def _in_file(error: SelfevalError, path: Path) -> list[SelfevalError]:
@@ -803,6 +848,20 @@ def _category_ids(
     return frozenset(ids | set(not_counted_ids))
 
 
+@dataclass(frozen=True)
+class _Gathered:
+    """Step 2 before the merges: the responses of one category, checked, in report order."""
+
+    category: str
+    questionnaires: Any
+    exercise: Exercise
+    included: list[tuple[SourceResponse, Sequence[Finding]]]
+    findings: list[Finding]
+    skipped_ids: list[str]
+    not_counted_ids: list[str]
+    warnings: list[str]
+
+
 def _merge(
     ws: Workspace,
     parsed: Sequence[ParsedResponse],
@@ -818,7 +877,22 @@ def _merge(
     ids of every category, so each category's run says the same).
 
     Raises:
-        ValidationProblems/InputError: as :func:`build`; also for ``texts/merges.yaml``.
+        ValidationProblems/InputError: as :func:`build`; also for ``texts/merges.yaml``
+            and the entries' ``same_as``.
+    """
+    gathered = _gathered(ws, parsed, include_drafts=include_drafts, category=category)
+    return _merged(ws, parsed, gathered, include_drafts=include_drafts, merges=merges)
+
+
+def _gathered(
+    ws: Workspace, parsed: Sequence[ParsedResponse], *, include_drafts: bool, category: str | None
+) -> _Gathered:
+    """:func:`_merge`'s first half: the responses' own problems and the report contract.
+
+    Raises:
+        ValidationProblems/InputError: a response is unreadable or invalid
+            (its problems, as step 1 found them), or a questionnaire answered
+            lacks a report role.
     """
     category = ws.incident_category(category).id
     questionnaires = ws.questionnaires()
@@ -839,6 +913,39 @@ def _merge(
         )
     findings = report_order(exercise, included)
     skipped_ids = [f.id for f in report_order(exercise, left_out)] if left_out else []
+    return _Gathered(
+        category,
+        questionnaires,
+        exercise,
+        included,
+        findings,
+        skipped_ids,
+        not_counted_ids,
+        warnings,
+    )
+
+
+def _merged(
+    ws: Workspace,
+    parsed: Sequence[ParsedResponse],
+    gathered: _Gathered,
+    *,
+    include_drafts: bool,
+    merges: MergesOnce | None = None,
+) -> _Merged:
+    """:func:`_merge`'s second half: ``texts/merges.yaml`` and ``same_as``, by their one rule.
+
+    Everything it raises is a problem of a merge: in ``texts/merges.yaml``
+    (its form, whose merge it is, its ids) or at an entry's ``same_as``
+    (file:line:column), so :class:`MergesCheck` reports all of it.
+
+    Raises:
+        ValidationProblems/InputError: from :func:`load_merges`,
+            :func:`merges_of_category` and :func:`merge_findings`.
+    """
+    category, findings = gathered.category, gathered.findings
+    skipped_ids, not_counted_ids = gathered.skipped_ids, gathered.not_counted_ids
+    warnings = list(gathered.warnings)
     specs = (merges or merges_once(ws))()
     others: dict[str, frozenset[str]] = {}
     if len(ws.exercise.categories) > 1 and (specs or any(f.same_as for f in findings)):
@@ -856,15 +963,23 @@ def _merge(
     merged, aliases, merge_warnings = merge_findings(
         findings,
         specs,
-        exercise=exercise,
+        exercise=gathered.exercise,
         left_out=skipped_ids,
         not_counted=not_counted_ids,
         elsewhere=others,
+        root=ws.root,
     )
     warnings += merge_warnings
-    sources = [source for source, _ in included]
+    sources = [source for source, _ in gathered.included]
     return _Merged(
-        exercise, questionnaires, sources, merged, aliases, skipped_ids, not_counted_ids, warnings
+        gathered.exercise,
+        gathered.questionnaires,
+        sources,
+        merged,
+        aliases,
+        skipped_ids,
+        not_counted_ids,
+        warnings,
     )
 
 

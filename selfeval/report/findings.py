@@ -24,7 +24,7 @@ from typing import Any, Literal, NoReturn, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from selfeval.errors import InputError, Location
+from selfeval.errors import InputError, Location, SelfevalError
 from selfeval.files import yamlio
 from selfeval.model.answers import CONCERNS, finding_id
 from selfeval.model.exercise import Exercise
@@ -38,6 +38,7 @@ __all__ = [
     "Draft",
     "DraftFinding",
     "DraftInfo",
+    "EntryPlaces",
     "Finding",
     "Source",
     "SourceResponse",
@@ -222,6 +223,42 @@ class Finding:
     def participant(self) -> str:
         """The participant that raised it first."""
         return self.raised_by[0]
+
+
+class EntryPlaces:
+    """Where something in a finding's entry is written: its response's file, line and column.
+
+    The read step keeps no response's text (nor reads a cached one), so a
+    response is read here when a problem is to be located in it, once per
+    response, by the one read rule (:func:`selfeval.files.yamlio.read_text`:
+    no link out, no pipe, the size limit). Used for an opportunity's
+    ``answers`` (:func:`selfeval.report.links.link_answers`) and an entry's
+    ``same_as`` (:func:`selfeval.report.merges.merge_findings`).
+
+    Args:
+        root: the workspace folder (``Finding.source`` is relative to it).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._texts: dict[str, str] = {}
+
+    def __call__(self, finding: Finding, *keys: str | int) -> Location:
+        """``keys`` inside ``finding``'s entry (``"same_as", 0``), as a :class:`Location`.
+
+        Returns:
+            The file with line and column; the file alone when the finding
+            has no entry (a role), or the file cannot be read or no longer
+            holds the place.
+        """
+        path = self.root / finding.source
+        if finding.source not in self._texts:
+            try:
+                self._texts[finding.source] = yamlio.read_text(path)
+            except SelfevalError:
+                self._texts[finding.source] = ""
+        where = ["answers", *finding.place, *keys] if finding.place else None
+        return yamlio.location_of(path, self._texts[finding.source], where)
 
 
 @dataclass(frozen=True)

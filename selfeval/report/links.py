@@ -39,9 +39,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
-from selfeval.files import yamlio
 from selfeval.model.links import ANSWERABLE, HINT, SELF_EVALUATION_HINT, link_problem
-from selfeval.report.findings import Finding
+from selfeval.report.findings import EntryPlaces, Finding
 
 __all__ = ["ANSWERABLE", "HINT", "link_answers", "link_problem"]
 
@@ -87,22 +86,12 @@ def link_answers(
     order = {f.id: n for n, f in enumerate(findings)}
     skipped, inactive = set(left_out), set(not_counted)
     hashes = draft_hashes or {}
-    texts: dict[str, str] = {}
+    places = EntryPlaces(root)
     warnings: list[str] = []
     problems: list[SelfevalError] = []
 
     def where(member: Finding, index: int) -> Location:
-        path = root / member.source
-        if member.source not in texts:
-            # The read step keeps no response's text (nor reads a cached one), so
-            # the file is read here for the line, once, by the one read rule
-            # (yamlio.read_file: no link out, no pipe, the size limit).
-            try:
-                texts[member.source] = yamlio.read_text(path)
-            except SelfevalError:
-                texts[member.source] = ""
-        keys = ["answers", *member.place, "answers", index]
-        return yamlio.location_of(path, texts[member.source], keys if member.place else None)
+        return places(member, "answers", index)
 
     def gone_since_draft(member: Finding, fid: str) -> str | None:
         """Why a peer review's unknown id is only a warning, or None."""

@@ -9,15 +9,16 @@ order, attributed to all who raised it (``docs/findings.md`` §4).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from selfeval.errors import InputError, Location
+from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
 from selfeval.files import yamlio
 from selfeval.model.exercise import Exercise
 from selfeval.model.text import character_problem
-from selfeval.report.findings import Finding
+from selfeval.report.findings import EntryPlaces, Finding
 
 __all__ = ["MergeSpec", "load_merges", "merge_findings", "merges_of_category"]
 
@@ -188,6 +189,7 @@ def merge_findings(
     left_out: Iterable[str] = (),
     not_counted: Iterable[str] = (),
     elsewhere: Mapping[str, Set[str]] | None = None,
+    root: Path | None = None,
 ) -> tuple[list[Finding], dict[str, str], list[str]]:
     """Merge findings declared the same (``same_as`` entries and ``merges.yaml``).
 
@@ -206,12 +208,19 @@ def merge_findings(
         elsewhere: the other incident categories' ids (category id → ids,
             as :func:`merges_of_category` takes them), so that an id of
             another category is called that, not "no finding".
+        root: the workspace folder (``Finding.source`` is relative to it):
+            a wrong ``same_as`` id is then located at its line and column in
+            the response (:class:`~selfeval.report.findings.EntryPlaces`);
+            None: at the response file alone.
 
     Returns:
         (merged findings in report order, alias id → surviving id, warnings).
 
     Raises:
-        InputError: an id that matches no finding, or members of different kinds.
+        InputError: an id that matches no finding, or members of different
+            kinds; ``ValidationProblems`` for several, each ``same_as`` at its
+            entry and each merge at its line (the same in ``validate``,
+            :class:`selfeval.report.aggregate.MergesCheck`).
     """
     by_id = {f.id: f for f in findings}
     order = {f.id: n for n, f in enumerate(findings)}
@@ -220,6 +229,8 @@ def merge_findings(
     parent = {f.id: f.id for f in findings}
     notes: dict[str, str] = {}
     warnings: list[str] = []
+    problems: list[SelfevalError] = []
+    places = EntryPlaces(root) if root is not None else None
 
     def find(fid: str) -> str:
         while parent[fid] != fid:
@@ -227,55 +238,73 @@ def merge_findings(
             fid = parent[fid]
         return fid
 
-    def union(a: str, b: str, where: Location | str) -> None:
+    def union(a: str, b: str, where: Callable[[], Location]) -> None:
         if by_id[a].kind != by_id[b].kind:
-            raise InputError(
-                f"{a} ({by_id[a].kind}) and {b} ({by_id[b].kind}) cannot be merged: "
-                f"only findings of the same kind can be the same",
-                location=where if isinstance(where, Location) else Location(where),
-                hint="remove one of the ids from the merge",
+            problems.append(
+                InputError(
+                    f"{a} ({by_id[a].kind}) and {b} ({by_id[b].kind}) cannot be merged: "
+                    f"only findings of the same kind can be the same",
+                    location=where(),
+                    hint="remove one of the ids from the merge",
+                )
             )
+            return
         ra, rb = find(a), find(b)
         if ra != rb:
             first, second = sorted((ra, rb), key=order.__getitem__)
             parent[second] = first
 
-    def known(fid: str, where: Location | str, what: str) -> bool:
+    def known(fid: str, file: Location | str, where: Callable[[], Location], what: str) -> bool:
+        """Whether ``fid`` is a finding here; else a warning naming ``file``, or a problem."""
         if fid in by_id:
             return True
         if fid in skipped:
-            warnings.append(f"{where}: {what} names {fid}, a finding of a draft response left out")
+            warnings.append(f"{file}: {what} names {fid}, a finding of a draft response left out")
             return False
         if fid in inactive:
             warnings.append(
-                f"{where}: {what} names {fid}, an answer kept but not counted "
+                f"{file}: {what} names {fid}, an answer kept but not counted "
                 f"(the condition of its question is false)"
             )
             return False
         homes = [c for c, known in (elsewhere or {}).items() if fid in known]
         if homes:
-            raise InputError(
-                f"{what} names {fid!r}, a finding of incident category {' and '.join(homes)}, "
-                f"not of this report's",
-                location=where if isinstance(where, Location) else Location(where),
-                hint="findings of different incident categories cannot be merged: remove the id",
+            problems.append(
+                InputError(
+                    f"{what} names {fid!r}, a finding of incident category "
+                    f"{' and '.join(homes)}, not of this report's",
+                    location=where(),
+                    hint="findings of different incident categories cannot be merged: "
+                    "remove the id",
+                )
             )
-        raise InputError(
-            f"{what} names {fid!r}, which is not a finding of any response",
-            location=where if isinstance(where, Location) else Location(where),
-            hint="check the id against reports/draft.yaml (`selfeval aggregate --draft`)",
+            return False
+        problems.append(
+            InputError(
+                f"{what} names {fid!r}, which is not a finding of any response",
+                location=where(),
+                hint="check the id against reports/draft.yaml (`selfeval aggregate --draft`)",
+            )
         )
+        return False
 
     for finding in findings:
-        for other in finding.same_as:
-            if known(other, finding.source, f"same_as of {finding.id}"):
-                union(finding.id, other, finding.source)
+        for index, other in enumerate(finding.same_as):
+            # Located only for a problem: the response is read again for its line.
+            at = partial(_same_as_at, places, finding, index)
+            if known(other, finding.source, at, f"same_as of {finding.id}"):
+                union(finding.id, other, at)
     for spec in merges:
-        present = [i for i in spec.ids if known(i, spec.location, "a merge")]
+        at = partial(_given, spec.location)
+        present = [i for i in spec.ids if known(i, spec.location, at, "a merge")]
         for other in present[1:]:
-            union(present[0], other, spec.location)
+            union(present[0], other, at)
         if spec.note and present:
             notes[present[0]] = spec.note
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ValidationProblems(problems)
 
     aliases: dict[str, str] = {}
     groups: dict[str, list[Finding]] = {}
@@ -284,11 +313,11 @@ def merge_findings(
     codes = exercise.codes
     result: list[Finding] = []
     for finding in findings:
-        root = find(finding.id)
-        if root != finding.id:
-            aliases[finding.id] = root
+        survivor = find(finding.id)
+        if survivor != finding.id:
+            aliases[finding.id] = survivor
             continue
-        members = groups[root]
+        members = groups[survivor]
         if len(members) > 1:
             raised = {c for m in members for c in m.raised_by}
             concerns = {c for m in members for c in m.concerns}
@@ -302,3 +331,12 @@ def merge_findings(
         finding.note = note
         result.append(finding)
     return result, aliases, warnings
+
+
+def _given(location: Location) -> Location:
+    return location
+
+
+def _same_as_at(places: EntryPlaces | None, finding: Finding, index: int) -> Location:
+    """Where ``finding``'s ``same_as`` entry ``index`` is written (without ``places``: the file)."""
+    return places(finding, "same_as", index) if places is not None else Location(finding.source)
