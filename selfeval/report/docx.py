@@ -218,6 +218,7 @@ class _Writer:
         self._table_pt: float | None = None  # the text size of the table being written
         self.styles = {s.name for s in self.doc.styles}
         self._style_ids: dict[str, str | None] = {}
+        self._table_setup: dict[str, Any] = {}  # see _new_table and _text_width
         self.headings: list[tuple[int, str]] = []
         self.toc_paragraph: Any = None
         self.table_number = 0
@@ -251,10 +252,59 @@ class _Writer:
         What ``Document.add_paragraph(style=name)`` does, with the style's id from
         :meth:`style_id`; the default style is left unnamed, as Word and python-docx leave it.
         """
-        paragraph = self.doc.add_paragraph()
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
+
+        body = self.doc.element.body
+        try:
+            last = body[-1]  # from the end; lxml's len() would walk every child
+        except IndexError:
+            last = None
+        if last is None or last.tag != qn("w:sectPr"):
+            paragraph = self.doc.add_paragraph()
+        else:
+            # python-docx finds the section properties by scanning every paragraph of
+            # the body at each new paragraph (quadratic: half the time of a Word report
+            # of 100 responses); they are the body's last element, so the new
+            # paragraph goes just before it, where python-docx puts it.
+            p = OxmlElement("w:p")
+            last.addprevious(p)
+            paragraph = Paragraph(p, self.doc._body)
         if style is not None:
             paragraph._p.style = self.style_id(style)
         return paragraph
+
+    def _new_table(self, cols: int) -> Any:
+        """A table of one row at the end of the body, in the house style's table style.
+
+        What ``Document.add_table(rows=1, cols=cols)`` and setting its style by name
+        do, with the width between the margins and the style's id found once per
+        document: python-docx searched the whole document for its sections, and every
+        style, at each table (a Word report of 100 responses has ~100 tables).
+        """
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if "block" not in self._table_setup:
+            name = self.style("Table Grid", "Table")
+            self._table_setup["block"] = self.doc._block_width
+            self._table_setup["style"] = (
+                self.doc.styles.get_style_id(self.doc.styles[name], WD_STYLE_TYPE.TABLE)
+                if name
+                else None
+            )
+        table = self.doc._body.add_table(1, cols, self._table_setup["block"])
+        table._tbl.tblStyle_val = self._table_setup["style"]
+        return table
+
+    def _text_width(self) -> Any:
+        """The width between the margins of the (only) section, found once."""
+        if "text" not in self._table_setup:
+            section = self.doc.sections[0]
+            self._table_setup["text"] = (
+                section.page_width - section.left_margin - section.right_margin
+            )
+        return self._table_setup["text"]
 
     def para(self, text: str = "", style: str | None = None, **run: Any) -> Any:
         paragraph = self.paragraph(self.style(style) if style else None)
@@ -264,7 +314,12 @@ class _Writer:
 
     @staticmethod
     def run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False) -> Any:
-        r = paragraph.add_run(text)
+        r = paragraph.add_run()
+        if text.isprintable():  # no tab or line break: one w:t, as add_run(text) makes it
+            if text:
+                r._r.add_t(text)
+        else:
+            r.text = text
         if bold:
             r.bold = True
         if italic:
@@ -368,13 +423,9 @@ class _Writer:
             label = f"{self.L.get('table', 'Table')} {self.table_number}: {caption}"
             paragraph = self.para(label, style="Caption", italic="Caption" not in self.styles)
             paragraph.paragraph_format.keep_with_next = True
-        table = self.doc.add_table(rows=1, cols=len(header))
-        name = self.style("Table Grid", "Table")
-        if name:
-            table.style = self.doc.styles[name]
+        table = self._new_table(cols=len(header))
         table.autofit = False
-        section = self.doc.sections[0]
-        width = section.page_width - section.left_margin - section.right_margin
+        width = self._text_width()
         shares = list(weights) if len(weights) == len(header) else [1.0] * len(header)
         widths, size = _column_widths(width, header, rows, shares)
         self._table_pt = size
