@@ -137,7 +137,25 @@ def item_answered(item: Item, value: Any) -> bool:
     """
     if is_answered(value):
         return True
-    return value == [] and not item.required and isinstance(item, _LISTED)
+    return value == [] and not needs_answer(item) and isinstance(item, _LISTED)
+
+
+def needs_answer(item: Item) -> bool:
+    """Whether an active ``item`` must be answered before submission: the one rule.
+
+    A ``required`` item must, and so must a repeat group with ``min_items``
+    (marked "(minstens N)" in ``fill``; ``docs/questionnaire-format.md``, repeat):
+    a "yes" to bottlenecks with no bottleneck cannot be submitted. Submission
+    (:func:`check_answers` with ``complete=True``, and so ``fill``, ``validate``,
+    ``status``, ``aggregate`` and ``import``) and :func:`progress` ask this.
+
+    Args:
+        item: the item, active (its ``when`` holds).
+
+    Returns:
+        True when a submitted response must answer it.
+    """
+    return item.required or (isinstance(item, RepeatItem) and item.min_items > 0)
 
 
 def visible(item: Item | Section, answers: Mapping[str, Any]) -> bool:
@@ -401,8 +419,15 @@ def _check_items(
         if not visible(item, scope):
             continue
         if not is_answered(value):
-            if complete and item.required:
-                problems.append(Problem((*base, item.id), Message(MISSING)))
+            if complete and needs_answer(item):
+                if isinstance(item, RepeatItem) and item.min_items:
+                    problems.extend(
+                        _check_repeat(
+                            item, [], (*base, item.id), exercise, participant, scope, complete=True
+                        )
+                    )
+                else:
+                    problems.append(Problem((*base, item.id), Message(MISSING)))
             continue
         if isinstance(item, RepeatItem):
             problems.extend(
@@ -615,10 +640,10 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Progre
                 and isinstance(item, RepeatItem)
                 and bool(_check_repeat(item, value, (item.id,), None, None, active, complete=True))
             )
-            if item.required:
+            if needs_answer(item):
                 required += 1
                 required_answered += has and not incomplete
-            if (item.required and not has) or incomplete:
+            if (needs_answer(item) and not has) or incomplete:
                 missing.append(item.id)
     return Progress(answered, required, required_answered, tuple(missing), shown)
 
