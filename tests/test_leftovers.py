@@ -218,7 +218,8 @@ def test_an_answers_run_names_problems_in_english_and_says_what_it_did_in_dutch(
     answers.write_text(text.replace("Eenzijdige invalshoek", "Eenzijdig perspectief"), "utf-8")
     result = runner.invoke(app, [*fill, str(answers), "--submit"])
     assert result.exit_code == 0, result.output
-    assert "\nIngediend: " in result.output and "vragen beantwoord, verplicht 8/8)" in result.output
+    # 9 required: the bottlenecks group (min_items: 1, shown after "Ja") counts as required.
+    assert "\nIngediend: " in result.output and "vragen beantwoord, verplicht 9/9)" in result.output
 
 
 def test_the_run_records_read_limit_is_the_largest_file_selfeval_reads() -> None:
