@@ -157,3 +157,43 @@ def test_the_review_does_not_say_all_is_filled_in_after_yes_and_no_entries(
     said = [n.text for n in prompter.notices]
     assert "Alles is ingevuld. U kunt indienen." not in said, said
     assert any("Voor indienen is minstens 1 nodig bij Punten" in t for t in said), said
+
+
+# --- 2. no response counts: aggregate refuses and keeps the last report -----------------
+
+
+def test_aggregate_refuses_when_no_response_counts_and_keeps_the_last_report(
+    runner: CliRunner, drinkwater: Path
+) -> None:
+    code, output = fill(runner, drinkwater, "JenV", YES_BUT_NONE + ONE_BOTTLENECK, "--submit")
+    assert code == 0, output
+    # The report of an earlier run (a real one is made the same way: not timed here).
+    report = drinkwater / "reports" / "integrated-report.md"
+    report.parent.mkdir(exist_ok=True)
+    report.write_text("# Geïntegreerde rapportage\n\nGeen noodwaterplan (JenV).\n", "utf-8")
+    before = report.read_bytes()
+    # The trial changed the category's id after the responses were in.
+    exercise = drinkwater / "selfeval.yaml"
+    text = exercise.read_text(encoding="utf-8")
+    exercise.write_text(text.replace("id: drinkwaterverstoring", "id: drinkwater"), "utf-8")
+    said = (
+        "no response counts: the 1 response file under responses/ is in "
+        "responses/drinkwaterverstoring/, but the incident category of selfeval.yaml is "
+        "'drinkwater'"
+    )
+    for args in (["aggregate"], ["aggregate", "--no-cache"], ["aggregate", "--draft"]):
+        code, output = run_cli(runner, drinkwater, *args)
+        assert code == 1, output
+        assert said in " ".join(output.split()), output
+        assert "change it back to 'drinkwaterverstoring'" in output
+        assert "Wrote" not in output and "Traceback" not in output
+    assert report.read_bytes() == before
+    code, output = run_cli(runner, drinkwater, "status", "--no-cache")
+    assert code == 1 and said in " ".join(output.split()), output
+
+
+def test_a_new_exercise_without_responses_still_aggregates(
+    runner: CliRunner, drinkwater: Path
+) -> None:
+    code, output = run_cli(runner, drinkwater, "aggregate", "--draft", "--no-cache")
+    assert code == 0, output

@@ -479,6 +479,11 @@ def workspace_status(
                 problems.append(error)
     names = {p.code: p.name for p in exercise.participants}
     found = workspace.discover_responses()
+    from selfeval.files.workspace import nothing_counts_error
+
+    none_counts = nothing_counts_error(workspace, found)
+    if none_counts is not None:
+        problems.insert(0, none_counts)
     folder = workspace.category_dir(chosen)
     for path in found.current:
         code, qid = path.parent.name, path.stem

@@ -665,6 +665,63 @@ class Workspace:
         return self.texts_dir / f"{name}.md"
 
 
+def nothing_counts_error(workspace: Workspace, found: ResponseFiles) -> InputError | None:
+    """Whether response files exist under ``responses/`` but none can count (the one rule).
+
+    ``aggregate`` refuses to run on it (an empty report would replace a good
+    one) and ``status`` reports it: the usual cause is ``incident_category.id``
+    changed in ``selfeval.yaml`` after the responses were in, so that they are
+    all in a folder the exercise no longer names (``docs/files.md``, which
+    files count).
+
+    Args:
+        workspace: the workspace.
+        found: its :meth:`Workspace.discover_responses`.
+
+    Returns:
+        None when some file is at a response place, or no response file is
+        under ``responses/`` at all (a new exercise); else the error, naming
+        the folders the files are in and the category ids the exercise has.
+
+    Raises:
+        InputError: the exercise file is invalid.
+    """
+    if found.current or not found.misplaced:
+        return None
+    ids = [c.id for c in workspace.exercise.categories]
+    folders = sorted(
+        {
+            p.relative_to(workspace.responses_dir).parts[0]
+            for p in found.misplaced
+            if len(p.relative_to(workspace.responses_dir).parts) == 3
+        }
+    )
+    count = len(found.misplaced)
+    files = f"{count} response file{'s' if count != 1 else ''}"
+    expected = ", ".join(f"{RESPONSES_DIR}/{i}/" for i in ids)
+    if folders:
+        named = ", ".join(f"{RESPONSES_DIR}/{f}/" for f in folders)
+        message = (
+            f"no response counts: the {files} under {RESPONSES_DIR}/ "
+            f"{'is' if count == 1 else 'are'} in {named}, "
+            f"but the incident category of {EXERCISE_FILE} is {', '.join(map(repr, ids))} "
+            f"(so they belong in {expected})"
+        )
+        hint = (
+            f"if incident_category.id in {EXERCISE_FILE} was changed after the responses "
+            f"were in, change it back to {folders[0]!r}; or rename the folder to match it "
+            f"(`selfeval validate` says where each file belongs)"
+        )
+    else:
+        message = (
+            f"no response counts: none of the {files} under {RESPONSES_DIR}/ is at "
+            f"{RESPONSES_DIR}/<category>/<participant>/<questionnaire id>.yaml "
+            f"(the category: {', '.join(map(repr, ids))})"
+        )
+        hint = "run `selfeval validate` to see where each file belongs"
+    return InputError(message, hint=hint)
+
+
 def unknown_participant_error(
     workspace: Workspace, path: Path, response: Response, text: str | None = None
 ) -> InputError | None:

@@ -48,6 +48,7 @@ from selfeval.files.workspace import (
     Workspace,
     find_workspace,
     no_progress,
+    nothing_counts_error,
     placement_error,
     response_problems,
     unknown_participant_error,
@@ -1160,6 +1161,9 @@ def aggregate(
             hint="add --category ID, or leave out -o (each report goes to reports/<category>/)",
         )
     found = ws.discover_responses()
+    none_counts = nothing_counts_error(ws, found)
+    if none_counts is not None:
+        raise none_counts  # before anything is written: the last report stays as it was
     parsed = read_responses(found.current, ws, jobs=jobs, cache=cache, progress=progress)
     cutoff = _cutoff_of(ws, inputs, parsed) if cache_root is not None else None
     progress(WRITING, 0, 0)
