@@ -197,3 +197,46 @@ def test_a_new_exercise_without_responses_still_aggregates(
 ) -> None:
     code, output = run_cli(runner, drinkwater, "aggregate", "--draft", "--no-cache")
     assert code == 0, output
+
+
+# --- 3. a participant invited to a peer review is counted ------------------------------
+
+VWS_ROUND_1 = """\
+recognition: fully
+completed_by: R. Smit
+reactions:
+  - finding: JenV.bottlenecks.1
+    verdict: agree
+"""
+
+
+@pytest.mark.slow  # two aggregates (~4 s); by default test_status and test_validate_workspace
+# prove the rule (Exercise.invited) for status and validate
+def test_a_participant_invited_to_round_1_is_counted_and_listed_in_annex_1(
+    runner: CliRunner, drinkwater: Path
+) -> None:
+    code, output = fill(runner, drinkwater, "JenV", YES_BUT_NONE + ONE_BOTTLENECK, "--submit")
+    assert code == 0, output
+    code, output = run_cli(runner, drinkwater, "aggregate", "--draft", "--no-cache")
+    assert code == 0, output
+    answers = drinkwater / "vws-pr.yaml"
+    answers.write_text(VWS_ROUND_1, encoding="utf-8")
+    review = ["peer-review", "-p", "VWS", "--answers", str(answers), "--submit"]
+    code, output = run_cli(runner, drinkwater, *review)
+    assert code != 0 and "--round 1" in output, output  # VWS is down for no round
+    code, output = run_cli(runner, drinkwater, *review, "--round", "1")
+    assert code == 0 and "genodigde" in output, output
+    code, output = run_cli(runner, drinkwater, "aggregate", "--no-cache")
+    assert code == 0, output
+    assert "left out" not in output, output
+    report = (drinkwater / "reports" / "integrated-report.md").read_text(encoding="utf-8")
+    row = next(line for line in report.splitlines() if line.startswith("| VWS |"))
+    assert "collegiale toets 1" in row, row
+    # status: not an expected row, not "not asked for" either; validate: no warning.
+    code, output = run_cli(runner, drinkwater, "status", "--no-cache")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert "invited: not in its involvement in selfeval.yaml, counted" in flat, flat
+    assert "not asked for" not in flat, flat
+    code, output = run_cli(runner, drinkwater, "validate")
+    assert code == 0 and "not asked for" not in output, output

@@ -141,18 +141,35 @@ def test_json_for_scripts(runner: CliRunner, ws: Path) -> None:
 
 
 def test_response_nobody_asked_for_is_listed(runner: CliRunner, ws: Path) -> None:
-    write_response(ws, "BZ", "peer-review-2", {})
+    write_response(ws, "FIN", "self-evaluation", {})
     result = status(runner, ws)
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
     # The reason in the words of validate's warning (Exercise.not_asked, the one rule).
-    assert "BZ peer-review-2 draft 0/1 2026-05-02 10:30 not asked for: BZ is not asked" in flat
+    assert "FIN self-evaluation draft" in flat
+    assert "not asked for: FIN is not asked for self-evaluation" in flat
     assert "1 response not asked for." in flat
-    row = rows_by_key(ws, runner)[("BZ", "peer-review-2")]
-    assert row["expected"] is False
+    row = rows_by_key(ws, runner)[("FIN", "self-evaluation")]
+    assert row["expected"] is False and row["invited"] is False
     assert row["not_asked"] == (
-        "BZ is not asked for peer-review-2 (its involvement in selfeval.yaml: self-evaluation)"
+        "FIN is not asked for self-evaluation (its involvement in selfeval.yaml: peer-review-2)"
     )
+
+
+def test_a_peer_review_by_an_invited_participant_is_noted_as_invited(
+    runner: CliRunner, ws: Path
+) -> None:
+    # Trial 9: peer-review --round invites a participant to a round it is not down for;
+    # status called its response "not asked for" and aggregate left it out.
+    write_response(ws, "BZ", "peer-review-2", {})
+    result = status(runner, ws)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "BZ peer-review-2 draft" in flat
+    assert "invited: not in its involvement in selfeval.yaml, counted" in flat
+    assert "not asked for" not in flat
+    row = rows_by_key(ws, runner)[("BZ", "peer-review-2")]
+    assert row["expected"] is False and row["invited"] is True and row["not_asked"] is None
 
 
 def test_unreadable_response_is_named_and_the_rest_still_shown(runner: CliRunner, ws: Path) -> None:
@@ -195,12 +212,12 @@ def test_at_80_columns_a_long_note_is_given_in_full_below_the_table(
     runner: CliRunner, ws: Path
 ) -> None:
     # The trial: "not asked for / in / selfeval.yaml; / 6 reactions" in a narrow column.
-    write_response(ws, "BZ", "peer-review-2", {})
+    write_response(ws, "FIN", "self-evaluation", {})
     result = runner.invoke(app, ["status", "--workspace", str(ws)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    row = next(line for line in lines if line.startswith(" BZ ") and "peer-review-2" in line)
+    row = next(line for line in lines if "FIN" in line and "self-evaluation" in line)
     assert row.rstrip().endswith("[1]")
     below = " ".join(" ".join(lines[lines.index(row) + 1 :]).split())
-    assert "[1] BZ peer-review-2: not asked for: BZ is not asked for peer-review-2" in below
+    assert "[1] FIN self-evaluation: not asked for: FIN is not asked for self-evaluation" in below

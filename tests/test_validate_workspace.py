@@ -286,10 +286,18 @@ def test_earlier_submitted_versions_are_checked(runner: CliRunner, ws: Path) -> 
 
 
 def test_response_nobody_asked_for_is_a_warning(runner: CliRunner, ws: Path) -> None:
-    path = write_response(ws, "BZ", "peer-review-2", {"completed_by": "x"})
+    path = write_response(ws, "FIN", "self-evaluation", {"completed_by": "x"})
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
     assert (
-        f"Warning: {path}: not asked for: BZ is not asked for peer-review-2 (its "
-        "involvement in selfeval.yaml: self-evaluation)"
+        f"Warning: {path}: not asked for: FIN is not asked for self-evaluation (its "
+        "involvement in selfeval.yaml: peer-review-2)"
     ) in result.stderr
+
+
+def test_a_peer_review_by_an_invited_participant_is_no_warning(runner: CliRunner, ws: Path) -> None:
+    # peer-review --round 2 invites BZ (down for a self-evaluation only): its response counts.
+    write_response(ws, "BZ", "peer-review-2", {"completed_by": "x"})
+    result = validate(runner, ws)
+    assert result.exit_code == 0, result.output
+    assert "not asked for" not in result.output

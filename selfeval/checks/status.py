@@ -80,6 +80,9 @@ class StatusRow:
         not_asked: for a row not expected, why its participant is not asked for
             it, in the words ``validate`` warns and ``aggregate`` leaves it out with
             (:meth:`~selfeval.model.exercise.Exercise.not_asked`); else None.
+        invited: a peer review its participant was invited to (``--round N``,
+            not in its involvement: :meth:`~selfeval.model.exercise.Exercise.invited`):
+            not expected, but asked for, and counted by ``aggregate``.
     """
 
     participant: str
@@ -104,6 +107,7 @@ class StatusRow:
     migrate: str | None = None
     problem: str | None = None
     not_asked: str | None = None
+    invited: bool = False
 
 
 def row_data(row: StatusRow) -> dict[str, Any]:
@@ -330,6 +334,7 @@ def _row(
     expected: bool,
     kept: KeptRows | None = None,
     not_asked: str | None = None,
+    invited: bool = False,
 ) -> tuple[StatusRow, SelfevalError | None]:
     from selfeval.files import yamlio
     from selfeval.files.load import read_response
@@ -348,6 +353,7 @@ def _row(
         "questionnaire": qid,
         "path": relative,
         "not_asked": not_asked,
+        "invited": invited,
     }
     if not path.exists():
         return StatusRow(state="not-started", expected=expected, **base), None
@@ -357,7 +363,8 @@ def _row(
             content = yamlio.read_file(path)  # the one read rule; parsed below, not read again
         except SelfevalError:
             content = None  # read_response says what is wrong, with the file
-        if content is not None and (row := _kept_row(kept, relative, content, expected)):
+        row = _kept_row(kept, relative, content, expected) if content is not None else None
+        if row is not None and (row.not_asked, row.invited) == (not_asked, invited):
             return row, None
     try:
         # One read: the lines below come from this text (with ``kept``: the bytes hashed).
@@ -492,6 +499,7 @@ def workspace_status(
         # Every response place is read, whatever its name (notes.yaml): validate and
         # aggregate read it too, and refuse what is not a response (one discovery rule).
         why = exercise.not_asked(code, qid, chosen)
+        invited = exercise.invited(code, qid, chosen)
         row, error = _row(
             workspace,
             code,
@@ -501,6 +509,7 @@ def workspace_status(
             expected=False,
             kept=kept,
             not_asked=why,
+            invited=invited,
         )
         rows.append(row)
         if error is not None:
@@ -511,7 +520,7 @@ def workspace_status(
         participants=len(taking_part),
         expected=len(expected_rows),
         counts=counts,
-        unexpected=len(rows) - len(expected_rows),
+        unexpected=sum(not r.expected and not r.invited for r in rows),
         missing_peer_reviews=[
             (r.participant, r.questionnaire)
             for r in expected_rows

@@ -57,7 +57,9 @@ def _note(row: StatusRow) -> str:
         notes.append(f"on {row.version}, pinned {row.pinned}: {row.migrate}")
     if row.not_counted:
         notes.append(f"kept but not counted: {', '.join(row.not_counted)}")
-    if not row.expected:
+    if row.invited:
+        notes.append("invited: not in its involvement in selfeval.yaml, counted")
+    elif not row.expected:
         notes.append(f"not asked for: {row.not_asked}" if row.not_asked else "not asked for")
     if row.reactions:
         notes.append(f"{row.reactions} reaction{'s' if row.reactions != 1 else ''}")

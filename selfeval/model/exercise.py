@@ -38,6 +38,10 @@ _ISO_SHAPED = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
+#: The questionnaires a participant can be invited to outside its ``involvement``
+#: (``selfeval peer-review --round N``; :meth:`Exercise.invited`).
+INVITABLE = ("peer-review-1", "peer-review-2")
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -337,7 +341,8 @@ class Exercise(_Model):
 
         A response counts only when its participant takes part in the
         incident category (:meth:`takes_part_in`) and the questionnaire is
-        one of its forms of involvement: ``status`` lists the others as
+        one of its forms of involvement, or a peer review it was invited to
+        (:meth:`invited`): ``status`` lists the others as
         "not asked for", ``validate`` warns, ``aggregate`` leaves them out
         with a warning (Annex 1 lists the forms of involvement, so the report
         never shows an answer it says was not asked).
@@ -359,12 +364,38 @@ class Exercise(_Model):
                 f"{code} does not take part in incident category {category_id!r} "
                 f"(its categories in {EXERCISE_FILE}: {', '.join(member.categories or ())})"
             )
-        if questionnaire_id not in member.involvement:
+        if questionnaire_id not in member.involvement and questionnaire_id not in INVITABLE:
             return (
                 f"{code} is not asked for {questionnaire_id} (its involvement in "
                 f"{EXERCISE_FILE}: {', '.join(member.involvement)})"
             )
         return None
+
+    def invited(self, code: str, questionnaire_id: str, category_id: str) -> bool:
+        """Whether a response is a peer review its participant was invited to (the one rule).
+
+        ``selfeval peer-review --round N`` invites a participant to a round its
+        ``involvement`` does not list (``docs/peer-review-reference.md``: round 1
+        is for the self-evaluating departments "and others invited"). Such a
+        response is asked for (:meth:`not_asked` is None): ``aggregate`` counts it,
+        Annex 1 lists the round, ``status`` notes it as invited, not as expected.
+
+        Args:
+            code: the participant code.
+            questionnaire_id: the response's questionnaire id.
+            category_id: the response's incident category.
+
+        Returns:
+            True for a peer review outside the participant's involvement, in a
+            category it takes part in.
+        """
+        member = self._by_code.get(code)
+        return (
+            member is not None
+            and questionnaire_id in INVITABLE
+            and questionnaire_id not in member.involvement
+            and self.takes_part_in(member, category_id)
+        )
 
     def takes_part_in(self, participant: Participant, category_id: str) -> bool:
         """Whether ``participant`` answers for incident category ``category_id``."""

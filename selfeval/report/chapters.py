@@ -346,7 +346,13 @@ def annex1(views: Views, sources: Sequence[SourceResponse]) -> tuple[list[Annex1
     rows: list[Annex1Row] = []
     missing: list[str] = []
     for participant in views.exercise.participants:
-        forms = [L.get(k, k) for k in KINDS if k in participant.involvement]
+        # A peer review it was invited to (Exercise.invited) and took part in counts
+        # in the report, so Annex 1 lists it too.
+        forms = [
+            L.get(k, k)
+            for k in KINDS
+            if k in participant.involvement or (participant.code, k) in submitted
+        ]
         forms_text = ", ".join(forms)
         if lang == "nl" and forms_text:
             forms_text = forms_text[0].upper() + forms_text[1:]
