@@ -199,10 +199,26 @@ def test_a_new_exercise_without_responses_still_aggregates(
     assert code == 0, output
 
 
+# --- 4. --answers says what is kept but not counted ----------------------------------
+
+
+def test_fill_answers_names_answers_kept_but_not_counted(
+    runner: CliRunner, drinkwater: Path
+) -> None:
+    no = YES_BUT_NONE.replace("has_bottlenecks: true", "has_bottlenecks: false")
+    code, output = fill(runner, drinkwater, "JenV", no + ONE_BOTTLENECK, "--submit")
+    assert code == 0 and "Ingediend" in output, output
+    said = (
+        "Bewaard maar niet meegeteld, omdat de vraag niet meer bij uw antwoorden hoort: Knelpunten"
+    )
+    assert said in " ".join(output.split()), output
+
+
 # --- 3. a participant invited to a peer review is counted ------------------------------
 
 VWS_ROUND_1 = """\
-recognition: fully
+recognition: largely
+recognition_why: Zie bijlage.
 completed_by: R. Smit
 reactions:
   - finding: JenV.bottlenecks.1
@@ -226,6 +242,7 @@ def test_a_participant_invited_to_round_1_is_counted_and_listed_in_annex_1(
     assert code != 0 and "--round 1" in output, output  # VWS is down for no round
     code, output = run_cli(runner, drinkwater, *review, "--round", "1")
     assert code == 0 and "genodigde" in output, output
+    assert "Bewaard maar niet meegeteld" in output and "herkent uw departement niet" in output
     code, output = run_cli(runner, drinkwater, "aggregate", "--no-cache")
     assert code == 0, output
     assert "left out" not in output, output

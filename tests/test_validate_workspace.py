@@ -301,3 +301,24 @@ def test_a_peer_review_by_an_invited_participant_is_no_warning(runner: CliRunner
     result = validate(runner, ws)
     assert result.exit_code == 0, result.output
     assert "not asked for" not in result.output
+
+
+def test_the_hint_for_answers_not_counted_names_the_command_that_gave_them(
+    runner: CliRunner, ws: Path
+) -> None:
+    # Trial 9: a peer review's answers kept but not counted said "delete these answers
+    # with `selfeval fill`", which refuses a peer review.
+    review = {**GOOD_PR1, "recognition": "largely", "recognition_why": "Zie bijlage."}
+    path = write_response(ws, "DEF", "peer-review-1", review)
+    result = validate(runner, ws)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stderr.split())
+    assert f"{path}: kept but not counted" in flat and "recognition_why" in flat, flat
+    assert "delete these answers with `selfeval peer-review -p DEF`" in flat, flat
+    assert "selfeval fill" not in flat
+    own = write_response(
+        ws, "BZ", "self-evaluation", {"has_bottlenecks": False, "bottlenecks": [{"title": "x"}]}
+    )
+    flat = " ".join(validate(runner, ws).stderr.split())
+    assert f"{own}: kept but not counted" in flat
+    assert "delete these answers with `selfeval fill -p BZ`" in flat, flat

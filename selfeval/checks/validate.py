@@ -246,13 +246,18 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
             report.warn(drift)
     not_counted = inactive_answers(loaded.questionnaire, response.answers)
     if not_counted:
+        command = (
+            "selfeval fill"
+            if loaded.questionnaire.kind == "self-evaluation"
+            else "selfeval peer-review"  # its answers are changed where they were given
+        )
         report.warn(
             InputError(
                 f"kept but not counted (the condition of the question is false, so the report "
                 f"leaves it out): {', '.join(not_counted)}",
                 location=Location(path),
                 hint="change the answer the condition depends on if it should count, or delete "
-                "these answers with `selfeval fill`",
+                f"these answers with `{command} -p {response.participant}`",
             )
         )
 

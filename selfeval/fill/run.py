@@ -39,7 +39,7 @@ from selfeval.files.workspace import Workspace, split_ref
 from selfeval.fill.prompter import Prompter
 from selfeval.fill.session import FillSession, Outcome, outcome_of
 from selfeval.i18n import Message
-from selfeval.model.answers import Problem, check_answers
+from selfeval.model.answers import Problem, check_answers, inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE
 from selfeval.model.links import response_link_problems
 from selfeval.model.questionnaire import DateItem, Item, LongTextItem, RepeatItem, TextItem
@@ -275,7 +275,10 @@ def fill_from_answers(
     store.save(answers)
     if submit and not store.submitted:
         store.submit()
-    return outcome_of(store, "submitted" if store.submitted else "draft", lang=lang)
+    # Answers whose condition is false are kept but not counted: said, as a session says it.
+    inactive = tuple(inactive_answers(store.loaded.questionnaire, store.answers))
+    state = "submitted" if store.submitted else "draft"
+    return outcome_of(store, state, lang=lang, inactive=inactive)
 
 
 def run_fill(

@@ -37,7 +37,7 @@ from selfeval.fill.review import label_path
 from selfeval.fill.walker import Walker
 from selfeval.i18n import gettext, ngettext
 from selfeval.model.answers import Progress, inactive_answers, progress
-from selfeval.model.questionnaire import InfoItem, Item, RepeatItem, text_in
+from selfeval.model.questionnaire import InfoItem, Item, Questionnaire, RepeatItem, text_in
 
 __all__ = ["FillSession", "Outcome", "SessionResult", "estimate_minutes", "outcome_of"]
 
@@ -312,6 +312,22 @@ def _count_questions(items: Sequence[Item]) -> int:
         for item in items
         if not isinstance(item, InfoItem)
     )
+
+
+def inactive_note(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], lang: str
+) -> str | None:
+    """The closing line naming the answers kept but not counted, or None when there are none.
+
+    Which answers: :func:`~selfeval.model.answers.inactive_answers` (the one
+    rule for ``when``), by their labels in ``lang``; what an interactive ``fill``
+    ends with, and what a run with ``--answers`` (``fill``, ``peer-review``) says.
+    """
+    inactive = inactive_answers(questionnaire, answers)
+    if not inactive:
+        return None
+    labels = ", ".join(label_path(questionnaire, (i,), lang) for i in inactive)
+    return gettext(lang, "fill.end_inactive", items=labels)
 
 
 def outcome_of(

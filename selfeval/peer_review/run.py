@@ -534,6 +534,11 @@ def run_peer_review(
                 store, answers_file, draft=draft, selection=selection, submit=submit
             )
             state = "submitted" if submit else "draft"
+            from selfeval.fill.session import inactive_note
+
+            kept_out = inactive_note(store.loaded.questionnaire, store.answers, language)
+            if kept_out is not None:
+                notes.append(kept_out)
         else:
             from selfeval.fill.session import FillSession
             from selfeval.peer_review.asking import ReactionReview, walk_reactions
