@@ -106,3 +106,14 @@ def test_good_overrides_pass(runner: CliRunner, empty_ws: Path) -> None:
     result = _validate(runner, empty_ws)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK: "), result.output
+
+
+def test_validate_dir_of_a_workspace_tries_its_templates_too(
+    runner: CliRunner, empty_ws: Path
+) -> None:
+    """``selfeval validate DIR`` judges a workspace as ``validate -w DIR`` does."""
+    path = _override(empty_ws, "# {{ r.title }}\n\n{{ r.title.__class__.__mro__ }}\n")
+    result = runner.invoke(app, ["validate", str(empty_ws)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    (error,) = _error_lines(result.stderr)
+    assert error.startswith(f"Error: {path}:3: report template does something not allowed")

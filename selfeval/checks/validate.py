@@ -279,6 +279,8 @@ def validate_paths(
     *,
     workspace: Workspace | None = None,
     merges_check: MergesCheck | None = None,
+    template_check: TemplateCheck | None = None,
+    merges_check_of: Callable[[Workspace], MergesCheck] | None = None,
 ) -> Report:
     """Check the given files and folders (folders: every ``*.yaml`` below them).
 
@@ -288,6 +290,10 @@ def validate_paths(
             None, it is looked up from the first path (and may not exist).
         merges_check: handed each response file as it is loaded
             (:func:`validate_workspace` passes it).
+        template_check: given to :func:`validate_workspace` (its
+            ``template_check``) for a folder that is a workspace root.
+        merges_check_of: given to :func:`validate_workspace` (its
+            ``merges_check``) for a folder that is a workspace root.
 
     A folder that is a workspace root (it holds ``selfeval.yaml``) is checked
     as :func:`validate_workspace` checks it, so ``selfeval validate DIR`` and
@@ -302,7 +308,11 @@ def validate_paths(
     roots = [p for p in paths if p.is_dir() and (p / EXERCISE_FILE).is_file()]
     if roots:
         for root in roots:
-            whole = validate_workspace(Workspace(root.resolve()))
+            whole = validate_workspace(
+                Workspace(root.resolve()),
+                template_check=template_check,
+                merges_check=merges_check_of,
+            )
             report.checked += whole.checked
             report.problems += whole.problems
             report.warnings += whole.warnings

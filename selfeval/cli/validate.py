@@ -48,7 +48,12 @@ def validate_command(
 
     if paths:
         ws = Workspace.open(workspace) if workspace else None
-        report = validate_paths(paths, workspace=ws)
+        report = validate_paths(
+            paths,
+            workspace=ws,
+            template_check=check_and_try_templates,
+            merges_check_of=_check_merges,
+        )
     else:
         report = validate_workspace(
             Workspace.open(workspace),
