@@ -40,6 +40,7 @@ __all__ = [
     "reaction_items",
     "reaction_rows",
     "report_section",
+    "typed_field",
     "verdict_label",
     "walk_reactions",
 ]
@@ -202,7 +203,10 @@ def walk_reactions(
             prompter.show_notice(Notice("info", gettext(lang, "peer_review.none")))
             return True
         existing = {r.finding: r for r in response.reactions}
-        pending = [f for f in selection if not is_current(existing.get(f.id), f)]
+        # A finding with text typed but not confirmed (Ctrl-C at its comment or
+        # correction) is asked again, at that text (trial 9: it went on past it).
+        typed = {f.id for f in selection if typed_field(response.unconfirmed, f.id)}
+        pending = [f for f in selection if f.id in typed or not is_current(existing.get(f.id), f)]
         without = 0  # findings passed over before, without a reaction: not asked again
         if pending and not carried_over:
             # On from where the reviewer stopped (issue 16): past a finding skipped
@@ -210,7 +214,9 @@ def walk_reactions(
             # skipped findings were recorded).
             skipped = set(response.draft.skipped) if response.draft else set()
             passed = [
-                f for f in pending if f.id not in existing and (store.answers or f.id in skipped)
+                f
+                for f in pending
+                if f.id not in existing and f.id not in typed and (store.answers or f.id in skipped)
             ]
             without = len(passed)
             pending = [f for f in pending if f not in passed]
@@ -264,7 +270,7 @@ def walk_reactions(
             if old and old.finding_hash not in (None, finding.hash):
                 prompter.show_notice(Notice("warning", gettext(lang, "peer_review.changed")))
             try:
-                reaction = _react(session, finding, old, order, rest=True)
+                reaction = _react(session, finding, old, order, rest=True, resume=True)
             except GoBack:
                 if index == 0:
                     prompter.show_notice(Notice("info", gettext(lang, "fill.first_question")))
@@ -597,6 +603,24 @@ class ReactionReview:
         return _row_label(finding, lang)
 
 
+def typed_field(unconfirmed: dict[str, str], finding: str) -> str | None:
+    """Which of a finding's reaction texts was typed but not confirmed, if any.
+
+    Args:
+        unconfirmed: the response's unconfirmed texts by dotted path
+            (:attr:`~selfeval.model.response.Response.unconfirmed`), e.g.
+            ``reactions.role.VWS.correction``.
+        finding: the finding's id (it may hold dots: ``role.VWS``).
+
+    Returns:
+        ``comment`` or ``correction`` (the first kept), or None.
+    """
+    for field in ("comment", "correction"):
+        if f"reactions.{finding}.{field}" in unconfirmed:
+            return field
+    return None
+
+
 class _SkipRest(Exception):
     """The reviewer chose to skip this finding and the ones after it."""
 
@@ -608,6 +632,7 @@ def _react(
     order: Sequence[str],
     *,
     rest: bool = False,
+    resume: bool = False,
 ) -> Reaction | None:
     """Ask and save one reaction; None when the reviewer skips the finding.
 
@@ -616,6 +641,11 @@ def _react(
     after "Toelichting schrijven") or the correction it asks the verdict
     again. With ``rest`` the verdict list ends with "skip the remaining
     findings", which raises :class:`_SkipRest` (nothing saved).
+
+    With ``resume``, a comment or correction typed but not confirmed in an
+    earlier session (:func:`typed_field`) is asked first, offering that text,
+    with the saved verdict (and comment) kept as they are (trial 9: the text
+    was promised back, never offered, and dropped at submitting).
     """
     from selfeval.fill.prompter import GoBack, Option
 
@@ -627,9 +657,14 @@ def _react(
     # reaction was given on, so an interruption re-asks it on resume.
     keep_hash = old.finding_hash if old and not is_current(old, finding) else finding.hash
     default = old.verdict if old else None
+    start = typed_field(response.unconfirmed, finding.id) if resume and old else None
     while True:
+        jump, start = start, None  # only the first time round; Ctrl-B asks the verdict
         asked = items.verdict_or_rest if rest else items.verdict
-        verdict = session.ask_item(asked, default, path=(*base, "verdict"), back=True)
+        if jump is not None and old is not None:
+            verdict = old.verdict
+        else:
+            verdict = session.ask_item(asked, default, path=(*base, "verdict"), back=True)
         if verdict == SKIP_REST:
             raise _SkipRest
         if verdict is None:
@@ -646,17 +681,20 @@ def _react(
         # A comment is required with partly agree and disagree; one given
         # earlier is shown again (never dropped unasked) with any verdict.
         needs_comment = verdict in NEEDS_COMMENT
-        if not (needs_comment or reaction.comment or reaction.correction):
+        if not (needs_comment or reaction.comment or reaction.correction or jump):
             break
         item = items.comment if needs_comment else items.optional_comment
         path = (*base, "comment")
-        try:
-            comment = session.ask_item(
-                item, reaction.comment, path=path, warn_blank=False, back=True
-            )
-        except GoBack:
-            default = verdict
-            continue
+        if jump == "correction":
+            comment = reaction.comment
+        else:
+            try:
+                comment = session.ask_item(
+                    item, reaction.comment, path=path, warn_blank=False, back=True
+                )
+            except GoBack:
+                default = verdict
+                continue
         choice = "write"
         while needs_comment and comment is None:
             label = verdict_label(verdict, lang)

@@ -1,0 +1,58 @@
+"""Trial 9 (3 December): interactive fill and peer review lose typed text or reopen
+the wrong place after Ctrl-C / Ctrl-D.
+
+The real prompts (TerminalPrompter), keys through prompt_toolkit's pipe input, one
+prompt's keys sent just before it is drawn (test_peer_review_trial6.py's harness).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_peer_review import CATEGORY, fresh_example
+from test_peer_review_trial6 import CTRL_C, DISAGREE, ENTER, reviewed
+
+from selfeval.files import yamlio
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return fresh_example(tmp_path / "example")
+
+
+@pytest.fixture
+def keys() -> Iterator[Any]:
+    from prompt_toolkit.input import create_pipe_input
+
+    with create_pipe_input() as pipe:
+        yield pipe
+
+
+def review_file(ws: Path) -> dict[str, Any]:
+    (path,) = (ws / "responses" / CATEGORY / "DEF").glob("peer-review*.yaml")
+    return yamlio.load(path)
+
+
+def test_a_half_typed_correction_is_offered_at_its_place_on_resume(
+    ws: Path, keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Trial 9: "… is bewaard als concept-antwoord; u krijgt het de volgende keer terug",
+    # then the next run went straight on to the next finding, the text never offered.
+    typed = "Voeg toe: en de GGD"
+    reviewed(ws, keys, [DISAGREE, "Klopt niet" + ENTER + ENTER, typed + CTRL_C], monkeypatch)
+    assert review_file(ws)["unconfirmed"] == {"reactions.role.BZ.correction": typed}
+    # Again: the first prompt is that correction, the text in it; Enter on the empty
+    # line after it confirms it; Ctrl-C at the next finding's verdict.
+    console, screen = reviewed(ws, keys, [ENTER + ENTER], monkeypatch)
+    text = console.export_text()
+    first = next(frame for frame in screen.frames if any(typed in line for line in frame))
+    assert any("Voorgestelde correctie" in line for line in first), "\n".join(first)
+    assert text.index("[1/3] Rol: BZ") < text.index("[2/3] Rol: BZK"), text
+    saved = review_file(ws)
+    assert "unconfirmed" not in saved
+    (reaction,) = [r for r in saved["reactions"] if r["finding"] == "role.BZ"]
+    assert reaction["verdict"] == "disagree" and reaction["comment"] == "Klopt niet"
+    assert reaction["correction"] == typed
