@@ -56,3 +56,37 @@ def test_a_half_typed_correction_is_offered_at_its_place_on_resume(
     (reaction,) = [r for r in saved["reactions"] if r["finding"] == "role.BZ"]
     assert reaction["verdict"] == "disagree" and reaction["comment"] == "Klopt niet"
     assert reaction["correction"] == typed
+
+
+def _fill_prompter(pipe: Any) -> Any:
+    import io
+
+    from prompt_toolkit.output import DummyOutput
+    from rich.console import Console
+
+    from selfeval.cli.terminal import TerminalPrompter
+
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    return TerminalPrompter(console=console, input=pipe, output=DummyOutput(), lang="nl")
+
+
+def test_ctrl_d_keeps_the_text_being_typed_as_ctrl_c_does(tmp_path: Path) -> None:
+    # Trial 9: "Half getypt" then Ctrl-D at a long text: "Onderbroken. Elk gegeven
+    # antwoord is bewaard", but the file had `answers: {}` and no `unconfirmed:`.
+    from fillkit import mini_workspace, response_of
+    from prompt_toolkit.input import create_pipe_input
+
+    from selfeval.files.store import ResponseStore
+    from selfeval.files.workspace import Workspace
+    from selfeval.fill.session import FillSession
+
+    ws = Workspace(mini_workspace(tmp_path / "ws"))
+    with create_pipe_input() as pipe, ResponseStore(ws, "DEP1", "mini") as store:
+        pipe.send_text("Financiën\rHalf getypt\x04")  # name, then the long text "Opmerking"
+        session = FillSession(store, _fill_prompter(pipe), lang="nl")
+        outcome = session.run()
+    assert outcome.state == "interrupted"
+    data = response_of(ws.root)
+    assert data["answers"] == {"name": "Financiën"}
+    assert data["unconfirmed"] == {"remark": "Half getypt"}
+    assert session.walker.kept_typed == "Opmerking"  # the closing line names it

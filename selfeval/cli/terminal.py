@@ -77,6 +77,7 @@ from selfeval.fill.prompter import (
     Option,
     ReviewRow,
     SectionInfo,
+    TypedEOF,
     TypedInterrupt,
     chosen_words,
     label_colon,
@@ -816,9 +817,10 @@ class _TextPrompts:
 
         _long_text_keys(bindings, lambda: self.editor, when=Condition(lambda: self.long))
 
-        @bindings.add("c-d", eager=True)  # as _eof_on_ctrl_d
+        @bindings.add("c-d", eager=True)  # as _eof_on_ctrl_d, keeping the text as Ctrl-C
         def _(event: Any) -> None:
-            event.app.exit(exception=EOFError, style="class:aborting")
+            text = event.app.current_buffer.text
+            event.app.exit(exception=TypedEOF(text), style="class:aborting")
 
         # As questionary's text() makes it.
         self.session: PromptSession[str] = PromptSession(

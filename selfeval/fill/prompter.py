@@ -42,6 +42,7 @@ __all__ = [
     "Prompter",
     "ReviewRow",
     "SectionInfo",
+    "TypedEOF",
     "TypedInterrupt",
     "chosen_words",
     "format_value",
@@ -76,6 +77,18 @@ class TypedInterrupt(KeyboardInterrupt):
     The engine keeps ``text`` in the response as an *unconfirmed* answer
     (:attr:`~selfeval.model.response.Response.unconfirmed`) and offers it
     again, marked as such, when the session resumes.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class TypedEOF(EOFError):
+    """Ctrl-D in a text prompt, carrying what was typed but not confirmed.
+
+    Ctrl-D stops a session as Ctrl-C does (``fill --help``), so the engine
+    keeps ``text`` as :class:`TypedInterrupt`'s (trial 9: Ctrl-D threw it away).
     """
 
     def __init__(self, text: str) -> None:

@@ -43,6 +43,7 @@ from selfeval.fill.prompter import (
     Prompter,
     ReviewRow,
     SectionInfo,
+    TypedEOF,
     TypedInterrupt,
     format_value,
     offered,
@@ -120,7 +121,7 @@ class Walker:
         }
         self._inactive: set[str] = set(inactive_answers(self.questionnaire, store.answers))
         self._told_reopened = store.reopened is not None
-        #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C.
+        #: The label of the item whose typed text was kept as unconfirmed at Ctrl-C (or Ctrl-D).
         self.kept_typed: str | None = None
         #: Where "continue" re-enters: the top-level repeat group last asked in the
         #: response as it was opened (:func:`last_asked`), until the respondent leaves
@@ -266,6 +267,7 @@ class Walker:
         Raises:
             GoBack: (only with ``back``) the respondent asked for the previous question.
             KeyboardInterrupt: Ctrl-C (any text typed is kept as unconfirmed first).
+            EOFError: Ctrl-D (the same).
         """
         context = self._context(item, path, scope or {}, entry, back=back)
         key = ".".join(str(p) for p in path)
@@ -276,7 +278,7 @@ class Walker:
         while True:
             try:
                 value = self.prompter.ask(item, current, context)
-            except TypedInterrupt as exc:
+            except (TypedInterrupt, TypedEOF) as exc:
                 self._keep_typed(key, item, exc.text, current)
                 raise
             self._confirmed(key)
