@@ -90,3 +90,57 @@ def test_ctrl_d_keeps_the_text_being_typed_as_ctrl_c_does(tmp_path: Path) -> Non
     assert data["answers"] == {"name": "Financiën"}
     assert data["unconfirmed"] == {"remark": "Half getypt"}
     assert session.walker.kept_typed == "Opmerking"  # the closing line names it
+
+
+#: The mini questionnaire with a list inside each point, last in the entry (as the
+#: self-evaluation's "Bronnen" inside "Knelpunten").
+NESTED = """\
+          - id: year
+            type: integer
+            label: {nl: Jaar, en: Year}
+          - id: sources
+            type: repeat
+            label: {nl: Bronnen, en: Sources}
+            entry_label: {nl: Bron, en: Source}
+            items:
+              - {id: document, type: text, required: true, label: {nl: Document, en: Document}}
+"""
+
+
+def test_continue_does_not_reopen_a_list_inside_an_entry_closed_with_done(
+    tmp_path: Path,
+) -> None:
+    # Trial 9: Knelpunt 1 added, "Klaar met bronnen", Ctrl-C at "Knelpunten *: 1 ingevuld":
+    # "Verder waar u gebleven was" opened "Knelpunt 1 › Bronnen: 0 ingevuld".
+    from fillkit import MINI, mini_workspace
+    from test_session import BASICS, Interrupt, Scripted, ask, choose
+
+    from selfeval.files.store import ResponseStore
+    from selfeval.files.workspace import Workspace
+    from selfeval.fill.session import FillSession
+
+    root = mini_workspace(tmp_path / "ws")
+    year = (
+        "          - id: year\n            type: integer\n            label: {nl: Jaar, en: Year}\n"
+    )
+    assert year in MINI
+    (root / "questionnaires" / "mini-1.0.0.yaml").write_text(MINI.replace(year, NESTED), "utf-8")
+    ws = Workspace(root)
+
+    def run(prompter: Scripted) -> None:
+        with ResponseStore(ws, "DEP1", "mini") as store:
+            FillSession(store, prompter, lang="nl").run()
+        assert not prompter.steps, f"script not used up: {prompter.steps}"
+
+    first = [*BASICS, ask("partners", []), choose("add"), ask("points.0.title", "Traag")]
+    # "Klaar met bronnen" (the inner list), then Ctrl-C at the points' menu.
+    run(Scripted([*first, ask("points.0.year", None), choose("done"), ("choose", "", Interrupt())]))
+    prompter = Scripted([choose("continue"), ("choose", "", Interrupt())])
+    run(prompter)
+    assert prompter.menus[1][0].startswith("Punten"), prompter.menus  # not "Punt 1 › Bronnen"
+    # Stopped in the inner list's entry with its question not answered: continue
+    # goes back into that entry (its list was not closed).
+    source = "points.0.sources.0.document"
+    edit = [choose("edit"), choose("sources"), choose("add"), ask(source, Interrupt())]
+    run(Scripted([choose("continue"), *edit]))
+    run(Scripted([choose("continue"), ask(source, Interrupt())]))

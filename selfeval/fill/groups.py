@@ -158,10 +158,13 @@ class Groups:
         if helptext:
             self.prompter.show_notice(Notice("info", helptext))
         if resume and entries and isinstance(entries[-1], dict):
-            last = entries[-1]
-            inner_resume = last_asked(item.items, last)
-            inner = {**scope, **active_entry(item, last, scope)}
-            if self.walker.has_unasked(item.items, inner, inner_resume, container=last):
+            # The last entry is finished first only while a question of it (or of
+            # the last entry of a list inside it) was never asked: a list inside it
+            # asked last is not reopened for that alone (trial 9: "Klaar met bronnen",
+            # Ctrl-C at the bottlenecks' menu, and continue opened "Knelpunt 1 ›
+            # Bronnen"). Ctrl-C at that inner list's own menu reads the same in the
+            # file, so it resumes at this menu too ("Wijzigen" reaches the list).
+            if _unfinished(item, entries[-1], scope):
                 with contextlib.suppress(GoBack):
                     self.entry(item, entries, len(entries) - 1, path, scope, only_unasked=True)
         least = max(item.min_items, 0)
@@ -492,6 +495,26 @@ class Groups:
             return name
         title = f"{name}: {' · '.join(parts)}"
         return shorten(title, label_room()) if cut else title
+
+
+def _unfinished(item: RepeatItem, entry: Mapping[str, Any], outer: Mapping[str, Any]) -> bool:
+    """Whether ``entry`` has a visible question never asked ("continue" then goes back in).
+
+    A list inside the entry asked last counts only by its own last entry, the
+    same way (trial 9): not as unfinished for being the last thing asked.
+    """
+    scope = {**outer, **active_entry(item, entry, outer)}
+    last: Item | None = None
+    for sub in item.items:
+        if isinstance(sub, InfoItem) or not visible(sub, scope):
+            continue
+        if sub.id not in entry:
+            return True
+        last = sub
+    inner = entry.get(last.id) if isinstance(last, RepeatItem) else None
+    if isinstance(last, RepeatItem) and isinstance(inner, list) and inner:
+        return isinstance(inner[-1], dict) and _unfinished(last, inner[-1], scope)
+    return False
 
 
 def last_asked(items: Sequence[Item], container: Mapping[str, Any]) -> str | None:
