@@ -144,3 +144,46 @@ def test_continue_does_not_reopen_a_list_inside_an_entry_closed_with_done(
     edit = [choose("edit"), choose("sources"), choose("add"), ask(source, Interrupt())]
     run(Scripted([choose("continue"), *edit]))
     run(Scripted([choose("continue"), ask(source, Interrupt())]))
+
+
+def test_a_reaction_typed_and_left_is_named_by_its_finding_and_asked_from_the_menu(
+    ws: Path,
+) -> None:
+    # Trial 9: the resume menu said "Nog niet bevestigd (…): reactions › role › VWS ›
+    # correction", and "Verder waar u gebleven was" dropped the text without a word.
+    # Here the text is left unconfirmed by going back from it and skipping the finding.
+    from test_peer_review import FakePrompter, Interrupt
+
+    from selfeval.files.workspace import Workspace
+    from selfeval.fill.prompter import GoBack, TypedInterrupt
+    from selfeval.peer_review.run import run_peer_review
+
+    class Typing(FakePrompter):
+        """Its script may also type text and press Ctrl-C (a TypedInterrupt)."""
+
+        def _next(self, what: Any) -> Any:
+            if self.script and isinstance(self.script[0], TypedInterrupt):
+                raise self.script.pop(0)
+            return super()._next(what)
+
+    def review(script: list[Any]) -> Typing:
+        prompter = Typing(script)
+        run_peer_review(Workspace.open(ws), participant="DEF", prompter=lambda lang: prompter)
+        return prompter
+
+    typed = "Voeg toe: en de GGD"
+    review(["disagree", "Klopt niet", TypedInterrupt(typed)])
+    # Back from the text offered, "(geen antwoord)" at the verdict, the two other
+    # findings skipped: the text is still kept, and the resume menu follows; there
+    # "continue" shows the card and that text again.
+    prompter = review([GoBack, None, None, None, "continue", typed, Interrupt])
+    lines = [line for _, _, details in prompter.notices for line in details]
+    said = "Nog niet bevestigd (getypt vóór de onderbreking): Rol: BZ › Voorgestelde correctie"
+    assert any(line.startswith(said) for line in lines), lines
+    assert not any("reactions ›" in line for line in lines), lines
+    cards = [text for kind, text, _ in prompter.notices if text.startswith("[")]
+    assert cards[0] == cards[-1] == "[1/3] Rol: BZ" and len(cards) == 4, cards  # again at its text
+    saved = review_file(ws)
+    assert "unconfirmed" not in saved
+    (reaction,) = [r for r in saved["reactions"] if r["finding"] == "role.BZ"]
+    assert (reaction["verdict"], reaction["correction"]) == ("disagree", typed)

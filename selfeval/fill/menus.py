@@ -77,6 +77,19 @@ class ReviewPart(Protocol):
         """The question before submitting: what changing it afterwards takes."""
         ...
 
+    def typed_label(self, key: str) -> str | None:
+        """Where text kept unconfirmed at ``key`` is, as the respondent reads it.
+
+        Returns:
+            A label (peer review: the finding's kind and title, then the
+            field's label), or None when ``key`` is no place of this part.
+        """
+        ...
+
+    def finish_typed(self, key: str) -> None:
+        """Ask the question at ``key`` (one :meth:`typed_label` names), offering the text kept."""
+        ...
+
 
 class Menus:
     """The resume menu and the review/submit menu of a filling session.
@@ -149,13 +162,14 @@ class Menus:
     def _unconfirmed_lines(self) -> tuple[str, ...]:
         """One line per text typed but not confirmed in an earlier session."""
         return tuple(
-            gettext(
-                self.lang,
-                "fill.unconfirmed_line",
-                label=label_path(self.questionnaire, _path(k, "."), self.lang),
-            )
+            gettext(self.lang, "fill.unconfirmed_line", label=self._typed_label(k))
             for k in self.store.response.unconfirmed
         )
+
+    def _typed_label(self, key: str) -> str:
+        """Where text kept unconfirmed is, by labels (never its dotted path: trial 9)."""
+        said = self.extra.typed_label(key) if self.extra is not None else None
+        return said or label_path(self.questionnaire, _path(key, "."), self.lang)
 
     def _finish_unconfirmed(self) -> str | None:
         """Ask first each question whose typed text was never confirmed (Ctrl-C).
@@ -167,6 +181,10 @@ class Menus:
         """
         last = None
         for key in list(self.store.response.unconfirmed):
+            if self.extra is not None and self.extra.typed_label(key):
+                # A peer review's reaction: asked there, never dropped unasked (trial 9).
+                self.extra.finish_typed(key)
+                continue
             self.walker.show_section_of(key.split(".")[0])
             with contextlib.suppress(GoBack):
                 self.walker.groups.ask_at(_path(key, "."))

@@ -558,6 +558,43 @@ class ReactionReview:
         """
         return gettext(self.session.lang, "peer_review.confirm_submit")
 
+    def typed_label(self, key: str) -> str | None:
+        """A reaction's text kept unconfirmed, by the place the reviewer reads.
+
+        ``reactions.role.VWS.correction`` → ``Rol: VWS › Voorgestelde
+        correctie`` (the finding as the review lists it, then the field's
+        label); None for a key that is no reaction to this review's findings.
+        """
+        from selfeval.model.questionnaire import text_in
+
+        for finding in self.selection:
+            field = typed_field({key: ""}, finding.id)
+            if field is not None:
+                items = reaction_items()
+                item = items.correction if field == "correction" else items.comment
+                label = text_in(item.label, self.session.lang)
+                return f"{_row_label(finding, self.session.lang)} › {label}"
+        return None
+
+    def finish_typed(self, key: str) -> None:
+        """Show the card of a reaction's unconfirmed text and ask that text again, to finish.
+
+        Going back from it asks the verdict (as always); going back from that ends it.
+        """
+        from selfeval.fill.prompter import GoBack
+
+        finding = next(f for f in self.selection if typed_field({key: ""}, f.id))
+        position = self.selection.index(finding) + 1
+        _show_card(self.session, finding, position, len(self.selection), self.names, self.round)
+        old = {r.finding: r for r in self.session.store.response.reactions}.get(finding.id)
+        order = [f.id for f in self.selection]
+        try:
+            reaction = _react(self.session, finding, old, order, resume=True)
+        except GoBack:
+            return
+        if reaction is not None:
+            _mark_skipped(self.session, [], order, finding.id)
+
     def run(self, choice: str) -> str | None:
         """Let the reviewer pick a finding by title and give its reaction again.
 
