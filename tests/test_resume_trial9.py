@@ -187,3 +187,26 @@ def test_a_reaction_typed_and_left_is_named_by_its_finding_and_asked_from_the_me
     assert "unconfirmed" not in saved
     (reaction,) = [r for r in saved["reactions"] if r["finding"] == "role.BZ"]
     assert (reaction["verdict"], reaction["correction"]) == ("disagree", typed)
+
+
+def test_keys_typed_ahead_into_the_comment_menu_never_change_the_verdict(
+    ws: Path, keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Trial 9: "Oneens", Enter on the empty comment opened "Toelichting schrijven / Een
+    # ander oordeel kiezen / …"; the comment typed meanwhile and Enter twice picked an
+    # entry there and the verdict became "Eens".
+    ahead = "zie bijlage j en k" + ENTER + ENTER
+    reviewed(ws, keys, [DISAGREE, ENTER, ahead], monkeypatch)
+    (reaction,) = review_file(ws)["reactions"]
+    assert reaction["verdict"] == "disagree", reaction
+
+
+def test_choose_another_verdict_starts_on_the_one_given(
+    ws: Path, keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Een ander oordeel kiezen", then an Enter typed ahead: it chose the first
+    # verdict, "Eens"; on the verdict given it keeps "Oneens" (the comment asked again).
+    down = "\x1b[B"
+    reviewed(ws, keys, [DISAGREE, ENTER, down + ENTER + ENTER], monkeypatch)
+    (reaction,) = review_file(ws)["reactions"]
+    assert reaction["verdict"] == "disagree", reaction

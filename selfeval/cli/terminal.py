@@ -1638,6 +1638,10 @@ class TerminalPrompter:
             default=default if default in values and default is not None else None,
             instruction=instruction,
             question_line=self._kept_question_line(),
+            # Letters do not move the pointer (questionary's j/k): text typed ahead
+            # into a list must not pick an entry (trial 9: a comment typed while the
+            # "no comment" menu came up chose "Een ander oordeel kiezen").
+            use_jk_keys=False,
             **self._io,
         )
         _no_wrap_around(question)

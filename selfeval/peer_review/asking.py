@@ -749,7 +749,9 @@ def _react(
                 choice = "back"
                 break
         if choice in {"change", "back"}:
-            default = verdict if choice == "back" else None
+            # On the verdict given, also to choose another: an Enter typed ahead
+            # keeps it (trial 9: it chose the first, "Eens").
+            default = verdict
             continue
         if choice == "skip":
             # Back to how it was: the earlier reaction, or none.
