@@ -1068,6 +1068,13 @@ def default_output(ws: Workspace, *, draft: bool, fmt: Format, category: str | N
     return reports_dir(ws, category) / f"{name}.{fmt}"
 
 
+def _recorded(last: runrecord.Record) -> AggregateResult:
+    """What a recorded run (:mod:`selfeval.report.runrecord`) wrote and said, as a result."""
+    return AggregateResult(
+        tuple(path for path, _ in last.written), last.warnings, last.findings, last.responses
+    )
+
+
 def aggregate(
     workspace: Workspace | Path | None = None,
     *,
@@ -1134,23 +1141,13 @@ def aggregate(
         inputs, last = runrecord.last_run(ws.root, options)
         if last is not None:
             progress(WRITING, 1, 1)
-            return AggregateResult(
-                tuple(path for path, _ in last.written),
-                last.warnings,
-                last.findings,
-                last.responses,
-            )
+            return _recorded(last)
     if cache_root is not None and inputs is not None:
         # Only responses changed, and each reads as it did: the last run's result stands.
         last = _cut_off(ws, cache_root, options, inputs)
         if last is not None:
             progress(WRITING, 1, 1)
-            return AggregateResult(
-                tuple(path for path, _ in last.written),
-                last.warnings,
-                last.findings,
-                last.responses,
-            )
+            return _recorded(last)
     ws.questionnaires()  # load and check every questionnaire once, up front
     exercise = ws.exercise  # an invalid exercise file is reported before any response
     every = [c.id for c in exercise.categories]  # in file order
