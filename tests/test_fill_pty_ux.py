@@ -56,6 +56,9 @@ def test_back_from_a_question_then_ctrl_c_in_a_long_text_keeps_the_typed_text(ws
     assert "unconfirmed" not in data
 
 
+# Slow tier: ← from a list is proved by default through prompt_toolkit's pipe input
+# (tests/test_prompts.py, the LEFT cases); this is the same in a real terminal (~2 s).
+@pytest.mark.slow
 def test_back_from_a_list_with_the_left_key_and_from_a_repeat_menu(ws: Path) -> None:
     child = spawn(ws, width=80)
     answer(child, r"Name \*", "Financiën" + ENTER)

@@ -96,6 +96,11 @@ def big_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+# Slow tier: --jobs 2 runs by default in tests/test_read_cache.py
+# (test_a_rerun_with_jobs_reads_the_cache_too) and in
+# test_aggregate_with_jobs_reports_invalid_answers_like_jobs_1; this compares a whole
+# report of 24 responses read in worker processes with one read here (~3.5 s).
+@pytest.mark.slow
 def test_aggregate_with_jobs_writes_the_same_report(big_ws: Path, runner: CliRunner) -> None:
     one = runner.invoke(app, ["aggregate", "-w", str(big_ws), "-o", str(big_ws / "one.md")])
     assert one.exit_code == 0, one.output

@@ -147,6 +147,9 @@ def stale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return found
 
 
+# Slow tier: three worked examples with stale reactions made and aggregated (~2.6 s); by
+# default tests/test_aggregate_cli.py lists a reaction to a changed or removed finding.
+@pytest.mark.slow
 def test_the_stale_reactions_text_agrees_with_their_number(stale: dict[str, str]) -> None:
     assert stale["nl2"].count("\n- `") == 2
     assert (
