@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import io
 import textwrap
 import zipfile
@@ -218,7 +219,6 @@ class _Writer:
         self._table_pt: float | None = None  # the text size of the table being written
         self.styles = {s.name for s in self.doc.styles}
         self._style_ids: dict[str, str | None] = {}
-        self._table_setup: dict[str, Any] = {}  # see _new_table and _text_width
         self.headings: list[tuple[int, str]] = []
         self.toc_paragraph: Any = None
         self.table_number = 0
@@ -283,28 +283,30 @@ class _Writer:
         document: python-docx searched the whole document for its sections, and every
         style, at each table (a Word report of 100 responses has ~100 tables).
         """
-        from docx.enum.style import WD_STYLE_TYPE
-
-        if "block" not in self._table_setup:
-            name = self.style("Table Grid", "Table")
-            self._table_setup["block"] = self.doc._block_width
-            self._table_setup["style"] = (
-                self.doc.styles.get_style_id(self.doc.styles[name], WD_STYLE_TYPE.TABLE)
-                if name
-                else None
-            )
-        table = self.doc._body.add_table(1, cols, self._table_setup["block"])
-        table._tbl.tblStyle_val = self._table_setup["style"]
+        table = self.doc._body.add_table(1, cols, self._block_width)
+        table._tbl.tblStyle_val = self._table_style_id
         return table
 
+    @functools.cached_property
+    def _block_width(self) -> Any:
+        """python-docx's width for a new table (the last section's, between its margins)."""
+        return self.doc._block_width
+
+    @functools.cached_property
+    def _table_style_id(self) -> str | None:
+        """The id of the house style's table style (Table Grid, else Table), or None."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        name = self.style("Table Grid", "Table")
+        if name is None:
+            return None
+        return self.doc.styles.get_style_id(self.doc.styles[name], WD_STYLE_TYPE.TABLE)
+
+    @functools.cached_property
     def _text_width(self) -> Any:
-        """The width between the margins of the (only) section, found once."""
-        if "text" not in self._table_setup:
-            section = self.doc.sections[0]
-            self._table_setup["text"] = (
-                section.page_width - section.left_margin - section.right_margin
-            )
-        return self._table_setup["text"]
+        """The width between the margins of the (only) section."""
+        section = self.doc.sections[0]
+        return section.page_width - section.left_margin - section.right_margin
 
     def para(self, text: str = "", style: str | None = None, **run: Any) -> Any:
         paragraph = self.paragraph(self.style(style) if style else None)
@@ -425,7 +427,7 @@ class _Writer:
             paragraph.paragraph_format.keep_with_next = True
         table = self._new_table(cols=len(header))
         table.autofit = False
-        width = self._text_width()
+        width = self._text_width
         shares = list(weights) if len(weights) == len(header) else [1.0] * len(header)
         widths, size = _column_widths(width, header, rows, shares)
         self._table_pt = size
