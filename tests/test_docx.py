@@ -120,11 +120,12 @@ def test_tables_for_roles_matrix_and_annexes(document: Any) -> None:
     assert roles.rows[1].cells[1].text == "sterk"
 
 
-def test_full_names_in_annex_1(document: Any) -> None:
+def test_annex_1_names_departments_as_the_seed_table_does(document: Any) -> None:
+    """Short names, as the seed's Tabel 1 and the Markdown report (test_example.py); the full
+    names are in the list of abbreviations. test_report_trial8.py compares all three formats."""
     annex = next(t for t in document.tables if t.rows[0].cells[1].text == "Vorm van betrokkenheid")
     names = [r.cells[0].text for r in annex.rows[1:]]
-    assert "Ministerie van Buitenlandse Zaken (incl. Ontwikkelingssamenwerking) (BZ)" in names
-    assert "Nationaal Coördinator Terrorismebestrijding (NCTb)" in names
+    assert names == ["BZ", "Defensie", "NCTb", "BZK", "EZ", "AZ", "Financiën", "Justitie"]
 
 
 def test_two_figures_as_pictures_with_captions(document: Any, final: Path) -> None:
@@ -295,6 +296,9 @@ def test_list_of_abbreviations_gives_full_names(document: Any, example: Path) ->
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert ["BZK", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"] in rows
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    # Only abbreviations: a short name spelled out in its full name ("Ministerie van
+    # Defensie") needs no key, as in the seed.
+    assert [r[0] for r in rows] == ["AZ", "BZ", "BZK", "EZ", "NCTb"]
     assert "Lijst van afkortingen" in _styled(document, "Heading 1")
     assert any("lijst van afkortingen" in b for b in _styled(document, "List Bullet"))
     # The Markdown report has the same list, and its reading guide promises it.
@@ -302,4 +306,5 @@ def test_list_of_abbreviations_gives_full_names(document: Any, example: Path) ->
     md = (example / "r.md").read_text("utf-8")
     assert "## Lijst van afkortingen" in md
     assert "| NCTb | Nationaal Coördinator Terrorismebestrijding |" in md
+    assert "| Defensie | Ministerie van Defensie |" not in md
     assert "- achterin staat een lijst van afkortingen" in md

@@ -302,6 +302,36 @@ def _word_table_rows(document: Any, header_first: str) -> list[list[Any]]:
 # --- 5. every answer is shown, or listed as not shown --------------------------------------
 
 
+# --- Bijlage 1 and the list of abbreviations read the same in every format ----------------
+
+
+def _md_table_captioned(markdown: str, caption_ends: str) -> list[list[str]]:
+    """A Markdown table's rows (header first) under the caption ``*Tabel n: <caption_ends>*``."""
+    number = re.search(rf"^\*(Tabel \d+): {re.escape(caption_ends)}\*$", markdown, re.M)
+    assert number, caption_ends
+    return _md_table(markdown, number[1] + ":")
+
+
+def _html_table_captioned(html: _Page, caption_ends: str) -> list[list[str]]:
+    return next(rows for c, rows in html.tables.items() if c.endswith(f": {caption_ends}"))
+
+
+def test_annex_1_and_the_abbreviations_are_the_same_table_in_every_format(
+    markdown: str, html: _Page, word: Any
+) -> None:
+    """The seed's Tabel 1 names each department by its short name, in every format (Word gave
+    "Ministerie van Volksgezondheid, Welzijn en Sport (VWS)"); the full names are in the list
+    of abbreviations, the same list in every format."""
+    annex = _md_table_captioned(markdown, "aard van betrokkenheid")
+    assert [row[0] for row in annex] == ["Departement", "VWS", "OCW", "SZW", "RIVM"]
+    assert _html_table_captioned(html, "aard van betrokkenheid") == annex
+    assert _word_table(word, "Departement", 1) == annex
+    abbreviations = _md_table_captioned(markdown, "afkortingen")
+    assert ["RIVM", "Rijksinstituut voor Volksgezondheid en Milieu"] in abbreviations
+    assert _html_table_captioned(html, "afkortingen") == abbreviations
+    assert _word_table(word, "Afkorting") == abbreviations
+
+
 def _not_shown_in_the_docs() -> set[tuple[str, str]]:
     """(questionnaire, item) of docs/report.md's table "Answers the report does not show"."""
     text = (Path(__file__).parents[1] / "docs" / "report.md").read_text("utf-8")

@@ -54,7 +54,9 @@ class Participant(_Model):
         code: short id used in files and finding ids (``BZ``, ``FIN``).
         name: display name used in attributions (``Financiën``).
         full_name: full name (``Ministerie van Financiën``), per language like
-            the exercise's other texts; :meth:`full_name_in` picks one.
+            the exercise's other texts; :meth:`full_name_in` picks one. The
+            report's list of abbreviations gives it where ``name`` abbreviates
+            it (:func:`selfeval.report.chapters.abbreviations`).
         kind: ``ministry`` or ``other`` (the seed's NCTb is not a ministry).
         involvement: forms of involvement, one or more of the three kinds.
         note: optional remark shown in Annex 1.
@@ -68,8 +70,10 @@ class Participant(_Model):
         description="Short name in attributions ('according to Financiën') and tables."
     )
     full_name: LocalText = Field(
-        description="Full name (Ministerie van Financiën), in Annex 1 and the list of "
-        "abbreviations, in the report language: one text or {nl: …, en: …}."
+        description="Full name (Ministerie van Buitenlandse Zaken), in the report's list of "
+        "abbreviations when the short name abbreviates it (BZ; not Financiën, which "
+        "'Ministerie van Financiën' spells out); Annex 1 shows the short name, as the seed "
+        "does. In the report language: one text or {nl: …, en: …}."
     )
     kind: Literal["ministry", "other"] = Field(
         default="ministry",

@@ -10,6 +10,7 @@ their note numbers. Answers are read by report role
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +29,10 @@ __all__ = [
     "GlanceRow",
     "OtherInput",
     "RoleRow",
+    "abbreviations",
     "activities_by_phase",
     "annex1",
+    "annex1_table",
     "annex2",
     "departments",
     "figure_keys",
@@ -375,6 +378,47 @@ def annex1(views: Views, sources: Sequence[SourceResponse]) -> tuple[list[Annex1
             if (participant.code, kind) not in submitted:
                 missing.append(f"{participant.name} ({L.get(kind, kind)})")
     return rows, missing
+
+
+def annex1_table(rows: Sequence[Annex1Row]) -> list[tuple[str, str, str]]:
+    """Annex 1's table as every format shows it (Markdown, HTML and Word alike).
+
+    Args:
+        rows: Annex 1's rows (:func:`annex1`).
+
+    Returns:
+        (name, forms of involvement, remark) per row. The name is the short
+        name: the seed's Tabel 1 ("Aard van betrokkenheid ministeries") lists
+        BZ, Defensie, NCTb, …; the full names are in the list of abbreviations
+        (:func:`abbreviations`).
+    """
+    return [(row.name, row.forms, row.remark) for row in rows]
+
+
+def abbreviations(rows: Sequence[Annex1Row]) -> list[tuple[str, str]]:
+    """The list of abbreviations: the full name behind each short name that abbreviates it.
+
+    A short name spelled out in its full name (Defensie in "Ministerie van
+    Defensie", Justitie en Veiligheid in "Ministerie van Justitie en
+    Veiligheid") is no abbreviation and has no row: the seed writes those
+    names as they are, with no key, and spells out only what is shortened
+    (the Nationaal Coördinator Terrorismebestrijding, NCTb).
+
+    Args:
+        rows: Annex 1's rows (:func:`annex1`), one per participant.
+
+    Returns:
+        (short name, full name) pairs, sorted by short name; empty when no
+        short name abbreviates (the report then has no list, and its reading
+        guide does not promise one).
+    """
+    return sorted(
+        (row.name, row.full_name)
+        for row in rows
+        if row.full_name
+        and row.name.strip()
+        and not re.search(rf"(?<!\w){re.escape(row.name.strip())}(?!\w)", row.full_name)
+    )
 
 
 def annex2(

@@ -1008,14 +1008,10 @@ class _Writer:
         self.para(L["annex1_intro"])
         self.table(
             [L["ministry"], L["forms"], L["remark"]],
-            [
-                [f"{row.full_name} ({row.name})" if row.full_name != row.name else row.name,
-                 row.forms, row.remark]
-                for row in r.annex1
-            ],
-            [6, 4.5, 5.5],
+            [list(cells) for cells in r.annex1_table],
+            [4, 5, 7],
             L["table_annex1"],
-        )  # fmt: skip
+        )
         if r.not_received:
             self.lead_in(L["not_received"])
             for item in r.not_received:

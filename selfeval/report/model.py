@@ -107,6 +107,8 @@ class Report:
     #: The sentence above the stale reactions, agreeing with their number.
     stale_intro: str
     annex1: list[Annex1Row]
+    #: Annex 1's table, the same in every format (:func:`selfeval.report.chapters.annex1_table`).
+    annex1_table: list[tuple[str, str, str]]
     not_received: list[str]
     annex2: list[tuple[str, list[tuple[str, list[FindingView]]]]]
     notes: list[str]
@@ -115,7 +117,8 @@ class Report:
     reactions: dict[str, list[ReactionView]] = field(default_factory=dict)
     #: The reactions-at-a-glance table (chapter 4), one row per finding reacted to.
     glance: list[GlanceRow] = field(default_factory=list)
-    #: (short name, full name) of every participant whose names differ, by short name.
+    #: (short name, full name) of every participant whose short name abbreviates
+    #: its full name, by short name (:func:`selfeval.report.chapters.abbreviations`).
     abbreviations: list[tuple[str, str]] = field(default_factory=list)
     #: Texts shown in another language than the report's, with that language
     #: (:func:`selfeval.report.chapters.foreign_fragments`).
@@ -209,6 +212,7 @@ def build_report(data: ReportInput) -> Report:
             lang, "report.stale_intro", "report.stale_intro_plural", len(views.stale)
         ),
         annex1=annex_rows,
+        annex1_table=chapters.annex1_table(annex_rows),
         not_received=not_received,
         annex2=annex2,
         notes=views.notes,
@@ -216,11 +220,7 @@ def build_report(data: ReportInput) -> Report:
         reactions=views.reactions,
         glance=chapters.reactions_at_a_glance(views, reacted),
         foreign=chapters.foreign_fragments(exercise),
-        abbreviations=sorted(
-            (row.name, row.full_name)
-            for row in annex_rows
-            if row.full_name and row.full_name != row.name
-        ),
+        abbreviations=chapters.abbreviations(annex_rows),
     )
     # The reading guide promises only what the report holds, figures included.
     report.reading_guide, report.ids_note = chapters.reading_guide(
