@@ -12,6 +12,7 @@ aggregate's ``_merge``) and name the response's file, line and column of the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,33 @@ def test_a_same_as_within_its_category_passes(runner: CliRunner, two: Path) -> N
     assert code == 0, out + err
     draft = (two / "reports" / "droughts" / "draft.yaml").read_text("utf-8")
     assert "merged:\n  - AGR.bottlenecks.one" in draft, draft
+
+
+def test_status_says_a_bad_same_as_stops_aggregate(runner: CliRunner, example_ws: Path) -> None:
+    """status said nothing (exit 0) of a same_as aggregate refuses; now it gives validate's
+    error, at the same place, and exit 1 - run after run (the status is not recorded)."""
+    assert run(runner, example_ws, "status")[0] == 0  # recorded: nothing wrong yet
+    place = add_same_as(example_ws / BZ, FIRST_BOTTLENECK, "XYZ.bottlenecks.nope")
+    wanted = (
+        f"Error: {example_ws / BZ}:{place}: same_as of "
+        "BZ.bottlenecks.capaciteit-politie-justitie names 'XYZ.bottlenecks.nope', "
+        "which is not a finding of any response"
+    )
+    for _ in range(2):
+        code, out, err = run(runner, example_ws, "status")
+        assert code == 1, out + err
+        assert errors(err) == [wanted], err
+        assert "Responses — falende-staten" in out  # the table is still shown
+        assert "selfeval aggregate refuses the report of falende-staten" in err
+    code, out, _ = run(runner, example_ws, "status", "--json")
+    assert code == 1
+    assert any("XYZ.bottlenecks.nope" in p for p in json.loads(out)["problems"])
+
+
+def test_status_names_a_bad_same_as_in_its_own_category_only(runner: CliRunner, two: Path) -> None:
+    place = agr_same_as(two, "WAT.bottlenecks.high-water")
+    code, out, err = run(runner, two, "status", "--category", "floods")
+    assert code == 0, out + err  # aggregate --category floods still writes its report
+    code, out, err = run(runner, two, "status")
+    assert code == 1, out + err
+    assert [line.split(": ", 2)[1] for line in errors(err)] == [f"{two / AGR}:{place}"], err

@@ -18,11 +18,14 @@ from selfeval.files.workspace import Workspace
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    """The worked example's exercise and questionnaires, with no responses yet."""
+    """The worked example's exercise and questionnaires, with no responses yet (and so no
+    merges: the example's texts/merges.yaml names findings of its responses, and aggregate,
+    validate and status refuse a merge naming a finding no response has)."""
     target = tmp_path / "ws"
     init_workspace(target, example=True)
     shutil.rmtree(target / "responses")
     (target / "responses").mkdir()
+    (target / "texts" / "merges.yaml").unlink()
     return target
 
 

@@ -90,9 +90,23 @@ def _records(ws: Path) -> list[Path]:
     return sorted((ws / ".selfeval" / "cache" / "status").glob("*.json"))
 
 
+def _without_merges(ws: Path) -> None:
+    """Take out texts/merges.yaml and every same_as (block style in the worked example)."""
+    (ws / "texts" / "merges.yaml").unlink()
+    for path in (ws / "responses").rglob("*.yaml"):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^    same_as:\n(    - .*\n)+", "", text, flags=re.M), "utf-8")
+    assert all("same_as" not in p.read_text("utf-8") for p in (ws / "responses").rglob("*.yaml"))
+
+
 def test_after_one_response_changed_only_it_is_parsed(
     runner: CliRunner, example_ws: Path, parsed: Parsed
 ) -> None:
+    """Without merges. Where something names ids (texts/merges.yaml, a same_as), status also
+    runs aggregate's check of the merges, which loads every questionnaire version and reads
+    the responses through aggregate's read cache (test_same_as_check.py; its cost:
+    docs/performance.md)."""
+    _without_merges(example_ws)
     assert _status(runner, example_ws, "--no-cache")[0] == 0
     assert not _records(example_ws)  # --no-cache keeps nothing
     parsed.clear()

@@ -118,7 +118,9 @@ def build_table(status: Status, *, width: int = 200) -> tuple[Table, list[str]]:
     return table, below
 
 
-def _statuses(workspace: Path | None, category: str | None, *, cache: bool) -> list[Status]:
+def _statuses(
+    workspace: Path | None, category: str | None, *, cache: bool
+) -> tuple[list[Status], list[str]]:
     """The status of each category asked for: from the last status's record, or gathered.
 
     With ``cache``, a record of a status of these very inputs
@@ -132,6 +134,15 @@ def _statuses(workspace: Path | None, category: str | None, *, cache: bool) -> l
     problems (a file that cannot be read is read again next time, so its
     error keeps its file and line). A record that cannot be written (a
     read-only workspace) is not needed.
+
+    A gathered status also gets the problems of its category's merges, by
+    ``aggregate``'s own check (:meth:`~selfeval.report.aggregate.MergesCheck.problems_reading`:
+    a ``same_as`` or ``texts/merges.yaml`` naming no finding, another
+    category's, or one of another kind), so it is never recorded with them.
+
+    Returns:
+        The statuses, and the ids of the categories whose merges ``aggregate``
+        refuses.
     """
     from selfeval.checks.status import Status, same_as_recorded
     from selfeval.files.root import find_workspace
@@ -144,30 +155,39 @@ def _statuses(workspace: Path | None, category: str | None, *, cache: bool) -> l
         key, recorded = runrecord.recall_output(root, options)
         if isinstance(recorded, list) and recorded:
             try:
-                return [Status.from_data(data) for data in recorded]
+                return [Status.from_data(data) for data in recorded], []
             except ValueError:
                 pass  # not what status records: gathered again
 
     from selfeval.checks.status import workspace_status
     from selfeval.errors import SelfevalError
     from selfeval.files.workspace import Workspace
+    from selfeval.report.aggregate import MergesCheck
     from selfeval.report.statusrows import StatusRows
 
     ws = Workspace(root)
     chosen = [category] if category else [c.id for c in ws.exercise.categories]
     kept = {one: StatusRows.open(ws, one) if cache else None for one in chosen}
     statuses = [workspace_status(ws, one, kept=kept[one]) for one in chosen]
+    # What would make aggregate refuse a category: its merges, by aggregate's own check.
+    merges = MergesCheck(ws)
+    refused = []
+    for status in statuses:
+        found = merges.problems_reading([status.incident_category], cache=cache)
+        if found:
+            status.problems += found
+            refused.append(status.incident_category)
     if cache:
         try:
             ws.prepare_state_dir()
         except (SelfevalError, OSError):
-            return statuses  # a read-only workspace: nothing kept
+            return statuses, refused  # a read-only workspace: nothing kept
         for rows in kept.values():
             if rows is not None:
                 rows.save()
     if key is not None and all(same_as_recorded(status) for status in statuses):
         runrecord.keep_output(root, options, key, [status.to_data() for status in statuses])
-    return statuses
+    return statuses, refused
 
 
 @app.command("status")
@@ -210,7 +230,9 @@ def status_command(
     without reading the responses; otherwise only the responses that changed
     are read again (selfeval cache clear).
     Exit 0; exit 1 when a response file cannot be read (each such file is
-    named with its line).
+    named with its line), or when aggregate would refuse the report: no
+    response counts, or a same_as or texts/merges.yaml names no finding of
+    the category (at its line, as selfeval validate says it).
 
     Examples:
 
@@ -219,7 +241,7 @@ def status_command(
       selfeval status --json | jq '.summary'
       selfeval status --category risicolanden
     """
-    statuses = _statuses(workspace, category, cache=cache)
+    statuses, refused = _statuses(workspace, category, cache=cache)
     if as_json:
         import json
 
@@ -249,8 +271,14 @@ def status_command(
             f"responses/<category>/<participant>/<questionnaire id>.yaml "
             f"(run `selfeval validate` to see where it belongs)"
         )
-    problems = [problem for status in statuses for problem in status.problems]
+    # A problem of texts/merges.yaml is every category's: said once.
+    problems = list({str(p): p for status in statuses for p in status.problems}.values())
     for problem in problems:
         echo_err(f"Error: {problem}")
+    for one in refused:
+        echo_err(
+            f"selfeval aggregate refuses the report of {one} until its merges above are "
+            "fixed (same_as, texts/merges.yaml: docs/findings.md §4)."
+        )
     if problems:
         raise typer.Exit(1)

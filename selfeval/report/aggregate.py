@@ -632,7 +632,7 @@ def merges_once(ws: Workspace) -> MergesOnce:
 
 
 class MergesCheck:
-    """The check ``aggregate`` makes of merges, for ``selfeval validate``.
+    """The check ``aggregate`` makes of merges, for ``selfeval validate`` and ``status``.
 
     Merges are ``texts/merges.yaml``'s and each entry's ``same_as``
     (``docs/findings.md`` §4). The file is read by :func:`load_merges` and,
@@ -652,7 +652,8 @@ class MergesCheck:
     a workspace without merges costs nothing). Problems in the responses
     themselves (or the report roles) are left to validate's own checks: they
     stop a category's check before its merges are looked at, as they stop
-    ``aggregate``.
+    ``aggregate``. ``status``, which loads no response this way, asks
+    :meth:`problems_reading`, which reads them itself.
 
     Args:
         ws: the workspace.
@@ -697,11 +698,44 @@ class MergesCheck:
             return
         self._parsed[path] = read_loaded(self._ctx, path, response, text)
 
-    def problems(self) -> list[SelfevalError]:
+    def problems_reading(
+        self, categories: Sequence[str] | None = None, *, cache: bool = True
+    ) -> list[SelfevalError]:
+        """:meth:`problems`, for a caller that handed no response to :meth:`take`.
+
+        The current responses are read here (through the read cache with
+        ``cache``; each once, however often this is asked) when something
+        names ids: ``texts/merges.yaml`` names a finding, or a current
+        response's bytes have ``same_as``.
+        """
+        if self._problems:
+            return self._problems
+        try:
+            current = self._current()
+        except SelfevalError:
+            return []  # the exercise file: reported by the caller's own checks
+        if not self._needed:
+            self._needed = any(_mentions_same_as(path) for path in current)
+        if not self._needed:
+            return []
+        unread = [path for path in current if path not in self._parsed]
+        try:
+            self._ctx = self._ctx or ReadContext.of(self.ws)
+            parsed = read_responses(unread, self.ws, cache=cache)
+        except SelfevalError:
+            return []
+        self._parsed.update(zip(unread, parsed, strict=True))
+        return self.problems(categories)
+
+    def problems(self, categories: Sequence[str] | None = None) -> list[SelfevalError]:
         """The problems of the merges: in ``texts/merges.yaml``, or at a response's ``same_as``.
 
         None when nothing names ids, or when something else stops the check
         (validate reports that).
+
+        Args:
+            categories: the incident categories whose reports are checked
+                (``aggregate --category``); None: every one.
         """
         if self._problems or not self._needed or self._stopped:
             return self._problems
@@ -716,8 +750,13 @@ class MergesCheck:
                 self._parsed[path] = read_one(self._ctx, path)
         parsed = [self._parsed[path] for path in current]
         found: list[SelfevalError] = []
+        chosen = [
+            category
+            for category in self.ws.exercise.categories
+            if categories is None or category.id in categories
+        ]
         with paused_gc():
-            for category in self.ws.exercise.categories:
+            for category in chosen:
                 try:
                     gathered = _gathered(
                         self.ws, parsed, include_drafts=False, category=category.id
@@ -735,6 +774,14 @@ class MergesCheck:
         for problem in found:
             unique.setdefault(str(problem), problem)
         return list(unique.values())
+
+
+def _mentions_same_as(path: Path) -> bool:
+    """Whether a response file's bytes have ``same_as`` (or cannot be read: then look)."""
+    try:
+        return b"same_as" in yamlio.read_file(path)
+    except InputError:
+        return True  # read_one says what is wrong with it
 
 
 def _has_same_as(response: Response) -> bool:
