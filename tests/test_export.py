@@ -586,3 +586,32 @@ def test_a_misplaced_copy_is_named_and_not_exported_as_aggregate_says(
     warning = "DEF (copy)/self-evaluation.yaml: not counted"
     assert warning in exported.stderr and warning in aggregated.stderr
     assert "320 answers from 9 responses" in exported.stdout
+
+
+@pytest.mark.parametrize("merges_file", [True, False], ids=["merges.yaml", "no-merges.yaml"])
+def test_export_refuses_when_no_response_counts_as_aggregate_does(
+    runner: CliRunner, example_ws: Path, merges_file: bool
+) -> None:
+    """incident_category.id changed after the responses were in: export wrote an empty export
+    (0 answers from 0 responses, exit 0), or refused for the merges, naming the wrong cause;
+    now it gives aggregate's error (nothing_counts_error) and writes nothing."""
+    if not merges_file:
+        (example_ws / "texts" / "merges.yaml").unlink()
+    earlier = example_ws / "reports" / "export" / "answers.csv"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("code,item\nBZ,role\n", "utf-8")  # an export of an earlier run
+    exercise = example_ws / "selfeval.yaml"
+    text = exercise.read_text("utf-8")
+    assert "  id: falende-staten\n" in text
+    exercise.write_text(text.replace("  id: falende-staten\n", "  id: falende-landen\n"), "utf-8")
+    out = example_ws / "out.json"
+    for args in ([], ["-f", "json", "-o", str(out)], ["-f", "xlsx", "--no-cache"]):
+        result = runner.invoke(app, ["export", "-w", str(example_ws), *args])
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, result.output
+        assert "Error: no response counts: the 9 response files under responses/ are in " in said
+        assert "change it back to 'falende-staten'" in said
+        assert "Wrote" not in said and "Traceback" not in said and "a merge names" not in said
+    assert not out.exists() and not (example_ws / "reports" / "export.xlsx").exists()
+    assert sorted(earlier.parent.iterdir()) == [earlier]
+    assert earlier.read_text("utf-8") == "code,item\nBZ,role\n"

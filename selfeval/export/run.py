@@ -31,7 +31,7 @@ from selfeval.export.tables import (
     finding_rows,
     participant_rows,
 )
-from selfeval.files.workspace import Progress, Workspace, no_progress
+from selfeval.files.workspace import Progress, Workspace, no_progress, nothing_counts_error
 from selfeval.files.yamlio import check_inside, check_output_folder
 from selfeval.model.questionnaire import KINDS
 
@@ -137,8 +137,11 @@ def export(
         NotFoundError: an unknown incident category
             (:meth:`~selfeval.files.workspace.Workspace.incident_category`).
         SelfevalError: no workspace; an invalid questionnaire, exercise or
-            response (every problem with file:line, as ``aggregate``); a file
-            that cannot be written (no file is half-written then).
+            response (every problem with file:line, as ``aggregate``); response
+            files under ``responses/`` of which none counts
+            (:func:`~selfeval.files.workspace.nothing_counts_error`, as
+            ``aggregate``: nothing is written then); a file that cannot be
+            written (no file is half-written then).
     """
     from selfeval.export import writers
     from selfeval.report.aggregate import (
@@ -170,6 +173,9 @@ def export(
         folder = writers.csv_folder(output, tables) if fmt == "csv" else None
         check_output_folder(folder if folder is not None else output.parent, output)
     found = ws.discover_responses()
+    none_counts = nothing_counts_error(ws, found)
+    if none_counts is not None:
+        raise none_counts  # aggregate's rule, before anything is written
     paths = response_order(ws, found.current)
     result = ExportResult([], misplaced_warnings(ws, found.misplaced))
     counts = result.counts

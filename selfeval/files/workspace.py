@@ -668,11 +668,11 @@ class Workspace:
 def nothing_counts_error(workspace: Workspace, found: ResponseFiles) -> InputError | None:
     """Whether response files exist under ``responses/`` but none can count (the one rule).
 
-    ``aggregate`` refuses to run on it (an empty report would replace a good
-    one) and ``status`` reports it: the usual cause is ``incident_category.id``
-    changed in ``selfeval.yaml`` after the responses were in, so that they are
-    all in a folder the exercise no longer names (``docs/files.md``, which
-    files count).
+    ``aggregate`` and ``export`` refuse to run on it (an empty report or
+    export would replace a good one) and ``status`` reports it: the usual
+    cause is ``incident_category.id`` changed in ``selfeval.yaml`` after the
+    responses were in, so that they are all in a folder the exercise no
+    longer names (``docs/files.md``, which files count).
 
     Args:
         workspace: the workspace.
