@@ -177,8 +177,14 @@ def main(argv: list[str] | None = None) -> int:
                 2.0,
             ),
             (
-                "selfeval status (worked example, one response changed) / selfeval --help",
+                "selfeval status (worked example, a comment added to a response) / selfeval --help",
                 "selfeval status (one response changed)",
+                "selfeval --help",
+                2.0,
+            ),
+            (
+                "selfeval status (worked example, one answer edited) / selfeval --help",
+                "selfeval status (one answer edited)",
                 "selfeval --help",
                 2.0,
             ),

@@ -44,8 +44,9 @@ print("LOADED:" + ",".join(m for m in {heavy!r} if m in sys.modules))
 """
 
 #: ``selfeval status`` after one response changed: a comment with a new number
-#: appended to one response first (its answers stay the same), then status in
-#: the same process, as the console script starts it.
+#: appended to one response first (its answers stay the same, and so its
+#: document: since 3 December, night, the last status's record answers through
+#: its cut-off), then status in the same process, as the console script starts it.
 _CHANGED = """
 import sys, time
 from pathlib import Path
@@ -53,6 +54,22 @@ path = Path({workspace!r}) / "responses"
 path = sorted(path.rglob("*.yaml"))[0]
 text = path.read_bytes().split(b"\\n# changed ")[0]
 path.write_bytes(text + b"\\n# changed %d\\n" % time.time_ns())
+sys.argv = ["selfeval", "status", "-w", {workspace!r}]
+from selfeval.cli import main
+sys.exit(main())
+"""
+
+#: ``selfeval status`` after one answer was edited: a number put at the end of
+#: the first line of answer text in the first self-evaluation (its document
+#: changes, so the last status's record cannot stand: one response parsed, as
+#: after a ``fill``), then status in the same process.
+_EDITED = """
+import re, sys, time
+from pathlib import Path
+path = sorted((Path({workspace!r}) / "responses").rglob("self-evaluation.yaml"))[0]
+text = re.sub(r"(?m)^(    \\S.*?)(?: \\(edit \\d+\\))?$",
+              lambda m: m[1] + " (edit %d)" % time.time_ns(), path.read_text("utf-8"), count=1)
+path.write_text(text, "utf-8")
 sys.argv = ["selfeval", "status", "-w", {workspace!r}]
 from selfeval.cli import main
 sys.exit(main())
@@ -202,6 +219,11 @@ def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
         commands["selfeval status (one response changed)"] = [
             sys.executable, "-c", _CHANGED.format(workspace=str(changed)),
         ]  # fmt: skip
+        # One answer edited before each run: the response reads otherwise.
+        edited = example_workspace(example.with_name(example.name + "-one-edited"))
+        commands["selfeval status (one answer edited)"] = [
+            sys.executable, "-c", _EDITED.format(workspace=str(edited)),
+        ]  # fmt: skip
     runs = timings(commands, repeat)
 
     def ratio(ours: Timing, floor: Timing) -> dict[str, float]:
@@ -223,6 +245,9 @@ def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
         )
         ratios["selfeval status (one response changed) / selfeval --help"] = ratio(
             runs["selfeval status (one response changed)"], runs["selfeval --help"]
+        )
+        ratios["selfeval status (one answer edited) / selfeval --help"] = ratio(
+            runs["selfeval status (one answer edited)"], runs["selfeval --help"]
         )
     loaded = {
         "import selfeval.cli": heavy_modules_loaded(None),

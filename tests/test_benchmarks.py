@@ -137,7 +137,8 @@ def test_run_quick_prints_every_figure() -> None:
     for figure in (
         "selfeval --help / minimal typer app",
         "selfeval status (worked example, nothing changed since) / selfeval --help",
-        "selfeval status (worked example, one response changed) / selfeval --help",
+        "selfeval status (worked example, a comment added to a response) / selfeval --help",
+        "selfeval status (worked example, one answer edited) / selfeval --help",
         "aggregate first run, 5 / floor",
         "aggregate re-run, nothing changed, 5 / floor",
         "aggregate re-run, one response changed, 5 / floor",

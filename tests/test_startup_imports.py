@@ -150,6 +150,29 @@ def test_a_status_with_nothing_changed_loads_no_model(example_ws: Path) -> None:
     assert json.loads(marker[-1].removeprefix("LOADED:")) == ["rich"]
 
 
+def test_a_status_after_a_comment_was_added_loads_no_model(example_ws: Path) -> None:
+    """A response that reads as before (a comment added) is parsed, and nothing else is loaded.
+
+    The cut-off of the last status's record (``selfeval.report.runrecord.recall_output``):
+    PyYAML parses the one changed response; no pydantic, no model of ours.
+    """
+    from typer.testing import CliRunner
+
+    from selfeval.cli import app
+
+    assert CliRunner().invoke(app, ["status", "-w", str(example_ws)]).exit_code == 0
+    response = example_ws / "responses" / "falende-staten" / "BZ" / "self-evaluation.yaml"
+    response.write_bytes(response.read_bytes() + b"# checked\n")
+    probe = _PROBE.format(
+        setup=_RUN_MAIN.format(args=["status", "-w", str(example_ws)]),
+        heavy=[*HEAVY, "selfeval.model.response", "selfeval.files.workspace"],
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "9 expected responses: 9 submitted." in result.stdout, result.stderr
+    marker = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    assert sorted(json.loads(marker[-1].removeprefix("LOADED:"))) == ["rich", "yaml"]
+
+
 def test_version_prints_the_installed_version() -> None:
     """``--version`` reads ``selfeval.__version__`` (cheap); it must match the package metadata."""
     from importlib.metadata import version

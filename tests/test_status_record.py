@@ -53,6 +53,12 @@ def _append(path: Path, text: str) -> None:
     path.write_bytes(path.read_bytes() + text.encode())
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
 def test_a_second_status_shows_the_same_from_the_record(
     runner: CliRunner, example_ws: Path, gathered: list[str | None]
 ) -> None:
@@ -75,7 +81,7 @@ def test_a_second_status_shows_the_same_from_the_record(
 @pytest.mark.parametrize(
     "change",
     [
-        pytest.param(lambda ws: _append(ws / BZ, "# edited\n"), id="response"),
+        pytest.param(lambda ws: _edit(ws / BZ, "zwak te houden.", "zwak houden."), id="response"),
         pytest.param(lambda ws: (ws / BZ).unlink(), id="response-removed"),
         pytest.param(
             lambda ws: _append(ws / "questionnaires" / "self-evaluation-1.6.0.yaml", "# x\n"),
@@ -205,3 +211,114 @@ def test_a_pipe_in_the_workspace_is_not_read_and_nothing_is_recorded(example_ws:
     assert result.returncode == 0, result.stderr
     assert "9 expected responses: 9 submitted." in result.stdout
     assert not _records(example_ws)
+
+
+# --- the cut-off: a response whose bytes changed but that reads as before ----------------
+
+
+def test_a_comment_added_to_a_response_is_shown_from_the_record(
+    runner: CliRunner, example_ws: Path, gathered: list[str | None]
+) -> None:
+    """Its document is the same, so every check gives the same row: nothing is gathered."""
+    first = _status(runner, example_ws)
+    _append(example_ws / BZ, "# checked by the secretariat\n")
+    assert _status(runner, example_ws) == first
+    assert gathered == ["falende-staten"]  # read as before: the record answered
+    assert _status(runner, example_ws) == first  # kept again under the new inputs
+    _append(example_ws / BZ, "# and again\n")
+    assert _status(runner, example_ws, "--json") == _status(
+        runner, example_ws, "--json", "--no-cache"
+    )
+    assert gathered == ["falende-staten"] * 2  # only --no-cache gathered
+
+
+def test_a_comment_naming_same_as_is_shown_from_the_record(
+    runner: CliRunner, example_ws: Path, gathered: list[str | None]
+) -> None:
+    """The merges' check reads responses whose bytes name ``same_as``; a comment is no merge."""
+    first = _status(runner, example_ws)
+    _append(example_ws / BZ, "# same_as: [DEF.bottlenecks.99]\n")
+    assert _status(runner, example_ws) == first
+    assert gathered == ["falende-staten"]
+    assert _status(runner, example_ws, "--no-cache") == first
+
+
+def test_the_same_answers_written_otherwise_are_shown_from_the_record(
+    runner: CliRunner, example_ws: Path, gathered: list[str | None]
+) -> None:
+    first = _status(runner, example_ws)
+    # Another quoting of the same text: the same document.
+    _edit(
+        example_ws / BZ, "started_at: '2026-12-03T13:52:05Z'", 'started_at: "2026-12-03T13:52:05Z"'
+    )
+    assert _status(runner, example_ws) == first
+    assert gathered == ["falende-staten"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # A line beginning with '#' inside a block scalar is text, not a comment.
+        pytest.param(
+            lambda ws: _edit(
+                ws / BZ, "zwak te houden.\n", "zwak te houden.\n    # geen commentaar\n"
+            ),
+            id="hash-inside-block-text",
+        ),
+        # The same digits, another type: a text where a number was.
+        pytest.param(lambda ws: _edit(ws / BZ, "year: 2005", "year: '2005'"), id="number-to-text"),
+        pytest.param(
+            lambda ws: (
+                _append(ws / BZ, "# a comment\n"),
+                _append(ws / "selfeval.yaml", "# edited\n"),
+            ),
+            id="comment-and-another-file",
+        ),
+        pytest.param(
+            lambda ws: (
+                _append(ws / BZ, "# a comment\n"),
+                (ws / "texts" / "new.md").write_text("nieuw\n", "utf-8"),
+            ),
+            id="comment-and-a-new-file",
+        ),
+    ],
+)
+def test_a_response_that_reads_otherwise_is_gathered_again(
+    runner: CliRunner, example_ws: Path, gathered: list[str | None], change: object
+) -> None:
+    _status(runner, example_ws)
+    change(example_ws)  # type: ignore[operator]
+    after = _status(runner, example_ws, "--json")
+    assert gathered == ["falende-staten"] * 2
+    assert after == _status(runner, example_ws, "--json", "--no-cache")
+
+
+def test_a_response_refused_after_a_change_keeps_its_error(
+    runner: CliRunner, example_ws: Path, gathered: list[str | None]
+) -> None:
+    """A key written twice is refused by the reader: no cut-off, the error with its line."""
+    _status(runner, example_ws)
+    _append(example_ws / BZ, "status: draft\n")
+    code, _, err = _status(runner, example_ws)
+    assert code == 1 and f"{BZ}:" in err
+    assert gathered == ["falende-staten"] * 2
+
+
+def test_a_record_without_its_cut_off_part_still_answers_for_its_key(
+    runner: CliRunner, example_ws: Path, gathered: list[str | None]
+) -> None:
+    """A record written before the cut-off (no ``cutoff``) holds for its key, and for no other."""
+    first = _status(runner, example_ws)
+    (record,) = _records(example_ws)
+    raw = record.read_bytes()
+    data = json.loads(raw[sealed.SEAL_BYTES :])
+    assert set(data["cutoff"]["responses"]) >= {BZ}
+    del data["cutoff"]
+    body = json.dumps(data, ensure_ascii=False).encode()
+    name = record.stem
+    assert sealed.write_sealed(record, "said", name, body)
+    assert _status(runner, example_ws) == first
+    assert gathered == ["falende-staten"]
+    _append(example_ws / BZ, "# a comment\n")
+    assert _status(runner, example_ws) == first
+    assert gathered == ["falende-staten"] * 2

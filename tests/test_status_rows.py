@@ -74,16 +74,16 @@ def _same_as_without_cache(runner: CliRunner, ws: Path) -> tuple[int, str, str]:
     return shown[0], shown[1] + as_json[1], shown[2]
 
 
-def _append(ws: Path, name: str, text: str) -> None:
-    path = ws / name
-    path.write_bytes(path.read_bytes() + text.encode())
-
-
 def _edit(ws: Path, name: str, old: str, new: str) -> None:
     path = ws / name
     text = path.read_text("utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _edited(ws: Path, word: str = "bewust") -> None:
+    """BZ's answer on causes edited: its row is the same, but it reads otherwise."""
+    _edit(ws, BZ, "zwak te houden.", f"{word} zwak te houden.")
 
 
 def _records(ws: Path) -> list[Path]:
@@ -114,12 +114,14 @@ def test_after_one_response_changed_only_it_is_parsed(
     assert len(parsed.responses) == 9 and len(_records(example_ws)) == 1
     parsed.clear()
 
-    _append(example_ws, BZ, "# edited\n")  # its bytes change, so the last status's record is stale
+    # An answer edited: it reads otherwise, so the last status's record is stale (a comment
+    # line would not be: tests/test_status_record.py, the cut-off).
+    _edited(example_ws)
     first = _status(runner, example_ws)
     assert first[0] == 0 and "BZ" in first[1]
     assert parsed.responses == [BZ]
     assert set(parsed.questionnaires) == {_answered(example_ws, BZ)}  # of all the files
-    _append(example_ws, BZ, "# again\n")
+    _edited(example_ws, "weer")
     _same_as_without_cache(runner, example_ws)
 
 
@@ -171,7 +173,7 @@ def test_another_version_of_selfeval_parses_every_response(
     runner: CliRunner, example_ws: Path, parsed: Parsed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _status(runner, example_ws)
-    _append(example_ws, BZ, "# edited\n")
+    _edited(example_ws)
     monkeypatch.setattr(cachebase, "tool_fingerprint", lambda: "another version")
     parsed.clear()
     _status(runner, example_ws)
@@ -202,7 +204,7 @@ def test_a_damaged_or_forged_record_is_ignored(
     _status(runner, example_ws)
     (record,) = _records(example_ws)
     record.write_bytes(damage(record.read_bytes()))
-    _append(example_ws, BZ, "# edited\n")
+    _edited(example_ws)
     parsed.clear()
     shown = _status(runner, example_ws)
     assert "FORGED" not in shown[1]
@@ -214,7 +216,7 @@ def test_a_record_sealed_by_another_user_is_ignored(
     runner: CliRunner, example_ws: Path, parsed: Parsed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _status(runner, example_ws)
-    _append(example_ws, BZ, "# edited\n")
+    _edited(example_ws)
     monkeypatch.setenv("XDG_CACHE_HOME", str(example_ws.parent / "another-user"))
     parsed.clear()
     _status(runner, example_ws)
@@ -233,7 +235,7 @@ def test_a_workspace_with_problems_shows_the_same(
     assert first[0] == 1 and f"{AZ}:2:" in first[2] and "notes.yaml" in first[2]
     assert "draft" in first[1]
 
-    _append(example_ws, BZ, "# edited\n")
+    _edited(example_ws)
     parsed.clear()
     again = _same_as_without_cache(runner, example_ws)
     assert again[0] == 1 and f"{AZ}:2:" in again[2]

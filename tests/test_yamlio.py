@@ -326,3 +326,42 @@ def test_read_file_applies_the_size_limit_before_reading(tmp_path: Path) -> None
     with pytest.raises(yamlio.InputError, match="over the limit of 10"):
         yamlio.read_file(path, max_bytes=10)
     assert yamlio.read_file(path, max_bytes=11) == b"a" * 11
+
+
+# --- plain_digest: what status's cut-off compares responses by -------------------------
+
+
+def test_plain_digest_is_the_same_for_the_same_document_written_otherwise() -> None:
+    one = yamlio.load_text("a: 'x'\nb: [1, 2]\n# a comment\n")
+    other = yamlio.load_text('a: "x"\nb:\n  - 1\n  - 2\n')
+    assert yamlio.plain_digest(one) == yamlio.plain_digest(other) is not None
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "a: '1'\n",  # a text, not a number
+        "a: 1.0\n",  # a float
+        "a: true\n",  # a bool
+        "a: null\n",
+        "a: 2026-12-03\n",  # a date
+        "'1': 1\n",  # the key's type
+        "a: 1\nb: 2\n",
+    ],
+)
+def test_plain_digest_tells_types_and_values_apart(other: str) -> None:
+    assert yamlio.plain_digest(yamlio.load_text("a: 1\n")) != yamlio.plain_digest(
+        yamlio.load_text(other)
+    )
+
+
+def test_plain_digest_keeps_order_and_signs() -> None:
+    assert yamlio.plain_digest({"a": 1, "b": 2}) != yamlio.plain_digest({"b": 2, "a": 1})
+    assert yamlio.plain_digest(0.0) != yamlio.plain_digest(-0.0)
+    assert yamlio.plain_digest(["ab", "c"]) != yamlio.plain_digest(["a", "bc"])
+    assert yamlio.plain_digest(dt.date(2026, 12, 3)) != yamlio.plain_digest("2026-12-03")
+
+
+def test_plain_digest_of_anything_else_is_none() -> None:
+    assert yamlio.plain_digest({"a": {1, 2}}) is None
+    assert yamlio.plain_digest([b"bytes"]) is None

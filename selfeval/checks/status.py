@@ -12,7 +12,9 @@ This module only gathers plain data; the CLI renders it as a table or JSON.
 Importing it loads no model, no YAML parser and no pydantic (those are
 imported when :func:`workspace_status` runs): a ``status`` answered from its
 record (:func:`selfeval.report.runrecord.recall_output`) rebuilds its
-:class:`Status` with :meth:`Status.from_data` and never needs them.
+:class:`Status` with :meth:`Status.from_data` and never needs them; after a
+response changed that reads as before (:func:`read_as`: a comment added),
+only PyYAML is loaded, to parse it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ __all__ = [
     "Status",
     "StatusRow",
     "Summary",
+    "read_as",
+    "responses_read",
     "same_as_recorded",
     "workspace_status",
 ]
@@ -300,6 +304,49 @@ def same_as_recorded(status: Status) -> bool:
         return Status.from_data(status.to_data()) == status
     except ValueError:
         return False
+
+
+def read_as(path: Path) -> tuple[bytes, str] | None:
+    """What a response file reads as, for the cut-off of the last status's record.
+
+    The file is read and parsed as :func:`workspace_status` reads and parses
+    it before any check (the one read rule, :func:`selfeval.files.yamlio.read_file`,
+    then :func:`~selfeval.files.yamlio.load_bytes`), and what it holds is
+    digested (:func:`~selfeval.files.yamlio.plain_digest`). Every check of a
+    response, and so its row, is a function of that document alone (given
+    its place, the exercise, the questionnaires and a peer review's draft,
+    which the record's key covers by their bytes); only a problem's line
+    depends on the text, and a status with problems is never recorded. So
+    two files that read as the same document give the same row: a comment
+    added, or the same answers saved again. Loads PyYAML, no model.
+
+    Args:
+        path: the response file.
+
+    Returns:
+        ``(bytes read, hex digest)``; None when the file cannot be read or
+        parsed, or holds no mapping (its status says why: no cut-off).
+    """
+    from selfeval.files import yamlio
+
+    try:
+        raw = yamlio.read_file(path)
+        data, _ = yamlio.load_bytes(raw, path)
+    except SelfevalError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    digest = yamlio.plain_digest(data)
+    return (raw, digest) if digest is not None else None
+
+
+def responses_read(status: Status) -> list[str]:
+    """The response files ``status`` was gathered from (relative POSIX paths): its rows' files.
+
+    A row that is not ``not-started`` was made from its file (:func:`read_as`
+    says what each reads as).
+    """
+    return [row.path for row in status.rows if row.state != "not-started"]
 
 
 def _problem_text(error: SelfevalError) -> str:

@@ -126,7 +126,10 @@ def _statuses(
     With ``cache``, a record of a status of these very inputs
     (:func:`selfeval.report.runrecord.recall_output`: every workspace file,
     selfeval itself, the options) is shown again without loading a model or
-    parsing a file; otherwise each category is gathered by
+    parsing a file, and so is a record of inputs that differ only in
+    responses that read as before (the cut-off: each such response parsed by
+    :func:`~selfeval.checks.status.read_as`, no model loaded; the record is
+    then kept under the new inputs); otherwise each category is gathered by
     :func:`~selfeval.checks.status.workspace_status` — with ``cache``, from
     the rows kept of responses that did not change
     (:class:`selfeval.report.statusrows.StatusRows`), parsing only the others
@@ -139,25 +142,40 @@ def _statuses(
     ``aggregate``'s own check (:meth:`~selfeval.report.aggregate.MergesCheck.problems_reading`:
     a ``same_as`` or ``texts/merges.yaml`` naming no finding, another
     category's, or one of another kind), so it is never recorded with them.
+    That check too is a function of what the responses read as (their
+    findings) and of other files' bytes (``texts/merges.yaml``), so the
+    cut-off holds for it: a comment naming ``same_as`` changes nothing.
 
     Returns:
         The statuses, and the ids of the categories whose merges ``aggregate``
         refuses.
     """
-    from selfeval.checks.status import Status, same_as_recorded
+    from selfeval.checks.status import Status, read_as, responses_read, same_as_recorded
     from selfeval.files.root import find_workspace
     from selfeval.report import runrecord
 
     root = find_workspace(explicit=workspace)
     options = {"command": "status", "root": str(root), "category": category}
-    key = None
+    said = None
     if cache:
-        key, recorded = runrecord.recall_output(root, options)
+        said = runrecord.recall_output(root, options, read_as=read_as)
+        recorded = said.data
         if isinstance(recorded, list) and recorded:
             try:
-                return [Status.from_data(data) for data in recorded], []
+                statuses = [Status.from_data(data) for data in recorded]
             except ValueError:
                 pass  # not what status records: gathered again
+            else:
+                if said.cut_off:  # responses read as before: kept under these inputs
+                    runrecord.keep_output(
+                        root,
+                        said,
+                        options,
+                        recorded,
+                        read=[rel for status in statuses for rel in responses_read(status)],
+                        read_as=read_as,
+                    )
+                return statuses, []
 
     from selfeval.checks.status import workspace_status
     from selfeval.errors import SelfevalError
@@ -185,8 +203,15 @@ def _statuses(
         for rows in kept.values():
             if rows is not None:
                 rows.save()
-    if key is not None and all(same_as_recorded(status) for status in statuses):
-        runrecord.keep_output(root, options, key, [status.to_data() for status in statuses])
+    if said is not None and all(same_as_recorded(status) for status in statuses):
+        runrecord.keep_output(
+            root,
+            said,
+            options,
+            [status.to_data() for status in statuses],
+            read=[rel for status in statuses for rel in responses_read(status)],
+            read_as=read_as,
+        )
     return statuses, refused
 
 
@@ -227,8 +252,9 @@ def status_command(
     A note too long for the terminal's width is numbered in the table and
     given in full below it. When no file of the workspace changed since the
     last status, it is shown again from its record in .selfeval/cache/
-    without reading the responses; otherwise only the responses that changed
-    are read again (selfeval cache clear).
+    without reading the responses, and so when only responses changed that
+    read as before (a comment added); otherwise only the responses that
+    changed are read again (selfeval cache clear).
     Exit 0; exit 1 when a response file cannot be read (each such file is
     named with its line), or when aggregate would refuse the report: no
     response counts, or a same_as or texts/merges.yaml names no finding of

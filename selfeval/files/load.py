@@ -81,8 +81,7 @@ def _read(
     if raw is None:
         data, text = yamlio.load(path, max_bytes=max_bytes, with_text=True)
     else:
-        text = yamlio.decode(raw, path)
-        data = yamlio.load_text(text, path)
+        data, text = yamlio.load_bytes(raw, path)
     if data is None:
         raise InputError(
             "the file is empty",

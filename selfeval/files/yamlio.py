@@ -23,7 +23,9 @@ Rules (``DESIGN.md`` §6):
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import re
@@ -61,10 +63,12 @@ __all__ = [
     "dump",
     "line_of",
     "load",
+    "load_bytes",
     "load_text",
     "location_of",
     "markdown_images",
     "not_regular_error",
+    "plain_digest",
     "quoted",
     "read_bytes",
     "read_file",
@@ -650,9 +654,86 @@ def load(
         InputError: the file is refused by :func:`read_file`, not UTF-8 or
             not valid YAML (see :func:`load_text`).
     """
-    text = _decode(read_file(path, max_bytes=max_bytes, named=named), path)
-    data = load_text(text, path)
+    data, text = load_bytes(read_file(path, max_bytes=max_bytes, named=named), path)
     return (data, text) if with_text else data
+
+
+def load_bytes(raw: bytes, path: Path | str = "<string>") -> tuple[Any, str]:
+    """Parse a file's bytes read by :func:`read_file`: what :func:`load` does after reading.
+
+    Args:
+        raw: the bytes.
+        path: the file they were read from, for messages.
+
+    Returns:
+        ``(data, text)``: plain data as :func:`load_text` returns it, and the
+        text it was parsed from.
+
+    Raises:
+        InputError: not UTF-8 (:func:`decode`), or as :func:`load_text`.
+    """
+    text = _decode(raw, path)
+    return load_text(text, path), text
+
+
+def plain_digest(data: Any) -> str | None:
+    """A SHA-256 of plain data as :func:`load_text` returns it, equal only for equal documents.
+
+    Equal means the same types, values and order: each value is written
+    with its type (``1``, ``1.0``, ``True`` and ``"1"`` differ, so do
+    ``0.0`` and ``-0.0``), mappings in their key order, texts by their exact
+    characters. For ``status``'s cut-off (:mod:`selfeval.report.runrecord`):
+    two response files whose documents digest the same are one response to
+    every check.
+
+    Args:
+        data: dicts, lists, str, int, float, bool, None, ``datetime.date``
+            and ``datetime.datetime``.
+
+    Returns:
+        The hex digest, or None when ``data`` holds anything else (or is
+        nested past the interpreter's recursion limit): no digest, no cut-off.
+    """
+    parts: list[bytes] = []
+    add = parts.append
+
+    def walk(value: Any) -> bool:
+        kind = type(value)
+        if kind is str:
+            encoded = value.encode("utf-8", "surrogatepass")
+            add(b"s%d:" % len(encoded))
+            add(encoded)
+        elif kind is dict:
+            add(b"{%d:" % len(value))
+            for key, item in value.items():
+                if not (walk(key) and walk(item)):
+                    return False
+        elif kind is list:
+            add(b"[%d:" % len(value))
+            for item in value:
+                if not walk(item):
+                    return False
+        elif kind is bool:
+            add(b"T" if value else b"F")
+        elif kind is int:
+            add(b"i%d;" % value)
+        elif kind is float:
+            add(b"f" + repr(value).encode() + b";")
+        elif value is None:
+            add(b"N")
+        elif kind is dt.datetime or kind is dt.date:
+            tag = b"t" if kind is dt.datetime else b"d"
+            add(tag + value.isoformat().encode() + b";")
+        else:
+            return False
+        return True
+
+    try:
+        if not walk(data):
+            return None
+    except RecursionError:
+        return None
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
 def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:

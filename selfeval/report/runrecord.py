@@ -51,7 +51,9 @@ A command that only prints (``selfeval status``) keeps its **output
 record** the same way (:func:`recall_output`, :func:`keep_output`): under
 the same inputs key, in ``.selfeval/cache/said/``, the plain data it printed
 from; a run with the same inputs prints from that data without loading a
-model or parsing a file.
+model or parsing a file. It has a cut-off too (:func:`recall_output`): by
+what each response's document is (:func:`selfeval.checks.status.read_as`,
+PyYAML only), since every check a status makes is a function of that.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +74,9 @@ __all__ = [
     "RECORD_FORMAT",
     "Cutoff",
     "Inputs",
+    "ReadAs",
     "Record",
+    "Said",
     "cutoff_key",
     "hash_inputs",
     "inputs_key",
@@ -471,58 +475,183 @@ def _output_path(cache_root: Path, options: dict[str, Any]) -> tuple[Path, str]:
     return cache_root / _SAID / f"{name}.json", name
 
 
-def recall_output(root: Path, options: dict[str, Any]) -> tuple[str | None, Any]:
-    """The inputs key now, and the data the last run with these options printed from.
+#: What a command's cut-off reads a response file as (``status``:
+#: :func:`selfeval.checks.status.read_as`): the file's bytes, read by the one
+#: read rule, and the digest of what they read as; None when it cannot say
+#: (unreadable, refused, not a mapping): then there is no cut-off.
+ReadAs = Callable[[Path], "tuple[bytes, str] | None"]
+
+
+class Said:
+    """What :func:`recall_output` found: the inputs now, and the data to print from, if any.
+
+    Attributes:
+        inputs: the :class:`Inputs` now (``report=False``); None when the
+            workspace cannot be hashed (nothing is recorded then).
+        data: what the last run with these options printed from, when it
+            stands for a run now; else None.
+        cut_off: True when ``data`` was recorded under other inputs and
+            stands for these through the cut-off (responses that read the
+            same): it is to be kept again under these inputs.
+        read: response file (relative POSIX path) → ``(hex SHA-256 of its
+            bytes, digest of what it reads as)``, as far as known (the
+            record's, and those read for the cut-off), for :func:`keep_output`.
+    """
+
+    __slots__ = ("cut_off", "data", "inputs", "read")
+
+    def __init__(
+        self,
+        inputs: Inputs | None,
+        data: Any = None,
+        *,
+        cut_off: bool = False,
+        read: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
+        self.inputs = inputs
+        self.data = data
+        self.cut_off = cut_off
+        self.read = read if read is not None else {}
+
+    @property
+    def key(self) -> str | None:
+        """The inputs key now (None: not hashable)."""
+        return self.inputs.key if self.inputs is not None else None
+
+
+def _read_now(
+    root: Path, rel: str, sha: str, read_as: ReadAs, known: dict[str, tuple[str, str]]
+) -> str | None:
+    """What the response at ``rel`` reads as now, when its bytes are those hashed (``sha``)."""
+    before = known.get(rel)
+    if before is not None and before[0] == sha:
+        return before[1]
+    got = read_as(root / rel)
+    if got is None:
+        return None
+    raw, result = got
+    if hashlib.sha256(raw).hexdigest() != sha:
+        return None  # changed since it was hashed: what it reads as is not the key's
+    known[rel] = (sha, result)
+    return result
+
+
+def recall_output(root: Path, options: dict[str, Any], read_as: ReadAs | None = None) -> Said:
+    """The inputs now, and the data the last run with these options printed from.
 
     The key is :func:`inputs_key` with ``report=False`` (every workspace file
     but reports, selfeval's source, the Python version, the locale,
     ``options``), computed before anything is read; the data is what
     :func:`keep_output` kept under it.
 
+    **Cut-off** (3 December, night): when the key differs but the record
+    has a cut-off part and ``read_as`` is given, the responses whose bytes
+    are not the record's are read (``read_as``; nothing else is), and when
+    each reads as it did and nothing else changed (:func:`cutoff_key`), the
+    recorded data stands: what the command printed is a function of what
+    each response reads as, not of its bytes (a comment line added, the same
+    answers saved again). The first response that reads otherwise ends the
+    check.
+
     Args:
         root: the workspace folder (absolute).
         options: what else the output depends on; name the command in it
             (``{"command": "status", ...}``).
+        read_as: what a response file reads as (:data:`ReadAs`); None: no cut-off.
 
     Returns:
-        ``(key, data)``: ``key`` None when the workspace cannot be hashed
-        (nothing is recorded then); ``data`` None unless a record sealed by
-        this user, for these options and this very key, is on disk and is
-        JSON. A missing, truncated, forged or stale record is None.
+        A :class:`Said`: ``data`` None unless a record sealed by this user,
+        for these options, and for this very key or (cut-off) inputs that
+        read the same, is on disk and is JSON. A missing, truncated, forged
+        or stale record gives None.
     """
-    key = inputs_key(root, options, report=False)
-    if key is None:
-        return None, None
+    inputs = hash_inputs(root, options, report=False)
+    if inputs is None:
+        return Said(None)
     path, name = _output_path(cachebase.cache_dir(root), options)
     raw = sealed.read_sealed(path, _SAID_KIND, name, limit=_MAX_RECORD)
     if raw is None:
-        return key, None
+        return Said(inputs)
     try:
         record = json.loads(raw.decode("utf-8"))
-        if record["format"] != RECORD_FORMAT or record["key"] != key:
-            return key, None
-        return key, record["data"]
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return key, None
+        if record["format"] != RECORD_FORMAT:
+            return Said(inputs)
+        cut = record.get("cutoff")
+        known: dict[str, tuple[str, str]] = {}
+        if isinstance(cut, dict):
+            known = {
+                str(rel): (str(pair[0]), str(pair[1])) for rel, pair in cut["responses"].items()
+            }
+        if record["key"] == inputs.key:
+            return Said(inputs, record["data"], read=known)
+        if read_as is None or not known or not isinstance(cut, dict):
+            return Said(inputs, read=known)
+        read: dict[str, str] = {}
+        for rel in sorted(known):
+            sha = inputs.files.get(rel)
+            result = _read_now(root, rel, sha, read_as, known) if sha is not None else None
+            if result is None or result != cut["responses"][rel][1]:
+                return Said(inputs, read=known)  # reads otherwise (or is gone): no cut-off
+            read[rel] = result
+        if cutoff_key(inputs, read) != cut["key"]:
+            return Said(inputs, read=known)  # another file changed
+        return Said(inputs, record["data"], cut_off=True, read=known)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return Said(inputs)
 
 
-def keep_output(root: Path, options: dict[str, Any], key: str, data: Any) -> bool:
-    """Record ``data`` (plain JSON) as what a run with ``options`` and inputs ``key`` printed from.
+def keep_output(
+    root: Path,
+    said: Said,
+    options: dict[str, Any],
+    data: Any,
+    *,
+    read: Sequence[str] = (),
+    read_as: ReadAs | None = None,
+) -> bool:
+    """Record ``data`` (plain JSON) as what a run with ``options`` and these inputs printed from.
 
-    ``key`` is the one :func:`recall_output` gave *before* the run read
+    ``said`` is the one :func:`recall_output` gave *before* the run read
     anything. The workspace's ``.selfeval/`` folder must exist already (made
     with its ``.gitignore`` by
     :meth:`~selfeval.files.workspace.Workspace.prepare_state_dir`).
 
+    Args:
+        root: the workspace folder.
+        said: :func:`recall_output`'s answer for this run.
+        options: as given to it.
+        data: what was printed from.
+        read: the response files (relative POSIX paths) the output depends
+            on only through what each reads as; with ``read_as``, the record
+            gets a cut-off part (:func:`recall_output`). A response whose
+            bytes changed since they were hashed, or that ``read_as`` cannot
+            read, means no cut-off part (the record still holds for its key).
+        read_as: see :func:`recall_output`.
+
     Returns:
-        False when not recorded (no JSON form, no secret, not writable).
+        False when not recorded (no inputs key, no JSON form, no secret, not writable).
     """
+    inputs = said.inputs
+    if inputs is None:
+        return False
+    record: dict[str, Any] = {"format": RECORD_FORMAT, "key": inputs.key, "data": data}
+    if read_as is not None and read:
+        known = dict(said.read)
+        kept: dict[str, tuple[str, str]] = {}
+        for rel in read:
+            sha = inputs.files.get(rel)
+            result = _read_now(root, rel, sha, read_as, known) if sha is not None else None
+            if sha is None or result is None:
+                kept = {}
+                break
+            kept[rel] = (sha, result)
+        if kept:
+            record["cutoff"] = {
+                "key": cutoff_key(inputs, {rel: result for rel, (_, result) in kept.items()}),
+                "responses": {rel: list(pair) for rel, pair in kept.items()},
+            }
     try:
-        encoded = json.dumps(
-            {"format": RECORD_FORMAT, "key": key, "data": data},
-            ensure_ascii=False,
-            allow_nan=False,
-        ).encode("utf-8")
+        encoded = json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError):
         return False
     path, name = _output_path(cachebase.cache_dir(root), options)
