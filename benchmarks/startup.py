@@ -217,12 +217,12 @@ def measure(repeat: int = 20, example: Path | None = None) -> dict[str, Any]:
         # inputs', so status reads the workspace as it would with no record.
         changed = example_workspace(example.with_name(example.name + "-one-changed"))
         commands["selfeval status (one response changed)"] = [
-            sys.executable, "-c", _CHANGED.format(workspace=str(changed)),
+            sys.executable, "-P", "-c", _CHANGED.format(workspace=str(changed)),
         ]  # fmt: skip
         # One answer edited before each run: the response reads otherwise.
         edited = example_workspace(example.with_name(example.name + "-one-edited"))
         commands["selfeval status (one answer edited)"] = [
-            sys.executable, "-c", _EDITED.format(workspace=str(edited)),
+            sys.executable, "-P", "-c", _EDITED.format(workspace=str(edited)),
         ]  # fmt: skip
     runs = timings(commands, repeat)
 
