@@ -409,3 +409,81 @@ def test_a_reaction_is_to_its_own_categorys_findings(runner: CliRunner, ws: Path
     stale = droughts[droughts.index("Reactions to changed or removed findings") :]
     assert "Not so." in stale
     assert "Not so." not in floods
+
+
+OPPORTUNITY = """\
+completed_by: A. Boer
+recognition: fully
+opportunities:
+  - key: joint
+    title: Joint rationing plan
+    description: Plan it together.
+    scope: interdepartmental
+    nature: content
+    direction: develop
+    departments: [WAT]
+    answers: [WAT.bottlenecks.one]
+"""
+
+
+def test_a_peer_reviews_links_are_checked_against_its_categorys_draft(
+    runner: CliRunner, ws: Path
+) -> None:
+    """aggregate looked the draft a peer review answered up in reports/draft.yaml, which an
+    exercise with several categories does not have (its drafts: reports/<category>/draft.yaml),
+    so a link to a finding gone since was "no longer reports/draft.yaml, cannot be checked"."""
+    (ws / "selfeval.yaml").write_text(
+        EXERCISE.replace(
+            "involvement: [self-evaluation]\n    categories",
+            "involvement: [self-evaluation, peer-review-1]\n    categories",
+        ),
+        "utf-8",
+    )
+    filled(runner, ws)
+    assert run(runner, ws, "aggregate", "--draft", "--category", "droughts")[0] == 0
+    (ws / "agr-review.yaml").write_text(OPPORTUNITY, "utf-8")
+    review = ("peer-review", "-p", "AGR", "--round", "1", "--category", "droughts")
+    code, out, err = run(runner, ws, *review, "--answers", str(ws / "agr-review.yaml"), "--submit")
+    assert code == 0, out + err
+    # Water's drought bottleneck is renamed since the draft (its response edited by hand).
+    water = ws / "responses/droughts/WAT/self-evaluation.yaml"
+    water.write_text(water.read_text("utf-8").replace("key: one", "key: two"), "utf-8")
+    code, out, err = run(runner, ws, "aggregate", "--category", "droughts")
+    assert code == 0, out + err
+    said = " ".join(err.split())
+    assert (
+        "answers of AGR.peer-review-1.opportunities.joint: WAT.bottlenecks.one was in the "
+        "draft this peer review answered but is no finding now; the link is not shown" in said
+    ), err
+    assert "reports/draft.yaml" not in said
+    # An id no finding has (by hand): an error, whose hint names the category's draft.
+    review = ws / "responses/droughts/AGR/peer-review-1.yaml"
+    text = review.read_text("utf-8")
+    assert text.count("WAT.bottlenecks.one") == 1
+    review.write_text(text.replace("WAT.bottlenecks.one", "WAT.bottlenecks.nope"), "utf-8")
+    code, out, err = run(runner, ws, "aggregate", "--category", "droughts")
+    said = " ".join(err.split())
+    assert code == 1, out + err
+    assert "names 'WAT.bottlenecks.nope', which is not a finding of any response" in said
+    assert "by their ids in reports/droughts/draft.yaml," in said, said
+
+
+def test_a_same_as_naming_no_finding_hints_at_its_categorys_draft(
+    runner: CliRunner, ws: Path
+) -> None:
+    (ws / "agr-droughts.yaml").write_text(
+        answers("ration", "Drought bottleneck of Agriculture").replace(
+            "key: one,", "key: one, same_as: [WAT.bottlenecks.nope],"
+        ),
+        "utf-8",
+    )
+    filled(runner, ws)
+    for command in (("aggregate", "--category", "droughts"), ("validate",)):
+        code, out, err = run(runner, ws, *command)
+        assert code == 1, (command, out + err)
+        said = " ".join(err.split())
+        assert "same_as of AGR.bottlenecks.one names 'WAT.bottlenecks.nope'" in said, said
+        assert (
+            "hint: check the id against reports/droughts/draft.yaml "
+            "(`selfeval aggregate --draft --category droughts`)" in said
+        ), (command, said)

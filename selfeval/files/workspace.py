@@ -860,6 +860,7 @@ def response_problems(
             response.answers,
             draft=workspace.draft_kinds(response),
             codes=exercise.codes,
+            draft_name=response.draft.path if response.draft and response.draft.path else None,
         ):
             problems.append(link.error(where(["answers", *link.path])))
     for wrong in reaction_problems(response):

@@ -46,15 +46,27 @@ __all__ = [
     "LinkProblem",
     "link_problem",
     "link_said",
+    "peer_review_hint",
     "remove_entry",
     "response_link_problems",
 ]
 
-#: What to do about a wrong id in a peer review.
-HINT = (
-    "name the bottlenecks, blind spots and needs it answers by their ids in reports/draft.yaml, "
-    "or those of your own needs (ABC.needs.2, ABC.peer-review-2.needs.1); see docs/findings.md"
-)
+
+def peer_review_hint(draft: str | None = None) -> str:
+    """What to do about a wrong id in a peer review: name ids of ``draft`` (its category's).
+
+    ``draft``: the draft file as a reader finds it (``reports/droughts/draft.yaml``);
+    None: ``reports/draft.yaml``, the draft of an exercise with one category.
+    """
+    return (
+        "name the bottlenecks, blind spots and needs it answers by their ids in "
+        f"{draft or 'reports/draft.yaml'}, "
+        "or those of your own needs (ABC.needs.2, ABC.peer-review-2.needs.1); see docs/findings.md"
+    )
+
+
+#: What to do about a wrong id in a peer review (:func:`peer_review_hint`).
+HINT = peer_review_hint()
 #: What to do about a wrong id in a self-evaluation.
 SELF_EVALUATION_HINT = (
     "name your own bottlenecks, blind spots and needs of this self-evaluation by their ids "
@@ -134,6 +146,7 @@ def response_link_problems(
     *,
     draft: Mapping[str, str] | None = None,
     codes: Collection[str] = (),
+    draft_name: str | None = None,
 ) -> list[LinkProblem]:
     """Every id an opportunity of one response names that it may not (the rule above).
 
@@ -147,6 +160,9 @@ def response_link_problems(
             own, and those of a participant not in ``codes``). Ignored for a
             self-evaluation.
         codes: the exercise's participant codes.
+        draft_name: that draft as the hint names it (the response's
+            ``draft: path:``; ``reports/<category>/draft.yaml`` with several
+            incident categories).
 
     Returns:
         One :class:`LinkProblem` per wrong id, in entry order.
@@ -157,7 +173,7 @@ def response_link_problems(
     if not own_only and draft is not None:
         kinds = {**draft, **kinds}
     own_prefix = participant + "."
-    hint = SELF_EVALUATION_HINT if own_only else HINT
+    hint = SELF_EVALUATION_HINT if own_only else peer_review_hint(draft_name)
     problems: list[LinkProblem] = []
     for item in questionnaire.items():
         if not isinstance(item, RepeatItem) or item.finding != "opportunity":

@@ -418,9 +418,9 @@ def run_peer_review(
     choice = choose_round(exercise, participant, round_)
     given = draft_path is not None
     if draft_path is None:
-        from selfeval.report.aggregate import reports_dir
+        from selfeval.report.aggregate import draft_path as category_draft
 
-        draft_path = reports_dir(workspace, workspace.one_category(category)) / "draft.yaml"
+        draft_path = category_draft(workspace, workspace.one_category(category))
     draft = load_draft(draft_path, given=given)
     # The draft says which incident category it is about: the reactions are for that one.
     category = draft.draft.incident_category

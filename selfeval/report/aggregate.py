@@ -1016,6 +1016,7 @@ def _merged(
         not_counted=not_counted_ids,
         elsewhere=others,
         root=ws.root,
+        draft_hint=draft_hint(ws, category),
     )
     warnings += merge_warnings
     sources = [source for source, _ in gathered.included]
@@ -1052,7 +1053,8 @@ def _build(
         left_out=skipped_ids,
         not_counted=not_counted_ids,
         draft_hashes={s.path: s.response.draft.hash for s in sources if s.response.draft},
-        draft_ids=partial(_draft_ids, ws.root / REPORTS_DIR / "draft.yaml"),
+        draft_ids=partial(_draft_ids, draft_path(ws, category)),
+        draft_name=draft_path(ws, category).relative_to(ws.root).as_posix(),
     )
     report = build_report(
         ReportInput(
@@ -1107,6 +1109,33 @@ def reports_dir(ws: Workspace, category: str | None = None) -> Path:
     chosen = ws.incident_category(category).id
     folder = ws.root / REPORTS_DIR
     return folder / chosen if len(ws.exercise.categories) > 1 else folder
+
+
+def draft_path(ws: Workspace, category: str | None = None) -> Path:
+    """The ``draft.yaml`` of one incident category: in :func:`reports_dir` (issue 12).
+
+    The one place ``aggregate --draft`` writes it, ``peer-review`` reads it
+    by default and ``aggregate`` looks up the draft a peer review answered
+    (its opportunities' links); ``reports/draft.yaml``, or
+    ``reports/<category>/draft.yaml`` in an exercise with several categories.
+
+    Raises:
+        NotFoundError: the exercise has no such category.
+    """
+    return reports_dir(ws, category) / "draft.yaml"
+
+
+def draft_hint(ws: Workspace, category: str | None = None) -> str:
+    """What to do about an id that names no finding: look in that category's draft.
+
+    ``check the id against reports/droughts/draft.yaml (`selfeval aggregate
+    --draft --category droughts`)`` with several categories; without
+    ``--category`` and the folder with one.
+    """
+    chosen = ws.incident_category(category).id
+    option = f" --category {chosen}" if len(ws.exercise.categories) > 1 else ""
+    shown = draft_path(ws, chosen).relative_to(ws.root).as_posix()
+    return f"check the id against {shown} (`selfeval aggregate --draft{option}`)"
 
 
 def default_output(ws: Workspace, *, draft: bool, fmt: Format, category: str | None = None) -> Path:
@@ -1417,13 +1446,13 @@ def _write(
         # The draft report and draft.yaml are one pair (the peer reviews read the
         # second, people the first): both are written to temporary files first and
         # renamed together, and both carry the same draft hash.
-        draft_path = reports_dir(ws, category) / "draft.yaml"
+        draft_file = draft_path(ws, category)
         docx = fmt == "docx"
         later = None
         with (
             paused_gc(),
             yamlio.atomic_files(
-                [draft_path, target],
+                [draft_file, target],
                 within=[ws.root, within],
                 binary=[False, docx],
                 keep_same=True,
@@ -1439,7 +1468,7 @@ def _write(
             )
             # Refused before the report is rendered; nothing is written then.
             draft_handle.flush()
-            check_draft_size(os.fstat(draft_handle.fileno()).st_size, draft_path)
+            check_draft_size(os.fstat(draft_handle.fileno()).st_size, draft_file)
             if docx:
                 from selfeval.report.docx import find_reference, render_docx
 
@@ -1460,7 +1489,7 @@ def _write(
                 if later is not None:
                     later.put_names(report_handle)
         figures = later.write_beside(target, within=within) if later is not None else []
-        written = [target, draft_path, *figures]
+        written = [target, draft_file, *figures]
     _remove_old_figures(ws, target, category)
     return written
 

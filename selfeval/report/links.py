@@ -39,7 +39,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from selfeval.errors import InputError, Location, SelfevalError, ValidationProblems
-from selfeval.model.links import ANSWERABLE, HINT, SELF_EVALUATION_HINT, link_problem
+from selfeval.model.links import (
+    ANSWERABLE,
+    HINT,
+    SELF_EVALUATION_HINT,
+    link_problem,
+    peer_review_hint,
+)
 from selfeval.report.findings import EntryPlaces, Finding
 
 __all__ = ["ANSWERABLE", "HINT", "link_answers", "link_problem"]
@@ -55,6 +61,7 @@ def link_answers(
     not_counted: Iterable[str] = (),
     draft_hashes: Mapping[str, str] | None = None,
     draft_ids: Callable[[str], frozenset[str] | None] | None = None,
+    draft_name: str = "reports/draft.yaml",
 ) -> list[str]:
     """Resolve every opportunity's ``answers`` to surviving finding ids, in place.
 
@@ -72,7 +79,10 @@ def link_answers(
         draft_hashes: response path (workspace-relative) → hash of the draft
             its peer review answered.
         draft_ids: draft hash → the ids (and merged ids) of that draft when it
-            is the current ``reports/draft.yaml``, else None.
+            is the current draft of the report's category (``draft_name``), else None.
+        draft_name: that draft, as the warnings name it: ``reports/draft.yaml``,
+            or ``reports/<category>/draft.yaml`` with several categories
+            (:func:`selfeval.report.aggregate.draft_path`).
 
     Returns:
         Warnings, one line each, with the file.
@@ -104,7 +114,7 @@ def link_answers(
         if ids is None:
             return (
                 f"the draft this peer review answered ({answered[:19]}…) is no longer "
-                f"reports/draft.yaml, so {fid} cannot be checked"
+                f"{draft_name}, so {fid} cannot be checked"
             )
         if fid in ids:
             return f"{fid} was in the draft this peer review answered but is no finding now"
@@ -144,7 +154,7 @@ def link_answers(
                         InputError(
                             f"{what} {problem.replace(repr(target), repr(fid), 1)}",
                             location=where(member, index),
-                            hint=SELF_EVALUATION_HINT if own_only else HINT,
+                            hint=SELF_EVALUATION_HINT if own_only else peer_review_hint(draft_name),
                         )
                     )
                     continue

@@ -190,6 +190,7 @@ def merge_findings(
     not_counted: Iterable[str] = (),
     elsewhere: Mapping[str, Set[str]] | None = None,
     root: Path | None = None,
+    draft_hint: str = "check the id against reports/draft.yaml (`selfeval aggregate --draft`)",
 ) -> tuple[list[Finding], dict[str, str], list[str]]:
     """Merge findings declared the same (``same_as`` entries and ``merges.yaml``).
 
@@ -212,6 +213,9 @@ def merge_findings(
             a wrong ``same_as`` id is then located at its line and column in
             the response (:class:`~selfeval.report.findings.EntryPlaces`);
             None: at the response file alone.
+        draft_hint: the hint of an id that names no finding: the draft of
+            this report's category (:func:`selfeval.report.aggregate.draft_hint`;
+            ``reports/<category>/draft.yaml`` with several categories).
 
     Returns:
         (merged findings in report order, alias id → surviving id, warnings).
@@ -283,7 +287,7 @@ def merge_findings(
             InputError(
                 f"{what} names {fid!r}, which is not a finding of any response",
                 location=where(),
-                hint="check the id against reports/draft.yaml (`selfeval aggregate --draft`)",
+                hint=draft_hint,
             )
         )
         return False
