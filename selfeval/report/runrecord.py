@@ -58,6 +58,7 @@ PyYAML only), since every check a status makes is a function of that.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -157,20 +158,44 @@ def package_fingerprint() -> str:
     is made with.
     """
     digest = hashlib.sha256(b"selfeval-package\0" + cachebase.tool_fingerprint().encode() + b"\0")
-    cachebase.hash_package_files(digest, source=False)
+    digest.update(_package_data_digest())
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def _package_data_digest() -> bytes:
+    """The SHA-256 of the package's files other than its source, once per process.
+
+    Like :func:`~selfeval.report.cachebase.tool_fingerprint` (the source), the
+    files a process runs with are hashed once: a run is one process, and a
+    long-lived one (a test session) would otherwise hash ~40 files at every run.
+    """
+    digest = hashlib.sha256()
+    cachebase.hash_package_files(digest, source=False)
+    return digest.digest()
+
+
 def _versions() -> list[str]:
+    """The Python version, then ``name=version`` of each library a report goes through."""
+    return [sys.version, *_library_versions()]
+
+
+@functools.lru_cache(maxsize=1)
+def _library_versions() -> tuple[str, ...]:
+    """``name=version`` (``name=-`` when not installed) of each of ``_LIBRARIES``, once per process.
+
+    :func:`importlib.metadata.version` searches ``sys.path`` at each call (~2 ms
+    a library); the libraries a process has imported do not change under it.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
-    found = [sys.version]
+    found: list[str] = []
     for name in _LIBRARIES:
         try:
             found.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             found.append(f"{name}=-")
-    return found
+    return tuple(found)
 
 
 class Inputs:
