@@ -94,8 +94,8 @@ def check_inside_to_read(path: Path, root: Path, real_root: str | None = None) -
     Raises:
         InputError: naming the file, where it leads, and what to do.
     """
-    real = os.path.realpath(path)
     base = real_root if real_root is not None else os.path.realpath(root)
+    real = _real_path(path, root, base)
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise InputError(
             f"this is a link to {real}, outside the workspace; selfeval does not read "
@@ -104,6 +104,35 @@ def check_inside_to_read(path: Path, root: Path, real_root: str | None = None) -
             hint="replace the link with the file itself (a workspace is shared: a link in "
             "it may point anywhere on the reader's machine)",
         )
+
+
+def _real_path(path: Path, root: Path, real_root: str) -> str:
+    """``os.path.realpath(path)``, looking only at the folders below ``root``.
+
+    realpath looks at every folder from ``/`` down, at every read. For a file
+    in the workspace at ``root``, whose real path ``real_root`` is known, only
+    what lies below ``root`` can lead elsewhere: when none of it is a link,
+    the real path is ``real_root`` joined with the rest. A link below the root,
+    a ``..``, a missing part or a path not under ``root`` is left to realpath,
+    so the answer is realpath's in every case.
+    """
+    text = os.fspath(path)
+    top = os.fspath(root).rstrip(os.sep)
+    absolute = text if text.startswith(top + os.sep) else os.path.abspath(text)
+    if os.pardir in text.split(os.sep) or not absolute.startswith(top + os.sep):
+        return os.path.realpath(path)
+    rest = absolute[len(top) + 1 :].split(os.sep)
+    if "" in rest or os.curdir in rest:  # not in normal form: realpath's answer
+        return os.path.realpath(path)
+    here = top
+    for part in rest:
+        here = os.path.join(here, part)
+        try:
+            if stat.S_ISLNK(os.lstat(here).st_mode):
+                return os.path.realpath(path)
+        except OSError:
+            return os.path.realpath(path)
+    return os.path.join(real_root, *rest)
 
 
 _NOT_REGULAR = {
