@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import spawnkit
 
 pyte = pytest.importorskip("pyte")
 
@@ -33,7 +34,7 @@ class PtyScreen:
         env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
-        self.child = pexpect.spawn(
+        self.child = spawnkit.spawn(
             exe, args, cwd=str(ws), env=env, encoding="utf-8",
             dimensions=(rows, columns), timeout=20,
         )  # fmt: skip

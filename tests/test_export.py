@@ -14,6 +14,7 @@ from typing import Any
 import openpyxl
 import pexpect
 import pytest
+import spawnkit
 import yaml
 from typer.testing import CliRunner
 
@@ -403,7 +404,7 @@ def test_a_progress_bar_on_a_terminal(example_ws: Path) -> None:
     exe = shutil.which("selfeval")
     assert exe, "selfeval is not on PATH"
     env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-    child = pexpect.spawn(exe, ["export"], cwd=str(example_ws), env=env, encoding="utf-8",
+    child = spawnkit.spawn(exe, ["export"], cwd=str(example_ws), env=env, encoding="utf-8",
                           dimensions=(24, 100), timeout=60)  # fmt: skip
     child.expect(r"Reading responses.*9/9")
     child.expect("320 answers from 9 responses")

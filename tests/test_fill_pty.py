@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import spawnkit
 from fillkit import mini_workspace, response_of
 
 from selfeval.files import yamlio
@@ -46,7 +47,7 @@ def spawn(
     # The terminal's size, not the test runner's (pytest-xdist workers set COLUMNS=80).
     env.update(COLUMNS=str(width), LINES="24")
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
-    child = pexpect.spawn(
+    child = spawnkit.spawn(
         exe,
         ["fill", "-p", "DEP1", *(["-q", "mini", "--lang", "en"] if mini else []), *args],
         cwd=str(ws),

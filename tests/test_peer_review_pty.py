@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import spawnkit
 
 from selfeval.files import yamlio
 
@@ -26,7 +27,7 @@ def spawn(workspace: Path) -> pexpect.spawn:
     # pexpect does not answer cursor-position requests; without this prompt_toolkit
     # waits for each answer before drawing (a real terminal answers at once).
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
-    child = pexpect.spawn(
+    child = spawnkit.spawn(
         sys.executable,
         ["-c", "from selfeval.cli import main; main()",
          "peer-review", "--participant", "DEF", "--workspace", str(workspace), "--lang", "en"],
@@ -120,7 +121,7 @@ def test_round_1_review_in_a_terminal_with_ctrl_c_and_resume(tmp_path: Path) -> 
 def spawn_80x24(workspace: Path) -> pexpect.spawn:
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
-    return pexpect.spawn(
+    return spawnkit.spawn(
         sys.executable,
         ["-c", "from selfeval.cli import main; main()",
          "peer-review", "--participant", "DEF", "--workspace", str(workspace), "--lang", "en"],

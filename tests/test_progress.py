@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import spawnkit
 from test_migrate_cli import new_version
 
 from selfeval.cli.progress import progress_bar
@@ -31,7 +32,7 @@ def _exe() -> str:
 
 
 def _on_a_terminal(ws: Path, *args: str) -> pexpect.spawn:
-    return pexpect.spawn(_exe(), list(args), cwd=str(ws), env=ENV, encoding="utf-8",
+    return spawnkit.spawn(_exe(), list(args), cwd=str(ws), env=ENV, encoding="utf-8",
                          dimensions=(24, 100), timeout=60)  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import spawnkit
 from fillkit import mini_workspace, response_of
 from reliakit import HANG_GUARD
 
@@ -85,7 +86,7 @@ def _spawn_fill(tmp_path: Path) -> tuple[pexpect.spawn, Path, Path]:
     env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # pexpect does not answer cursor-position requests
     env.update(COLUMNS="160", LINES="24")
-    child = pexpect.spawn(
+    child = spawnkit.spawn(
         sys.executable,
         [str(script), str(held), str(release), "fill", "-p", "DEP1", "-q", "mini", "--lang", "en"],
         cwd=str(ws),

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import spawnkit
 from reliakit import COMMANDS, Command, assert_refused_cleanly, invoke, require
 from typer.testing import CliRunner
 
@@ -162,7 +163,7 @@ def test_interactive_fill_on_a_full_disk_shows_the_unsaved_answer(
     env = {**os.environ, "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # pexpect does not answer cursor-position requests
     env.update(COLUMNS="160", LINES="40")  # the terminal's size, not pytest-xdist's COLUMNS=80
-    child = pexpect.spawn(
+    child = spawnkit.spawn(
         sys.executable,
         [str(wrapper), "fill", "-p", "DEP1", "-q", "mini", "--lang", lang],
         cwd=str(root),
