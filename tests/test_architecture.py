@@ -15,6 +15,7 @@ inside a function is seen as well.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -91,8 +92,12 @@ def imports(source: str, module: str, *, package: bool = False) -> Iterator[Impo
             yield Import(base, tuple(alias.name for alias in node.names), node.lineno)
 
 
-def imports_of(path: Path) -> Iterator[Import]:
-    return imports(path.read_text("utf-8"), module_name(path), package=path.stem == "__init__")
+@functools.cache
+def imports_of(path: Path) -> tuple[Import, ...]:
+    """Every import statement of the module at ``path``, parsed once per test process."""
+    return tuple(
+        imports(path.read_text("utf-8"), module_name(path), package=path.stem == "__init__")
+    )
 
 
 def dependencies(found: Iterable[Import], known: set[str]) -> set[str]:
