@@ -139,6 +139,23 @@ def test_a_command_loads_only_the_libraries_it_needs(
     assert [m for m in loaded if m in not_needed] == []
 
 
+def _status_in_a_child(ws: Path) -> list[str]:
+    """``selfeval status`` on the worked example in a fresh interpreter: what it loaded.
+
+    Of the heavy libraries and two modules of ours that hold the models
+    (``selfeval.model.response``, ``selfeval.files.workspace``).
+    """
+    probe = _PROBE.format(
+        setup=_RUN_MAIN.format(args=["status", "-w", str(ws)]),
+        heavy=[*HEAVY, "selfeval.model.response", "selfeval.files.workspace"],
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "9 expected responses: 9 submitted." in result.stdout, result.stderr
+    marker = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    loaded: list[str] = json.loads(marker[-1].removeprefix("LOADED:"))
+    return loaded
+
+
 def test_a_status_with_nothing_changed_loads_no_model(example_ws: Path) -> None:
     """A status answered from the last status's record loads no pydantic, YAML or model of ours.
 
@@ -150,14 +167,7 @@ def test_a_status_with_nothing_changed_loads_no_model(example_ws: Path) -> None:
     from selfeval.cli import app
 
     assert CliRunner().invoke(app, ["status", "-w", str(example_ws)]).exit_code == 0
-    probe = _PROBE.format(
-        setup=_RUN_MAIN.format(args=["status", "-w", str(example_ws)]),
-        heavy=[*HEAVY, "selfeval.model.response", "selfeval.files.workspace"],
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert "9 expected responses: 9 submitted." in result.stdout, result.stderr
-    marker = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
-    assert json.loads(marker[-1].removeprefix("LOADED:")) == ["rich"]
+    assert _status_in_a_child(example_ws) == ["rich"]
 
 
 def test_a_status_after_a_comment_was_added_loads_no_model(example_ws: Path) -> None:
@@ -173,14 +183,7 @@ def test_a_status_after_a_comment_was_added_loads_no_model(example_ws: Path) -> 
     assert CliRunner().invoke(app, ["status", "-w", str(example_ws)]).exit_code == 0
     response = example_ws / "responses" / "falende-staten" / "BZ" / "self-evaluation.yaml"
     response.write_bytes(response.read_bytes() + b"# checked\n")
-    probe = _PROBE.format(
-        setup=_RUN_MAIN.format(args=["status", "-w", str(example_ws)]),
-        heavy=[*HEAVY, "selfeval.model.response", "selfeval.files.workspace"],
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert "9 expected responses: 9 submitted." in result.stdout, result.stderr
-    marker = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
-    assert sorted(json.loads(marker[-1].removeprefix("LOADED:"))) == ["rich", "yaml"]
+    assert sorted(_status_in_a_child(example_ws)) == ["rich", "yaml"]
 
 
 def test_version_prints_the_installed_version() -> None:
