@@ -314,7 +314,7 @@ def test_the_hint_for_answers_not_counted_names_the_command_that_gave_them(
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stderr.split())
     assert f"{path}: kept but not counted" in flat and "recognition_why" in flat, flat
-    assert "delete these answers with `selfeval peer-review -p DEF`" in flat, flat
+    assert "delete these answers with `selfeval peer-review -p DEF --round 1`" in flat, flat
     assert "selfeval fill" not in flat
     own = write_response(
         ws, "BZ", "self-evaluation", {"has_bottlenecks": False, "bottlenecks": [{"title": "x"}]}
@@ -322,3 +322,51 @@ def test_the_hint_for_answers_not_counted_names_the_command_that_gave_them(
     flat = " ".join(validate(runner, ws).stderr.split())
     assert f"{own}: kept but not counted" in flat
     assert "delete these answers with `selfeval fill -p BZ`" in flat, flat
+
+
+def test_a_hint_on_a_submitted_response_names_reopen(runner: CliRunner, ws: Path) -> None:
+    # Trial 10: "delete these answers with `selfeval fill -p EZK`" on a submitted
+    # self-evaluation, and `fill -p EZK` then refused it ("already submitted").
+    own = write_response(
+        ws,
+        "BZ",
+        "self-evaluation",
+        {"has_bottlenecks": False, "bottlenecks": [{"title": "x"}]},
+        status="submitted",
+        submitted_at="2026-05-02T10:30:00Z",
+    )
+    review = {**GOOD_PR1, "recognition": "largely", "recognition_why": "Zie bijlage."}
+    path = write_response(
+        ws, "DEF", "peer-review-1", review, status="submitted", submitted_at="2026-05-02T10:30:00Z"
+    )
+    result = validate(runner, ws)
+    flat = " ".join(result.stderr.split())
+    assert f"{own}: kept but not counted" in flat, flat
+    assert "delete these answers with `selfeval fill -p BZ --reopen`" in flat, flat
+    assert f"{path}: kept but not counted" in flat, flat
+    assert "delete these answers with `selfeval peer-review -p DEF --round 1 --reopen`" in flat
+    # The command named is taken; without --reopen it is refused.
+    nothing = ws / "nothing.yaml"
+    nothing.write_text("{}\n", "utf-8")
+    fill = ["fill", "-p", "BZ", "--workspace", str(ws), "--answers", str(nothing)]
+    assert runner.invoke(app, fill).exit_code == 1
+    assert runner.invoke(app, [*fill, "--reopen"]).exit_code == 0
+
+
+def test_a_hint_on_a_submitted_reviews_reactions_names_reopen(runner: CliRunner, ws: Path) -> None:
+    reactions = [
+        {"finding": "BZ.bottlenecks.1", "verdict": "agree"},
+        {"finding": "BZ.bottlenecks.1", "verdict": "agree", "finding_hash": "abc"},
+    ]
+    write_response(
+        ws,
+        "DEF",
+        "peer-review-1",
+        GOOD_PR1,
+        status="submitted",
+        submitted_at="2026-05-02T10:30:00Z",
+        reactions=reactions,
+    )
+    flat = " ".join(validate(runner, ws).stderr.split())
+    assert "react with `selfeval peer-review -p DEF --round 1 --reopen`" in flat, flat
+    assert "`selfeval peer-review -p DEF --round 1 --reopen`, which replaces" in flat, flat

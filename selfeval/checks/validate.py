@@ -52,7 +52,7 @@ from selfeval.files.workspace import (
 from selfeval.model.answers import inactive_answers
 from selfeval.model.exercise import EXERCISE_FILE, Exercise
 from selfeval.model.names import MERGES_FILE
-from selfeval.model.response import Response
+from selfeval.model.response import Response, command_that_changes
 
 __all__ = ["Report", "validate_paths", "validate_workspace"]
 
@@ -246,18 +246,13 @@ def _check_response(path: Path, workspace: Workspace | None, report: Report) -> 
             report.warn(drift)
     not_counted = inactive_answers(loaded.questionnaire, response.answers)
     if not_counted:
-        command = (
-            "selfeval fill"
-            if loaded.questionnaire.kind == "self-evaluation"
-            else "selfeval peer-review"  # its answers are changed where they were given
-        )
         report.warn(
             InputError(
                 f"kept but not counted (the condition of the question is false, so the report "
                 f"leaves it out): {', '.join(not_counted)}",
                 location=Location(path),
                 hint="change the answer the condition depends on if it should count, or delete "
-                f"these answers with `{command} -p {response.participant}`",
+                f"these answers with `{command_that_changes(response, loaded.questionnaire.kind)}`",
             )
         )
 

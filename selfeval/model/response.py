@@ -28,6 +28,7 @@ __all__ = [
     "ReactionProblem",
     "Response",
     "Timestamp",
+    "command_that_changes",
     "finding_department",
     "missing_comment",
     "reaction_problems",
@@ -220,6 +221,33 @@ class ReactionProblem:
     hint: str
 
 
+def command_that_changes(response: Response, kind: str | None = None) -> str:
+    """The command with which a response's participant changes it: the one a hint names.
+
+    A self-evaluation is changed with ``selfeval fill -p CODE``, a peer review
+    with ``selfeval peer-review -p CODE --round N`` (the round, for a
+    participant down for both). A submitted response is refused by both
+    without ``--reopen`` (trial 10: a hint named the bare command, which then
+    said nothing was changed), so for one the command ends in ``--reopen``.
+
+    Args:
+        response: the response a hint is about.
+        kind: its questionnaire's kind, when known; else its questionnaire id says it.
+
+    Returns:
+        The command line, e.g. ``selfeval fill -p EZK --reopen``.
+    """
+    qid = response.questionnaire.id
+    kind = kind or qid
+    if kind in ("peer-review-1", "peer-review-2"):
+        command = f"selfeval peer-review -p {response.participant} --round {kind[-1]}"
+    else:
+        command = f"selfeval fill -p {response.participant}"
+        if qid != "self-evaluation":
+            command += f" --questionnaire {qid}"
+    return f"{command} --reopen" if response.status == "submitted" else command
+
+
 def finding_department(fid: str) -> str:
     """The participant code a finding id starts with (``role.BZ``, ``BZ.needs.1``: ``BZ``)."""
     return fid[5:] if fid.startswith("role.") else fid.split(".", 1)[0]
@@ -278,7 +306,7 @@ def reaction_problems(response: Response) -> list[ReactionProblem]:
                     ("reactions", index, "finding"),
                     f"{fid} is reacted to twice (reactions {seen[fid] + 1} and {index + 1})",
                     "give one reaction per finding: delete one, or react again with "
-                    "`selfeval peer-review`, which replaces the earlier reaction",
+                    f"`{command_that_changes(response)}`, which replaces the earlier reaction",
                 )
             )
             continue
@@ -300,8 +328,8 @@ def reaction_problems(response: Response) -> list[ReactionProblem]:
                     ("reactions", index),
                     f"the reaction to {fid} has no finding_hash: it cannot be told whether "
                     "the finding's text changed since",
-                    f"react with `selfeval peer-review -p {response.participant}`, which fills "
-                    "it in from the draft",
+                    f"react with `{command_that_changes(response)}`, which fills it in from "
+                    "the draft",
                 )
             )
             continue
@@ -310,8 +338,8 @@ def reaction_problems(response: Response) -> list[ReactionProblem]:
                 ReactionProblem(
                     ("reactions", index),
                     missing,
-                    "say what is not right in its 'comment' (`selfeval peer-review -p "
-                    f"{response.participant} --reopen`), or change the verdict",
+                    "say what is not right in its 'comment' "
+                    f"(`{command_that_changes(response)}`), or change the verdict",
                 )
             )
     return problems
