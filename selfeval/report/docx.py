@@ -912,7 +912,8 @@ class _Writer:
             self.lead_in(r.stale_intro)
             for x in r.stale:
                 paragraph = self.bullet()
-                self.run(paragraph, f"{x.finding} ({x.reason}): ")
+                named = x.finding if self.ids else _one_line(x.about or x.finding)
+                self.run(paragraph, f"{named} ({x.reason}): ")
                 self.reaction_text(paragraph, x)
 
     def finding_list(self, views: Sequence[FindingView], level: int) -> None:

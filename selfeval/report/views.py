@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from selfeval.model.exercise import Exercise
-from selfeval.model.response import Reaction
+from selfeval.model.response import Reaction, finding_department
 from selfeval.report.findings import Finding, Source, SourceResponse
 
 __all__ = [
@@ -128,6 +128,9 @@ class ReactionView:
         dissent: True for disagree and partly-agree.
         finding: the finding id reacted to (as written in the response).
         reason: why it is listed apart (stale reactions only).
+        about: the finding as the final report names it, where ids are left out
+            (stale reactions only): ``Financiën: Title``, as its heading, for a changed one,
+            ``een bevinding van Financiën`` for one gone (its title is gone with it).
     """
 
     participant: str
@@ -138,6 +141,7 @@ class ReactionView:
     dissent: bool
     finding: str
     reason: str | None = None
+    about: str | None = None
 
 
 @dataclass(slots=True)
@@ -336,8 +340,15 @@ class Views:
         self._views[finding.id] = view
         return view
 
-    def reaction(self, code: str, qid: str, reaction: Reaction, reason: str | None) -> ReactionView:
-        """One reaction as shown, with its attributed lead-in sentence."""
+    def reaction(
+        self,
+        code: str,
+        qid: str,
+        reaction: Reaction,
+        reason: str | None,
+        about: str | None = None,
+    ) -> ReactionView:
+        """One reaction as shown, with its attributed lead-in sentence (``about``: ReactionView)."""
         key = f"verdict_{reaction.verdict}"
         sentence = self.L[key].format(round=self.round_label(qid), name=self.name(code))
         return ReactionView(
@@ -349,6 +360,7 @@ class Views:
             dissent=reaction.verdict in ("disagree", "partly-agree"),
             finding=reaction.finding,
             reason=reason,
+            about=about,
         )
 
     def attach_reactions(
@@ -369,11 +381,19 @@ class Views:
                 finding = by_id.get(target)
                 code, qid = source.response.participant, source.questionnaire.id
                 if finding is None:
-                    self.stale.append(self.reaction(code, qid, reaction, self.L["stale_gone"]))
+                    # The final report leaves ids out (docs/report.md): named by its department.
+                    whose = self.name(finding_department(reaction.finding))
+                    about = self.L["stale_finding_of"].format(name=whose)
+                    self.stale.append(
+                        self.reaction(code, qid, reaction, self.L["stale_gone"], about)
+                    )
                     continue
                 current = {finding.hash, *(o.hash for o in finding.others)}
                 if reaction.finding_hash is not None and reaction.finding_hash not in current:
-                    self.stale.append(self.reaction(code, qid, reaction, self.L["stale_changed"]))
+                    about = f"{self.names_of(finding.raised_by)}: {finding.title}"
+                    self.stale.append(
+                        self.reaction(code, qid, reaction, self.L["stale_changed"], about)
+                    )
                     continue
                 self.reactions.setdefault(target, []).append(
                     self.reaction(code, qid, reaction, None)
