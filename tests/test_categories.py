@@ -156,7 +156,8 @@ def test_aggregate_category_writes_that_report_only(runner: CliRunner, ws: Path)
     code, out, err = run(runner, ws, *listed, "--category", "droughts")
     assert code == 0, out + err
     assert "WAT.bottlenecks.one" in out
-    code, _, err = run(runner, ws, *listed)
+    # WAT answers for both categories: it must say which.
+    code, _, err = run(runner, ws, "peer-review", "-p", "WAT", "--round", "1", "--list")
     assert code == 2 and "several incident categories" in err
     code, _, err = run(runner, ws, "aggregate", "--category", "storms")
     assert code != 0 and "no incident category 'storms'" in err
@@ -487,3 +488,23 @@ def test_a_same_as_naming_no_finding_hints_at_its_categorys_draft(
             "hint: check the id against reports/droughts/draft.yaml "
             "(`selfeval aggregate --draft --category droughts`)" in said
         ), (command, said)
+
+
+def test_a_department_in_one_category_needs_no_category_option(runner: CliRunner, ws: Path) -> None:
+    """Trial 10: AGR answers for droughts only, so fill and peer-review take that one."""
+    code, out, err = fill(runner, ws, "AGR", None, "agr-droughts")
+    assert code == 0, out + err
+    assert err.splitlines() == [
+        "AGR answers only for incident category droughts: that one is taken."
+    ]
+    assert (ws / "responses/droughts/AGR/self-evaluation.yaml").is_file()
+    assert not (ws / "responses/floods").exists()
+    assert fill(runner, ws, "WAT", "droughts", "wat-droughts")[0] == 0
+    assert run(runner, ws, "aggregate", "--category", "droughts", "--draft")[0] == 0
+    code, out, err = run(runner, ws, "peer-review", "-p", "AGR", "--round", "1", "--list")
+    assert code == 0, out + err
+    assert "WAT.bottlenecks.one" in out
+    assert "that one is taken" in err
+    # A department in both still has to say which.
+    code, _, err = fill(runner, ws, "WAT", None, "wat-floods")
+    assert code == 2 and "say which one" in err

@@ -338,8 +338,8 @@ CategoryOption = Annotated[
     str | None,
     typer.Option(
         "--category",
-        help="Incident category id (selfeval.yaml). Default: the exercise's only one; "
-        "an exercise with several needs it.",
+        help="Incident category id (selfeval.yaml). Default: the exercise's only one, "
+        "else the only one the participant answers for; otherwise needed.",
         show_default=False,
     ),
 ]
@@ -543,6 +543,41 @@ def participant_code(workspace: Workspace, given: str) -> str:
         hint=f"use one of: {', '.join(codes)}",
         said=Message("error.unknown_participant", code=given, codes=", ".join(codes)),
     )
+
+
+def implied_category(
+    ws: Workspace, participant: str, category: str | None, lang: str | None
+) -> str | None:
+    """``--category`` of ``fill`` and ``peer-review``: as given, or the participant's only one.
+
+    In an exercise with several incident categories, a participant whose
+    ``categories:`` names one needs no ``--category`` (trial 10): that one is
+    taken, and one line on stderr, in the session language, says so.
+
+    Args:
+        ws: the opened workspace.
+        participant: the participant code (already checked).
+        category: ``--category`` as given (None: not given).
+        lang: ``--lang`` when given; else the exercise's language.
+
+    Returns:
+        The category to pass on (None: not given and none implied; the core
+        then takes the exercise's only one or asks which).
+    """
+    if category is not None:
+        return category
+    implied = ws.only_category_of(participant)
+    if implied is not None:
+        from selfeval.i18n import gettext
+
+        said = gettext(
+            lang or ws.exercise.language,
+            "fill.category_implied",
+            participant=participant,
+            category=implied,
+        )
+        echo_err(fit_terminal(said, sys.stderr))
+    return implied
 
 
 def resume_command(

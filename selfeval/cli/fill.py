@@ -20,6 +20,7 @@ from selfeval.cli._common import (
     echo_err,
     fit_terminal,
     handle_errors,
+    implied_category,
     participant_code,
     report_session,
     respondent_errors,
@@ -88,6 +89,7 @@ def fill_command(
     # A wrong participant or questionnaire is the first thing to hear about,
     # before "no terminal" (a mistyped code would otherwise hide behind it).
     choose_questionnaire(ws, participant, questionnaire)
+    category = implied_category(ws, participant, category, lang.value if lang else None)
     ws.one_category(category)
     check_session_flags(
         answers, submit=submit, interactive=sys.stdin.isatty(), answers_doc="docs/fill-reference.md"

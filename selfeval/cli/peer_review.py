@@ -21,6 +21,7 @@ from selfeval.cli._common import (
     check_session_flags,
     choices,
     handle_errors,
+    implied_category,
     participant_code,
     report_session,
     respondent_errors,
@@ -129,6 +130,9 @@ def peer_review_command(
         respondent_errors(lang, ws)
     participant = participant_code(ws, participant)
     requested = int(round_.value) if round_ else None
+    if draft is None:
+        # The draft is the category's: a department in one category needs no --category.
+        category = implied_category(ws, participant, category, lang.value if lang else None)
     if not list_findings:
         # A wrong participant or round is the first thing to hear about.
         choose_round(ws.exercise, participant, requested)

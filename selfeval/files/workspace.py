@@ -375,16 +375,38 @@ class Workspace:
                 hint=f"its incident categories: {known} ({EXERCISE_FILE})",
             ) from None
 
-    def one_category(self, category: str | None) -> str:
+    def only_category_of(self, participant: str) -> str | None:
+        """The one incident category ``participant`` answers for, in an exercise with several.
+
+        A participant whose ``categories:`` in ``selfeval.yaml`` names one
+        category needs no ``--category`` (trial 10): ``fill`` and
+        ``peer-review`` take that one and say so.
+
+        Returns:
+            That category's id; None when the exercise has one category, the
+            participant takes part in several, or is not in the exercise.
+        """
+        categories = self.exercise.categories
+        if len(categories) < 2 or participant not in self.exercise.code_set:
+            return None
+        member = self.exercise.participant(participant)
+        theirs = [c.id for c in categories if self.exercise.takes_part_in(member, c.id)]
+        return theirs[0] if len(theirs) == 1 else None
+
+    def one_category(self, category: str | None, participant: str | None = None) -> str:
         """The incident category a command that writes one response works in.
 
         The one rule ``fill``, ``peer-review`` and ``import`` share: the
-        category given (``--category``), else the exercise's only one.
+        category given (``--category``), else the exercise's only one, else
+        the only one ``participant`` answers for (:meth:`only_category_of`).
 
         Raises:
-            UsageError: none given while the exercise has several.
+            UsageError: none given while the exercise has several (and the
+                participant, when given, answers for several).
             NotFoundError: the exercise has no such category.
         """
+        if category is None and participant is not None:
+            category = self.only_category_of(participant)
         if category is None and len(self.exercise.categories) > 1:
             known = ", ".join(c.id for c in self.exercise.categories)
             raise UsageError(
