@@ -508,3 +508,32 @@ def test_a_department_in_one_category_needs_no_category_option(runner: CliRunner
     # A department in both still has to say which.
     code, _, err = fill(runner, ws, "WAT", None, "wat-floods")
     assert code == 2 and "say which one" in err
+
+
+def test_a_hint_names_the_command_so_that_it_runs(runner: CliRunner, ws: Path) -> None:
+    """Trial 10: the --list hint of a peer review in one of several categories."""
+    filled(runner, ws)
+    assert run(runner, ws, "aggregate", "--category", "floods", "--draft")[0] == 0
+    reaction = ws / "wat-review.yaml"
+    reaction.write_text(
+        "completed_by: W. Ater\nrecognition: fully\nreactions:\n"
+        "  - {finding: AGR.bottlenecks.nothing, verdict: agree}\n",
+        "utf-8",
+    )
+    review = ("peer-review", "-p", "WAT", "--round", "1", "--category", "floods")
+    code, out, err = run(runner, ws, *review, "--answers", str(reaction), "--submit")
+    assert code == 1, out + err
+    hinted = err.split("list them with `", 1)[1].split("`", 1)[0]
+    assert hinted == "selfeval peer-review -p WAT --category floods --list"
+    # What the hint says runs as it stands (here with --round: WAT is invited).
+    code, out, err = run(runner, ws, *hinted.split()[1:], "--round", "1")
+    assert code == 0, out + err
+    # AGR answers for droughts only: its hint needs no --category, and runs.
+    assert run(runner, ws, "aggregate", "--category", "droughts", "--draft")[0] == 0
+    review = ("peer-review", "-p", "AGR", "--round", "1")
+    code, out, err = run(runner, ws, *review, "--answers", str(reaction), "--submit")
+    assert code == 1, out + err
+    hinted = err.split("list them with `", 1)[1].split("`", 1)[0]
+    assert hinted == "selfeval peer-review -p AGR --list"
+    code, out, err = run(runner, ws, *hinted.split()[1:], "--round", "1")
+    assert code == 0, out + err

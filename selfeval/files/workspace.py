@@ -375,6 +375,26 @@ class Workspace:
                 hint=f"its incident categories: {known} ({EXERCISE_FILE})",
             ) from None
 
+    def command(self, command: str, participant: str, category: str, *options: str) -> str:
+        """A command line for a hint, written so that it runs as it stands.
+
+        ``selfeval <command> -p <participant> [--category <category>] <options>``:
+        ``--category`` is named when the exercise has several incident
+        categories and ``participant`` answers for more than that one (else
+        it is not needed: :meth:`one_category`). Trial 10: a hint without it
+        failed with "say which one".
+
+        Args:
+            command: ``fill`` or ``peer-review``.
+            participant: the participant code.
+            category: the incident category the hint is about.
+            options: further options, as written (``--list``).
+        """
+        parts = ["selfeval", command, "-p", participant]
+        if len(self.exercise.categories) > 1 and self.only_category_of(participant) is None:
+            parts += ["--category", category]
+        return " ".join([*parts, *options])
+
     def only_category_of(self, participant: str) -> str | None:
         """The one incident category ``participant`` answers for, in an exercise with several.
 

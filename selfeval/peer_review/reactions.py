@@ -59,7 +59,7 @@ def reactions_from_data(
     selection: Sequence[DraftFinding],
     path: Path,
     text: str = "",
-    participant: str | None = None,
+    listing: str | None = None,
 ) -> list[Reaction]:
     """Check an answers file's ``reactions:`` list and turn it into reactions.
 
@@ -74,7 +74,9 @@ def reactions_from_data(
         selection: the findings this reviewer reacts to.
         path: the answers file, for messages.
         text: its text, to find line numbers.
-        participant: the reviewer's code, for the ``--list`` hint.
+        listing: the command that lists the reviewer's findings, for the hint
+            (:meth:`~selfeval.files.workspace.Workspace.command`: it names
+            ``--category`` when one is needed).
 
     Returns:
         The reactions, in the file's order.
@@ -99,7 +101,7 @@ def reactions_from_data(
     if not isinstance(raw, list):
         raise InputError("'reactions' must be a list", location=where(), hint=hint)
     mine = {f.id for f in selection}
-    listing = f"selfeval peer-review -p {participant or 'CODE'} --list"
+    listing = listing or "selfeval peer-review -p CODE --list"
     errors: list[SelfevalError] = []
     reactions: list[Reaction] = []
     unknown: list[tuple[int, str]] = []

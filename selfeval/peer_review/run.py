@@ -270,7 +270,9 @@ def _apply_answers_file(
     try:
         incoming = reactions_from_data(
             raw, draft=draft, selection=selection, path=path, text=text,
-            participant=store.participant,
+            listing=store.workspace.command(
+                "peer-review", store.participant, store.category, "--list"
+            ),
         )  # fmt: skip
     except ValidationProblems as exc:
         errors += exc.problems
