@@ -131,7 +131,9 @@ def test_a_command_loads_only_the_libraries_it_needs(
 
         from selfeval.cli import app
 
-        warm = CliRunner().invoke(app, ["aggregate", "-o", "warm.md", "-w", str(example_ws)])
+        warm = CliRunner().invoke(
+            app, ["aggregate", "-o", str(example_ws / "warm.md"), "-w", str(example_ws)]
+        )
         assert warm.exit_code == 0, warm.output
     setup = f"import os\nos.chdir({str(example_ws)!r})\n" + _RUN_MAIN.format(args=args)
     loaded = _loaded(setup)
