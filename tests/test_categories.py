@@ -156,6 +156,7 @@ def test_aggregate_category_writes_that_report_only(runner: CliRunner, ws: Path)
     code, out, err = run(runner, ws, *listed, "--category", "droughts")
     assert code == 0, out + err
     assert "WAT.bottlenecks.one" in out
+    assert "Round 1: 2 findings to react to (id, kind, title):" in out, out
     # WAT answers for both categories: it must say which.
     code, _, err = run(runner, ws, "peer-review", "-p", "WAT", "--round", "1", "--list")
     assert code == 2 and "several incident categories" in err
@@ -163,6 +164,20 @@ def test_aggregate_category_writes_that_report_only(runner: CliRunner, ws: Path)
     assert code != 0 and "no incident category 'storms'" in err
     code, _, err = run(runner, ws, "aggregate", "-o", str(ws / "one.md"))
     assert code == 2 and "--category" in err
+
+
+def test_one_finding_to_react_to_is_said_in_the_singular(runner: CliRunner, ws: Path) -> None:
+    # Trial 10: "Round 1: 1 findings to react to".
+    text = answers("ration", "x").split("has_bottlenecks")[0] + "has_bottlenecks: false\n"
+    (ws / "role-only.yaml").write_text(
+        text + "completed_by: Someone\ncompleted_on: '2027-04-01'\n", "utf-8"
+    )
+    assert fill(runner, ws, "WAT", "droughts", "role-only")[0] == 0
+    assert run(runner, ws, "aggregate", "--category", "droughts", "--draft")[0] == 0
+    listed = ("peer-review", "-p", "AGR", "--round", "1", "--list", "--category", "droughts")
+    code, out, err = run(runner, ws, *listed)
+    assert code == 0, out + err
+    assert "Round 1: 1 finding to react to (id, kind, title):\n  role.WAT  [role]  Water" in out
 
 
 def test_an_unknown_category_is_one_message_and_exit_1_everywhere(

@@ -44,9 +44,13 @@ def _report_listed(result: PeerReviewResult) -> None:
     """``--list``: the notes, then the findings this participant reacts to."""
     for line in result.closing_notes():
         typer.echo(line)
-    typer.echo(
-        f"Round {result.round}: {len(result.findings)} findings to react to (id, kind, title):"
-    )
+    from selfeval.i18n import ngettext
+
+    heading = ngettext(
+        result.lang, "peer_review.listed", "peer_review.listed_plural", len(result.findings),
+        round=result.round,
+    )  # fmt: skip
+    typer.echo(heading)
     for finding in result.findings:
         typer.echo(f"  {finding.id}  [{finding.kind}]  {finding.title}")
 
