@@ -370,3 +370,20 @@ def test_a_hint_on_a_submitted_reviews_reactions_names_reopen(runner: CliRunner,
     flat = " ".join(validate(runner, ws).stderr.split())
     assert "react with `selfeval peer-review -p DEF --round 1 --reopen`" in flat, flat
     assert "`selfeval peer-review -p DEF --round 1 --reopen`, which replaces" in flat, flat
+
+
+def test_an_unquoted_date_is_named_as_written_not_as_python_shows_it(
+    runner: CliRunner, ws: Path
+) -> None:
+    # Trial 10: "but YAML read datetime.date(2027, 3, 15) as date".
+    exercise = ws / "selfeval.yaml"
+    text = exercise.read_text("utf-8")
+    exercise.write_text(re.sub(r"(?m)^date: .*$", "date: 2027-03-15", text), "utf-8")
+    result = validate(runner, ws)
+    assert result.exit_code == 1
+    flat = " ".join(result.stderr.split())
+    assert (
+        "date: must be a quoted string, but YAML read '2027-03-15', a date; "
+        "write it in quotes: '2027-03-15'"
+    ) in flat, flat
+    assert "datetime" not in flat

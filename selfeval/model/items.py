@@ -47,6 +47,7 @@ __all__ = [
     "QuotedStr",
     "RepeatItem",
     "text_in",
+    "yaml_reading",
 ]
 
 Language = Literal["nl", "en"]
@@ -117,12 +118,7 @@ def _local_text(value: Any) -> Any:
     if isinstance(value, str):
         return {"nl": value, "en": value}
     if not isinstance(value, dict):  # say both forms, not only the mapping's
-        if value is None:
-            found = "nothing"
-        elif isinstance(value, list):
-            found = "a list"
-        else:  # a number, true/false, a date: YAML's reading of an unquoted word
-            found = str(value).lower() if isinstance(value, bool) else f"the value {value!r}"
+        found = yaml_reading(value)[0]  # a number, yes/no, a date: an unquoted word's reading
         raise ValueError(f"one text, or {{nl: …, en: …}}, belongs here, but YAML read {found}")
     return value
 
@@ -142,12 +138,44 @@ def text_in(text: dict[Language, str] | None, lang: str) -> str:
     return text.get(lang) or text.get("nl") or text.get("en") or ""  # type: ignore[call-overload]
 
 
+def yaml_reading(value: Any) -> tuple[str, str]:
+    """What YAML read from an unquoted value, in a reader's words, and how to write it instead.
+
+    Python's own form (``datetime.date(2027, 3, 15)``) means nothing to the
+    person who wrote ``date: 2027-03-15`` (trial 10): this says
+    ``'2027-03-15', a date`` and ``in quotes: '2027-03-15'``.
+
+    Args:
+        value: what YAML made of the unquoted text (a date, number, yes/no, list, …).
+
+    Returns:
+        (what was read, how to write it as text), for "YAML read …; write it …".
+    """
+    if value is None:
+        return "nothing", "the text in quotes"
+    if isinstance(value, bool):  # before int: a bool is an int
+        word = str(value).lower()
+        return (
+            f"{word}, a yes/no value (from an unquoted yes, no, on, off, true or false)",
+            "in quotes, as written: 'no'",
+        )
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return f"'{value.isoformat()}', a date", f"in quotes: '{value.isoformat()}'"
+    if isinstance(value, int):
+        return f"{value}, a number", f"in quotes: '{value}'"
+    if isinstance(value, float):
+        return f"{value!r}, a number", "in quotes, as written: '1.10'"
+    if isinstance(value, list):
+        return "a list", "as one text in quotes"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)", "as one text in quotes"
+    return f"a {type(value).__name__}", "in quotes"
+
+
 def _strict_str(value: Any) -> Any:
     if value is not None and not isinstance(value, str):
-        raise ValueError(
-            f"must be a quoted string, but YAML read {value!r} as {type(value).__name__}; "
-            f"write it in quotes"
-        )
+        what, how = yaml_reading(value)
+        raise ValueError(f"must be a quoted string, but YAML read {what}; write it {how}")
     return value
 
 

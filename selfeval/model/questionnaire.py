@@ -42,6 +42,7 @@ from selfeval.model.items import (
     YesNoItem,
     _Conditional,
     text_in,
+    yaml_reading,
 )
 from selfeval.model.roles import REPORT_ROLES
 
@@ -105,8 +106,8 @@ class Section(_Conditional):
 def _check_version(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(
-            f"must be a quoted semantic version such as '1.0.0', but YAML read {value!r} "
-            f"as a {type(value).__name__}; write it in quotes"
+            "must be a quoted semantic version such as '1.0.0', but YAML read "
+            f"{yaml_reading(value)[0]}; write it in quotes"
         )
     if not SEMVER.match(value):
         raise ValueError(f"{value!r} is not a semantic version MAJOR.MINOR.PATCH such as '1.0.0'")
