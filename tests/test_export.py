@@ -616,3 +616,19 @@ def test_export_refuses_when_no_response_counts_as_aggregate_does(
     assert not out.exists() and not (example_ws / "reports" / "export.xlsx").exists()
     assert sorted(earlier.parent.iterdir()) == [earlier]
     assert earlier.read_text("utf-8") == "code,item\nBZ,role\n"
+
+
+def test_a_refused_export_creates_no_folder(runner: CliRunner, example_ws: Path) -> None:
+    # Trial 10: a bad texts/merges.yaml refused the export (exit 1), but left an empty
+    # reports/export/ behind.
+    (example_ws / "texts" / "merges.yaml").write_text("merges: 5\n", "utf-8")
+
+    def files() -> list[Path]:  # .selfeval/ holds the read cache, kept as aggregate keeps it
+        return sorted(p for p in example_ws.rglob("*") if ".selfeval" not in p.parts)
+
+    before = files()
+    for args in ((), ("--format", "xlsx"), ("--format", "json")):
+        result = runner.invoke(app, ["export", "-w", str(example_ws), *args])
+        assert result.exit_code == 1, result.output
+        assert "merges.yaml:1:1: 'merges' must be a list" in result.stderr
+        assert files() == before, args

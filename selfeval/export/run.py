@@ -14,10 +14,11 @@ Nothing here prints: progress goes to a callback, warnings are returned.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from selfeval.errors import UsageError
 from selfeval.export.tables import (
@@ -149,7 +150,6 @@ def export(
         build,
         each_response,
         misplaced_warnings,
-        paused_gc,
     )
 
     if fmt not in FORMATS:
@@ -229,6 +229,43 @@ def export(
             yield from _count(rows, counts, PARTICIPANTS.name)
         progress(f"Writing {which.name}", 1, 1)
 
+    # A refused export creates nothing (trial 10: a bad texts/merges.yaml, found while
+    # the tables are made, left an empty reports/export/): the folders it made go again.
+    leaf = (writers.csv_folder(target, tables) if fmt == "csv" else None) or target.parent
+    made = _missing_folders(leaf)
+    try:
+        _write(fmt, target, tables, produce, result, exercise, chosen, within)
+    except BaseException:
+        for folder in made:  # deepest first; one holding anything is kept
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return result
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and its parents that do not exist yet, deepest first."""
+    missing: list[Path] = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _write(
+    fmt: str,
+    target: Path,
+    tables: tuple[Table, ...],
+    produce: Any,
+    result: ExportResult,
+    exercise: Any,
+    chosen: list[str],
+    within: Path | None,
+) -> None:
+    """Write the tables in ``fmt`` to ``target``, the files into ``result``."""
+    from selfeval.export import writers
+    from selfeval.report.aggregate import paused_gc
+
     with paused_gc():
         if fmt == "csv":
             result.written = writers.write_csv(target, tables, produce, within=within)
@@ -244,7 +281,6 @@ def export(
                 "language": exercise.language,
             }
             result.written = [writers.write_json(target, tables, produce, meta, within=within)]
-    return result
 
 
 def _tables(name: str | None) -> tuple[Table, ...]:
