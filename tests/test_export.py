@@ -632,3 +632,23 @@ def test_a_refused_export_creates_no_folder(runner: CliRunner, example_ws: Path)
         assert result.exit_code == 1, result.output
         assert "merges.yaml:1:1: 'merges' must be a list" in result.stderr
         assert files() == before, args
+
+
+def test_export_counts_the_findings_aggregate_counts(runner: CliRunner, example_ws: Path) -> None:
+    # Trial 10: aggregate said "12 findings", export "14 findings": two rows held only
+    # reactions to findings no longer in the report.
+    fin = example_ws / "responses" / "falende-staten" / "FIN" / "peer-review-2.yaml"
+    data = yamlio.load(fin)
+    data["reactions"][0]["finding"] = "BZ.bottlenecks.bestaat-niet"
+    yamlio.write(fin, data)
+    result = _export(runner, example_ws)
+    path = example_ws / "reports" / "export" / "findings.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    findings = [r for r in rows if r["kind"]]  # a gone finding's row has no kind
+    assert len(rows) == len(findings) + 1
+    # aggregate's "N findings from …" counts the findings in the report: those with a kind.
+    assert (
+        f", {len(findings)} findings, 1 reaction to findings no longer in the report, "
+        in result.stdout
+    ), result.stdout

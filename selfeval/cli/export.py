@@ -139,7 +139,9 @@ def export_command(
         echo_err(f"Warning: {warning}")
     for path in result.written:
         typer.echo(f"Wrote {shown_path(path)}")
-    counts = result.counts
+    counts = dict(result.counts)
+    if "findings" in counts:  # as aggregate counts them: a finding gone is none
+        counts["findings"] -= result.gone
     parts = [
         f"{counts[name]} {label}"
         for name, label in (
@@ -149,4 +151,10 @@ def export_command(
         )
         if name in counts
     ]
+    if result.gone_reactions:
+        parts.insert(
+            parts.index(f"{counts['findings']} findings") + 1,
+            f"{result.gone_reactions} reaction{'' if result.gone_reactions == 1 else 's'} "
+            "to findings no longer in the report",
+        )
     typer.echo(", ".join(parts) + ".")

@@ -53,12 +53,18 @@ class ExportResult:
         warnings: messages for stderr (left-out drafts, cut cells, …).
         counts: table name → rows written.
         responses: responses whose answers were exported.
+        gone: of the findings table's rows, those of findings no longer in the
+            report (only reactions to them, given on an earlier draft), and
+            ``gone_reactions`` those reactions: ``aggregate`` counts no such
+            finding, so the summary names them apart (trial 10).
     """
 
     written: list[Path]
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     responses: int = 0
+    gone: int = 0
+    gone_reactions: int = 0
 
 
 def default_output(ws: Workspace, fmt: Format, table: Table | None = None) -> Path:
@@ -222,7 +228,10 @@ def export(
             if which is ANSWERS:
                 return
         if which is FINDINGS:
-            rows = (row for each in built for row in finding_rows(each, exercise))
+            rows = [row for each in built for row in finding_rows(each, exercise)]
+            gone = [row for row in rows if row[1] is None]  # no kind: no longer in the report
+            result.gone = len(gone)
+            result.gone_reactions = sum(len(row[13]) for row in gone)
             yield from _count(rows, counts, FINDINGS.name)
         elif which is PARTICIPANTS:
             rows = participant_rows(exercise, handed_in)
