@@ -219,6 +219,48 @@ def test_export_says_each_rows_category(runner: CliRunner, ws: Path) -> None:
         assert {r["category"] for r in csv.DictReader(handle)} == {"floods"}
 
 
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_export_says_each_findings_and_participants_category(runner: CliRunner, ws: Path) -> None:
+    """Trial 10: WAT's findings are in both reports; only the category tells them apart."""
+    import openpyxl
+
+    filled(runner, ws)
+    folder = ws / "out"
+    code, out, err = run(runner, ws, "export", "--format", "csv", "-o", str(folder))
+    assert code == 0, out + err
+    findings = read_csv(folder / "findings.csv")
+    wat = [(r["category"], r["source"]) for r in findings if r["id"] == "WAT.bottlenecks.one"]
+    assert sorted(wat) == [
+        ("droughts", "responses/droughts/WAT/self-evaluation.yaml"),
+        ("floods", "responses/floods/WAT/self-evaluation.yaml"),
+    ]
+    participants = read_csv(folder / "participants.csv")
+    rows = [(r["category"], r["code"], r["submitted"]) for r in participants]
+    assert rows == [
+        ("floods", "WAT", "self-evaluation@1.6.0"),
+        ("droughts", "WAT", "self-evaluation@1.6.0"),
+        ("droughts", "AGR", "self-evaluation@1.6.0"),
+    ]
+    book_path = ws / "out.xlsx"
+    code, out, err = run(runner, ws, "export", "--format", "xlsx", "-o", str(book_path))
+    assert code == 0, out + err
+    book = openpyxl.load_workbook(book_path, read_only=True)
+    sheet = [list(r) for r in book["participants"].iter_rows(values_only=True)]
+    assert sheet[0][:2] == ["category", "code"]
+    assert [tuple(r[:2]) for r in sheet[1:]] == [
+        ("floods", "WAT"),
+        ("droughts", "WAT"),
+        ("droughts", "AGR"),
+    ]
+    sheet = [list(r) for r in book["findings"].iter_rows(values_only=True)]
+    assert sheet[0][:2] == ["category", "id"]
+    assert {r[0] for r in sheet[1:] if r[1] == "WAT.bottlenecks.one"} == {"floods", "droughts"}
+
+
 def test_a_response_in_another_categorys_folder_is_not_counted(runner: CliRunner, ws: Path) -> None:
     filled(runner, ws)
     source = ws / "responses/droughts/AGR/self-evaluation.yaml"

@@ -187,7 +187,7 @@ def export(
     counts = result.counts
     answer_rows = AnswerRows(exercise, exercise.language)
     parsed_all = []
-    handed_in: dict[str, list[tuple[str, str, str, str]]] = {}
+    handed_in: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
 
     def read() -> Iterator[Row]:
         """Read every response, yielding its answers' rows; keep what build() needs."""
@@ -198,7 +198,7 @@ def export(
                 questionnaire = ws.questionnaire(
                     *parsed.questionnaire, category=response.incident_category
                 ).questionnaire
-                handed_in.setdefault(response.participant, []).append(
+                handed_in.setdefault((response.incident_category, response.participant), []).append(
                     (*parsed.questionnaire, response.status, questionnaire.kind)
                 )
                 if parsed.stored is not None and (response.status == "submitted" or include_drafts):
@@ -228,13 +228,17 @@ def export(
             if which is ANSWERS:
                 return
         if which is FINDINGS:
-            rows = [row for each in built for row in finding_rows(each, exercise)]
-            gone = [row for row in rows if row[1] is None]  # no kind: no longer in the report
+            rows = [
+                row
+                for one, each in zip(chosen, built, strict=True)
+                for row in finding_rows(each, exercise, one)
+            ]
+            gone = [row for row in rows if row[2] is None]  # no kind: no longer in the report
             result.gone = len(gone)
-            result.gone_reactions = sum(len(row[13]) for row in gone)
+            result.gone_reactions = sum(len(row[14]) for row in gone)
             yield from _count(rows, counts, FINDINGS.name)
         elif which is PARTICIPANTS:
-            rows = participant_rows(exercise, handed_in)
+            rows = participant_rows(exercise, handed_in, chosen)
             yield from _count(rows, counts, PARTICIPANTS.name)
         progress(f"Writing {which.name}", 1, 1)
 

@@ -14,7 +14,7 @@ as rows.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +78,7 @@ ANSWERS = Table(
 FINDINGS = Table(
     "findings",
     (
+        "category",
         "id",
         "kind",
         "title",
@@ -101,7 +102,17 @@ FINDINGS = Table(
 #: One row per participant of the exercise, in ``selfeval.yaml`` order.
 PARTICIPANTS = Table(
     "participants",
-    ("code", "name", "full_name", "kind", "involvement", "submitted", "drafts", "missing"),
+    (
+        "category",
+        "code",
+        "name",
+        "full_name",
+        "kind",
+        "involvement",
+        "submitted",
+        "drafts",
+        "missing",
+    ),
 )
 #: Every table, in the order they are written.
 TABLES = (ANSWERS, FINDINGS, PARTICIPANTS)
@@ -256,7 +267,7 @@ def _reaction(view: Any, names: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
+def finding_rows(built: Any, exercise: Exercise, category: str) -> list[Row]:
     """Rows of :data:`FINDINGS` from the report pipeline's result.
 
     Args:
@@ -266,6 +277,9 @@ def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
             and whose ``stale`` ones were given on a finding since changed or
             gone (``docs/findings.md`` §6).
         exercise: participant names.
+        category: the incident category ``built`` is the report of (its
+            ``category`` column: with several, the same finding id is in
+            each category's report).
 
     Returns:
         One row per finding; an opportunity's ``answers`` are the findings it
@@ -292,6 +306,7 @@ def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
         counts = _counts(views)
         rows.append(
             (
+                category,
                 finding.id,
                 finding.kind,
                 finding.title,
@@ -312,7 +327,7 @@ def finding_rows(built: Any, exercise: Exercise) -> list[Row]:
     for fid, views in orphans.items():
         rows.append(
             (
-                fid, None, None, None, None, [], [], [], [], [], None, None,
+                category, fid, None, None, None, None, [], [], [], [], [], None, None,
                 "no longer in the report; the reactions were given on an earlier draft",
                 [_reaction(v, names) for v in views], *_counts(views),
             )
@@ -331,28 +346,48 @@ def _counts(views: Iterable[Any]) -> tuple[int, int, int, int]:
 
 
 def participant_rows(
-    exercise: Exercise, responses: Mapping[str, list[tuple[str, str, str, str]]]
+    exercise: Exercise,
+    responses: Mapping[tuple[str, str], list[tuple[str, str, str, str]]],
+    categories: Sequence[str],
 ) -> list[Row]:
     """Rows of :data:`PARTICIPANTS`: who takes part, how, and what each has handed in.
 
     Args:
         exercise: the participants, in ``selfeval.yaml`` order.
-        responses: participant code → ``(questionnaire id, version, status,
-            kind)`` of each of its response files read (drafts included).
+        responses: (category id, participant code) → ``(questionnaire id,
+            version, status, kind)`` of each of its response files read
+            (drafts included).
+        categories: the incident categories exported, in exercise order.
 
     Returns:
-        One row per participant: forms of involvement, the questionnaires
-        submitted and still in draft (``id@version``), and the forms of
-        involvement without a submitted response (``missing``).
+        One row per category and participant taking part in it
+        (:meth:`~selfeval.model.exercise.Exercise.takes_part_in`): forms of
+        involvement, the questionnaires submitted and still in draft
+        (``id@version``), and the forms of involvement without a submitted
+        response (``missing``).
     """
     rows: list[Row] = []
+    for category in categories:
+        rows += _participant_rows(exercise, responses, category)
+    return rows
+
+
+def _participant_rows(
+    exercise: Exercise,
+    responses: Mapping[tuple[str, str], list[tuple[str, str, str, str]]],
+    category: str,
+) -> list[Row]:
+    rows: list[Row] = []
     for participant in exercise.participants:
-        mine = responses.get(participant.code, [])
+        if not exercise.takes_part_in(participant, category):
+            continue
+        mine = responses.get((category, participant.code), [])
         submitted = [f"{q}@{v}" for q, v, s, _ in mine if s == "submitted"]
         drafts = [f"{q}@{v}" for q, v, s, _ in mine if s != "submitted"]
         done = {kind for _, _, s, kind in mine if s == "submitted"}
         rows.append(
             (
+                category,
                 participant.code,
                 participant.name,
                 participant.full_name_in(exercise.language),
