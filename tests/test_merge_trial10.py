@@ -192,3 +192,26 @@ def test_the_note_of_a_merge_made_is_shown(runner: CliRunner, ws: Path) -> None:
     assert f"*{NOTE}*" in section(report, "### 4.2", "### 4.3")
     assert run(runner, ws, "export")[0] == 0
     assert findings_row(ws, "EZK.blind_spots.kleine-winkels")["note"] == NOTE
+
+
+def test_one_department_is_not_counted_twice_on_a_merged_finding(
+    runner: CliRunner, ws: Path
+) -> None:
+    """FIN reacted on the first draft to both findings merged since: its reaction to the
+    alias was on JenV's text, not the merged finding's, so it is listed as "text changed"."""
+    code, out, err = run(runner, ws, "aggregate")
+    assert code == 0, out + err
+    report = (ws / "reports" / "integrated-report.md").read_text("utf-8")
+    table = section(report, "### 4.4", "### 4.5")
+    assert "| EZK en JenV: Kleine winkels zonder kasvoorraad | — | — | Financiën |" in table, table
+    merged = section(report, "#### EZK en JenV", "### 4.3")
+    assert "Het probleem is de afstorting." in merged
+    assert "Dit zien wij ook." not in merged
+    changed = section(report, "### 4.6", "## 5")
+    assert (
+        "`JenV.blind_spots.1` (de tekst van de bevinding is sinds het concept gewijzigd)" in changed
+    )
+    assert "Dit zien wij ook." in changed
+    assert run(runner, ws, "export")[0] == 0
+    row = findings_row(ws, "EZK.blind_spots.kleine-winkels")
+    assert (row["agree"], row["disagree"]) == ("0", "1"), row

@@ -287,8 +287,11 @@ def finding_rows(built: Any, exercise: Exercise, category: str) -> list[Row]:
         :func:`selfeval.report.links.link_answers`: checked, merged ids routed
         to the finding that survives; ``reports/draft.yaml`` lists the same).
         A stale reaction is listed with the finding it
-        names (its ``stale`` says why), and a reaction to a finding no longer
-        in the report gets a row of its own with only the id and a note.
+        names (its ``stale`` says why) but not counted in its verdict counts,
+        which are those of the report's Table 2 (a department that reacted to
+        two findings merged since counts once, trial 10); a reaction to a
+        finding no longer in the report gets a row of its own with only the
+        id, a note and the counts of its reactions.
     """
     report = built.report
     names = {p.code: p.name for p in exercise.participants}
@@ -301,9 +304,9 @@ def finding_rows(built: Any, exercise: Exercise, category: str) -> list[Row]:
         (stale if target in known else orphans).setdefault(target, []).append(view)
     rows: list[Row] = []
     for finding in built.findings:
-        views = [*report.reactions.get(finding.id, []), *stale.get(finding.id, [])]
-        reactions = [_reaction(v, names) for v in views]
-        counts = _counts(views)
+        current = report.reactions.get(finding.id, [])
+        reactions = [_reaction(v, names) for v in (*current, *stale.get(finding.id, []))]
+        counts = _counts(current)  # as Table 2: not a reaction given on another text
         rows.append(
             (
                 category,

@@ -372,7 +372,12 @@ class Views:
         """Route every peer-review reaction to its finding, before any view is made.
 
         A reaction to a finding that is gone, or whose hash changed since the
-        draft, goes to :attr:`stale` with the reason (``docs/findings.md`` §5).
+        draft, goes to :attr:`stale` with the reason (``docs/findings.md`` §6).
+        A reaction to a merged-away id counts at the merged finding only when
+        its hash is the merged finding's (its first member's): one given on
+        another member's text is a reaction to a changed text, so a department
+        that reacted to two findings merged since is not counted twice on one
+        (trial 10).
         """
         by_id = {f.id: f for f in findings}
         for source in sources:
@@ -388,8 +393,9 @@ class Views:
                         self.reaction(code, qid, reaction, self.L["stale_gone"], about)
                     )
                     continue
-                current = {finding.hash, *(o.hash for o in finding.others)}
-                if reaction.finding_hash is not None and reaction.finding_hash not in current:
+                # The merged finding's text is its first member's (its hash): a reaction
+                # given on another member's text is one to a changed text (docs §4, §6).
+                if reaction.finding_hash is not None and reaction.finding_hash != finding.hash:
                     about = f"{self.names_of(finding.raised_by)}: {finding.title}"
                     self.stale.append(
                         self.reaction(code, qid, reaction, self.L["stale_changed"], about)
