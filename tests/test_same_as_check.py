@@ -217,3 +217,22 @@ def test_status_names_a_bad_same_as_in_its_own_category_only(runner: CliRunner, 
     code, out, err = run(runner, two, "status")
     assert code == 1, out + err
     assert [line.split(": ", 2)[1] for line in errors(err)] == [f"{two / AGR}:{place}"], err
+
+
+def test_a_merge_of_an_unknown_category_is_said_once(runner: CliRunner, two: Path) -> None:
+    """Trial 10: validate and status gave this error twice (once per incident category,
+    the categories listed in a different order) and validate counted "2 problems"."""
+    (two / "texts" / "merges.yaml").write_text(
+        "merges:\n  - ids: [WAT.bottlenecks.one, AGR.bottlenecks.one]\n    category: droughtss\n",
+        "utf-8",
+    )
+    wanted = (
+        f"Error: {two / 'texts' / 'merges.yaml'}:2:5: the merge is for incident category "
+        "'droughtss', which the exercise does not have"
+    )
+    for command in ("validate", "status", "aggregate"):
+        code, out, err = run(runner, two, command)
+        assert code == 1, (command, out + err)
+        assert errors(err) == [wanted], (command, err)
+        assert err.count("its incident categories: floods, droughts (selfeval.yaml)") == 1, err
+    assert "1 problem in" in run(runner, two, "validate")[2]

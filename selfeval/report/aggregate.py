@@ -1007,7 +1007,12 @@ def _merged(
                 )
     if others:
         own = frozenset({f.id for f in findings} | set(skipped_ids) | set(not_counted_ids))
-        specs = merges_of_category(specs, category, {category: own, **others})
+        every = {**others, category: own}
+        # In selfeval.yaml order, whichever report is made: each category's run
+        # then says one mistake in the same words, and validate and status say
+        # it once (MergesCheck keeps one of each; trial 10).
+        ordered = {c.id: every[c.id] for c in ws.exercise.categories}
+        specs = merges_of_category(specs, category, ordered)
     merged, aliases, merge_warnings = merge_findings(
         findings,
         specs,

@@ -131,7 +131,9 @@ def merges_of_category(
         category: the incident category whose report is made.
         ids: incident category id → every id a merge may name there (its
             findings, and those of draft responses left out and answers not
-            counted), for every category of the exercise.
+            counted), for every category of the exercise, in ``selfeval.yaml``
+            order (the order messages list them in: every category's run must
+            say one mistake in the same words).
 
     Returns:
         The merges of ``category``, in file order.
