@@ -209,7 +209,9 @@ def test_one_department_is_not_counted_twice_on_a_merged_finding(
     assert "Dit zien wij ook." not in merged
     changed = section(report, "### 4.6", "## 5")
     assert (
-        "`JenV.blind_spots.1` (de tekst van de bevinding is sinds het concept gewijzigd)" in changed
+        "- EZK en JenV: Kleine winkels zonder kasvoorraad (de tekst van de bevinding is sinds "
+        "het concept gewijzigd): In collegiale toets 1 gaf Financiën aan het hiermee eens te zijn."
+        in changed
     )
     assert "Dit zien wij ook." in changed
     assert run(runner, ws, "export")[0] == 0
