@@ -142,6 +142,8 @@ def export_command(
     counts = dict(result.counts)
     if "findings" in counts:  # as aggregate counts them: a finding gone is none
         counts["findings"] -= result.gone
+    if "participants" in counts:  # a row per participant and incident category
+        counts["participants"] = result.participants
     parts = [
         f"{counts[name]} {label}"
         for name, label in (

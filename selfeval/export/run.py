@@ -57,6 +57,9 @@ class ExportResult:
             report (only reactions to them, given on an earlier draft), and
             ``gone_reactions`` those reactions: ``aggregate`` counts no such
             finding, so the summary names them apart (trial 10).
+        participants: the participants the participants table holds: it has a
+            row per participant and incident category, so a department in two
+            categories has two rows but is one participant.
     """
 
     written: list[Path]
@@ -65,6 +68,7 @@ class ExportResult:
     responses: int = 0
     gone: int = 0
     gone_reactions: int = 0
+    participants: int = 0
 
 
 def default_output(ws: Workspace, fmt: Format, table: Table | None = None) -> Path:
@@ -239,6 +243,7 @@ def export(
             yield from _count(rows, counts, FINDINGS.name)
         elif which is PARTICIPANTS:
             rows = participant_rows(exercise, handed_in, chosen)
+            result.participants = len({row[1] for row in rows})  # the code: one per participant
             yield from _count(rows, counts, PARTICIPANTS.name)
         progress(f"Writing {which.name}", 1, 1)
 
