@@ -173,3 +173,37 @@ def _build_each_cli_once() -> None:
 
 
 _build_each_cli_once()
+
+
+#: The checkout's top level as the session found it (:func:`pytest_sessionstart`).
+_TOP_LEVEL: set[str] = set()
+
+
+def _top_level(config: pytest.Config) -> set[str]:
+    """The names at the checkout's top level, hidden ones (caches, ``.hypothesis``) left out."""
+    return {name for name in os.listdir(config.rootpath) if not name.startswith(".")}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _TOP_LEVEL.update(_top_level(session.config))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a run whose tests left a file or folder at the checkout's top level.
+
+    Every test works in its own temporary folder; a relative ``-o`` or a
+    command run in the current folder once wrote a report and its figures into
+    the checkout (``227ca77``), and a later ``git add -A`` committed them.
+    Under xdist the workers and the controller each look; the controller's
+    look covers the whole run.
+    """
+    left = sorted(_top_level(session.config) - _TOP_LEVEL)
+    if left and not hasattr(session.config, "workerinput"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"tests left {', '.join(left)} in {session.config.rootpath}: a test writes "
+                "outside its temporary folder",
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
